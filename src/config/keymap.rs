@@ -1,0 +1,406 @@
+//! Keys to actions: built-in defaults plus the user's overrides from
+//! `[keymap.<context>]` in config.toml. The help overlay is generated from the
+//! live keymap, so it always tells the truth.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+
+use crate::action::Action;
+
+/// Where a binding applies; a context's own bindings win over `global`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Context {
+    Global,
+    Queue,
+    Ticket,
+}
+
+impl Context {
+    pub const ALL: [Context; 3] = [Context::Queue, Context::Ticket, Context::Global];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::Queue => "Queue",
+            Context::Ticket => "Ticket",
+        }
+    }
+}
+
+/// One key with its modifiers, normalised so that `G` is `G` however the
+/// terminal reports shift.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Key {
+    code: KeyCodeOrd,
+    modifiers: u8,
+}
+
+/// KeyCode wrapper with an order, so bindings sort stably in help.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct KeyCodeOrd(KeyCode);
+
+impl PartialOrd for KeyCodeOrd {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for KeyCodeOrd {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        code_name(self.0).cmp(&code_name(other.0))
+    }
+}
+
+const CTRL: u8 = 1;
+const ALT: u8 = 2;
+const SHIFT: u8 = 4;
+
+impl Key {
+    pub fn new(code: KeyCode, modifiers: KeyModifiers) -> Self {
+        let mut bits = 0;
+        if modifiers.contains(KeyModifiers::CONTROL) {
+            bits |= CTRL;
+        }
+        if modifiers.contains(KeyModifiers::ALT) {
+            bits |= ALT;
+        }
+        // Shift is part of a character ("G") and of BackTab already.
+        let shift_is_implied = matches!(code, KeyCode::Char(_) | KeyCode::BackTab);
+        if modifiers.contains(KeyModifiers::SHIFT) && !shift_is_implied {
+            bits |= SHIFT;
+        }
+        let code = match code {
+            // Terminals send ctrl+letter in either case.
+            KeyCode::Char(c) if bits & CTRL != 0 => KeyCode::Char(c.to_ascii_lowercase()),
+            other => other,
+        };
+        Self {
+            code: KeyCodeOrd(code),
+            modifiers: bits,
+        }
+    }
+
+    pub fn from_event(event: &KeyEvent) -> Self {
+        Self::new(event.code, event.modifiers)
+    }
+
+    pub fn code(&self) -> KeyCode {
+        self.code.0
+    }
+
+    pub fn plain(&self) -> bool {
+        self.modifiers & (CTRL | ALT) == 0
+    }
+}
+
+fn code_name(code: KeyCode) -> String {
+    match code {
+        KeyCode::Char(' ') => "space".into(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Enter => "enter".into(),
+        KeyCode::Esc => "esc".into(),
+        KeyCode::Tab => "tab".into(),
+        KeyCode::BackTab => "backtab".into(),
+        KeyCode::Backspace => "backspace".into(),
+        KeyCode::Delete => "delete".into(),
+        KeyCode::Insert => "insert".into(),
+        KeyCode::Up => "up".into(),
+        KeyCode::Down => "down".into(),
+        KeyCode::Left => "left".into(),
+        KeyCode::Right => "right".into(),
+        KeyCode::Home => "home".into(),
+        KeyCode::End => "end".into(),
+        KeyCode::PageUp => "pageup".into(),
+        KeyCode::PageDown => "pagedown".into(),
+        KeyCode::F(n) => format!("f{n}"),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.modifiers & CTRL != 0 {
+            f.write_str("ctrl-")?;
+        }
+        if self.modifiers & ALT != 0 {
+            f.write_str("alt-")?;
+        }
+        if self.modifiers & SHIFT != 0 {
+            f.write_str("shift-")?;
+        }
+        f.write_str(&code_name(self.code.0))
+    }
+}
+
+impl FromStr for Key {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let mut modifiers = KeyModifiers::NONE;
+        let mut rest = text;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let (flag, len) = if lower.starts_with("ctrl-") {
+                (KeyModifiers::CONTROL, 5)
+            } else if lower.starts_with("alt-") {
+                (KeyModifiers::ALT, 4)
+            } else if lower.starts_with("shift-") && rest.len() > 6 {
+                (KeyModifiers::SHIFT, 6)
+            } else {
+                break;
+            };
+            modifiers |= flag;
+            rest = &rest[len..];
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCode::Char(c),
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "space" => KeyCode::Char(' '),
+                "enter" | "return" => KeyCode::Enter,
+                "esc" | "escape" => KeyCode::Esc,
+                "tab" => KeyCode::Tab,
+                "backtab" => KeyCode::BackTab,
+                "backspace" => KeyCode::Backspace,
+                "delete" | "del" => KeyCode::Delete,
+                "insert" => KeyCode::Insert,
+                "up" => KeyCode::Up,
+                "down" => KeyCode::Down,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                "home" => KeyCode::Home,
+                "end" => KeyCode::End,
+                "pageup" | "pgup" => KeyCode::PageUp,
+                "pagedown" | "pgdn" => KeyCode::PageDown,
+                name => match name.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
+                    Some(n @ 1..=24) => KeyCode::F(n),
+                    _ => {
+                        return Err(format!(
+                            "unknown key `{text}` (try \"j\", \"G\", \"ctrl-d\", \"enter\", \"pagedown\", \"f5\")"
+                        ));
+                    }
+                },
+            },
+        };
+        Ok(Key::new(code, modifiers))
+    }
+}
+
+impl TryFrom<String> for Key {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        text.parse()
+    }
+}
+
+/// The right-hand side of a user binding: an action, or `"none"` to unbind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Bound(pub Option<Action>);
+
+impl TryFrom<String> for Bound {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        if text == "none" {
+            return Ok(Bound(None));
+        }
+        text.parse()
+            .map(|a| Bound(Some(a)))
+            .map_err(|e| format!("{e} (see the help overlay, `?`, for the names)"))
+    }
+}
+
+/// `[keymap.queue] "J" = "down"` and so on.
+pub type KeymapOverrides = BTreeMap<Context, BTreeMap<Key, Bound>>;
+
+const DEFAULTS: &[(Context, &str, &str)] = &[
+    (Context::Global, "?", "help"),
+    (Context::Global, ":", "command"),
+    (Context::Global, "ctrl-c", "quit"),
+    (Context::Queue, "j", "down"),
+    (Context::Queue, "down", "down"),
+    (Context::Queue, "k", "up"),
+    (Context::Queue, "up", "up"),
+    (Context::Queue, "pagedown", "page-down"),
+    (Context::Queue, "ctrl-f", "page-down"),
+    (Context::Queue, "pageup", "page-up"),
+    (Context::Queue, "ctrl-b", "page-up"),
+    (Context::Queue, "g", "top"),
+    (Context::Queue, "home", "top"),
+    (Context::Queue, "G", "bottom"),
+    (Context::Queue, "end", "bottom"),
+    (Context::Queue, "enter", "open"),
+    (Context::Queue, "/", "filter"),
+    (Context::Queue, "esc", "clear-filter"),
+    (Context::Queue, "tab", "next-section"),
+    (Context::Queue, "]", "next-section"),
+    (Context::Queue, "backtab", "prev-section"),
+    (Context::Queue, "[", "prev-section"),
+    (Context::Queue, "1", "section-1"),
+    (Context::Queue, "2", "section-2"),
+    (Context::Queue, "3", "section-3"),
+    (Context::Queue, "4", "section-4"),
+    (Context::Queue, "5", "section-5"),
+    (Context::Queue, "6", "section-6"),
+    (Context::Queue, "7", "section-7"),
+    (Context::Queue, "8", "section-8"),
+    (Context::Queue, "9", "section-9"),
+    (Context::Queue, "s", "sort-next"),
+    (Context::Queue, "S", "sort-reverse"),
+    (Context::Queue, "r", "refresh"),
+    (Context::Queue, "ctrl-r", "refresh"),
+    (Context::Queue, "q", "quit"),
+    (Context::Ticket, "j", "down"),
+    (Context::Ticket, "down", "down"),
+    (Context::Ticket, "k", "up"),
+    (Context::Ticket, "up", "up"),
+    (Context::Ticket, "pagedown", "page-down"),
+    (Context::Ticket, "space", "page-down"),
+    (Context::Ticket, "ctrl-f", "page-down"),
+    (Context::Ticket, "pageup", "page-up"),
+    (Context::Ticket, "ctrl-b", "page-up"),
+    (Context::Ticket, "g", "top"),
+    (Context::Ticket, "home", "top"),
+    (Context::Ticket, "G", "bottom"),
+    (Context::Ticket, "end", "bottom"),
+    (Context::Ticket, "esc", "back"),
+    (Context::Ticket, "q", "back"),
+    (Context::Ticket, "]", "next-ticket"),
+    (Context::Ticket, "[", "prev-ticket"),
+    (Context::Ticket, "r", "refresh"),
+    (Context::Ticket, "ctrl-r", "refresh"),
+];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Keymap {
+    bindings: Vec<(Context, Key, Action)>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let bindings = DEFAULTS
+            .iter()
+            .filter_map(|(context, key, action)| {
+                Some((*context, key.parse().ok()?, action.parse().ok()?))
+            })
+            .collect();
+        Self { bindings }
+    }
+}
+
+impl Keymap {
+    /// The defaults with the user's overrides applied: a key bound anew loses
+    /// its old action in that context; `"none"` just unbinds it.
+    pub fn with_overrides(overrides: &KeymapOverrides) -> Self {
+        let mut map = Self::default();
+        for (context, keys) in overrides {
+            for (key, bound) in keys {
+                map.bindings.retain(|(c, k, _)| !(c == context && k == key));
+                if let Some(action) = bound.0 {
+                    map.bindings.push((*context, *key, action));
+                }
+            }
+        }
+        map
+    }
+
+    /// The action for `key` in `context`, falling back to global bindings.
+    pub fn action(&self, context: Context, key: Key) -> Option<Action> {
+        let find = |ctx: Context| {
+            self.bindings
+                .iter()
+                .find(|(c, k, _)| *c == ctx && *k == key)
+                .map(|(_, _, a)| *a)
+        };
+        find(context).or_else(|| find(Context::Global))
+    }
+
+    /// For help: each action bound in `context`, with its keys, in action order.
+    pub fn bound_in(&self, context: Context) -> Vec<(Action, Vec<Key>)> {
+        Action::all()
+            .into_iter()
+            .filter_map(|action| {
+                let keys: Vec<Key> = self
+                    .bindings
+                    .iter()
+                    .filter(|(c, _, a)| *c == context && *a == action)
+                    .map(|(_, k, _)| *k)
+                    .collect();
+                (!keys.is_empty()).then_some((action, keys))
+            })
+            .collect()
+    }
+
+    /// The first key bound to `action` in `context` (or globally), for hints.
+    pub fn key_for(&self, context: Context, action: Action) -> Option<Key> {
+        [context, Context::Global].into_iter().find_map(|ctx| {
+            self.bindings
+                .iter()
+                .find(|(c, _, a)| *c == ctx && *a == action)
+                .map(|(_, k, _)| *k)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(text: &str) -> Key {
+        text.parse().expect("test key")
+    }
+
+    #[test]
+    fn every_default_parses() {
+        assert_eq!(Keymap::default().bindings.len(), DEFAULTS.len());
+    }
+
+    #[test]
+    fn keys_normalise_shift_and_ctrl_case() {
+        let shifted_g = Key::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(shifted_g, key("G"));
+        assert_eq!(
+            Key::new(KeyCode::Char('D'), KeyModifiers::CONTROL),
+            key("ctrl-d")
+        );
+        assert_eq!(
+            Key::new(KeyCode::BackTab, KeyModifiers::SHIFT),
+            key("backtab")
+        );
+        assert_eq!(key("ctrl-d").to_string(), "ctrl-d");
+        assert_eq!(key("space").to_string(), "space");
+        assert!("ctrl-banana".parse::<Key>().is_err());
+    }
+
+    #[test]
+    fn context_bindings_win_and_global_is_the_fallback() {
+        let map = Keymap::default();
+        assert_eq!(map.action(Context::Queue, key("q")), Some(Action::Quit));
+        assert_eq!(map.action(Context::Ticket, key("q")), Some(Action::Back));
+        assert_eq!(map.action(Context::Ticket, key("?")), Some(Action::Help));
+    }
+
+    #[test]
+    fn overrides_rebind_and_unbind() {
+        let mut queue = BTreeMap::new();
+        queue.insert(key("J"), Bound(Some(Action::Down)));
+        queue.insert(key("j"), Bound(None));
+        let mut overrides = KeymapOverrides::new();
+        overrides.insert(Context::Queue, queue);
+        let map = Keymap::with_overrides(&overrides);
+        assert_eq!(map.action(Context::Queue, key("J")), Some(Action::Down));
+        assert_eq!(map.action(Context::Queue, key("j")), None);
+        let down_keys = map
+            .bound_in(Context::Queue)
+            .into_iter()
+            .find(|(a, _)| *a == Action::Down)
+            .map(|(_, keys)| keys);
+        assert_eq!(down_keys, Some(vec![key("down"), key("J")]));
+    }
+}

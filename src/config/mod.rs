@@ -1,0 +1,191 @@
+//! The user's configuration: `config.toml` in the platform's config folder,
+//! keymap overrides, themes. A file with a mistake is reported with its line
+//! and column, never a panic, and never silently ignored.
+
+pub mod keymap;
+pub mod theme;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::desk::demo::simulator::ArrivalSpec;
+use crate::paths;
+use keymap::KeymapOverrides;
+
+/// The commented configuration `deskterm config init` writes.
+pub const DEFAULT_CONFIG: &str = include_str!("default.toml");
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Theme name: a built-in or a file in the config folder's `themes/`.
+    pub theme: Option<String>,
+    /// The section tab the console opens on ("all", "mine", "unassigned", or a queue).
+    pub default_section: Option<String>,
+    /// Seconds between incremental refreshes.
+    pub refresh_seconds: Option<u32>,
+    pub sla: SlaConfig,
+    pub demo: DemoConfig,
+    pub keymap: KeymapOverrides,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlaConfig {
+    /// Warn when less than this share of a clock's target is left (0.25 = 25%).
+    pub warn_fraction: Option<f64>,
+    /// Alert when less than this many minutes are left.
+    pub alert_minutes: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DemoConfig {
+    /// How often something happens on the demo desk: "20-60s", "45s", "2m", or "0" for never.
+    #[serde(default, deserialize_with = "arrivals")]
+    pub new_ticket_every: Option<ArrivalSpec>,
+    pub seed: Option<u64>,
+    pub database: Option<PathBuf>,
+}
+
+fn arrivals<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<ArrivalSpec>, D::Error> {
+    let text = String::deserialize(d)?;
+    text.parse().map(Some).map_err(serde::de::Error::custom)
+}
+
+/// A problem in a file, located so the user can fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    /// 1-based line and column, when the problem has a place.
+    pub at: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl ConfigError {
+    pub fn io(path: &Path, error: &std::io::Error) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            at: None,
+            message: error.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.at {
+            Some((line, column)) => write!(
+                f,
+                "{}: line {line}, column {column}: {}",
+                self.path.display(),
+                self.message
+            ),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Parse TOML, locating any error in the source.
+pub fn parse_toml<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T, ConfigError> {
+    toml::from_str(text).map_err(|e| ConfigError {
+        path: path.to_path_buf(),
+        at: e.span().map(|span| line_column(text, span.start)),
+        message: e.message().trim().to_string(),
+    })
+}
+
+impl Config {
+    /// Read the config file; a missing file is the defaults.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => parse_toml(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(ConfigError::io(path, &e)),
+        }
+    }
+}
+
+/// Write the commented default config, refusing to overwrite one unless `force`.
+pub fn init(path: &Path, force: bool) -> anyhow::Result<()> {
+    if path.exists() && !force {
+        anyhow::bail!(
+            "{} already exists; `deskterm config init --force` replaces it",
+            path.display()
+        );
+    }
+    if let Some(dir) = path.parent() {
+        paths::private_dir(dir)?;
+    }
+    std::fs::write(path, DEFAULT_CONFIG)?;
+    paths::private_file(path)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        parse_toml(text, Path::new("config.toml"))
+    }
+
+    #[test]
+    fn the_default_config_parses() {
+        let config = parse(DEFAULT_CONFIG).expect("default config");
+        assert_eq!(config.theme.as_deref(), Some("dark"));
+    }
+
+    #[test]
+    fn a_typo_names_its_line_and_column() {
+        let err = parse("theme = \"dark\"\nthem = \"light\"\n").expect_err("typo");
+        assert_eq!(err.at, Some((2, 1)));
+        assert!(
+            err.message.contains("unknown field `them`"),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.to_string()
+                .starts_with("config.toml: line 2, column 1: ")
+        );
+    }
+
+    #[test]
+    fn bad_keymap_entries_are_located() {
+        let err = parse("[keymap.queue]\n\"j\" = \"dwon\"\n").expect_err("bad action");
+        assert_eq!(err.at.map(|(line, _)| line), Some(2));
+        assert!(
+            err.message.contains("unknown action `dwon`"),
+            "{}",
+            err.message
+        );
+        let err = parse("[keymap.queue]\n\"ctrl-banana\" = \"down\"\n").expect_err("bad key");
+        assert_eq!(err.at.map(|(line, _)| line), Some(2));
+        let err = parse("[keymap.inbox]\n\"j\" = \"down\"\n").expect_err("bad context");
+        assert_eq!(err.at.map(|(line, _)| line), Some(1));
+    }
+
+    #[test]
+    fn bad_values_are_located() {
+        let err = parse("[demo]\nnew_ticket_every = \"often\"\n").expect_err("bad rate");
+        assert_eq!(err.at.map(|(line, _)| line), Some(2));
+        let err = parse("refresh_seconds = \"soon\"\n").expect_err("bad type");
+        assert_eq!(err.at.map(|(line, _)| line), Some(1));
+        let err = parse("theme = \n").expect_err("syntax");
+        assert_eq!(err.at.map(|(line, _)| line), Some(1));
+    }
+}

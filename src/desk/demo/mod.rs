@@ -1,0 +1,549 @@
+//! The embedded demo desk: a school district in a SQLite file, behind the same
+//! [`Desk`] trait as the real backends, so a newcomer sees the whole console
+//! with nothing configured.
+//!
+//! - `catalog`: the district's people, schools and kinds of request
+//! - `seed`: building a desk deterministically from a seed
+//! - `rules`: routing and SLA targets, applied like a real desk's automation
+//! - `simulator`: new tickets and replies arriving while you watch
+//! - `store`: the SQLite schema and the mapping into the model
+
+pub mod catalog;
+mod rng;
+pub mod rules;
+pub mod seed;
+pub mod simulator;
+mod store;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use rusqlite::{Connection, params_from_iter, types::Value};
+
+use super::{
+    Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, EntryKind,
+    OwnerFilter, Page, PageRequest, Query, Queue, QueueId, StatusKind, TicketDetail, TicketId,
+    TicketSummary, Version,
+};
+use crate::clock::Clock;
+use crate::paths;
+use crate::text::SafeText;
+use store::NewEntry;
+
+pub use simulator::Arrivals;
+
+/// The seed a desk is built from when none is asked for.
+pub const DEFAULT_SEED: u64 = 42;
+
+const CAPABILITIES: Capabilities = Capabilities {
+    name: "demo",
+    reply: true,
+    note: true,
+    assign: true,
+    set_status: true,
+    set_priority: true,
+    move_queue: true,
+    server_sla: true,
+    incremental: true,
+};
+
+pub struct DemoDesk {
+    db: Arc<Mutex<Connection>>,
+    clock: Clock,
+    path: PathBuf,
+}
+
+/// A summary of what a desk file holds, for messages to the user.
+#[derive(Debug)]
+pub struct DemoInfo {
+    pub path: PathBuf,
+    pub seed: u64,
+    pub tickets: u64,
+}
+
+impl DemoDesk {
+    /// Open the desk at `path`, building it when it is missing, from another
+    /// schema, or from another seed than the one asked for. Time that passed
+    /// since it was last used is skipped, so the desk is as lively as it was.
+    pub fn open(path: &Path, seed: Option<u64>, clock: Clock) -> anyhow::Result<Self> {
+        if path.exists() {
+            let conn = Connection::open(path)?;
+            let schema = store::get_meta(&conn, "schema").ok().flatten();
+            let stored_seed = store::get_meta(&conn, "seed")
+                .ok()
+                .flatten()
+                .and_then(|s| s.parse::<u64>().ok());
+            let fits = schema.as_deref() == Some(store::SCHEMA_VERSION)
+                && seed.is_none_or(|s| stored_seed == Some(s));
+            if fits {
+                let desk = Self::from_connection(conn, clock, path);
+                desk.catch_up()?;
+                return Ok(desk);
+            }
+        }
+        Self::create(
+            path,
+            seed.unwrap_or(DEFAULT_SEED),
+            seed::DEFAULT_TICKETS,
+            clock,
+        )
+    }
+
+    /// Build a new desk at `path`, replacing whatever was there.
+    pub fn create(path: &Path, seed: u64, tickets: usize, clock: Clock) -> anyhow::Result<Self> {
+        if let Some(dir) = path.parent() {
+            paths::private_dir(dir)?;
+        }
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            match std::fs::remove_file(PathBuf::from(file)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+                _ => {}
+            }
+        }
+        let mut conn = Connection::open(path)?;
+        paths::private_file(path)?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
+        store::create_schema(&conn)?;
+        seed::seed(&mut conn, seed, clock.now(), tickets)?;
+        // Everything in the main file, so a copy of it is a whole desk.
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        Ok(Self::from_connection(conn, clock, path))
+    }
+
+    fn from_connection(conn: Connection, clock: Clock, path: &Path) -> Self {
+        // Another deskterm on the same file (or the simulator) may hold the lock briefly.
+        let _ = conn.busy_timeout(std::time::Duration::from_secs(5));
+        Self {
+            db: Arc::new(Mutex::new(conn)),
+            clock,
+            path: path.to_path_buf(),
+        }
+    }
+
+    pub fn info(&self) -> anyhow::Result<DemoInfo> {
+        let conn = self.lock()?;
+        let seed = store::get_meta(&conn, "seed")?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(DEFAULT_SEED);
+        let tickets: i64 = conn.query_row("SELECT COUNT(*) FROM tickets", [], |r| r.get(0))?;
+        Ok(DemoInfo {
+            path: self.path.clone(),
+            seed,
+            tickets: tickets.max(0) as u64,
+        })
+    }
+
+    fn lock(&self) -> anyhow::Result<std::sync::MutexGuard<'_, Connection>> {
+        self.db
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the demo database lock was poisoned"))
+    }
+
+    /// Skip the time the desk sat unused, then remember "now".
+    fn catch_up(&self) -> anyhow::Result<()> {
+        let conn = self.lock()?;
+        let now = self.clock.now().as_second();
+        let last: i64 = store::get_meta(&conn, "clock_at")?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(now);
+        if now - last > 60 {
+            store::shift_time(&conn, now - last)?;
+        }
+        store::set_meta(&conn, "clock_at", &now.to_string())?;
+        Ok(())
+    }
+
+    /// Start new tickets and replies arriving in the background.
+    pub fn start_simulator(&self, arrivals: Arrivals) -> Option<tokio::task::JoinHandle<()>> {
+        simulator::start(self.db.clone(), self.clock, arrivals)
+    }
+
+    /// One simulator step, now: a new ticket, a requester reply, or a
+    /// colleague picking up work. For tests and demos of the refresh.
+    pub fn simulate_once(&self, seed: u64) -> anyhow::Result<&'static str> {
+        let mut conn = self.lock()?;
+        Ok(simulator::step(
+            &mut conn,
+            seed,
+            self.clock.now().as_second(),
+        )?)
+    }
+
+    /// Run a database call off the async threads.
+    async fn with_db<T, F>(&self, work: F) -> Result<T, DeskError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection, Timestamp) -> Result<T, DeskError> + Send + 'static,
+    {
+        let db = self.db.clone();
+        let now = self.clock.now();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db
+                .lock()
+                .map_err(|_| DeskError::Protocol("demo database lock poisoned".into()))?;
+            work(&mut conn, now)
+        })
+        .await
+        .map_err(|e| DeskError::Protocol(format!("demo desk task failed: {e}")))?
+    }
+}
+
+fn db_error(e: rusqlite::Error) -> DeskError {
+    match e {
+        // A ticket, agent or queue id that names nothing.
+        rusqlite::Error::QueryReturnedNoRows => DeskError::NotFound,
+        e => DeskError::Server {
+            status: 500,
+            message: format!("demo database: {e}"),
+        },
+    }
+}
+
+fn numeric_id(text: &str) -> Result<i64, DeskError> {
+    text.trim_start_matches('#')
+        .parse()
+        .map_err(|_| DeskError::NotFound)
+}
+
+/// A WHERE clause and its parameters for a query.
+fn where_clause(query: &Query, since: Option<Timestamp>) -> (String, Vec<Value>) {
+    let mut conditions = vec!["1 = 1".to_string()];
+    let mut values = Vec::new();
+    if !query.statuses.is_empty() {
+        let marks = vec!["?"; query.statuses.len()].join(", ");
+        conditions.push(format!("t.status IN ({marks})"));
+        values.extend(query.statuses.iter().map(|s| Value::Text(s.name().into())));
+    }
+    if let Some(queue) = &query.queue {
+        conditions.push("t.queue_id = ?".into());
+        values.push(Value::Integer(queue.0.parse().unwrap_or(-1)));
+    }
+    match &query.owner {
+        OwnerFilter::Any => {}
+        OwnerFilter::Nobody => conditions.push("t.owner_id IS NULL".into()),
+        OwnerFilter::Me => {
+            conditions.push("t.owner_id = ?".into());
+            values.push(Value::Integer(seed::ME));
+        }
+        OwnerFilter::Agent(id) => {
+            conditions.push("t.owner_id = ?".into());
+            values.push(Value::Integer(id.0.parse().unwrap_or(-1)));
+        }
+    }
+    for word in query.text.split_whitespace() {
+        conditions.push(
+            "instr(lower(t.subject || ' ' || r.name || ' ' || r.email || ' #' || t.id), ?) > 0"
+                .into(),
+        );
+        values.push(Value::Text(word.to_lowercase()));
+    }
+    if let Some(since) = since {
+        conditions.push("t.updated >= ?".into());
+        values.push(Value::Integer(since.as_second()));
+    }
+    (conditions.join(" AND "), values)
+}
+
+fn select_summaries(
+    conn: &Connection,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Vec<TicketSummary>, DeskError> {
+    let mut stmt = conn.prepare_cached(sql).map_err(db_error)?;
+    let rows = stmt
+        .query_map(params_from_iter(values), store::summary_from_row)
+        .map_err(db_error)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(db_error)
+}
+
+fn agent_from(conn: &Connection, id: i64) -> rusqlite::Result<Agent> {
+    let (name, email): (String, String) =
+        conn.query_row("SELECT name, email FROM agents WHERE id = ?1", [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let queues = conn
+        .prepare_cached("SELECT queue_id FROM agent_queues WHERE agent_id = ?1 ORDER BY queue_id")?
+        .query_map([id], |r| Ok(QueueId(r.get::<_, i64>(0)?.to_string())))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Agent {
+        id: AgentId(id.to_string()),
+        name: SafeText::line(&name),
+        email: SafeText::line(&email),
+        queues,
+    })
+}
+
+#[async_trait]
+impl Desk for DemoDesk {
+    fn capabilities(&self) -> &Capabilities {
+        &CAPABILITIES
+    }
+
+    async fn me(&self) -> Result<Agent, DeskError> {
+        self.with_db(|conn, _| agent_from(conn, seed::ME).map_err(db_error))
+            .await
+    }
+
+    async fn queues(&self) -> Result<Vec<Queue>, DeskError> {
+        self.with_db(|conn, _| {
+            let mut stmt = conn
+                .prepare_cached("SELECT id, name, description FROM queues ORDER BY id")
+                .map_err(db_error)?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok(Queue {
+                        id: QueueId(r.get::<_, i64>(0)?.to_string()),
+                        name: SafeText::line(&r.get::<_, String>(1)?),
+                        description: SafeText::line(&r.get::<_, String>(2)?),
+                    })
+                })
+                .map_err(db_error)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(db_error)
+        })
+        .await
+    }
+
+    async fn agents(&self) -> Result<Vec<Agent>, DeskError> {
+        self.with_db(|conn, _| {
+            let ids = conn
+                .prepare_cached("SELECT id FROM agents ORDER BY name")
+                .and_then(|mut s| {
+                    s.query_map([], |r| r.get::<_, i64>(0))?
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .map_err(db_error)?;
+            ids.into_iter()
+                .map(|id| agent_from(conn, id).map_err(db_error))
+                .collect()
+        })
+        .await
+    }
+
+    async fn search(
+        &self,
+        query: &Query,
+        page: PageRequest,
+    ) -> Result<Page<TicketSummary>, DeskError> {
+        let query = query.clone();
+        self.with_db(move |conn, _| {
+            let (clause, values) = where_clause(&query, None);
+            let total: i64 = conn
+                .query_row(
+                    &format!(
+                        "SELECT COUNT(*) FROM tickets t JOIN requesters r ON r.id = t.requester_id
+                         WHERE {clause}"
+                    ),
+                    params_from_iter(values.clone()),
+                    |r| r.get(0),
+                )
+                .map_err(db_error)?;
+            let per_page = page.per_page.max(1);
+            let offset = u64::from(page.page) * u64::from(per_page);
+            let sql = format!(
+                "{} WHERE {clause} ORDER BY t.id DESC LIMIT {per_page} OFFSET {offset}",
+                store::SUMMARY_SELECT
+            );
+            let items = select_summaries(conn, &sql, values)?;
+            Ok(Page {
+                more: offset + (items.len() as u64) < total as u64,
+                items,
+                total: Some(total as u64),
+            })
+        })
+        .await
+    }
+
+    async fn changed_since(
+        &self,
+        query: &Query,
+        since: Timestamp,
+    ) -> Result<Vec<TicketSummary>, DeskError> {
+        let query = query.clone();
+        self.with_db(move |conn, now| {
+            // A poll is also the desk's heartbeat: time after it is time used.
+            store::set_meta(conn, "clock_at", &now.as_second().to_string()).map_err(db_error)?;
+            let (clause, values) = where_clause(&query, Some(since));
+            let sql = format!("{} WHERE {clause} ORDER BY t.id", store::SUMMARY_SELECT);
+            select_summaries(conn, &sql, values)
+        })
+        .await
+    }
+
+    async fn ticket(&self, id: &TicketId) -> Result<TicketDetail, DeskError> {
+        let id = numeric_id(&id.0)?;
+        self.with_db(move |conn, _| {
+            store::detail(conn, id)
+                .map_err(db_error)?
+                .ok_or(DeskError::NotFound)
+        })
+        .await
+    }
+
+    async fn apply(
+        &self,
+        id: &TicketId,
+        based_on: &Version,
+        change: &Change,
+    ) -> Result<Applied, DeskError> {
+        let id = numeric_id(&id.0)?;
+        let based_on = based_on.clone();
+        let change = change.clone();
+        self.with_db(move |conn, now| {
+            let tx = conn.transaction().map_err(db_error)?;
+            let current = store::summary(&tx, id)
+                .map_err(db_error)?
+                .ok_or(DeskError::NotFound)?;
+            if current.version != based_on {
+                return Err(DeskError::Conflict {
+                    now: current.version,
+                });
+            }
+            let me = agent_from(&tx, seed::ME).map_err(db_error)?;
+            apply_change(&tx, id, &current, &me, &change, now.as_second()).map_err(db_error)?;
+            tx.execute(
+                "UPDATE tickets SET version = version + 1, updated = ?2 WHERE id = ?1",
+                rusqlite::params![id, now.as_second()],
+            )
+            .map_err(db_error)?;
+            store::recompute_sla(&tx, id).map_err(db_error)?;
+            let summary = store::summary(&tx, id)
+                .map_err(db_error)?
+                .ok_or(DeskError::NotFound)?;
+            tx.commit().map_err(db_error)?;
+            Ok(Applied {
+                version: summary.version.clone(),
+                summary,
+            })
+        })
+        .await
+    }
+}
+
+/// Write one change as the signed-in agent: the entries it leaves in the
+/// conversation and the fields it sets.
+fn apply_change(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    current: &TicketSummary,
+    me: &Agent,
+    change: &Change,
+    now: i64,
+) -> rusqlite::Result<()> {
+    let event = |tx: &rusqlite::Transaction<'_>, body: String, new_status: Option<StatusKind>| {
+        store::insert_entry(
+            tx,
+            id,
+            &NewEntry {
+                kind: EntryKind::Event,
+                author: &me.name,
+                by_agent: true,
+                at: now,
+                body: &body,
+                new_status,
+            },
+        )
+    };
+    let set_status = |tx: &rusqlite::Transaction<'_>, to: StatusKind| {
+        tx.execute(
+            "UPDATE tickets SET status = ?2 WHERE id = ?1",
+            rusqlite::params![id, to.name()],
+        )?;
+        event(
+            tx,
+            format!("Status {} → {}", current.status.kind.name(), to.name()),
+            Some(to),
+        )
+    };
+    match change {
+        Change::Reply { body, then } | Change::Note { body, then } => {
+            let public = matches!(change, Change::Reply { .. });
+            store::insert_entry(
+                tx,
+                id,
+                &NewEntry {
+                    kind: if public {
+                        EntryKind::Reply
+                    } else {
+                        EntryKind::Note
+                    },
+                    author: &me.name,
+                    by_agent: true,
+                    at: now,
+                    body,
+                    new_status: None,
+                },
+            )?;
+            if public {
+                tx.execute(
+                    "UPDATE tickets SET first_response_at = COALESCE(first_response_at, ?2)
+                     WHERE id = ?1",
+                    rusqlite::params![id, now],
+                )?;
+            }
+            let next = then
+                .or((public && current.status.kind == StatusKind::New).then_some(StatusKind::Open));
+            if let Some(to) = next.filter(|to| *to != current.status.kind) {
+                set_status(tx, to)?;
+            }
+        }
+        Change::SetStatus(to) => set_status(tx, *to)?,
+        Change::SetPriority(level) => {
+            tx.execute(
+                "UPDATE tickets SET priority = ?2 WHERE id = ?1",
+                rusqlite::params![id, level.name()],
+            )?;
+            event(
+                tx,
+                format!(
+                    "Priority {} → {}",
+                    current.priority.level.name(),
+                    level.name()
+                ),
+                None,
+            )?;
+        }
+        Change::Assign(who) => {
+            let owner = match who {
+                Assignee::Me => Some(seed::ME),
+                Assignee::Agent(agent) => agent.0.parse().ok(),
+                Assignee::Nobody => None,
+            };
+            let name: Option<String> = match owner {
+                Some(o) => {
+                    Some(tx.query_row("SELECT name FROM agents WHERE id = ?1", [o], |r| r.get(0))?)
+                }
+                None => None,
+            };
+            tx.execute(
+                "UPDATE tickets SET owner_id = ?2 WHERE id = ?1",
+                rusqlite::params![id, owner],
+            )?;
+            event(
+                tx,
+                name.map_or("Unassigned".to_string(), |n| format!("Assigned to {n}")),
+                None,
+            )?;
+        }
+        Change::MoveTo(queue) => {
+            let queue_id: i64 = queue.0.parse().unwrap_or(-1);
+            let name: String =
+                tx.query_row("SELECT name FROM queues WHERE id = ?1", [queue_id], |r| {
+                    r.get(0)
+                })?;
+            tx.execute(
+                "UPDATE tickets SET queue_id = ?2 WHERE id = ?1",
+                rusqlite::params![id, queue_id],
+            )?;
+            event(
+                tx,
+                format!("Moved from {} to {name}", current.queue.name),
+                None,
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,531 @@
+//! Building the district from a seed: the same seed and the same `now` always
+//! give the same desk, so snapshots and benchmarks are reproducible.
+
+use jiff::Timestamp;
+use rusqlite::{Connection, Transaction, params};
+
+use super::catalog::{self, AGENTS, Dept, SCENARIOS, SCHOOLS, Scenario};
+use super::rng::Rng;
+use super::rules;
+use super::store::{self, NewEntry, NewTicket};
+use crate::desk::{Channel, EntryKind, PriorityLevel, RequesterRole, StatusKind};
+use crate::sla::policy::{self, History};
+
+/// How many tickets a new demo desk holds: a month of a district's requests.
+pub const DEFAULT_TICKETS: usize = 640;
+
+const DAY: i64 = 86_400;
+const HOUR: i64 = 3_600;
+
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub role: RequesterRole,
+    pub school: Option<String>,
+}
+
+impl Person {
+    pub fn first_name(&self) -> &str {
+        self.name.split(' ').next().unwrap_or(&self.name)
+    }
+}
+
+/// Fill the empty database with queues, agents, requesters and `tickets`
+/// tickets whose history ends at `now`.
+pub fn seed(
+    conn: &mut Connection,
+    seed: u64,
+    now: Timestamp,
+    tickets: usize,
+) -> rusqlite::Result<()> {
+    let mut rng = Rng::new(seed);
+    let now = now.as_second();
+    let tx = conn.transaction()?;
+    for dept in Dept::ALL {
+        tx.execute(
+            "INSERT INTO queues (id, name, description) VALUES (?1, ?2, ?3)",
+            params![dept.queue_id(), dept.name(), dept.description()],
+        )?;
+    }
+    for (i, (name, dept)) in AGENTS.iter().enumerate() {
+        let id = i as i64 + 1;
+        tx.execute(
+            "INSERT INTO agents (id, name, email) VALUES (?1, ?2, ?3)",
+            params![id, name, email_for(name, catalog::STAFF_DOMAIN, None)],
+        )?;
+        tx.execute(
+            "INSERT INTO agent_queues (agent_id, queue_id) VALUES (?1, ?2)",
+            params![id, dept.queue_id()],
+        )?;
+    }
+    let people = insert_requesters(&tx, &mut rng)?;
+    // Arrival times first, oldest first, so ids grow with time as on a real desk.
+    let mut arrivals: Vec<i64> = (0..tickets)
+        .map(|_| now - (rng.unit().powi(2) * 30.0 * DAY as f64) as i64 - 120)
+        .collect();
+    arrivals.sort_unstable();
+    for created in arrivals {
+        let scenario = rng.pick(SCENARIOS);
+        insert_story(&tx, &mut rng, &people, scenario, created, now)?;
+    }
+    insert_hostile_tickets(&tx, &people, now)?;
+    store::set_meta(&tx, "schema", store::SCHEMA_VERSION)?;
+    store::set_meta(&tx, "seed", &seed.to_string())?;
+    store::set_meta(&tx, "clock_at", &now.to_string())?;
+    tx.commit()
+}
+
+pub fn email_for(name: &str, domain: &str, number: Option<usize>) -> String {
+    let local: String = name
+        .to_lowercase()
+        .split(' ')
+        .map(|part| part.replace(|c: char| !c.is_ascii_alphanumeric(), ""))
+        .collect::<Vec<_>>()
+        .join(".");
+    match number {
+        Some(n) => format!("{local}{n}@{domain}"),
+        None => format!("{local}@{domain}"),
+    }
+}
+
+fn insert_requesters(tx: &Transaction<'_>, rng: &mut Rng) -> rusqlite::Result<Vec<Person>> {
+    let mut people = Vec::new();
+    for &(role, count) in catalog::ROLE_MIX {
+        for _ in 0..count {
+            let name = format!(
+                "{} {}",
+                rng.pick(catalog::FIRST_NAMES),
+                rng.pick(catalog::LAST_NAMES)
+            );
+            let n = people.len() + 1;
+            let (email, school) = match role {
+                RequesterRole::Staff => (
+                    email_for(&name, catalog::STAFF_DOMAIN, Some(n)),
+                    Some(*rng.pick(SCHOOLS)),
+                ),
+                RequesterRole::Student => (
+                    email_for(&name, catalog::STUDENT_DOMAIN, Some(n)),
+                    Some(*rng.pick(SCHOOLS)),
+                ),
+                RequesterRole::Parent => (
+                    email_for(&name, *rng.pick(catalog::MAIL_DOMAINS), Some(n)),
+                    Some(*rng.pick(SCHOOLS)),
+                ),
+                _ => (
+                    email_for(&name, *rng.pick(catalog::MAIL_DOMAINS), Some(n)),
+                    None,
+                ),
+            };
+            people.push(insert_person(tx, &name, &email, role, school)?);
+        }
+    }
+    Ok(people)
+}
+
+fn insert_person(
+    tx: &Transaction<'_>,
+    name: &str,
+    email: &str,
+    role: RequesterRole,
+    school: Option<&str>,
+) -> rusqlite::Result<Person> {
+    tx.execute(
+        "INSERT INTO requesters (name, email, role, organisation) VALUES (?1, ?2, ?3, ?4)",
+        params![name, email, role.name(), school],
+    )?;
+    Ok(Person {
+        id: tx.last_insert_rowid(),
+        name: name.to_string(),
+        role,
+        school: school.map(str::to_string),
+    })
+}
+
+/// The words that fill a scenario's placeholders.
+pub struct Fill {
+    pub school: String,
+    pub room: i64,
+    pub bus: i64,
+    pub student: String,
+    pub first: String,
+}
+
+impl Fill {
+    pub fn apply(&self, template: &str) -> String {
+        template
+            .replace("{school}", &self.school)
+            .replace("{room}", &self.room.to_string())
+            .replace("{bus}", &self.bus.to_string())
+            .replace("{student}", &self.student)
+            .replace("{first}", &self.first)
+    }
+}
+
+pub fn fill_for(rng: &mut Rng, person: &Person) -> Fill {
+    let last = person.name.rsplit(' ').next().unwrap_or("");
+    Fill {
+        school: person
+            .school
+            .clone()
+            .unwrap_or_else(|| rng.pick(SCHOOLS).to_string()),
+        room: rng.between(101, 240),
+        bus: rng.between(1, 42),
+        student: match person.role {
+            RequesterRole::Student => person.name.clone(),
+            _ => format!("{} {last}", rng.pick(catalog::FIRST_NAMES)),
+        },
+        first: person.first_name().to_string(),
+    }
+}
+
+pub fn pick_requester<'a>(rng: &mut Rng, people: &'a [Person], scenario: &Scenario) -> &'a Person {
+    let role = *rng.pick(scenario.roles);
+    let candidates: Vec<&Person> = people.iter().filter(|p| p.role == role).collect();
+    if candidates.is_empty() {
+        rng.pick(people)
+    } else {
+        candidates[rng.below(candidates.len())]
+    }
+}
+
+pub fn pick_priority(rng: &mut Rng, base: PriorityLevel) -> PriorityLevel {
+    let i = PriorityLevel::ALL
+        .iter()
+        .position(|p| *p == base)
+        .unwrap_or(1);
+    let roll = rng.unit();
+    let shifted = if roll < 0.15 {
+        i.saturating_sub(1)
+    } else if roll > 0.9 {
+        (i + 1).min(3)
+    } else {
+        i
+    };
+    PriorityLevel::ALL[shifted]
+}
+
+/// Agents (ids, names) of a department.
+pub fn agents_of(dept: Dept) -> Vec<(i64, &'static str)> {
+    AGENTS
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, d))| *d == dept)
+        .map(|(i, (name, _))| (i as i64 + 1, *name))
+        .collect()
+}
+
+/// The signed-in demo agent's id.
+pub const ME: i64 = 1;
+
+enum Step {
+    Say(EntryKind, String, bool, String),
+    Assign(i64, &'static str),
+    Status(StatusKind, String),
+}
+
+const RESOLVED_REPLIES: &[&str] = &[
+    "Glad that is sorted. I am resolving this ticket; just reply if anything else comes up.",
+    "This should be fixed now. Resolving the ticket; reply here and it reopens.",
+    "Done on our side. Marking this resolved - thanks for your patience.",
+];
+
+/// One ticket's life from `created`, cut off at `now`.
+fn insert_story(
+    tx: &Transaction<'_>,
+    rng: &mut Rng,
+    people: &[Person],
+    scenario: &Scenario,
+    created: i64,
+    now: i64,
+) -> rusqlite::Result<()> {
+    let person = pick_requester(rng, people, scenario);
+    let fill = fill_for(rng, person);
+    let channel = *rng.weighted(catalog::channels_for(person.role));
+    let subject = fill.apply(scenario.subject);
+    let opening = fill.apply(scenario.opening);
+    let dept = rules::route(&subject, &opening, channel);
+    let priority = pick_priority(rng, scenario.priority);
+    let targets = rules::targets(priority);
+    let first_target = targets.first_response.map_or(8 * HOUR, |d| d.as_secs());
+    let resolve_target = targets.resolution.map_or(3 * DAY, |d| d.as_secs());
+
+    let team = agents_of(dept);
+    let (owner, owner_name) = if dept == Dept::It && rng.chance(0.35) {
+        (ME, AGENTS[0].0)
+    } else {
+        *rng.pick(&team)
+    };
+    let colleague = rng.pick(&team).1;
+
+    let mut steps: Vec<(i64, Step)> = Vec::new();
+    let triage = created + (first_target as f64 * (0.05 + rng.unit() * 0.4)) as i64;
+    steps.push((triage, Step::Assign(owner, owner_name)));
+    steps.push((
+        triage,
+        Step::Status(StatusKind::Open, owner_name.to_string()),
+    ));
+    let answered = created + (first_target as f64 * (0.2 + rng.unit() * 1.2)) as i64;
+    if rng.chance(0.5) {
+        let at = triage + (answered - triage) / 2;
+        steps.push((
+            at,
+            Step::Say(
+                EntryKind::Note,
+                colleague.to_string(),
+                true,
+                fill.apply(scenario.note),
+            ),
+        ));
+    }
+    steps.push((
+        answered,
+        Step::Say(
+            EntryKind::Reply,
+            owner_name.to_string(),
+            true,
+            fill.apply(scenario.answer),
+        ),
+    ));
+    let mut last = answered;
+    if rng.chance(0.4) {
+        steps.push((
+            answered,
+            Step::Status(StatusKind::Pending, owner_name.to_string()),
+        ));
+        let back = answered + rng.between(HOUR, 2 * DAY);
+        steps.push((
+            back,
+            Step::Say(
+                EntryKind::Reply,
+                person.name.clone(),
+                false,
+                fill.apply(scenario.follow_up),
+            ),
+        ));
+        steps.push((back, Step::Status(StatusKind::Open, "System".to_string())));
+        last = back;
+    } else if rng.chance(0.3) {
+        let back = answered + rng.between(10 * 60, DAY);
+        steps.push((
+            back,
+            Step::Say(
+                EntryKind::Reply,
+                person.name.clone(),
+                false,
+                fill.apply(scenario.follow_up),
+            ),
+        ));
+        last = back;
+    }
+    let resolved = (created + (resolve_target as f64 * (0.3 + rng.unit())) as i64).max(last + HOUR);
+    steps.push((
+        resolved,
+        Step::Say(
+            EntryKind::Reply,
+            owner_name.to_string(),
+            true,
+            rng.pick(RESOLVED_REPLIES).to_string(),
+        ),
+    ));
+    steps.push((
+        resolved,
+        Step::Status(StatusKind::Resolved, owner_name.to_string()),
+    ));
+    steps.push((
+        resolved + 3 * DAY,
+        Step::Status(StatusKind::Closed, "System".to_string()),
+    ));
+
+    let steps: Vec<_> = steps.into_iter().filter(|(at, _)| *at < now).collect();
+    write_ticket(
+        tx,
+        &TicketFacts {
+            subject: &subject,
+            opening: &opening,
+            person,
+            dept,
+            priority,
+            channel,
+            created,
+            tags: &scenario.tags.join(","),
+        },
+        steps,
+    )
+}
+
+struct TicketFacts<'a> {
+    subject: &'a str,
+    opening: &'a str,
+    person: &'a Person,
+    dept: Dept,
+    priority: PriorityLevel,
+    channel: Channel,
+    created: i64,
+    tags: &'a str,
+}
+
+fn write_ticket(
+    tx: &Transaction<'_>,
+    facts: &TicketFacts<'_>,
+    steps: Vec<(i64, Step)>,
+) -> rusqlite::Result<()> {
+    let mut status = StatusKind::New;
+    let mut owner = None;
+    let mut first_reply = None;
+    let mut updated = facts.created;
+    let mut statuses = Vec::new();
+    for (at, step) in &steps {
+        updated = updated.max(*at);
+        match step {
+            Step::Assign(id, _) => owner = Some(*id),
+            Step::Status(kind, _) => {
+                status = *kind;
+                statuses.push((store::ts(*at), *kind));
+            }
+            Step::Say(EntryKind::Reply, _, true, _) if first_reply.is_none() => {
+                first_reply = Some(*at)
+            }
+            Step::Say(..) => {}
+        }
+    }
+    let id = store::insert_ticket(
+        tx,
+        &NewTicket {
+            subject: facts.subject,
+            status,
+            priority: facts.priority,
+            queue_id: facts.dept.queue_id(),
+            owner_id: owner,
+            requester_id: facts.person.id,
+            channel: facts.channel,
+            created: facts.created,
+            updated,
+            first_response_at: first_reply,
+            tags: facts.tags,
+        },
+    )?;
+    store::insert_entry(
+        tx,
+        id,
+        &NewEntry {
+            kind: EntryKind::Reply,
+            author: &facts.person.name,
+            by_agent: false,
+            at: facts.created,
+            body: facts.opening,
+            new_status: None,
+        },
+    )?;
+    let mut previous = StatusKind::New;
+    for (at, step) in &steps {
+        let (kind, author, by_agent, body, new_status) = match step {
+            Step::Say(kind, author, by_agent, body) => {
+                (*kind, author.as_str(), *by_agent, body.clone(), None)
+            }
+            Step::Assign(_, name) => (
+                EntryKind::Event,
+                "System",
+                true,
+                format!("Assigned to {name}"),
+                None,
+            ),
+            Step::Status(kind, author) => {
+                let body = format!("Status {} → {}", previous.name(), kind.name());
+                previous = *kind;
+                (EntryKind::Event, author.as_str(), true, body, Some(*kind))
+            }
+        };
+        store::insert_entry(
+            tx,
+            id,
+            &NewEntry {
+                kind,
+                author,
+                by_agent,
+                at: *at,
+                body: &body,
+                new_status,
+            },
+        )?;
+    }
+    let sla = policy::clocks(
+        &rules::targets(facts.priority),
+        &History {
+            created: store::ts(facts.created),
+            first_agent_reply: first_reply.map(store::ts),
+            statuses: &statuses,
+        },
+    );
+    store::write_sla(tx, id, &sla)
+}
+
+/// Tickets that try to attack the terminal, and text that must still align.
+/// They arrive in the last few hours, so they are on screen in a new desk.
+fn insert_hostile_tickets(
+    tx: &Transaction<'_>,
+    people: &[Person],
+    now: i64,
+) -> rusqlite::Result<()> {
+    let community = insert_person(
+        tx,
+        "Alex \u{202e}nimda\u{202c} Reyes",
+        "alex.reyes@example.net",
+        RequesterRole::Community,
+        None,
+    )?;
+    let parent = insert_person(
+        tx,
+        "王芳 (Wang Fang)",
+        "wang.fang@example.cn",
+        RequesterRole::Parent,
+        Some(SCHOOLS[0]),
+    )?;
+    let student = people
+        .iter()
+        .find(|p| p.role == RequesterRole::Student)
+        .unwrap_or(&people[0]);
+    let stories: [(&Person, &str, &str, Channel, PriorityLevel, i64); 3] = [
+        (
+            &community,
+            "\u{1b}[31;1mURGENT\u{1b}[0m printer on fire \u{1b}]0;owned\u{07}at the library",
+            "Please look at this right away.\u{1b}]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u{07}\n\u{1b}[2J\u{1b}[HThe screen should not clear.\u{9b}31mStill plain.",
+            Channel::Social,
+            PriorityLevel::High,
+            50 * 60,
+        ),
+        (
+            &parent,
+            "打印机无法连接 - library printer offline 🖨️",
+            "您好, the library printer at Lincoln Elementary shows offline for the parent volunteers. 谢谢!",
+            Channel::Email,
+            PriorityLevel::Normal,
+            3 * HOUR,
+        ),
+        (
+            student,
+            "Grade portal shows\u{0007} wrong grade\u{200b}\u{202e}edarg",
+            "My grade\u{0008}\u{0008}\u{0008} in the portal is wrong.\u{1b}P1$r0m\u{1b}\\ Can someone check?",
+            Channel::Web,
+            PriorityLevel::Normal,
+            5 * HOUR,
+        ),
+    ];
+    for (person, subject, body, channel, priority, age) in stories {
+        let dept = rules::route(subject, body, channel);
+        write_ticket(
+            tx,
+            &TicketFacts {
+                subject,
+                opening: body,
+                person,
+                dept,
+                priority,
+                channel,
+                created: now - age,
+                tags: "",
+            },
+            Vec::new(),
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,380 @@
+//! The demo desk's SQLite file: schema, writes, and mapping rows into the model.
+//!
+//! Text is stored exactly as a requester typed it (hostile bytes included);
+//! it becomes [`SafeText`] only when it leaves as a model value, as it would
+//! from a real server.
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+use crate::desk::{
+    AgentRef, Channel, Entry, EntryKind, Priority, PriorityLevel, QueueId, QueueRef, Requester,
+    RequesterRole, Status, StatusKind, TicketDetail, TicketId, TicketSummary, Version,
+};
+use crate::sla::policy::{self, History};
+use crate::sla::{ClockKind, SlaClock, SlaClocks, Stage};
+use crate::text::SafeText;
+
+use super::rules;
+
+pub const SCHEMA_VERSION: &str = "1";
+
+pub fn create_schema(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE queues (id INTEGER PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL);
+        CREATE TABLE agents (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL);
+        CREATE TABLE agent_queues (agent_id INTEGER NOT NULL, queue_id INTEGER NOT NULL,
+            PRIMARY KEY (agent_id, queue_id));
+        CREATE TABLE requesters (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL,
+            role TEXT NOT NULL, organisation TEXT);
+        CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL,
+            status TEXT NOT NULL,
+            priority TEXT NOT NULL,
+            queue_id INTEGER NOT NULL,
+            owner_id INTEGER,
+            requester_id INTEGER NOT NULL,
+            channel TEXT NOT NULL,
+            created INTEGER NOT NULL,
+            updated INTEGER NOT NULL,
+            first_response_at INTEGER,
+            sla_policy TEXT,
+            fr_due INTEGER, fr_stage TEXT, fr_at INTEGER,
+            res_due INTEGER, res_stage TEXT, res_at INTEGER,
+            tags TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE INDEX tickets_updated ON tickets(updated);
+        CREATE INDEX tickets_status ON tickets(status);
+        CREATE TABLE entries (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            author TEXT NOT NULL,
+            by_agent INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            new_status TEXT
+        );
+        CREATE INDEX entries_ticket ON entries(ticket_id, at);
+        ",
+    )
+}
+
+pub fn get_meta(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()
+}
+
+pub fn set_meta(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+/// Move every instant forward, so a desk left alone keeps its shape.
+pub fn shift_time(conn: &Connection, seconds: i64) -> rusqlite::Result<()> {
+    conn.execute_batch(&format!(
+        "UPDATE tickets SET created = created + {s}, updated = updated + {s},
+            first_response_at = first_response_at + {s},
+            fr_due = fr_due + {s}, fr_at = fr_at + {s},
+            res_due = res_due + {s}, res_at = res_at + {s};
+         UPDATE entries SET at = at + {s};",
+        s = seconds
+    ))
+}
+
+pub fn ts(seconds: i64) -> Timestamp {
+    Timestamp::from_second(seconds).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+pub fn status_name(kind: StatusKind) -> &'static str {
+    kind.name()
+}
+
+fn parse_status(raw: &str) -> StatusKind {
+    StatusKind::parse(raw).unwrap_or(StatusKind::Open)
+}
+
+fn parse_priority(raw: &str) -> PriorityLevel {
+    PriorityLevel::parse(raw).unwrap_or(PriorityLevel::Normal)
+}
+
+pub struct NewTicket<'a> {
+    pub subject: &'a str,
+    pub status: StatusKind,
+    pub priority: PriorityLevel,
+    pub queue_id: i64,
+    pub owner_id: Option<i64>,
+    pub requester_id: i64,
+    pub channel: Channel,
+    pub created: i64,
+    pub updated: i64,
+    pub first_response_at: Option<i64>,
+    pub tags: &'a str,
+}
+
+pub struct NewEntry<'a> {
+    pub kind: EntryKind,
+    pub author: &'a str,
+    pub by_agent: bool,
+    pub at: i64,
+    pub body: &'a str,
+    pub new_status: Option<StatusKind>,
+}
+
+fn kind_name(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Reply => "reply",
+        EntryKind::Note => "note",
+        EntryKind::Event => "event",
+    }
+}
+
+pub fn insert_ticket(tx: &Transaction<'_>, t: &NewTicket<'_>) -> rusqlite::Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO tickets (subject, status, priority, queue_id, owner_id, requester_id,
+            channel, created, updated, first_response_at, tags)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        t.subject,
+        status_name(t.status),
+        t.priority.name(),
+        t.queue_id,
+        t.owner_id,
+        t.requester_id,
+        t.channel.name(),
+        t.created,
+        t.updated,
+        t.first_response_at,
+        t.tags,
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+pub fn insert_entry(tx: &Transaction<'_>, ticket: i64, e: &NewEntry<'_>) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO entries (ticket_id, kind, author, by_agent, at, body, new_status)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        ticket,
+        kind_name(e.kind),
+        e.author,
+        e.by_agent,
+        e.at,
+        e.body,
+        e.new_status.map(status_name),
+    ])?;
+    Ok(())
+}
+
+/// Store the clocks computed for a ticket.
+pub fn write_sla(tx: &Transaction<'_>, ticket: i64, sla: &SlaClocks) -> rusqlite::Result<()> {
+    let cols = |kind| {
+        sla.get(kind).map_or((None, None, None), |c: &SlaClock| {
+            let (stage, at) = match c.stage {
+                Stage::Active => ("active", None),
+                Stage::Paused { since } => ("paused", Some(since.as_second())),
+                Stage::Met { at } => ("met", Some(at.as_second())),
+            };
+            (Some(c.due.as_second()), Some(stage), at)
+        })
+    };
+    let (fr_due, fr_stage, fr_at) = cols(ClockKind::FirstResponse);
+    let (res_due, res_stage, res_at) = cols(ClockKind::Resolution);
+    tx.prepare_cached(
+        "UPDATE tickets SET sla_policy = ?2, fr_due = ?3, fr_stage = ?4, fr_at = ?5,
+            res_due = ?6, res_stage = ?7, res_at = ?8 WHERE id = ?1",
+    )?
+    .execute(params![
+        ticket,
+        sla.policy.as_ref().map(|p| p.as_str().to_string()),
+        fr_due,
+        fr_stage,
+        fr_at,
+        res_due,
+        res_stage,
+        res_at
+    ])?;
+    Ok(())
+}
+
+/// Recompute a ticket's clocks from its stored history, as a desk does after a change.
+pub fn recompute_sla(tx: &Transaction<'_>, ticket: i64) -> rusqlite::Result<()> {
+    let (created, priority, first_reply): (i64, String, Option<i64>) = tx.query_row(
+        "SELECT created, priority, first_response_at FROM tickets WHERE id = ?1",
+        [ticket],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let statuses = tx
+        .prepare_cached(
+            "SELECT at, new_status FROM entries
+             WHERE ticket_id = ?1 AND new_status IS NOT NULL ORDER BY at, id",
+        )?
+        .query_map([ticket], |r| {
+            Ok((ts(r.get(0)?), parse_status(&r.get::<_, String>(1)?)))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let sla = policy::clocks(
+        &rules::targets(parse_priority(&priority)),
+        &History {
+            created: ts(created),
+            first_agent_reply: first_reply.map(ts),
+            statuses: &statuses,
+        },
+    );
+    write_sla(tx, ticket, &sla)
+}
+
+/// The columns [`summary_from_row`] reads, in order.
+pub const SUMMARY_SELECT: &str = "
+    SELECT t.id, t.subject, t.status, t.priority, t.queue_id, q.name, t.owner_id, a.name,
+           r.name, r.email, r.role, r.organisation, t.channel, t.created, t.updated,
+           t.first_response_at, t.sla_policy, t.fr_due, t.fr_stage, t.fr_at,
+           t.res_due, t.res_stage, t.res_at, t.tags, t.version
+    FROM tickets t
+    JOIN queues q ON q.id = t.queue_id
+    JOIN requesters r ON r.id = t.requester_id
+    LEFT JOIN agents a ON a.id = t.owner_id";
+
+fn clock_from(
+    kind: ClockKind,
+    due: Option<i64>,
+    stage: Option<String>,
+    at: Option<i64>,
+    priority: PriorityLevel,
+) -> Option<SlaClock> {
+    let targets = rules::targets(priority);
+    let target = match kind {
+        ClockKind::FirstResponse => targets.first_response,
+        _ => targets.resolution,
+    };
+    let stage = match (stage.as_deref(), at) {
+        (Some("paused"), Some(at)) => Stage::Paused { since: ts(at) },
+        (Some("met"), Some(at)) => Stage::Met { at: ts(at) },
+        (Some("active"), _) => Stage::Active,
+        _ => return None,
+    };
+    Some(SlaClock {
+        kind,
+        due: ts(due?),
+        target,
+        stage,
+    })
+}
+
+pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
+    let id: i64 = row.get(0)?;
+    let priority = parse_priority(&row.get::<_, String>(3)?);
+    let owner_id: Option<i64> = row.get(6)?;
+    let owner_name: Option<String> = row.get(7)?;
+    let organisation: Option<String> = row.get(11)?;
+    let tags: String = row.get(23)?;
+    let clocks = [
+        clock_from(
+            ClockKind::FirstResponse,
+            row.get(17)?,
+            row.get(18)?,
+            row.get(19)?,
+            priority,
+        ),
+        clock_from(
+            ClockKind::Resolution,
+            row.get(20)?,
+            row.get(21)?,
+            row.get(22)?,
+            priority,
+        ),
+    ];
+    let status_raw: String = row.get(2)?;
+    Ok(TicketSummary {
+        id: TicketId(id.to_string()),
+        key: SafeText::line(&format!("#{id}")),
+        subject: SafeText::line(&row.get::<_, String>(1)?),
+        status: Status {
+            kind: parse_status(&status_raw),
+            raw: SafeText::line(&status_raw),
+        },
+        priority: Priority::new(priority),
+        queue: QueueRef {
+            id: QueueId(row.get::<_, i64>(4)?.to_string()),
+            name: SafeText::line(&row.get::<_, String>(5)?),
+        },
+        owner: owner_id.map(|oid| AgentRef {
+            id: crate::desk::AgentId(oid.to_string()),
+            name: SafeText::line(owner_name.as_deref().unwrap_or("")),
+        }),
+        requester: Requester {
+            name: SafeText::line(&row.get::<_, String>(8)?),
+            email: SafeText::line(&row.get::<_, String>(9)?),
+            role: RequesterRole::parse(&row.get::<_, String>(10)?),
+            organisation: organisation.as_deref().map(SafeText::line),
+        },
+        channel: Channel::parse(&row.get::<_, String>(12)?),
+        created: ts(row.get(13)?),
+        updated: ts(row.get(14)?),
+        first_response_at: row.get::<_, Option<i64>>(15)?.map(ts),
+        sla: SlaClocks {
+            clocks: clocks.into_iter().flatten().collect(),
+            policy: row
+                .get::<_, Option<String>>(16)?
+                .as_deref()
+                .map(SafeText::line),
+        },
+        tags: tags
+            .split(',')
+            .filter(|t| !t.is_empty())
+            .map(SafeText::line)
+            .collect(),
+        version: Version(row.get::<_, i64>(24)?.to_string()),
+    })
+}
+
+pub fn summary(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketSummary>> {
+    conn.prepare_cached(&format!("{SUMMARY_SELECT} WHERE t.id = ?1"))?
+        .query_row([id], summary_from_row)
+        .optional()
+}
+
+pub fn detail(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
+    let Some(summary) = summary(conn, id)? else {
+        return Ok(None);
+    };
+    let entries = conn
+        .prepare_cached(
+            "SELECT kind, author, by_agent, at, body FROM entries
+             WHERE ticket_id = ?1 ORDER BY at, id",
+        )?
+        .query_map([id], |r| {
+            let kind = match r.get::<_, String>(0)?.as_str() {
+                "note" => EntryKind::Note,
+                "event" => EntryKind::Event,
+                _ => EntryKind::Reply,
+            };
+            Ok(Entry {
+                kind,
+                author: SafeText::line(&r.get::<_, String>(1)?),
+                by_agent: r.get(2)?,
+                at: ts(r.get(3)?),
+                body: SafeText::block(&r.get::<_, String>(4)?),
+                attachments: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let organisation = summary.requester.organisation.clone();
+    Ok(Some(TicketDetail {
+        custom_fields: organisation
+            .map(|o| vec![(SafeText::line("School"), o)])
+            .unwrap_or_default(),
+        summary,
+        entries,
+    }))
+}

@@ -1,0 +1,352 @@
+//! The backend-neutral domain model: what every desk is mapped into.
+//!
+//! Every string a server sent is a [`SafeText`], so nothing here can carry an
+//! escape sequence to the terminal.
+
+use jiff::Timestamp;
+
+use crate::sla::SlaClocks;
+use crate::text::SafeText;
+
+/// A backend's own ticket id (RT: "123", django-helpdesk: "45", demo: "1042").
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TicketId(pub String);
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct QueueId(pub String);
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AgentId(pub String);
+
+/// What a write was based on (an ETag or an updated-at), for optimistic concurrency.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Version(pub String);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StatusKind {
+    New,
+    Open,
+    Pending,
+    Resolved,
+    Closed,
+}
+
+impl StatusKind {
+    pub const ALL: [StatusKind; 5] = [
+        StatusKind::New,
+        StatusKind::Open,
+        StatusKind::Pending,
+        StatusKind::Resolved,
+        StatusKind::Closed,
+    ];
+
+    /// Still needs work: new, open, or waiting on the requester.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            StatusKind::New | StatusKind::Open | StatusKind::Pending
+        )
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            StatusKind::New => "new",
+            StatusKind::Open => "open",
+            StatusKind::Pending => "pending",
+            StatusKind::Resolved => "resolved",
+            StatusKind::Closed => "closed",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.name().eq_ignore_ascii_case(name))
+    }
+}
+
+/// A status as the console understands it, plus what the server called it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub kind: StatusKind,
+    pub raw: SafeText,
+}
+
+impl Status {
+    pub fn new(kind: StatusKind) -> Self {
+        Self {
+            kind,
+            raw: SafeText::line(kind.name()),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PriorityLevel {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+impl PriorityLevel {
+    pub const ALL: [PriorityLevel; 4] = [
+        PriorityLevel::Low,
+        PriorityLevel::Normal,
+        PriorityLevel::High,
+        PriorityLevel::Urgent,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PriorityLevel::Low => "low",
+            PriorityLevel::Normal => "normal",
+            PriorityLevel::High => "high",
+            PriorityLevel::Urgent => "urgent",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(name))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Priority {
+    pub level: PriorityLevel,
+    pub raw: SafeText,
+}
+
+impl Priority {
+    pub fn new(level: PriorityLevel) -> Self {
+        Self {
+            level,
+            raw: SafeText::line(level.name()),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RequesterRole {
+    Staff,
+    Student,
+    Parent,
+    Community,
+    Unknown,
+}
+
+impl RequesterRole {
+    pub const ALL: [RequesterRole; 5] = [
+        RequesterRole::Staff,
+        RequesterRole::Student,
+        RequesterRole::Parent,
+        RequesterRole::Community,
+        RequesterRole::Unknown,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RequesterRole::Staff => "staff",
+            RequesterRole::Student => "student",
+            RequesterRole::Parent => "parent",
+            RequesterRole::Community => "community",
+            RequesterRole::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(name: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.name().eq_ignore_ascii_case(name))
+            .unwrap_or(RequesterRole::Unknown)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Channel {
+    Web,
+    Email,
+    Phone,
+    Sms,
+    Chat,
+    Social,
+    WalkIn,
+    Unknown,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 8] = [
+        Channel::Web,
+        Channel::Email,
+        Channel::Phone,
+        Channel::Sms,
+        Channel::Chat,
+        Channel::Social,
+        Channel::WalkIn,
+        Channel::Unknown,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Email => "email",
+            Channel::Phone => "phone",
+            Channel::Sms => "sms",
+            Channel::Chat => "chat",
+            Channel::Social => "social",
+            Channel::WalkIn => "walk-in",
+            Channel::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(name: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.name().eq_ignore_ascii_case(name))
+            .unwrap_or(Channel::Unknown)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Requester {
+    pub name: SafeText,
+    pub email: SafeText,
+    pub role: RequesterRole,
+    /// The school or office they belong to, when the desk knows it.
+    pub organisation: Option<SafeText>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Agent {
+    pub id: AgentId,
+    pub name: SafeText,
+    pub email: SafeText,
+    /// The queues (groups, departments) the agent works in.
+    pub queues: Vec<QueueId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgentRef {
+    pub id: AgentId,
+    pub name: SafeText,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Queue {
+    pub id: QueueId,
+    pub name: SafeText,
+    pub description: SafeText,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueRef {
+    pub id: QueueId,
+    pub name: SafeText,
+}
+
+/// One row of a ticket list: everything the queue view shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TicketSummary {
+    pub id: TicketId,
+    /// How the desk shows the id to people ("#1042", "RT-88").
+    pub key: SafeText,
+    pub subject: SafeText,
+    pub status: Status,
+    pub priority: Priority,
+    pub queue: QueueRef,
+    pub owner: Option<AgentRef>,
+    pub requester: Requester,
+    pub channel: Channel,
+    pub created: Timestamp,
+    pub updated: Timestamp,
+    pub first_response_at: Option<Timestamp>,
+    pub sla: SlaClocks,
+    pub tags: Vec<SafeText>,
+    pub version: Version,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    /// Public: the requester sees it.
+    Reply,
+    /// Internal: agents only.
+    Note,
+    /// A change of status, owner, priority or queue.
+    Event,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attachment {
+    pub name: SafeText,
+    pub size: u64,
+    pub mime: SafeText,
+}
+
+/// One item of a ticket's conversation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub kind: EntryKind,
+    pub author: SafeText,
+    /// True when an agent wrote it; false for the requester.
+    pub by_agent: bool,
+    pub at: Timestamp,
+    pub body: SafeText,
+    pub attachments: Vec<Attachment>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TicketDetail {
+    pub summary: TicketSummary,
+    pub entries: Vec<Entry>,
+    pub custom_fields: Vec<(SafeText, SafeText)>,
+}
+
+/// Who a ticket is assigned to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Assignee {
+    Me,
+    Agent(AgentId),
+    Nobody,
+}
+
+/// A write, as data: the outbox stores them, undo cancels them, bulk repeats them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    Reply {
+        body: String,
+        then: Option<StatusKind>,
+    },
+    Note {
+        body: String,
+        then: Option<StatusKind>,
+    },
+    Assign(Assignee),
+    SetStatus(StatusKind),
+    SetPriority(PriorityLevel),
+    MoveTo(QueueId),
+}
+
+/// What a successful write left behind.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Applied {
+    pub version: Version,
+    pub summary: TicketSummary,
+}
+
+/// What a backend can do, so the console hides what would only fail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Capabilities {
+    pub name: &'static str,
+    pub reply: bool,
+    pub note: bool,
+    pub assign: bool,
+    pub set_status: bool,
+    pub set_priority: bool,
+    pub move_queue: bool,
+    /// The server computes SLA deadlines itself.
+    pub server_sla: bool,
+    /// `changed_since` is a cheap server-side query.
+    pub incremental: bool,
+}

@@ -1,0 +1,104 @@
+//! Backend-neutral searches: each backend translates a [`Query`] into its own
+//! language (SQL for the demo, TicketSQL for RT), and the console evaluates the
+//! same query on tickets it already holds.
+
+use super::model::{AgentId, QueueId, StatusKind, TicketSummary};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum OwnerFilter {
+    #[default]
+    Any,
+    Me,
+    Nobody,
+    Agent(AgentId),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Empty means any status.
+    pub statuses: Vec<StatusKind>,
+    pub queue: Option<QueueId>,
+    pub owner: OwnerFilter,
+    /// Words that must all appear in the subject, the requester or the id.
+    pub text: String,
+}
+
+impl Query {
+    /// Every ticket that still needs work.
+    pub fn active() -> Self {
+        Self {
+            statuses: vec![StatusKind::New, StatusKind::Open, StatusKind::Pending],
+            ..Self::default()
+        }
+    }
+
+    /// Everything but the text: status, queue and owner.
+    pub fn matches_fields(&self, ticket: &TicketSummary, me: Option<&AgentId>) -> bool {
+        if !self.statuses.is_empty() && !self.statuses.contains(&ticket.status.kind) {
+            return false;
+        }
+        if let Some(queue) = &self.queue
+            && ticket.queue.id != *queue
+        {
+            return false;
+        }
+        let owner = ticket.owner.as_ref().map(|o| &o.id);
+        match &self.owner {
+            OwnerFilter::Any => true,
+            OwnerFilter::Nobody => owner.is_none(),
+            OwnerFilter::Me => me.is_some() && owner == me,
+            OwnerFilter::Agent(id) => owner == Some(id),
+        }
+    }
+
+    /// The full query, text included (case-insensitive).
+    pub fn matches(&self, ticket: &TicketSummary, me: Option<&AgentId>) -> bool {
+        self.matches_fields(ticket, me)
+            && text_matches(&search_text(ticket), &self.text.to_lowercase())
+    }
+}
+
+/// The lower-cased text a filter looks in: key, id, subject, requester.
+pub fn search_text(ticket: &TicketSummary) -> String {
+    format!(
+        "{} {} {} {} {}",
+        ticket.key, ticket.id.0, ticket.subject, ticket.requester.name, ticket.requester.email
+    )
+    .to_lowercase()
+}
+
+/// Whether every word of `filter` occurs in `haystack`; both already lower-cased.
+pub fn text_matches(haystack: &str, filter: &str) -> bool {
+    filter
+        .split_whitespace()
+        .all(|word| haystack.contains(word))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageRequest {
+    /// Zero-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl PageRequest {
+    pub fn first(per_page: u32) -> Self {
+        Self { page: 0, per_page }
+    }
+
+    pub fn next(self) -> Self {
+        Self {
+            page: self.page + 1,
+            ..self
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// How many match in all, when the server says.
+    pub total: Option<u64>,
+    /// Whether a further page exists.
+    pub more: bool,
+}

@@ -1,0 +1,145 @@
+//! The console without a terminal: the real state, update and worker, driven
+//! by key names, for tests and benchmarks. Screens are drawn on ratatui's
+//! TestBackend.
+
+use std::sync::Arc;
+
+use crossterm::event::{KeyEvent, KeyEventKind, KeyEventState};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use tokio::sync::mpsc;
+
+use crate::clock::Clock;
+use crate::config::keymap::Key;
+use crate::desk::Desk;
+use crate::state::{DeskReply, Msg, State, update};
+use crate::ui;
+use crate::worker::Worker;
+
+pub struct Headless {
+    pub state: State,
+    clock: Clock,
+    worker: Worker,
+    replies: mpsc::UnboundedReceiver<DeskReply>,
+}
+
+impl Headless {
+    /// Start the console on `desk` and wait for its first answers.
+    pub async fn start(mut state: State, desk: Arc<dyn Desk>, clock: Clock) -> Self {
+        let (tx, replies) = mpsc::unbounded_channel();
+        let mut worker = Worker::new(desk, tx);
+        worker.run(state.start());
+        let mut console = Self {
+            state,
+            clock,
+            worker,
+            replies,
+        };
+        console.settle().await;
+        console
+    }
+
+    /// Run every outstanding effect to completion, feeding answers back in.
+    pub async fn settle(&mut self) {
+        loop {
+            self.worker.idle().await;
+            let mut any = false;
+            while let Ok(reply) = self.replies.try_recv() {
+                any = true;
+                self.send(Msg::Desk(reply));
+            }
+            if !any {
+                break;
+            }
+        }
+    }
+
+    fn send(&mut self, msg: Msg) {
+        let effects = update(&mut self.state, msg, self.clock.now());
+        self.worker.run(effects);
+    }
+
+    /// Press keys by name, separated by spaces: `"j j enter"`, `"ctrl-c"`, `"space"`.
+    pub async fn press(&mut self, keys: &str) {
+        for name in keys.split_whitespace() {
+            let key: Key = match name.parse() {
+                Ok(key) => key,
+                Err(e) => panic!("test key {name:?}: {e}"),
+            };
+            self.key(key).await;
+        }
+    }
+
+    /// Type text into whatever has the keyboard (filter, command line).
+    pub async fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(Key::new(
+                crossterm::event::KeyCode::Char(c),
+                crossterm::event::KeyModifiers::NONE,
+            ))
+            .await;
+        }
+    }
+
+    async fn key(&mut self, key: Key) {
+        let modifiers = if key.plain() {
+            crossterm::event::KeyModifiers::NONE
+        } else {
+            crossterm::event::KeyModifiers::CONTROL
+        };
+        self.send(Msg::Key(KeyEvent {
+            code: key.code(),
+            modifiers,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        }));
+        self.settle().await;
+    }
+
+    pub async fn tick(&mut self) {
+        self.send(Msg::Tick);
+        self.settle().await;
+    }
+
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.send(Msg::Resize(width, height));
+    }
+
+    /// Draw the current state at the viewport's size.
+    pub fn draw(&self) -> Buffer {
+        let Rect { width, height, .. } = self.state.viewport;
+        let mut terminal = match Terminal::new(TestBackend::new(width, height)) {
+            Ok(t) => t,
+            Err(e) => panic!("test terminal: {e}"),
+        };
+        if let Err(e) = terminal.draw(|frame| ui::render(frame, &self.state)) {
+            panic!("drawing: {e}");
+        }
+        terminal.backend().buffer().clone()
+    }
+
+    /// The screen as text, one line per row, trailing spaces trimmed.
+    pub fn screen(&self) -> String {
+        let buffer = self.draw();
+        let width = usize::from(buffer.area.width);
+        let mut out = String::new();
+        for row in buffer.content.chunks(width) {
+            let mut line = String::new();
+            let mut skip = 0;
+            for cell in row {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = cell.symbol();
+                skip = crate::text::width::cells(symbol).saturating_sub(1);
+                line.push_str(symbol);
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}

@@ -1,0 +1,21 @@
+//! deskterm: a terminal agent console for service desks.
+//!
+//! The flow runs one way: terminal events, ticks and desk results become
+//! messages; [`state::update`] turns a message into new state and effects;
+//! [`ui::render`] draws the state; [`app`] runs the effects against a
+//! [`desk::Desk`] and feeds their results back as messages.
+
+pub mod action;
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod desk;
+pub mod headless;
+pub mod logging;
+pub mod paths;
+pub mod sla;
+pub mod state;
+pub mod terminal;
+pub mod text;
+pub mod ui;
+pub mod worker;

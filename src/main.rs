@@ -1,0 +1,249 @@
+//! Start-up: arguments, config, logging, the desk, then the console.
+//! Anything that can go wrong before the screen is taken over is reported on
+//! stderr with a plain message and a non-zero exit, never a panic.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use jiff::SignedDuration;
+use jiff::tz::TimeZone;
+use ratatui::layout::Rect;
+
+use deskterm::clock::Clock;
+use deskterm::config::keymap::Keymap;
+use deskterm::config::theme::{ColorDepth, ThemeSet};
+use deskterm::config::{self, Config};
+use deskterm::desk::demo::simulator::ArrivalSpec;
+use deskterm::desk::demo::{DEFAULT_SEED, DemoDesk, seed};
+use deskterm::sla::Thresholds;
+use deskterm::state::{Settings, State};
+use deskterm::{app, logging, paths};
+
+#[derive(Parser)]
+#[command(
+    name = "deskterm",
+    version,
+    about = "A terminal agent console for service desks: k9s for tickets",
+    long_about = "A terminal agent console for service desks: k9s for tickets.\n\n\
+        With nothing configured it opens an embedded demo desk: a school district \
+        with live tickets, SLA countdowns and a simulator that keeps requests arriving."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    /// Theme: dark, light, high-contrast, ansi16, mono, or one of yours.
+    #[arg(long, global = true, value_name = "NAME")]
+    theme: Option<String>,
+
+    /// Read this config file instead of the default one.
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
+
+    /// The demo desk's SQLite file.
+    #[arg(long, global = true, value_name = "PATH")]
+    demo_db: Option<PathBuf>,
+
+    /// Build the demo desk from this seed (rebuilds it if it was built from another).
+    #[arg(long, global = true, value_name = "N")]
+    seed: Option<u64>,
+
+    /// How often something happens on the demo desk: "20-60s", "45s", "2m", or "0" for never.
+    #[arg(long, global = true, value_name = "RATE")]
+    new_ticket_every: Option<ArrivalSpec>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The configuration file: where it is, a commented starting point, a check.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// The embedded demo desk: open it, rebuild it, or build a large one.
+    Demo {
+        /// Rebuild the demo desk from its seed and exit.
+        #[arg(long)]
+        reset: bool,
+        /// Build a demo desk with this many tickets and exit (for benchmarks).
+        #[arg(long, value_name = "N")]
+        tickets: Option<usize>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigAction {
+    /// Print where config.toml is read from.
+    Path,
+    /// Write a commented default config.toml.
+    Init {
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Read config.toml and the user themes and report any mistake.
+    Check,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("deskterm: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn config_path(cli: &Cli) -> PathBuf {
+    cli.config.clone().unwrap_or_else(paths::config_file)
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let path = config_path(&cli);
+    match &cli.command {
+        Some(Command::Config { action }) => return config_command(action, &path),
+        Some(Command::Demo { reset, tickets }) if *reset || tickets.is_some() => {
+            let config = load_config(&path)?;
+            return rebuild_demo(&cli, &config, tickets.unwrap_or(seed::DEFAULT_TICKETS));
+        }
+        _ => {}
+    }
+    let config = load_config(&path)?;
+    console(&cli, config)
+}
+
+fn load_config(path: &std::path::Path) -> anyhow::Result<Config> {
+    Config::load(path).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn config_command(action: &ConfigAction, path: &std::path::Path) -> anyhow::Result<ExitCode> {
+    match action {
+        ConfigAction::Path => println!("{}", path.display()),
+        ConfigAction::Init { force } => {
+            config::init(path, *force)?;
+            println!("wrote {}", path.display());
+        }
+        ConfigAction::Check => {
+            let mut problems = Vec::new();
+            if let Err(e) = Config::load(path) {
+                problems.push(e.to_string());
+            }
+            let (_, theme_errors) =
+                ThemeSet::load(&paths::user_themes_dir(), ColorDepth::TrueColor, false);
+            problems.extend(theme_errors.iter().map(ToString::to_string));
+            if problems.is_empty() {
+                let state = if path.exists() {
+                    "ok"
+                } else {
+                    "not found; using the defaults"
+                };
+                println!("{}: {state}", path.display());
+            } else {
+                for problem in problems {
+                    eprintln!("{problem}");
+                }
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn demo_path(cli: &Cli, config: &Config) -> PathBuf {
+    cli.demo_db
+        .clone()
+        .or_else(|| config.demo.database.clone())
+        .unwrap_or_else(paths::demo_db)
+}
+
+fn rebuild_demo(cli: &Cli, config: &Config, tickets: usize) -> anyhow::Result<ExitCode> {
+    let path = demo_path(cli, config);
+    let seed = cli.seed.or(config.demo.seed).unwrap_or(DEFAULT_SEED);
+    eprintln!("building a demo desk with {tickets} tickets (seed {seed})…");
+    let desk = DemoDesk::create(&path, seed, tickets, Clock::from_env()?)?;
+    let info = desk.info()?;
+    println!(
+        "demo desk rebuilt: {} tickets (seed {}) in {}",
+        info.tickets,
+        info.seed,
+        info.path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn console(cli: &Cli, config: Config) -> anyhow::Result<ExitCode> {
+    let clock = Clock::from_env()?;
+    let (_log_guard, log_path) = logging::init(&paths::state_dir())?;
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "deskterm starting");
+
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let depth = ColorDepth::detect(
+        std::env::var("COLORTERM").ok().as_deref(),
+        std::env::var("TERM").ok().as_deref(),
+    );
+    let (themes, theme_errors) = ThemeSet::load(&paths::user_themes_dir(), depth, no_color);
+    let theme_name = cli
+        .theme
+        .clone()
+        .or(config.theme.clone())
+        .unwrap_or_else(|| themes.default_name().to_string());
+    let Some(theme) = themes.get(&theme_name) else {
+        anyhow::bail!(
+            "no theme `{theme_name}`; there are: {}",
+            themes.names().join(", ")
+        );
+    };
+
+    let demo_path = demo_path(cli, &config);
+    if !demo_path.exists() {
+        eprintln!("building the demo desk in {}…", demo_path.display());
+    }
+    let seed = cli.seed.or(config.demo.seed);
+    let runtime = tokio::runtime::Runtime::new()?;
+    let desk = DemoDesk::open(&demo_path, seed, clock)?;
+    let arrivals = cli
+        .new_ticket_every
+        .or(config.demo.new_ticket_every)
+        .unwrap_or(ArrivalSpec(Some(Default::default())));
+
+    let defaults = Thresholds::default();
+    let settings = Settings {
+        profile: "demo".to_string(),
+        keymap: Keymap::with_overrides(&config.keymap),
+        themes,
+        theme,
+        thresholds: Thresholds {
+            warn_fraction: config.sla.warn_fraction.unwrap_or(defaults.warn_fraction),
+            alert: config
+                .sla
+                .alert_minutes
+                .map_or(defaults.alert, SignedDuration::from_mins),
+        },
+        refresh_every: config.refresh_seconds.unwrap_or(5),
+        default_section: config.default_section.clone(),
+        time_zone: TimeZone::system(),
+        page_size: 500,
+    };
+    let mut state = State::new(settings, clock.now(), Rect::new(0, 0, 80, 24));
+    if let Some(first) = theme_errors.first() {
+        state.error(format!("theme skipped: {first}"));
+    }
+    let result = runtime.block_on(async {
+        if let Some(arrivals) = arrivals.0 {
+            desk.start_simulator(arrivals);
+        }
+        app::run(state, Arc::new(desk), clock).await
+    });
+    runtime.shutdown_background();
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            tracing::error!(error = %e, "console stopped");
+            anyhow::bail!("{e:#} (details in {})", log_path.display())
+        }
+    }
+}

@@ -1,0 +1,285 @@
+//! SLA clocks: pure arithmetic on instants, no I/O.
+//!
+//! A ticket carries up to three [`SlaClock`]s (first response, next response,
+//! resolution). A desk that computes deadlines itself fills them in; otherwise
+//! [`policy`] derives them from the ticket's history. [`SlaClock::reading`]
+//! projects a clock onto `now`, which is what the console shows and sorts by.
+
+pub mod policy;
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::text::SafeText;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ClockKind {
+    FirstResponse,
+    NextResponse,
+    Resolution,
+}
+
+impl ClockKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ClockKind::FirstResponse => "first response",
+            ClockKind::NextResponse => "next response",
+            ClockKind::Resolution => "resolution",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Active,
+    /// Stopped while waiting on the requester; `due` is the deadline as it stood.
+    Paused {
+        since: Timestamp,
+    },
+    /// Achieved; on time when `at <= due`.
+    Met {
+        at: Timestamp,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SlaClock {
+    pub kind: ClockKind,
+    pub due: Timestamp,
+    /// The whole allowance, when known; a server deadline may come without one.
+    pub target: Option<SignedDuration>,
+    pub stage: Stage,
+}
+
+/// A clock seen from `now`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    Running { left: SignedDuration },
+    Breached { over: SignedDuration },
+    Paused { left: SignedDuration },
+    Met { on_time: bool },
+}
+
+impl SlaClock {
+    pub fn reading(&self, now: Timestamp) -> Reading {
+        match self.stage {
+            Stage::Active => {
+                let left = now.duration_until(self.due);
+                if left.is_negative() {
+                    Reading::Breached { over: -left }
+                } else {
+                    Reading::Running { left }
+                }
+            }
+            Stage::Paused { since } => Reading::Paused {
+                left: since.duration_until(self.due),
+            },
+            Stage::Met { at } => Reading::Met {
+                on_time: at <= self.due,
+            },
+        }
+    }
+
+    /// How close to breach, for colour and counts.
+    pub fn level(&self, now: Timestamp, thresholds: &Thresholds) -> Level {
+        match self.reading(now) {
+            Reading::Breached { .. } => Level::Breached,
+            Reading::Paused { .. } => Level::Paused,
+            Reading::Met { .. } => Level::Met,
+            Reading::Running { left } => {
+                if left < thresholds.alert {
+                    Level::Alert
+                } else if self.target.is_some_and(|t| {
+                    left.as_secs_f64() < t.as_secs_f64() * thresholds.warn_fraction
+                }) {
+                    Level::Warn
+                } else {
+                    Level::Ok
+                }
+            }
+        }
+    }
+}
+
+/// When a running clock turns from calm to warning to alert.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Thresholds {
+    /// Warn when less than this fraction of the target is left.
+    pub warn_fraction: f64,
+    /// Alert when less than this is left.
+    pub alert: SignedDuration,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            warn_fraction: 0.25,
+            alert: SignedDuration::from_mins(15),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Met,
+    Paused,
+    Ok,
+    Warn,
+    Alert,
+    Breached,
+}
+
+impl Level {
+    /// Warned or alerted: counted as "at risk".
+    pub fn at_risk(self) -> bool {
+        matches!(self, Level::Warn | Level::Alert)
+    }
+}
+
+/// A ticket's clocks and the policy that set them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SlaClocks {
+    pub clocks: Vec<SlaClock>,
+    pub policy: Option<SafeText>,
+}
+
+impl SlaClocks {
+    pub fn get(&self, kind: ClockKind) -> Option<&SlaClock> {
+        self.clocks.iter().find(|c| c.kind == kind)
+    }
+
+    /// The clock that matters most now: the soonest-due active clock, else the
+    /// paused clock with least time left.
+    pub fn most_urgent(&self, now: Timestamp) -> Option<&SlaClock> {
+        let active = self
+            .clocks
+            .iter()
+            .filter(|c| c.stage == Stage::Active)
+            .min_by_key(|c| c.due);
+        active.or_else(|| {
+            self.clocks
+                .iter()
+                .filter(|c| matches!(c.stage, Stage::Paused { .. }))
+                .min_by_key(|c| match c.reading(now) {
+                    Reading::Paused { left } => left,
+                    _ => SignedDuration::MAX,
+                })
+        })
+    }
+
+    /// Sort key, most urgent first: breached and running by due instant, then
+    /// paused by time left, then tickets with no running clock.
+    pub fn urgency_key(&self, now: Timestamp) -> (u8, i64) {
+        match self.most_urgent(now) {
+            Some(clock) => match clock.stage {
+                Stage::Active => (0, clock.due.as_second()),
+                Stage::Paused { since } => (1, since.duration_until(clock.due).as_secs()),
+                Stage::Met { .. } => (2, 0),
+            },
+            None => (2, 0),
+        }
+    }
+
+    pub fn level(&self, now: Timestamp, thresholds: &Thresholds) -> Option<Level> {
+        self.most_urgent(now).map(|c| c.level(now, thresholds))
+    }
+}
+
+/// "2h13m", "45m", "3d4h", "59s": compact, for a narrow column.
+pub fn compact_duration(d: SignedDuration) -> String {
+    let secs = d.as_secs().abs();
+    let (days, hours, mins) = (secs / 86_400, secs % 86_400 / 3_600, secs % 3_600 / 60);
+    let text = if days > 0 {
+        format!("{days}d{hours}h")
+    } else if hours > 0 {
+        format!("{hours}h{mins:02}m")
+    } else if mins > 0 {
+        format!("{mins}m")
+    } else {
+        format!("{secs}s")
+    };
+    if d.is_negative() {
+        format!("-{text}")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().expect("test instant")
+    }
+
+    fn clock(due: &str, stage: Stage) -> SlaClock {
+        SlaClock {
+            kind: ClockKind::Resolution,
+            due: at(due),
+            target: Some(SignedDuration::from_hours(4)),
+            stage,
+        }
+    }
+
+    #[test]
+    fn readings_follow_the_stage() {
+        let now = at("2026-03-02T12:00:00Z");
+        let running = clock("2026-03-02T14:00:00Z", Stage::Active);
+        assert_eq!(
+            running.reading(now),
+            Reading::Running {
+                left: SignedDuration::from_hours(2)
+            }
+        );
+        let late = clock("2026-03-02T11:15:00Z", Stage::Active);
+        assert_eq!(
+            late.reading(now),
+            Reading::Breached {
+                over: SignedDuration::from_mins(45)
+            }
+        );
+        let paused = clock(
+            "2026-03-02T13:00:00Z",
+            Stage::Paused {
+                since: at("2026-03-02T10:00:00Z"),
+            },
+        );
+        assert_eq!(
+            paused.reading(now),
+            Reading::Paused {
+                left: SignedDuration::from_hours(3)
+            }
+        );
+    }
+
+    #[test]
+    fn levels_use_the_thresholds() {
+        let now = at("2026-03-02T12:00:00Z");
+        let t = Thresholds::default();
+        assert_eq!(
+            clock("2026-03-02T15:00:00Z", Stage::Active).level(now, &t),
+            Level::Ok
+        );
+        // 50 minutes of 4 hours left: under 25%.
+        assert_eq!(
+            clock("2026-03-02T12:50:00Z", Stage::Active).level(now, &t),
+            Level::Warn
+        );
+        assert_eq!(
+            clock("2026-03-02T12:10:00Z", Stage::Active).level(now, &t),
+            Level::Alert
+        );
+        assert_eq!(
+            clock("2026-03-02T11:59:00Z", Stage::Active).level(now, &t),
+            Level::Breached
+        );
+    }
+
+    #[test]
+    fn compact_durations() {
+        assert_eq!(compact_duration(SignedDuration::from_mins(133)), "2h13m");
+        assert_eq!(compact_duration(SignedDuration::from_mins(-45)), "-45m");
+        assert_eq!(compact_duration(SignedDuration::from_hours(76)), "3d4h");
+        assert_eq!(compact_duration(SignedDuration::from_secs(59)), "59s");
+    }
+}

@@ -1,0 +1,323 @@
+//! The `:` command line: parsing and Tab completion.
+
+use super::input::LineInput;
+use super::queue::SortKey;
+
+/// What the user can say on the command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+    Help,
+    Refresh,
+    /// A section tab by name (queues are sections too).
+    Section(String),
+    Sort {
+        key: SortKey,
+        reversed: bool,
+    },
+    Theme(String),
+    Open(String),
+}
+
+/// What the argument of a command is, for completion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Arg {
+    None,
+    Queue,
+    Section,
+    Sort,
+    Theme,
+    Ticket,
+}
+
+pub struct Spec {
+    pub name: &'static str,
+    pub usage: &'static str,
+    pub help: &'static str,
+    arg: Arg,
+}
+
+pub const COMMANDS: &[Spec] = &[
+    Spec {
+        name: "queue",
+        usage: ":queue NAME",
+        help: "show one department's queue (e.g. :queue HR)",
+        arg: Arg::Queue,
+    },
+    Spec {
+        name: "section",
+        usage: ":section NAME",
+        help: "show a section tab: all, mine, unassigned, or a queue",
+        arg: Arg::Section,
+    },
+    Spec {
+        name: "sort",
+        usage: ":sort sla|priority|updated|created|id [reverse]",
+        help: "sort the queue",
+        arg: Arg::Sort,
+    },
+    Spec {
+        name: "theme",
+        usage: ":theme NAME",
+        help: "switch theme (dark, light, high-contrast, ansi16, mono, or yours)",
+        arg: Arg::Theme,
+    },
+    Spec {
+        name: "open",
+        usage: ":open ID",
+        help: "open a ticket by id",
+        arg: Arg::Ticket,
+    },
+    Spec {
+        name: "refresh",
+        usage: ":refresh",
+        help: "refresh from the desk now",
+        arg: Arg::None,
+    },
+    Spec {
+        name: "help",
+        usage: ":help",
+        help: "show the keys and commands",
+        arg: Arg::None,
+    },
+    Spec {
+        name: "quit",
+        usage: ":quit (or :q)",
+        help: "quit deskterm",
+        arg: Arg::None,
+    },
+];
+
+/// Names completion can offer for each kind of argument.
+#[derive(Clone, Debug, Default)]
+pub struct Vocabulary {
+    pub queues: Vec<String>,
+    pub sections: Vec<String>,
+    pub themes: Vec<String>,
+}
+
+fn spec(name: &str) -> Option<&'static Spec> {
+    let name = name.to_lowercase();
+    if let Some(exact) = COMMANDS.iter().find(|c| c.name == name) {
+        return Some(exact);
+    }
+    let matches: Vec<_> = COMMANDS
+        .iter()
+        .filter(|c| c.name.starts_with(&name))
+        .collect();
+    (matches.len() == 1).then(|| matches[0])
+}
+
+pub fn parse(line: &str) -> Result<Command, String> {
+    let line = line.trim().trim_start_matches(':').trim();
+    let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
+    let rest = rest.trim();
+    if matches!(word, "q" | "q!" | "wq" | "x") {
+        return Ok(Command::Quit);
+    }
+    let Some(spec) = spec(word) else {
+        return Err(format!("unknown command `{word}` (press ? for the list)"));
+    };
+    let need = |what: &str| format!("{} needs {what}: {}", spec.name, spec.usage);
+    match spec.name {
+        "quit" => Ok(Command::Quit),
+        "help" => Ok(Command::Help),
+        "refresh" => Ok(Command::Refresh),
+        "queue" | "section" if rest.is_empty() => Err(need("a name")),
+        "queue" | "section" => Ok(Command::Section(rest.to_string())),
+        "theme" if rest.is_empty() => Err(need("a theme name")),
+        "theme" => Ok(Command::Theme(rest.to_string())),
+        "open" if rest.is_empty() => Err(need("a ticket id")),
+        "open" => Ok(Command::Open(rest.trim_start_matches('#').to_string())),
+        "sort" => {
+            let mut words = rest.split_whitespace();
+            let key = words
+                .next()
+                .and_then(SortKey::parse)
+                .ok_or_else(|| need("a column"))?;
+            let reversed = match words.next() {
+                None => false,
+                Some(w) if "reverse".starts_with(w) || w == "desc" => true,
+                Some(w) => return Err(format!("sort: `{w}` is not `reverse`")),
+            };
+            Ok(Command::Sort { key, reversed })
+        }
+        _ => Err(format!("unknown command `{word}`")),
+    }
+}
+
+/// Whole-line candidates for what has been typed so far.
+pub fn candidates(line: &str, words: &Vocabulary) -> Vec<String> {
+    let typed = line.trim_start();
+    match typed.split_once(' ') {
+        None => COMMANDS
+            .iter()
+            .filter(|c| c.name.starts_with(&typed.to_lowercase()))
+            .map(|c| {
+                let space = if c.arg == Arg::None { "" } else { " " };
+                format!("{}{space}", c.name)
+            })
+            .collect(),
+        Some((word, rest)) => {
+            let Some(spec) = spec(word) else {
+                return Vec::new();
+            };
+            let options: Vec<String> = match spec.arg {
+                Arg::Queue => words.queues.clone(),
+                Arg::Section => words.sections.clone(),
+                Arg::Theme => words.themes.clone(),
+                Arg::Sort => SortKey::ALL.iter().map(|k| k.name().to_string()).collect(),
+                Arg::None | Arg::Ticket => Vec::new(),
+            };
+            let rest = rest.trim_start().to_lowercase();
+            let starts: Vec<&String> = options
+                .iter()
+                .filter(|o| o.to_lowercase().starts_with(&rest))
+                .collect();
+            let chosen = if starts.is_empty() {
+                options
+                    .iter()
+                    .filter(|o| o.to_lowercase().contains(&rest))
+                    .collect()
+            } else {
+                starts
+            };
+            chosen
+                .into_iter()
+                .map(|o| format!("{} {o}", spec.name))
+                .collect()
+        }
+    }
+}
+
+fn common_prefix(items: &[String]) -> String {
+    let Some(first) = items.first() else {
+        return String::new();
+    };
+    let mut end = first.len();
+    for item in &items[1..] {
+        end = first
+            .char_indices()
+            .zip(item.chars())
+            .take_while(|((_, a), b)| a.eq_ignore_ascii_case(b))
+            .last()
+            .map_or(0, |((i, a), _)| i + a.len_utf8())
+            .min(end);
+    }
+    first[..end].to_string()
+}
+
+/// The command line's state while it is open.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CommandLine {
+    pub input: LineInput,
+    /// Candidates shown under the line after Tab.
+    pub candidates: Vec<String>,
+    /// Which candidate a repeated Tab put in the line.
+    pub chosen: Option<usize>,
+}
+
+impl CommandLine {
+    /// Tab: complete the common prefix; a second Tab cycles the candidates.
+    pub fn complete(&mut self, words: &Vocabulary) {
+        // Candidates still on show mean this is a repeated Tab: cycle them.
+        if self.candidates.len() > 1 {
+            let next = self.chosen.map_or(0, |i| (i + 1) % self.candidates.len());
+            self.chosen = Some(next);
+            let pick = self.candidates[next].clone();
+            self.input.set(&pick);
+            return;
+        }
+        self.candidates = candidates(self.input.text(), words);
+        self.chosen = None;
+        match self.candidates.len() {
+            0 => {}
+            1 => {
+                let only = self.candidates[0].clone();
+                self.input.set(&only);
+                self.candidates.clear();
+            }
+            _ => {
+                let prefix = common_prefix(&self.candidates);
+                if prefix.len() > self.input.text().len() {
+                    self.input.set(&prefix);
+                }
+            }
+        }
+    }
+
+    /// Typing after a completion starts a fresh one.
+    pub fn edited(&mut self) {
+        self.candidates.clear();
+        self.chosen = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words() -> Vocabulary {
+        Vocabulary {
+            queues: vec![
+                "IT".into(),
+                "HR".into(),
+                "Food Services".into(),
+                "Facilities".into(),
+            ],
+            sections: vec!["All".into(), "Mine".into()],
+            themes: vec!["dark".into(), "light".into(), "high-contrast".into()],
+        }
+    }
+
+    #[test]
+    fn parses_the_commands() {
+        assert_eq!(parse("q"), Ok(Command::Quit));
+        assert_eq!(parse(":quit"), Ok(Command::Quit));
+        assert_eq!(parse("queue HR"), Ok(Command::Section("HR".into())));
+        assert_eq!(
+            parse("qu Food Services"),
+            Ok(Command::Section("Food Services".into()))
+        );
+        assert_eq!(
+            parse("sort updated reverse"),
+            Ok(Command::Sort {
+                key: SortKey::Updated,
+                reversed: true
+            })
+        );
+        assert_eq!(parse("theme light"), Ok(Command::Theme("light".into())));
+        assert_eq!(parse("open #42"), Ok(Command::Open("42".into())));
+        assert!(parse("sort colour").is_err());
+        assert!(parse("frobnicate").is_err());
+        assert!(parse("queue").is_err());
+    }
+
+    #[test]
+    fn tab_completes_commands_then_arguments() {
+        let mut line = CommandLine::default();
+        line.input.set("th");
+        line.complete(&words());
+        assert_eq!(line.input.text(), "theme ");
+        line.input.set("theme l");
+        line.complete(&words());
+        assert_eq!(line.input.text(), "theme light");
+        line.input.set("queue f");
+        line.edited();
+        line.complete(&words());
+        assert_eq!(line.input.text(), "queue F");
+        assert_eq!(line.candidates, ["queue Food Services", "queue Facilities"]);
+        line.complete(&words());
+        assert_eq!(line.input.text(), "queue Food Services");
+        line.complete(&words());
+        assert_eq!(line.input.text(), "queue Facilities");
+    }
+
+    #[test]
+    fn completion_falls_back_to_a_part_of_the_name() {
+        assert_eq!(
+            candidates("theme contrast", &words()),
+            ["theme high-contrast"]
+        );
+    }
+}

@@ -1,0 +1,294 @@
+//! The queue view: sections (tabs), sorting, the `/` filter, and the cursor.
+
+use jiff::Timestamp;
+
+use super::State;
+use super::input::LineInput;
+use crate::desk::query::text_matches;
+use crate::desk::{OwnerFilter, Query, Queue, TicketId, TicketSummary};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    /// Most urgent SLA first: breached, then soonest due, then paused.
+    Sla,
+    Priority,
+    Updated,
+    Created,
+    Id,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 5] = [
+        SortKey::Sla,
+        SortKey::Priority,
+        SortKey::Updated,
+        SortKey::Created,
+        SortKey::Id,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SortKey::Sla => "sla",
+            SortKey::Priority => "priority",
+            SortKey::Updated => "updated",
+            SortKey::Created => "created",
+            SortKey::Id => "id",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(name))
+    }
+
+    pub fn next(self) -> Self {
+        let i = Self::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+
+    /// Smaller sorts first; ties are broken by the id, newest first.
+    fn key(self, t: &TicketSummary, now: Timestamp) -> (i64, i64, i64) {
+        let priority = t.priority.level as i64;
+        let (class, due) = t.sla.urgency_key(now);
+        match self {
+            SortKey::Sla => (i64::from(class), due, -priority),
+            SortKey::Priority => (-priority, i64::from(class), due),
+            SortKey::Updated => (-t.updated.as_second(), 0, 0),
+            SortKey::Created => (-t.created.as_second(), 0, 0),
+            SortKey::Id => (0, 0, 0),
+        }
+    }
+}
+
+/// Newest first for ids that are numbers; others by text.
+fn id_order(t: &TicketSummary) -> (i64, &str) {
+    (-t.id.0.parse::<i64>().unwrap_or(0), &t.id.0)
+}
+
+/// A tab: a named query over the held tickets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    pub name: String,
+    pub query: Query,
+    pub count: usize,
+}
+
+impl Section {
+    fn new(name: &str, query: Query) -> Self {
+        Self {
+            name: name.to_string(),
+            query,
+            count: 0,
+        }
+    }
+}
+
+/// The standard tabs: everything, mine, unassigned, then one per queue.
+pub fn sections_for(queues: &[Queue]) -> Vec<Section> {
+    let mut sections = vec![
+        Section::new("All", Query::active()),
+        Section::new(
+            "Mine",
+            Query {
+                owner: OwnerFilter::Me,
+                ..Query::active()
+            },
+        ),
+        Section::new(
+            "Unassigned",
+            Query {
+                owner: OwnerFilter::Nobody,
+                ..Query::active()
+            },
+        ),
+    ];
+    sections.extend(queues.iter().map(|q| {
+        Section::new(
+            &q.name,
+            Query {
+                queue: Some(q.id.clone()),
+                ..Query::active()
+            },
+        )
+    }));
+    sections
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueView {
+    pub sort: SortKey,
+    pub reversed: bool,
+    pub filter: LineInput,
+    /// The filter field has the keyboard.
+    pub filtering: bool,
+    /// Every held ticket, in sort order (positions in the ticket set).
+    sorted: Vec<usize>,
+    /// What the table shows: `sorted` narrowed to the section and the filter.
+    pub visible: Vec<usize>,
+    pub cursor: usize,
+    /// The ticket under the cursor, remembered by id: positions change when
+    /// tickets come and go, the id does not.
+    selected: Option<TicketId>,
+    /// First visible row of the table.
+    pub offset: usize,
+}
+
+impl Default for QueueView {
+    fn default() -> Self {
+        Self {
+            sort: SortKey::Sla,
+            reversed: false,
+            filter: LineInput::default(),
+            filtering: false,
+            sorted: Vec::new(),
+            visible: Vec::new(),
+            cursor: 0,
+            selected: None,
+            offset: 0,
+        }
+    }
+}
+
+/// Tickets counted for the status line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub open: usize,
+    pub at_risk: usize,
+    pub breached: usize,
+}
+
+impl State {
+    pub fn selected(&self) -> Option<&TicketSummary> {
+        self.queue
+            .visible
+            .get(self.queue.cursor)
+            .and_then(|&i| self.tickets.get(i))
+    }
+
+    /// Sort every held ticket again (after new data, a new sort, or time passing).
+    pub fn resort(&mut self) {
+        let now = self.now;
+        let sort = self.queue.sort;
+        let items = self.tickets.items();
+        let mut keyed: Vec<((i64, i64, i64), usize)> = items
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (sort.key(&h.ticket, now), i))
+            .collect();
+        keyed.sort_by(|(ka, ia), (kb, ib)| {
+            ka.cmp(kb)
+                .then_with(|| id_order(&items[*ia].ticket).cmp(&id_order(&items[*ib].ticket)))
+        });
+        if self.queue.reversed {
+            keyed.reverse();
+        }
+        self.queue.sorted = keyed.into_iter().map(|(_, i)| i).collect();
+        self.recount();
+        self.refilter();
+    }
+
+    /// Narrow the sorted tickets to the section and filter, keeping the cursor
+    /// on the same ticket when it is still shown.
+    pub fn refilter(&mut self) {
+        // Once loaded, the cursor follows its ticket; while the first pages
+        // arrive it stays where the user left it.
+        let keep = self.loaded.then(|| self.queue.selected.clone()).flatten();
+        let filter = self.queue.filter.text().to_lowercase();
+        let me = self.me.as_ref().map(|m| &m.id);
+        let items = self.tickets.items();
+        self.queue.visible = match self.sections.get(self.section) {
+            Some(section) => self
+                .queue
+                .sorted
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let held = &items[i];
+                    section.query.matches_fields(&held.ticket, me)
+                        && text_matches(&held.haystack, &filter)
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let found = keep.and_then(|id| {
+            self.queue
+                .visible
+                .iter()
+                .position(|&i| self.tickets.get(i).is_some_and(|t| t.id == id))
+        });
+        self.queue.cursor = found.unwrap_or(self.queue.cursor);
+        self.clamp_cursor();
+    }
+
+    /// Section sizes and the status line's counts.
+    pub fn recount(&mut self) {
+        let me = self.me.as_ref().map(|m| m.id.clone());
+        for section in &mut self.sections {
+            section.count = self
+                .tickets
+                .items()
+                .iter()
+                .filter(|h| section.query.matches_fields(&h.ticket, me.as_ref()))
+                .count();
+        }
+        let mut counts = Counts::default();
+        for held in self.tickets.items() {
+            let ticket = &held.ticket;
+            if !ticket.status.kind.is_active() {
+                continue;
+            }
+            counts.open += 1;
+            match ticket.sla.level(self.now, &self.thresholds) {
+                Some(crate::sla::Level::Breached) => counts.breached += 1,
+                Some(level) if level.at_risk() => counts.at_risk += 1,
+                _ => {}
+            }
+        }
+        self.counts = counts;
+    }
+
+    pub fn clamp_cursor(&mut self) {
+        let len = self.queue.visible.len();
+        self.queue.cursor = self.queue.cursor.min(len.saturating_sub(1));
+        let height = self.list_height().max(1);
+        if self.queue.cursor < self.queue.offset {
+            self.queue.offset = self.queue.cursor;
+        } else if self.queue.cursor >= self.queue.offset + height {
+            self.queue.offset = self.queue.cursor + 1 - height;
+        }
+        self.queue.offset = self.queue.offset.min(len.saturating_sub(height));
+        self.queue.selected = self.selected().map(|t| t.id.clone());
+    }
+
+    pub fn move_cursor(&mut self, delta: isize) {
+        self.queue.cursor = self.queue.cursor.saturating_add_signed(delta);
+        self.clamp_cursor();
+    }
+
+    pub fn select_section(&mut self, index: usize) {
+        if index < self.sections.len() && index != self.section {
+            self.section = index;
+            self.queue.cursor = 0;
+            self.queue.offset = 0;
+            self.refilter();
+        }
+    }
+
+    /// A section by name, case-insensitively: exact, else a unique prefix or part.
+    pub fn find_section(&self, name: &str) -> Option<usize> {
+        let name = name.trim().to_lowercase();
+        let names: Vec<String> = self
+            .sections
+            .iter()
+            .map(|s| s.name.to_lowercase())
+            .collect();
+        if let Some(i) = names.iter().position(|n| *n == name) {
+            return Some(i);
+        }
+        let partial: Vec<usize> = (0..names.len())
+            .filter(|&i| names[i].starts_with(&name) || names[i].contains(&name))
+            .collect();
+        (partial.len() == 1).then(|| partial[0])
+    }
+}

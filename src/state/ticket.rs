@@ -1,0 +1,37 @@
+//! The ticket view: one ticket's header and conversation, scrolled.
+
+use crate::desk::{TicketDetail, TicketId, TicketSummary};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TicketView {
+    pub id: TicketId,
+    /// What the list knew, shown while the conversation loads.
+    pub summary: Option<TicketSummary>,
+    pub detail: Option<TicketDetail>,
+    pub error: Option<String>,
+    /// First conversation line shown.
+    pub scroll: usize,
+    /// The request whose answer this view waits for; older answers are dropped.
+    pub request: u64,
+}
+
+impl TicketView {
+    pub fn new(id: TicketId, summary: Option<TicketSummary>, request: u64) -> Self {
+        Self {
+            id,
+            summary,
+            detail: None,
+            error: None,
+            scroll: 0,
+            request,
+        }
+    }
+
+    /// The freshest summary: the loaded ticket's, else the list's.
+    pub fn summary(&self) -> Option<&TicketSummary> {
+        self.detail
+            .as_ref()
+            .map(|d| &d.summary)
+            .or(self.summary.as_ref())
+    }
+}

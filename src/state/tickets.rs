@@ -1,0 +1,73 @@
+//! The tickets the console holds: every active ticket it has loaded, indexed
+//! by id, each with its lower-cased search text ready for the filter.
+
+use std::collections::HashMap;
+
+use crate::desk::query::search_text;
+use crate::desk::{TicketId, TicketSummary};
+
+#[derive(Clone, Debug)]
+pub struct Held {
+    pub ticket: TicketSummary,
+    /// Lower-cased id, subject and requester: what `/` searches.
+    pub haystack: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TicketSet {
+    items: Vec<Held>,
+    index: HashMap<TicketId, usize>,
+}
+
+impl TicketSet {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn items(&self) -> &[Held] {
+        &self.items
+    }
+
+    pub fn get(&self, i: usize) -> Option<&TicketSummary> {
+        self.items.get(i).map(|h| &h.ticket)
+    }
+
+    pub fn position(&self, id: &TicketId) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    pub fn by_id(&self, id: &TicketId) -> Option<&TicketSummary> {
+        self.position(id).and_then(|i| self.get(i))
+    }
+
+    /// Add or replace a ticket.
+    pub fn upsert(&mut self, ticket: TicketSummary) {
+        let held = Held {
+            haystack: search_text(&ticket),
+            ticket,
+        };
+        match self.index.get(&held.ticket.id) {
+            Some(&i) => self.items[i] = held,
+            None => {
+                self.index.insert(held.ticket.id.clone(), self.items.len());
+                self.items.push(held);
+            }
+        }
+    }
+
+    /// Drop a ticket; positions of others may change.
+    pub fn remove(&mut self, id: &TicketId) -> bool {
+        let Some(i) = self.index.remove(id) else {
+            return false;
+        };
+        self.items.swap_remove(i);
+        if let Some(moved) = self.items.get(i) {
+            self.index.insert(moved.ticket.id.clone(), i);
+        }
+        true
+    }
+}

@@ -1,0 +1,61 @@
+//! Untrusted text: everything a desk sends was typed by someone outside.
+//!
+//! [`SafeText`] is the only way a server string enters the domain model, so the
+//! terminal never sees an escape sequence, a control character or a bidi override
+//! from a ticket. [`width`] measures and fits text in terminal cells.
+
+mod sanitize;
+pub mod width;
+
+pub use sanitize::{sanitize_block, sanitize_line};
+
+use std::fmt;
+use std::ops::Deref;
+
+/// Text that has been through the sanitiser and is safe to draw.
+///
+/// Build it with [`SafeText::line`] for one-line fields (subjects, names) or
+/// [`SafeText::block`] for bodies that keep their line breaks.
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SafeText(String);
+
+impl SafeText {
+    /// One line: every line break and tab becomes a space.
+    pub fn line(untrusted: &str) -> Self {
+        Self(sanitize_line(untrusted))
+    }
+
+    /// A body: line breaks are kept, tabs become spaces.
+    pub fn block(untrusted: &str) -> Self {
+        Self(sanitize_block(untrusted))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for SafeText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SafeText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for SafeText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl From<&str> for SafeText {
+    fn from(untrusted: &str) -> Self {
+        Self::line(untrusted)
+    }
+}

@@ -1,0 +1,231 @@
+//! The one sanitising step between a desk and the terminal.
+//!
+//! Escape sequences (CSI, OSC, DCS, SOS, PM, APC, and two-byte escapes, in both
+//! their 7-bit and C1 forms) are removed whole, so an OSC 52 clipboard write or a
+//! title change never reaches the terminal. Other control characters are made
+//! visible as Unicode control pictures. Bidi overrides, invisible tag characters
+//! and zero-width spaces are dropped because they let text lie about itself.
+
+const ESC: char = '\u{1b}';
+const BEL: char = '\u{07}';
+const C1_ST: char = '\u{9c}';
+const TAB_WIDTH: usize = 4;
+
+/// Sanitise a one-line field: line breaks and tabs become single spaces.
+pub fn sanitize_line(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for piece in Pieces::new(input) {
+        match piece {
+            Piece::Char(c) => out.push(c),
+            Piece::Newline | Piece::Tab => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Sanitise a body: line breaks are kept (CRLF and lone CR become LF), tabs
+/// expand to the next multiple of four columns.
+pub fn sanitize_block(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut column = 0usize;
+    for piece in Pieces::new(input) {
+        match piece {
+            Piece::Char(c) => {
+                out.push(c);
+                column += 1;
+            }
+            Piece::Newline => {
+                out.push('\n');
+                column = 0;
+            }
+            Piece::Tab => {
+                let spaces = TAB_WIDTH - column % TAB_WIDTH;
+                out.extend(std::iter::repeat_n(' ', spaces));
+                column += spaces;
+            }
+        }
+    }
+    out
+}
+
+enum Piece {
+    Char(char),
+    Newline,
+    Tab,
+}
+
+/// Walks the input and yields only what may be drawn.
+struct Pieces<'a> {
+    chars: std::iter::Peekable<std::str::Chars<'a>>,
+}
+
+impl<'a> Pieces<'a> {
+    fn new(input: &'a str) -> Self {
+        Self {
+            chars: input.chars().peekable(),
+        }
+    }
+
+    /// After ESC or a C1 introducer: consume the rest of the sequence.
+    fn skip_escape(&mut self, introducer: char) {
+        let kind = if introducer == ESC {
+            match self.chars.next() {
+                Some('[') => '[',
+                Some(']') => ']',
+                Some(c @ ('P' | 'X' | '^' | '_')) => c,
+                // ESC, intermediates (0x20-0x2F), then one final byte.
+                Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
+                    while let Some(&n) = self.chars.peek() {
+                        self.chars.next();
+                        if !('\u{20}'..='\u{2f}').contains(&n) {
+                            break;
+                        }
+                    }
+                    return;
+                }
+                _ => return,
+            }
+        } else {
+            match introducer {
+                '\u{9b}' => '[',
+                '\u{9d}' => ']',
+                _ => 'P',
+            }
+        };
+        if kind == '[' {
+            // Parameters and intermediates, then a final byte in 0x40-0x7E.
+            while let Some(&c) = self.chars.peek() {
+                if ('\u{20}'..='\u{3f}').contains(&c) {
+                    self.chars.next();
+                } else {
+                    if ('\u{40}'..='\u{7e}').contains(&c) {
+                        self.chars.next();
+                    }
+                    return;
+                }
+            }
+            return;
+        }
+        // String sequences (OSC, DCS, SOS, PM, APC) run to BEL or ST.
+        while let Some(c) = self.chars.next() {
+            match c {
+                BEL | C1_ST => return,
+                ESC => {
+                    if self.chars.peek() == Some(&'\\') {
+                        self.chars.next();
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+impl Iterator for Pieces<'_> {
+    type Item = Piece;
+
+    fn next(&mut self) -> Option<Piece> {
+        loop {
+            let c = self.chars.next()?;
+            match c {
+                '\n' => return Some(Piece::Newline),
+                '\r' => {
+                    if self.chars.peek() == Some(&'\n') {
+                        self.chars.next();
+                    }
+                    return Some(Piece::Newline);
+                }
+                '\t' => return Some(Piece::Tab),
+                ESC | '\u{90}' | '\u{98}' | '\u{9b}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => {
+                    self.skip_escape(c)
+                }
+                // Other C0 controls and DEL: visible, never interpreted.
+                '\u{00}'..='\u{1f}' => {
+                    return Some(Piece::Char(
+                        char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+                    ));
+                }
+                '\u{7f}' => return Some(Piece::Char('\u{2421}')),
+                '\u{80}'..='\u{9f}' => return Some(Piece::Char('\u{fffd}')),
+                c if is_invisible_trick(c) => {}
+                c => return Some(Piece::Char(c)),
+            }
+        }
+    }
+}
+
+/// Characters that reorder or hide text: bidi embeddings, overrides and
+/// isolates, directional marks, zero-width spaces, and Unicode tag characters.
+fn is_invisible_trick(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}'
+            | '\u{200b}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+            | '\u{e0000}'..='\u{e007f}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_csi_colour_and_keeps_the_words() {
+        assert_eq!(sanitize_line("\u{1b}[31;1mRED\u{1b}[0m alert"), "RED alert");
+    }
+
+    #[test]
+    fn strips_osc_52_clipboard_write_and_title_change() {
+        let hostile = "a\u{1b}]52;c;cm0gLXJmIC8=\u{07}b\u{1b}]0;pwned\u{1b}\\c";
+        assert_eq!(sanitize_line(hostile), "abc");
+    }
+
+    #[test]
+    fn strips_dcs_and_c1_forms() {
+        assert_eq!(sanitize_line("x\u{1b}Pq#0;2;0;0;0\u{1b}\\y"), "xy");
+        assert_eq!(sanitize_line("x\u{9b}2Jy\u{9d}0;t\u{9c}z"), "xyz");
+    }
+
+    #[test]
+    fn makes_other_controls_visible() {
+        assert_eq!(
+            sanitize_line("a\u{07}b\u{08}c\u{7f}"),
+            "a\u{2407}b\u{2408}c\u{2421}"
+        );
+    }
+
+    #[test]
+    fn drops_bidi_overrides_and_zero_width_spaces() {
+        assert_eq!(
+            sanitize_line("invoice\u{202e}fdp.exe\u{200b}"),
+            "invoicefdp.exe"
+        );
+        // ZWJ stays: emoji sequences need it.
+        assert_eq!(sanitize_line("👩\u{200d}💻"), "👩\u{200d}💻");
+    }
+
+    #[test]
+    fn line_folds_breaks_and_block_keeps_them() {
+        assert_eq!(sanitize_line("one\r\ntwo\tthree"), "one two three");
+        assert_eq!(sanitize_block("one\r\ntwo\rthree"), "one\ntwo\nthree");
+        assert_eq!(sanitize_block("a\tb\n\tc"), "a   b\n    c");
+    }
+
+    #[test]
+    fn unterminated_sequences_swallow_only_themselves() {
+        assert_eq!(sanitize_line("ok\u{1b}"), "ok");
+        assert_eq!(sanitize_line("ok\u{1b}[12"), "ok");
+        assert_eq!(sanitize_line("ok\u{1b}]0;title"), "ok");
+    }
+}

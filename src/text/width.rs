@@ -1,0 +1,108 @@
+//! Terminal-cell widths: CJK and emoji take two cells, combining marks none.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Cells the text occupies on screen.
+pub fn cells(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// Cut `text` to at most `max` cells, ending with `…` when something was cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if cells(text) <= max {
+        return text.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Wrap a body into lines of at most `max` cells, breaking at spaces where it
+/// can and inside a word only when a word is longer than a line.
+pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        let mut line_cells = 0;
+        for word in paragraph.split_inclusive(' ') {
+            let word_cells = cells(word);
+            let trimmed_cells = cells(word.trim_end_matches(' '));
+            if line_cells + trimmed_cells <= max {
+                line.push_str(word);
+                line_cells += word_cells;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(line.trim_end_matches(' ').to_string());
+                line.clear();
+                line_cells = 0;
+            }
+            // A word longer than a whole line is split by cells.
+            for c in word.chars() {
+                let w = c.width().unwrap_or(0);
+                if line_cells + w > max && line_cells > 0 && c != ' ' {
+                    lines.push(std::mem::take(&mut line));
+                    line_cells = 0;
+                }
+                line.push(c);
+                line_cells += w;
+            }
+        }
+        lines.push(line.trim_end_matches(' ').to_string());
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_characters_count_two_cells() {
+        assert_eq!(cells("打印机"), 6);
+        assert_eq!(cells("ok 🙂"), 5);
+    }
+
+    #[test]
+    fn truncate_never_exceeds_the_width() {
+        assert_eq!(truncate("hello world", 8), "hello w…");
+        assert_eq!(truncate("打印机无法连接", 6), "打印…");
+        assert_eq!(truncate("short", 8), "short");
+        for max in 0..12 {
+            assert!(cells(&truncate("打印机 printer 🙂", max)) <= max);
+        }
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_splits_long_words() {
+        assert_eq!(
+            wrap("the bus was late again today", 10),
+            ["the bus", "was late", "again", "today"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("one\n\ntwo", 10), ["one", "", "two"]);
+    }
+
+    #[test]
+    fn wrapped_lines_fit() {
+        let text = "打印机无法连接 to the 🙂 network in room 204, please help";
+        for max in 2..30 {
+            for line in wrap(text, max) {
+                assert!(cells(&line) <= max, "{line:?} wider than {max}");
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! Drawing: pure functions from [`State`] to a frame. Nothing here awaits,
+//! reads a file or changes the state; one file per view or widget.
+
+pub mod format;
+pub mod help;
+pub mod layout;
+pub mod prompt;
+pub mod queue;
+pub mod status;
+pub mod ticket;
+
+use ratatui::Frame;
+use ratatui::widgets::Block;
+
+use crate::config::theme::Role;
+use crate::state::{Overlay, State};
+
+pub fn render(frame: &mut Frame, state: &State) {
+    let area = frame.area();
+    frame.render_widget(Block::new().style(state.theme.style(Role::Text)), area);
+    let screen = layout::screen(area, state.prompt_visible());
+    match &state.ticket {
+        Some(view) => ticket::render(frame, screen.top, screen.body, state, view),
+        None => {
+            queue::render_tabs(frame, screen.top, state);
+            queue::render_table(frame, screen.body, state);
+        }
+    }
+    if let Some(prompt) = screen.prompt {
+        prompt::render(frame, prompt, state);
+    }
+    status::render(frame, screen.status, state);
+    if let Overlay::Help { scroll } = state.overlay {
+        help::render(frame, area, state, scroll);
+    }
+}

@@ -1,0 +1,352 @@
+//! The queue view: section tabs and the ticket table. Columns collapse by
+//! importance so the table stays readable from 80 columns up.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::format;
+use crate::config::theme::Role;
+use crate::desk::{PriorityLevel, StatusKind, TicketSummary};
+use crate::sla::Level;
+use crate::state::State;
+use crate::state::queue::SortKey;
+use crate::text::width::{cells, truncate};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    Sla,
+    Priority,
+    Id,
+    Subject,
+    Requester,
+    Channel,
+    Queue,
+    Owner,
+    Updated,
+}
+
+impl Column {
+    /// Left to right on screen.
+    const ORDER: [Column; 9] = [
+        Column::Sla,
+        Column::Priority,
+        Column::Id,
+        Column::Subject,
+        Column::Requester,
+        Column::Channel,
+        Column::Queue,
+        Column::Owner,
+        Column::Updated,
+    ];
+
+    /// The optional columns, most important first: the last ones go first
+    /// when the terminal is narrow.
+    const OPTIONAL: [Column; 6] = [
+        Column::Requester,
+        Column::Priority,
+        Column::Updated,
+        Column::Queue,
+        Column::Owner,
+        Column::Channel,
+    ];
+
+    fn title(self) -> &'static str {
+        match self {
+            Column::Sla => "SLA",
+            Column::Priority => "Pri",
+            Column::Id => "ID",
+            Column::Subject => "Subject",
+            Column::Requester => "Requester",
+            Column::Channel => "Channel",
+            Column::Queue => "Queue",
+            Column::Owner => "Owner",
+            Column::Updated => "Upd",
+        }
+    }
+
+    /// The width it wants; the subject takes what is left.
+    fn width(self, id_width: usize) -> usize {
+        match self {
+            Column::Sla => 7,
+            Column::Priority => 6,
+            Column::Id => id_width,
+            Column::Subject => 24,
+            Column::Requester => 24,
+            Column::Channel => 7,
+            Column::Queue => 14,
+            Column::Owner => 14,
+            Column::Updated => 4,
+        }
+    }
+
+    fn sorted_by(self) -> Option<SortKey> {
+        match self {
+            Column::Sla => Some(SortKey::Sla),
+            Column::Priority => Some(SortKey::Priority),
+            Column::Id => Some(SortKey::Id),
+            Column::Updated => Some(SortKey::Updated),
+            _ => None,
+        }
+    }
+}
+
+/// Which columns fit in `width`, and how wide each is.
+fn layout(width: usize, id_width: usize) -> Vec<(Column, usize)> {
+    let gap = 1;
+    let mut chosen = vec![Column::Sla, Column::Id, Column::Subject];
+    let used =
+        |cols: &[Column]| -> usize { cols.iter().map(|c| c.width(id_width) + gap).sum::<usize>() };
+    for column in Column::OPTIONAL {
+        let mut trial = chosen.clone();
+        trial.push(column);
+        if used(&trial) <= width {
+            chosen = trial;
+        }
+    }
+    let spare = width.saturating_sub(used(&chosen));
+    Column::ORDER
+        .iter()
+        .filter(|c| chosen.contains(c))
+        .map(|&c| {
+            let w = c.width(id_width) + if c == Column::Subject { spare } else { 0 };
+            (c, w)
+        })
+        .collect()
+}
+
+pub fn level_role(level: Option<Level>) -> Role {
+    match level {
+        Some(Level::Breached) => Role::SlaBreached,
+        Some(Level::Alert) => Role::SlaAlert,
+        Some(Level::Warn) => Role::SlaWarn,
+        Some(Level::Paused) => Role::SlaPaused,
+        Some(Level::Ok) => Role::SlaOk,
+        Some(Level::Met) | None => Role::SlaMet,
+    }
+}
+
+pub fn priority_role(level: PriorityLevel) -> Role {
+    match level {
+        PriorityLevel::Low => Role::PriorityLow,
+        PriorityLevel::Normal => Role::PriorityNormal,
+        PriorityLevel::High => Role::PriorityHigh,
+        PriorityLevel::Urgent => Role::PriorityUrgent,
+    }
+}
+
+pub fn status_role(status: StatusKind) -> Role {
+    match status {
+        StatusKind::New => Role::StatusNew,
+        StatusKind::Open => Role::StatusOpen,
+        StatusKind::Pending => Role::StatusPending,
+        StatusKind::Resolved | StatusKind::Closed => Role::StatusDone,
+    }
+}
+
+/// "Maria Lopez · parent", shortening the name before the role.
+fn requester_text(t: &TicketSummary, width: usize) -> String {
+    let role = t.requester.role.name();
+    let name_room = width.saturating_sub(role.len() + 3);
+    if name_room < 4 {
+        return truncate(&t.requester.name, width);
+    }
+    format!("{} · {role}", truncate(&t.requester.name, name_room))
+}
+
+fn cell(column: Column, t: &TicketSummary, state: &State, width: usize) -> (String, Style) {
+    let theme = &state.theme;
+    let now = state.now;
+    let (text, role) = match column {
+        Column::Sla => {
+            let clock = t.sla.most_urgent(now);
+            let level = clock.map(|c| c.level(now, &state.thresholds));
+            (format::sla_cell(clock, now), level_role(level))
+        }
+        Column::Priority => (
+            t.priority.level.name().to_string(),
+            priority_role(t.priority.level),
+        ),
+        Column::Id => (t.key.to_string(), Role::Muted),
+        Column::Subject => {
+            let role = if t.status.kind == StatusKind::New {
+                Role::StatusNew
+            } else {
+                Role::Text
+            };
+            (t.subject.to_string(), role)
+        }
+        Column::Requester => (requester_text(t, width), Role::Text),
+        Column::Channel => (t.channel.name().to_string(), Role::Muted),
+        Column::Queue => (t.queue.name.to_string(), Role::Text),
+        Column::Owner => (
+            t.owner
+                .as_ref()
+                .map_or_else(|| "—".to_string(), |o| o.name.to_string()),
+            if t.owner.is_some() {
+                Role::Text
+            } else {
+                Role::Muted
+            },
+        ),
+        Column::Updated => (format::age(now, t.updated), Role::Muted),
+    };
+    // New tickets' subjects stand out by weight, not by another colour.
+    let style = if column == Column::Subject && role == Role::StatusNew {
+        theme.style(Role::Text).add_modifier(Modifier::BOLD)
+    } else {
+        theme.style(role)
+    };
+    (truncate(&text, width), style)
+}
+
+fn pad(text: &str, width: usize) -> String {
+    let fill = width.saturating_sub(cells(text));
+    format!("{text}{}", " ".repeat(fill))
+}
+
+pub fn render_tabs(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let labels: Vec<String> = state
+        .sections
+        .iter()
+        .map(|s| format!(" {} {} ", s.name, s.count))
+        .collect();
+    // Scroll the tabs so the active one is always on screen.
+    let width = usize::from(area.width);
+    let mut first = 0;
+    let span_width = |from: usize, to: usize| -> usize {
+        labels[from..=to]
+            .iter()
+            .map(|l| cells(l) + 1)
+            .sum::<usize>()
+            + usize::from(from > 0)
+    };
+    while first < state.section && span_width(first, state.section) > width {
+        first += 1;
+    }
+    let mut spans = Vec::new();
+    if first > 0 {
+        spans.push(Span::styled("‹", theme.style(Role::Muted)));
+    }
+    for (i, label) in labels.iter().enumerate().skip(first) {
+        let role = if i == state.section {
+            Role::TabActive
+        } else {
+            Role::Tab
+        };
+        spans.push(Span::styled(label.clone(), theme.style(role)));
+        spans.push(Span::styled("│", theme.style(Role::Border)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
+    if area.height == 0 {
+        return;
+    }
+    let theme = &state.theme;
+    let id_width = state
+        .queue
+        .visible
+        .iter()
+        .filter_map(|&i| state.tickets.get(i))
+        .take(2000)
+        .map(|t| cells(&t.key))
+        .max()
+        .unwrap_or(4)
+        .clamp(2, 10);
+    let columns = layout(usize::from(area.width), id_width);
+
+    let header: Vec<Span> = columns
+        .iter()
+        .map(|&(column, width)| {
+            let arrow = match column.sorted_by() {
+                Some(key) if key == state.queue.sort => {
+                    if state.queue.reversed {
+                        "↑"
+                    } else {
+                        "↓"
+                    }
+                }
+                _ => "",
+            };
+            Span::styled(
+                pad(&format!("{}{arrow}", column.title()), width + 1),
+                theme.style(Role::Header),
+            )
+        })
+        .collect();
+    let mut lines = vec![Line::from(header)];
+
+    let rows = usize::from(area.height - 1);
+    if state.queue.visible.is_empty() {
+        let text = match (&state.connection, state.tickets.is_empty()) {
+            (crate::state::Connection::Connecting, true) => "Loading tickets…",
+            _ if !state.queue.filter.text().is_empty() => "No tickets match the filter.",
+            _ => "No tickets in this section.",
+        };
+        lines.push(Line::from(Span::styled(
+            format!("  {text}"),
+            theme.style(Role::Muted),
+        )));
+    }
+    let end = (state.queue.offset + rows).min(state.queue.visible.len());
+    for row in state.queue.offset..end {
+        let Some(ticket) = state.tickets.get(state.queue.visible[row]) else {
+            continue;
+        };
+        let selected = row == state.queue.cursor;
+        let spans: Vec<Span> = columns
+            .iter()
+            .map(|&(column, width)| {
+                let (text, style) = cell(column, ticket, state, width);
+                let style = if selected {
+                    style.patch(theme.style(Role::Selected))
+                } else {
+                    style
+                };
+                Span::styled(pad(&text, width + 1), style)
+            })
+            .collect();
+        let mut line = Line::from(spans);
+        if selected {
+            line = line.style(theme.style(Role::Selected));
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_collapse_by_importance() {
+        let names = |w| -> Vec<Column> { layout(w, 5).into_iter().map(|(c, _)| c).collect() };
+        assert_eq!(
+            names(80),
+            [
+                Column::Sla,
+                Column::Priority,
+                Column::Id,
+                Column::Subject,
+                Column::Requester,
+                Column::Updated
+            ]
+        );
+        assert_eq!(names(160).len(), 9);
+        assert_eq!(names(40), [Column::Sla, Column::Id, Column::Subject]);
+    }
+
+    #[test]
+    fn columns_fill_the_width_exactly() {
+        for width in [60, 80, 100, 132, 160, 240] {
+            let total: usize = layout(width, 5).iter().map(|(_, w)| w + 1).sum();
+            assert_eq!(total, width, "at {width}");
+        }
+    }
+}

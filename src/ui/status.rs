@@ -1,0 +1,81 @@
+//! The status line: profile, connection, counts, last refresh, and messages.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::format;
+use crate::config::theme::Role;
+use crate::state::{Connection, State};
+use crate::text::width::{cells, truncate};
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let width = usize::from(area.width);
+    let (mark, role) = match &state.connection {
+        Connection::Connecting => ("◌ connecting", Role::Muted),
+        Connection::Live => ("● live", Role::Live),
+        Connection::Offline(_) => ("✕ offline", Role::Offline),
+    };
+    let counts = &state.counts;
+    let mut left = vec![
+        Span::styled(format!(" {} ", state.profile), theme.style(Role::TabActive)),
+        Span::raw(" "),
+        Span::styled(mark, theme.style(role)),
+        Span::raw("  "),
+        Span::raw(format!("{} open", counts.open)),
+        Span::raw(" · "),
+        Span::styled(
+            format!("{} at risk", counts.at_risk),
+            theme.style(if counts.at_risk > 0 {
+                Role::SlaWarn
+            } else {
+                Role::StatusBar
+            }),
+        ),
+        Span::raw(" · "),
+        Span::styled(
+            format!("{} breached", counts.breached),
+            theme.style(if counts.breached > 0 {
+                Role::SlaBreached
+            } else {
+                Role::StatusBar
+            }),
+        ),
+    ];
+    if let Some(at) = state.last_refresh {
+        left.push(Span::raw(format!("  ↻ {}", format::age(state.now, at))));
+    }
+    let used: usize = left.iter().map(|s| cells(&s.content)).sum();
+    let room = width.saturating_sub(used + 2);
+    let right = match &state.flash {
+        Some(flash) => {
+            let role = if flash.error { Role::Error } else { Role::Info };
+            // A message matters more than the counts: give it room if it needs it.
+            let text = truncate(&flash.text, room.max(width / 2));
+            Span::styled(format!(" {text} "), theme.style(role))
+        }
+        None => Span::styled(
+            truncate("? help  : command  / filter ", room),
+            theme.style(Role::Muted),
+        ),
+    };
+    let right_width = cells(&right.content);
+    let mut spans = if used + right_width + 1 > width {
+        // Not enough room for both: keep the profile and connection.
+        left.truncate(3);
+        left
+    } else {
+        left
+    };
+    let used: usize = spans.iter().map(|s| cells(&s.content)).sum();
+    spans.push(Span::raw(
+        " ".repeat(width.saturating_sub(used + right_width)),
+    ));
+    spans.push(right);
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).style(theme.style(Role::StatusBar)),
+        area,
+    );
+}

@@ -1,0 +1,284 @@
+//! The ticket view: a header with the fields and SLA clocks, then the
+//! conversation. Public replies, internal notes and events look different
+//! even without colour: a thin bar, a labelled thick bar, a bullet line.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::format;
+use super::layout;
+use super::queue::{level_role, priority_role, status_role};
+use crate::config::theme::{Role, Theme};
+use crate::desk::{EntryKind, TicketSummary};
+use crate::state::State;
+use crate::state::ticket::TicketView;
+use crate::text::width::{cells, truncate, wrap};
+
+const LABEL: usize = 10;
+const FIELD: usize = 26;
+
+fn pad(text: &str, width: usize) -> String {
+    let text = truncate(text, width);
+    let fill = width.saturating_sub(cells(&text));
+    format!("{text}{}", " ".repeat(fill))
+}
+
+/// The header above the conversation.
+fn header_lines(summary: &TicketSummary, state: &State, width: usize) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let now = state.now;
+    let tz = &state.time_zone;
+    let label = |text: &str| Span::styled(pad(text, LABEL), theme.style(Role::Muted));
+    let fields: Vec<(&str, String, Role)> = vec![
+        (
+            "Status",
+            summary.status.raw.to_string(),
+            status_role(summary.status.kind),
+        ),
+        (
+            "Priority",
+            summary.priority.raw.to_string(),
+            priority_role(summary.priority.level),
+        ),
+        ("Queue", summary.queue.name.to_string(), Role::Text),
+        (
+            "Owner",
+            summary
+                .owner
+                .as_ref()
+                .map_or_else(|| "nobody".to_string(), |o| o.name.to_string()),
+            Role::Text,
+        ),
+        ("Channel", summary.channel.name().to_string(), Role::Text),
+        (
+            "Created",
+            format!(
+                "{} ({} ago)",
+                format::wall(summary.created, now, tz),
+                format::age(now, summary.created)
+            ),
+            Role::Text,
+        ),
+        (
+            "Updated",
+            format!("{} ago", format::age(now, summary.updated)),
+            Role::Text,
+        ),
+    ];
+    let per_row = (width / FIELD).max(1);
+    let mut lines: Vec<Line<'static>> = fields
+        .chunks(per_row)
+        .map(|row| {
+            let spans = row.iter().flat_map(|(name, value, role)| {
+                [
+                    label(name),
+                    Span::styled(pad(value, FIELD - LABEL), theme.style(*role)),
+                ]
+            });
+            Line::from(spans.collect::<Vec<_>>())
+        })
+        .collect();
+
+    let requester = &summary.requester;
+    let mut who = format!(
+        "{} <{}> · {}",
+        requester.name,
+        requester.email,
+        requester.role.name()
+    );
+    if let Some(organisation) = &requester.organisation {
+        who.push_str(&format!(" · {organisation}"));
+    }
+    lines.push(Line::from(vec![
+        label("Requester"),
+        Span::styled(
+            truncate(&who, width.saturating_sub(LABEL)),
+            theme.style(Role::Text),
+        ),
+    ]));
+
+    for (i, clock) in summary.sla.clocks.iter().enumerate() {
+        let level = clock.level(now, &state.thresholds);
+        let mut spans = vec![
+            label(if i == 0 { "SLA" } else { "" }),
+            Span::styled(pad(clock.kind.label(), 16), theme.style(Role::Text)),
+            Span::styled(
+                format::sla_sentence(clock, now, tz),
+                theme.style(level_role(Some(level))),
+            ),
+        ];
+        if i == 0
+            && let Some(policy) = &summary.sla.policy
+        {
+            spans.push(Span::styled(
+                format!("  ({policy})"),
+                theme.style(Role::Muted),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    if summary.sla.clocks.is_empty() {
+        lines.push(Line::from(vec![
+            label("SLA"),
+            Span::styled("no SLA applies", theme.style(Role::Muted)),
+        ]));
+    }
+    lines
+}
+
+/// The conversation, wrapped to `width`.
+fn conversation_lines(view: &TicketView, state: &State, width: usize) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let Some(detail) = &view.detail else {
+        let text = match &view.error {
+            Some(error) => format!("  Could not load the conversation: {error}"),
+            None => "  Loading the conversation…".to_string(),
+        };
+        let role = if view.error.is_some() {
+            Role::Error
+        } else {
+            Role::Muted
+        };
+        return vec![Line::from(Span::styled(text, theme.style(role)))];
+    };
+    let body_width = width.saturating_sub(2).max(1);
+    let mut lines = Vec::new();
+    for entry in &detail.entries {
+        let when = format::full(entry.at, &state.time_zone);
+        match entry.kind {
+            EntryKind::Event => {
+                let text = format!("  • {when}  {}: {}", entry.author, entry.body);
+                lines.push(Line::from(Span::styled(
+                    truncate(&text, width),
+                    theme.style(Role::Event),
+                )));
+                continue;
+            }
+            EntryKind::Reply => {
+                let who = if entry.by_agent { "agent" } else { "requester" };
+                lines.push(Line::from(vec![
+                    Span::styled("│ ", theme.style(Role::ReplyHeader)),
+                    Span::styled(entry.author.to_string(), theme.style(Role::ReplyHeader)),
+                    Span::styled(
+                        truncate(&format!(" · {who} · public reply · {when}"), body_width),
+                        theme.style(Role::Muted),
+                    ),
+                ]));
+            }
+            EntryKind::Note => {
+                lines.push(Line::from(vec![
+                    Span::styled("┃ ", theme.style(Role::Note)),
+                    Span::styled(" INTERNAL NOTE ", theme.style(Role::NoteHeader)),
+                    Span::styled(
+                        truncate(
+                            &format!(" {} · {when}", entry.author),
+                            body_width.saturating_sub(15),
+                        ),
+                        theme.style(Role::Muted),
+                    ),
+                ]));
+            }
+        }
+        let (bar, role) = match entry.kind {
+            EntryKind::Note => ("┃ ", Role::Note),
+            _ => ("│ ", Role::Reply),
+        };
+        let mut body: Vec<String> = wrap(&entry.body, body_width);
+        body.extend(
+            entry
+                .attachments
+                .iter()
+                .map(|a| format!("[attachment] {} ({}, {} bytes)", a.name, a.mime, a.size)),
+        );
+        for text in body {
+            lines.push(Line::from(vec![
+                Span::styled(bar, theme.style(role)),
+                Span::styled(text, theme.style(role)),
+            ]));
+        }
+        lines.push(Line::default());
+    }
+    lines
+}
+
+fn separator(theme: &Theme, width: usize, position: &str) -> Line<'static> {
+    let title = " Conversation ";
+    let fill = width.saturating_sub(cells(title) + cells(position) + 3);
+    Line::from(vec![
+        Span::styled("──", theme.style(Role::Border)),
+        Span::styled(title, theme.style(Role::Title)),
+        Span::styled("─".repeat(fill), theme.style(Role::Border)),
+        Span::styled(position.to_string(), theme.style(Role::Muted)),
+        Span::styled("─", theme.style(Role::Border)),
+    ])
+}
+
+/// Header height and the rows left for the conversation.
+fn split(state: &State, view: &TicketView) -> (usize, usize) {
+    let body = layout::screen(state.viewport, state.prompt_visible()).body;
+    let width = usize::from(body.width);
+    let header = view
+        .summary()
+        .map_or(1, |s| header_lines(s, state, width).len())
+        + 1;
+    let header = header.min(usize::from(body.height));
+    (header, usize::from(body.height) - header)
+}
+
+/// Conversation rows on screen, for paging.
+pub fn conversation_rows(state: &State) -> usize {
+    state.ticket.as_ref().map_or(0, |view| split(state, view).1)
+}
+
+/// The furthest the conversation can scroll.
+pub fn max_scroll(state: &State) -> usize {
+    let Some(view) = &state.ticket else {
+        return 0;
+    };
+    let width = usize::from(state.viewport.width);
+    let total = conversation_lines(view, state, width).len();
+    total.saturating_sub(split(state, view).1)
+}
+
+pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State, view: &TicketView) {
+    let theme = &state.theme;
+    let width = usize::from(body.width);
+    let title = match view.summary() {
+        Some(s) => format!(" {}  {}", s.key, s.subject),
+        None => format!(" #{}", view.id.0),
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(
+            truncate(&title, width),
+            theme.style(Role::Title),
+        ))),
+        top,
+    );
+
+    let (header_rows, rows) = split(state, view);
+    let mut lines = match view.summary() {
+        Some(summary) => header_lines(summary, state, width),
+        None => vec![Line::from(Span::styled(
+            "  Loading…",
+            theme.style(Role::Muted),
+        ))],
+    };
+    let conversation = conversation_lines(view, state, width);
+    let scroll = view.scroll.min(conversation.len().saturating_sub(rows));
+    let position = if conversation.len() > rows {
+        format!(
+            " {}-{} of {} ",
+            scroll + 1,
+            (scroll + rows).min(conversation.len()),
+            conversation.len()
+        )
+    } else {
+        String::new()
+    };
+    lines.truncate(header_rows.saturating_sub(1));
+    lines.push(separator(theme, width, &position));
+    lines.extend(conversation.into_iter().skip(scroll).take(rows));
+    frame.render_widget(Paragraph::new(lines), body);
+}

@@ -1,0 +1,89 @@
+//! Shared by the integration tests: a demo desk with a fixed seed and clock,
+//! and the console running headless on it.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use ratatui::layout::Rect;
+use tempfile::TempDir;
+
+use deskterm::clock::Clock;
+use deskterm::config::keymap::Keymap;
+use deskterm::config::theme::{ColorDepth, ThemeSet};
+use deskterm::desk::demo::DemoDesk;
+use deskterm::headless::Headless;
+use deskterm::sla::Thresholds;
+use deskterm::state::{Settings, State};
+
+/// Monday 2 March 2026, 17:30 UTC.
+pub const NOW: &str = "2026-03-02T17:30:00Z";
+pub const SEED: u64 = 7;
+pub const TICKETS: usize = 640;
+
+pub fn now() -> Timestamp {
+    NOW.parse().unwrap()
+}
+
+pub fn clock() -> Clock {
+    Clock::Fixed(now())
+}
+
+/// The seeded desk, built once per test binary and copied for each test.
+fn template() -> &'static PathBuf {
+    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let dir = TempDir::new().unwrap().keep();
+        let path = dir.join("template.sqlite");
+        DemoDesk::create(&path, SEED, TICKETS, clock()).unwrap();
+        path
+    })
+}
+
+/// A fresh copy of the seeded demo desk in its own folder.
+pub fn demo_desk() -> (Arc<DemoDesk>, TempDir) {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("demo.sqlite");
+    std::fs::copy(template(), &path).unwrap();
+    let desk = DemoDesk::open(&path, Some(SEED), clock()).unwrap();
+    (Arc::new(desk), dir)
+}
+
+pub fn settings(theme: &str) -> Settings {
+    let themes = ThemeSet::built_in(ColorDepth::TrueColor, false);
+    let theme = themes.get(theme).unwrap();
+    Settings {
+        profile: "demo".into(),
+        keymap: Keymap::default(),
+        themes,
+        theme,
+        thresholds: Thresholds::default(),
+        refresh_every: 5,
+        default_section: None,
+        time_zone: TimeZone::UTC,
+        page_size: 100,
+    }
+}
+
+pub struct Console {
+    pub ui: Headless,
+    pub desk: Arc<DemoDesk>,
+    _dir: TempDir,
+}
+
+pub async fn console_with(settings: Settings, width: u16, height: u16) -> Console {
+    let (desk, dir) = demo_desk();
+    let state = State::new(settings, now(), Rect::new(0, 0, width, height));
+    let ui = Headless::start(state, desk.clone(), clock()).await;
+    Console {
+        ui,
+        desk,
+        _dir: dir,
+    }
+}
+
+pub async fn console(width: u16, height: u16) -> Console {
+    console_with(settings("dark"), width, height).await
+}

@@ -1,0 +1,377 @@
+//! The console driven by keys on a seeded demo desk with a fixed clock: the
+//! real update(), worker and demo desk, without a terminal.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use deskterm::desk::{OwnerFilter, StatusKind, TicketSummary};
+use deskterm::state::queue::SortKey;
+use deskterm::state::{Connection, Overlay};
+
+fn visible(console: &common::Console) -> Vec<&TicketSummary> {
+    let state = &console.ui.state;
+    state
+        .queue
+        .visible
+        .iter()
+        .map(|&i| state.tickets.get(i).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn opens_on_all_active_tickets_most_urgent_first() {
+    let c = common::console(80, 24).await;
+    let state = &c.ui.state;
+    assert_eq!(state.connection, Connection::Live);
+    assert_eq!(state.sections[state.section].name, "All");
+    let tickets = visible(&c);
+    assert!(tickets.len() > 100, "only {} active tickets", tickets.len());
+    assert!(tickets.iter().all(|t| t.status.kind.is_active()));
+    let keys: Vec<_> = tickets
+        .iter()
+        .map(|t| t.sla.urgency_key(common::now()))
+        .collect();
+    assert!(keys.windows(2).all(|w| w[0] <= w[1]), "not in SLA order");
+    // Breached first: the first ticket's clock is past due.
+    assert!(keys[0].1 < common::now().as_second());
+    // Status line counts agree with the tickets.
+    assert_eq!(state.counts.open, tickets.len());
+    assert!(state.counts.breached > 0 && state.counts.at_risk > 0);
+}
+
+#[tokio::test]
+async fn moves_with_vim_keys_arrows_and_pages() {
+    let mut c = common::console(80, 24).await;
+    c.ui.press("j j down").await;
+    assert_eq!(c.ui.state.queue.cursor, 3);
+    c.ui.press("k up").await;
+    assert_eq!(c.ui.state.queue.cursor, 1);
+    let page = c.ui.state.list_height();
+    c.ui.press("pagedown").await;
+    assert_eq!(c.ui.state.queue.cursor, 1 + page);
+    assert!(c.ui.state.queue.offset > 0, "the table scrolled");
+    c.ui.press("G").await;
+    assert_eq!(c.ui.state.queue.cursor, c.ui.state.queue.visible.len() - 1);
+    c.ui.press("g").await;
+    assert_eq!((c.ui.state.queue.cursor, c.ui.state.queue.offset), (0, 0));
+    c.ui.press("end home").await;
+    assert_eq!(c.ui.state.queue.cursor, 0);
+}
+
+#[tokio::test]
+async fn slash_filters_as_you_type_and_esc_clears() {
+    let mut c = common::console(80, 24).await;
+    let all = c.ui.state.queue.visible.len();
+    c.ui.press("/").await;
+    c.ui.type_text("bus").await;
+    let matches = visible(&c);
+    assert!(!matches.is_empty() && matches.len() < all);
+    assert!(matches.iter().all(|t| {
+        format!("{} {} {}", t.subject, t.requester.name, t.key)
+            .to_lowercase()
+            .contains("bus")
+    }));
+    // Enter keeps the filter and gives the keys back to the list.
+    c.ui.press("enter j").await;
+    assert_eq!(c.ui.state.queue.cursor, 1);
+    assert_eq!(c.ui.state.queue.filter.text(), "bus");
+    c.ui.press("esc").await;
+    assert_eq!(c.ui.state.queue.visible.len(), all);
+}
+
+#[tokio::test]
+async fn filter_matches_ids_and_requesters_and_every_word() {
+    let mut c = common::console(80, 24).await;
+    let target = visible(&c)[5].clone();
+    c.ui.press("/").await;
+    c.ui.type_text(&target.key).await;
+    assert!(visible(&c).iter().any(|t| t.id == target.id));
+    c.ui.press("ctrl-u").await;
+    let last_name = target.requester.name.split(' ').last().unwrap().to_string();
+    c.ui.type_text(&format!(
+        "{} {}",
+        last_name,
+        target.subject.split(' ').next().unwrap()
+    ))
+    .await;
+    assert!(visible(&c).iter().any(|t| t.id == target.id));
+    c.ui.press("esc").await;
+    assert_eq!(c.ui.state.queue.filter.text(), "");
+}
+
+#[tokio::test]
+async fn sections_show_mine_unassigned_and_each_department() {
+    let mut c = common::console(80, 24).await;
+    let names: Vec<_> = c.ui.state.sections.iter().map(|s| s.name.clone()).collect();
+    assert_eq!(
+        names,
+        [
+            "All",
+            "Mine",
+            "Unassigned",
+            "IT",
+            "HR",
+            "Transportation",
+            "Food Services",
+            "Facilities",
+            "Communications"
+        ]
+    );
+    let me = c.ui.state.me.clone().unwrap();
+    c.ui.press("tab").await;
+    assert_eq!(c.ui.state.section, 1);
+    assert!(!visible(&c).is_empty());
+    assert!(
+        visible(&c)
+            .iter()
+            .all(|t| t.owner.as_ref().map(|o| &o.id) == Some(&me.id))
+    );
+    c.ui.press("3").await;
+    assert!(visible(&c).iter().all(|t| t.owner.is_none()));
+    c.ui.press(":").await;
+    c.ui.type_text("queue hr").await;
+    c.ui.press("enter").await;
+    assert_eq!(c.ui.state.sections[c.ui.state.section].name, "HR");
+    assert!(visible(&c).iter().all(|t| t.queue.name.as_str() == "HR"));
+    c.ui.press("backtab").await;
+    assert_eq!(c.ui.state.sections[c.ui.state.section].name, "IT");
+    // Counts on the tabs add up.
+    let s = &c.ui.state.sections;
+    let departments: usize = s[3..].iter().map(|s| s.count).sum();
+    assert_eq!(departments, s[0].count);
+    assert_eq!(s[1].query.owner, OwnerFilter::Me);
+}
+
+#[tokio::test]
+async fn sorts_by_key_and_by_command() {
+    let mut c = common::console(80, 24).await;
+    c.ui.press("s").await;
+    assert_eq!(c.ui.state.queue.sort, SortKey::Priority);
+    let levels: Vec<_> = visible(&c).iter().map(|t| t.priority.level).collect();
+    assert!(levels.windows(2).all(|w| w[0] >= w[1]), "urgent first");
+    c.ui.press("S").await;
+    let levels: Vec<_> = visible(&c).iter().map(|t| t.priority.level).collect();
+    assert!(levels.windows(2).all(|w| w[0] <= w[1]), "reversed");
+    c.ui.press(":").await;
+    c.ui.type_text("sort updated").await;
+    c.ui.press("enter").await;
+    let updated: Vec<_> = visible(&c).iter().map(|t| t.updated).collect();
+    assert!(updated.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    assert_eq!(c.ui.state.flash.as_ref().unwrap().text, "sorted by updated");
+}
+
+#[tokio::test]
+async fn enter_opens_the_ticket_and_q_goes_back() {
+    let mut c = common::console(80, 24).await;
+    c.ui.press("j enter").await;
+    let view = c.ui.state.ticket.as_ref().unwrap();
+    let detail = view.detail.as_ref().unwrap();
+    assert!(!detail.entries.is_empty());
+    assert_eq!(Some(&detail.summary.id), visible(&c).get(1).map(|t| &t.id));
+    c.ui.press("G").await;
+    let bottom = c.ui.state.ticket.as_ref().unwrap().scroll;
+    c.ui.press("j j j").await;
+    assert_eq!(
+        c.ui.state.ticket.as_ref().unwrap().scroll,
+        bottom,
+        "clamped"
+    );
+    c.ui.press("q").await;
+    assert!(c.ui.state.ticket.is_none());
+    assert_eq!(c.ui.state.queue.cursor, 1);
+    c.ui.press("enter esc").await;
+    assert!(c.ui.state.ticket.is_none());
+    assert!(!c.ui.state.should_quit);
+    c.ui.press("q").await;
+    assert!(c.ui.state.should_quit);
+}
+
+#[tokio::test]
+async fn next_and_previous_ticket_from_the_ticket_view() {
+    let mut c = common::console(80, 24).await;
+    let second = visible(&c)[1].id.clone();
+    c.ui.press("enter ]").await;
+    assert_eq!(c.ui.state.ticket.as_ref().unwrap().id, second);
+    assert_eq!(
+        c.ui.state
+            .ticket
+            .as_ref()
+            .unwrap()
+            .detail
+            .as_ref()
+            .map(|d| &d.summary.id),
+        Some(&second)
+    );
+    c.ui.press("[").await;
+    assert_eq!(c.ui.state.queue.cursor, 0);
+}
+
+#[tokio::test]
+async fn help_opens_and_closes_and_follows_the_keymap() {
+    use deskterm::config::keymap::{Bound, Context, Keymap, KeymapOverrides};
+    let mut settings = common::settings("dark");
+    let mut overrides = KeymapOverrides::new();
+    overrides.insert(
+        Context::Queue,
+        [(
+            "J".parse().unwrap(),
+            Bound(Some(deskterm::action::Action::Down)),
+        )]
+        .into(),
+    );
+    settings.keymap = Keymap::with_overrides(&overrides);
+    let mut c = common::console_with(settings, 100, 40).await;
+    c.ui.press("?").await;
+    assert!(matches!(c.ui.state.overlay, Overlay::Help { .. }));
+    let screen = c.ui.screen();
+    assert!(screen.contains("j, down, J"), "{screen}");
+    c.ui.press("?").await;
+    assert_eq!(c.ui.state.overlay, Overlay::None);
+    c.ui.press("J").await;
+    assert_eq!(c.ui.state.queue.cursor, 1);
+}
+
+#[tokio::test]
+async fn command_line_completes_and_switches_theme() {
+    let mut c = common::console(80, 24).await;
+    c.ui.press(":").await;
+    c.ui.type_text("th").await;
+    c.ui.press("tab").await;
+    c.ui.type_text("li").await;
+    c.ui.press("tab").await;
+    match &c.ui.state.overlay {
+        Overlay::Command(line) => assert_eq!(line.input.text(), "theme light"),
+        other => panic!("{other:?}"),
+    }
+    c.ui.press("enter").await;
+    assert_eq!(c.ui.state.theme.name, "light");
+    c.ui.press(":").await;
+    c.ui.type_text("frobnicate").await;
+    c.ui.press("enter").await;
+    let flash = c.ui.state.flash.clone().unwrap();
+    assert!(flash.error && flash.text.contains("unknown command"));
+    c.ui.press(":").await;
+    c.ui.type_text("theme nope").await;
+    c.ui.press("enter").await;
+    assert!(
+        c.ui.state
+            .flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("no theme `nope`")
+    );
+    assert_eq!(c.ui.state.theme.name, "light");
+    c.ui.press(":").await;
+    c.ui.type_text("q").await;
+    c.ui.press("enter").await;
+    assert!(c.ui.state.should_quit);
+}
+
+#[tokio::test]
+async fn open_by_id_from_the_command_line() {
+    let mut c = common::console(80, 24).await;
+    let target = visible(&c)[10].clone();
+    c.ui.press(":").await;
+    c.ui.type_text(&format!("open {}", target.key)).await;
+    c.ui.press("enter").await;
+    let view = c.ui.state.ticket.as_ref().unwrap();
+    assert_eq!(view.detail.as_ref().unwrap().summary.id, target.id);
+    assert_eq!(c.ui.state.queue.cursor, 10);
+}
+
+#[tokio::test]
+async fn refresh_brings_in_what_changed_on_the_desk() {
+    let mut c = common::console(80, 24).await;
+    let before = c.ui.state.tickets.len();
+    let mut what = "";
+    let mut seed = 0;
+    while what != "new ticket" {
+        seed += 1;
+        what = c.desk.simulate_once(seed).unwrap();
+    }
+    // Refreshes come every 5 ticks; nothing shows before.
+    for _ in 0..4 {
+        c.ui.tick().await;
+    }
+    assert_eq!(c.ui.state.tickets.len(), before);
+    c.ui.tick().await;
+    assert_eq!(c.ui.state.tickets.len(), before + 1);
+    let newest =
+        c.ui.state
+            .tickets
+            .items()
+            .iter()
+            .map(|h| &h.ticket)
+            .max_by_key(|t| t.id.0.parse::<i64>().unwrap())
+            .unwrap();
+    assert_eq!(newest.status.kind, StatusKind::New);
+    assert!(
+        newest.sla.most_urgent(common::now()).is_some(),
+        "SLA applied"
+    );
+}
+
+#[tokio::test]
+async fn refresh_drops_tickets_that_were_resolved_elsewhere() {
+    use deskterm::desk::{Change, Desk};
+    let mut c = common::console(80, 24).await;
+    let target = visible(&c)[0].clone();
+    c.desk
+        .apply(
+            &target.id,
+            &target.version,
+            &Change::SetStatus(StatusKind::Resolved),
+        )
+        .await
+        .unwrap();
+    c.ui.press("r").await;
+    assert!(c.ui.state.tickets.by_id(&target.id).is_none());
+    assert!(!visible(&c).iter().any(|t| t.id == target.id));
+}
+
+#[tokio::test]
+async fn hostile_text_never_reaches_the_screen() {
+    let mut c = common::console(160, 48).await;
+    c.ui.press("/").await;
+    c.ui.type_text("printer on fire").await;
+    c.ui.press("enter enter").await;
+    let view = c.ui.state.ticket.as_ref().unwrap();
+    let body = &view.detail.as_ref().unwrap().entries[0].body;
+    assert!(body.contains("Still plain."));
+    let buffer = c.ui.draw();
+    for cell in buffer.content.iter() {
+        for ch in cell.symbol().chars() {
+            assert!(
+                !ch.is_control() && !('\u{202a}'..='\u{202e}').contains(&ch),
+                "control character {:?} on screen",
+                ch
+            );
+        }
+    }
+    let screen = c.ui.screen();
+    assert!(
+        screen.contains("URGENT printer on fire at the library"),
+        "{screen}"
+    );
+    assert!(screen.contains("The screen should not clear."));
+}
+
+#[tokio::test]
+async fn countdowns_tick_with_the_clock() {
+    let mut c = common::console(80, 24).await;
+    let first = visible(&c)[2].clone();
+    let clock = first.sla.most_urgent(common::now()).unwrap();
+    let later = common::now() + jiff::SignedDuration::from_mins(30);
+    let before = deskterm::ui::format::sla_cell(Some(clock), common::now());
+    let after = deskterm::ui::format::sla_cell(Some(clock), later);
+    assert_ne!(before, after);
+    // A tick re-reads the clock: breaching tickets are counted as time passes.
+    let breached = c.ui.state.counts.breached;
+    deskterm::state::update(
+        &mut c.ui.state,
+        deskterm::state::Msg::Tick,
+        later + jiff::SignedDuration::from_hours(48),
+    );
+    assert!(c.ui.state.counts.breached > breached);
+}

@@ -1,0 +1,333 @@
+//! `update()` as a function: a message and a fixed time in, state and effects
+//! out. No desk runs here; its answers are written by hand.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::{SignedDuration, Timestamp};
+use ratatui::layout::Rect;
+
+use deskterm::desk::*;
+use deskterm::sla::{ClockKind, SlaClock, SlaClocks, Stage};
+use deskterm::state::{Connection, DeskReply, Directory, Effect, Msg, State, update};
+use deskterm::text::SafeText;
+
+fn ticket(id: u32, due_in_mins: i64) -> TicketSummary {
+    let now = common::now();
+    TicketSummary {
+        id: TicketId(id.to_string()),
+        key: SafeText::line(&format!("#{id}")),
+        subject: SafeText::line(&format!("Ticket {id}")),
+        status: Status::new(StatusKind::Open),
+        priority: Priority::new(PriorityLevel::Normal),
+        queue: QueueRef {
+            id: QueueId("1".into()),
+            name: SafeText::line("IT"),
+        },
+        owner: None,
+        requester: Requester {
+            name: SafeText::line("Maria Lopez"),
+            email: SafeText::line("maria@example.org"),
+            role: RequesterRole::Parent,
+            organisation: None,
+        },
+        channel: Channel::Email,
+        created: now - SignedDuration::from_hours(1),
+        updated: now - SignedDuration::from_mins(i64::from(id)),
+        first_response_at: None,
+        sla: SlaClocks {
+            clocks: vec![SlaClock {
+                kind: ClockKind::Resolution,
+                due: now + SignedDuration::from_mins(due_in_mins),
+                target: Some(SignedDuration::from_hours(4)),
+                stage: Stage::Active,
+            }],
+            policy: None,
+        },
+        tags: Vec::new(),
+        version: Version("1".into()),
+    }
+}
+
+fn state() -> State {
+    State::new(
+        common::settings("dark"),
+        common::now(),
+        Rect::new(0, 0, 80, 24),
+    )
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn page_reply(request: u64, items: Vec<TicketSummary>, more: bool) -> Msg {
+    Msg::Desk(DeskReply::Page {
+        request,
+        page: PageRequest::first(100),
+        result: Ok(Page {
+            items,
+            total: None,
+            more,
+        }),
+    })
+}
+
+fn search_request(effects: &[Effect]) -> u64 {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Search { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap()
+}
+
+/// A state with three tickets loaded; returns it with the load's request id.
+fn loaded() -> State {
+    let mut s = state();
+    let effects = s.start();
+    let request = search_request(&effects);
+    update(
+        &mut s,
+        page_reply(
+            request,
+            vec![ticket(1, 90), ticket(2, -30), ticket(3, 10)],
+            false,
+        ),
+        common::now(),
+    );
+    s
+}
+
+fn visible_ids(s: &State) -> Vec<String> {
+    s.queue
+        .visible
+        .iter()
+        .map(|&i| s.tickets.get(i).unwrap().id.0.clone())
+        .collect()
+}
+
+#[test]
+fn start_asks_for_the_directory_and_the_first_page() {
+    let mut s = state();
+    let effects = s.start();
+    assert_eq!(effects[0], Effect::LoadDirectory);
+    assert!(matches!(
+        &effects[1],
+        Effect::Search { query, page, .. } if *query == Query::active() && page.page == 0
+    ));
+    assert_eq!(s.connection, Connection::Connecting);
+}
+
+#[test]
+fn pages_are_followed_until_the_last() {
+    let mut s = state();
+    let request = search_request(&s.start());
+    let effects = update(
+        &mut s,
+        page_reply(request, vec![ticket(1, 5)], true),
+        common::now(),
+    );
+    assert!(matches!(&effects[..], [Effect::Search { page, .. }] if page.page == 1));
+    assert_eq!(s.connection, Connection::Connecting);
+    let effects = update(
+        &mut s,
+        page_reply(request, vec![ticket(2, 5)], false),
+        common::now(),
+    );
+    assert!(effects.is_empty());
+    assert_eq!(s.connection, Connection::Live);
+    assert_eq!(s.tickets.len(), 2);
+}
+
+#[test]
+fn breached_first_then_soonest_due() {
+    let s = loaded();
+    assert_eq!(visible_ids(&s), ["2", "3", "1"]);
+    assert_eq!(s.counts.breached, 1);
+    assert_eq!(s.counts.at_risk, 1, "10 minutes left is an alert");
+}
+
+#[test]
+fn a_stale_answer_is_dropped() {
+    let mut s = loaded();
+    update(&mut s, key(KeyCode::Enter), common::now());
+    let first = s.ticket.as_ref().unwrap().request;
+    update(&mut s, key(KeyCode::Esc), common::now());
+    update(&mut s, key(KeyCode::Char('j')), common::now());
+    update(&mut s, key(KeyCode::Enter), common::now());
+    let second = s.ticket.as_ref().unwrap().request;
+    assert_ne!(first, second);
+    let detail = |id| TicketDetail {
+        summary: ticket(id, 5),
+        entries: Vec::new(),
+        custom_fields: Vec::new(),
+    };
+    let late = Msg::Desk(DeskReply::Ticket {
+        request: first,
+        result: Ok(detail(2)),
+    });
+    update(&mut s, late, common::now());
+    assert!(
+        s.ticket.as_ref().unwrap().detail.is_none(),
+        "old answer ignored"
+    );
+    let fresh = Msg::Desk(DeskReply::Ticket {
+        request: second,
+        result: Ok(detail(3)),
+    });
+    update(&mut s, fresh, common::now());
+    assert!(s.ticket.as_ref().unwrap().detail.is_some());
+}
+
+#[test]
+fn refreshes_come_due_and_back_off_when_offline() {
+    let mut s = loaded();
+    let tick = |s: &mut State| update(s, Msg::Tick, common::now());
+    for _ in 0..4 {
+        assert!(tick(&mut s).is_empty());
+    }
+    let effects = tick(&mut s);
+    let Some(Effect::Refresh { request, since, .. }) = effects.into_iter().next() else {
+        panic!("no refresh after 5 ticks");
+    };
+    // The refresh starts from the newest update seen, not from the clock.
+    assert_eq!(since, ticket(1, 0).updated);
+    let failed = Msg::Desk(DeskReply::Changed {
+        request,
+        result: Err(DeskError::Unreachable("connection refused".into())),
+    });
+    update(&mut s, failed, common::now());
+    assert!(matches!(s.connection, Connection::Offline(_)));
+    let flash = s.flash.clone().unwrap();
+    assert!(
+        flash.error && flash.text.contains("connection refused"),
+        "{}",
+        flash.text
+    );
+    assert!(flash.text.contains("retrying in 10s"));
+    // The tickets stay readable while offline.
+    assert_eq!(s.queue.visible.len(), 3);
+    let mut waited = 0;
+    let request = loop {
+        waited += 1;
+        if let Some(Effect::Refresh { request, .. }) = tick(&mut s).into_iter().next() {
+            break request;
+        }
+    };
+    assert_eq!(waited, 10, "backed off to twice the interval");
+    let ok = Msg::Desk(DeskReply::Changed {
+        request,
+        result: Ok(vec![ticket(4, 60)]),
+    });
+    update(&mut s, ok, common::now());
+    assert_eq!(s.connection, Connection::Live);
+    assert_eq!(s.tickets.len(), 4);
+    assert_eq!(s.flash.as_ref().unwrap().text, "connected again");
+}
+
+#[test]
+fn a_refresh_that_resolves_a_ticket_removes_it_and_keeps_the_cursor() {
+    let mut s = loaded();
+    update(&mut s, key(KeyCode::Char('j')), common::now());
+    assert_eq!(s.selected().unwrap().id.0, "3");
+    let mut resolved = ticket(2, -30);
+    resolved.status = Status::new(StatusKind::Resolved);
+    for _ in 0..4 {
+        update(&mut s, Msg::Tick, common::now());
+    }
+    let Some(Effect::Refresh { request, .. }) =
+        update(&mut s, Msg::Tick, common::now()).into_iter().next()
+    else {
+        panic!("no refresh");
+    };
+    update(
+        &mut s,
+        Msg::Desk(DeskReply::Changed {
+            request,
+            result: Ok(vec![resolved]),
+        }),
+        common::now(),
+    );
+    assert_eq!(visible_ids(&s), ["3", "1"]);
+    assert_eq!(
+        s.selected().unwrap().id.0,
+        "3",
+        "cursor stayed on its ticket"
+    );
+}
+
+#[test]
+fn the_directory_builds_a_tab_per_queue_and_applies_the_default_section() {
+    let mut settings = common::settings("dark");
+    settings.default_section = Some("hr".into());
+    let mut s = State::new(settings, common::now(), Rect::new(0, 0, 80, 24));
+    s.start();
+    let queue = |id: &str, name: &str| Queue {
+        id: QueueId(id.into()),
+        name: SafeText::line(name),
+        description: SafeText::default(),
+    };
+    let me = Agent {
+        id: AgentId("1".into()),
+        name: SafeText::line("Sam Okafor"),
+        email: SafeText::line("sam@example.org"),
+        queues: Vec::new(),
+    };
+    update(
+        &mut s,
+        Msg::Desk(DeskReply::Directory(Ok(Directory {
+            me,
+            queues: vec![queue("1", "IT"), queue("2", "HR")],
+            agents: Vec::new(),
+        }))),
+        common::now(),
+    );
+    let names: Vec<_> = s.sections.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["All", "Mine", "Unassigned", "IT", "HR"]);
+    assert_eq!(s.sections[s.section].name, "HR");
+}
+
+#[test]
+fn resizing_keeps_the_cursor_on_screen() {
+    let mut s = state();
+    let request = search_request(&s.start());
+    let many: Vec<_> = (1..=60).map(|i| ticket(i, i64::from(i))).collect();
+    update(&mut s, page_reply(request, many, false), common::now());
+    update(&mut s, key(KeyCode::End), common::now());
+    assert_eq!(s.queue.cursor, 59);
+    update(&mut s, Msg::Resize(80, 10), common::now());
+    let rows = s.list_height();
+    assert!(s.queue.offset <= s.queue.cursor && s.queue.cursor < s.queue.offset + rows);
+}
+
+#[test]
+fn paste_goes_into_the_filter_on_one_line() {
+    let mut s = loaded();
+    update(&mut s, key(KeyCode::Char('/')), common::now());
+    update(&mut s, Msg::Paste("Ticket\n3".into()), common::now());
+    assert_eq!(s.queue.filter.text(), "Ticket3");
+    update(&mut s, Msg::Paste(" ".into()), common::now());
+    assert_eq!(visible_ids(&s), Vec::<String>::new());
+}
+
+#[test]
+fn flash_messages_expire() {
+    let mut s = loaded();
+    s.info("hello");
+    for _ in 0..6 {
+        update(&mut s, Msg::Tick, common::now());
+    }
+    assert!(s.flash.is_none());
+}
+
+#[test]
+fn time_is_what_update_is_given() {
+    let mut s = loaded();
+    let later: Timestamp = common::now() + SignedDuration::from_hours(2);
+    update(&mut s, Msg::Tick, later);
+    assert_eq!(s.now, later);
+    assert_eq!(s.counts.breached, 3);
+}
