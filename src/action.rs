@@ -107,7 +107,7 @@ impl Action {
             Action::NextSection => "next section tab",
             Action::PrevSection => "previous section tab",
             Action::Section(n) => return format!("section tab {n}"),
-            Action::SortNext => "sort by the next column (sla, priority, updated, created, id)",
+            Action::SortNext => "next sort: sla, priority, updated, created, id",
             Action::SortReverse => "reverse the sort order",
             Action::Refresh => "refresh from the desk now",
             Action::NextTicket => "next ticket in the list",

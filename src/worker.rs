@@ -105,7 +105,7 @@ impl Worker {
                 }
                 let task = tokio::spawn(
                     async move {
-                        let result = desk.ticket(&id).await;
+                        let result = desk.ticket(&id).await.map(Box::new);
                         let _ = replies.send(DeskReply::Ticket { request, result });
                     }
                     .instrument(span),

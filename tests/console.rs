@@ -87,7 +87,13 @@ async fn filter_matches_ids_and_requesters_and_every_word() {
     c.ui.type_text(&target.key).await;
     assert!(visible(&c).iter().any(|t| t.id == target.id));
     c.ui.press("ctrl-u").await;
-    let last_name = target.requester.name.split(' ').last().unwrap().to_string();
+    let last_name = target
+        .requester
+        .name
+        .split(' ')
+        .next_back()
+        .unwrap()
+        .to_string();
     c.ui.type_text(&format!(
         "{} {}",
         last_name,

@@ -160,10 +160,12 @@ fn a_stale_answer_is_dropped() {
     update(&mut s, key(KeyCode::Enter), common::now());
     let second = s.ticket.as_ref().unwrap().request;
     assert_ne!(first, second);
-    let detail = |id| TicketDetail {
-        summary: ticket(id, 5),
-        entries: Vec::new(),
-        custom_fields: Vec::new(),
+    let detail = |id| {
+        Box::new(TicketDetail {
+            summary: ticket(id, 5),
+            entries: Vec::new(),
+            custom_fields: Vec::new(),
+        })
     };
     let late = Msg::Desk(DeskReply::Ticket {
         request: first,

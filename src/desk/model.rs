@@ -267,7 +267,7 @@ pub struct TicketSummary {
     pub version: Version,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EntryKind {
     /// Public: the requester sees it.
     Reply,

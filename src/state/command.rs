@@ -116,7 +116,15 @@ pub fn parse(line: &str) -> Result<Command, String> {
         return Ok(Command::Quit);
     }
     let Some(spec) = spec(word) else {
-        return Err(format!("unknown command `{word}` (press ? for the list)"));
+        let could: Vec<&str> = COMMANDS
+            .iter()
+            .map(|c| c.name)
+            .filter(|name| !word.is_empty() && name.starts_with(word))
+            .collect();
+        return Err(match could.as_slice() {
+            [] => format!("unknown command `{word}` (press ? for the list)"),
+            _ => format!("`{word}` could be {}", could.join(" or ")),
+        });
     };
     let need = |what: &str| format!("{} needs {what}: {}", spec.name, spec.usage);
     match spec.name {
@@ -276,8 +284,13 @@ mod tests {
         assert_eq!(parse(":quit"), Ok(Command::Quit));
         assert_eq!(parse("queue HR"), Ok(Command::Section("HR".into())));
         assert_eq!(
-            parse("qu Food Services"),
+            parse("que Food Services"),
             Ok(Command::Section("Food Services".into()))
+        );
+        assert!(
+            parse("qu HR")
+                .expect_err("ambiguous")
+                .contains("queue or quit")
         );
         assert_eq!(
             parse("sort updated reverse"),
@@ -305,7 +318,7 @@ mod tests {
         line.input.set("queue f");
         line.edited();
         line.complete(&words());
-        assert_eq!(line.input.text(), "queue F");
+        assert_eq!(line.input.text(), "queue f");
         assert_eq!(line.candidates, ["queue Food Services", "queue Facilities"]);
         line.complete(&words());
         assert_eq!(line.input.text(), "queue Food Services");

@@ -81,7 +81,7 @@ pub enum DeskReply {
     },
     Ticket {
         request: u64,
-        result: Result<TicketDetail, DeskError>,
+        result: Result<Box<TicketDetail>, DeskError>,
     },
 }
 
@@ -745,7 +745,7 @@ fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                 Ok(detail) => {
                     view.error = None;
                     let summary = detail.summary.clone();
-                    view.detail = Some(detail);
+                    view.detail = Some(*detail);
                     state.hold(summary);
                     state.resort();
                     clamp_ticket_scroll(state);

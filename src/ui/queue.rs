@@ -299,12 +299,18 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
             continue;
         };
         let selected = row == state.queue.cursor;
+        // The selected row takes the selection's background but keeps each
+        // cell's colour, so a breached countdown stays red under the cursor.
+        let highlight = Style {
+            fg: None,
+            ..theme.style(Role::Selected)
+        };
         let spans: Vec<Span> = columns
             .iter()
             .map(|&(column, width)| {
                 let (text, style) = cell(column, ticket, state, width);
                 let style = if selected {
-                    style.patch(theme.style(Role::Selected))
+                    style.patch(highlight)
                 } else {
                     style
                 };

@@ -54,11 +54,7 @@ fn header_lines(summary: &TicketSummary, state: &State, width: usize) -> Vec<Lin
         ("Channel", summary.channel.name().to_string(), Role::Text),
         (
             "Created",
-            format!(
-                "{} ({} ago)",
-                format::wall(summary.created, now, tz),
-                format::age(now, summary.created)
-            ),
+            format::wall(summary.created, now, tz),
             Role::Text,
         ),
         (

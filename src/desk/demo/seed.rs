@@ -59,16 +59,28 @@ pub fn seed(
         )?;
     }
     let people = insert_requesters(&tx, &mut rng)?;
-    // Arrival times first, oldest first, so ids grow with time as on a real desk.
-    let mut arrivals: Vec<i64> = (0..tickets)
-        .map(|_| now - (rng.unit().powi(2) * 30.0 * DAY as f64) as i64 - 120)
+    let senders = hostile_senders(&tx, &people)?;
+    // Arrival times first, oldest first, so ids grow with time as on a real desk;
+    // the hostile tickets arrive among the others.
+    let mut arrivals: Vec<(i64, Option<usize>)> = (0..tickets)
+        .map(|_| {
+            (
+                now - (rng.unit().powi(2) * 30.0 * DAY as f64) as i64 - 120,
+                None,
+            )
+        })
+        .chain((0..HOSTILE.len()).map(|i| (now - HOSTILE[i].4, Some(i))))
         .collect();
     arrivals.sort_unstable();
-    for created in arrivals {
-        let scenario = rng.pick(SCENARIOS);
-        insert_story(&tx, &mut rng, &people, scenario, created, now)?;
+    for (created, hostile) in arrivals {
+        match hostile {
+            Some(i) => insert_hostile(&tx, i, &senders[i], now)?,
+            None => {
+                let scenario = rng.pick(SCENARIOS);
+                insert_story(&tx, &mut rng, &people, scenario, created, now)?;
+            }
+        }
     }
-    insert_hostile_tickets(&tx, &people, now)?;
     store::set_meta(&tx, "schema", store::SCHEMA_VERSION)?;
     store::set_meta(&tx, "seed", &seed.to_string())?;
     store::set_meta(&tx, "clock_at", &now.to_string())?;
@@ -108,11 +120,11 @@ fn insert_requesters(tx: &Transaction<'_>, rng: &mut Rng) -> rusqlite::Result<Ve
                     Some(*rng.pick(SCHOOLS)),
                 ),
                 RequesterRole::Parent => (
-                    email_for(&name, *rng.pick(catalog::MAIL_DOMAINS), Some(n)),
+                    email_for(&name, rng.pick::<&str>(catalog::MAIL_DOMAINS), Some(n)),
                     Some(*rng.pick(SCHOOLS)),
                 ),
                 _ => (
-                    email_for(&name, *rng.pick(catalog::MAIL_DOMAINS), Some(n)),
+                    email_for(&name, rng.pick::<&str>(catalog::MAIL_DOMAINS), Some(n)),
                     None,
                 ),
             };
@@ -459,13 +471,36 @@ fn write_ticket(
     store::write_sla(tx, id, &sla)
 }
 
-/// Tickets that try to attack the terminal, and text that must still align.
-/// They arrive in the last few hours, so they are on screen in a new desk.
-fn insert_hostile_tickets(
-    tx: &Transaction<'_>,
-    people: &[Person],
-    now: i64,
-) -> rusqlite::Result<()> {
+/// Tickets that try to attack the terminal, and text that must still align:
+/// subject, body, channel, priority and age in seconds; `hostile_senders`
+/// gives their senders in the same order.
+const HOSTILE: [(&str, &str, Channel, PriorityLevel, i64); 3] = [
+    (
+        "\u{1b}[31;1mURGENT\u{1b}[0m printer on fire \u{1b}]0;owned\u{07}at the library",
+        "Please look at this right away.\u{1b}]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u{07}\n\u{1b}[2J\u{1b}[HThe screen should not clear.\u{9b}31mStill plain.",
+        Channel::Social,
+        PriorityLevel::High,
+        50 * 60,
+    ),
+    (
+        "打印机无法连接 - library printer offline 🖨️",
+        "您好, the library printer at Lincoln Elementary shows offline for the parent volunteers. 谢谢!",
+        Channel::Email,
+        PriorityLevel::Normal,
+        3 * HOUR,
+    ),
+    (
+        "Grade portal shows\u{0007} wrong grade\u{200b}\u{202e}edarg",
+        "My grade\u{0008}\u{0008}\u{0008} in the portal is wrong.\u{1b}P1$r0m\u{1b}\\ Can someone check?",
+        Channel::Web,
+        PriorityLevel::Normal,
+        5 * HOUR,
+    ),
+];
+
+/// The senders of the hostile tickets: a name with a bidi override, a name
+/// in CJK, and an ordinary student.
+fn hostile_senders(tx: &Transaction<'_>, people: &[Person]) -> rusqlite::Result<Vec<Person>> {
     let community = insert_person(
         tx,
         "Alex \u{202e}nimda\u{202c} Reyes",
@@ -484,48 +519,34 @@ fn insert_hostile_tickets(
         .iter()
         .find(|p| p.role == RequesterRole::Student)
         .unwrap_or(&people[0]);
-    let stories: [(&Person, &str, &str, Channel, PriorityLevel, i64); 3] = [
-        (
-            &community,
-            "\u{1b}[31;1mURGENT\u{1b}[0m printer on fire \u{1b}]0;owned\u{07}at the library",
-            "Please look at this right away.\u{1b}]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u{07}\n\u{1b}[2J\u{1b}[HThe screen should not clear.\u{9b}31mStill plain.",
-            Channel::Social,
-            PriorityLevel::High,
-            50 * 60,
-        ),
-        (
-            &parent,
-            "打印机无法连接 - library printer offline 🖨️",
-            "您好, the library printer at Lincoln Elementary shows offline for the parent volunteers. 谢谢!",
-            Channel::Email,
-            PriorityLevel::Normal,
-            3 * HOUR,
-        ),
-        (
-            student,
-            "Grade portal shows\u{0007} wrong grade\u{200b}\u{202e}edarg",
-            "My grade\u{0008}\u{0008}\u{0008} in the portal is wrong.\u{1b}P1$r0m\u{1b}\\ Can someone check?",
-            Channel::Web,
-            PriorityLevel::Normal,
-            5 * HOUR,
-        ),
-    ];
-    for (person, subject, body, channel, priority, age) in stories {
-        let dept = rules::route(subject, body, channel);
-        write_ticket(
-            tx,
-            &TicketFacts {
-                subject,
-                opening: body,
-                person,
-                dept,
-                priority,
-                channel,
-                created: now - age,
-                tags: "",
-            },
-            Vec::new(),
-        )?;
-    }
-    Ok(())
+    let student = Person {
+        id: student.id,
+        name: student.name.clone(),
+        role: student.role,
+        school: student.school.clone(),
+    };
+    Ok(vec![community, parent, student])
+}
+
+fn insert_hostile(
+    tx: &Transaction<'_>,
+    index: usize,
+    sender: &Person,
+    now: i64,
+) -> rusqlite::Result<()> {
+    let (subject, body, channel, priority, age) = HOSTILE[index];
+    write_ticket(
+        tx,
+        &TicketFacts {
+            subject,
+            opening: body,
+            person: sender,
+            dept: rules::route(subject, body, channel),
+            priority,
+            channel,
+            created: now - age,
+            tags: "",
+        },
+        Vec::new(),
+    )
 }

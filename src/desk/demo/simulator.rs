@@ -222,7 +222,7 @@ fn requester_replies(tx: &Transaction<'_>, rng: &mut Rng, now: i64) -> rusqlite:
             author: &name,
             by_agent: false,
             at: now,
-            body: *rng.pick(REQUESTER_REPLIES),
+            body: rng.pick::<&str>(REQUESTER_REPLIES),
             new_status: None,
         },
     )?;

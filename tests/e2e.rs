@@ -1,0 +1,260 @@
+//! End to end: the real binary in a real pseudo-terminal, read back through a
+//! vt100 parser. Every wait is for text on the screen, with a deadline.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use tempfile::TempDir;
+
+const DEADLINE: Duration = Duration::from_secs(30);
+
+struct Terminal {
+    master: Box<dyn MasterPty + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    screen: Arc<Mutex<vt100::Parser>>,
+    /// Everything the program wrote, for checking what it sent on exit.
+    raw: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Terminal {
+    fn start(home: &Path, args: &[&str], extra_env: &[(&str, &str)], cols: u16, rows: u16) -> Self {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_deskterm"));
+        cmd.args(args);
+        cmd.env_clear();
+        cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
+        cmd.env("HOME", home);
+        for (key, dir) in [
+            ("XDG_CONFIG_HOME", "config"),
+            ("XDG_DATA_HOME", "data"),
+            ("XDG_STATE_HOME", "state"),
+            ("XDG_CACHE_HOME", "cache"),
+        ] {
+            cmd.env(key, home.join(dir));
+        }
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("TZ", "UTC");
+        cmd.env("DESKTERM_NOW", "2026-03-02T17:30:00Z");
+        for (key, value) in extra_env {
+            cmd.env(key, value);
+        }
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(rows).unwrap(),
+            std::num::NonZeroU16::new(cols).unwrap(),
+            0,
+        )));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let (parser, log) = (screen.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                parser.lock().unwrap().process(&buf[..n]);
+                log.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        let writer = pty.master.take_writer().unwrap();
+        Self {
+            master: pty.master,
+            child,
+            writer,
+            screen,
+            raw,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, what: &str) -> String {
+        self.wait_until(what, |screen| screen.contains(what))
+    }
+
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.text();
+            if done(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "waited {DEADLINE:?} for {what:?}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "deskterm did not exit:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+#[test]
+fn a_technician_filters_opens_a_ticket_reads_help_and_quits() {
+    let home = TempDir::new().unwrap();
+    let mut term = Terminal::start(home.path(), &["--new-ticket-every", "0"], &[], 80, 24);
+
+    // The status line is drawn once the first load is in.
+    let screen = term.wait_for("● live");
+    assert!(screen.contains("SLA↓"), "{screen}");
+    assert!(screen.contains("All "), "{screen}");
+
+    term.send("/");
+    term.send("lunch");
+    let screen = term.wait_for("/lunch");
+    // Every row shown is a match, as many as the prompt counts, fewer than all.
+    let rows: Vec<&str> = screen
+        .lines()
+        .skip(2)
+        .take_while(|l| !l.starts_with('/'))
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let prompt = screen.lines().find(|l| l.starts_with("/lunch")).unwrap();
+    let counts: Vec<usize> = prompt
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert_eq!(counts.len(), 2, "{prompt}");
+    assert_eq!(rows.len(), counts[0], "{screen}");
+    assert!(0 < counts[0] && counts[0] < counts[1], "{prompt}");
+    assert!(
+        rows.iter().all(|r| r.to_lowercase().contains(" lu")),
+        "{screen}"
+    );
+
+    // Enter keeps the filter, the next Enter opens the ticket.
+    term.send("\r");
+    term.wait_until("filter kept", |s| {
+        s.contains("esc clears") && !s.contains("enter keeps")
+    });
+    term.send("\r");
+    let screen = term.wait_for("Conversation");
+    assert!(screen.contains("Requester"), "{screen}");
+    assert!(screen.to_lowercase().contains("lunch"), "{screen}");
+
+    term.send("?");
+    term.wait_for("Help ·");
+    term.send("\x1b");
+    term.wait_until("help closed", |s| !s.contains("Help ·"));
+
+    term.send("q");
+    term.wait_for("SLA↓");
+    term.send("q");
+    let status = term.wait_exit();
+    assert!(status.success(), "exit status {status:?}");
+
+    // The terminal is handed back: main screen, cursor shown, paste mode off, cooked mode.
+    std::thread::sleep(Duration::from_millis(50));
+    let raw = String::from_utf8_lossy(&term.raw.lock().unwrap()).into_owned();
+    let tail = &raw[raw.rfind("\x1b[?1049l").expect("left the alternate screen")..];
+    assert!(tail.contains("\x1b[?25h"), "cursor shown again");
+    assert!(raw.contains("\x1b[?2004l"), "bracketed paste turned off");
+    assert!(!term.screen.lock().unwrap().screen().alternate_screen());
+    if let Some(termios) = term.master.get_termios() {
+        use nix::sys::termios::LocalFlags;
+        assert!(
+            termios
+                .local_flags
+                .contains(LocalFlags::ICANON | LocalFlags::ECHO),
+            "raw mode left on"
+        );
+    }
+}
+
+#[test]
+fn a_config_typo_is_reported_with_its_line_and_the_screen_untouched() {
+    let home = TempDir::new().unwrap();
+    let config = home.path().join("config/deskterm/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, "theme = \"dark\"\nrefresh_secnds = 5\n").unwrap();
+    let mut term = Terminal::start(home.path(), &[], &[], 80, 24);
+    let status = term.wait_exit();
+    assert!(!status.success());
+    let screen = term.wait_for("line 2, column 1");
+    assert!(
+        screen.contains("unknown field `refresh_secnds`"),
+        "{screen}"
+    );
+    let raw = String::from_utf8_lossy(&term.raw.lock().unwrap()).into_owned();
+    assert!(!raw.contains("\x1b[?1049h"), "never took over the screen");
+}
+
+#[test]
+fn no_color_draws_without_colour_sequences() {
+    let home = TempDir::new().unwrap();
+    let mut term = Terminal::start(
+        home.path(),
+        &["--new-ticket-every", "0"],
+        &[("NO_COLOR", "1")],
+        80,
+        24,
+    );
+    term.wait_for("● live");
+    term.send("q");
+    assert!(term.wait_exit().success());
+    let raw = String::from_utf8_lossy(&term.raw.lock().unwrap()).into_owned();
+    // SGR colour parameters: 30-37, 38;…, 40-47, 48;…, 90-97, 100-107.
+    let colour = first_colour_sequence(&raw);
+    assert_eq!(colour, None, "a colour sequence was sent");
+}
+
+/// The first SGR sequence that sets a colour, if any.
+fn first_colour_sequence(raw: &str) -> Option<String> {
+    let mut rest = raw;
+    while let Some(start) = rest.find("\x1b[") {
+        let after = &rest[start + 2..];
+        let end = after.find(|c: char| !(c.is_ascii_digit() || c == ';'))?;
+        if after[end..].starts_with('m') {
+            let params = &after[..end];
+            for p in params.split(';') {
+                let n: u32 = p.parse().unwrap_or(0);
+                if matches!(n, 30..=37 | 40..=47 | 90..=97 | 100..=107) || n == 38 || n == 48 {
+                    return Some(params.to_string());
+                }
+            }
+        }
+        rest = &after[end..];
+    }
+    None
+}

@@ -1,0 +1,151 @@
+//! A snapshot of every screen at 80x24 and 160x48, and of each theme's
+//! colours, on the seeded demo desk with a fixed clock.
+//! `INSTA_UPDATE=always cargo test --test snapshots` rewrites them; review the diff.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::fmt::Write;
+
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+
+use deskterm::config::theme::{ColorDepth, ThemeSet};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+#[tokio::test]
+async fn queue() {
+    for (w, h) in SIZES {
+        let c = common::console(w, h).await;
+        insta::assert_snapshot!(format!("queue_{w}x{h}"), c.ui.screen());
+    }
+}
+
+#[tokio::test]
+async fn queue_filtered_on_a_department() {
+    for (w, h) in SIZES {
+        let mut c = common::console(w, h).await;
+        c.ui.press("5 /").await;
+        c.ui.type_text("bus").await;
+        insta::assert_snapshot!(format!("filter_{w}x{h}"), c.ui.screen());
+    }
+}
+
+#[tokio::test]
+async fn ticket() {
+    for (w, h) in SIZES {
+        let mut c = common::console(w, h).await;
+        c.ui.press("enter").await;
+        insta::assert_snapshot!(format!("ticket_{w}x{h}"), c.ui.screen());
+    }
+}
+
+#[tokio::test]
+async fn ticket_with_notes_and_events_scrolled() {
+    let mut c = common::console(80, 24).await;
+    c.ui.press("j j enter pagedown").await;
+    insta::assert_snapshot!("ticket_scrolled_80x24", c.ui.screen());
+}
+
+#[tokio::test]
+async fn help() {
+    for (w, h) in SIZES {
+        let mut c = common::console(w, h).await;
+        c.ui.press("?").await;
+        insta::assert_snapshot!(format!("help_{w}x{h}"), c.ui.screen());
+    }
+}
+
+#[tokio::test]
+async fn command_line_with_completions() {
+    for (w, h) in SIZES {
+        let mut c = common::console(w, h).await;
+        c.ui.press(":").await;
+        c.ui.type_text("queue f").await;
+        c.ui.press("tab").await;
+        insta::assert_snapshot!(format!("command_{w}x{h}"), c.ui.screen());
+    }
+}
+
+/// The screen's colours: each row as runs of one style.
+fn styles(buffer: &Buffer) -> String {
+    let width = usize::from(buffer.area.width);
+    let mut out = String::new();
+    for (y, row) in buffer.content.chunks(width).enumerate() {
+        let mut runs: Vec<(usize, usize, String)> = Vec::new();
+        for (x, cell) in row.iter().enumerate() {
+            let style = format!("{:?}/{:?}/{:?}", cell.fg, cell.bg, cell.modifier);
+            match runs.last_mut() {
+                Some((_, end, s)) if *s == style => *end = x,
+                _ => runs.push((x, x, style)),
+            }
+        }
+        let runs: Vec<String> = runs
+            .into_iter()
+            .map(|(a, b, s)| format!("{a}-{b} {s}"))
+            .collect();
+        writeln!(out, "{y:2}: {}", runs.join(" | ")).unwrap();
+    }
+    out
+}
+
+#[tokio::test]
+async fn each_theme() {
+    let names = ThemeSet::built_in(ColorDepth::TrueColor, false).names();
+    assert_eq!(names, ["ansi16", "dark", "high-contrast", "light", "mono"]);
+    for name in names {
+        let c = common::console_with(common::settings(&name), 80, 24).await;
+        let buffer = c.ui.draw();
+        insta::assert_snapshot!(format!("theme_{name}"), styles(&buffer));
+    }
+}
+
+#[tokio::test]
+async fn ansi16_uses_only_the_terminal_palette() {
+    let c = common::console_with(common::settings("ansi16"), 80, 24).await;
+    for cell in c.ui.draw().content.iter() {
+        for color in [cell.fg, cell.bg] {
+            assert!(
+                !matches!(color, Color::Rgb(..) | Color::Indexed(_)),
+                "{color:?} is not one of the 16"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn no_color_means_no_colour_whatever_the_theme() {
+    let themes = ThemeSet::built_in(ColorDepth::TrueColor, true);
+    let mut settings = common::settings("dark");
+    settings.theme = themes.get("dark").unwrap();
+    settings.themes = themes;
+    let mut c = common::console_with(settings, 80, 24).await;
+    c.ui.press(":").await;
+    c.ui.type_text("theme light").await;
+    c.ui.press("enter").await;
+    for cell in c.ui.draw().content.iter() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
+    }
+    // The selected row still stands out, by reverse video.
+    let buffer = c.ui.draw();
+    let row = &buffer.content[2 * 80..3 * 80];
+    assert!(
+        row.iter()
+            .all(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED))
+    );
+}
+
+#[tokio::test]
+async fn colours_are_mapped_to_256_on_terminals_without_truecolor() {
+    let themes = ThemeSet::built_in(ColorDepth::Ansi256, false);
+    let mut settings = common::settings("dark");
+    settings.theme = themes.get("dark").unwrap();
+    let c = common::console_with(settings, 80, 24).await;
+    assert!(
+        c.ui.draw()
+            .content
+            .iter()
+            .all(|cell| !matches!(cell.fg, Color::Rgb(..)))
+    );
+}
