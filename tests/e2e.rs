@@ -23,6 +23,24 @@ struct Terminal {
 
 impl Terminal {
     fn start(home: &Path, args: &[&str], extra_env: &[(&str, &str)], cols: u16, rows: u16) -> Self {
+        Self::start_program(
+            env!("CARGO_BIN_EXE_deskterm"),
+            home,
+            args,
+            extra_env,
+            cols,
+            rows,
+        )
+    }
+
+    fn start_program(
+        program: &str,
+        home: &Path,
+        args: &[&str],
+        extra_env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+    ) -> Self {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -31,7 +49,7 @@ impl Terminal {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_deskterm"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env_clear();
         cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
@@ -99,6 +117,19 @@ impl Terminal {
                 start.elapsed() < DEADLINE,
                 "waited {DEADLINE:?} for {what:?}; the screen:\n{screen}"
             );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Wait for bytes in the output, whatever they did to the screen.
+    fn wait_raw(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let raw = String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned();
+            if raw.contains(what) {
+                return raw;
+            }
+            assert!(start.elapsed() < DEADLINE, "waited for {what:?} in:\n{raw}");
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -257,4 +288,47 @@ fn first_colour_sequence(raw: &str) -> Option<String> {
         rest = &after[end..];
     }
     None
+}
+
+/// Runs only inside the pseudo-terminal of the next test: takes over the
+/// terminal as the console does, then panics.
+#[test]
+fn panicking_child() {
+    if std::env::var_os("DESKTERM_E2E_PANIC_CHILD").is_none() {
+        return;
+    }
+    let _guard = deskterm::terminal::TerminalGuard::enter().unwrap();
+    print!("drawn on the alternate screen");
+    std::io::stdout().flush().unwrap();
+    panic!("deliberate panic for the test");
+}
+
+#[test]
+fn a_panic_gives_the_terminal_back_before_the_message() {
+    let home = TempDir::new().unwrap();
+    let me = std::env::current_exe().unwrap();
+    let mut term = Terminal::start_program(
+        me.to_str().unwrap(),
+        home.path(),
+        &[
+            "--exact",
+            "panicking_child",
+            "--nocapture",
+            "--test-threads=1",
+        ],
+        &[("DESKTERM_E2E_PANIC_CHILD", "1")],
+        80,
+        24,
+    );
+    let status = term.wait_exit();
+    assert!(!status.success());
+    let raw = term.wait_raw("deliberate panic for the test");
+    assert!(!term.screen.lock().unwrap().screen().alternate_screen());
+    let entered = raw.find("\x1b[?1049h").expect("took over the screen");
+    let left = raw.find("\x1b[?1049l").expect("gave the screen back");
+    let message = raw.find("deliberate panic").unwrap();
+    assert!(
+        entered < left && left < message,
+        "restored before the message"
+    );
 }

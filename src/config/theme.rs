@@ -441,3 +441,141 @@ impl ThemeSet {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("theme file");
+        }
+        dir
+    }
+
+    fn fg(theme: &Theme, role: Role) -> Option<Color> {
+        theme.style(role).fg
+    }
+
+    #[test]
+    fn colours_parse_in_every_form() {
+        let parse = |t: &str| t.parse::<ThemeColor>().map(|c| c.0);
+        assert_eq!(parse("#7aa2f7"), Ok(Color::Rgb(0x7a, 0xa2, 0xf7)));
+        assert_eq!(parse("bright-red"), Ok(Color::LightRed));
+        assert_eq!(parse("reset"), Ok(Color::Reset));
+        assert_eq!(parse("208"), Ok(Color::Indexed(208)));
+        assert!(parse("#12345").is_err());
+        assert!(parse("purpleish").is_err());
+    }
+
+    #[test]
+    fn every_built_in_theme_sets_every_colour_role_it_needs() {
+        let set = ThemeSet::built_in(ColorDepth::TrueColor, false);
+        for name in ["dark", "light", "high-contrast", "ansi16"] {
+            let theme = set.get(name).expect("built-in");
+            for role in [Role::Text, Role::SlaBreached, Role::Selected, Role::Note] {
+                assert_ne!(
+                    theme.style(role),
+                    Style::default(),
+                    "{name} leaves {role:?} plain"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_user_file_overrides_only_what_it_sets() {
+        let dir = user_dir(&[(
+            "dark.toml",
+            "[roles]\nsla_breached = { fg = \"#ff0000\" }\n",
+        )]);
+        let (set, errors) = ThemeSet::load(dir.path(), ColorDepth::TrueColor, false);
+        assert!(errors.is_empty(), "{errors:?}");
+        let built_in = ThemeSet::built_in(ColorDepth::TrueColor, false);
+        let user = set.get("dark").expect("dark");
+        let original = built_in.get("dark").expect("dark");
+        assert_eq!(fg(&user, Role::SlaBreached), Some(Color::Rgb(255, 0, 0)));
+        // Bold still comes from the built-in's sla_breached.
+        assert!(
+            user.style(Role::SlaBreached)
+                .add_modifier
+                .contains(Modifier::BOLD)
+        );
+        assert_eq!(user.style(Role::Text), original.style(Role::Text));
+    }
+
+    #[test]
+    fn a_new_user_theme_builds_on_its_parent() {
+        let dir = user_dir(&[
+            (
+                "mine.toml",
+                "parent = \"light\"\n[roles]\ntext = { fg = \"blue\" }\n",
+            ),
+            ("plain.toml", "[roles]\naccent = { fg = \"red\" }\n"),
+        ]);
+        let (set, _) = ThemeSet::load(dir.path(), ColorDepth::TrueColor, false);
+        let light = set.get("light").expect("light");
+        let mine = set.get("mine").expect("mine");
+        assert_eq!(fg(&mine, Role::Text), Some(Color::Blue));
+        assert_eq!(mine.style(Role::Selected), light.style(Role::Selected));
+        let plain = set.get("plain").expect("plain");
+        let dark = set.get("dark").expect("dark");
+        assert_eq!(
+            plain.style(Role::Text),
+            dark.style(Role::Text),
+            "dark by default"
+        );
+        assert!(set.names().contains(&"mine".to_string()));
+    }
+
+    #[test]
+    fn a_broken_user_theme_is_reported_with_its_line_and_skipped() {
+        let dir = user_dir(&[
+            ("oops.toml", "[roles]\nsla_brached = {}\n"),
+            ("short.toml", "[roles]\ntext = { fg = \"#fff\" }\n"),
+        ]);
+        let (set, errors) = ThemeSet::load(dir.path(), ColorDepth::TrueColor, false);
+        assert_eq!(errors.len(), 2);
+        for error in &errors {
+            assert_eq!(error.at.map(|(line, _)| line), Some(2), "{error}");
+        }
+        assert!(errors[0].message.contains("unknown role `sla_brached`"));
+        assert!(errors[1].message.contains("#fff"));
+        assert!(set.get("oops").is_none());
+        assert!(set.get("dark").is_some());
+    }
+
+    #[test]
+    fn parents_that_loop_stop() {
+        let dir = user_dir(&[
+            ("a.toml", "parent = \"b\"\n"),
+            ("b.toml", "parent = \"a\"\n"),
+        ]);
+        let (set, _) = ThemeSet::load(dir.path(), ColorDepth::TrueColor, false);
+        assert!(set.get("a").is_some());
+    }
+
+    #[test]
+    fn the_terminal_decides_the_colour_depth() {
+        assert_eq!(
+            ColorDepth::detect(Some("truecolor"), Some("xterm")),
+            ColorDepth::TrueColor
+        );
+        assert_eq!(
+            ColorDepth::detect(None, Some("tmux-256color")),
+            ColorDepth::Ansi256
+        );
+        assert_eq!(ColorDepth::detect(None, Some("linux")), ColorDepth::Ansi16);
+        assert_eq!(ColorDepth::detect(None, Some("screen")), ColorDepth::Ansi16);
+        let set = ThemeSet::built_in(ColorDepth::Ansi16, false);
+        assert_eq!(set.default_name(), "ansi16");
+    }
+
+    #[test]
+    fn nearest_256_colour() {
+        assert_eq!(nearest_256(0, 0, 0), 16);
+        assert_eq!(nearest_256(255, 0, 0), 196);
+        assert_eq!(nearest_256(128, 128, 128), 244);
+    }
+}

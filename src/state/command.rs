@@ -139,10 +139,14 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "open" => Ok(Command::Open(rest.trim_start_matches('#').to_string())),
         "sort" => {
             let mut words = rest.split_whitespace();
-            let key = words
-                .next()
-                .and_then(SortKey::parse)
-                .ok_or_else(|| need("a column"))?;
+            let word = words.next().unwrap_or("").to_lowercase();
+            let keys: Vec<SortKey> = SortKey::ALL
+                .into_iter()
+                .filter(|k| !word.is_empty() && k.name().starts_with(&word))
+                .collect();
+            let [key] = keys[..] else {
+                return Err(need("a column"));
+            };
             let reversed = match words.next() {
                 None => false,
                 Some(w) if "reverse".starts_with(w) || w == "desc" => true,
@@ -301,6 +305,13 @@ mod tests {
         );
         assert_eq!(parse("theme light"), Ok(Command::Theme("light".into())));
         assert_eq!(parse("open #42"), Ok(Command::Open("42".into())));
+        assert_eq!(
+            parse("so up"),
+            Ok(Command::Sort {
+                key: SortKey::Updated,
+                reversed: false
+            })
+        );
         assert!(parse("sort colour").is_err());
         assert!(parse("frobnicate").is_err());
         assert!(parse("queue").is_err());

@@ -32,6 +32,14 @@ impl Dept {
         Self::ALL.iter().position(|d| *d == self).unwrap_or(0) as i64 + 1
     }
 
+    /// The department of a queue id; an unknown id (a queue added by hand) is IT's.
+    pub fn from_queue_id(id: i64) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|d| d.queue_id() == id)
+            .unwrap_or(Dept::It)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Dept::It => "IT",

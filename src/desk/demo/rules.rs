@@ -6,6 +6,7 @@ use jiff::SignedDuration;
 
 use super::catalog::Dept;
 use crate::desk::{Channel, PriorityLevel};
+use crate::sla::compact_duration;
 use crate::sla::policy::Targets;
 
 /// First match wins; subjects are tried before bodies.
@@ -64,16 +65,36 @@ pub fn route(subject: &str, body: &str, channel: Channel) -> Dept {
         })
 }
 
-/// SLA targets by priority, in calendar time.
-pub fn targets(priority: PriorityLevel) -> Targets {
-    let (name, first, resolve) = match priority {
-        PriorityLevel::Urgent => ("Urgent: 30m / 4h", 30, 4 * 60),
-        PriorityLevel::High => ("High: 2h / 1d", 2 * 60, 24 * 60),
-        PriorityLevel::Normal => ("Normal: 8h / 3d", 8 * 60, 3 * 24 * 60),
-        PriorityLevel::Low => ("Low: 1d / 5d", 24 * 60, 5 * 24 * 60),
+/// A department's SLA targets for a priority, in calendar time: a standard
+/// table by priority, with each department's own adjustments.
+pub fn targets(dept: Dept, priority: PriorityLevel) -> Targets {
+    use PriorityLevel::{High, Low, Normal, Urgent};
+    let (mut first, mut resolve) = match priority {
+        Urgent => (30, 4 * 60),
+        High => (2 * 60, 24 * 60),
+        Normal => (8 * 60, 3 * 24 * 60),
+        Low => (24 * 60, 5 * 24 * 60),
     };
+    match (dept, priority) {
+        // A child's safety and a kitchen's food cannot wait.
+        (Dept::Transportation | Dept::FoodServices, Urgent) => first = 15,
+        (Dept::Transportation, High) => first = 60,
+        // Public posts spread fast.
+        (Dept::Communications, Urgent | High) => first /= 2,
+        // Payroll corrections follow the pay cycle.
+        (Dept::Hr, Normal | Low) => resolve *= 2,
+        // Repairs need parts and contractors.
+        (Dept::Facilities, Urgent) => resolve = 8 * 60,
+        _ => {}
+    }
     Targets {
-        name: name.to_string(),
+        name: format!(
+            "{} {}: {} / {}",
+            dept.name(),
+            priority.name(),
+            compact_duration(SignedDuration::from_mins(first)),
+            compact_duration(SignedDuration::from_mins(resolve))
+        ),
         first_response: Some(SignedDuration::from_mins(first)),
         resolution: Some(SignedDuration::from_mins(resolve)),
     }
@@ -94,6 +115,33 @@ mod tests {
                 s.subject
             );
         }
+    }
+
+    #[test]
+    fn departments_adjust_the_standard_targets() {
+        let minutes = |d: Dept, p| {
+            let t = targets(d, p);
+            (
+                t.first_response.map(|d| d.as_mins()),
+                t.resolution.map(|d| d.as_mins()),
+            )
+        };
+        assert_eq!(
+            minutes(Dept::It, PriorityLevel::Urgent),
+            (Some(30), Some(240))
+        );
+        assert_eq!(
+            minutes(Dept::Transportation, PriorityLevel::Urgent),
+            (Some(15), Some(240))
+        );
+        assert_eq!(
+            minutes(Dept::Hr, PriorityLevel::Normal),
+            (Some(480), Some(8640))
+        );
+        assert_eq!(
+            targets(Dept::It, PriorityLevel::High).name,
+            "IT high: 2h00m / 1d0h"
+        );
     }
 
     #[test]

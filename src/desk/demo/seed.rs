@@ -257,7 +257,7 @@ fn insert_story(
     let opening = fill.apply(scenario.opening);
     let dept = rules::route(&subject, &opening, channel);
     let priority = pick_priority(rng, scenario.priority);
-    let targets = rules::targets(priority);
+    let targets = rules::targets(dept, priority);
     let first_target = targets.first_response.map_or(8 * HOUR, |d| d.as_secs());
     let resolve_target = targets.resolution.map_or(3 * DAY, |d| d.as_secs());
 
@@ -461,7 +461,7 @@ fn write_ticket(
         )?;
     }
     let sla = policy::clocks(
-        &rules::targets(facts.priority),
+        &rules::targets(facts.dept, facts.priority),
         &History {
             created: store::ts(facts.created),
             first_agent_reply: first_reply.map(store::ts),

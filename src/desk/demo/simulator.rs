@@ -258,10 +258,7 @@ fn colleague_picks_up(tx: &Transaction<'_>, rng: &mut Rng, now: i64) -> rusqlite
     let queue_id: i64 = tx.query_row("SELECT queue_id FROM tickets WHERE id = ?1", [id], |r| {
         r.get(0)
     })?;
-    let dept = Dept::ALL
-        .into_iter()
-        .find(|d| d.queue_id() == queue_id)
-        .unwrap_or(Dept::It);
+    let dept = Dept::from_queue_id(queue_id);
     let team: Vec<_> = seed::agents_of(dept)
         .into_iter()
         .filter(|(agent, _)| *agent != seed::ME)

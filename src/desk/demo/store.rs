@@ -11,10 +11,11 @@ use crate::desk::{
     AgentRef, Channel, Entry, EntryKind, Priority, PriorityLevel, QueueId, QueueRef, Requester,
     RequesterRole, Status, StatusKind, TicketDetail, TicketId, TicketSummary, Version,
 };
-use crate::sla::policy::{self, History};
+use crate::sla::policy::{self, History, Targets};
 use crate::sla::{ClockKind, SlaClock, SlaClocks, Stage};
 use crate::text::SafeText;
 
+use super::catalog::Dept;
 use super::rules;
 
 pub const SCHEMA_VERSION: &str = "1";
@@ -209,10 +210,10 @@ pub fn write_sla(tx: &Transaction<'_>, ticket: i64, sla: &SlaClocks) -> rusqlite
 
 /// Recompute a ticket's clocks from its stored history, as a desk does after a change.
 pub fn recompute_sla(tx: &Transaction<'_>, ticket: i64) -> rusqlite::Result<()> {
-    let (created, priority, first_reply): (i64, String, Option<i64>) = tx.query_row(
-        "SELECT created, priority, first_response_at FROM tickets WHERE id = ?1",
+    let (created, priority, first_reply, queue): (i64, String, Option<i64>, i64) = tx.query_row(
+        "SELECT created, priority, first_response_at, queue_id FROM tickets WHERE id = ?1",
         [ticket],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
     let statuses = tx
         .prepare_cached(
@@ -224,7 +225,7 @@ pub fn recompute_sla(tx: &Transaction<'_>, ticket: i64) -> rusqlite::Result<()> 
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let sla = policy::clocks(
-        &rules::targets(parse_priority(&priority)),
+        &rules::targets(Dept::from_queue_id(queue), parse_priority(&priority)),
         &History {
             created: ts(created),
             first_agent_reply: first_reply.map(ts),
@@ -250,9 +251,8 @@ fn clock_from(
     due: Option<i64>,
     stage: Option<String>,
     at: Option<i64>,
-    priority: PriorityLevel,
+    targets: &Targets,
 ) -> Option<SlaClock> {
-    let targets = rules::targets(priority);
     let target = match kind {
         ClockKind::FirstResponse => targets.first_response,
         _ => targets.resolution,
@@ -274,6 +274,7 @@ fn clock_from(
 pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
     let id: i64 = row.get(0)?;
     let priority = parse_priority(&row.get::<_, String>(3)?);
+    let targets = rules::targets(Dept::from_queue_id(row.get(4)?), priority);
     let owner_id: Option<i64> = row.get(6)?;
     let owner_name: Option<String> = row.get(7)?;
     let organisation: Option<String> = row.get(11)?;
@@ -284,14 +285,14 @@ pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
             row.get(17)?,
             row.get(18)?,
             row.get(19)?,
-            priority,
+            &targets,
         ),
         clock_from(
             ClockKind::Resolution,
             row.get(20)?,
             row.get(21)?,
             row.get(22)?,
-            priority,
+            &targets,
         ),
     ];
     let status_raw: String = row.get(2)?;

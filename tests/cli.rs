@@ -1,0 +1,155 @@
+//! The binary's plain commands: `config path|init|check`, `demo --reset`,
+//! `--tickets`, and the errors a user sees before the console starts.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+fn deskterm(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deskterm"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("DESKTERM_NOW", "2026-03-02T17:30:00Z")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn config_path_init_and_check() {
+    let home = TempDir::new().unwrap();
+    let expected = home.path().join("config/deskterm/config.toml");
+    let out = deskterm(home.path(), &["config", "path"]);
+    assert!(out.status.success());
+    assert_eq!(stdout(&out).trim(), expected.display().to_string());
+
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("not found; using the defaults"));
+
+    let out = deskterm(home.path(), &["config", "init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&expected).unwrap();
+    assert_eq!(text, deskterm::config::DEFAULT_CONFIG);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&expected), 0o600);
+        assert_eq!(mode(expected.parent().unwrap()), 0o700);
+    }
+    let again = deskterm(home.path(), &["config", "init"]);
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("--force"));
+    assert!(
+        deskterm(home.path(), &["config", "init", "--force"])
+            .status
+            .success()
+    );
+
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).ends_with(": ok\n"));
+
+    std::fs::write(
+        &expected,
+        "theme = \"dark\"\n\n[keymap.queue]\n\"j\" = \"dwon\"\n",
+    )
+    .unwrap();
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(message.contains("line 4, column"), "{message}");
+    assert!(message.contains("unknown action `dwon`"), "{message}");
+}
+
+#[test]
+fn config_check_reports_a_broken_user_theme() {
+    let home = TempDir::new().unwrap();
+    let themes = home.path().join("config/deskterm/themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    std::fs::write(
+        themes.join("mine.toml"),
+        "[roles]\ntext = { fg = \"chartreuse\" }\n",
+    )
+    .unwrap();
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(message.contains("mine.toml: line 2"), "{message}");
+    assert!(message.contains("unknown colour `chartreuse`"), "{message}");
+}
+
+#[test]
+fn demo_reset_rebuilds_from_the_seed_and_tickets_builds_a_big_desk() {
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("desk.sqlite");
+    let db_arg = db.to_str().unwrap();
+    let out = deskterm(
+        home.path(),
+        &["demo", "--reset", "--seed", "9", "--demo-db", db_arg],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("643 tickets (seed 9)"),
+        "{}",
+        stdout(&out)
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "tickets are private");
+    }
+    let out = deskterm(
+        home.path(),
+        &["demo", "--tickets", "2000", "--demo-db", db_arg],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("2003 tickets"), "{}", stdout(&out));
+    // Without --demo-db it lives in the data folder.
+    let out = deskterm(home.path(), &["demo", "--reset"]);
+    assert!(out.status.success());
+    assert!(home.path().join("data/deskterm/demo.sqlite").exists());
+}
+
+#[test]
+fn mistakes_before_the_console_starts_are_plain_messages() {
+    let home = TempDir::new().unwrap();
+    let out = deskterm(home.path(), &["--theme", "neon"]);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(
+        message.contains("no theme `neon`; there are: ansi16, dark, high-contrast, light, mono"),
+        "{message}"
+    );
+
+    let out = deskterm(home.path(), &["--new-ticket-every", "often"]);
+    assert_eq!(out.status.code(), Some(2), "usage error");
+    assert!(stderr(&out).contains("is not a rate"));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_deskterm"))
+        .args(["demo", "--reset"])
+        .env("DESKTERM_NOW", "yesterday")
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("DESKTERM_NOW=\"yesterday\" is not an RFC 3339 instant"));
+    assert!(!stderr(&out).contains("panicked"));
+}
