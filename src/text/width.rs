@@ -29,6 +29,13 @@ pub fn truncate(text: &str, max: usize) -> String {
     out
 }
 
+/// Exactly `width` cells: cut with `…` when longer, filled with spaces when shorter.
+pub fn fit(text: &str, width: usize) -> String {
+    let text = truncate(text, width);
+    let fill = width.saturating_sub(cells(&text));
+    format!("{text}{}", " ".repeat(fill))
+}
+
 /// Wrap a body into lines of at most `max` cells, breaking at spaces where it
 /// can and inside a word only when a word is longer than a line.
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
@@ -84,6 +91,13 @@ mod tests {
         for max in 0..12 {
             assert!(cells(&truncate("打印机 printer 🙂", max)) <= max);
         }
+    }
+
+    #[test]
+    fn fit_cuts_or_fills_to_the_width() {
+        assert_eq!(fit("bus", 5), "bus  ");
+        assert_eq!(fit("打印机", 5), "打印…");
+        assert_eq!(cells(&fit("打印机", 5)), 5);
     }
 
     #[test]

@@ -12,76 +12,98 @@ use crate::config::keymap::Context;
 use crate::config::theme::Role;
 use crate::state::State;
 use crate::state::command::COMMANDS;
-use crate::text::width::cells;
+use crate::text::width::{cells, fit};
 
-const KEYS_WIDTH: usize = 24;
-
-fn pad(text: &str, width: usize) -> String {
-    format!("{text}{}", " ".repeat(width.saturating_sub(cells(text))))
+/// One row of help, before it is laid out.
+enum Row {
+    Heading(&'static str),
+    Pair(String, String),
+    Text(&'static str),
+    Blank,
 }
 
-pub fn lines(state: &State) -> Vec<Line<'static>> {
-    let theme = &state.theme;
-    let heading = |text: &str| Line::from(Span::styled(text.to_string(), theme.style(Role::Title)));
-    let binding = |keys: &str, what: String| {
-        Line::from(vec![
-            Span::styled(
-                pad(&format!("  {keys}"), KEYS_WIDTH),
-                theme.style(Role::Key),
-            ),
-            Span::styled(what, theme.style(Role::Text)),
-        ])
-    };
+fn rows(state: &State) -> Vec<Row> {
     // The view on screen first.
     let contexts = if state.ticket.is_some() {
         [Context::Ticket, Context::Queue, Context::Global]
     } else {
         [Context::Queue, Context::Ticket, Context::Global]
     };
-    let mut lines = Vec::new();
+    let mut rows = Vec::new();
     for context in contexts {
-        lines.push(heading(context.title()));
+        rows.push(Row::Heading(context.title()));
         let mut digits = String::new();
         for (action, keys) in state.keymap.bound_in(context) {
             let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
-            // Tabs bound to their own digit share one line.
+            // Tabs bound to their own digit share one row.
             if let Action::Section(n) = action
                 && keys == [n.to_string()]
             {
                 if digits.is_empty() {
-                    lines.push(Line::default());
+                    rows.push(Row::Blank);
                 }
                 digits.push_str(&keys[0]);
                 let range = match (digits.chars().next(), digits.chars().last()) {
                     (Some(a), Some(b)) if a != b => format!("{a}-{b}"),
                     _ => digits.clone(),
                 };
-                if let Some(line) = lines.last_mut() {
-                    *line = binding(&range, format!("section tab {range}"));
+                if let Some(row) = rows.last_mut() {
+                    *row = Row::Pair(range.clone(), format!("section tab {range}"));
                 }
                 continue;
             }
-            lines.push(binding(&keys.join(", "), action.describe()));
+            rows.push(Row::Pair(keys.join(", "), action.describe()));
         }
-        lines.push(Line::default());
+        rows.push(Row::Blank);
     }
-    lines.push(heading("Commands (type : first)"));
+    rows.push(Row::Heading("Commands (type : first)"));
     for spec in COMMANDS {
-        lines.push(Line::from(vec![
-            Span::styled(
-                pad(&format!("  {}", spec.usage), 44),
-                theme.style(Role::Key),
-            ),
-            Span::styled(spec.help.to_string(), theme.style(Role::Text)),
-        ]));
+        rows.push(Row::Pair(spec.usage.to_string(), spec.help.to_string()));
     }
-    lines.push(Line::default());
-    lines.push(heading("Typing in the filter or the command line"));
-    lines.push(Line::from(Span::styled(
-        "  enter keeps · esc cancels · tab completes · ctrl-w deletes a word · ctrl-u clears",
-        theme.style(Role::Text),
-    )));
-    lines
+    rows.push(Row::Blank);
+    rows.push(Row::Heading("Typing in the filter or the command line"));
+    rows.push(Row::Text(
+        "enter keeps · esc cancels · tab completes · ctrl-w deletes a word · ctrl-u clears",
+    ));
+    rows
+}
+
+pub fn lines(state: &State) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let rows = rows(state);
+    // Each section's first column is as wide as its longest entry.
+    let mut widths = Vec::new();
+    for row in &rows {
+        match row {
+            Row::Heading(_) => widths.push(0),
+            Row::Pair(keys, _) => {
+                if let Some(w) = widths.last_mut() {
+                    *w = (*w).max(cells(keys) + 4);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut section = 0;
+    rows.into_iter()
+        .map(|row| match row {
+            Row::Heading(text) => {
+                section += 1;
+                Line::from(Span::styled(text, theme.style(Role::Title)))
+            }
+            Row::Pair(keys, what) => Line::from(vec![
+                Span::styled(
+                    fit(&format!("  {keys}"), widths[section - 1]),
+                    theme.style(Role::Key),
+                ),
+                Span::styled(what, theme.style(Role::Text)),
+            ]),
+            Row::Text(text) => {
+                Line::from(Span::styled(format!("  {text}"), theme.style(Role::Text)))
+            }
+            Row::Blank => Line::default(),
+        })
+        .collect()
 }
 
 pub fn line_count(state: &State) -> usize {

@@ -13,7 +13,7 @@ use crate::desk::{PriorityLevel, StatusKind, TicketSummary};
 use crate::sla::Level;
 use crate::state::State;
 use crate::state::queue::SortKey;
-use crate::text::width::{cells, truncate};
+use crate::text::width::{cells, fit, truncate};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Column {
@@ -202,11 +202,6 @@ fn cell(column: Column, t: &TicketSummary, state: &State, width: usize) -> (Stri
     (truncate(&text, width), style)
 }
 
-fn pad(text: &str, width: usize) -> String {
-    let fill = width.saturating_sub(cells(text));
-    format!("{text}{}", " ".repeat(fill))
-}
-
 pub fn render_tabs(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.theme;
     let labels: Vec<String> = state
@@ -274,7 +269,7 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
                 _ => "",
             };
             Span::styled(
-                pad(&format!("{}{arrow}", column.title()), width + 1),
+                fit(&format!("{}{arrow}", column.title()), width + 1),
                 theme.style(Role::Header),
             )
         })
@@ -314,7 +309,7 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
                 } else {
                     style
                 };
-                Span::styled(pad(&text, width + 1), style)
+                Span::styled(fit(&text, width + 1), style)
             })
             .collect();
         let mut line = Line::from(spans);

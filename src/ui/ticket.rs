@@ -14,23 +14,17 @@ use crate::config::theme::{Role, Theme};
 use crate::desk::{EntryKind, TicketSummary};
 use crate::state::State;
 use crate::state::ticket::TicketView;
-use crate::text::width::{cells, truncate, wrap};
+use crate::text::width::{cells, fit, truncate, wrap};
 
 const LABEL: usize = 10;
 const FIELD: usize = 26;
-
-fn pad(text: &str, width: usize) -> String {
-    let text = truncate(text, width);
-    let fill = width.saturating_sub(cells(&text));
-    format!("{text}{}", " ".repeat(fill))
-}
 
 /// The header above the conversation.
 fn header_lines(summary: &TicketSummary, state: &State, width: usize) -> Vec<Line<'static>> {
     let theme = &state.theme;
     let now = state.now;
     let tz = &state.time_zone;
-    let label = |text: &str| Span::styled(pad(text, LABEL), theme.style(Role::Muted));
+    let label = |text: &str| Span::styled(fit(text, LABEL), theme.style(Role::Muted));
     let fields: Vec<(&str, String, Role)> = vec![
         (
             "Status",
@@ -70,7 +64,7 @@ fn header_lines(summary: &TicketSummary, state: &State, width: usize) -> Vec<Lin
             let spans = row.iter().flat_map(|(name, value, role)| {
                 [
                     label(name),
-                    Span::styled(pad(value, FIELD - LABEL), theme.style(*role)),
+                    Span::styled(fit(value, FIELD - LABEL), theme.style(*role)),
                 ]
             });
             Line::from(spans.collect::<Vec<_>>())
@@ -99,7 +93,7 @@ fn header_lines(summary: &TicketSummary, state: &State, width: usize) -> Vec<Lin
         let level = clock.level(now, &state.thresholds);
         let mut spans = vec![
             label(if i == 0 { "SLA" } else { "" }),
-            Span::styled(pad(clock.kind.label(), 16), theme.style(Role::Text)),
+            Span::styled(fit(clock.kind.label(), 16), theme.style(Role::Text)),
             Span::styled(
                 format::sla_sentence(clock, now, tz),
                 theme.style(level_role(Some(level))),

@@ -298,35 +298,24 @@ fn insert_story(
             fill.apply(scenario.answer),
         ),
     ));
+    let follow_up = |at| {
+        let text = fill.apply(scenario.follow_up);
+        (
+            at,
+            Step::Say(EntryKind::Reply, person.name.clone(), false, text),
+        )
+    };
     let mut last = answered;
     if rng.chance(0.4) {
-        steps.push((
-            answered,
-            Step::Status(StatusKind::Pending, owner_name.to_string()),
-        ));
+        let pending = Step::Status(StatusKind::Pending, owner_name.to_string());
+        steps.push((answered, pending));
         let back = answered + rng.between(HOUR, 2 * DAY);
-        steps.push((
-            back,
-            Step::Say(
-                EntryKind::Reply,
-                person.name.clone(),
-                false,
-                fill.apply(scenario.follow_up),
-            ),
-        ));
+        steps.push(follow_up(back));
         steps.push((back, Step::Status(StatusKind::Open, "System".to_string())));
         last = back;
     } else if rng.chance(0.3) {
         let back = answered + rng.between(10 * 60, DAY);
-        steps.push((
-            back,
-            Step::Say(
-                EntryKind::Reply,
-                person.name.clone(),
-                false,
-                fill.apply(scenario.follow_up),
-            ),
-        ));
+        steps.push(follow_up(back));
         last = back;
     }
     let resolved = (created + (resolve_target as f64 * (0.3 + rng.unit())) as i64).max(last + HOUR);
