@@ -13,10 +13,14 @@ use ratatui::layout::Rect;
 
 use deskterm::clock::Clock;
 use deskterm::config::keymap::Keymap;
+use deskterm::config::profile::{self, Target};
+use deskterm::config::secret::Secret;
 use deskterm::config::theme::{ColorDepth, ThemeSet};
 use deskterm::config::{self, Config};
+use deskterm::desk::Desk;
 use deskterm::desk::demo::simulator::ArrivalSpec;
 use deskterm::desk::demo::{DEFAULT_SEED, DemoDesk, seed};
+use deskterm::desk::rt::RtDesk;
 use deskterm::sla::Thresholds;
 use deskterm::state::{Settings, State};
 use deskterm::{app, logging, paths};
@@ -33,6 +37,10 @@ use deskterm::{app, logging, paths};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+
+    /// The desk to open: a profile from config.toml, or "demo".
+    #[arg(long, global = true, value_name = "NAME")]
+    profile: Option<String>,
 
     /// Theme: dark, light, high-contrast, ansi16, mono, or one of yours.
     #[arg(long, global = true, value_name = "NAME")]
@@ -129,8 +137,13 @@ fn config_command(action: &ConfigAction, path: &std::path::Path) -> anyhow::Resu
         }
         ConfigAction::Check => {
             let mut problems = Vec::new();
-            if let Err(e) = Config::load(path) {
-                problems.push(e.to_string());
+            match Config::load(path) {
+                Ok(config) => {
+                    for (name, profile) in &config.profiles {
+                        problems.extend(profile::problems(name, profile));
+                    }
+                }
+                Err(e) => problems.push(e.to_string()),
             }
             let (_, theme_errors) =
                 ThemeSet::load(&paths::user_themes_dir(), ColorDepth::TrueColor, false);
@@ -198,13 +211,23 @@ fn console(cli: &Cli, config: Config) -> anyhow::Result<ExitCode> {
         );
     };
 
-    let demo_path = demo_path(cli, &config);
-    if !demo_path.exists() {
-        eprintln!("building the demo desk in {}…", demo_path.display());
-    }
-    let seed = cli.seed.or(config.demo.seed);
+    let selected = profile::select(&config, cli.profile.as_deref(), Secret::from_env())?;
     let runtime = tokio::runtime::Runtime::new()?;
-    let desk = DemoDesk::open(&demo_path, seed, clock)?;
+    let (desk, demo): (Arc<dyn Desk>, Option<Arc<DemoDesk>>) = match &selected.target {
+        Target::Demo => {
+            let demo_path = demo_path(cli, &config);
+            if !demo_path.exists() {
+                eprintln!("building the demo desk in {}…", demo_path.display());
+            }
+            let seed = cli.seed.or(config.demo.seed);
+            let demo = Arc::new(DemoDesk::open(&demo_path, seed, clock)?);
+            (demo.clone(), Some(demo))
+        }
+        Target::Rt(settings) => {
+            tracing::info!(url = %settings.url, user = %settings.user, "opening an RT desk");
+            (Arc::new(RtDesk::new((**settings).clone())?), None)
+        }
+    };
     let arrivals = cli
         .new_ticket_every
         .or(config.demo.new_ticket_every)
@@ -212,7 +235,7 @@ fn console(cli: &Cli, config: Config) -> anyhow::Result<ExitCode> {
 
     let defaults = Thresholds::default();
     let settings = Settings {
-        profile: "demo".to_string(),
+        profile: selected.name.clone(),
         keymap: Keymap::with_overrides(&config.keymap),
         themes,
         theme,
@@ -223,20 +246,23 @@ fn console(cli: &Cli, config: Config) -> anyhow::Result<ExitCode> {
                 .alert_minutes
                 .map_or(defaults.alert, SignedDuration::from_mins),
         },
-        refresh_every: config.refresh_seconds.unwrap_or(5),
+        refresh_every: selected
+            .refresh_seconds
+            .or(config.refresh_seconds)
+            .unwrap_or(5),
         default_section: config.default_section.clone(),
         time_zone: TimeZone::system(),
-        page_size: 500,
+        page_size: if demo.is_some() { 500 } else { 100 },
     };
     let mut state = State::new(settings, clock.now(), Rect::new(0, 0, 80, 24));
     if let Some(first) = theme_errors.first() {
         state.error(format!("theme skipped: {first}"));
     }
     let result = runtime.block_on(async {
-        if let Some(arrivals) = arrivals.0 {
-            desk.start_simulator(arrivals);
+        if let (Some(demo), Some(arrivals)) = (&demo, arrivals.0) {
+            demo.start_simulator(arrivals);
         }
-        app::run(state, Arc::new(desk), clock).await
+        app::run(state, desk, clock).await
     });
     runtime.shutdown_background();
     match result {

@@ -44,6 +44,7 @@ fn ticket(id: u32, due_in_mins: i64) -> TicketSummary {
                 stage: Stage::Active,
             }],
             policy: None,
+            starts: None,
         },
         tags: Vec::new(),
         version: Version("1".into()),

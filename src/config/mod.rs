@@ -3,6 +3,8 @@
 //! and column, never a panic, and never silently ignored.
 
 pub mod keymap;
+pub mod profile;
+pub mod secret;
 pub mod theme;
 
 use std::fmt;
@@ -21,6 +23,10 @@ pub const DEFAULT_CONFIG: &str = include_str!("default.toml");
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
+    /// The profile opened when `--profile` is not given; none means the demo desk.
+    pub default_profile: Option<String>,
+    /// The desks deskterm can open, by name.
+    pub profiles: std::collections::BTreeMap<String, profile::Profile>,
     /// Theme name: a built-in or a file in the config folder's `themes/`.
     pub theme: Option<String>,
     /// The section tab the console opens on ("all", "mine", "unassigned", or a queue).

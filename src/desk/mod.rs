@@ -7,6 +7,7 @@
 pub mod demo;
 pub mod model;
 pub mod query;
+pub mod rt;
 
 use std::time::Duration;
 
@@ -72,6 +73,8 @@ pub enum DeskError {
     Server { status: u16, message: String },
     #[error("the desk sent something unexpected: {0}")]
     Protocol(String),
+    #[error("the desk refused: {0}")]
+    Rejected(String),
     #[error("this desk cannot {0}")]
     Unsupported(&'static str),
 }

@@ -140,6 +140,8 @@ impl Level {
 pub struct SlaClocks {
     pub clocks: Vec<SlaClock>,
     pub policy: Option<SafeText>,
+    /// When the clocks started, where the desk says (RT's Starts).
+    pub starts: Option<Timestamp>,
 }
 
 impl SlaClocks {

@@ -8,7 +8,7 @@
 use jiff::{SignedDuration, Timestamp};
 
 use super::{ClockKind, SlaClock, SlaClocks, Stage};
-use crate::desk::StatusKind;
+use crate::desk::{PriorityLevel, StatusKind};
 use crate::text::SafeText;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -16,6 +16,28 @@ pub struct Targets {
     pub name: String,
     pub first_response: Option<SignedDuration>,
     pub resolution: Option<SignedDuration>,
+}
+
+/// The standard targets by priority, used where a desk sets none:
+/// urgent 30m / 4h, high 2h / 1d, normal 8h / 3d, low 1d / 5d (first
+/// response / resolution, calendar time).
+pub fn standard(priority: PriorityLevel) -> Targets {
+    let (first, resolve) = standard_minutes(priority);
+    Targets {
+        name: format!("standard {}", priority.name()),
+        first_response: Some(SignedDuration::from_mins(first)),
+        resolution: Some(SignedDuration::from_mins(resolve)),
+    }
+}
+
+/// First response and resolution minutes of [`standard`].
+pub fn standard_minutes(priority: PriorityLevel) -> (i64, i64) {
+    match priority {
+        PriorityLevel::Urgent => (30, 4 * 60),
+        PriorityLevel::High => (2 * 60, 24 * 60),
+        PriorityLevel::Normal => (8 * 60, 3 * 24 * 60),
+        PriorityLevel::Low => (24 * 60, 5 * 24 * 60),
+    }
 }
 
 /// What the clocks are computed from.
@@ -119,6 +141,7 @@ pub fn clocks(targets: &Targets, history: &History<'_>) -> SlaClocks {
     SlaClocks {
         clocks,
         policy: Some(SafeText::line(&targets.name)),
+        starts: None,
     }
 }
 

@@ -4,6 +4,7 @@
 //! terminal never sees an escape sequence, a control character or a bidi override
 //! from a ticket. [`width`] measures and fits text in terminal cells.
 
+pub mod html;
 mod sanitize;
 pub mod width;
 

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use super::format;
 use crate::config::theme::Role;
-use crate::desk::{PriorityLevel, StatusKind, TicketSummary};
+use crate::desk::{Channel, PriorityLevel, RequesterRole, StatusKind, TicketSummary};
 use crate::sla::Level;
 use crate::state::State;
 use crate::state::queue::SortKey;
@@ -148,6 +148,9 @@ pub fn status_role(status: StatusKind) -> Role {
 
 /// "Maria Lopez · parent", shortening the name before the role.
 fn requester_text(t: &TicketSummary, width: usize) -> String {
+    if t.requester.role == RequesterRole::Unknown {
+        return truncate(&t.requester.name, width);
+    }
     let role = t.requester.role.name();
     let name_room = width.saturating_sub(role.len() + 3);
     if name_room < 4 {
@@ -179,7 +182,10 @@ fn cell(column: Column, t: &TicketSummary, state: &State, width: usize) -> (Stri
             (t.subject.to_string(), role)
         }
         Column::Requester => (requester_text(t, width), Role::Text),
-        Column::Channel => (t.channel.name().to_string(), Role::Muted),
+        Column::Channel => match t.channel {
+            Channel::Unknown => ("—".to_string(), Role::Muted),
+            channel => (channel.name().to_string(), Role::Muted),
+        },
         Column::Queue => (t.queue.name.to_string(), Role::Text),
         Column::Owner => (
             t.owner

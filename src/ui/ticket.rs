@@ -20,7 +20,12 @@ const LABEL: usize = 10;
 const FIELD: usize = 26;
 
 /// The header above the conversation.
-fn header_lines(summary: &TicketSummary, state: &State, width: usize) -> Vec<Line<'static>> {
+fn header_lines(
+    view: &TicketView,
+    summary: &TicketSummary,
+    state: &State,
+    width: usize,
+) -> Vec<Line<'static>> {
     let theme = &state.theme;
     let now = state.now;
     let tz = &state.time_zone;
@@ -57,6 +62,23 @@ fn header_lines(summary: &TicketSummary, state: &State, width: usize) -> Vec<Lin
             Role::Text,
         ),
     ];
+    // The desk's own fields (a school, RT's SLA level and Starts) join the grid.
+    let extra: Vec<(String, String)> = view
+        .detail
+        .as_ref()
+        .map(|d| {
+            d.custom_fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut fields = fields;
+    fields.extend(
+        extra
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone(), Role::Text)),
+    );
     let per_row = (width / FIELD).max(1);
     let mut lines: Vec<Line<'static>> = fields
         .chunks(per_row)
@@ -102,8 +124,13 @@ fn header_lines(summary: &TicketSummary, state: &State, width: usize) -> Vec<Lin
         if i == 0
             && let Some(policy) = &summary.sla.policy
         {
+            let starts = summary
+                .sla
+                .starts
+                .map(|at| format!(", started {}", format::wall(at, now, tz)))
+                .unwrap_or_default();
             spans.push(Span::styled(
-                format!("  ({policy})"),
+                format!("  ({policy}{starts})"),
                 theme.style(Role::Muted),
             ));
         }
@@ -211,7 +238,7 @@ fn split(state: &State, view: &TicketView) -> (usize, usize) {
     let width = usize::from(body.width);
     let header = view
         .summary()
-        .map_or(1, |s| header_lines(s, state, width).len())
+        .map_or(1, |s| header_lines(view, s, state, width).len())
         + 1;
     let header = header.min(usize::from(body.height));
     (header, usize::from(body.height) - header)
@@ -249,7 +276,7 @@ pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State, view: &Ti
 
     let (header_rows, rows) = split(state, view);
     let mut lines = match view.summary() {
-        Some(summary) => header_lines(summary, state, width),
+        Some(summary) => header_lines(view, summary, state, width),
         None => vec![Line::from(Span::styled(
             "  Loading…",
             theme.style(Role::Muted),

@@ -7,7 +7,7 @@ use jiff::SignedDuration;
 use super::catalog::Dept;
 use crate::desk::{Channel, PriorityLevel};
 use crate::sla::compact_duration;
-use crate::sla::policy::Targets;
+use crate::sla::policy::{self, Targets};
 
 /// First match wins; subjects are tried before bodies.
 const KEYWORDS: &[(&str, Dept)] = &[
@@ -69,12 +69,7 @@ pub fn route(subject: &str, body: &str, channel: Channel) -> Dept {
 /// table by priority, with each department's own adjustments.
 pub fn targets(dept: Dept, priority: PriorityLevel) -> Targets {
     use PriorityLevel::{High, Low, Normal, Urgent};
-    let (mut first, mut resolve) = match priority {
-        Urgent => (30, 4 * 60),
-        High => (2 * 60, 24 * 60),
-        Normal => (8 * 60, 3 * 24 * 60),
-        Low => (24 * 60, 5 * 24 * 60),
-    };
+    let (mut first, mut resolve) = policy::standard_minutes(priority);
     match (dept, priority) {
         // A child's safety and a kitchen's food cannot wait.
         (Dept::Transportation | Dept::FoodServices, Urgent) => first = 15,

@@ -329,6 +329,7 @@ pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
                 .get::<_, Option<String>>(16)?
                 .as_deref()
                 .map(SafeText::line),
+            starts: None,
         },
         tags: tags
             .split(',')
@@ -370,12 +371,9 @@ pub fn detail(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetai
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let organisation = summary.requester.organisation.clone();
     Ok(Some(TicketDetail {
-        custom_fields: organisation
-            .map(|o| vec![(SafeText::line("School"), o)])
-            .unwrap_or_default(),
         summary,
         entries,
+        custom_fields: Vec::new(),
     }))
 }

@@ -1,0 +1,290 @@
+//! HTTP to RT's REST2: authentication, a size cap on every body, JSON only,
+//! and every failure turned into a [`DeskError`] that says what to do.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode, Url};
+use serde_json::Value;
+
+use crate::config::secret::Secret;
+use crate::desk::DeskError;
+
+/// How deskterm signs in to RT.
+#[derive(Clone, Debug)]
+pub enum Auth {
+    /// An RT auth token: `Authorization: token ...`.
+    Token(Secret),
+    /// A user name and password: HTTP basic auth.
+    Basic { user: String, password: Secret },
+}
+
+/// Bodies larger than this are refused rather than read.
+pub const MAX_BODY: usize = 20 * 1024 * 1024;
+
+pub struct Client {
+    http: reqwest::Client,
+    /// `https://rt.example.org/REST/2.0/`
+    base: Url,
+    auth: Auth,
+}
+
+/// A successful answer.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub etag: Option<String>,
+    /// The server's clock, from its `Date` header.
+    pub date: Option<Timestamp>,
+    pub body: Value,
+}
+
+impl Client {
+    pub fn new(url: &str, auth: Auth, timeout: Duration) -> Result<Self, DeskError> {
+        let mut base = Url::parse(url.trim_end_matches('/')).map_err(|e| {
+            DeskError::Protocol(format!("the profile's url {url:?} is not a URL: {e}"))
+        })?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(DeskError::Protocol(format!(
+                "the profile's url {url:?} must start with https:// (or http://)"
+            )));
+        }
+        let path = base.path().trim_end_matches('/').to_string();
+        let path = path.trim_end_matches("/REST/2.0");
+        base.set_path(&format!("{path}/REST/2.0/"));
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("deskterm/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(10).min(timeout))
+            .timeout(timeout)
+            .build()
+            .map_err(|e| DeskError::Protocol(format!("cannot start the HTTP client: {e}")))?;
+        Ok(Self { http, base, auth })
+    }
+
+    pub fn url(&self, path: &str) -> Result<Url, DeskError> {
+        self.base
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| DeskError::Protocol(format!("bad request path {path:?}: {e}")))
+    }
+
+    fn authorised(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.auth {
+            Auth::Token(token) => {
+                let mut value = HeaderValue::from_str(&format!("token {}", token.expose()))
+                    .unwrap_or_else(|_| HeaderValue::from_static("token invalid"));
+                value.set_sensitive(true);
+                request.header(reqwest::header::AUTHORIZATION, value)
+            }
+            Auth::Basic { user, password } => request.basic_auth(user, Some(password.expose())),
+        }
+    }
+
+    pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Answer, DeskError> {
+        let mut url = self.url(path)?;
+        url.query_pairs_mut().extend_pairs(query);
+        self.send(Method::GET, url, None, &[]).await
+    }
+
+    /// A GET that answers `None` when the record still has `etag`.
+    pub async fn get_unless(&self, path: &str, etag: &str) -> Result<Option<Answer>, DeskError> {
+        let url = self.url(path)?;
+        let quoted = format!("\"{}\"", etag.trim_matches('"'));
+        match self
+            .send(Method::GET, url, None, &[("If-None-Match", quoted)])
+            .await
+        {
+            Ok(answer) if answer.status == 304 => Ok(None),
+            other => other.map(Some),
+        }
+    }
+
+    /// POST or PUT a JSON body, optionally only if the record is still at `etag`.
+    pub async fn write(
+        &self,
+        method: Method,
+        path: &str,
+        body: &Value,
+        if_match: Option<&str>,
+    ) -> Result<Answer, DeskError> {
+        let url = self.url(path)?;
+        let headers: Vec<(&str, String)> = if_match
+            .map(|etag| ("If-Match", format!("\"{}\"", etag.trim_matches('"'))))
+            .into_iter()
+            .collect();
+        self.send(method, url, Some(body), &headers).await
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+        headers: &[(&str, String)],
+    ) -> Result<Answer, DeskError> {
+        let mut request = self.authorised(self.http.request(method.clone(), url.clone()));
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        if let Some(body) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_string());
+        }
+        let started = std::time::Instant::now();
+        let response = request.send().await.map_err(transport_error)?;
+        let status = response.status();
+        let response_headers = response.headers().clone();
+        let bytes = read_capped(response).await?;
+        tracing::debug!(
+            %method,
+            path = url.path(),
+            status = status.as_u16(),
+            bytes = bytes.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "rt"
+        );
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(Answer {
+                status: 304,
+                etag: header(&response_headers, "etag"),
+                date: server_date(&response_headers),
+                body: Value::Null,
+            });
+        }
+        if !status.is_success() {
+            return Err(status_error(status, &response_headers, &bytes));
+        }
+        let body = parse_json(&response_headers, &bytes)?;
+        Ok(Answer {
+            status: status.as_u16(),
+            etag: header(&response_headers, "etag").map(|e| e.trim_matches('"').to_string()),
+            date: server_date(&response_headers),
+            body,
+        })
+    }
+}
+
+fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+fn server_date(headers: &HeaderMap) -> Option<Timestamp> {
+    let text = header(headers, "date")?;
+    jiff::fmt::rfc2822::parse(&text)
+        .ok()
+        .map(|zoned| zoned.timestamp())
+}
+
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, DeskError> {
+    if response
+        .content_length()
+        .is_some_and(|len| len as usize > MAX_BODY)
+    {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+        if bytes.len() + chunk.len() > MAX_BODY {
+            return Err(too_big());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+fn too_big() -> DeskError {
+    DeskError::Protocol(format!(
+        "the answer was larger than {} MB and was not read",
+        MAX_BODY / (1024 * 1024)
+    ))
+}
+
+fn parse_json(headers: &HeaderMap, bytes: &[u8]) -> Result<Value, DeskError> {
+    match serde_json::from_slice(bytes) {
+        Ok(value) => Ok(value),
+        Err(e) => {
+            let content_type = header(headers, "content-type").unwrap_or_default();
+            let start = String::from_utf8_lossy(&bytes[..bytes.len().min(64)]).to_lowercase();
+            Err(DeskError::Protocol(
+                if content_type.contains("html") || start.trim_start().starts_with('<') {
+                    "HTML where JSON was expected: is the profile's url the RT address \
+                     (https://rt.example.org, without /REST/2.0), and is REST2 enabled?"
+                        .to_string()
+                } else {
+                    format!("the answer is not JSON ({e})")
+                },
+            ))
+        }
+    }
+}
+
+/// RT's error bodies are `{"message": "..."}`.
+fn message_of(bytes: &[u8]) -> String {
+    serde_json::from_slice::<Value>(bytes)
+        .ok()
+        .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_string))
+        .unwrap_or_else(|| {
+            let text = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]);
+            if text.trim_start().starts_with('<') {
+                "an HTML error page".to_string()
+            } else {
+                text.trim().to_string()
+            }
+        })
+}
+
+fn status_error(status: StatusCode, headers: &HeaderMap, bytes: &[u8]) -> DeskError {
+    let message = message_of(bytes);
+    match status.as_u16() {
+        401 => DeskError::Auth,
+        403 => DeskError::Forbidden {
+            need: if message.is_empty() || message == "Forbidden" {
+                "RT right for this (ask your RT admin)".to_string()
+            } else {
+                message
+            },
+        },
+        404 => DeskError::NotFound,
+        409 | 412 => DeskError::Conflict {
+            now: crate::desk::Version(header(headers, "etag").unwrap_or_default()),
+        },
+        429 | 503 => DeskError::RateLimited {
+            retry_after: header(headers, "retry-after")
+                .and_then(|s| s.trim().parse::<u64>().ok())
+                .map(Duration::from_secs),
+        },
+        code => DeskError::Server {
+            status: code,
+            message: if message.is_empty() {
+                status.canonical_reason().unwrap_or("error").to_string()
+            } else {
+                message
+            },
+        },
+    }
+}
+
+fn transport_error(e: reqwest::Error) -> DeskError {
+    let timed_out = e.is_timeout();
+    // The chain of causes names the real problem (refused, DNS, certificate).
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    if timed_out {
+        DeskError::Unreachable(format!("timed out ({text})"))
+    } else {
+        DeskError::Unreachable(text)
+    }
+}

@@ -1,0 +1,547 @@
+//! RT records into the model: statuses and priorities, SLA from Due, the
+//! conversation from history and attachments, the channel from headers.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use serde_json::Value;
+
+use super::record::{self, UserRef};
+use crate::desk::{
+    AgentId, AgentRef, Attachment, Channel, Entry, EntryKind, Priority, PriorityLevel, QueueId,
+    QueueRef, Requester, RequesterRole, Status, StatusKind, TicketId, TicketSummary, Version,
+};
+use crate::sla::policy::{self, History};
+use crate::sla::{ClockKind, SlaClock, SlaClocks, Stage};
+use crate::text::{SafeText, html};
+
+/// The fields a ticket list asks RT for, and the nested ones.
+pub const LIST_FIELDS: &[(&str, &str)] = &[
+    (
+        "fields",
+        "Subject,Status,Owner,Priority,Due,Queue,Requestor,Created,LastUpdated,Starts,SLA,Told,Resolved,CustomFields",
+    ),
+    ("fields[Owner]", "Name,RealName,EmailAddress"),
+    ("fields[Requestor]", "Name,RealName,EmailAddress"),
+    ("fields[Queue]", "Name"),
+];
+
+pub fn status(raw: &str) -> Status {
+    let kind = match raw {
+        "new" => StatusKind::New,
+        "stalled" => StatusKind::Pending,
+        "resolved" => StatusKind::Resolved,
+        "rejected" | "deleted" => StatusKind::Closed,
+        // "open", and the active statuses of custom lifecycles.
+        _ => StatusKind::Open,
+    };
+    Status {
+        kind,
+        raw: SafeText::line(raw),
+    }
+}
+
+/// The status RT is sent for ours; RT has no "closed" beyond resolved.
+pub fn rt_status(kind: StatusKind) -> &'static str {
+    match kind {
+        StatusKind::New => "new",
+        StatusKind::Open => "open",
+        StatusKind::Pending => "stalled",
+        StatusKind::Resolved | StatusKind::Closed => "resolved",
+    }
+}
+
+/// RT priorities are numbers (by default Low 0, Medium 50, High 100).
+pub fn priority(number: i64) -> Priority {
+    let level = match number {
+        ..=32 => PriorityLevel::Low,
+        33..=65 => PriorityLevel::Normal,
+        66..=89 => PriorityLevel::High,
+        _ => PriorityLevel::Urgent,
+    };
+    Priority {
+        level,
+        raw: SafeText::line(&number.to_string()),
+    }
+}
+
+pub fn rt_priority(level: PriorityLevel) -> i64 {
+    match level {
+        PriorityLevel::Low => 0,
+        PriorityLevel::Normal => 50,
+        PriorityLevel::High => 75,
+        PriorityLevel::Urgent => 100,
+    }
+}
+
+/// How the summary's fields are read for this desk.
+#[derive(Clone, Debug, Default)]
+pub struct Reading {
+    /// Email domain → role, e.g. "students.pvusd.org" → student.
+    pub roles: Vec<(String, RequesterRole)>,
+    /// A ticket custom field naming the channel.
+    pub channel_field: Option<String>,
+    /// Channels learnt from tickets' first messages.
+    pub channels: HashMap<TicketId, Channel>,
+}
+
+impl Reading {
+    fn role_for(&self, email: &str) -> RequesterRole {
+        let domain = email.rsplit('@').next().unwrap_or("").to_lowercase();
+        self.roles
+            .iter()
+            .find(|(d, _)| domain == *d || domain.ends_with(&format!(".{d}")))
+            .map_or(RequesterRole::Unknown, |(_, role)| *role)
+    }
+}
+
+fn custom_field<'a>(ticket: &'a Value, name: &str) -> Option<&'a str> {
+    ticket
+        .get("CustomFields")?
+        .as_array()?
+        .iter()
+        .find(|cf| cf.get("name").and_then(Value::as_str) == Some(name))?
+        .get("values")?
+        .as_array()?
+        .first()?
+        .as_str()
+}
+
+/// A ticket from a list answer (fields as in [`LIST_FIELDS`]).
+pub fn summary(ticket: &Value, reading: &Reading) -> Option<TicketSummary> {
+    let id = record::id(ticket)?;
+    let status = status(&record::text(ticket, "Status").unwrap_or_default());
+    let priority = priority(record::number(ticket, "Priority").unwrap_or(0));
+    let created = record::date(ticket, "Created").unwrap_or(Timestamp::UNIX_EPOCH);
+    let updated = record::date(ticket, "LastUpdated").unwrap_or(created);
+    let owner = record::user(ticket, "Owner").filter(|u| u.name != "Nobody");
+    let requester = ticket
+        .get("Requestor")
+        .and_then(Value::as_array)
+        .and_then(|r| r.first())
+        .and_then(UserRef::from)
+        .unwrap_or_default();
+    let email = requester
+        .email
+        .clone()
+        .unwrap_or_else(|| requester.name.clone());
+    let queue = ticket.get("Queue");
+    let queue_id = queue.and_then(record::id).unwrap_or_default();
+    let ticket_id = TicketId(id.clone());
+    let channel = reading
+        .channel_field
+        .as_deref()
+        .and_then(|name| custom_field(ticket, name))
+        .map(Channel::parse)
+        .or_else(|| reading.channels.get(&ticket_id).copied())
+        .unwrap_or(Channel::Unknown);
+    let told = record::date(ticket, "Told");
+    Some(TicketSummary {
+        key: SafeText::line(&format!("#{id}")),
+        id: ticket_id,
+        subject: SafeText::line(&record::text(ticket, "Subject").unwrap_or_default()),
+        sla: sla(ticket, &status, &priority, created, updated, told),
+        status,
+        priority,
+        queue: QueueRef {
+            name: SafeText::line(
+                &queue
+                    .and_then(|q| record::text(q, "Name"))
+                    .unwrap_or_else(|| queue_id.clone()),
+            ),
+            id: QueueId(queue_id),
+        },
+        owner: owner.map(|o| AgentRef {
+            name: SafeText::line(o.display()),
+            id: AgentId(o.name),
+        }),
+        requester: Requester {
+            name: SafeText::line(requester.display()),
+            role: reading.role_for(&email),
+            email: SafeText::line(&email),
+            organisation: None,
+        },
+        channel,
+        created,
+        updated,
+        first_response_at: told,
+        tags: Vec::new(),
+        // LastUpdated is what a list and a record both carry; writes turn it
+        // into the ETag check.
+        version: Version(record::text(ticket, "LastUpdated").unwrap_or_default()),
+    })
+}
+
+/// RT's Due when the queue has an SLA; otherwise the standard local policy.
+fn sla(
+    ticket: &Value,
+    status: &Status,
+    priority: &Priority,
+    created: Timestamp,
+    updated: Timestamp,
+    told: Option<Timestamp>,
+) -> SlaClocks {
+    let resolved = record::date(ticket, "Resolved");
+    let level = record::text(ticket, "SLA");
+    let due = record::date(ticket, "Due");
+    if let (Some(level), Some(due)) = (&level, due) {
+        // RT's Due is the response deadline until staff reply, then resolution.
+        let kind = if told.is_none() {
+            ClockKind::FirstResponse
+        } else {
+            ClockKind::Resolution
+        };
+        let stage = match status.kind {
+            StatusKind::Resolved | StatusKind::Closed => Stage::Met {
+                at: resolved.unwrap_or(updated),
+            },
+            StatusKind::Pending => Stage::Paused { since: updated },
+            _ => Stage::Active,
+        };
+        let starts = record::date(ticket, "Starts").unwrap_or(created);
+        return SlaClocks {
+            clocks: vec![SlaClock {
+                kind,
+                due,
+                target: Some(starts.duration_until(due)).filter(|d| d.is_positive()),
+                stage,
+            }],
+            policy: Some(SafeText::line(&format!("RT SLA {level}"))),
+            starts: Some(starts),
+        };
+    }
+    // What the list tells of the history: the last status change is at most
+    // the last update.
+    let statuses: Vec<(Timestamp, StatusKind)> = match status.kind {
+        StatusKind::Pending => vec![(updated, StatusKind::Pending)],
+        StatusKind::Resolved | StatusKind::Closed => {
+            vec![(resolved.unwrap_or(updated), status.kind)]
+        }
+        _ => Vec::new(),
+    };
+    policy::clocks(
+        &policy::standard(priority.level),
+        &History {
+            created,
+            first_agent_reply: told,
+            statuses: &statuses,
+        },
+    )
+}
+
+/// Channel from the headers of a ticket's first message.
+pub fn channel_from_headers(headers: &str) -> Channel {
+    let lower = headers.to_lowercase();
+    let interface = lower
+        .lines()
+        .find_map(|l| l.strip_prefix("x-rt-interface:"))
+        .map(str::trim);
+    match interface {
+        Some("email") => Channel::Email,
+        Some("web" | "mobile" | "rest" | "rest2" | "selfservice") => Channel::Web,
+        _ if lower.lines().any(|l| l.starts_with("received:")) => Channel::Email,
+        _ => Channel::Unknown,
+    }
+}
+
+/// A message part of a transaction.
+#[derive(Clone, Debug)]
+pub struct Part {
+    pub transaction: String,
+    pub content_type: String,
+    pub content: String,
+    pub headers: String,
+    pub filename: Option<String>,
+    pub size: u64,
+}
+
+impl Part {
+    pub fn from(value: &Value) -> Option<Self> {
+        Some(Self {
+            transaction: record::text(value, "TransactionId")?,
+            content_type: record::text(value, "ContentType")
+                .unwrap_or_default()
+                .to_lowercase(),
+            content: record::text(value, "Content").unwrap_or_default(),
+            headers: record::text(value, "Headers").unwrap_or_default(),
+            filename: record::text(value, "Filename"),
+            size: record::number(value, "ContentLength").unwrap_or(0).max(0) as u64,
+        })
+    }
+}
+
+/// The readable text of a transaction's parts: plain text first, else HTML
+/// converted; files become attachment entries.
+fn body_of(parts: &[&Part]) -> (String, Vec<Attachment>) {
+    let inline: Vec<&&Part> = parts.iter().filter(|p| p.filename.is_none()).collect();
+    let plain = inline
+        .iter()
+        .find(|p| p.content_type == "text/plain" && !p.content.trim().is_empty());
+    let body = match plain {
+        Some(p) => p.content.clone(),
+        None => inline
+            .iter()
+            .find(|p| p.content_type == "text/html")
+            .map(|p| html::to_text(&p.content))
+            .unwrap_or_default(),
+    };
+    let files = parts
+        .iter()
+        .filter_map(|p| {
+            Some(Attachment {
+                name: SafeText::line(p.filename.as_deref()?),
+                size: p.size,
+                mime: SafeText::line(&p.content_type),
+            })
+        })
+        .collect();
+    (body.trim_end().to_string(), files)
+}
+
+/// Names for the user and queue ids some history entries carry.
+pub trait Names {
+    fn user(&self, id: &str) -> String;
+    fn queue(&self, id: &str) -> String;
+}
+
+/// The conversation from a ticket's history and its attachments.
+pub fn entries(
+    history: &[Value],
+    parts: &[Part],
+    requestors: &[String],
+    names: &dyn Names,
+) -> Vec<Entry> {
+    let mut by_transaction: HashMap<&str, Vec<&Part>> = HashMap::new();
+    for part in parts {
+        by_transaction
+            .entry(&part.transaction)
+            .or_default()
+            .push(part);
+    }
+    let mut entries = Vec::new();
+    for txn in history {
+        let Some(id) = record::id(txn) else { continue };
+        let kind = record::text(txn, "Type").unwrap_or_default();
+        let field = record::text(txn, "Field").unwrap_or_default();
+        let creator = record::user(txn, "Creator").unwrap_or_default();
+        let at = record::date(txn, "Created").unwrap_or(Timestamp::UNIX_EPOCH);
+        let old = record::text(txn, "OldValue").unwrap_or_default();
+        let new = record::text(txn, "NewValue").unwrap_or_default();
+        let system_created = kind == "Create" && creator.name == "RT_System";
+        let by_requestor = requestors
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(&creator.name) || Some(r) == creator.email.as_ref());
+        let (entry_kind, body, attachments) = match (kind.as_str(), field.as_str()) {
+            ("Create" | "Correspond" | "Comment", _) => {
+                let parts = by_transaction
+                    .get(id.as_str())
+                    .map_or(&[][..], Vec::as_slice);
+                let (body, files) = body_of(parts);
+                let kind = if kind == "Comment" {
+                    EntryKind::Note
+                } else {
+                    EntryKind::Reply
+                };
+                (kind, body, files)
+            }
+            ("Status", _) => (
+                EntryKind::Event,
+                format!("Status {old} → {new}"),
+                Vec::new(),
+            ),
+            ("Set", "Owner") | ("Take" | "Untake" | "Give" | "Steal", _) => {
+                let text = if new.is_empty() || names.user(&new) == "Nobody" {
+                    "Unassigned".to_string()
+                } else {
+                    format!("Assigned to {}", names.user(&new))
+                };
+                (EntryKind::Event, text, Vec::new())
+            }
+            ("Set", "Priority") => (
+                EntryKind::Event,
+                format!("Priority {old} → {new}"),
+                Vec::new(),
+            ),
+            ("Set", "Queue") => (
+                EntryKind::Event,
+                format!("Moved from {} to {}", names.queue(&old), names.queue(&new)),
+                Vec::new(),
+            ),
+            ("Set", "Subject") => (
+                EntryKind::Event,
+                format!("Subject changed to {new}"),
+                Vec::new(),
+            ),
+            // Due, Starts, Told, watchers, email records: bookkeeping.
+            _ => continue,
+        };
+        entries.push(Entry {
+            kind: entry_kind,
+            author: SafeText::line(creator.display()),
+            // A ticket the system created stands for its requester's message.
+            by_agent: !(by_requestor || system_created),
+            at,
+            body: SafeText::block(&body),
+            attachments,
+        });
+    }
+    entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    struct NoNames;
+    impl Names for NoNames {
+        fn user(&self, id: &str) -> String {
+            match id {
+                "35" => "Alice Rivera".into(),
+                "6" => "Nobody".into(),
+                other => other.into(),
+            }
+        }
+        fn queue(&self, id: &str) -> String {
+            format!("queue {id}")
+        }
+    }
+
+    fn ticket() -> Value {
+        json!({
+            "id": "4", "Subject": "Wi-Fi down", "Status": "open", "Priority": "90",
+            "Created": "2026-11-28T16:00:00Z", "LastUpdated": "2026-11-28T16:05:41Z",
+            "Due": "2026-11-28T20:00:00Z", "Starts": "2026-11-28T16:00:00Z", "SLA": "4h",
+            "Told": "1970-01-01T00:00:00Z", "Resolved": "1970-01-01T00:00:00Z",
+            "Owner": {"id": "alice", "Name": "alice", "RealName": "Alice Rivera"},
+            "Queue": {"id": "3", "Name": "IT"},
+            "Requestor": [{"id": "kid@students.pvusd.org", "Name": "kid@students.pvusd.org",
+                           "RealName": "", "EmailAddress": "kid@students.pvusd.org"}],
+            "CustomFields": [{"name": "Channel", "values": ["sms"]}]
+        })
+    }
+
+    #[test]
+    fn a_list_item_becomes_a_summary() {
+        let reading = Reading {
+            roles: vec![("students.pvusd.org".into(), RequesterRole::Student)],
+            channel_field: Some("Channel".into()),
+            ..Reading::default()
+        };
+        let t = summary(&ticket(), &reading).expect("summary");
+        assert_eq!(t.id.0, "4");
+        assert_eq!(t.priority.level, PriorityLevel::Urgent);
+        assert_eq!(
+            t.owner.as_ref().map(|o| o.name.as_str()),
+            Some("Alice Rivera")
+        );
+        assert_eq!(t.queue.name.as_str(), "IT");
+        assert_eq!(t.requester.role, RequesterRole::Student);
+        assert_eq!(t.requester.name.as_str(), "kid@students.pvusd.org");
+        assert_eq!(t.channel, Channel::Sms);
+        let clock = &t.sla.clocks[0];
+        assert_eq!(clock.kind, ClockKind::FirstResponse, "no staff reply yet");
+        assert_eq!(clock.target, Some(jiff::SignedDuration::from_hours(4)));
+        assert_eq!(t.sla.policy.as_ref().map(|p| p.as_str()), Some("RT SLA 4h"));
+    }
+
+    #[test]
+    fn without_an_rt_sla_the_standard_policy_applies() {
+        let mut t = ticket();
+        t["SLA"] = json!("");
+        t["Due"] = json!("1970-01-01T00:00:00Z");
+        t["Status"] = json!("stalled");
+        let s = summary(&t, &Reading::default()).expect("summary");
+        assert_eq!(s.status.kind, StatusKind::Pending);
+        assert_eq!(
+            s.sla.policy.as_ref().map(|p| p.as_str()),
+            Some("standard urgent")
+        );
+        assert!(matches!(
+            s.sla.get(ClockKind::Resolution).map(|c| c.stage),
+            Some(Stage::Paused { .. })
+        ));
+    }
+
+    #[test]
+    fn statuses_and_priorities_round_trip() {
+        for kind in [
+            StatusKind::New,
+            StatusKind::Open,
+            StatusKind::Pending,
+            StatusKind::Resolved,
+        ] {
+            assert_eq!(status(rt_status(kind)).kind, kind);
+        }
+        for level in PriorityLevel::ALL {
+            assert_eq!(priority(rt_priority(level)).level, level);
+        }
+    }
+
+    #[test]
+    fn history_becomes_a_conversation() {
+        let history = vec![
+            json!({"id": "87", "Type": "Create", "Created": "2026-11-28T16:00:00Z",
+                   "Creator": {"Name": "kid@students.pvusd.org", "RealName": ""}}),
+            json!({"id": "89", "Type": "Set", "Field": "Due", "Creator": {"Name": "RT_System"}}),
+            json!({"id": "92", "Type": "Set", "Field": "Owner", "OldValue": "6", "NewValue": "35",
+                   "Created": "2026-11-28T16:01:00Z", "Creator": {"Name": "alice", "RealName": "Alice Rivera"}}),
+            json!({"id": "94", "Type": "Correspond", "Created": "2026-11-28T16:02:00Z",
+                   "Creator": {"Name": "alice", "RealName": "Alice Rivera"}}),
+            json!({"id": "95", "Type": "Comment", "Created": "2026-11-28T16:03:00Z",
+                   "Creator": {"Name": "alice", "RealName": "Alice Rivera"}}),
+            json!({"id": "96", "Type": "Status", "OldValue": "new", "NewValue": "open",
+                   "Created": "2026-11-28T16:04:00Z", "Creator": {"Name": "RT_System"}}),
+        ];
+        let part = |txn: &str, kind: &str, content: &str, file: Option<&str>| Part {
+            transaction: txn.into(),
+            content_type: kind.into(),
+            content: content.into(),
+            headers: String::new(),
+            filename: file.map(str::to_string),
+            size: 10,
+        };
+        let parts = vec![
+            part("87", "text/plain", "It is down.", None),
+            part("94", "text/html", "<p>On it &amp; soon</p>", None),
+            part("95", "text/plain", "internal", None),
+            part("95", "image/png", "", Some("photo.png")),
+        ];
+        let requestors = vec!["kid@students.pvusd.org".to_string()];
+        let entries = entries(&history, &parts, &requestors, &NoNames);
+        let kinds: Vec<_> = entries.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                EntryKind::Reply,
+                EntryKind::Event,
+                EntryKind::Reply,
+                EntryKind::Note,
+                EntryKind::Event
+            ]
+        );
+        assert!(!entries[0].by_agent);
+        assert_eq!(entries[1].body.as_str(), "Assigned to Alice Rivera");
+        assert_eq!(entries[2].body.as_str(), "On it & soon");
+        assert!(entries[2].by_agent);
+        assert_eq!(entries[3].attachments[0].name.as_str(), "photo.png");
+        assert_eq!(entries[4].body.as_str(), "Status new → open");
+    }
+
+    #[test]
+    fn channels_from_headers() {
+        assert_eq!(
+            channel_from_headers("X-RT-Interface: Email\nFrom: a@b"),
+            Channel::Email
+        );
+        assert_eq!(channel_from_headers("X-RT-Interface: Web"), Channel::Web);
+        assert_eq!(
+            channel_from_headers("Received: from mx\nFrom: a@b"),
+            Channel::Email
+        );
+        assert_eq!(
+            channel_from_headers("X-RT-Interface: API"),
+            Channel::Unknown
+        );
+    }
+}

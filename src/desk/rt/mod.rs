@@ -1,0 +1,598 @@
+//! Request Tracker 5 through its REST2 API.
+//!
+//! - `client`: HTTP, auth, body cap, errors
+//! - `record`: RT's JSON quirks (numbers as strings, 1970 as unset)
+//! - `ticketsql`: queries as TicketSQL
+//! - `map`: records into the model, history into a conversation
+//!
+//! Lists carry LastUpdated as the version; a write first checks it against
+//! the ticket, then sends the ticket's ETag as If-Match, so a change made by
+//! someone else in between is a conflict, never an overwrite.
+
+pub mod client;
+pub mod map;
+pub mod record;
+pub mod ticketsql;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use jiff::{SignedDuration, Timestamp};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::{
+    Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, Page, PageRequest,
+    Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary, Version,
+};
+use crate::text::SafeText;
+use client::{Answer, Auth, Client};
+use map::{Names, Part, Reading};
+
+const CAPABILITIES: Capabilities = Capabilities {
+    name: "rt",
+    reply: true,
+    note: true,
+    assign: true,
+    set_status: true,
+    set_priority: true,
+    move_queue: true,
+    server_sla: true,
+    incremental: true,
+};
+
+/// RT answers at most 100 records a page.
+const PER_PAGE: u32 = 100;
+
+/// What a profile says about an RT desk.
+#[derive(Clone, Debug)]
+pub struct RtSettings {
+    pub url: String,
+    pub user: String,
+    pub auth: Auth,
+    pub timeout: Duration,
+    /// Email domain → requester role.
+    pub roles: Vec<(String, RequesterRole)>,
+    /// A ticket custom field holding the channel.
+    pub channel_field: Option<String>,
+}
+
+pub struct RtDesk {
+    client: Client,
+    user: String,
+    reading: Mutex<Reading>,
+    /// User ids and names → what people call them.
+    users: Mutex<HashMap<String, String>>,
+    /// Queue ids → names.
+    queues: Mutex<HashMap<String, String>>,
+    /// Opened tickets by ETag, for If-None-Match.
+    details: Mutex<HashMap<TicketId, (String, TicketDetail)>>,
+    /// The server's clock minus ours, from its Date headers.
+    skew: Mutex<SignedDuration>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic elsewhere must not take the desk down with it.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// RT answers 200 to a change it did not make, with the reason among its
+/// messages; these are the reasons it gives.
+const REFUSALS: &[&str] = &[
+    "does not exist",
+    "isn't a valid",
+    "is not a valid",
+    "may not",
+    "permission denied",
+    "couldn't",
+    "could not",
+    "illegal",
+    "invalid",
+    "not allowed",
+    "no permission",
+];
+
+fn refusals(answer: &Value) -> Vec<String> {
+    let messages: Vec<String> = match answer {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|m| m.as_str().map(str::to_string))
+            .collect(),
+        Value::Object(_) => answer
+            .get("message")
+            .and_then(Value::as_str)
+            .map(|m| vec![m.to_string()])
+            .unwrap_or_default(),
+        Value::String(m) => vec![m.clone()],
+        _ => Vec::new(),
+    };
+    messages
+        .into_iter()
+        .filter(|m| {
+            let lower = m.to_lowercase();
+            REFUSALS.iter().any(|r| lower.contains(r))
+        })
+        .collect()
+}
+
+impl RtDesk {
+    pub fn new(settings: RtSettings) -> Result<Self, DeskError> {
+        Ok(Self {
+            client: Client::new(&settings.url, settings.auth, settings.timeout)?,
+            user: settings.user,
+            reading: Mutex::new(Reading {
+                roles: settings.roles,
+                channel_field: settings.channel_field,
+                channels: HashMap::new(),
+            }),
+            users: Mutex::new(HashMap::new()),
+            queues: Mutex::new(HashMap::new()),
+            details: Mutex::new(HashMap::new()),
+            skew: Mutex::new(SignedDuration::ZERO),
+        })
+    }
+
+    fn heard(&self, answer: &Answer) {
+        if let Some(date) = answer.date {
+            *lock(&self.skew) = Timestamp::now().duration_until(date);
+        }
+    }
+
+    async fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Answer, DeskError> {
+        let answer = self.client.get(path, query).await?;
+        self.heard(&answer);
+        Ok(answer)
+    }
+
+    /// Every page of a collection.
+    async fn all_pages(&self, path: &str, query: &[(&str, &str)]) -> Result<Vec<Value>, DeskError> {
+        let mut items = Vec::new();
+        for page in 1.. {
+            let page_text = page.to_string();
+            let per_page = PER_PAGE.to_string();
+            let mut q = query.to_vec();
+            q.push(("page", &page_text));
+            q.push(("per_page", &per_page));
+            let answer = self.get(path, &q).await?;
+            items.extend(record::items(&answer.body).iter().cloned());
+            if !record::has_next_page(&answer.body) || record::items(&answer.body).is_empty() {
+                break;
+            }
+        }
+        Ok(items)
+    }
+
+    fn to_summaries(&self, items: &[Value]) -> Vec<TicketSummary> {
+        let reading = lock(&self.reading);
+        items
+            .iter()
+            .filter_map(|t| map::summary(t, &reading))
+            .collect()
+    }
+
+    /// One page of a TicketSQL search, newest first; `page` is 1-based.
+    async fn search_sql(
+        &self,
+        sql: &str,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<TicketSummary>, DeskError> {
+        let page_text = page.to_string();
+        let per_page_text = per_page.clamp(1, PER_PAGE).to_string();
+        let mut query: Vec<(&str, &str)> = vec![
+            ("query", sql),
+            ("orderby", "id"),
+            ("order", "DESC"),
+            ("page", &page_text),
+            ("per_page", &per_page_text),
+        ];
+        query.extend_from_slice(map::LIST_FIELDS);
+        let answer = self.get("tickets", &query).await?;
+        let items = record::items(&answer.body);
+        Ok(Page {
+            total: record::number(&answer.body, "total").map(|t| t.max(0) as u64),
+            more: record::has_next_page(&answer.body) && !items.is_empty(),
+            items: self.to_summaries(items),
+        })
+    }
+
+    async fn one_summary(&self, id: &TicketId) -> Result<TicketSummary, DeskError> {
+        let number = ticket_number(id)?;
+        let page = self.search_sql(&format!("id = {number}"), 1, 1).await?;
+        page.items.into_iter().next().ok_or(DeskError::NotFound)
+    }
+
+    /// What people call a user, by id or name; asked of RT once.
+    async fn user_display(&self, id: &str) -> String {
+        if let Some(name) = lock(&self.users).get(id) {
+            return name.clone();
+        }
+        let name = match self.get(&format!("user/{id}"), &[]).await {
+            Ok(answer) => record::UserRef::from(&answer.body)
+                .map(|u| u.display().to_string())
+                .unwrap_or_else(|| id.to_string()),
+            Err(_) => id.to_string(),
+        };
+        lock(&self.users).insert(id.to_string(), name.clone());
+        name
+    }
+
+    async fn queue_names(&self) -> Result<HashMap<String, String>, DeskError> {
+        if lock(&self.queues).is_empty() {
+            self.queues().await?;
+        }
+        Ok(lock(&self.queues).clone())
+    }
+
+    async fn load_detail(&self, id: &TicketId, answer: Answer) -> Result<TicketDetail, DeskError> {
+        let number = ticket_number(id)?;
+        let mut summary = self.one_summary(id).await?;
+        let history = self
+            .all_pages(
+                &format!("ticket/{number}/history"),
+                &[
+                    ("fields", "Type,Creator,Created,Field,OldValue,NewValue"),
+                    ("fields[Creator]", "Name,RealName,EmailAddress"),
+                ],
+            )
+            .await?;
+        let parts: Vec<Part> = self
+            .all_pages(
+                &format!("ticket/{number}/attachments"),
+                &[(
+                    "fields",
+                    "TransactionId,ContentType,Content,Headers,Filename,ContentLength",
+                )],
+            )
+            .await?
+            .iter()
+            .filter_map(Part::from)
+            .collect();
+
+        // Names for the user and queue ids in the history.
+        let mut users = HashMap::new();
+        for txn in &history {
+            let field = record::text(txn, "Field").unwrap_or_default();
+            if field == "Owner" {
+                for key in ["OldValue", "NewValue"] {
+                    if let Some(uid) = record::text(txn, key)
+                        && !users.contains_key(&uid)
+                    {
+                        let name = self.user_display(&uid).await;
+                        users.insert(uid, name);
+                    }
+                }
+            }
+        }
+        let names = HistoryNames {
+            users,
+            queues: self.queue_names().await.unwrap_or_default(),
+        };
+        let requestors: Vec<String> = answer
+            .body
+            .get("Requestor")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(|u| record::text(u, "id")).collect())
+            .unwrap_or_default();
+        let entries = map::entries(&history, &parts, &requestors, &names);
+
+        // The first message's headers tell how the ticket came in.
+        let created_by = history
+            .iter()
+            .find(|t| record::text(t, "Type").as_deref() == Some("Create"))
+            .and_then(record::id);
+        if let Some(txn) = created_by
+            && let Some(part) = parts.iter().find(|p| p.transaction == txn)
+        {
+            let channel = map::channel_from_headers(&part.headers);
+            let mut reading = lock(&self.reading);
+            if summary.channel == crate::desk::Channel::Unknown {
+                summary.channel = channel;
+            }
+            reading.channels.insert(id.clone(), summary.channel);
+        }
+
+        let mut custom_fields = Vec::new();
+        if let Some(fields) = answer.body.get("CustomFields").and_then(Value::as_array) {
+            for cf in fields {
+                let name = cf.get("name").and_then(Value::as_str).unwrap_or("");
+                let values: Vec<&str> = cf
+                    .get("values")
+                    .and_then(Value::as_array)
+                    .map(|v| v.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                if !name.is_empty() && !values.is_empty() {
+                    custom_fields.push((SafeText::line(name), SafeText::line(&values.join(", "))));
+                }
+            }
+        }
+        Ok(TicketDetail {
+            summary,
+            entries,
+            custom_fields,
+        })
+    }
+
+    /// Check `based_on` against the ticket now; answer its ETag for If-Match.
+    async fn still_at(&self, number: u64, based_on: &Version) -> Result<String, DeskError> {
+        let answer = self.get(&format!("ticket/{number}"), &[]).await?;
+        let now = record::text(&answer.body, "LastUpdated").unwrap_or_default();
+        if !based_on.0.is_empty() && based_on.0 != now {
+            return Err(DeskError::Conflict { now: Version(now) });
+        }
+        answer
+            .etag
+            .ok_or_else(|| DeskError::Protocol("RT sent no ETag for the ticket".into()))
+    }
+}
+
+struct HistoryNames {
+    users: HashMap<String, String>,
+    queues: HashMap<String, String>,
+}
+
+impl Names for HistoryNames {
+    fn user(&self, id: &str) -> String {
+        self.users
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+    fn queue(&self, id: &str) -> String {
+        self.queues
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+}
+
+fn ticket_number(id: &TicketId) -> Result<u64, DeskError> {
+    id.0.trim_start_matches('#')
+        .parse()
+        .map_err(|_| DeskError::NotFound)
+}
+
+#[async_trait]
+impl Desk for RtDesk {
+    fn capabilities(&self) -> &Capabilities {
+        &CAPABILITIES
+    }
+
+    async fn me(&self) -> Result<Agent, DeskError> {
+        let answer = self.get(&format!("user/{}", self.user), &[]).await?;
+        let user = record::UserRef::from(&answer.body).ok_or_else(|| {
+            DeskError::Protocol(format!("RT did not describe the user {}", self.user))
+        })?;
+        Ok(Agent {
+            id: AgentId(user.name.clone()),
+            name: SafeText::line(user.display()),
+            email: SafeText::line(user.email.as_deref().unwrap_or("")),
+            queues: Vec::new(),
+        })
+    }
+
+    async fn queues(&self) -> Result<Vec<Queue>, DeskError> {
+        let items = self
+            .all_pages("queues/all", &[("fields", "Name,Description")])
+            .await?;
+        let mut queues: Vec<Queue> = items
+            .iter()
+            .filter_map(|q| {
+                Some(Queue {
+                    id: QueueId(record::id(q)?),
+                    name: SafeText::line(&record::text(q, "Name")?),
+                    description: SafeText::line(
+                        &record::text(q, "Description").unwrap_or_default(),
+                    ),
+                })
+            })
+            .collect();
+        queues.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut names = lock(&self.queues);
+        for q in &queues {
+            names.insert(q.id.0.clone(), q.name.to_string());
+        }
+        Ok(queues)
+    }
+
+    /// The members of RT's Privileged group when the user may list them;
+    /// otherwise everyone who owns a ticket, and the user.
+    async fn agents(&self) -> Result<Vec<Agent>, DeskError> {
+        let agent = |u: record::UserRef| Agent {
+            id: AgentId(u.name.clone()),
+            name: SafeText::line(u.display()),
+            email: SafeText::line(u.email.as_deref().unwrap_or("")),
+            queues: Vec::new(),
+        };
+        let group_query = r#"[{"field":"Name","value":"Privileged"},{"field":"Domain","value":"SystemInternal"}]"#;
+        let group = self.get("groups", &[("query", group_query)]).await?;
+        let members = match record::items(&group.body).first().and_then(record::id) {
+            Some(gid) => {
+                self.all_pages(
+                    &format!("group/{gid}/members"),
+                    &[("fields", "Name,RealName,EmailAddress")],
+                )
+                .await
+            }
+            None => Err(DeskError::NotFound),
+        };
+        let mut agents: Vec<Agent> = match members {
+            Ok(items) => items
+                .iter()
+                .filter_map(record::UserRef::from)
+                .map(agent)
+                .collect(),
+            Err(DeskError::Forbidden { .. } | DeskError::NotFound) => {
+                let mut query = vec![
+                    ("query", "Owner != 'Nobody'"),
+                    ("orderby", "LastUpdated"),
+                    ("order", "DESC"),
+                    ("per_page", "100"),
+                    ("fields", "Owner"),
+                ];
+                query.push(("fields[Owner]", "Name,RealName,EmailAddress"));
+                let answer = self.get("tickets", &query).await?;
+                let mut owners: Vec<Agent> = record::items(&answer.body)
+                    .iter()
+                    .filter_map(|t| record::user(t, "Owner"))
+                    .map(agent)
+                    .collect();
+                owners.push(self.me().await?);
+                owners
+            }
+            Err(e) => return Err(e),
+        };
+        agents.sort_by(|a, b| a.name.cmp(&b.name));
+        agents.dedup_by(|a, b| a.id == b.id);
+        Ok(agents)
+    }
+
+    async fn search(
+        &self,
+        query: &Query,
+        page: PageRequest,
+    ) -> Result<Page<TicketSummary>, DeskError> {
+        self.search_sql(&ticketsql::ticket_sql(query), page.page + 1, page.per_page)
+            .await
+    }
+
+    /// `LastUpdated >= '-N seconds'`: RT reads absolute dates in the user's
+    /// time zone, which a client cannot see; a relative date is read against
+    /// the server's own clock. N is measured on that clock, from its Date header.
+    async fn changed_since(
+        &self,
+        query: &Query,
+        since: Timestamp,
+    ) -> Result<Vec<TicketSummary>, DeskError> {
+        let server_now = Timestamp::now() + *lock(&self.skew);
+        let seconds = since.duration_until(server_now).as_secs().max(0) + 5;
+        let sql = format!(
+            "({}) AND LastUpdated >= '-{seconds} seconds'",
+            ticketsql::ticket_sql(query)
+        );
+        let mut all = Vec::new();
+        for page in 1.. {
+            let found = self.search_sql(&sql, page, PER_PAGE).await?;
+            all.extend(found.items);
+            if !found.more {
+                break;
+            }
+        }
+        Ok(all)
+    }
+
+    async fn ticket(&self, id: &TicketId) -> Result<TicketDetail, DeskError> {
+        let number = ticket_number(id)?;
+        let cached = lock(&self.details).get(id).cloned();
+        let path = format!("ticket/{number}");
+        let answer = match &cached {
+            Some((etag, detail)) => match self.client.get_unless(&path, etag).await? {
+                None => return Ok(detail.clone()),
+                Some(answer) => answer,
+            },
+            None => self.get(&path, &[]).await?,
+        };
+        self.heard(&answer);
+        let etag = answer.etag.clone();
+        let detail = self.load_detail(id, answer).await?;
+        if let Some(etag) = etag {
+            lock(&self.details).insert(id.clone(), (etag, detail.clone()));
+        }
+        Ok(detail)
+    }
+
+    async fn apply(
+        &self,
+        id: &TicketId,
+        based_on: &Version,
+        change: &Change,
+    ) -> Result<Applied, DeskError> {
+        let number = ticket_number(id)?;
+        let etag = self.still_at(number, based_on).await?;
+        let ticket = format!("ticket/{number}");
+        let (method, path, body) = match change {
+            Change::Reply { body, then } | Change::Note { body, then } => {
+                let action = if matches!(change, Change::Reply { .. }) {
+                    "correspond"
+                } else {
+                    "comment"
+                };
+                let mut message = json!({ "Content": body, "ContentType": "text/plain" });
+                if let Some(status) = then {
+                    message["Status"] = json!(map::rt_status(*status));
+                }
+                (Method::POST, format!("{ticket}/{action}"), message)
+            }
+            Change::Assign(who) => {
+                let owner = match who {
+                    Assignee::Me => self.user.clone(),
+                    Assignee::Agent(agent) => agent.0.clone(),
+                    Assignee::Nobody => "Nobody".to_string(),
+                };
+                (Method::PUT, ticket.clone(), json!({ "Owner": owner }))
+            }
+            Change::SetStatus(status) => (
+                Method::PUT,
+                ticket.clone(),
+                json!({ "Status": map::rt_status(*status) }),
+            ),
+            Change::SetPriority(level) => (
+                Method::PUT,
+                ticket.clone(),
+                json!({ "Priority": map::rt_priority(*level) }),
+            ),
+            Change::MoveTo(queue) => (Method::PUT, ticket.clone(), json!({ "Queue": queue.0 })),
+        };
+        let answer = self
+            .client
+            .write(method, &path, &body, Some(&etag))
+            .await
+            .map_err(|e| match e {
+                // The ETag moved between our check and the write.
+                DeskError::Conflict { .. } => DeskError::Conflict {
+                    now: Version(String::new()),
+                },
+                other => other,
+            })?;
+        self.heard(&answer);
+        let refused = refusals(&answer.body);
+        lock(&self.details).remove(id);
+        if !refused.is_empty() {
+            return Err(DeskError::Rejected(refused.join("; ")));
+        }
+        let summary = self.one_summary(id).await?;
+        Ok(Applied {
+            version: summary.version.clone(),
+            summary,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_hidden_in_a_200_are_found() {
+        let answer = json!(["Ticket 4: That user does not exist"]);
+        assert_eq!(refusals(&answer), ["Ticket 4: That user does not exist"]);
+        let fine = json!([
+            "Correspondence added",
+            "Status changed from 'open' to 'stalled'"
+        ]);
+        assert!(refusals(&fine).is_empty());
+        let owner = json!(["That user may not own tickets in that queue"]);
+        assert_eq!(refusals(&owner).len(), 1);
+        assert_eq!(
+            refusals(&json!([
+                "Status 'x' isn't a valid status for tickets in this queue."
+            ]))
+            .len(),
+            1
+        );
+    }
+}

@@ -1,0 +1,100 @@
+//! Backend-neutral queries as TicketSQL.
+
+use crate::desk::{OwnerFilter, Query, StatusKind};
+
+/// A value inside single quotes, with quotes and backslashes escaped.
+pub fn quote(value: &str) -> String {
+    format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// RT's statuses for one of ours (the default lifecycle).
+pub fn statuses_for(kind: StatusKind) -> &'static [&'static str] {
+    match kind {
+        StatusKind::New => &["new"],
+        StatusKind::Open => &["open"],
+        StatusKind::Pending => &["stalled"],
+        StatusKind::Resolved => &["resolved"],
+        StatusKind::Closed => &["rejected", "deleted"],
+    }
+}
+
+/// The TicketSQL for `query`; `me` is the signed-in user's name.
+pub fn ticket_sql(query: &Query) -> String {
+    let mut clauses = Vec::new();
+    let active = [StatusKind::New, StatusKind::Open, StatusKind::Pending];
+    if query.statuses.len() == active.len() && active.iter().all(|s| query.statuses.contains(s)) {
+        // Also covers the active statuses of custom lifecycles.
+        clauses.push("Status = '__Active__'".to_string());
+    } else if !query.statuses.is_empty() {
+        let any: Vec<String> = query
+            .statuses
+            .iter()
+            .flat_map(|s| statuses_for(*s))
+            .map(|s| format!("Status = {}", quote(s)))
+            .collect();
+        clauses.push(format!("({})", any.join(" OR ")));
+    }
+    if let Some(queue) = &query.queue {
+        clauses.push(format!("Queue = {}", quote(&queue.0)));
+    }
+    match &query.owner {
+        OwnerFilter::Any => {}
+        OwnerFilter::Me => clauses.push("Owner = '__CurrentUser__'".into()),
+        OwnerFilter::Nobody => clauses.push("Owner = 'Nobody'".into()),
+        OwnerFilter::Agent(agent) => clauses.push(format!("Owner = {}", quote(&agent.0))),
+    }
+    for word in query.text.split_whitespace() {
+        let w = quote(word);
+        let mut any = vec![
+            format!("Subject LIKE {w}"),
+            format!("Requestor.EmailAddress LIKE {w}"),
+            format!("Requestor.RealName LIKE {w}"),
+        ];
+        let digits = word.trim_start_matches('#');
+        if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+            any.push(format!("id = {digits}"));
+        }
+        clauses.push(format!("({})", any.join(" OR ")));
+    }
+    if clauses.is_empty() {
+        "id > 0".to_string()
+    } else {
+        clauses.join(" AND ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desk::{AgentId, QueueId};
+
+    #[test]
+    fn active_tickets_in_a_queue_for_me() {
+        let q = Query {
+            queue: Some(QueueId("3".into())),
+            owner: OwnerFilter::Me,
+            ..Query::active()
+        };
+        assert_eq!(
+            ticket_sql(&q),
+            "Status = '__Active__' AND Queue = '3' AND Owner = '__CurrentUser__'"
+        );
+    }
+
+    #[test]
+    fn words_search_subject_requester_and_id() {
+        let q = Query {
+            text: "#42 o'brien".into(),
+            statuses: vec![StatusKind::Pending, StatusKind::Closed],
+            owner: OwnerFilter::Agent(AgentId("bob".into())),
+            ..Query::default()
+        };
+        assert_eq!(
+            ticket_sql(&q),
+            "(Status = 'stalled' OR Status = 'rejected' OR Status = 'deleted') AND Owner = 'bob' \
+             AND (Subject LIKE '#42' OR Requestor.EmailAddress LIKE '#42' OR Requestor.RealName LIKE '#42' OR id = 42) \
+             AND (Subject LIKE 'o\\'brien' OR Requestor.EmailAddress LIKE 'o\\'brien' OR Requestor.RealName LIKE 'o\\'brien')"
+        );
+        assert_eq!(ticket_sql(&Query::default()), "id > 0");
+    }
+}
