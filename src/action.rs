@@ -28,6 +28,14 @@ pub enum Action {
     Refresh,
     NextTicket,
     PrevTicket,
+    /// Write a public reply to the requester.
+    Reply,
+    /// Write an internal note for agents.
+    Note,
+    /// Send what the compose pane holds.
+    Send,
+    /// Close the compose pane (twice when it holds text).
+    Cancel,
 }
 
 impl Action {
@@ -41,6 +49,10 @@ impl Action {
             Action::Top,
             Action::Bottom,
             Action::Open,
+            Action::Reply,
+            Action::Note,
+            Action::Send,
+            Action::Cancel,
             Action::Back,
             Action::NextTicket,
             Action::PrevTicket,
@@ -84,6 +96,10 @@ impl Action {
             Action::Refresh => "refresh",
             Action::NextTicket => "next-ticket",
             Action::PrevTicket => "prev-ticket",
+            Action::Reply => "reply",
+            Action::Note => "note",
+            Action::Send => "send",
+            Action::Cancel => "cancel",
         };
         name.to_string()
     }
@@ -112,6 +128,10 @@ impl Action {
             Action::Refresh => "refresh from the desk now",
             Action::NextTicket => "next ticket in the list",
             Action::PrevTicket => "previous ticket in the list",
+            Action::Reply => "reply to the requester (public)",
+            Action::Note => "add an internal note (agents only)",
+            Action::Send => "send the reply or note",
+            Action::Cancel => "close the compose pane (press twice to discard text)",
         };
         text.to_string()
     }

@@ -99,6 +99,28 @@ impl Worker {
                 );
                 self.tasks.push(task);
             }
+            Effect::Apply {
+                request,
+                id,
+                based_on,
+                change,
+            } => {
+                let task = tokio::spawn(
+                    async move {
+                        let result = desk.apply(&id, &based_on, &change).await.map(Box::new);
+                        if let Err(e) = &result {
+                            tracing::warn!(ticket = %id.0, error = %e, "write not applied");
+                        }
+                        let _ = replies.send(DeskReply::Applied {
+                            request,
+                            id,
+                            result,
+                        });
+                    }
+                    .instrument(span),
+                );
+                self.tasks.push(task);
+            }
             Effect::LoadTicket { request, id } => {
                 if let Some(old) = self.ticket.take() {
                     old.abort();

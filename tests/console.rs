@@ -381,3 +381,114 @@ async fn countdowns_tick_with_the_clock() {
     );
     assert!(c.ui.state.counts.breached > breached);
 }
+
+#[tokio::test]
+async fn reply_from_the_ticket_view_lands_on_the_desk() {
+    use deskterm::desk::{Desk, EntryKind};
+    let mut c = common::console(80, 24).await;
+    c.ui.press("enter r").await;
+    let id = c.ui.state.ticket.as_ref().unwrap().id.clone();
+    assert!(c.ui.screen().contains("REPLY · public"));
+    c.ui.type_text("Thanks, we are on it.").await;
+    c.ui.press("enter").await;
+    c.ui.type_text("Sam (IT)").await;
+    c.ui.press("ctrl-x").await;
+    assert!(c.ui.state.compose.is_none(), "the pane closes once sent");
+    assert_eq!(
+        c.ui.state.flash.as_ref().unwrap().text,
+        format!("reply sent to #{}", id.0)
+    );
+    let detail = c.desk.ticket(&id).await.unwrap();
+    let last = detail
+        .entries
+        .iter()
+        .rev()
+        .find(|e| e.kind != EntryKind::Event)
+        .unwrap();
+    assert_eq!(last.kind, EntryKind::Reply);
+    assert_eq!(last.body.as_str(), "Thanks, we are on it.\nSam (IT)");
+    // The view shows it too, reloaded after the send.
+    assert!(c.ui.screen().contains("Sam (IT)"));
+}
+
+#[tokio::test]
+async fn a_note_from_the_queue_says_loudly_that_it_is_internal() {
+    use deskterm::desk::{Desk, EntryKind};
+    let mut c = common::console(80, 24).await;
+    c.ui.press("j n").await;
+    let screen = c.ui.screen();
+    assert!(screen.contains("INTERNAL NOTE · agents only"), "{screen}");
+    let id = c.ui.state.ticket.as_ref().unwrap().id.clone();
+    c.ui.type_text("Checked the asset list: ? and : are text here.")
+        .await;
+    c.ui.press("ctrl-x").await;
+    let detail = c.desk.ticket(&id).await.unwrap();
+    let note = detail
+        .entries
+        .iter()
+        .rev()
+        .find(|e| e.kind == EntryKind::Note)
+        .unwrap();
+    assert_eq!(
+        note.body.as_str(),
+        "Checked the asset list: ? and : are text here."
+    );
+}
+
+#[tokio::test]
+async fn esc_twice_discards_and_blank_text_is_not_sent() {
+    let mut c = common::console(80, 24).await;
+    c.ui.press("enter r ctrl-x").await;
+    assert!(c.ui.state.compose.is_some());
+    assert_eq!(
+        c.ui.state.flash.as_ref().unwrap().text,
+        "nothing to send yet"
+    );
+    c.ui.type_text("draft").await;
+    c.ui.press("esc").await;
+    assert!(c.ui.state.compose.is_some(), "one esc keeps the text");
+    c.ui.press("esc").await;
+    assert!(c.ui.state.compose.is_none());
+    assert!(c.ui.state.ticket.is_some(), "still on the ticket");
+}
+
+#[tokio::test]
+async fn a_reply_to_a_ticket_that_changed_meanwhile_asks_first() {
+    use deskterm::desk::{Change, Desk, EntryKind};
+    let mut c = common::console(80, 24).await;
+    c.ui.press("enter r").await;
+    let id = c.ui.state.ticket.as_ref().unwrap().id.clone();
+    c.ui.type_text("My answer").await;
+    // A colleague writes first.
+    let version = c.desk.ticket(&id).await.unwrap().summary.version;
+    c.desk
+        .apply(
+            &id,
+            &version,
+            &Change::Note {
+                body: "I took a look".into(),
+                then: None,
+            },
+        )
+        .await
+        .unwrap();
+    c.ui.press("ctrl-x").await;
+    let compose = c.ui.state.compose.as_ref().expect("kept open");
+    assert!(compose.conflict);
+    assert_eq!(compose.text(), "My answer");
+    assert!(
+        c.ui.screen().contains("I took a look"),
+        "the new message is shown"
+    );
+    // Sending again goes on top of the new version.
+    c.ui.press("ctrl-x").await;
+    assert!(c.ui.state.compose.is_none());
+    let detail = c.desk.ticket(&id).await.unwrap();
+    let last = detail
+        .entries
+        .iter()
+        .rev()
+        .find(|e| e.kind != EntryKind::Event)
+        .unwrap();
+    assert_eq!(last.body.as_str(), "My answer");
+}

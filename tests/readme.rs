@@ -26,6 +26,7 @@ fn the_key_tables_are_the_default_keymap() {
     for (context, heading) in [
         (Context::Queue, "\nQueue:\n"),
         (Context::Ticket, "\nTicket:\n"),
+        (Context::Compose, "\nCompose (reply or note):\n"),
         (Context::Global, "\nEverywhere:\n"),
     ] {
         let mut expected = Vec::new();

@@ -149,3 +149,16 @@ async fn colours_are_mapped_to_256_on_terminals_without_truecolor() {
             .all(|cell| !matches!(cell.fg, Color::Rgb(..)))
     );
 }
+
+#[tokio::test]
+async fn compose_reply_and_note() {
+    for (w, h) in SIZES {
+        for (key, name) in [("r", "reply"), ("n", "note")] {
+            let mut c = common::console(w, h).await;
+            c.ui.press(&format!("j enter {key}")).await;
+            c.ui.type_text("Thanks for the report. A technician is on the way.")
+                .await;
+            insta::assert_snapshot!(format!("compose_{name}_{w}x{h}"), c.ui.screen());
+        }
+    }
+}

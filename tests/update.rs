@@ -334,3 +334,57 @@ fn time_is_what_update_is_given() {
     assert_eq!(s.now, later);
     assert_eq!(s.counts.breached, 3);
 }
+
+#[test]
+fn sending_carries_the_version_and_a_late_answer_is_ignored() {
+    let mut s = loaded();
+    update(&mut s, key(KeyCode::Enter), common::now());
+    update(&mut s, key(KeyCode::Char('r')), common::now());
+    for c in "Hi".chars() {
+        update(&mut s, key(KeyCode::Char(c)), common::now());
+    }
+    let send = Msg::Key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL));
+    let effects = update(&mut s, send, common::now());
+    let Some(Effect::Apply {
+        request,
+        id,
+        based_on,
+        change,
+    }) = effects.into_iter().next()
+    else {
+        panic!("no write");
+    };
+    assert_eq!(based_on, Version("1".into()));
+    assert_eq!(
+        change,
+        Change::Reply {
+            body: "Hi".into(),
+            then: None
+        }
+    );
+    // Keys while sending do not change the text on its way.
+    update(&mut s, key(KeyCode::Char('!')), common::now());
+    assert_eq!(s.compose.as_ref().unwrap().text(), "Hi");
+    let stale = Msg::Desk(DeskReply::Applied {
+        request: request + 100,
+        id: id.clone(),
+        result: Err(DeskError::NotFound),
+    });
+    update(&mut s, stale, common::now());
+    assert!(s.compose.as_ref().unwrap().sending.is_some(), "not ours");
+    let failed = Msg::Desk(DeskReply::Applied {
+        request,
+        id,
+        result: Err(DeskError::Unreachable("connection refused".into())),
+    });
+    update(&mut s, failed, common::now());
+    let compose = s.compose.as_ref().expect("text kept");
+    assert_eq!((compose.sending, compose.text().as_str()), (None, "Hi"));
+    assert!(
+        s.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("not sent, your text is kept")
+    );
+}

@@ -33,7 +33,7 @@ $queues{General}->Load('General');
 my $privileged = RT::Group->new($system);
 $privileged->LoadSystemInternalGroup('Privileged');
 for my $right (qw(SeeQueue ShowTicket ShowTicketComments CreateTicket ReplyToTicket
-                  CommentOnTicket OwnTicket ModifyTicket TakeTicket StealTicket
+                  CommentOnTicket OwnTicket ModifyTicket TakeTicket StealTicket ReassignTicket
                   ShowOutgoingEmail SeeCustomField)) {
     my ($ok, $msg) = $privileged->PrincipalObj->GrantRight(Right => $right, Object => RT->System);
     check("right $right", $ok, $msg);

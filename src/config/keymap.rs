@@ -18,16 +18,24 @@ pub enum Context {
     Global,
     Queue,
     Ticket,
+    /// The compose pane; keys not bound here are typed into the text.
+    Compose,
 }
 
 impl Context {
-    pub const ALL: [Context; 3] = [Context::Queue, Context::Ticket, Context::Global];
+    pub const ALL: [Context; 4] = [
+        Context::Queue,
+        Context::Ticket,
+        Context::Compose,
+        Context::Global,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Everywhere",
             Context::Queue => "Queue",
             Context::Ticket => "Ticket",
+            Context::Compose => "Compose (reply or note)",
         }
     }
 }
@@ -253,8 +261,10 @@ const DEFAULTS: &[(Context, &str, &str)] = &[
     (Context::Queue, "9", "section-9"),
     (Context::Queue, "s", "sort-next"),
     (Context::Queue, "S", "sort-reverse"),
-    (Context::Queue, "r", "refresh"),
+    (Context::Queue, "r", "reply"),
+    (Context::Queue, "n", "note"),
     (Context::Queue, "ctrl-r", "refresh"),
+    (Context::Queue, "f5", "refresh"),
     (Context::Queue, "q", "quit"),
     (Context::Ticket, "j", "down"),
     (Context::Ticket, "down", "down"),
@@ -273,8 +283,14 @@ const DEFAULTS: &[(Context, &str, &str)] = &[
     (Context::Ticket, "q", "back"),
     (Context::Ticket, "]", "next-ticket"),
     (Context::Ticket, "[", "prev-ticket"),
-    (Context::Ticket, "r", "refresh"),
+    (Context::Ticket, "r", "reply"),
+    (Context::Ticket, "n", "note"),
     (Context::Ticket, "ctrl-r", "refresh"),
+    (Context::Ticket, "f5", "refresh"),
+    // ctrl-x sends, as in pine and alpine; no terminal or tmux takes it.
+    (Context::Compose, "ctrl-x", "send"),
+    (Context::Compose, "esc", "cancel"),
+    (Context::Compose, "ctrl-c", "cancel"),
 ];
 
 #[derive(Clone, Debug, PartialEq)]
@@ -319,6 +335,15 @@ impl Keymap {
                 .map(|(_, _, a)| *a)
         };
         find(context).or_else(|| find(Context::Global))
+    }
+
+    /// The action for `key` in `context` alone, without the global fallback
+    /// (the compose pane types `?` and `:` rather than opening help).
+    pub fn action_in(&self, context: Context, key: Key) -> Option<Action> {
+        self.bindings
+            .iter()
+            .find(|(c, k, _)| *c == context && *k == key)
+            .map(|(_, _, a)| *a)
     }
 
     /// For help: each action bound in `context`, with its keys, in action order.

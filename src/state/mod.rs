@@ -4,6 +4,7 @@
 //! results come back later as [`Msg::Desk`].
 
 pub mod command;
+pub mod compose;
 pub mod input;
 pub mod queue;
 pub mod ticket;
@@ -18,11 +19,13 @@ use crate::action::Action;
 use crate::config::keymap::{Context, Key, Keymap};
 use crate::config::theme::{Theme, ThemeSet};
 use crate::desk::{
-    Agent, DeskError, Page, PageRequest, Query, Queue, TicketDetail, TicketId, TicketSummary,
+    Agent, Applied, Change, DeskError, Page, PageRequest, Query, Queue, TicketDetail, TicketId,
+    TicketSummary, Version,
 };
 use crate::sla::Thresholds;
 use crate::ui;
 use command::{Command, CommandLine, Vocabulary};
+use compose::{Compose, ComposeKind};
 use input::Edit;
 use queue::{Counts, QueueView, Section, sections_for};
 use ticket::TicketView;
@@ -57,6 +60,13 @@ pub enum Effect {
         request: u64,
         id: TicketId,
     },
+    /// A write to a ticket, based on the version the user saw.
+    Apply {
+        request: u64,
+        id: TicketId,
+        based_on: Version,
+        change: Change,
+    },
 }
 
 /// Who is signed in and what the desk has.
@@ -82,6 +92,11 @@ pub enum DeskReply {
     Ticket {
         request: u64,
         result: Result<Box<TicketDetail>, DeskError>,
+    },
+    Applied {
+        request: u64,
+        id: TicketId,
+        result: Result<Box<Applied>, DeskError>,
     },
 }
 
@@ -140,6 +155,8 @@ pub struct State {
     pub section: usize,
     pub queue: QueueView,
     pub ticket: Option<TicketView>,
+    /// A reply or note being written; shown under the ticket.
+    pub compose: Option<Compose>,
     pub overlay: Overlay,
     pub counts: Counts,
 
@@ -185,6 +202,7 @@ impl State {
             section: 0,
             queue: QueueView::default(),
             ticket: None,
+            compose: None,
             overlay: Overlay::None,
             counts: Counts::default(),
             connection: Connection::Connecting,
@@ -349,7 +367,10 @@ pub fn update(state: &mut State, msg: Msg, now: Timestamp) -> Vec<Effect> {
         }
         Msg::Key(key) => on_key(state, key),
         Msg::Paste(text) => {
-            if let Overlay::Command(line) = &mut state.overlay {
+            if let (Overlay::None, Some(compose)) = (&state.overlay, &mut state.compose) {
+                compose.editor.insert_str(&text);
+                compose.confirm_discard = false;
+            } else if let Overlay::Command(line) = &mut state.overlay {
                 line.input.insert_str(&text);
                 line.edited();
             } else if state.queue.filtering {
@@ -405,6 +426,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         };
         state.overlay = scroll.map_or(Overlay::None, |scroll| Overlay::Help { scroll });
         return Vec::new();
+    }
+    if state.compose.is_some() {
+        return compose_key(state, key);
     }
     if state.queue.filtering && state.ticket.is_none() {
         match state.queue.filter.handle(&key) {
@@ -548,11 +572,102 @@ fn apply(state: &mut State, action: Action) -> Vec<Effect> {
         }
         _ => {}
     }
+    if let Action::Reply | Action::Note = action {
+        let kind = if action == Action::Reply {
+            ComposeKind::Reply
+        } else {
+            ComposeKind::Note
+        };
+        return start_compose(state, kind);
+    }
     if state.ticket.is_some() {
         ticket_action(state, action)
     } else {
         queue_action(state, action)
     }
+}
+
+/// Open the compose pane on the ticket in view, or the selected one.
+fn start_compose(state: &mut State, kind: ComposeKind) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if state.ticket.is_none() {
+        let Some(id) = state.selected().map(|t| t.id.clone()) else {
+            return effects;
+        };
+        effects = state.open_ticket(id);
+    }
+    let Some(view) = &state.ticket else {
+        return effects;
+    };
+    let version = view
+        .summary()
+        .map_or_else(|| Version(String::new()), |s| s.version.clone());
+    state.compose = Some(Compose::new(kind, view.id.clone(), version));
+    // Writing follows the end of the conversation.
+    if let Some(view) = &mut state.ticket {
+        view.scroll = usize::MAX / 2;
+    }
+    clamp_ticket_scroll(state);
+    effects
+}
+
+fn compose_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let action = state
+        .keymap
+        .action_in(Context::Compose, Key::from_event(&key));
+    let Some(compose) = &mut state.compose else {
+        return Vec::new();
+    };
+    match action {
+        Some(Action::Send) => return send(state),
+        Some(Action::Cancel) => {
+            if compose.is_blank() || compose.confirm_discard {
+                state.compose = None;
+            } else {
+                compose.confirm_discard = true;
+                state.info("esc again discards the text; ctrl-x sends it");
+            }
+        }
+        _ if compose.sending.is_some() => {}
+        _ => {
+            compose.confirm_discard = false;
+            compose.editor.input(key);
+        }
+    }
+    Vec::new()
+}
+
+fn send(state: &mut State) -> Vec<Effect> {
+    let request = state.request_id();
+    let latest = state
+        .ticket
+        .as_ref()
+        .and_then(|v| v.summary())
+        .map(|s| s.version.clone());
+    let Some(compose) = &mut state.compose else {
+        return Vec::new();
+    };
+    if compose.sending.is_some() {
+        return Vec::new();
+    }
+    if compose.is_blank() {
+        state.info("nothing to send yet");
+        return Vec::new();
+    }
+    // After a conflict the user has seen the new messages: send on top of them.
+    if compose.conflict
+        && let Some(latest) = latest
+    {
+        compose.based_on = latest;
+        compose.conflict = false;
+    }
+    compose.sending = Some(request);
+    vec![Effect::Apply {
+        request,
+        id: compose.ticket.clone(),
+        based_on: compose.based_on.clone(),
+        change: compose.change(),
+    }]
 }
 
 fn queue_action(state: &mut State, action: Action) -> Vec<Effect> {
@@ -608,7 +723,11 @@ fn queue_action(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::PrevTicket
         | Action::Quit
         | Action::Help
-        | Action::Command => {}
+        | Action::Command
+        | Action::Reply
+        | Action::Note
+        | Action::Send
+        | Action::Cancel => {}
     }
     Vec::new()
 }
@@ -737,6 +856,11 @@ fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             }
             Vec::new()
         }
+        DeskReply::Applied {
+            request,
+            id,
+            result,
+        } => on_applied(state, request, id, result),
         DeskReply::Ticket { request, result } => {
             let Some(view) = state.ticket.as_mut().filter(|v| v.request == request) else {
                 return Vec::new();
@@ -746,6 +870,10 @@ fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                     view.error = None;
                     let summary = detail.summary.clone();
                     view.detail = Some(*detail);
+                    // While writing, the newest messages are the ones to see.
+                    if state.compose.is_some() {
+                        view.scroll = usize::MAX / 2;
+                    }
                     state.hold(summary);
                     state.resort();
                     clamp_ticket_scroll(state);
@@ -757,6 +885,51 @@ fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             }
             Vec::new()
         }
+    }
+}
+
+fn on_applied(
+    state: &mut State,
+    request: u64,
+    id: TicketId,
+    result: Result<Box<Applied>, DeskError>,
+) -> Vec<Effect> {
+    let Some(compose) = state
+        .compose
+        .as_mut()
+        .filter(|c| c.sending == Some(request))
+    else {
+        return Vec::new();
+    };
+    compose.sending = None;
+    let kind = compose.kind;
+    let reload = state.ticket.as_ref().is_some_and(|v| v.id == id);
+    match result {
+        Ok(applied) => {
+            state.compose = None;
+            state.hold(applied.summary);
+            state.resort();
+            state.info(match kind {
+                ComposeKind::Reply => format!("reply sent to #{}", id.0),
+                ComposeKind::Note => format!("note added to #{}", id.0),
+            });
+        }
+        Err(DeskError::Conflict { .. }) => {
+            compose.conflict = true;
+            state.error(format!(
+                "#{} changed on the desk while you wrote: read what is new, then ctrl-x sends anyway",
+                id.0
+            ));
+        }
+        Err(e) => {
+            state.error(format!("not sent, your text is kept: {e}"));
+            return Vec::new();
+        }
+    }
+    if reload {
+        state.reload_ticket()
+    } else {
+        Vec::new()
     }
 }
 

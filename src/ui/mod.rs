@@ -1,6 +1,7 @@
 //! Drawing: pure functions from [`State`] to a frame. Nothing here awaits,
 //! reads a file or changes the state; one file per view or widget.
 
+pub mod compose;
 pub mod format;
 pub mod help;
 pub mod layout;

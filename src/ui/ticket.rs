@@ -38,7 +38,11 @@ fn header_lines(
         ),
         (
             "Priority",
-            summary.priority.raw.to_string(),
+            // A desk's own word or number, when it is not ours.
+            match summary.priority.level.name() {
+                name if name == summary.priority.raw.as_str() => name.to_string(),
+                name => format!("{name} ({})", summary.priority.raw),
+            },
             priority_role(summary.priority.level),
         ),
         ("Queue", summary.queue.name.to_string(), Role::Text),
@@ -58,7 +62,10 @@ fn header_lines(
         ),
         (
             "Updated",
-            format!("{} ago", format::age(now, summary.updated)),
+            match format::age(now, summary.updated).as_str() {
+                "now" => "just now".to_string(),
+                age => format!("{age} ago"),
+            },
             Role::Text,
         ),
     ];
@@ -241,7 +248,11 @@ fn split(state: &State, view: &TicketView) -> (usize, usize) {
         .map_or(1, |s| header_lines(view, s, state, width).len())
         + 1;
     let header = header.min(usize::from(body.height));
-    (header, usize::from(body.height) - header)
+    let compose = usize::from(super::compose::height(state, body.height));
+    (
+        header,
+        usize::from(body.height).saturating_sub(header + compose),
+    )
 }
 
 /// Conversation rows on screen, for paging.
@@ -298,4 +309,9 @@ pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State, view: &Ti
     lines.push(separator(theme, width, &position));
     lines.extend(conversation.into_iter().skip(scroll).take(rows));
     frame.render_widget(Paragraph::new(lines), body);
+    if let Some(compose) = &state.compose {
+        let height = super::compose::height(state, body.height);
+        let area = Rect::new(body.x, body.y + body.height - height, body.width, height);
+        super::compose::render(frame, area, state, compose);
+    }
 }

@@ -509,7 +509,8 @@ fn apply_change(
         Change::Assign(who) => {
             let owner = match who {
                 Assignee::Me => Some(seed::ME),
-                Assignee::Agent(agent) => agent.0.parse().ok(),
+                // An id that is not a number names no agent.
+                Assignee::Agent(agent) => Some(agent.0.parse().unwrap_or(-1)),
                 Assignee::Nobody => None,
             };
             let name: Option<String> = match owner {

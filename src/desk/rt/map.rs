@@ -229,6 +229,51 @@ fn sla(
     )
 }
 
+/// Sharpen a summary's clocks with what only the whole history tells: when
+/// an agent first answered, whether the requester is waiting for an answer,
+/// and every status change (for pauses under the standard policy).
+pub fn refine_sla(summary: &mut TicketSummary, history: &[Value], entries: &[Entry]) {
+    let first_reply = entries
+        .iter()
+        .find(|e| e.kind == EntryKind::Reply && e.by_agent)
+        .map(|e| e.at);
+    summary.first_response_at = first_reply;
+    let last_public = entries.iter().rev().find(|e| e.kind == EntryKind::Reply);
+    let rt_sla = summary
+        .sla
+        .policy
+        .as_ref()
+        .is_some_and(|p| p.starts_with("RT SLA"));
+    if rt_sla {
+        if let Some(clock) = summary.sla.clocks.first_mut()
+            && clock.stage == Stage::Active
+        {
+            clock.kind = match (first_reply, last_public) {
+                (None, _) => ClockKind::FirstResponse,
+                (Some(_), Some(e)) if !e.by_agent => ClockKind::NextResponse,
+                _ => ClockKind::Resolution,
+            };
+        }
+        return;
+    }
+    let statuses: Vec<(Timestamp, StatusKind)> = history
+        .iter()
+        .filter(|t| record::text(t, "Type").as_deref() == Some("Status"))
+        .filter_map(|t| {
+            let at = record::date(t, "Created")?;
+            Some((at, status(&record::text(t, "NewValue")?).kind))
+        })
+        .collect();
+    summary.sla = policy::clocks(
+        &policy::standard(summary.priority.level),
+        &History {
+            created: summary.created,
+            first_agent_reply: first_reply,
+            statuses: &statuses,
+        },
+    );
+}
+
 /// Channel from the headers of a ticket's first message.
 pub fn channel_from_headers(headers: &str) -> Channel {
     let lower = headers.to_lowercase();

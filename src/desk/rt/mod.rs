@@ -94,6 +94,8 @@ const REFUSALS: &[&str] = &[
     "invalid",
     "not allowed",
     "no permission",
+    "you can only",
+    "you already own",
 ];
 
 fn refusals(answer: &Value) -> Vec<String> {
@@ -279,6 +281,7 @@ impl RtDesk {
             .map(|r| r.iter().filter_map(|u| record::text(u, "id")).collect())
             .unwrap_or_default();
         let entries = map::entries(&history, &parts, &requestors, &names);
+        map::refine_sla(&mut summary, &history, &entries);
 
         // The first message's headers tell how the ticket came in.
         let created_by = history
@@ -317,16 +320,25 @@ impl RtDesk {
         })
     }
 
-    /// Check `based_on` against the ticket now; answer its ETag for If-Match.
-    async fn still_at(&self, number: u64, based_on: &Version) -> Result<String, DeskError> {
+    /// Check `based_on` against the ticket now; answer its ETag for If-Match
+    /// and its owner's name.
+    async fn still_at(
+        &self,
+        number: u64,
+        based_on: &Version,
+    ) -> Result<(String, String), DeskError> {
         let answer = self.get(&format!("ticket/{number}"), &[]).await?;
         let now = record::text(&answer.body, "LastUpdated").unwrap_or_default();
         if !based_on.0.is_empty() && based_on.0 != now {
             return Err(DeskError::Conflict { now: Version(now) });
         }
-        answer
+        let owner = record::user(&answer.body, "Owner")
+            .map(|u| u.name)
+            .unwrap_or_else(|| "Nobody".to_string());
+        let etag = answer
             .etag
-            .ok_or_else(|| DeskError::Protocol("RT sent no ETag for the ticket".into()))
+            .ok_or_else(|| DeskError::Protocol("RT sent no ETag for the ticket".into()))?;
+        Ok((etag, owner))
     }
 }
 
@@ -512,9 +524,10 @@ impl Desk for RtDesk {
         change: &Change,
     ) -> Result<Applied, DeskError> {
         let number = ticket_number(id)?;
-        let etag = self.still_at(number, based_on).await?;
+        let (etag, owner) = self.still_at(number, based_on).await?;
         let ticket = format!("ticket/{number}");
-        let (method, path, body) = match change {
+        let put = |body: Value| (Method::PUT, ticket.clone(), body, Some(etag.as_str()));
+        let (method, path, body, if_match) = match change {
             Change::Reply { body, then } | Change::Note { body, then } => {
                 let action = if matches!(change, Change::Reply { .. }) {
                     "correspond"
@@ -525,7 +538,19 @@ impl Desk for RtDesk {
                 if let Some(status) = then {
                     message["Status"] = json!(map::rt_status(*status));
                 }
-                (Method::POST, format!("{ticket}/{action}"), message)
+                // RT checks If-Match on the message resource, not the ticket;
+                // the version was checked just above.
+                (Method::POST, format!("{ticket}/{action}"), message, None)
+            }
+            // Taking someone else's ticket is a steal, giving up one's own an untake.
+            Change::Assign(Assignee::Me) if owner != "Nobody" && owner != self.user => {
+                (Method::PUT, format!("{ticket}/steal"), json!({}), None)
+            }
+            Change::Assign(Assignee::Me) if owner == "Nobody" => {
+                (Method::PUT, format!("{ticket}/take"), json!({}), None)
+            }
+            Change::Assign(Assignee::Nobody) if owner == self.user => {
+                (Method::PUT, format!("{ticket}/untake"), json!({}), None)
             }
             Change::Assign(who) => {
                 let owner = match who {
@@ -533,23 +558,15 @@ impl Desk for RtDesk {
                     Assignee::Agent(agent) => agent.0.clone(),
                     Assignee::Nobody => "Nobody".to_string(),
                 };
-                (Method::PUT, ticket.clone(), json!({ "Owner": owner }))
+                put(json!({ "Owner": owner }))
             }
-            Change::SetStatus(status) => (
-                Method::PUT,
-                ticket.clone(),
-                json!({ "Status": map::rt_status(*status) }),
-            ),
-            Change::SetPriority(level) => (
-                Method::PUT,
-                ticket.clone(),
-                json!({ "Priority": map::rt_priority(*level) }),
-            ),
-            Change::MoveTo(queue) => (Method::PUT, ticket.clone(), json!({ "Queue": queue.0 })),
+            Change::SetStatus(status) => put(json!({ "Status": map::rt_status(*status) })),
+            Change::SetPriority(level) => put(json!({ "Priority": map::rt_priority(*level) })),
+            Change::MoveTo(queue) => put(json!({ "Queue": queue.0 })),
         };
         let answer = self
             .client
-            .write(method, &path, &body, Some(&etag))
+            .write(method, &path, &body, if_match)
             .await
             .map_err(|e| match e {
                 // The ETag moved between our check and the write.

@@ -1,0 +1,79 @@
+//! The compose pane under a ticket. A reply and a note must never be
+//! confused: each says loudly who will read it, in words as well as colour.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear};
+
+use crate::action::Action;
+use crate::config::keymap::Context;
+use crate::config::theme::Role;
+use crate::state::State;
+use crate::state::compose::{Compose, ComposeKind};
+
+/// Rows the pane takes out of a body `height` rows tall.
+pub fn height(state: &State, body_height: u16) -> u16 {
+    if state.compose.is_none() {
+        return 0;
+    }
+    (body_height * 2 / 5)
+        .max(6)
+        .min(body_height.saturating_sub(4))
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, compose: &Compose) {
+    let theme = &state.theme;
+    let (title, border) = match compose.kind {
+        ComposeKind::Reply => (
+            Span::styled(
+                " REPLY · public: the requester will read this ",
+                theme.style(Role::ReplyHeader),
+            ),
+            theme.style(Role::ReplyHeader),
+        ),
+        ComposeKind::Note => (
+            Span::styled(
+                " INTERNAL NOTE · agents only, never sent to the requester ",
+                theme.style(Role::NoteHeader),
+            ),
+            theme.style(Role::Note),
+        ),
+    };
+    let key = |action| {
+        state
+            .keymap
+            .key_for(Context::Compose, action)
+            .map_or_else(|| action.name(), |k| k.to_string())
+    };
+    let hint = if compose.sending.is_some() {
+        Span::styled(" sending… ", theme.style(Role::Info))
+    } else if compose.conflict {
+        Span::styled(
+            format!(
+                " the ticket changed: read above, {} sends anyway, {} keeps writing ",
+                key(Action::Send),
+                key(Action::Cancel)
+            ),
+            theme.style(Role::Error),
+        )
+    } else {
+        Span::styled(
+            format!(
+                " {} send · {} cancel ",
+                key(Action::Send),
+                key(Action::Cancel)
+            ),
+            theme.style(Role::Muted),
+        )
+    };
+    let block = Block::bordered()
+        .border_style(border)
+        .title(title)
+        .title_bottom(Line::from(hint).right_aligned())
+        .style(theme.style(Role::Text));
+    let inner = block.inner(area);
+    frame.render_widget(Clear, area);
+    frame.render_widget(block, area);
+    frame.render_widget(&compose.editor, inner);
+}

@@ -1,0 +1,404 @@
+//! The conformance suite: what every desk must do, written once against the
+//! `Desk` trait. `conformance_demo.rs` runs it on the demo desk (in
+//! `cargo test`); `live_rt.rs` runs it on a live Request Tracker (in
+//! `.ci/run`). Each check writes only to its own ticket, so the checks can
+//! share one server.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::any::Any;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use jiff::{SignedDuration, Timestamp};
+
+use deskterm::desk::*;
+
+pub struct Fixture {
+    pub desk: Arc<dyn Desk>,
+    /// Active tickets the checks may change, one slot each.
+    pub tickets: Vec<TicketId>,
+    /// Whatever must live as long as the desk (temp dirs).
+    pub _keep: Box<dyn Any + Send>,
+}
+
+impl Fixture {
+    fn ticket(&self, slot: usize) -> TicketId {
+        self.tickets[slot].clone()
+    }
+
+    async fn summary(&self, id: &TicketId) -> TicketSummary {
+        self.desk.ticket(id).await.unwrap().summary
+    }
+
+    async fn apply(&self, id: &TicketId, change: Change) -> Applied {
+        let version = self.summary(id).await.version;
+        match self.desk.apply(id, &version, &change).await {
+            Ok(applied) => applied,
+            Err(e) => panic!("{change:?} on {}: {e}", id.0),
+        }
+    }
+}
+
+/// Defines one test per check, each with a fresh fixture, with the given
+/// attributes (e.g. `#[ignore]` for live servers).
+#[macro_export]
+macro_rules! conformance_tests {
+    ([$($attr:tt)*] $fixture:path;) => {};
+    ([$($attr:tt)*] $fixture:path; $name:ident $(, $rest:ident)*) => {
+        $($attr)*
+        #[tokio::test]
+        async fn $name() {
+            let fixture = $fixture().await;
+            conformance::$name(&fixture).await;
+        }
+        conformance_tests!([$($attr)*] $fixture; $($rest),*);
+    };
+    ([$($attr:tt)*] $fixture:path) => {
+        conformance_tests!([$($attr)*] $fixture;
+            me_queues_and_agents,
+            search_pages_without_gaps_or_repeats,
+            search_filters_on_the_desk,
+            open_a_ticket_with_its_conversation,
+            reply_shows_in_the_conversation,
+            note_is_internal,
+            reply_with_a_status_change,
+            take_assign_and_unassign,
+            status_and_priority,
+            move_to_another_queue,
+            a_stale_version_is_a_conflict,
+            changed_since_sees_a_change,
+            unknown_tickets_are_not_found
+        );
+    };
+}
+
+/// Slots: each check that writes uses its own ticket.
+const REPLY: usize = 0;
+const NOTE: usize = 1;
+const REPLY_STATUS: usize = 2;
+const ASSIGN: usize = 3;
+const STATUS: usize = 4;
+const MOVE: usize = 5;
+const CONFLICT: usize = 6;
+const CHANGED: usize = 7;
+pub const SLOTS: usize = 8;
+
+fn nonce(what: &str) -> String {
+    format!("{what} {}", Timestamp::now().as_nanosecond())
+}
+
+pub async fn me_queues_and_agents(f: &Fixture) {
+    let me = f.desk.me().await.unwrap();
+    assert!(!me.name.is_empty());
+    let queues = f.desk.queues().await.unwrap();
+    assert!(queues.len() >= 2, "{queues:?}");
+    let agents = f.desk.agents().await.unwrap();
+    assert!(agents.iter().any(|a| a.id == me.id), "me among the agents");
+    assert!(agents.len() >= 2, "another agent to assign to");
+}
+
+pub async fn search_pages_without_gaps_or_repeats(f: &Fixture) {
+    let query = Query::active();
+    let mut seen = HashSet::new();
+    let mut page = PageRequest::first(5);
+    let first = f.desk.search(&query, page).await.unwrap();
+    let total = first.total;
+    let mut found = first;
+    loop {
+        assert!(found.items.len() <= 5);
+        for t in &found.items {
+            assert!(t.status.kind.is_active(), "{:?} is not active", t.status);
+            assert!(seen.insert(t.id.clone()), "{} twice", t.id.0);
+        }
+        if !found.more {
+            break;
+        }
+        page = page.next();
+        found = f.desk.search(&query, page).await.unwrap();
+    }
+    assert!(seen.len() > 5, "more than one page");
+    if let Some(total) = total {
+        assert_eq!(total as usize, seen.len());
+    }
+    // A page past the end is empty, not an error.
+    let past = f
+        .desk
+        .search(
+            &query,
+            PageRequest {
+                page: 1000,
+                per_page: 5,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(past.items.is_empty() && !past.more);
+}
+
+pub async fn search_filters_on_the_desk(f: &Fixture) {
+    let me = f.desk.me().await.unwrap();
+    let id = f.ticket(ASSIGN);
+    let subject = f.summary(&id).await.subject.to_string();
+    let word = subject
+        .split_whitespace()
+        .max_by_key(|w| w.len())
+        .unwrap()
+        .to_lowercase();
+    let query = Query {
+        text: word.clone(),
+        ..Query::default()
+    };
+    let found = f
+        .desk
+        .search(&query, PageRequest::first(100))
+        .await
+        .unwrap();
+    assert!(
+        found.items.iter().any(|t| t.id == id),
+        "{word:?} finds {}",
+        id.0
+    );
+    for t in &found.items {
+        assert!(
+            query.matches(t, Some(&me.id)),
+            "{:?} does not match {word:?}",
+            t.subject
+        );
+    }
+    let queue = f.summary(&id).await.queue.id;
+    let in_queue = Query {
+        queue: Some(queue.clone()),
+        ..Query::active()
+    };
+    let found = f
+        .desk
+        .search(&in_queue, PageRequest::first(100))
+        .await
+        .unwrap();
+    assert!(!found.items.is_empty());
+    assert!(found.items.iter().all(|t| t.queue.id == queue));
+}
+
+pub async fn open_a_ticket_with_its_conversation(f: &Fixture) {
+    let id = f.ticket(REPLY);
+    let detail = f.desk.ticket(&id).await.unwrap();
+    assert_eq!(detail.summary.id, id);
+    let first = detail.entries.first().expect("a first message");
+    assert_eq!(first.kind, EntryKind::Reply);
+    assert!(!first.body.is_empty());
+    assert!(
+        detail.entries.windows(2).all(|w| w[0].at <= w[1].at),
+        "in time order"
+    );
+    // Opening it again is the same ticket.
+    assert_eq!(f.desk.ticket(&id).await.unwrap().summary, detail.summary);
+}
+
+pub async fn reply_shows_in_the_conversation(f: &Fixture) {
+    let id = f.ticket(REPLY);
+    let text = nonce("A public reply from the conformance suite");
+    let applied = f
+        .apply(
+            &id,
+            Change::Reply {
+                body: text.clone(),
+                then: None,
+            },
+        )
+        .await;
+    assert_eq!(applied.summary.id, id);
+    let detail = f.desk.ticket(&id).await.unwrap();
+    let entry = detail
+        .entries
+        .iter()
+        .find(|e| e.body.contains(&text))
+        .expect("the reply");
+    assert_eq!(entry.kind, EntryKind::Reply);
+    assert!(entry.by_agent);
+    assert!(detail.summary.first_response_at.is_some());
+}
+
+pub async fn note_is_internal(f: &Fixture) {
+    let id = f.ticket(NOTE);
+    let text = nonce("An internal note");
+    f.apply(
+        &id,
+        Change::Note {
+            body: text.clone(),
+            then: None,
+        },
+    )
+    .await;
+    let detail = f.desk.ticket(&id).await.unwrap();
+    let entry = detail
+        .entries
+        .iter()
+        .find(|e| e.body.contains(&text))
+        .unwrap();
+    assert_eq!(entry.kind, EntryKind::Note);
+}
+
+pub async fn reply_with_a_status_change(f: &Fixture) {
+    let id = f.ticket(REPLY_STATUS);
+    let applied = f
+        .apply(
+            &id,
+            Change::Reply {
+                body: nonce("Waiting on you"),
+                then: Some(StatusKind::Pending),
+            },
+        )
+        .await;
+    assert_eq!(applied.summary.status.kind, StatusKind::Pending);
+    let applied = f
+        .apply(
+            &id,
+            Change::Note {
+                body: nonce("Back to work"),
+                then: Some(StatusKind::Open),
+            },
+        )
+        .await;
+    assert_eq!(applied.summary.status.kind, StatusKind::Open);
+}
+
+pub async fn take_assign_and_unassign(f: &Fixture) {
+    let id = f.ticket(ASSIGN);
+    let me = f.desk.me().await.unwrap();
+    let applied = f.apply(&id, Change::Assign(Assignee::Me)).await;
+    assert_eq!(applied.summary.owner.map(|o| o.id), Some(me.id.clone()));
+    let mine = Query {
+        owner: OwnerFilter::Me,
+        ..Query::default()
+    };
+    let found = f.desk.search(&mine, PageRequest::first(100)).await.unwrap();
+    assert!(found.items.iter().any(|t| t.id == id), "in my tickets");
+
+    let other = f
+        .desk
+        .agents()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id != me.id)
+        .unwrap();
+    let applied = f
+        .apply(&id, Change::Assign(Assignee::Agent(other.id.clone())))
+        .await;
+    assert_eq!(applied.summary.owner.map(|o| o.id), Some(other.id));
+    let applied = f.apply(&id, Change::Assign(Assignee::Nobody)).await;
+    assert_eq!(applied.summary.owner, None);
+    // Assigning to someone who does not exist is refused, not ignored.
+    let version = f.summary(&id).await.version;
+    let ghost = Change::Assign(Assignee::Agent(AgentId("no-such-agent-9f3".into())));
+    let refused = f.desk.apply(&id, &version, &ghost).await;
+    assert!(
+        matches!(refused, Err(DeskError::NotFound | DeskError::Rejected(_))),
+        "{refused:?}"
+    );
+}
+
+pub async fn status_and_priority(f: &Fixture) {
+    let id = f.ticket(STATUS);
+    for (status, priority) in [
+        (StatusKind::Open, PriorityLevel::High),
+        (StatusKind::Pending, PriorityLevel::Low),
+        (StatusKind::Resolved, PriorityLevel::Urgent),
+        (StatusKind::Open, PriorityLevel::Normal),
+    ] {
+        let applied = f.apply(&id, Change::SetStatus(status)).await;
+        assert_eq!(applied.summary.status.kind, status);
+        let applied = f.apply(&id, Change::SetPriority(priority)).await;
+        assert_eq!(applied.summary.priority.level, priority);
+    }
+}
+
+pub async fn move_to_another_queue(f: &Fixture) {
+    let id = f.ticket(MOVE);
+    let from = f.summary(&id).await.queue.id;
+    let queues = f.desk.queues().await.unwrap();
+    let to = queues.iter().find(|q| q.id != from).unwrap();
+    let applied = f.apply(&id, Change::MoveTo(to.id.clone())).await;
+    assert_eq!(applied.summary.queue.id, to.id);
+    assert_eq!(applied.summary.queue.name, to.name);
+    let back = f.apply(&id, Change::MoveTo(from.clone())).await;
+    assert_eq!(back.summary.queue.id, from);
+}
+
+pub async fn a_stale_version_is_a_conflict(f: &Fixture) {
+    let id = f.ticket(CONFLICT);
+    let before = f.summary(&id).await;
+    let seen = before.version;
+    let other = if before.priority.level == PriorityLevel::Urgent {
+        PriorityLevel::Low
+    } else {
+        PriorityLevel::Urgent
+    };
+    // Someone else changes the ticket...
+    let newer = f
+        .apply(
+            &id,
+            Change::Note {
+                body: nonce("someone else"),
+                then: None,
+            },
+        )
+        .await
+        .version;
+    assert_ne!(newer, seen);
+    // ...so a write based on what we saw must not go through.
+    let stale = f.desk.apply(&id, &seen, &Change::SetPriority(other)).await;
+    assert!(
+        matches!(stale, Err(DeskError::Conflict { .. })),
+        "{stale:?}"
+    );
+    let detail = f.desk.ticket(&id).await.unwrap();
+    assert_eq!(
+        detail.summary.priority, before.priority,
+        "nothing overwritten"
+    );
+}
+
+pub async fn changed_since_sees_a_change(f: &Fixture) {
+    let id = f.ticket(CHANGED);
+    let before = f.summary(&id).await.updated;
+    let applied = f
+        .apply(
+            &id,
+            Change::Note {
+                body: nonce("a change"),
+                then: None,
+            },
+        )
+        .await;
+    let since = applied.summary.updated;
+    assert!(since >= before);
+    let changed = f
+        .desk
+        .changed_since(&Query::default(), since)
+        .await
+        .unwrap();
+    assert!(changed.iter().any(|t| t.id == id), "the change is seen");
+    let slack = SignedDuration::from_secs(10);
+    assert!(
+        changed.iter().all(|t| t.updated + slack >= since),
+        "only what changed"
+    );
+}
+
+pub async fn unknown_tickets_are_not_found(f: &Fixture) {
+    let missing = TicketId("987654".into());
+    assert_eq!(
+        f.desk.ticket(&missing).await.err(),
+        Some(DeskError::NotFound)
+    );
+    let write = f
+        .desk
+        .apply(
+            &missing,
+            &Version(String::new()),
+            &Change::SetPriority(PriorityLevel::Low),
+        )
+        .await;
+    assert_eq!(write.err(), Some(DeskError::NotFound));
+}
