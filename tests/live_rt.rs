@@ -5,6 +5,7 @@
 //! than pass for nothing.
 #![allow(clippy::unwrap_used)]
 
+mod common;
 #[macro_use]
 mod conformance;
 
@@ -12,9 +13,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use deskterm::config::secret::Secret;
-use deskterm::desk::TicketId;
 use deskterm::desk::rt::client::Auth;
 use deskterm::desk::rt::{RtDesk, RtSettings};
+use deskterm::desk::*;
+use deskterm::sla::ClockKind;
 
 use conformance::Fixture;
 
@@ -53,3 +55,259 @@ async fn rt() -> Fixture {
 }
 
 conformance_tests!([#[ignore = "needs a live RT: .ci/run starts one"]] rt);
+
+async fn ticket(desk: &RtDesk, id: &str) -> TicketDetail {
+    desk.ticket(&TicketId(id.into())).await.unwrap()
+}
+
+#[tokio::test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+async fn an_idle_refresh_is_one_small_request() {
+    let desk = rt_as("DESKTERM_RT_TOKEN");
+    let general = Query {
+        queue: Some(QueueId("1".into())),
+        ..Query::default()
+    };
+    // Nothing in General changes during the tests.
+    let before = desk.traffic();
+    let changed = desk
+        .changed_since(&general, jiff::Timestamp::now())
+        .await
+        .unwrap();
+    let cost = desk.traffic();
+    assert!(changed.is_empty(), "{changed:?}");
+    assert_eq!(cost.requests - before.requests, 1);
+    assert!(
+        cost.bytes - before.bytes < 2048,
+        "{} bytes",
+        cost.bytes - before.bytes
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+async fn an_unchanged_ticket_is_opened_again_with_one_request() {
+    let desk = rt_as("DESKTERM_RT_TOKEN");
+    let first = ticket(&desk, "8").await;
+    let before = desk.traffic();
+    let again = ticket(&desk, "8").await;
+    assert_eq!(
+        desk.traffic().requests - before.requests,
+        1,
+        "If-None-Match answered 304"
+    );
+    assert_eq!(again, first);
+}
+
+#[tokio::test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+async fn html_replies_read_as_text() {
+    let desk = rt_as("DESKTERM_RT_TOKEN");
+    let detail = ticket(&desk, "4").await;
+    let html = detail
+        .entries
+        .iter()
+        .find(|e| e.body.contains("access point"))
+        .expect("the HTML reply");
+    assert_eq!(
+        html.body.as_str(),
+        "We see the access point offline.\n\n• A technician is on the way\n• Spare AP ready\n\nThanks & sorry!"
+    );
+    assert_eq!(html.author.as_str(), "Alice Rivera");
+    let events: Vec<&str> = detail
+        .entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Event)
+        .map(|e| e.body.as_str())
+        .collect();
+    assert!(events.contains(&"Assigned to Alice Rivera"), "{events:?}");
+    assert!(events.contains(&"Priority 0 → 90"), "{events:?}");
+}
+
+#[tokio::test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+async fn escape_sequences_from_rt_never_reach_the_screen() {
+    let desk = rt_as("DESKTERM_RT_TOKEN");
+    let detail = ticket(&desk, "7").await;
+    assert_eq!(
+        detail.summary.subject.as_str(),
+        "Printer on fire  in the office"
+    );
+    let body = detail.entries[0].body.as_str();
+    assert!(
+        !body.contains('\u{1b}') && !body.contains('\u{7}'),
+        "{body:?}"
+    );
+    assert!(body.contains("The screen should not clear."));
+}
+
+#[tokio::test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+async fn rt_deadlines_where_rt_has_an_sla_and_the_standard_policy_elsewhere() {
+    let desk = rt_as("DESKTERM_RT_TOKEN");
+    // IT has RT's 4h SLA: a new ticket waits for its first response.
+    let it = ticket(&desk, "22").await.summary;
+    assert_eq!(
+        it.sla.policy.as_ref().map(|p| p.as_str()),
+        Some("RT SLA 4h")
+    );
+    assert!(it.sla.starts.is_some());
+    let clock = &it.sla.clocks[0];
+    assert_eq!(clock.kind, ClockKind::FirstResponse);
+    assert_eq!(clock.target, Some(jiff::SignedDuration::from_hours(4)));
+    // Facilities has none: the standard policy applies, from the history.
+    let facilities = ticket(&desk, "6").await.summary;
+    assert!(
+        facilities
+            .sla
+            .policy
+            .as_ref()
+            .is_some_and(|p| p.starts_with("standard"))
+    );
+    assert_eq!(facilities.sla.clocks.len(), 2);
+}
+
+#[tokio::test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+async fn a_colleague_writing_first_is_a_conflict() {
+    let alice = rt_as("DESKTERM_RT_TOKEN");
+    let bob = rt_as("DESKTERM_RT_TOKEN_BOB");
+    let id = TicketId("17".into());
+    let seen = alice.ticket(&id).await.unwrap().summary.version;
+    let bobs = bob.ticket(&id).await.unwrap().summary.version;
+    bob.apply(
+        &id,
+        &bobs,
+        &Change::Note {
+            body: "Bob was here".into(),
+            then: None,
+        },
+    )
+    .await
+    .unwrap();
+    let stale = alice
+        .apply(
+            &id,
+            &seen,
+            &Change::Reply {
+                body: "Alice's late reply".into(),
+                then: None,
+            },
+        )
+        .await;
+    assert!(
+        matches!(stale, Err(DeskError::Conflict { .. })),
+        "{stale:?}"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+async fn a_wrong_token_says_so() {
+    let desk = RtDesk::new(RtSettings {
+        url: env("DESKTERM_RT_URL"),
+        user: "alice".into(),
+        auth: Auth::Token(Secret::new("1-35-00000000000000000000000000000000")),
+        timeout: Duration::from_secs(30),
+        roles: Vec::new(),
+        channel_field: None,
+    })
+    .unwrap();
+    assert_eq!(desk.me().await.err(), Some(DeskError::Auth));
+    let password = RtDesk::new(RtSettings {
+        url: env("DESKTERM_RT_URL"),
+        user: "alice".into(),
+        auth: Auth::Basic {
+            user: "alice".into(),
+            password: Secret::new("password-alice"),
+        },
+        timeout: Duration::from_secs(30),
+        roles: Vec::new(),
+        channel_field: None,
+    })
+    .unwrap();
+    assert_eq!(password.me().await.unwrap().name.as_str(), "Alice Rivera");
+}
+
+#[tokio::test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+async fn a_ticket_created_through_the_web_api_is_a_web_ticket() {
+    let url = format!("{}/REST/2.0/ticket", env("DESKTERM_RT_URL"));
+    let created = reqwest::Client::new()
+        .post(url)
+        .header(
+            "Authorization",
+            format!("token {}", env("DESKTERM_RT_TOKEN")),
+        )
+        .header("Content-Type", "application/json")
+        .body(
+            serde_json::json!({
+                "Queue": "Facilities", "Subject": "Form: locker will not open",
+                "Requestor": "student.form@school.test", "Content": "Locker 114 is stuck.",
+                "ContentType": "text/plain"
+            })
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let created: serde_json::Value = serde_json::from_str(&created).unwrap();
+    let id = created["id"].to_string();
+    let desk = rt_as("DESKTERM_RT_TOKEN");
+    let detail = ticket(&desk, id.trim_matches('"')).await;
+    assert_eq!(detail.summary.channel, Channel::Web);
+    assert_eq!(
+        detail.summary.requester.role,
+        RequesterRole::Staff,
+        "school.test is staff here"
+    );
+}
+
+/// The real binary against the live RT: open a ticket, reply, quit; the reply
+/// is read back through REST2.
+#[test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+fn a_reply_typed_in_the_console_reaches_rt() {
+    let home = tempfile::TempDir::new().unwrap();
+    let dir = home.path().join("config/deskterm");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!(
+            "default_profile = \"district\"\n[profiles.district]\nbackend = \"rt\"\nurl = \"{}\"\nuser = \"alice\"\n",
+            env("DESKTERM_RT_URL")
+        ),
+    )
+    .unwrap();
+    let token = env("DESKTERM_RT_TOKEN");
+    let mut term =
+        common::pty::Terminal::start(home.path(), &[], &[("DESKTERM_TOKEN", &token)], 100, 30);
+    term.wait_for("● live");
+    term.wait_for(" district ");
+    term.send(":open 18\r");
+    term.wait_for("Conversation");
+    term.send("r");
+    term.wait_for("REPLY · public");
+    let text = format!("Sent from the pty {}", std::process::id());
+    term.send(&text);
+    term.wait_for(&text);
+    term.send("\x18"); // ctrl-x
+    term.wait_for("reply sent to #18");
+    term.send("q");
+    term.wait_for("SLA↓");
+    term.send("q");
+    assert!(term.wait_exit().success());
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let detail = runtime.block_on(async { ticket(&rt_as("DESKTERM_RT_TOKEN"), "18").await });
+    let reply = detail
+        .entries
+        .iter()
+        .find(|e| e.body.as_str() == text)
+        .expect("the reply in RT");
+    assert_eq!(reply.kind, EntryKind::Reply);
+    assert_eq!(reply.author.as_str(), "Alice Rivera");
+}

@@ -388,3 +388,38 @@ fn sending_carries_the_version_and_a_late_answer_is_ignored() {
             .starts_with("not sent, your text is kept")
     );
 }
+
+#[test]
+fn a_quiet_desk_is_polled_less_until_someone_presses_a_key() {
+    let mut s = loaded();
+    assert_eq!(s.refresh_interval(), 5);
+    let quiet_refresh = |s: &mut State| loop {
+        if let Some(Effect::Refresh { request, .. }) =
+            update(s, Msg::Tick, common::now()).into_iter().next()
+        {
+            update(
+                s,
+                Msg::Desk(DeskReply::Changed {
+                    request,
+                    result: Ok(Vec::new()),
+                }),
+                common::now(),
+            );
+            break;
+        }
+    };
+    for _ in 0..6 {
+        quiet_refresh(&mut s);
+    }
+    assert_eq!(s.refresh_interval(), 10);
+    for _ in 0..6 {
+        quiet_refresh(&mut s);
+    }
+    assert_eq!(s.refresh_interval(), 20);
+    for _ in 0..6 {
+        quiet_refresh(&mut s);
+    }
+    assert_eq!(s.refresh_interval(), 20, "at most four times as long");
+    update(&mut s, key(KeyCode::Char('j')), common::now());
+    assert_eq!(s.refresh_interval(), 5);
+}

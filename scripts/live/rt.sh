@@ -37,7 +37,7 @@ SEL
     # Package scripts must not start daemons.
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
     chmod +x /usr/sbin/policy-rc.d
-    trap 'rm -f /usr/sbin/policy-rc.d' RETURN
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
     apt-get update -qq >&2
     apt-get install -y -qq --no-install-recommends \
         request-tracker5 rt5-db-sqlite rt5-standalone sqlite3 curl >&2

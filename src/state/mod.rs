@@ -175,6 +175,8 @@ pub struct State {
     refresh_request: Option<u64>,
     ticks_since_refresh: u32,
     failures: u32,
+    /// Refreshes in a row that found nothing new; the poll slows down.
+    idle_refreshes: u32,
     refresh_every: u32,
     page_size: u32,
     pending_section: Option<String>,
@@ -217,6 +219,7 @@ impl State {
             refresh_request: None,
             ticks_since_refresh: 0,
             failures: 0,
+            idle_refreshes: 0,
             refresh_every: settings.refresh_every.max(1),
             page_size: settings.page_size.max(1),
             pending_section: settings.default_section,
@@ -286,9 +289,16 @@ impl State {
         }]
     }
 
-    /// Seconds until the next refresh is due: longer after failures.
-    fn refresh_interval(&self) -> u32 {
-        (self.refresh_every << self.failures.min(4)).min(120.max(self.refresh_every))
+    /// Seconds until the next refresh is due: doubling after each failure
+    /// (up to 16 times), and twice or four times as long when the desk has
+    /// been quiet and nobody is at the keyboard.
+    pub fn refresh_interval(&self) -> u32 {
+        let backoff = if self.failures > 0 {
+            self.failures.min(4)
+        } else {
+            (self.idle_refreshes / 6).min(2)
+        };
+        (self.refresh_every << backoff).min(120.max(self.refresh_every))
     }
 
     /// Whether the prompt row (filter or command line) is on screen.
@@ -405,6 +415,8 @@ fn on_tick(state: &mut State) -> Vec<Effect> {
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    // Someone is here: refresh at the normal pace again.
+    state.idle_refreshes = 0;
     if let Overlay::Command(_) = state.overlay {
         return command_key(state, &key);
     }
@@ -838,6 +850,11 @@ fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             state.refresh_request = None;
             match result {
                 Ok(changed) => {
+                    if changed.is_empty() {
+                        state.idle_refreshes += 1;
+                    } else {
+                        state.idle_refreshes = 0;
+                    }
                     let open_changed = state.ticket.as_ref().is_some_and(|view| {
                         changed.iter().any(|t| {
                             t.id == view.id && view.summary().is_none_or(|s| s.version != t.version)

@@ -2,6 +2,8 @@
 //! and the console running headless on it.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod pty;
+
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 

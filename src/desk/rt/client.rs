@@ -1,6 +1,7 @@
 //! HTTP to RT's REST2: authentication, a size cap on every body, JSON only,
 //! and every failure turned into a [`DeskError`] that says what to do.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -28,6 +29,16 @@ pub struct Client {
     /// `https://rt.example.org/REST/2.0/`
     base: Url,
     auth: Auth,
+    requests: AtomicU64,
+    bytes: AtomicU64,
+}
+
+/// What the client has sent and received so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Traffic {
+    pub requests: u64,
+    /// Response body bytes.
+    pub bytes: u64,
 }
 
 /// A successful answer.
@@ -59,7 +70,20 @@ impl Client {
             .timeout(timeout)
             .build()
             .map_err(|e| DeskError::Protocol(format!("cannot start the HTTP client: {e}")))?;
-        Ok(Self { http, base, auth })
+        Ok(Self {
+            http,
+            base,
+            auth,
+            requests: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+        })
+    }
+
+    pub fn traffic(&self) -> Traffic {
+        Traffic {
+            requests: self.requests.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        }
     }
 
     pub fn url(&self, path: &str) -> Result<Url, DeskError> {
@@ -132,10 +156,12 @@ impl Client {
                 .body(body.to_string());
         }
         let started = std::time::Instant::now();
+        self.requests.fetch_add(1, Ordering::Relaxed);
         let response = request.send().await.map_err(transport_error)?;
         let status = response.status();
         let response_headers = response.headers().clone();
         let bytes = read_capped(response).await?;
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         tracing::debug!(
             %method,
             path = url.path(),

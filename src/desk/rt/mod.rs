@@ -138,6 +138,11 @@ impl RtDesk {
         })
     }
 
+    /// Requests and bytes so far, for measuring what a refresh costs.
+    pub fn traffic(&self) -> client::Traffic {
+        self.client.traffic()
+    }
+
     fn heard(&self, answer: &Answer) {
         if let Some(date) = answer.date {
             *lock(&self.skew) = Timestamp::now().duration_until(date);

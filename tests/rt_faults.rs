@@ -1,0 +1,195 @@
+//! How the RT backend meets a broken server. A real RT cannot be made to
+//! answer 500, HTML, garbage, 21 MB or nothing on demand, so these run
+//! against a fake HTTP server (a few lines over a TCP socket) and say so in
+//! their names; everything RT really does is tested live in live_rt.rs.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::time::Duration;
+
+use deskterm::config::secret::Secret;
+use deskterm::desk::rt::client::Auth;
+use deskterm::desk::rt::{RtDesk, RtSettings};
+use deskterm::desk::{Desk, DeskError};
+
+/// Serve `response` (raw HTTP) to every connection; answer the URL.
+fn fake_server(response: Vec<u8>, hang: bool) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            if hang {
+                std::thread::sleep(Duration::from_secs(30));
+                continue;
+            }
+            let _ = stream.write_all(&response);
+        }
+    });
+    url
+}
+
+fn answer(status: &str, headers: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+fn desk(url: String) -> RtDesk {
+    RtDesk::new(RtSettings {
+        url,
+        user: "alice".into(),
+        auth: Auth::Token(Secret::new("1-2-secret-token-never-printed")),
+        timeout: Duration::from_secs(2),
+        roles: Vec::new(),
+        channel_field: None,
+    })
+    .unwrap()
+}
+
+async fn me_against(response: Vec<u8>) -> DeskError {
+    desk(fake_server(response, false)).me().await.unwrap_err()
+}
+
+#[tokio::test]
+async fn fake_rt_server_refusing_the_token() {
+    let err = me_against(answer("401 Unauthorized", "", b"")).await;
+    assert_eq!(err, DeskError::Auth);
+    assert!(err.to_string().contains("sign in again"));
+}
+
+#[tokio::test]
+async fn fake_rt_server_forbidding_names_the_reason() {
+    let body = br#"{"message":"Permission Denied: ShowTicket"}"#;
+    let err = me_against(answer(
+        "403 Forbidden",
+        "Content-Type: application/json\r\n",
+        body,
+    ))
+    .await;
+    assert_eq!(
+        err,
+        DeskError::Forbidden {
+            need: "Permission Denied: ShowTicket".into()
+        }
+    );
+}
+
+#[tokio::test]
+async fn fake_rt_server_with_a_500_html_page() {
+    let err = me_against(answer(
+        "500 Internal Server Error",
+        "Content-Type: text/html\r\n",
+        b"<html><body>Internal Server Error</body></html>",
+    ))
+    .await;
+    assert_eq!(
+        err,
+        DeskError::Server {
+            status: 500,
+            message: "an HTML error page".into()
+        }
+    );
+}
+
+#[tokio::test]
+async fn fake_rt_server_answering_html_where_json_belongs() {
+    let err = me_against(answer(
+        "200 OK",
+        "Content-Type: text/html\r\n",
+        b"<!DOCTYPE html><html><title>Login</title></html>",
+    ))
+    .await;
+    let DeskError::Protocol(message) = err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        message.contains("HTML where JSON was expected"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn fake_rt_server_answering_garbage() {
+    let err = me_against(answer("200 OK", "", b"\xff\xfe{{{ not json")).await;
+    assert!(matches!(err, DeskError::Protocol(m) if m.contains("not JSON")));
+}
+
+#[tokio::test]
+async fn fake_rt_server_sending_more_than_20_mb() {
+    let body = vec![b' '; 21 * 1024 * 1024];
+    let err = me_against(answer("200 OK", "", &body)).await;
+    assert!(matches!(err, DeskError::Protocol(m) if m.contains("larger than 20 MB")));
+}
+
+#[tokio::test]
+async fn fake_rt_server_asking_to_slow_down() {
+    let err = me_against(answer("429 Too Many Requests", "Retry-After: 7\r\n", b"{}")).await;
+    assert_eq!(
+        err,
+        DeskError::RateLimited {
+            retry_after: Some(Duration::from_secs(7))
+        }
+    );
+}
+
+#[tokio::test]
+async fn fake_rt_server_that_never_answers_times_out() {
+    let desk = desk(fake_server(Vec::new(), true));
+    let started = std::time::Instant::now();
+    let err = desk.me().await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(
+        matches!(&err, DeskError::Unreachable(m) if m.contains("timed out")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn nothing_listening_is_unreachable_and_the_token_is_never_in_the_message() {
+    // Bind and drop: the port is closed.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = desk(format!("http://127.0.0.1:{port}"))
+        .me()
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, DeskError::Unreachable(_)), "{err:?}");
+    assert!(text.contains("cannot reach the desk"), "{text}");
+    assert!(!text.contains("secret-token"), "{text}");
+    assert!(!format!("{err:?}").contains("secret-token"));
+}
+
+#[test]
+fn a_url_that_is_not_http_is_refused_up_front() {
+    let err = RtDesk::new(RtSettings {
+        url: "rt.example.org".into(),
+        user: "alice".into(),
+        auth: Auth::Token(Secret::new("t")),
+        timeout: Duration::from_secs(2),
+        roles: Vec::new(),
+        channel_field: None,
+    })
+    .err()
+    .unwrap();
+    assert!(
+        matches!(err, DeskError::Protocol(m) if m.contains("is not a URL") || m.contains("https://"))
+    );
+}
