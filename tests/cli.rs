@@ -153,3 +153,41 @@ fn mistakes_before_the_console_starts_are_plain_messages() {
     assert!(stderr(&out).contains("DESKTERM_NOW=\"yesterday\" is not an RFC 3339 instant"));
     assert!(!stderr(&out).contains("panicked"));
 }
+
+#[test]
+fn profiles_are_chosen_by_name_and_a_real_desk_needs_a_token() {
+    let home = TempDir::new().unwrap();
+    let out = deskterm(home.path(), &["--profile", "vendor"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no profile `vendor`; there are: demo"),
+        "{}",
+        stderr(&out)
+    );
+
+    let config = home.path().join("config/deskterm/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        "default_profile = \"district\"\n[profiles.district]\nbackend = \"rt\"\nurl = \"https://rt.example.org\"\nuser = \"alice\"\n[profiles.broken]\nbackend = \"rt\"\n",
+    )
+    .unwrap();
+    let out = deskterm(home.path(), &[]);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(
+        message.contains("profile `district` needs a credential: set DESKTERM_TOKEN"),
+        "{message}"
+    );
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(
+        message.contains("profile `broken`: backend \"rt\" needs `url`"),
+        "{message}"
+    );
+    assert!(
+        message.contains("profile `broken`: backend \"rt\" needs `user`"),
+        "{message}"
+    );
+}
