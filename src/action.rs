@@ -4,136 +4,96 @@
 use std::fmt;
 use std::str::FromStr;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Action {
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    Open,
-    Back,
-    Quit,
-    Help,
-    Command,
-    Filter,
-    ClearFilter,
-    NextSection,
-    PrevSection,
-    /// Jump to the n-th section tab (1-based).
-    Section(u8),
-    SortNext,
-    SortReverse,
-    Refresh,
-    NextTicket,
-    PrevTicket,
-    /// Write a public reply to the requester.
-    Reply,
-    /// Write an internal note for agents.
-    Note,
-    /// Send what the compose pane holds.
-    Send,
-    /// Close the compose pane (twice when it holds text).
-    Cancel,
+macro_rules! actions {
+    ($($variant:ident => $name:literal, $describe:literal;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Action {
+            $($variant,)*
+            /// Jump to the n-th section tab (1-based).
+            Section(u8),
+        }
+
+        /// Every action but the section jumps, in the order help lists them.
+        const TABLE: &[(Action, &str, &str)] = &[$((Action::$variant, $name, $describe),)*];
+    };
+}
+
+actions! {
+    Up => "up", "move up / scroll up";
+    Down => "down", "move down / scroll down";
+    PageUp => "page-up", "one page up";
+    PageDown => "page-down", "one page down";
+    Top => "top", "go to the top";
+    Bottom => "bottom", "go to the bottom";
+    Open => "open", "open the selected ticket";
+    Reply => "reply", "reply to the requester (public)";
+    Note => "note", "add an internal note (agents only)";
+    Edit => "edit", "reply in $VISUAL / $EDITOR";
+    Send => "send", "send the reply or note";
+    Cancel => "cancel", "close the pane, keeping the text as a draft";
+    DiscardDraft => "discard-draft", "throw away the saved draft";
+    ExternalEditor => "external-editor", "continue the text in $VISUAL / $EDITOR";
+    InsertMacro => "insert-macro", "insert a macro (canned response)";
+    Take => "take", "take: assign to me";
+    Assign => "assign", "assign to an agent, or move to a department";
+    Macro => "macro", "apply a macro (canned response and actions)";
+    SetOpen => "set-open", "status: open";
+    SetPending => "set-pending", "status: pending (waiting on the requester)";
+    Close => "close", "status: resolved";
+    StatusMenu => "status-menu", "choose a status";
+    PriorityUp => "priority-up", "raise the priority";
+    PriorityDown => "priority-down", "lower the priority";
+    PriorityMenu => "priority-menu", "choose a priority";
+    Undo => "undo", "undo the last send or change while it waits";
+    Mark => "mark", "mark or unmark the ticket (for bulk actions)";
+    Visual => "visual", "mark a range: V, move, V";
+    Back => "back", "back to the queue";
+    NextTicket => "next-ticket", "next ticket in the list";
+    PrevTicket => "prev-ticket", "previous ticket in the list";
+    Filter => "filter", "filter as you type (subject, requester, id)";
+    Clear => "clear", "clear the marks, then the filter";
+    NextSection => "next-section", "next section tab";
+    PrevSection => "prev-section", "previous section tab";
+    SortNext => "sort-next", "next sort: sla, priority, updated, created, id";
+    SortReverse => "sort-reverse", "reverse the sort order";
+    Refresh => "refresh", "refresh from the desk now";
+    Command => "command", "command line (:queue, :sort, :theme, :quit)";
+    Help => "help", "show or hide this help";
+    Quit => "quit", "quit deskterm";
 }
 
 impl Action {
     /// Every action, in the order help lists them.
     pub fn all() -> Vec<Action> {
-        let mut all = vec![
-            Action::Up,
-            Action::Down,
-            Action::PageUp,
-            Action::PageDown,
-            Action::Top,
-            Action::Bottom,
-            Action::Open,
-            Action::Reply,
-            Action::Note,
-            Action::Send,
-            Action::Cancel,
-            Action::Back,
-            Action::NextTicket,
-            Action::PrevTicket,
-            Action::Filter,
-            Action::ClearFilter,
-            Action::NextSection,
-            Action::PrevSection,
-        ];
-        all.extend((1..=9).map(Action::Section));
-        all.extend([
-            Action::SortNext,
-            Action::SortReverse,
-            Action::Refresh,
-            Action::Command,
-            Action::Help,
-            Action::Quit,
-        ]);
+        let mut all: Vec<Action> = TABLE.iter().map(|(a, _, _)| *a).collect();
+        // Section jumps sit with the other section keys.
+        let at = all
+            .iter()
+            .position(|a| *a == Action::PrevSection)
+            .map_or(all.len(), |i| i + 1);
+        all.splice(at..at, (1..=9).map(Action::Section));
         all
     }
 
     pub fn name(self) -> String {
-        let name = match self {
-            Action::Up => "up",
-            Action::Down => "down",
-            Action::PageUp => "page-up",
-            Action::PageDown => "page-down",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::Open => "open",
-            Action::Back => "back",
-            Action::Quit => "quit",
-            Action::Help => "help",
-            Action::Command => "command",
-            Action::Filter => "filter",
-            Action::ClearFilter => "clear-filter",
-            Action::NextSection => "next-section",
-            Action::PrevSection => "prev-section",
-            Action::Section(n) => return format!("section-{n}"),
-            Action::SortNext => "sort-next",
-            Action::SortReverse => "sort-reverse",
-            Action::Refresh => "refresh",
-            Action::NextTicket => "next-ticket",
-            Action::PrevTicket => "prev-ticket",
-            Action::Reply => "reply",
-            Action::Note => "note",
-            Action::Send => "send",
-            Action::Cancel => "cancel",
-        };
-        name.to_string()
+        match self {
+            Action::Section(n) => format!("section-{n}"),
+            action => TABLE
+                .iter()
+                .find(|(a, _, _)| *a == action)
+                .map_or_else(String::new, |(_, name, _)| (*name).to_string()),
+        }
     }
 
     /// One line for the help overlay.
     pub fn describe(self) -> String {
-        let text = match self {
-            Action::Up => "move up / scroll up",
-            Action::Down => "move down / scroll down",
-            Action::PageUp => "one page up",
-            Action::PageDown => "one page down",
-            Action::Top => "go to the top",
-            Action::Bottom => "go to the bottom",
-            Action::Open => "open the selected ticket",
-            Action::Back => "back to the queue",
-            Action::Quit => "quit deskterm",
-            Action::Help => "show or hide this help",
-            Action::Command => "command line (:queue, :sort, :theme, :quit)",
-            Action::Filter => "filter as you type (subject, requester, id)",
-            Action::ClearFilter => "clear the filter",
-            Action::NextSection => "next section tab",
-            Action::PrevSection => "previous section tab",
-            Action::Section(n) => return format!("section tab {n}"),
-            Action::SortNext => "next sort: sla, priority, updated, created, id",
-            Action::SortReverse => "reverse the sort order",
-            Action::Refresh => "refresh from the desk now",
-            Action::NextTicket => "next ticket in the list",
-            Action::PrevTicket => "previous ticket in the list",
-            Action::Reply => "reply to the requester (public)",
-            Action::Note => "add an internal note (agents only)",
-            Action::Send => "send the reply or note",
-            Action::Cancel => "close the compose pane (press twice to discard text)",
-        };
-        text.to_string()
+        match self {
+            Action::Section(n) => format!("section tab {n}"),
+            action => TABLE
+                .iter()
+                .find(|(a, _, _)| *a == action)
+                .map_or_else(String::new, |(_, _, text)| (*text).to_string()),
+        }
     }
 }
 
@@ -161,6 +121,7 @@ mod tests {
     #[test]
     fn every_action_round_trips_through_its_name() {
         for action in Action::all() {
+            assert!(!action.describe().is_empty());
             assert_eq!(action.name().parse::<Action>(), Ok(action));
         }
         assert!("fliter".parse::<Action>().is_err());

@@ -11,10 +11,13 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use tokio::sync::mpsc;
 
+use crate::app::take_edit;
 use crate::clock::Clock;
 use crate::config::keymap::Key;
 use crate::desk::Desk;
+use crate::editor;
 use crate::state::{DeskReply, Msg, State, update};
+use crate::store::Store;
 use crate::ui;
 use crate::worker::Worker;
 
@@ -26,10 +29,16 @@ pub struct Headless {
 }
 
 impl Headless {
-    /// Start the console on `desk` and wait for its first answers.
-    pub async fn start(mut state: State, desk: Arc<dyn Desk>, clock: Clock) -> Self {
+    /// Start the console on `desk` (with drafts in `store`) and wait for
+    /// its first answers.
+    pub async fn start(
+        mut state: State,
+        desk: Arc<dyn Desk>,
+        store: Option<Arc<Store>>,
+        clock: Clock,
+    ) -> Self {
         let (tx, replies) = mpsc::unbounded_channel();
-        let mut worker = Worker::new(desk, tx);
+        let mut worker = Worker::new(desk, store, tx);
         worker.run(state.start());
         let mut console = Self {
             state,
@@ -57,7 +66,16 @@ impl Headless {
     }
 
     fn send(&mut self, msg: Msg) {
-        let effects = update(&mut self.state, msg, self.clock.now());
+        let mut effects = update(&mut self.state, msg, self.clock.now());
+        // No terminal to hand over: the editor just runs.
+        while let (Some(text), rest) = take_edit(effects.clone()) {
+            self.worker.run(rest);
+            effects = update(
+                &mut self.state,
+                Msg::Edited(editor::edit(&text)),
+                self.clock.now(),
+            );
+        }
         self.worker.run(effects);
     }
 

@@ -16,13 +16,14 @@ use deskterm::config::keymap::Keymap;
 use deskterm::config::profile::{self, Target};
 use deskterm::config::secret::Secret;
 use deskterm::config::theme::{ColorDepth, ThemeSet};
-use deskterm::config::{self, Config};
+use deskterm::config::{self, Config, macros};
 use deskterm::desk::Desk;
 use deskterm::desk::demo::simulator::ArrivalSpec;
 use deskterm::desk::demo::{DEFAULT_SEED, DemoDesk, seed};
 use deskterm::desk::rt::RtDesk;
 use deskterm::sla::Thresholds;
 use deskterm::state::{Settings, State};
+use deskterm::store::Store;
 use deskterm::{app, logging, paths};
 
 #[derive(Parser)]
@@ -142,6 +143,14 @@ fn config_command(action: &ConfigAction, path: &std::path::Path) -> anyhow::Resu
                     for (name, profile) in &config.profiles {
                         problems.extend(profile::problems(name, profile));
                     }
+                    for m in config.macros() {
+                        for unknown in macros::unknown_placeholders(&m.body) {
+                            problems.push(format!(
+                                "macro “{}”: unknown placeholder {{{{{unknown}}}}}",
+                                m.name
+                            ));
+                        }
+                    }
                 }
                 Err(e) => problems.push(e.to_string()),
             }
@@ -253,16 +262,27 @@ fn console(cli: &Cli, config: Config) -> anyhow::Result<ExitCode> {
         default_section: config.default_section.clone(),
         time_zone: TimeZone::system(),
         page_size: if demo.is_some() { 500 } else { 100 },
+        undo_seconds: config.undo_seconds.unwrap_or(5),
+        macros: config.macros(),
     };
     let mut state = State::new(settings, clock.now(), Rect::new(0, 0, 80, 24));
     if let Some(first) = theme_errors.first() {
         state.error(format!("theme skipped: {first}"));
     }
+    // Drafts live in the profile's own store; without one, writing still works.
+    let store = match Store::open(&paths::data_dir().join("profiles"), &selected.name) {
+        Ok(store) => Some(Arc::new(store)),
+        Err(e) => {
+            tracing::warn!(error = %e, "no local store");
+            state.error(format!("drafts will not be kept: {e}"));
+            None
+        }
+    };
     let result = runtime.block_on(async {
         if let (Some(demo), Some(arrivals)) = (&demo, arrivals.0) {
             demo.start_simulator(arrivals);
         }
-        app::run(state, desk, clock).await
+        app::run(state, desk, store, clock).await
     });
     runtime.shutdown_background();
     match result {

@@ -1,6 +1,6 @@
-//! Runs effects against the desk: each in its own task, each answer sent back
-//! as a message. A newer search or ticket load aborts the older one, so a
-//! stale answer never overwrites a fresh one.
+//! Runs effects against the desk and the local store: each in its own task,
+//! each answer sent back as a message. A newer search or ticket load aborts
+//! the older one, so a stale answer never overwrites a fresh one.
 
 use std::sync::Arc;
 
@@ -10,21 +10,31 @@ use tracing::Instrument;
 
 use crate::desk::Desk;
 use crate::state::{DeskReply, Directory, Effect};
+use crate::store::Store;
 
 pub struct Worker {
     desk: Arc<dyn Desk>,
+    store: Option<Arc<Store>>,
     replies: UnboundedSender<DeskReply>,
     tasks: Vec<JoinHandle<()>>,
+    /// Store writes, waited for before quitting so no draft is lost.
+    saving: Vec<JoinHandle<()>>,
     search: Option<(u64, JoinHandle<()>)>,
     ticket: Option<JoinHandle<()>>,
 }
 
 impl Worker {
-    pub fn new(desk: Arc<dyn Desk>, replies: UnboundedSender<DeskReply>) -> Self {
+    pub fn new(
+        desk: Arc<dyn Desk>,
+        store: Option<Arc<Store>>,
+        replies: UnboundedSender<DeskReply>,
+    ) -> Self {
         Self {
             desk,
+            store,
             replies,
             tasks: Vec::new(),
+            saving: Vec::new(),
             search: None,
             ticket: None,
         }
@@ -32,6 +42,7 @@ impl Worker {
 
     pub fn run(&mut self, effects: Vec<Effect>) {
         self.tasks.retain(|t| !t.is_finished());
+        self.saving.retain(|t| !t.is_finished());
         for effect in effects {
             self.spawn(effect);
         }
@@ -121,6 +132,49 @@ impl Worker {
                 );
                 self.tasks.push(task);
             }
+            Effect::Inspect { request, id } => {
+                let task = tokio::spawn(
+                    async move {
+                        let result = desk.ticket(&id).await.map(Box::new);
+                        let _ = replies.send(DeskReply::Inspected { request, result });
+                    }
+                    .instrument(span),
+                );
+                self.tasks.push(task);
+            }
+            Effect::LoadDrafts => {
+                let Some(store) = self.store.clone() else {
+                    return;
+                };
+                let task = tokio::task::spawn_blocking(move || {
+                    let drafts = store.drafts().map_err(|e| e.to_string());
+                    let _ = replies.send(DeskReply::Drafts(drafts));
+                });
+                self.tasks.push(task);
+            }
+            Effect::SaveDraft(draft) => {
+                let Some(store) = self.store.clone() else {
+                    return;
+                };
+                let task = tokio::task::spawn_blocking(move || {
+                    let result = store.save_draft(&draft).map_err(|e| e.to_string());
+                    let _ = replies.send(DeskReply::Stored(result));
+                });
+                self.saving.push(task);
+            }
+            Effect::DeleteDraft(ticket) => {
+                let Some(store) = self.store.clone() else {
+                    return;
+                };
+                let task = tokio::task::spawn_blocking(move || {
+                    let result = store.delete_draft(&ticket).map_err(|e| e.to_string());
+                    let _ = replies.send(DeskReply::Stored(result));
+                });
+                self.saving.push(task);
+            }
+            Effect::EditExternally { .. } => {
+                tracing::warn!("the external editor is run by the app loop, not the worker");
+            }
             Effect::LoadTicket { request, id } => {
                 if let Some(old) = self.ticket.take() {
                     old.abort();
@@ -137,9 +191,17 @@ impl Worker {
         }
     }
 
+    /// Wait for the store writes in flight (before quitting).
+    pub async fn flush_store(&mut self) {
+        for task in self.saving.drain(..) {
+            let _ = task.await;
+        }
+    }
+
     /// Wait until every task has answered or been aborted (for headless runs).
     pub async fn idle(&mut self) {
         let mut all: Vec<JoinHandle<()>> = self.tasks.drain(..).collect();
+        all.append(&mut self.saving);
         all.extend(self.search.take().map(|(_, h)| h));
         all.extend(self.ticket.take());
         for task in all {

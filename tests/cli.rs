@@ -78,6 +78,25 @@ fn config_path_init_and_check() {
 }
 
 #[test]
+fn config_check_reports_an_unknown_macro_placeholder() {
+    let home = TempDir::new().unwrap();
+    let config = home.path().join("config/deskterm/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(
+        &config,
+        "[[macros]]\nname = \"Hello\"\nbody = \"Hi {{requester.frist_name}}\"\n",
+    )
+    .unwrap();
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("macro “Hello”: unknown placeholder {{requester.frist_name}}"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn config_check_reports_a_broken_user_theme() {
     let home = TempDir::new().unwrap();
     let themes = home.path().join("config/deskterm/themes");

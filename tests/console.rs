@@ -232,7 +232,7 @@ async fn help_opens_and_closes_and_follows_the_keymap() {
     let screen = c.ui.screen();
     assert!(screen.contains("j, down, J"), "{screen}");
     c.ui.press("?").await;
-    assert_eq!(c.ui.state.overlay, Overlay::None);
+    assert!(matches!(c.ui.state.overlay, Overlay::None));
     c.ui.press("J").await;
     assert_eq!(c.ui.state.queue.cursor, 1);
 }
@@ -331,7 +331,7 @@ async fn refresh_drops_tickets_that_were_resolved_elsewhere() {
         )
         .await
         .unwrap();
-    c.ui.press("r").await;
+    c.ui.press("ctrl-r").await;
     assert!(c.ui.state.tickets.by_id(&target.id).is_none());
     assert!(!visible(&c).iter().any(|t| t.id == target.id));
 }
@@ -396,7 +396,7 @@ async fn reply_from_the_ticket_view_lands_on_the_desk() {
     assert!(c.ui.state.compose.is_none(), "the pane closes once sent");
     assert_eq!(
         c.ui.state.flash.as_ref().unwrap().text,
-        format!("reply sent to #{}", id.0)
+        format!("reply to #{} ✓", id.0)
     );
     let detail = c.desk.ticket(&id).await.unwrap();
     let last = detail
@@ -436,7 +436,7 @@ async fn a_note_from_the_queue_says_loudly_that_it_is_internal() {
 }
 
 #[tokio::test]
-async fn esc_twice_discards_and_blank_text_is_not_sent() {
+async fn esc_keeps_the_text_as_a_draft_and_blank_text_is_not_sent() {
     let mut c = common::console(80, 24).await;
     c.ui.press("enter r ctrl-x").await;
     assert!(c.ui.state.compose.is_some());
@@ -446,10 +446,16 @@ async fn esc_twice_discards_and_blank_text_is_not_sent() {
     );
     c.ui.type_text("draft").await;
     c.ui.press("esc").await;
-    assert!(c.ui.state.compose.is_some(), "one esc keeps the text");
-    c.ui.press("esc").await;
     assert!(c.ui.state.compose.is_none());
+    assert_eq!(
+        c.ui.state.flash.as_ref().unwrap().text,
+        "draft kept: r continues it"
+    );
     assert!(c.ui.state.ticket.is_some(), "still on the ticket");
+    let id = c.ui.state.ticket.as_ref().unwrap().id.clone();
+    assert_eq!(c.store.draft(&id).unwrap().unwrap().text, "draft");
+    c.ui.press("D").await;
+    assert!(c.store.draft(&id).unwrap().is_none());
 }
 
 #[tokio::test]

@@ -42,7 +42,12 @@ fn the_key_tables_are_the_default_keymap() {
             let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
             expected.push(format!("| {} | {} |", keys.join(", "), action.describe()));
         }
-        assert_eq!(table_after(heading), expected, "{heading}");
+        assert_eq!(
+            table_after(heading),
+            expected,
+            "the README's table after {heading:?} should read:\n{}",
+            expected.join("\n")
+        );
     }
 }
 

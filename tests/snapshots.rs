@@ -162,3 +162,80 @@ async fn compose_reply_and_note() {
         }
     }
 }
+
+#[tokio::test]
+async fn pickers() {
+    for (keys, name) in [("a", "assign"), ("m", "macro"), ("x", "status")] {
+        for (w, h) in SIZES {
+            let mut c = common::console(w, h).await;
+            c.ui.press(keys).await;
+            insta::assert_snapshot!(format!("picker_{name}_{w}x{h}"), c.ui.screen());
+        }
+    }
+    let mut c = common::console(80, 24).await;
+    c.ui.press("a").await;
+    c.ui.type_text("pri").await;
+    insta::assert_snapshot!("picker_assign_typed_80x24", c.ui.screen());
+}
+
+#[tokio::test]
+async fn bulk_marks_undo_countdown_and_results() {
+    use deskterm::desk::{Change, Desk};
+    let mut settings = common::settings("dark");
+    settings.undo_seconds = 5;
+    let mut c = common::console_with(settings, 80, 24).await;
+    c.ui.press("space space j space").await;
+    insta::assert_snapshot!("bulk_marked_80x24", c.ui.screen());
+    c.ui.press("c").await;
+    c.ui.tick().await;
+    insta::assert_snapshot!("bulk_countdown_80x24", c.ui.screen());
+
+    let mut c = common::console(80, 24).await;
+    let second =
+        c.ui.state
+            .tickets
+            .get(c.ui.state.queue.visible[1])
+            .unwrap()
+            .clone();
+    c.ui.press("space space space").await;
+    c.desk
+        .apply(
+            &second.id,
+            &second.version,
+            &Change::Note {
+                body: "meanwhile".into(),
+                then: None,
+            },
+        )
+        .await
+        .unwrap();
+    c.ui.press("P").await;
+    c.ui.type_text("urgent").await;
+    c.ui.press("enter").await;
+    insta::assert_snapshot!("bulk_results_80x24", c.ui.screen());
+}
+
+#[tokio::test]
+async fn conflict_question() {
+    use deskterm::desk::{Change, Desk, StatusKind};
+    let mut c = common::console(80, 24).await;
+    let first =
+        c.ui.state
+            .tickets
+            .get(c.ui.state.queue.visible[0])
+            .unwrap()
+            .clone();
+    c.desk
+        .apply(
+            &first.id,
+            &first.version,
+            &Change::Reply {
+                body: "On my way.".into(),
+                then: Some(StatusKind::Pending),
+            },
+        )
+        .await
+        .unwrap();
+    c.ui.press("t").await;
+    insta::assert_snapshot!("conflict_80x24", c.ui.screen());
+}

@@ -336,7 +336,7 @@ fn time_is_what_update_is_given() {
 }
 
 #[test]
-fn sending_carries_the_version_and_a_late_answer_is_ignored() {
+fn sending_carries_the_version_and_a_failure_gives_the_text_back() {
     let mut s = loaded();
     update(&mut s, key(KeyCode::Enter), common::now());
     update(&mut s, key(KeyCode::Char('r')), common::now());
@@ -345,12 +345,20 @@ fn sending_carries_the_version_and_a_late_answer_is_ignored() {
     }
     let send = Msg::Key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL));
     let effects = update(&mut s, send, common::now());
+    assert!(s.compose.is_none(), "the pane closes while the reply goes");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveDraft(d) if d.text == "Hi"))
+    );
     let Some(Effect::Apply {
         request,
         id,
         based_on,
         change,
-    }) = effects.into_iter().next()
+    }) = effects
+        .into_iter()
+        .find(|e| matches!(e, Effect::Apply { .. }))
     else {
         panic!("no write");
     };
@@ -362,24 +370,21 @@ fn sending_carries_the_version_and_a_late_answer_is_ignored() {
             then: None
         }
     );
-    // Keys while sending do not change the text on its way.
-    update(&mut s, key(KeyCode::Char('!')), common::now());
-    assert_eq!(s.compose.as_ref().unwrap().text(), "Hi");
     let stale = Msg::Desk(DeskReply::Applied {
         request: request + 100,
         id: id.clone(),
         result: Err(DeskError::NotFound),
     });
     update(&mut s, stale, common::now());
-    assert!(s.compose.as_ref().unwrap().sending.is_some(), "not ours");
+    assert!(s.compose.is_none(), "not ours");
     let failed = Msg::Desk(DeskReply::Applied {
         request,
         id,
         result: Err(DeskError::Unreachable("connection refused".into())),
     });
     update(&mut s, failed, common::now());
-    let compose = s.compose.as_ref().expect("text kept");
-    assert_eq!((compose.sending, compose.text().as_str()), (None, "Hi"));
+    let compose = s.compose.as_ref().expect("text back in the pane");
+    assert_eq!(compose.text(), "Hi");
     assert!(
         s.flash
             .as_ref()
@@ -387,6 +392,7 @@ fn sending_carries_the_version_and_a_late_answer_is_ignored() {
             .text
             .starts_with("not sent, your text is kept")
     );
+    assert!(s.outgoing.is_empty());
 }
 
 #[test]
@@ -422,4 +428,96 @@ fn a_quiet_desk_is_polled_less_until_someone_presses_a_key() {
     assert_eq!(s.refresh_interval(), 20, "at most four times as long");
     update(&mut s, key(KeyCode::Char('j')), common::now());
     assert_eq!(s.refresh_interval(), 5);
+}
+
+fn applies(effects: &[Effect]) -> Vec<(u64, Version, Change)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Apply {
+                request,
+                based_on,
+                change,
+                ..
+            } => Some((*request, based_on.clone(), change.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_change_leaves_only_when_the_undo_window_closes() {
+    let mut settings = common::settings("dark");
+    settings.undo_seconds = 3;
+    let mut s = State::new(settings, common::now(), Rect::new(0, 0, 80, 24));
+    let request = search_request(&s.start());
+    update(
+        &mut s,
+        page_reply(request, vec![ticket(1, 90)], false),
+        common::now(),
+    );
+    assert!(applies(&update(&mut s, key(KeyCode::Char('c')), common::now())).is_empty());
+    assert_eq!(
+        s.outgoing_summary().as_deref(),
+        Some("↶ resolve #1 in 3s · u undoes")
+    );
+    for _ in 0..2 {
+        assert!(applies(&update(&mut s, Msg::Tick, common::now())).is_empty());
+    }
+    let sent = applies(&update(&mut s, Msg::Tick, common::now()));
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].2, Change::SetStatus(StatusKind::Resolved));
+    assert_eq!(s.outgoing_summary().as_deref(), Some("resolve #1…"));
+    // Too late now.
+    update(&mut s, key(KeyCode::Char('u')), common::now());
+    assert_eq!(
+        s.flash.as_ref().unwrap().text,
+        "too late to undo: already on its way"
+    );
+}
+
+#[test]
+fn a_conflict_asks_and_yes_writes_on_the_new_version() {
+    let mut s = loaded();
+    let effects = update(&mut s, key(KeyCode::Char('t')), common::now());
+    let (request, based_on, change) = applies(&effects).remove(0);
+    assert_eq!(
+        (based_on, change.clone()),
+        (Version("1".into()), Change::Assign(Assignee::Me))
+    );
+    let conflict = Msg::Desk(DeskReply::Applied {
+        request,
+        id: TicketId("2".into()),
+        result: Err(DeskError::Conflict {
+            now: Version("2".into()),
+        }),
+    });
+    let effects = update(&mut s, conflict, common::now());
+    let Some(Effect::Inspect { request, id }) = effects.into_iter().next() else {
+        panic!("the ticket is read again first");
+    };
+    let mut now = ticket(2, -30);
+    now.version = Version("2".into());
+    now.status = Status::new(StatusKind::Pending);
+    let detail = Box::new(TicketDetail {
+        summary: now,
+        entries: Vec::new(),
+        custom_fields: Vec::new(),
+    });
+    update(
+        &mut s,
+        Msg::Desk(DeskReply::Inspected {
+            request,
+            result: Ok(detail),
+        }),
+        common::now(),
+    );
+    let deskterm::state::Overlay::Confirm(confirm) = &s.overlay else {
+        panic!("no question");
+    };
+    assert_eq!(confirm.lines, ["status open → pending"]);
+    assert_eq!(confirm.item.ticket, id);
+    let effects = update(&mut s, key(KeyCode::Char('y')), common::now());
+    let (_, based_on, again) = applies(&effects).remove(0);
+    assert_eq!((based_on, again), (Version("2".into()), change));
 }

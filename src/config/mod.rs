@@ -3,6 +3,7 @@
 //! and column, never a panic, and never silently ignored.
 
 pub mod keymap;
+pub mod macros;
 pub mod profile;
 pub mod secret;
 pub mod theme;
@@ -33,9 +34,14 @@ pub struct Config {
     pub default_section: Option<String>,
     /// Seconds between incremental refreshes.
     pub refresh_seconds: Option<u32>,
+    /// Seconds a send or change waits, with undo, before it goes (0: at once).
+    pub undo_seconds: Option<u32>,
     pub sla: SlaConfig,
     pub demo: DemoConfig,
     pub keymap: KeymapOverrides,
+    /// Canned responses and the actions that go with them; when the file
+    /// has none, the ones in the default config (`macros = []` for none).
+    pub macros: Option<Vec<macros::Macro>>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -115,6 +121,17 @@ pub fn parse_toml<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T, Con
 }
 
 impl Config {
+    /// The macros in use: the file's, else the default config's.
+    pub fn macros(&self) -> Vec<macros::Macro> {
+        match &self.macros {
+            Some(list) => list.clone(),
+            None => parse_toml::<Config>(DEFAULT_CONFIG, Path::new("default"))
+                .ok()
+                .and_then(|c| c.macros)
+                .unwrap_or_default(),
+        }
+    }
+
     /// Read the config file; a missing file is the defaults.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         match std::fs::read_to_string(path) {
@@ -153,6 +170,21 @@ mod tests {
     fn the_default_config_parses() {
         let config = parse(DEFAULT_CONFIG).expect("default config");
         assert_eq!(config.theme.as_deref(), Some("dark"));
+    }
+
+    #[test]
+    fn default_macros_ship_and_an_empty_list_turns_them_off() {
+        let defaults = Config::default().macros();
+        assert!(defaults.len() >= 4, "{defaults:?}");
+        for m in &defaults {
+            assert!(
+                macros::unknown_placeholders(&m.body).is_empty(),
+                "{}",
+                m.name
+            );
+        }
+        let none = parse("macros = []\n").expect("config");
+        assert!(none.macros().is_empty());
     }
 
     #[test]

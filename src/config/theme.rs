@@ -41,6 +41,7 @@ roles! {
     TabActive => "tab_active",
     Header => "header",
     Selected => "selected",
+    Marked => "marked",
     SlaOk => "sla_ok",
     SlaWarn => "sla_warn",
     SlaAlert => "sla_alert",

@@ -1,8 +1,16 @@
-//! The compose pane: a reply or an internal note being written for one ticket.
+//! The compose pane: a reply or an internal note being written for one
+//! ticket. Every change lands in a draft within a second or two; sending
+//! goes through the undo window like every other write.
 
 use ratatui_textarea::TextArea;
 
+use super::writes::Item;
+use super::{Effect, Overlay, State};
+use crate::action::Action;
+use crate::config::keymap::{Context, Key};
 use crate::desk::{Change, TicketId, Version};
+use crate::store::Draft;
+use crossterm::event::KeyEvent;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ComposeKind {
@@ -19,13 +27,13 @@ pub struct Compose {
     /// The version of the ticket the text was written against.
     pub based_on: Version,
     pub editor: TextArea<'static>,
-    /// The request carrying the text, while it is on its way.
-    pub sending: Option<u64>,
+    /// Changes that go after the text, from an inserted macro.
+    pub actions: Vec<Change>,
     /// The ticket changed on the desk since the pane opened; sending again
     /// sends on top of the new version.
     pub conflict: bool,
-    /// Esc was pressed once with text in the pane.
-    pub confirm_discard: bool,
+    /// Typed since the draft was last saved.
+    pub dirty: bool,
 }
 
 impl Compose {
@@ -40,9 +48,9 @@ impl Compose {
             ticket,
             based_on,
             editor,
-            sending: None,
+            actions: Vec::new(),
             conflict: false,
-            confirm_discard: false,
+            dirty: false,
         }
     }
 
@@ -50,16 +58,194 @@ impl Compose {
         self.editor.lines().join("\n")
     }
 
+    /// Replace the whole text (from a draft or an external editor).
+    pub fn set_text(&mut self, text: &str) {
+        let mut editor = TextArea::new(text.lines().map(str::to_string).collect());
+        editor.set_placeholder_text(self.editor.placeholder_text().to_string());
+        editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        editor.move_cursor(ratatui_textarea::CursorMove::End);
+        self.editor = editor;
+        self.dirty = true;
+    }
+
     pub fn is_blank(&self) -> bool {
         self.editor.lines().iter().all(|l| l.trim().is_empty())
     }
 
-    /// The write this pane sends.
-    pub fn change(&self) -> Change {
+    /// The writes this pane sends: the text, then any macro actions.
+    pub fn changes(&self) -> Vec<Change> {
         let body = self.text().trim_end().to_string();
-        match self.kind {
+        let text = match self.kind {
             ComposeKind::Reply => Change::Reply { body, then: None },
             ComposeKind::Note => Change::Note { body, then: None },
+        };
+        std::iter::once(text)
+            .chain(self.actions.iter().cloned())
+            .collect()
+    }
+
+    pub fn draft(&self, saved: jiff::Timestamp) -> Draft {
+        Draft {
+            ticket: self.ticket.clone(),
+            kind: self.kind,
+            text: self.text(),
+            saved,
         }
+    }
+}
+
+impl State {
+    /// Open the compose pane on the ticket in view, or the selected one; a
+    /// saved draft for the ticket comes back into it.
+    pub fn start_compose(&mut self, kind: ComposeKind) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if self.ticket.is_none() {
+            let Some(id) = self.selected().map(|t| t.id.clone()) else {
+                return effects;
+            };
+            effects = self.open_ticket(id);
+        }
+        let Some(view) = &self.ticket else {
+            return effects;
+        };
+        let version = view
+            .summary()
+            .map_or_else(|| Version(String::new()), |s| s.version.clone());
+        let id = view.id.clone();
+        let compose = match self.drafts.get(&id) {
+            Some(draft) => {
+                let mut compose = Compose::new(draft.kind, id, version);
+                compose.set_text(&draft.text);
+                compose.dirty = false;
+                let what = match draft.kind {
+                    ComposeKind::Reply => "reply",
+                    ComposeKind::Note => "note",
+                };
+                let when = crate::ui::format::wall(draft.saved, self.now, &self.time_zone);
+                self.info(format!("your draft {what} from {when} is back"));
+                compose
+            }
+            None => Compose::new(kind, id, version),
+        };
+        self.compose = Some(compose);
+        // Writing follows the end of the conversation.
+        if let Some(view) = &mut self.ticket {
+            view.scroll = usize::MAX / 2;
+        }
+        self.clamp_ticket_scroll();
+        effects
+    }
+
+    pub fn compose_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let action = self
+            .keymap
+            .action_in(Context::Compose, Key::from_event(&key));
+        let Some(compose) = &mut self.compose else {
+            return Vec::new();
+        };
+        match action {
+            Some(Action::Send) => return self.send(),
+            Some(Action::ExternalEditor) => {
+                return vec![Effect::EditExternally {
+                    text: compose.text(),
+                }];
+            }
+            Some(Action::InsertMacro) => return self.open_macro_picker(true),
+            // Closing keeps the text as a draft; an empty pane leaves none.
+            Some(Action::Cancel) => {
+                let Some(compose) = self.compose.take() else {
+                    return Vec::new();
+                };
+                if compose.is_blank() {
+                    return vec![self.forget_draft(&compose.ticket)];
+                }
+                let effect = self.keep_draft(&compose);
+                let key = self
+                    .keymap
+                    .key_for(Context::Ticket, Action::Reply)
+                    .map_or_else(|| "reply".to_string(), |k| k.to_string());
+                self.info(format!("draft kept: {key} continues it"));
+                return vec![effect];
+            }
+            _ => {
+                if compose.editor.input(key) {
+                    compose.dirty = true;
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// The text from an external editor, or why there is none.
+    pub fn edited(&mut self, result: Result<String, String>) {
+        match (result, &mut self.compose) {
+            (Ok(text), Some(compose)) => {
+                compose.set_text(&text);
+                self.info("text from the editor is in the pane; ctrl-x sends it");
+            }
+            (Err(reason), _) => self.error(reason),
+            (Ok(_), None) => {}
+        }
+    }
+
+    fn send(&mut self) -> Vec<Effect> {
+        let latest = self.ticket.as_ref().and_then(|v| v.summary()).cloned();
+        let Some(compose) = &mut self.compose else {
+            return Vec::new();
+        };
+        if compose.is_blank() {
+            self.info("nothing to send yet");
+            return Vec::new();
+        }
+        // After a conflict the user has seen the new messages: send on top of them.
+        if compose.conflict
+            && let Some(latest) = &latest
+        {
+            compose.based_on = latest.version.clone();
+            compose.conflict = false;
+        }
+        let Some(compose) = self.compose.take() else {
+            return Vec::new();
+        };
+        let label = match compose.kind {
+            ComposeKind::Reply => format!("reply to #{}", compose.ticket.0),
+            ComposeKind::Note => format!("note on #{}", compose.ticket.0),
+        };
+        let item = Item {
+            ticket: compose.ticket.clone(),
+            based_on: compose.based_on.clone(),
+            changes: compose.changes().into(),
+            seen: latest,
+            status: super::writes::ItemStatus::Waiting,
+        };
+        // The draft stays until the desk has the text.
+        let mut effects = vec![self.keep_draft(&compose)];
+        effects.extend(self.queue_write(label, vec![item], Some(compose)));
+        effects
+    }
+
+    /// Save the pane's text as the ticket's draft.
+    pub fn keep_draft(&mut self, compose: &Compose) -> Effect {
+        let draft = compose.draft(self.now);
+        self.drafts.insert(draft.ticket.clone(), draft.clone());
+        Effect::SaveDraft(draft)
+    }
+
+    /// Once a second: the open pane's text, if it changed, into its draft.
+    pub fn autosave(&mut self) -> Option<Effect> {
+        let compose = self.compose.as_mut().filter(|c| c.dirty)?;
+        compose.dirty = false;
+        let compose = compose.clone();
+        Some(self.keep_draft(&compose))
+    }
+
+    pub fn forget_draft(&mut self, ticket: &TicketId) -> Effect {
+        self.drafts.remove(ticket);
+        Effect::DeleteDraft(ticket.clone())
+    }
+
+    /// Whether keys go to the compose pane (no overlay on top of it).
+    pub fn composing(&self) -> bool {
+        self.compose.is_some() && matches!(self.overlay, Overlay::None)
     }
 }

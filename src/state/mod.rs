@@ -1,14 +1,21 @@
 //! All the console's state, and the one function that changes it:
 //! [`update`] takes a message and the time, changes the state, and returns the
-//! effects (desk calls) to run. Nothing here awaits, reads a file or a socket:
-//! results come back later as [`Msg::Desk`].
+//! effects (desk calls, store writes, the external editor) to run. Nothing
+//! here awaits, reads a file or a socket: results come back later as
+//! [`Msg::Desk`] or [`Msg::Edited`].
 
+mod actions;
 pub mod command;
 pub mod compose;
 pub mod input;
+pub mod picker;
 pub mod queue;
+mod replies;
 pub mod ticket;
 pub mod tickets;
+pub mod writes;
+
+use std::collections::{BTreeSet, HashMap};
 
 use crossterm::event::{KeyCode, KeyEvent};
 use jiff::Timestamp;
@@ -17,19 +24,23 @@ use ratatui::layout::Rect;
 
 use crate::action::Action;
 use crate::config::keymap::{Context, Key, Keymap};
+use crate::config::macros::Macro;
 use crate::config::theme::{Theme, ThemeSet};
 use crate::desk::{
     Agent, Applied, Change, DeskError, Page, PageRequest, Query, Queue, TicketDetail, TicketId,
     TicketSummary, Version,
 };
 use crate::sla::Thresholds;
+use crate::store::Draft;
 use crate::ui;
-use command::{Command, CommandLine, Vocabulary};
-use compose::{Compose, ComposeKind};
+use command::{CommandLine, Vocabulary};
+use compose::Compose;
 use input::Edit;
+use picker::Picker;
 use queue::{Counts, QueueView, Section, sections_for};
 use ticket::TicketView;
 use tickets::TicketSet;
+use writes::{Confirm, Item, Outgoing, Results};
 
 /// Everything that can happen to the console.
 #[derive(Debug)]
@@ -40,6 +51,8 @@ pub enum Msg {
     /// Once a second: countdowns move, refreshes come due, messages expire.
     Tick,
     Desk(DeskReply),
+    /// The external editor is done: the new text, or why there is none.
+    Edited(Result<String, String>),
 }
 
 /// Work for the outside world; its result comes back as a [`DeskReply`].
@@ -66,6 +79,18 @@ pub enum Effect {
         id: TicketId,
         based_on: Version,
         change: Change,
+    },
+    /// Read a ticket that changed under a write, to tell the user what changed.
+    Inspect {
+        request: u64,
+        id: TicketId,
+    },
+    LoadDrafts,
+    SaveDraft(Draft),
+    DeleteDraft(TicketId),
+    /// Hand the text to $VISUAL / $EDITOR; the terminal is released meanwhile.
+    EditExternally {
+        text: String,
     },
 }
 
@@ -98,6 +123,12 @@ pub enum DeskReply {
         id: TicketId,
         result: Result<Box<Applied>, DeskError>,
     },
+    Inspected {
+        request: u64,
+        result: Result<Box<TicketDetail>, DeskError>,
+    },
+    Drafts(Result<Vec<Draft>, String>),
+    Stored(Result<(), String>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,11 +146,18 @@ pub struct Flash {
     ticks_left: u32,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Overlay {
     None,
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
     Command(CommandLine),
+    Picker(Picker),
+    /// Asked before a write goes on top of someone else's change.
+    Confirm(Box<Confirm>),
+    /// How a bulk change went, ticket by ticket.
+    Results(Results),
 }
 
 /// What the console starts with, from the command line and config.
@@ -135,6 +173,9 @@ pub struct Settings {
     pub default_section: Option<String>,
     pub time_zone: TimeZone,
     pub page_size: u32,
+    /// Seconds a write waits before it is sent, while `u` can undo it.
+    pub undo_seconds: u32,
+    pub macros: Vec<Macro>,
 }
 
 pub struct State {
@@ -159,12 +200,26 @@ pub struct State {
     pub compose: Option<Compose>,
     pub overlay: Overlay,
     pub counts: Counts,
+    /// Tickets marked for a bulk action.
+    pub marks: BTreeSet<TicketId>,
+    /// Writes waiting out the undo window, or on their way.
+    pub outgoing: Vec<Outgoing>,
+    /// Saved drafts, by ticket.
+    pub drafts: HashMap<TicketId, Draft>,
+    pub macros: Vec<Macro>,
+    pub undo_seconds: u32,
+    /// Seconds since the start, counted by ticks (the clock may be pinned).
+    pub ticks: u64,
 
     pub connection: Connection,
     /// When the desk last answered a load or refresh.
     pub last_refresh: Option<Timestamp>,
     pub flash: Option<Flash>,
     pub should_quit: bool,
+    /// Quit once the waiting writes are sent.
+    quit_when_sent: bool,
+    /// A write that met a changed ticket, while that ticket is read.
+    inspecting: Option<(u64, Item, String)>,
 
     /// Newest `updated` seen: where the next incremental refresh starts.
     watermark: Option<Timestamp>,
@@ -207,10 +262,18 @@ impl State {
             compose: None,
             overlay: Overlay::None,
             counts: Counts::default(),
+            marks: BTreeSet::new(),
+            outgoing: Vec::new(),
+            drafts: HashMap::new(),
+            macros: settings.macros,
+            undo_seconds: settings.undo_seconds,
+            ticks: 0,
             connection: Connection::Connecting,
             last_refresh: None,
             flash: None,
             should_quit: false,
+            quit_when_sent: false,
+            inspecting: None,
             watermark: None,
             loaded: false,
             directory_loaded: false,
@@ -229,10 +292,11 @@ impl State {
         state
     }
 
-    /// The first effects: who am I, which queues, and the first page of tickets.
+    /// The first effects: who am I, which queues, the first page of
+    /// tickets, and the drafts left from last time.
     pub fn start(&mut self) -> Vec<Effect> {
         self.directory_in_flight = true;
-        vec![Effect::LoadDirectory, self.begin_load()]
+        vec![Effect::LoadDirectory, self.begin_load(), Effect::LoadDrafts]
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
@@ -253,7 +317,7 @@ impl State {
         });
     }
 
-    fn request_id(&mut self) -> u64 {
+    pub(crate) fn request_id(&mut self) -> u64 {
         self.next_request += 1;
         self.next_request
     }
@@ -269,7 +333,7 @@ impl State {
         }
     }
 
-    fn begin_refresh(&mut self) -> Vec<Effect> {
+    pub(crate) fn begin_refresh(&mut self) -> Vec<Effect> {
         if !self.loaded {
             return match self.load_request {
                 Some(_) => Vec::new(),
@@ -321,7 +385,7 @@ impl State {
         }
     }
 
-    fn apply_pending_section(&mut self) {
+    pub(crate) fn apply_pending_section(&mut self) {
         if let Some(name) = self.pending_section.clone()
             && let Some(i) = self.find_section(&name)
         {
@@ -330,7 +394,7 @@ impl State {
         }
     }
 
-    fn hold(&mut self, ticket: TicketSummary) {
+    pub(crate) fn hold(&mut self, ticket: TicketSummary) {
         self.watermark = Some(
             self.watermark
                 .map_or(ticket.updated, |w| w.max(ticket.updated)),
@@ -342,14 +406,14 @@ impl State {
         }
     }
 
-    fn open_ticket(&mut self, id: TicketId) -> Vec<Effect> {
+    pub(crate) fn open_ticket(&mut self, id: TicketId) -> Vec<Effect> {
         let request = self.request_id();
         let summary = self.tickets.by_id(&id).cloned();
         self.ticket = Some(TicketView::new(id.clone(), summary, request));
         vec![Effect::LoadTicket { request, id }]
     }
 
-    fn reload_ticket(&mut self) -> Vec<Effect> {
+    pub(crate) fn reload_ticket(&mut self) -> Vec<Effect> {
         let request = self.request_id();
         match &mut self.ticket {
             Some(view) => {
@@ -362,6 +426,13 @@ impl State {
             None => Vec::new(),
         }
     }
+
+    pub(crate) fn clamp_ticket_scroll(&mut self) {
+        let max = ui::ticket::max_scroll(self);
+        if let Some(view) = &mut self.ticket {
+            view.scroll = view.scroll.min(max);
+        }
+    }
 }
 
 /// The one place state changes.
@@ -372,28 +443,38 @@ pub fn update(state: &mut State, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::Resize(width, height) => {
             state.viewport = Rect::new(0, 0, width, height);
             state.clamp_cursor();
-            clamp_ticket_scroll(state);
+            state.clamp_ticket_scroll();
             Vec::new()
         }
         Msg::Key(key) => on_key(state, key),
         Msg::Paste(text) => {
-            if let (Overlay::None, Some(compose)) = (&state.overlay, &mut state.compose) {
-                compose.editor.insert_str(&text);
-                compose.confirm_discard = false;
+            if state.composing() {
+                if let Some(compose) = &mut state.compose {
+                    compose.editor.insert_str(&text);
+                    compose.dirty = true;
+                }
             } else if let Overlay::Command(line) = &mut state.overlay {
                 line.input.insert_str(&text);
                 line.edited();
+            } else if let Overlay::Picker(picker) = &mut state.overlay {
+                picker.input.insert_str(&text);
+                picker.refilter();
             } else if state.queue.filtering {
                 state.queue.filter.insert_str(&text);
                 state.refilter();
             }
             Vec::new()
         }
-        Msg::Desk(reply) => on_reply(state, reply),
+        Msg::Desk(reply) => replies::on_reply(state, reply),
+        Msg::Edited(result) => {
+            state.edited(result);
+            Vec::new()
+        }
     }
 }
 
 fn on_tick(state: &mut State) -> Vec<Effect> {
+    state.ticks += 1;
     if let Some(flash) = &mut state.flash {
         flash.ticks_left = flash.ticks_left.saturating_sub(1);
         if flash.ticks_left == 0 {
@@ -402,8 +483,9 @@ fn on_tick(state: &mut State) -> Vec<Effect> {
     }
     // Countdowns cross thresholds as time passes.
     state.recount();
+    let mut effects: Vec<Effect> = state.autosave().into_iter().collect();
+    effects.extend(state.pump());
     state.ticks_since_refresh += 1;
-    let mut effects = Vec::new();
     if state.ticks_since_refresh >= state.refresh_interval() {
         if !state.directory_loaded && !state.directory_in_flight {
             state.directory_in_flight = true;
@@ -417,30 +499,33 @@ fn on_tick(state: &mut State) -> Vec<Effect> {
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     // Someone is here: refresh at the normal pace again.
     state.idle_refreshes = 0;
-    if let Overlay::Command(_) = state.overlay {
-        return command_key(state, &key);
-    }
-    if let Overlay::Help { scroll } = state.overlay {
-        let lines = ui::help::line_count(state);
-        let page = usize::from(state.viewport.height.saturating_sub(4)).max(1);
-        let max = lines.saturating_sub(page);
-        let keyed = state.keymap.action(Context::Global, Key::from_event(&key));
-        let scroll = match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => None,
-            _ if keyed == Some(Action::Help) => None,
-            KeyCode::Down | KeyCode::Char('j') => Some((scroll + 1).min(max)),
-            KeyCode::Up | KeyCode::Char('k') => Some(scroll.saturating_sub(1)),
-            KeyCode::PageDown | KeyCode::Char(' ') => Some((scroll + page).min(max)),
-            KeyCode::PageUp => Some(scroll.saturating_sub(page)),
-            KeyCode::Home | KeyCode::Char('g') => Some(0),
-            KeyCode::End | KeyCode::Char('G') => Some(max),
-            _ => Some(scroll),
-        };
-        state.overlay = scroll.map_or(Overlay::None, |scroll| Overlay::Help { scroll });
-        return Vec::new();
+    match &mut state.overlay {
+        Overlay::Command(_) => return command_key(state, &key),
+        Overlay::Help { scroll } => {
+            let scroll = *scroll;
+            help_key(state, &key, scroll);
+            return Vec::new();
+        }
+        Overlay::Picker(_) => return picker_key(state, &key),
+        Overlay::Confirm(_) => {
+            return match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => state.answer_confirm(true),
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                    state.answer_confirm(false)
+                }
+                _ => Vec::new(),
+            };
+        }
+        Overlay::Results(_) => {
+            if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
+                state.overlay = Overlay::None;
+            }
+            return Vec::new();
+        }
+        Overlay::None => {}
     }
     if state.compose.is_some() {
-        return compose_key(state, key);
+        return state.compose_key(key);
     }
     if state.queue.filtering && state.ticket.is_none() {
         match state.queue.filter.handle(&key) {
@@ -467,9 +552,28 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Context::Queue
     };
     match state.keymap.action(context, Key::from_event(&key)) {
-        Some(action) => apply(state, action),
+        Some(action) => state.act(action),
         None => Vec::new(),
     }
+}
+
+fn help_key(state: &mut State, key: &KeyEvent, scroll: usize) {
+    let lines = ui::help::line_count(state);
+    let page = usize::from(state.viewport.height.saturating_sub(4)).max(1);
+    let max = lines.saturating_sub(page);
+    let keyed = state.keymap.action(Context::Global, Key::from_event(key));
+    let scroll = match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => None,
+        _ if keyed == Some(Action::Help) => None,
+        KeyCode::Down | KeyCode::Char('j') => Some((scroll + 1).min(max)),
+        KeyCode::Up | KeyCode::Char('k') => Some(scroll.saturating_sub(1)),
+        KeyCode::PageDown | KeyCode::Char(' ') => Some((scroll + page).min(max)),
+        KeyCode::PageUp => Some(scroll.saturating_sub(page)),
+        KeyCode::Home | KeyCode::Char('g') => Some(0),
+        KeyCode::End | KeyCode::Char('G') => Some(max),
+        _ => Some(scroll),
+    };
+    state.overlay = scroll.map_or(Overlay::None, |scroll| Overlay::Help { scroll });
 }
 
 fn command_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
@@ -481,13 +585,7 @@ fn command_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
         Edit::Submit => {
             let text = line.input.text().to_string();
             state.overlay = Overlay::None;
-            if text.trim().is_empty() {
-                return Vec::new();
-            }
-            match command::parse(&text) {
-                Ok(command) => return run_command(state, command),
-                Err(message) => state.error(message),
-            }
+            return state.submit_command(&text);
         }
         Edit::Cancel => state.overlay = Overlay::None,
         Edit::Complete => line.complete(&vocabulary),
@@ -497,471 +595,30 @@ fn command_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-fn run_command(state: &mut State, command: Command) -> Vec<Effect> {
-    match command {
-        Command::Quit => apply(state, Action::Quit),
-        Command::Help => apply(state, Action::Help),
-        Command::Refresh => apply(state, Action::Refresh),
-        Command::Section(name) => {
-            match state.find_section(&name) {
-                Some(i) => {
-                    state.ticket = None;
-                    state.select_section(i);
-                }
-                None => {
-                    let names: Vec<_> = state.sections.iter().map(|s| s.name.as_str()).collect();
-                    state.error(format!(
-                        "no section `{name}`; there are: {}",
-                        names.join(", ")
-                    ));
-                }
-            }
-            Vec::new()
-        }
-        Command::Sort { key, reversed } => {
-            state.queue.sort = key;
-            state.queue.reversed = reversed;
-            state.resort();
-            state.info(sort_message(state));
-            Vec::new()
-        }
-        Command::Theme(name) => {
-            match state.themes.get(&name) {
-                Some(theme) if state.themes.no_color => {
-                    state.theme = theme;
-                    state.info("NO_COLOR is set, so colours stay off");
-                }
-                Some(theme) => {
-                    state.theme = theme;
-                    state.info(format!("theme {name}"));
-                }
-                None => {
-                    let names = state.themes.names().join(", ");
-                    state.error(format!("no theme `{name}`; there are: {names}"));
-                }
-            }
-            Vec::new()
-        }
-        Command::Open(id) => open_by_id(state, TicketId(id)),
-    }
-}
-
-fn open_by_id(state: &mut State, id: TicketId) -> Vec<Effect> {
-    if let Some(i) = state
-        .queue
-        .visible
-        .iter()
-        .position(|&i| state.tickets.get(i).is_some_and(|t| t.id == id))
-    {
-        state.queue.cursor = i;
-        state.clamp_cursor();
-    }
-    state.open_ticket(id)
-}
-
-fn sort_message(state: &State) -> String {
-    let direction = if state.queue.reversed {
-        ", reversed"
-    } else {
-        ""
-    };
-    format!("sorted by {}{direction}", state.queue.sort.name())
-}
-
-fn apply(state: &mut State, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Quit => {
-            state.should_quit = true;
-            return Vec::new();
-        }
-        Action::Help => {
-            state.overlay = Overlay::Help { scroll: 0 };
-            return Vec::new();
-        }
-        Action::Command => {
-            state.overlay = Overlay::Command(CommandLine::default());
-            return Vec::new();
-        }
-        _ => {}
-    }
-    if let Action::Reply | Action::Note = action {
-        let kind = if action == Action::Reply {
-            ComposeKind::Reply
-        } else {
-            ComposeKind::Note
-        };
-        return start_compose(state, kind);
-    }
-    if state.ticket.is_some() {
-        ticket_action(state, action)
-    } else {
-        queue_action(state, action)
-    }
-}
-
-/// Open the compose pane on the ticket in view, or the selected one.
-fn start_compose(state: &mut State, kind: ComposeKind) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    if state.ticket.is_none() {
-        let Some(id) = state.selected().map(|t| t.id.clone()) else {
-            return effects;
-        };
-        effects = state.open_ticket(id);
-    }
-    let Some(view) = &state.ticket else {
-        return effects;
-    };
-    let version = view
-        .summary()
-        .map_or_else(|| Version(String::new()), |s| s.version.clone());
-    state.compose = Some(Compose::new(kind, view.id.clone(), version));
-    // Writing follows the end of the conversation.
-    if let Some(view) = &mut state.ticket {
-        view.scroll = usize::MAX / 2;
-    }
-    clamp_ticket_scroll(state);
-    effects
-}
-
-fn compose_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let action = state
-        .keymap
-        .action_in(Context::Compose, Key::from_event(&key));
-    let Some(compose) = &mut state.compose else {
+fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
+    let Overlay::Picker(picker) = &mut state.overlay else {
         return Vec::new();
     };
-    match action {
-        Some(Action::Send) => return send(state),
-        Some(Action::Cancel) => {
-            if compose.is_blank() || compose.confirm_discard {
-                state.compose = None;
-            } else {
-                compose.confirm_discard = true;
-                state.info("esc again discards the text; ctrl-x sends it");
+    let ctrl = key
+        .modifiers
+        .contains(crossterm::event::KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Up => picker.move_cursor(-1),
+        KeyCode::Down | KeyCode::Tab => picker.move_cursor(1),
+        KeyCode::Char('p') if ctrl => picker.move_cursor(-1),
+        KeyCode::Char('n') if ctrl => picker.move_cursor(1),
+        _ => match picker.input.handle(key) {
+            Edit::Submit => {
+                let Overlay::Picker(picker) = std::mem::replace(&mut state.overlay, Overlay::None)
+                else {
+                    return Vec::new();
+                };
+                return state.choose(picker);
             }
-        }
-        _ if compose.sending.is_some() => {}
-        _ => {
-            compose.confirm_discard = false;
-            compose.editor.input(key);
-        }
+            Edit::Cancel => state.overlay = Overlay::None,
+            Edit::Changed => picker.refilter(),
+            Edit::Moved | Edit::Complete | Edit::Ignored => {}
+        },
     }
     Vec::new()
-}
-
-fn send(state: &mut State) -> Vec<Effect> {
-    let request = state.request_id();
-    let latest = state
-        .ticket
-        .as_ref()
-        .and_then(|v| v.summary())
-        .map(|s| s.version.clone());
-    let Some(compose) = &mut state.compose else {
-        return Vec::new();
-    };
-    if compose.sending.is_some() {
-        return Vec::new();
-    }
-    if compose.is_blank() {
-        state.info("nothing to send yet");
-        return Vec::new();
-    }
-    // After a conflict the user has seen the new messages: send on top of them.
-    if compose.conflict
-        && let Some(latest) = latest
-    {
-        compose.based_on = latest;
-        compose.conflict = false;
-    }
-    compose.sending = Some(request);
-    vec![Effect::Apply {
-        request,
-        id: compose.ticket.clone(),
-        based_on: compose.based_on.clone(),
-        change: compose.change(),
-    }]
-}
-
-fn queue_action(state: &mut State, action: Action) -> Vec<Effect> {
-    let page = state.list_height().max(1) as isize;
-    match action {
-        Action::Up => state.move_cursor(-1),
-        Action::Down => state.move_cursor(1),
-        Action::PageUp => state.move_cursor(-page),
-        Action::PageDown => state.move_cursor(page),
-        Action::Top => state.move_cursor(isize::MIN / 2),
-        Action::Bottom => state.move_cursor(isize::MAX / 2),
-        Action::Open => {
-            if let Some(id) = state.selected().map(|t| t.id.clone()) {
-                return state.open_ticket(id);
-            }
-        }
-        Action::Filter => state.queue.filtering = true,
-        Action::ClearFilter => {
-            if !state.queue.filter.text().is_empty() {
-                state.queue.filter.clear();
-                state.refilter();
-            }
-        }
-        Action::NextSection => {
-            let next = (state.section + 1) % state.sections.len().max(1);
-            state.select_section(next);
-        }
-        Action::PrevSection => {
-            let count = state.sections.len().max(1);
-            state.select_section((state.section + count - 1) % count);
-        }
-        Action::Section(n) => state.select_section(usize::from(n).saturating_sub(1)),
-        Action::SortNext => {
-            state.queue.sort = state.queue.sort.next();
-            state.queue.reversed = false;
-            state.resort();
-            state.info(sort_message(state));
-        }
-        Action::SortReverse => {
-            state.queue.reversed = !state.queue.reversed;
-            state.resort();
-            state.info(sort_message(state));
-        }
-        Action::Refresh => {
-            let effects = state.begin_refresh();
-            if effects.is_empty() {
-                state.info("a refresh is already on its way");
-            }
-            return effects;
-        }
-        Action::Back
-        | Action::NextTicket
-        | Action::PrevTicket
-        | Action::Quit
-        | Action::Help
-        | Action::Command
-        | Action::Reply
-        | Action::Note
-        | Action::Send
-        | Action::Cancel => {}
-    }
-    Vec::new()
-}
-
-fn ticket_action(state: &mut State, action: Action) -> Vec<Effect> {
-    let page = ui::ticket::conversation_rows(state).max(1);
-    let Some(view) = &mut state.ticket else {
-        return Vec::new();
-    };
-    match action {
-        Action::Up => view.scroll = view.scroll.saturating_sub(1),
-        Action::Down => view.scroll += 1,
-        Action::PageUp => view.scroll = view.scroll.saturating_sub(page),
-        Action::PageDown => view.scroll += page,
-        Action::Top => view.scroll = 0,
-        Action::Bottom => view.scroll = usize::MAX / 2,
-        Action::Back => {
-            state.ticket = None;
-            return Vec::new();
-        }
-        Action::NextTicket | Action::PrevTicket => {
-            let step = if action == Action::NextTicket { 1 } else { -1 };
-            let before = state.queue.cursor;
-            state.move_cursor(step);
-            if state.queue.cursor != before
-                && let Some(id) = state.selected().map(|t| t.id.clone())
-            {
-                return state.open_ticket(id);
-            }
-            return Vec::new();
-        }
-        Action::Refresh => {
-            let mut effects = state.reload_ticket();
-            effects.extend(state.begin_refresh());
-            return effects;
-        }
-        _ => return Vec::new(),
-    }
-    clamp_ticket_scroll(state);
-    Vec::new()
-}
-
-fn clamp_ticket_scroll(state: &mut State) {
-    let max = ui::ticket::max_scroll(state);
-    if let Some(view) = &mut state.ticket {
-        view.scroll = view.scroll.min(max);
-    }
-}
-
-fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
-    match reply {
-        DeskReply::Directory(result) => {
-            state.directory_in_flight = false;
-            match result {
-                Ok(directory) => {
-                    let current = state.sections.get(state.section).map(|s| s.name.clone());
-                    state.me = Some(directory.me);
-                    state.sections = sections_for(&directory.queues);
-                    state.queues = directory.queues;
-                    state.agents = directory.agents;
-                    state.directory_loaded = true;
-                    state.section = current
-                        .and_then(|name| state.sections.iter().position(|s| s.name == name))
-                        .unwrap_or(0);
-                    state.apply_pending_section();
-                    state.resort();
-                }
-                Err(e) => went_offline(state, &e),
-            }
-            Vec::new()
-        }
-        DeskReply::Page {
-            request,
-            page,
-            result,
-        } => {
-            if state.load_request != Some(request) {
-                return Vec::new();
-            }
-            match result {
-                Ok(found) => {
-                    for ticket in found.items {
-                        state.hold(ticket);
-                    }
-                    state.resort();
-                    if found.more {
-                        return vec![Effect::Search {
-                            request,
-                            query: Query::active(),
-                            page: page.next(),
-                        }];
-                    }
-                    state.load_request = None;
-                    state.loaded = true;
-                    back_online(state);
-                }
-                Err(e) => {
-                    state.load_request = None;
-                    went_offline(state, &e);
-                }
-            }
-            Vec::new()
-        }
-        DeskReply::Changed { request, result } => {
-            if state.refresh_request != Some(request) {
-                return Vec::new();
-            }
-            state.refresh_request = None;
-            match result {
-                Ok(changed) => {
-                    if changed.is_empty() {
-                        state.idle_refreshes += 1;
-                    } else {
-                        state.idle_refreshes = 0;
-                    }
-                    let open_changed = state.ticket.as_ref().is_some_and(|view| {
-                        changed.iter().any(|t| {
-                            t.id == view.id && view.summary().is_none_or(|s| s.version != t.version)
-                        })
-                    });
-                    for ticket in changed {
-                        state.hold(ticket);
-                    }
-                    state.resort();
-                    back_online(state);
-                    if open_changed {
-                        return state.reload_ticket();
-                    }
-                }
-                Err(e) => went_offline(state, &e),
-            }
-            Vec::new()
-        }
-        DeskReply::Applied {
-            request,
-            id,
-            result,
-        } => on_applied(state, request, id, result),
-        DeskReply::Ticket { request, result } => {
-            let Some(view) = state.ticket.as_mut().filter(|v| v.request == request) else {
-                return Vec::new();
-            };
-            match result {
-                Ok(detail) => {
-                    view.error = None;
-                    let summary = detail.summary.clone();
-                    view.detail = Some(*detail);
-                    // While writing, the newest messages are the ones to see.
-                    if state.compose.is_some() {
-                        view.scroll = usize::MAX / 2;
-                    }
-                    state.hold(summary);
-                    state.resort();
-                    clamp_ticket_scroll(state);
-                }
-                Err(e) => {
-                    view.error = Some(e.to_string());
-                    state.error(format!("could not load the ticket: {e}"));
-                }
-            }
-            Vec::new()
-        }
-    }
-}
-
-fn on_applied(
-    state: &mut State,
-    request: u64,
-    id: TicketId,
-    result: Result<Box<Applied>, DeskError>,
-) -> Vec<Effect> {
-    let Some(compose) = state
-        .compose
-        .as_mut()
-        .filter(|c| c.sending == Some(request))
-    else {
-        return Vec::new();
-    };
-    compose.sending = None;
-    let kind = compose.kind;
-    let reload = state.ticket.as_ref().is_some_and(|v| v.id == id);
-    match result {
-        Ok(applied) => {
-            state.compose = None;
-            state.hold(applied.summary);
-            state.resort();
-            state.info(match kind {
-                ComposeKind::Reply => format!("reply sent to #{}", id.0),
-                ComposeKind::Note => format!("note added to #{}", id.0),
-            });
-        }
-        Err(DeskError::Conflict { .. }) => {
-            compose.conflict = true;
-            state.error(format!(
-                "#{} changed on the desk while you wrote: read what is new, then ctrl-x sends anyway",
-                id.0
-            ));
-        }
-        Err(e) => {
-            state.error(format!("not sent, your text is kept: {e}"));
-            return Vec::new();
-        }
-    }
-    if reload {
-        state.reload_ticket()
-    } else {
-        Vec::new()
-    }
-}
-
-fn back_online(state: &mut State) {
-    if state.failures > 0 {
-        state.info("connected again");
-    }
-    state.failures = 0;
-    state.connection = Connection::Live;
-    state.last_refresh = Some(state.now);
-}
-
-fn went_offline(state: &mut State, error: &DeskError) {
-    state.failures += 1;
-    state.connection = Connection::Offline(error.to_string());
-    let retry = state.refresh_interval();
-    state.error(format!("{error} (retrying in {retry}s)"));
 }

@@ -132,6 +132,8 @@ pub struct QueueView {
     selected: Option<TicketId>,
     /// First visible row of the table.
     pub offset: usize,
+    /// Where a visual range (V) started, as a row of `visible`.
+    pub visual: Option<usize>,
 }
 
 impl Default for QueueView {
@@ -146,6 +148,7 @@ impl Default for QueueView {
             cursor: 0,
             selected: None,
             offset: 0,
+            visual: None,
         }
     }
 }

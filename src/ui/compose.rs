@@ -46,9 +46,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, compose: &Compose) {
             .key_for(Context::Compose, action)
             .map_or_else(|| action.name(), |k| k.to_string())
     };
-    let hint = if compose.sending.is_some() {
-        Span::styled(" sending… ", theme.style(Role::Info))
-    } else if compose.conflict {
+    let hint = if compose.conflict {
         Span::styled(
             format!(
                 " the ticket changed: read above, {} sends anyway, {} keeps writing ",
@@ -67,11 +65,36 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, compose: &Compose) {
             theme.style(Role::Muted),
         )
     };
-    let block = Block::bordered()
+    let mut block = Block::bordered()
         .border_style(border)
         .title(title)
         .title_bottom(Line::from(hint).right_aligned())
         .style(theme.style(Role::Text));
+    // Zendesk, Zammad and Freshdesk agree: a note never answers the requester.
+    let first_response_running = state
+        .ticket
+        .as_ref()
+        .and_then(|v| v.summary())
+        .and_then(|s| s.sla.get(crate::sla::ClockKind::FirstResponse))
+        .is_some_and(|c| c.stage == crate::sla::Stage::Active);
+    if compose.kind == ComposeKind::Note && first_response_running {
+        block = block.title_bottom(Line::from(Span::styled(
+            " ⚠ a note is not a first response: that SLA clock keeps running ",
+            theme.style(Role::SlaWarn),
+        )));
+    }
+    if !compose.actions.is_empty() {
+        block = block.title(
+            Line::from(Span::styled(
+                format!(
+                    " + {} macro action(s) after sending ",
+                    compose.actions.len()
+                ),
+                theme.style(Role::Accent),
+            ))
+            .right_aligned(),
+        );
+    }
     let inner = block.inner(area);
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);

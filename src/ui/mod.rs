@@ -2,6 +2,7 @@
 //! reads a file or changes the state; one file per view or widget.
 
 pub mod compose;
+pub mod dialog;
 pub mod format;
 pub mod help;
 pub mod layout;
@@ -31,7 +32,11 @@ pub fn render(frame: &mut Frame, state: &State) {
         prompt::render(frame, prompt, state);
     }
     status::render(frame, screen.status, state);
-    if let Overlay::Help { scroll } = state.overlay {
-        help::render(frame, area, state, scroll);
+    match &state.overlay {
+        Overlay::Help { scroll } => help::render(frame, area, state, *scroll),
+        Overlay::Picker(picker) => dialog::picker(frame, area, state, picker),
+        Overlay::Confirm(confirm) => dialog::confirm(frame, area, state, confirm),
+        Overlay::Results(results) => dialog::results(frame, area, state, results),
+        Overlay::None | Overlay::Command(_) => {}
     }
 }

@@ -259,11 +259,12 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
         .max()
         .unwrap_or(4)
         .clamp(2, 10);
-    let columns = layout(usize::from(area.width), id_width);
+    // One cell on the left shows marks for bulk actions.
+    let columns = layout(usize::from(area.width).saturating_sub(1), id_width);
+    let marked: std::collections::HashSet<_> = state.marked().into_iter().collect();
 
-    let header: Vec<Span> = columns
-        .iter()
-        .map(|&(column, width)| {
+    let header: Vec<Span> = std::iter::once(Span::styled(" ", theme.style(Role::Header)))
+        .chain(columns.iter().map(|&(column, width)| {
             let arrow = match column.sorted_by() {
                 Some(key) if key == state.queue.sort => {
                     if state.queue.reversed {
@@ -278,7 +279,7 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
                 fit(&format!("{}{arrow}", column.title()), width + 1),
                 theme.style(Role::Header),
             )
-        })
+        }))
         .collect();
     let mut lines = vec![Line::from(header)];
 
@@ -306,9 +307,13 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
             fg: None,
             ..theme.style(Role::Selected)
         };
-        let spans: Vec<Span> = columns
-            .iter()
-            .map(|&(column, width)| {
+        let mark = if marked.contains(&ticket.id) {
+            Span::styled("●", theme.style(Role::Marked))
+        } else {
+            Span::raw(" ")
+        };
+        let spans: Vec<Span> = std::iter::once(mark)
+            .chain(columns.iter().map(|&(column, width)| {
                 let (text, style) = cell(column, ticket, state, width);
                 let style = if selected {
                     style.patch(highlight)
@@ -316,7 +321,7 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
                     style
                 };
                 Span::styled(fit(&text, width + 1), style)
-            })
+            }))
             .collect();
         let mut line = Line::from(spans);
         if selected {

@@ -47,16 +47,28 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     if let Some(at) = state.last_refresh {
         left.push(Span::raw(format!("  ↻ {}", format::age(state.now, at))));
     }
+    let marks = state.marked().len();
+    if marks > 0 {
+        left.push(Span::styled(
+            format!("  ● {marks} marked"),
+            theme.style(Role::Marked),
+        ));
+    }
     let used: usize = left.iter().map(|s| cells(&s.content)).sum();
     let room = width.saturating_sub(used + 2);
-    let right = match &state.flash {
-        Some(flash) => {
-            let role = if flash.error { Role::Error } else { Role::Info };
-            // A message matters more than the counts: give it room if it needs it.
-            let text = truncate(&flash.text, room.max(width / 2));
-            Span::styled(format!(" {text} "), theme.style(role))
-        }
-        None => Span::styled(
+    // An error first, then a write waiting (with its undo countdown), then news.
+    // A message matters more than the counts: it may take all but the
+    // profile and the connection.
+    let essential: usize = left.iter().take(3).map(|s| cells(&s.content)).sum();
+    let flash = |text: &str, role: Role| {
+        let text = truncate(text, room.max(width.saturating_sub(essential + 3)));
+        Span::styled(format!(" {text} "), theme.style(role))
+    };
+    let right = match (&state.flash, state.outgoing_summary()) {
+        (Some(f), _) if f.error => flash(&f.text, Role::Error),
+        (_, Some(waiting)) => flash(&waiting, Role::Accent),
+        (Some(f), None) => flash(&f.text, Role::Info),
+        (None, None) => Span::styled(
             truncate("? help  : command  / filter ", room),
             theme.style(Role::Muted),
         ),

@@ -10,6 +10,8 @@ use ratatui::widgets::Paragraph;
 use super::format;
 use super::layout;
 use super::queue::{level_role, priority_role, status_role};
+use crate::action::Action;
+use crate::config::keymap::Context;
 use crate::config::theme::{Role, Theme};
 use crate::desk::{EntryKind, TicketSummary};
 use crate::state::State;
@@ -142,6 +144,33 @@ fn header_lines(
             ));
         }
         lines.push(Line::from(spans));
+    }
+    // A draft waits for this ticket: say so, and how to pick it up.
+    if state.compose.is_none()
+        && let Some(draft) = state.drafts.get(&view.id)
+    {
+        let what = match draft.kind {
+            crate::state::compose::ComposeKind::Reply => "reply",
+            crate::state::compose::ComposeKind::Note => "note",
+        };
+        let key = |action: Action| {
+            state
+                .keymap
+                .key_for(Context::Ticket, action)
+                .map_or_else(|| action.name(), |k| k.to_string())
+        };
+        lines.push(Line::from(vec![
+            label("Draft"),
+            Span::styled(
+                format!(
+                    "✎ your {what} from {} is saved: {} continues it, {} throws it away",
+                    format::wall(draft.saved, now, tz),
+                    key(Action::Reply),
+                    key(Action::DiscardDraft)
+                ),
+                theme.style(Role::Accent),
+            ),
+        ]));
     }
     if summary.sla.clocks.is_empty() {
         lines.push(Line::from(vec![

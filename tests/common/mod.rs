@@ -19,6 +19,7 @@ use deskterm::desk::demo::DemoDesk;
 use deskterm::headless::Headless;
 use deskterm::sla::Thresholds;
 use deskterm::state::{Settings, State};
+use deskterm::store::Store;
 
 /// Monday 2 March 2026, 17:30 UTC.
 pub const NOW: &str = "2026-03-02T17:30:00Z";
@@ -66,22 +67,28 @@ pub fn settings(theme: &str) -> Settings {
         default_section: None,
         time_zone: TimeZone::UTC,
         page_size: 100,
+        // Writes go at once in tests; the undo window has tests of its own.
+        undo_seconds: 0,
+        macros: deskterm::config::Config::default().macros(),
     }
 }
 
 pub struct Console {
     pub ui: Headless,
     pub desk: Arc<DemoDesk>,
+    pub store: Arc<Store>,
     _dir: TempDir,
 }
 
 pub async fn console_with(settings: Settings, width: u16, height: u16) -> Console {
     let (desk, dir) = demo_desk();
+    let store = Arc::new(Store::open(&dir.path().join("profiles"), "demo").unwrap());
     let state = State::new(settings, now(), Rect::new(0, 0, width, height));
-    let ui = Headless::start(state, desk.clone(), clock()).await;
+    let ui = Headless::start(state, desk.clone(), Some(store.clone()), clock()).await;
     Console {
         ui,
         desk,
+        store,
         _dir: dir,
     }
 }

@@ -67,6 +67,7 @@ macro_rules! conformance_tests {
             move_to_another_queue,
             a_stale_version_is_a_conflict,
             changed_since_sees_a_change,
+            a_sequence_of_writes_each_on_the_last_version,
             unknown_tickets_are_not_found
         );
     };
@@ -81,7 +82,8 @@ const STATUS: usize = 4;
 const MOVE: usize = 5;
 const CONFLICT: usize = 6;
 const CHANGED: usize = 7;
-pub const SLOTS: usize = 8;
+const SEQUENCE: usize = 8;
+pub const SLOTS: usize = 9;
 
 fn nonce(what: &str) -> String {
     format!("{what} {}", Timestamp::now().as_nanosecond())
@@ -384,6 +386,44 @@ pub async fn changed_since_sees_a_change(f: &Fixture) {
         changed.iter().all(|t| t.updated + slack >= since),
         "only what changed"
     );
+}
+
+/// What a macro or a compose pane with actions does: several writes in a
+/// row, each based on the version the one before left.
+pub async fn a_sequence_of_writes_each_on_the_last_version(f: &Fixture) {
+    let id = f.ticket(SEQUENCE);
+    let start = f.summary(&id).await;
+    let other = f
+        .desk
+        .queues()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|q| q.id != start.queue.id)
+        .unwrap();
+    let mut version = start.version.clone();
+    let changes = [
+        Change::Reply {
+            body: nonce("Taking this"),
+            then: Some(StatusKind::Open),
+        },
+        Change::Assign(Assignee::Me),
+        Change::SetPriority(PriorityLevel::High),
+        Change::MoveTo(other.id.clone()),
+        Change::MoveTo(start.queue.id.clone()),
+    ];
+    for change in &changes {
+        let applied = f.desk.apply(&id, &version, change).await;
+        match applied {
+            Ok(applied) => version = applied.version,
+            Err(e) => panic!("{change:?} on the version the last write left: {e}"),
+        }
+    }
+    let now = f.summary(&id).await;
+    assert_eq!(now.version, version);
+    assert_eq!(now.priority.level, PriorityLevel::High);
+    assert_eq!(now.status.kind, StatusKind::Open);
+    assert_eq!(now.queue.id, start.queue.id);
 }
 
 pub async fn unknown_tickets_are_not_found(f: &Fixture) {

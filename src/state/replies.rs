@@ -1,0 +1,153 @@
+//! Answers from the desk and the store, folded into the state.
+
+use super::queue::sections_for;
+use super::{Connection, DeskReply, Effect, State};
+use crate::desk::{DeskError, Query};
+
+pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
+    match reply {
+        DeskReply::Directory(result) => {
+            state.directory_in_flight = false;
+            match result {
+                Ok(directory) => {
+                    let current = state.sections.get(state.section).map(|s| s.name.clone());
+                    state.me = Some(directory.me);
+                    state.sections = sections_for(&directory.queues);
+                    state.queues = directory.queues;
+                    state.agents = directory.agents;
+                    state.directory_loaded = true;
+                    state.section = current
+                        .and_then(|name| state.sections.iter().position(|s| s.name == name))
+                        .unwrap_or(0);
+                    state.apply_pending_section();
+                    state.resort();
+                }
+                Err(e) => went_offline(state, &e),
+            }
+            Vec::new()
+        }
+        DeskReply::Page {
+            request,
+            page,
+            result,
+        } => {
+            if state.load_request != Some(request) {
+                return Vec::new();
+            }
+            match result {
+                Ok(found) => {
+                    for ticket in found.items {
+                        state.hold(ticket);
+                    }
+                    state.resort();
+                    if found.more {
+                        return vec![Effect::Search {
+                            request,
+                            query: Query::active(),
+                            page: page.next(),
+                        }];
+                    }
+                    state.load_request = None;
+                    state.loaded = true;
+                    back_online(state);
+                }
+                Err(e) => {
+                    state.load_request = None;
+                    went_offline(state, &e);
+                }
+            }
+            Vec::new()
+        }
+        DeskReply::Changed { request, result } => {
+            if state.refresh_request != Some(request) {
+                return Vec::new();
+            }
+            state.refresh_request = None;
+            match result {
+                Ok(changed) => {
+                    if changed.is_empty() {
+                        state.idle_refreshes += 1;
+                    } else {
+                        state.idle_refreshes = 0;
+                    }
+                    let open_changed = state.ticket.as_ref().is_some_and(|view| {
+                        changed.iter().any(|t| {
+                            t.id == view.id && view.summary().is_none_or(|s| s.version != t.version)
+                        })
+                    });
+                    for ticket in changed {
+                        state.hold(ticket);
+                    }
+                    state.resort();
+                    back_online(state);
+                    if open_changed {
+                        return state.reload_ticket();
+                    }
+                }
+                Err(e) => went_offline(state, &e),
+            }
+            Vec::new()
+        }
+        DeskReply::Applied {
+            request, result, ..
+        } => state.on_applied(request, result),
+        DeskReply::Inspected { request, result } => {
+            state.on_inspected(request, result);
+            Vec::new()
+        }
+        DeskReply::Drafts(result) => {
+            match result {
+                Ok(drafts) => {
+                    state.drafts = drafts.into_iter().map(|d| (d.ticket.clone(), d)).collect();
+                }
+                Err(e) => state.error(format!("drafts could not be read: {e}")),
+            }
+            Vec::new()
+        }
+        DeskReply::Stored(Err(e)) => {
+            state.error(format!("the draft could not be saved: {e}"));
+            Vec::new()
+        }
+        DeskReply::Stored(Ok(())) => Vec::new(),
+        DeskReply::Ticket { request, result } => {
+            let Some(view) = state.ticket.as_mut().filter(|v| v.request == request) else {
+                return Vec::new();
+            };
+            match result {
+                Ok(detail) => {
+                    view.error = None;
+                    let summary = detail.summary.clone();
+                    view.detail = Some(*detail);
+                    // While writing, the newest messages are the ones to see.
+                    if state.compose.is_some() {
+                        view.scroll = usize::MAX / 2;
+                    }
+                    state.hold(summary);
+                    state.resort();
+                    state.clamp_ticket_scroll();
+                }
+                Err(e) => {
+                    view.error = Some(e.to_string());
+                    state.error(format!("could not load the ticket: {e}"));
+                }
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn back_online(state: &mut State) {
+    if state.failures > 0 {
+        state.info("connected again");
+    }
+    state.failures = 0;
+    state.connection = Connection::Live;
+    state.last_refresh = Some(state.now);
+}
+
+fn went_offline(state: &mut State, error: &DeskError) {
+    state.failures += 1;
+    state.connection = Connection::Offline(error.to_string());
+    let retry = state.refresh_interval();
+    state.error(format!("{error} (retrying in {retry}s)"));
+}

@@ -1,0 +1,148 @@
+//! Boxes over the screen: the fuzzy picker, the question asked before a
+//! write goes on top of someone else's change, and a bulk change's results.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::layout;
+use crate::config::theme::Role;
+use crate::state::State;
+use crate::state::picker::Picker;
+use crate::state::writes::{Confirm, Results};
+use crate::text::width::{cells, fit, truncate};
+
+fn frame_box(frame: &mut Frame, area: Rect, state: &State, title: &str, hint: &str) -> Rect {
+    let theme = &state.theme;
+    let block = Block::bordered()
+        .title(Span::styled(format!(" {title} "), theme.style(Role::Title)))
+        .title_bottom(
+            Line::from(Span::styled(format!(" {hint} "), theme.style(Role::Muted))).right_aligned(),
+        )
+        .border_style(theme.style(Role::Border))
+        .style(theme.style(Role::Popup));
+    let inner = block.inner(area);
+    frame.render_widget(Clear, area);
+    frame.render_widget(block, area);
+    inner
+}
+
+pub fn picker(frame: &mut Frame, area: Rect, state: &State, picker: &Picker) {
+    let theme = &state.theme;
+    let rows = picker.options.len().min(14) as u16;
+    let popup = layout::centered(area, 72, rows + 4);
+    let inner = frame_box(
+        frame,
+        popup,
+        state,
+        &picker.title,
+        "type to narrow · ↑↓ · enter chooses · esc",
+    );
+    if inner.height == 0 {
+        return;
+    }
+    let width = usize::from(inner.width);
+    let typed = picker.input.text();
+    let mut lines = vec![Line::from(vec![
+        Span::styled("› ", theme.style(Role::Prompt)),
+        Span::styled(typed.to_string(), theme.style(Role::Text)),
+    ])];
+    let visible = usize::from(inner.height.saturating_sub(1));
+    let start = picker.cursor.saturating_sub(visible.saturating_sub(1));
+    if picker.shown.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "  no match",
+            theme.style(Role::Muted),
+        )));
+    }
+    for (row, &i) in picker.shown.iter().enumerate().skip(start).take(visible) {
+        let option = &picker.options[i];
+        let label_width = width.min(34);
+        let label = fit(&format!(" {}", option.label), label_width);
+        let detail = truncate(&option.detail, width.saturating_sub(label_width + 1));
+        let selected = row == picker.cursor;
+        let (label_role, detail_role) = if selected {
+            (Role::Selected, Role::Selected)
+        } else {
+            (Role::Text, Role::Muted)
+        };
+        let fill = width.saturating_sub(cells(&label) + cells(&detail) + 1);
+        lines.push(Line::from(vec![
+            Span::styled(label, theme.style(label_role)),
+            Span::styled(format!(" {detail}"), theme.style(detail_role)),
+            Span::styled(" ".repeat(fill), theme.style(detail_role)),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    let x = inner.x
+        + 2
+        + cells(
+            &typed
+                .chars()
+                .take(picker.input.cursor_chars())
+                .collect::<String>(),
+        ) as u16;
+    frame.set_cursor_position(Position::new(
+        x.min(inner.right().saturating_sub(1)),
+        inner.y,
+    ));
+}
+
+pub fn confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Confirm) {
+    let theme = &state.theme;
+    let height = confirm.lines.len() as u16 + 4;
+    let popup = layout::centered(area, 76, height);
+    let inner = frame_box(
+        frame,
+        popup,
+        state,
+        &confirm.title,
+        "y applies anyway · n or esc leaves it",
+    );
+    let mut lines: Vec<Line> = confirm
+        .lines
+        .iter()
+        .map(|l| Line::from(Span::styled(format!(" • {l}"), theme.style(Role::Text))))
+        .collect();
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled(" Still ", theme.style(Role::Text)),
+        Span::styled(confirm.label.clone(), theme.style(Role::Accent)),
+        Span::styled("? ", theme.style(Role::Text)),
+        Span::styled("y", theme.style(Role::Key)),
+        Span::styled(" / ", theme.style(Role::Text)),
+        Span::styled("n", theme.style(Role::Key)),
+    ]));
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn results(frame: &mut Frame, area: Rect, state: &State, results: &Results) {
+    let theme = &state.theme;
+    let height = (results.rows.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let popup = layout::centered(area, 90, height);
+    let inner = frame_box(frame, popup, state, &results.title, "enter or esc closes");
+    let width = usize::from(inner.width);
+    let lines: Vec<Line> = results
+        .rows
+        .iter()
+        .map(|(ticket, outcome)| match outcome {
+            Ok(()) => Line::from(vec![
+                Span::styled(" ✓ ", theme.style(Role::Live)),
+                Span::styled(
+                    truncate(ticket, width.saturating_sub(3)),
+                    theme.style(Role::Text),
+                ),
+            ]),
+            Err(reason) => Line::from(vec![
+                Span::styled(" ✕ ", theme.style(Role::Offline)),
+                Span::styled(truncate(ticket, width / 2), theme.style(Role::Text)),
+                Span::styled(
+                    truncate(&format!("  {reason}"), width.saturating_sub(width / 2 + 3)),
+                    theme.style(Role::Error),
+                ),
+            ]),
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,232 @@
+//! End to end, working the queue: the real binary in a pseudo-terminal on a
+//! demo desk replies with its own editor and with $VISUAL, takes a ticket,
+//! closes three at once, and is started again to read it all back; and a
+//! reply half-written when the process is killed comes back as a draft.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+mod common;
+use common::pty::Terminal;
+use deskterm::clock::Clock;
+use deskterm::desk::demo::DemoDesk;
+use deskterm::desk::{Desk, StatusKind, TicketId};
+use deskterm::store::Store;
+
+const ARGS: &[&str] = &["--new-ticket-every", "0"];
+
+/// A home with a config that keeps the undo window short, and a $VISUAL
+/// that writes a reply without asking anything.
+fn home() -> (TempDir, String) {
+    let home = TempDir::new().unwrap();
+    let config = home.path().join("config/deskterm");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "undo_seconds = 1\n").unwrap();
+    let editor = home.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'Written in the editor.\\nSam\\n' > \"$1\"\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let editor = editor.to_str().unwrap().to_string();
+    (home, editor)
+}
+
+/// The ticket ids in the table, top to bottom.
+fn ids_on_screen(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .skip(2)
+        .filter_map(|line| {
+            line.split_whitespace()
+                .find(|w| w.starts_with('#') && w[1..].chars().all(|c| c.is_ascii_digit()))
+                .map(|w| w[1..].to_string())
+        })
+        .collect()
+}
+
+fn desk_at(home: &Path) -> DemoDesk {
+    let clock = Clock::Fixed("2026-03-02T17:30:00Z".parse().unwrap());
+    DemoDesk::open(&home.join("data/deskterm/demo.sqlite"), None, clock).unwrap()
+}
+
+#[test]
+fn reply_edit_take_and_bulk_close_then_read_it_all_back() {
+    let (home, editor) = home();
+    let env = [("VISUAL", editor.as_str())];
+    let mut term = Terminal::start(home.path(), ARGS, &env, 160, 40);
+    let screen = term.wait_for("● live");
+    let ids = ids_on_screen(&screen);
+    assert!(ids.len() > 8, "{screen}");
+
+    // A reply in the built-in editor.
+    term.send(&format!(":open {}\r", ids[5]));
+    term.wait_for("Conversation");
+    term.send("r");
+    term.wait_for("REPLY · public");
+    term.send("Typed in the pane.");
+    term.wait_for("Typed in the pane.");
+    term.send("\x18");
+    term.wait_for(&format!("reply to #{} ✓", ids[5]));
+
+    // A reply written in $VISUAL: the terminal is handed over and taken back.
+    term.send(&format!(":open {}\r", ids[6]));
+    term.wait_for(&format!("#{} ", ids[6]));
+    term.send("e");
+    term.wait_for("Written in the editor.");
+    term.send("\x18");
+    term.wait_for(&format!("reply to #{} ✓", ids[6]));
+    term.send("q");
+    term.wait_for("SLA↓");
+
+    // Take the first unassigned ticket (its owner column shows —).
+    let screen = term.text();
+    let taken = screen
+        .lines()
+        .skip(2)
+        .find(|line| line.contains(" — "))
+        .and_then(|line| ids_on_screen(&format!("\n\n{line}")).into_iter().next())
+        .unwrap();
+    term.send(&format!(":open {taken}\r"));
+    term.wait_for(&format!("#{taken} "));
+    term.send("t");
+    term.wait_for(&format!("take #{taken} ✓"));
+    term.send("q");
+    term.wait_for("SLA↓");
+    // Then close three at once.
+    let rows = ids_on_screen(&term.text());
+    let skip = [taken.clone(), ids[5].clone(), ids[6].clone()];
+    let start = (0..rows.len() - 3)
+        .find(|&k| rows[k..k + 3].iter().all(|id| !skip.contains(id)))
+        .unwrap();
+    term.send("g");
+    term.send(&"j".repeat(start));
+    term.send("   ");
+    let screen = term.wait_for("● 3 marked");
+    // What is marked is what the screen marks with ●.
+    let closing: Vec<String> = screen
+        .lines()
+        .skip(2)
+        .filter(|line| line.starts_with('●'))
+        .flat_map(|line| ids_on_screen(&format!("\n\n{line}")))
+        .collect();
+    assert_eq!(closing.len(), 3, "{screen}");
+    assert!(closing.iter().all(|id| !skip.contains(id)), "{screen}");
+    term.send("c");
+    term.wait_for("resolve 3 tickets ✓ (3 of 3)");
+    term.send("q");
+    assert!(term.wait_exit().success());
+
+    // Started again, the console shows the reply from the desk.
+    let mut again = Terminal::start(home.path(), ARGS, &[], 100, 30);
+    again.wait_for("● live");
+    again.send(&format!(":open {}\r", ids[5]));
+    again.wait_for("Typed in the pane.");
+    again.send("qq");
+    assert!(again.wait_exit().success());
+
+    // And the desk itself has every change.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let desk = desk_at(home.path());
+        let ticket = |id: &str| {
+            let id = TicketId(id.to_string());
+            let desk = &desk;
+            async move { desk.ticket(&id).await }
+        };
+        let replied = ticket(&ids[5]).await.unwrap();
+        assert!(
+            replied
+                .entries
+                .iter()
+                .any(|e| e.body.as_str() == "Typed in the pane.")
+        );
+        let edited = ticket(&ids[6]).await.unwrap();
+        assert!(
+            edited
+                .entries
+                .iter()
+                .any(|e| e.body.as_str() == "Written in the editor.\nSam")
+        );
+        let taken = ticket(&taken).await.unwrap().summary;
+        assert_eq!(taken.owner.unwrap().name.as_str(), "Sam Okafor");
+        for id in &closing {
+            assert_eq!(
+                ticket(id).await.unwrap().summary.status.kind,
+                StatusKind::Resolved,
+                "#{id}"
+            );
+        }
+    });
+}
+
+#[test]
+fn an_editor_that_fails_changes_nothing() {
+    let (home, _) = home();
+    let failing = home.path().join("fail.sh");
+    std::fs::write(&failing, "#!/bin/sh\nexit 3\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&failing, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let env = [("VISUAL", failing.to_str().unwrap())];
+    let mut term = Terminal::start(home.path(), ARGS, &env, 100, 30);
+    term.wait_for("● live");
+    term.send("\r");
+    term.wait_for("Conversation");
+    term.send("r");
+    term.wait_for("REPLY · public");
+    term.send("kept");
+    term.send("\x0f"); // ctrl-o: continue in the editor
+    term.wait_for("the editor exited with status 3");
+    assert!(term.text().contains("kept"));
+}
+
+#[test]
+fn a_reply_half_written_when_the_process_is_killed_comes_back() {
+    let (home, _) = home();
+    let mut term = Terminal::start(home.path(), ARGS, &[], 100, 30);
+    let screen = term.wait_for("● live");
+    let id = ids_on_screen(&screen)[2].clone();
+    term.send(&format!(":open {id}\r"));
+    term.wait_for("Conversation");
+    term.send("r");
+    term.wait_for("REPLY · public");
+    term.send("Words that must survive");
+    term.wait_for("Words that must survive");
+
+    // Within two seconds the words are in the store; then kill -9.
+    let store = Store::open(&home.path().join("data/deskterm/profiles"), "demo").unwrap();
+    let start = Instant::now();
+    while store.draft(&TicketId(id.clone())).unwrap().is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "no draft after 2 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = term.child.process_id().unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    term.wait_exit();
+
+    let mut again = Terminal::start(home.path(), ARGS, &[], 100, 30);
+    again.wait_for("● live");
+    again.send(&format!(":open {id}\r"));
+    again.wait_for("✎ your reply from");
+    again.send("r");
+    again.wait_for("your draft reply from");
+    assert!(again.text().contains("Words that must survive"));
+}
