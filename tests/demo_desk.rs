@@ -359,3 +359,42 @@ async fn hostile_tickets_arrive_sanitised() {
     );
     assert!(all.iter().any(|t| t.subject.contains("打印机")));
 }
+
+#[tokio::test]
+async fn the_simulator_changes_tickets_under_an_agent_and_causes_conflicts() {
+    let (desk, _dir) = common::demo_desk();
+    let before = everything(desk.as_ref(), &Query::active()).await;
+    // Run the simulator until it touches a ticket someone could be working on.
+    let mut seed = 0;
+    let changed = loop {
+        seed += 1;
+        let what = desk.simulate_once(seed).unwrap();
+        if what != "new ticket" {
+            let changed = desk
+                .changed_since(&Query::default(), common::now())
+                .await
+                .unwrap();
+            if let Some(t) = changed
+                .into_iter()
+                .find(|t| before.iter().any(|b| b.id == t.id))
+            {
+                break t;
+            }
+        }
+        assert!(seed < 100, "the simulator never touched an existing ticket");
+    };
+    let seen = before.iter().find(|b| b.id == changed.id).unwrap();
+    let stale = desk
+        .apply(
+            &seen.id,
+            &seen.version,
+            &Change::SetStatus(StatusKind::Resolved),
+        )
+        .await;
+    assert_eq!(
+        stale,
+        Err(DeskError::Conflict {
+            now: changed.version
+        })
+    );
+}
