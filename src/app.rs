@@ -4,6 +4,7 @@
 //! run here. The state is drawn after each batch of messages; drawing never
 //! waits on the network.
 
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc;
 
 use crate::clock::Clock;
+use crate::config::sla::Notify;
 use crate::desk::Desk;
 use crate::editor;
 use crate::state::{Effect, Msg, State, update};
@@ -30,20 +32,46 @@ pub fn message_for(event: Event) -> Option<Msg> {
     }
 }
 
-/// The text an effect list wants edited externally, and the rest.
-pub fn take_edit(effects: Vec<Effect>) -> (Option<String>, Vec<Effect>) {
-    let mut edit = None;
-    let rest = effects
-        .into_iter()
-        .filter_map(|effect| match effect {
-            Effect::EditExternally { text } => {
-                edit = Some(text);
-                None
-            }
-            other => Some(other),
-        })
+/// Effects that need the terminal, split from those the worker runs.
+#[derive(Debug, Default)]
+pub struct Local {
+    /// Text to hand to the external editor.
+    pub edit: Option<String>,
+    /// Breach warnings to announce.
+    pub notices: Vec<String>,
+    pub rest: Vec<Effect>,
+}
+
+pub fn split_local(effects: Vec<Effect>) -> Local {
+    let mut local = Local::default();
+    for effect in effects {
+        match effect {
+            Effect::EditExternally { text } => local.edit = Some(text),
+            Effect::Notify { text } => local.notices.push(text),
+            other => local.rest.push(other),
+        }
+    }
+    local
+}
+
+/// The bytes that announce `text`: a bell, or a desktop notification
+/// through OSC 9 or 777, wrapped for tmux to pass on when inside it.
+pub fn notification(kind: Notify, text: &str, in_tmux: bool) -> Vec<u8> {
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_control() && *c != ';')
         .collect();
-    (edit, rest)
+    let sequence = match kind {
+        Notify::Off => return Vec::new(),
+        Notify::Bell => return b"\x07".to_vec(),
+        Notify::Osc9 => format!("\x1b]9;deskterm: {text}\x07"),
+        Notify::Osc777 => format!("\x1b]777;notify;deskterm;{text}\x07"),
+    };
+    if in_tmux {
+        format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b")).into_bytes()
+    } else {
+        sequence.into_bytes()
+    }
 }
 
 struct Console {
@@ -59,9 +87,18 @@ impl Console {
     fn handle(&mut self, msg: Msg) -> anyhow::Result<()> {
         let mut effects = update(&mut self.state, msg, self.clock.now());
         loop {
-            let (edit, rest) = take_edit(effects);
-            self.worker.run(rest);
-            let Some(text) = edit else {
+            let local = split_local(effects);
+            self.worker.run(local.rest);
+            if !local.notices.is_empty() {
+                let in_tmux = std::env::var_os("TMUX").is_some();
+                let backend = self.guard.terminal.backend_mut();
+                for text in &local.notices {
+                    tracing::info!(%text, "breach warning");
+                    backend.write_all(&notification(self.state.notify, text, in_tmux))?;
+                }
+                backend.flush()?;
+            }
+            let Some(text) = local.edit else {
                 return Ok(());
             };
             // The editor gets the terminal, and every keystroke, until it exits.
@@ -132,4 +169,36 @@ pub async fn run(
     let _ = tokio::time::timeout(Duration::from_secs(3), console.worker.flush_store()).await;
     drop(console);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notifications_are_a_bell_or_an_osc_and_pass_through_tmux() {
+        assert!(notification(Notify::Off, "x", false).is_empty());
+        assert_eq!(notification(Notify::Bell, "x", true), b"\x07");
+        assert_eq!(
+            notification(Notify::Osc9, "#4 first response due in 12m", false),
+            b"\x1b]9;deskterm: #4 first response due in 12m\x07"
+        );
+        assert_eq!(
+            notification(Notify::Osc777, "#4 due", false),
+            b"\x1b]777;notify;deskterm;#4 due\x07"
+        );
+        // tmux passes a sequence on only inside its DCS, with ESC doubled.
+        assert_eq!(
+            notification(Notify::Osc9, "#4", true),
+            b"\x1bPtmux;\x1b\x1b]9;deskterm: #4\x07\x1b\\"
+        );
+    }
+
+    #[test]
+    fn a_subject_cannot_end_the_notification_early() {
+        // A bell or ESC in a ticket's subject would end the OSC and write
+        // the rest to the screen; a ';' would split OSC 777's fields.
+        let bytes = notification(Notify::Osc777, "a\x07b\x1b]0;x;y", false);
+        assert_eq!(bytes, b"\x1b]777;notify;deskterm;ab]0xy\x07");
+    }
 }

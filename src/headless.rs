@@ -11,7 +11,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use tokio::sync::mpsc;
 
-use crate::app::take_edit;
+use crate::app::split_local;
 use crate::clock::Clock;
 use crate::config::keymap::Key;
 use crate::desk::Desk;
@@ -23,6 +23,8 @@ use crate::worker::Worker;
 
 pub struct Headless {
     pub state: State,
+    /// Breach warnings the console announced.
+    pub notices: Vec<String>,
     clock: Clock,
     worker: Worker,
     replies: mpsc::UnboundedReceiver<DeskReply>,
@@ -42,6 +44,7 @@ impl Headless {
         worker.run(state.start());
         let mut console = Self {
             state,
+            notices: Vec::new(),
             clock,
             worker,
             replies,
@@ -67,16 +70,18 @@ impl Headless {
 
     fn send(&mut self, msg: Msg) {
         let mut effects = update(&mut self.state, msg, self.clock.now());
-        // No terminal to hand over: the editor just runs.
-        while let (Some(text), rest) = take_edit(effects.clone()) {
-            self.worker.run(rest);
+        loop {
+            let local = split_local(effects);
+            self.worker.run(local.rest);
+            self.notices.extend(local.notices);
+            // No terminal to hand over: the editor just runs.
+            let Some(text) = local.edit else { break };
             effects = update(
                 &mut self.state,
                 Msg::Edited(editor::edit(&text)),
                 self.clock.now(),
             );
         }
-        self.worker.run(effects);
     }
 
     /// Press keys by name, separated by spaces: `"j j enter"`, `"ctrl-c"`, `"space"`.
@@ -114,6 +119,13 @@ impl Headless {
             state: KeyEventState::NONE,
         }));
         self.settle().await;
+    }
+
+    /// Move a pinned clock on, as time passing would.
+    pub fn advance(&mut self, by: jiff::SignedDuration) {
+        if let Clock::Fixed(at) = &mut self.clock {
+            *at += by;
+        }
     }
 
     pub async fn tick(&mut self) {

@@ -22,6 +22,7 @@ use deskterm::desk::demo::simulator::ArrivalSpec;
 use deskterm::desk::demo::{DEFAULT_SEED, DemoDesk, seed};
 use deskterm::desk::rt::RtDesk;
 use deskterm::sla::Thresholds;
+use deskterm::sla::engine::Engine;
 use deskterm::state::{Settings, State};
 use deskterm::store::Store;
 use deskterm::{app, logging, paths};
@@ -71,6 +72,11 @@ enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// SLA policies: check them, or explain one ticket's deadlines.
+    Sla {
+        #[command(subcommand)]
+        action: SlaAction,
+    },
     /// The embedded demo desk: open it, rebuild it, or build a large one.
     Demo {
         /// Rebuild the demo desk from its seed and exit.
@@ -79,6 +85,17 @@ enum Command {
         /// Build a demo desk with this many tickets and exit (for benchmarks).
         #[arg(long, value_name = "N")]
         tickets: Option<usize>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SlaAction {
+    /// Read the calendars and policies in config.toml and report mistakes.
+    Check,
+    /// Which policy a ticket matches and how each deadline was computed.
+    Explain {
+        /// The ticket's id (e.g. 42 or #42).
+        ticket: String,
     },
 }
 
@@ -115,6 +132,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let path = config_path(&cli);
     match &cli.command {
         Some(Command::Config { action }) => return config_command(action, &path),
+        Some(Command::Sla { action }) => return sla_command(&cli, action),
         Some(Command::Demo { reset, tickets }) if *reset || tickets.is_some() => {
             let config = load_config(&path)?;
             return rebuild_demo(&cli, &config, tickets.unwrap_or(seed::DEFAULT_TICKETS));
@@ -142,6 +160,13 @@ fn config_command(action: &ConfigAction, path: &std::path::Path) -> anyhow::Resu
                 Ok(config) => {
                     for (name, profile) in &config.profiles {
                         problems.extend(profile::problems(name, profile));
+                    }
+                    let dir = path
+                        .parent()
+                        .map(std::path::Path::to_path_buf)
+                        .unwrap_or_default();
+                    if let Err(sla) = config::sla::engine(&config.sla, &dir) {
+                        problems.extend(sla);
                     }
                     for m in config.macros() {
                         for unknown in macros::unknown_placeholders(&m.body) {
@@ -220,23 +245,10 @@ fn console(cli: &Cli, config: Config) -> anyhow::Result<ExitCode> {
         );
     };
 
-    let selected = profile::select(&config, cli.profile.as_deref(), Secret::from_env())?;
+    let engine = sla_engine(&config, cli)?;
     let runtime = tokio::runtime::Runtime::new()?;
-    let (desk, demo): (Arc<dyn Desk>, Option<Arc<DemoDesk>>) = match &selected.target {
-        Target::Demo => {
-            let demo_path = demo_path(cli, &config);
-            if !demo_path.exists() {
-                eprintln!("building the demo desk in {}…", demo_path.display());
-            }
-            let seed = cli.seed.or(config.demo.seed);
-            let demo = Arc::new(DemoDesk::open(&demo_path, seed, clock)?);
-            (demo.clone(), Some(demo))
-        }
-        Target::Rt(settings) => {
-            tracing::info!(url = %settings.url, user = %settings.user, "opening an RT desk");
-            (Arc::new(RtDesk::new((**settings).clone())?), None)
-        }
-    };
+    let opened = open_desk(cli, &config, clock)?;
+    let (selected, desk, demo) = (opened.selected, opened.desk, opened.demo);
     let arrivals = cli
         .new_ticket_every
         .or(config.demo.new_ticket_every)
@@ -254,6 +266,10 @@ fn console(cli: &Cli, config: Config) -> anyhow::Result<ExitCode> {
                 .sla
                 .alert_minutes
                 .map_or(defaults.alert, SignedDuration::from_mins),
+            warn_before: config
+                .sla
+                .warn_before_minutes
+                .map_or(defaults.warn_before, SignedDuration::from_mins),
         },
         refresh_every: selected
             .refresh_seconds
@@ -264,6 +280,8 @@ fn console(cli: &Cli, config: Config) -> anyhow::Result<ExitCode> {
         page_size: if demo.is_some() { 500 } else { 100 },
         undo_seconds: config.undo_seconds.unwrap_or(5),
         macros: config.macros(),
+        sla: engine,
+        notify: config.sla.notify.unwrap_or_default(),
     };
     let mut state = State::new(settings, clock.now(), Rect::new(0, 0, 80, 24));
     if let Some(first) = theme_errors.first() {
@@ -290,6 +308,115 @@ fn console(cli: &Cli, config: Config) -> anyhow::Result<ExitCode> {
         Err(e) => {
             tracing::error!(error = %e, "console stopped");
             anyhow::bail!("{e:#} (details in {})", log_path.display())
+        }
+    }
+}
+
+/// The desk a profile names, opened.
+struct Opened {
+    selected: profile::Selected,
+    desk: Arc<dyn Desk>,
+    demo: Option<Arc<DemoDesk>>,
+}
+
+fn open_desk(cli: &Cli, config: &Config, clock: Clock) -> anyhow::Result<Opened> {
+    let selected = profile::select(config, cli.profile.as_deref(), Secret::from_env())?;
+    let (desk, demo): (Arc<dyn Desk>, Option<Arc<DemoDesk>>) = match &selected.target {
+        Target::Demo => {
+            let demo_path = demo_path(cli, config);
+            if !demo_path.exists() {
+                eprintln!("building the demo desk in {}…", demo_path.display());
+            }
+            let seed = cli.seed.or(config.demo.seed);
+            let demo = Arc::new(DemoDesk::open(&demo_path, seed, clock)?);
+            (demo.clone(), Some(demo))
+        }
+        Target::Rt(settings) => {
+            tracing::info!(url = %settings.url, user = %settings.user, "opening an RT desk");
+            (Arc::new(RtDesk::new((**settings).clone())?), None)
+        }
+    };
+    Ok(Opened {
+        selected,
+        desk,
+        demo,
+    })
+}
+
+/// The SLA engine from config; every problem in it, or the engine.
+fn sla_engine(config: &Config, cli: &Cli) -> anyhow::Result<Engine> {
+    let path = config_path(cli);
+    let dir = path
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    config::sla::engine(&config.sla, &dir).map_err(|problems| {
+        anyhow::anyhow!(
+            "the SLA settings in {} need fixing:\n  {}",
+            path.display(),
+            problems.join("\n  ")
+        )
+    })
+}
+
+fn sla_command(cli: &Cli, action: &SlaAction) -> anyhow::Result<ExitCode> {
+    let config = load_config(&config_path(cli))?;
+    let engine = match sla_engine(&config, cli) {
+        Ok(engine) => engine,
+        Err(e) => {
+            eprintln!("{e:#}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    match action {
+        SlaAction::Check => {
+            if engine.policies().is_empty() {
+                println!("no [[sla.policies]]: the standard policy applies to every ticket");
+            }
+            for policy in engine.policies() {
+                let show = if policy.calendar.is_always_open() {
+                    deskterm::sla::compact_duration
+                } else {
+                    deskterm::sla::compact_business
+                };
+                let target = |t: Option<SignedDuration>| t.map_or_else(|| "—".to_string(), show);
+                println!(
+                    "{}: {}; calendar {}; first response {}, next response {}, resolution {}",
+                    policy.name,
+                    policy.matcher.describe(),
+                    policy.calendar.describe(),
+                    target(policy.first_response),
+                    target(policy.next_response),
+                    target(policy.resolution)
+                );
+            }
+            println!("{} policies, ok", engine.policies().len());
+            Ok(ExitCode::SUCCESS)
+        }
+        SlaAction::Explain { ticket } => {
+            let clock = Clock::from_env()?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            let opened = open_desk(cli, &config, clock)?;
+            let id = deskterm::desk::TicketId(ticket.trim_start_matches('#').to_string());
+            let detail = match runtime.block_on(opened.desk.ticket(&id)) {
+                Ok(detail) => detail,
+                Err(e) => {
+                    eprintln!("deskterm: ticket {ticket}: {e}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let facts = deskterm::sla::engine::Facts::from_detail(&detail);
+            let tz = TimeZone::system();
+            let show = |at: jiff::Timestamp| {
+                at.to_zoned_datetime(tz.clone())
+                    .strftime("%a %-d %b %H:%M %Z")
+                    .to_string()
+            };
+            for line in engine.explain(&detail.summary, &facts, clock.now(), &show) {
+                println!("{line}");
+            }
+            runtime.shutdown_background();
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

@@ -172,8 +172,8 @@ impl Worker {
                 });
                 self.saving.push(task);
             }
-            Effect::EditExternally { .. } => {
-                tracing::warn!("the external editor is run by the app loop, not the worker");
+            Effect::EditExternally { .. } | Effect::Notify { .. } => {
+                tracing::warn!("the terminal's effects are the app loop's, not the worker's");
             }
             Effect::LoadTicket { request, id } => {
                 if let Some(old) = self.ticket.take() {

@@ -1,4 +1,4 @@
-//! The binary's plain commands: `config path|init|check`, `demo --reset`,
+//! The binary's plain commands: `config path|init|check`, `sla check|explain`, `demo --reset`,
 //! `--tickets`, and the errors a user sees before the console starts.
 #![allow(clippy::unwrap_used)]
 
@@ -208,5 +208,127 @@ fn profiles_are_chosen_by_name_and_a_real_desk_needs_a_token() {
     assert!(
         message.contains("profile `broken`: backend \"rt\" needs `user`"),
         "{message}"
+    );
+}
+
+const SLA_CONFIG: &str = r#"
+[[sla.calendars]]
+name = "district"
+time_zone = "America/Los_Angeles"
+weekdays = ["08:00-12:00", "13:00-17:00"]
+holidays_file = "holidays.ics"
+
+[[sla.policies]]
+name = "Transportation urgent"
+queues = ["Transportation"]
+priorities = ["urgent"]
+calendar = "24x7"
+first_response = "15m"
+resolution = "4h"
+
+[[sla.policies]]
+name = "Parents by text"
+roles = ["parent"]
+channels = ["sms", "phone"]
+calendar = "district"
+first_response = "2h"
+resolution = "72h"
+"#;
+
+#[test]
+fn sla_check_lists_the_policies_and_every_mistake() {
+    let home = TempDir::new().unwrap();
+    let dir = home.path().join("config/deskterm");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), SLA_CONFIG).unwrap();
+    std::fs::write(
+        dir.join("holidays.ics"),
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261225\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    )
+    .unwrap();
+    let out = deskterm(home.path(), &["sla", "check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "Transportation urgent: queue transportation · priority urgent; calendar 24x7"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "calendar district (America/Los_Angeles): Mon-Fri 08:00-12:00, 13:00-17:00, 1 holiday;"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("first response 2h00m, next response —, resolution 72h"),
+        "{text}"
+    );
+    assert!(text.ends_with("2 policies, ok\n"), "{text}");
+
+    let broken = SLA_CONFIG
+        .replace("Los_Angeles", "Los_Angles")
+        .replace("\"72h\"", "\"3 days\"");
+    std::fs::write(dir.join("config.toml"), broken).unwrap();
+    let out = deskterm(home.path(), &["sla", "check"]);
+    assert!(!out.status.success());
+    let text = stderr(&out);
+    assert!(
+        text.contains("unknown time zone \"America/Los_Angles\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("policy `Parents by text`: no calendar `district`"),
+        "{text}"
+    );
+    assert!(text.contains("\"3 days\" is not a duration"), "{text}");
+    // `config check` finds the same.
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("Los_Angles"), "{}", stderr(&out));
+}
+
+#[test]
+fn sla_explain_says_which_policy_and_where_each_deadline_came_from() {
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("demo.sqlite");
+    let db_arg = db.to_str().unwrap();
+    // #600 is open on the seeded demo desk, which times its own tickets.
+    let out = deskterm(
+        home.path(),
+        &["sla", "explain", "#600", "--demo-db", db_arg],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("ticket #600"), "{text}");
+    assert!(
+        text.contains(
+            "the desk sets 2 deadline(s) under “IT low: 8h00m / 40h business”; they take precedence"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "no configured policy matches, so the standard policy for its priority applies"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("first response: due Mon 2 Mar"), "{text}");
+    assert!(
+        text.contains("from the desk: 5h30m business left"),
+        "{text}"
+    );
+    assert!(text.contains("resolution: due"), "{text}");
+
+    let out = deskterm(
+        home.path(),
+        &["sla", "explain", "99999", "--demo-db", db_arg],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("ticket 99999: not found"),
+        "{}",
+        stderr(&out)
     );
 }

@@ -366,19 +366,32 @@ async fn hostile_text_never_reaches_the_screen() {
 #[tokio::test]
 async fn countdowns_tick_with_the_clock() {
     let mut c = common::console(80, 24).await;
-    let first = visible(&c)[2].clone();
-    let clock = first.sla.most_urgent(common::now()).unwrap();
+    let running = visible(&c)
+        .into_iter()
+        .find(|t| {
+            matches!(
+                t.sla
+                    .most_urgent(common::now())
+                    .map(|c| c.reading(common::now())),
+                Some(deskterm::sla::Reading::Running { .. })
+            )
+        })
+        .unwrap()
+        .clone();
+    let clock = running.sla.most_urgent(common::now()).unwrap();
     let later = common::now() + jiff::SignedDuration::from_mins(30);
     let before = deskterm::ui::format::sla_cell(Some(clock), common::now());
     let after = deskterm::ui::format::sla_cell(Some(clock), later);
     assert_ne!(before, after);
-    // A tick re-reads the clock: breaching tickets are counted as time passes.
+    // Ticks re-read the clocks: breaching tickets are counted within seconds.
     let breached = c.ui.state.counts.breached;
-    deskterm::state::update(
-        &mut c.ui.state,
-        deskterm::state::Msg::Tick,
-        later + jiff::SignedDuration::from_hours(48),
-    );
+    for _ in 0..5 {
+        deskterm::state::update(
+            &mut c.ui.state,
+            deskterm::state::Msg::Tick,
+            later + jiff::SignedDuration::from_hours(48),
+        );
+    }
     assert!(c.ui.state.counts.breached > breached);
 }
 
@@ -497,4 +510,46 @@ async fn a_reply_to_a_ticket_that_changed_meanwhile_asks_first() {
         .find(|e| e.kind != EntryKind::Event)
         .unwrap();
     assert_eq!(last.body.as_str(), "My answer");
+}
+
+#[tokio::test]
+async fn a_breach_warning_is_announced_once_per_ticket_and_clock() {
+    let mut settings = common::settings("dark");
+    settings.notify = deskterm::config::sla::Notify::Bell;
+    let mut c = common::console_with(settings, 80, 24).await;
+    c.ui.tick().await;
+    let soon = c
+        .ui
+        .state
+        .tickets
+        .items()
+        .iter()
+        .flat_map(|h| &h.ticket.sla.clocks)
+        .filter(|clock| {
+            matches!(clock.reading(common::now()),
+                deskterm::sla::Reading::Running { left } if left < jiff::SignedDuration::from_mins(30))
+        })
+        .count();
+    assert!(soon > 0, "the demo has clocks about to breach");
+    assert_eq!(c.ui.notices.len(), soon, "{:?}", c.ui.notices);
+    assert!(c.ui.notices.iter().all(|n| n.contains(" due in ")));
+    // Later ticks re-read the clocks but say nothing twice.
+    for _ in 0..3 {
+        c.ui.advance(jiff::SignedDuration::from_secs(6));
+        c.ui.tick().await;
+    }
+    assert_eq!(c.ui.notices.len(), soon);
+    // An hour on, clocks that had more than half an hour left get theirs.
+    c.ui.advance(jiff::SignedDuration::from_hours(1));
+    c.ui.tick().await;
+    assert!(c.ui.notices.len() > soon);
+    // The status line counts them among the tickets at risk.
+    assert!(c.ui.state.counts.at_risk >= 1);
+}
+
+#[tokio::test]
+async fn no_announcement_unless_asked_for() {
+    let mut c = common::console(80, 24).await;
+    c.ui.tick().await;
+    assert!(c.ui.notices.is_empty());
 }

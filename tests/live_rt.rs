@@ -17,6 +17,7 @@ use deskterm::desk::rt::client::Auth;
 use deskterm::desk::rt::{RtDesk, RtSettings};
 use deskterm::desk::*;
 use deskterm::sla::ClockKind;
+use deskterm::sla::engine::{Engine, Facts};
 
 use conformance::Fixture;
 
@@ -156,8 +157,12 @@ async fn rt_deadlines_where_rt_has_an_sla_and_the_standard_policy_elsewhere() {
     let clock = &it.sla.clocks[0];
     assert_eq!(clock.kind, ClockKind::FirstResponse);
     assert_eq!(clock.target, Some(jiff::SignedDuration::from_hours(4)));
-    // Facilities has none: the standard policy applies, from the history.
-    let facilities = ticket(&desk, "6").await.summary;
+    // Facilities has none: RT sends no clocks, and the console's engine
+    // applies the standard policy to the history RT does send.
+    let detail = ticket(&desk, "6").await;
+    assert!(detail.summary.sla.clocks.is_empty());
+    let mut facilities = detail.summary.clone();
+    Engine::default().fill(&mut facilities, &Facts::from_detail(&detail));
     assert!(
         facilities
             .sla

@@ -68,3 +68,39 @@ fn the_readme_names_its_two_commands() {
     assert!(README.contains("```sh\ncargo run --release\n```"));
     assert!(README.contains("```sh\ncargo test\n```"));
 }
+
+/// The first ```toml block after `heading`.
+fn toml_after(heading: &str) -> &'static str {
+    let start = README.find(heading).unwrap();
+    let block = &README[start..];
+    let open = block.find("```toml\n").unwrap() + "```toml\n".len();
+    let close = block[open..].find("```").unwrap();
+    &block[open..open + close]
+}
+
+#[test]
+fn the_sla_example_builds_the_engine_it_describes() {
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("holidays.ics"),
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270101\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    )
+    .unwrap();
+    let text = toml_after("### Calendars and policies");
+    let config: deskterm::config::Config =
+        deskterm::config::parse_toml(text, std::path::Path::new("README.md")).unwrap();
+    let engine = deskterm::config::sla::engine(&config.sla, dir.path()).unwrap();
+    let names: Vec<_> = engine.policies().iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Transportation urgent", "Parents by text or phone"]);
+    assert_eq!(engine.policies()[1].calendar.holidays().len(), 3);
+}
+
+#[test]
+fn the_config_example_parses() {
+    let text = toml_after("A mistake is reported with its file, line and column");
+    deskterm::config::parse_toml::<deskterm::config::Config>(
+        text,
+        std::path::Path::new("README.md"),
+    )
+    .unwrap();
+}

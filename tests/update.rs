@@ -42,6 +42,7 @@ fn ticket(id: u32, due_in_mins: i64) -> TicketSummary {
                 due: now + SignedDuration::from_mins(due_in_mins),
                 target: Some(SignedDuration::from_hours(4)),
                 stage: Stage::Active,
+                calendar: None,
             }],
             policy: None,
             starts: None,

@@ -6,6 +6,7 @@ pub mod keymap;
 pub mod macros;
 pub mod profile;
 pub mod secret;
+pub mod sla;
 pub mod theme;
 
 use std::fmt;
@@ -51,6 +52,14 @@ pub struct SlaConfig {
     pub warn_fraction: Option<f64>,
     /// Alert when less than this many minutes are left.
     pub alert_minutes: Option<i64>,
+    /// Warn when less than this many minutes are left, whatever the target.
+    pub warn_before_minutes: Option<i64>,
+    /// A terminal notification when a clock is about to breach.
+    pub notify: Option<sla::Notify>,
+    /// Business calendars the policies count in.
+    pub calendars: Vec<sla::CalendarConfig>,
+    /// Policies, first match wins; the standard policy catches the rest.
+    pub policies: Vec<sla::PolicyConfig>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -294,6 +294,8 @@ pub struct Entry {
     pub at: Timestamp,
     pub body: SafeText,
     pub attachments: Vec<Attachment>,
+    /// For a status change: the status it set.
+    pub status: Option<StatusKind>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

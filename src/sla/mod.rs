@@ -1,15 +1,22 @@
 //! SLA clocks: pure arithmetic on instants, no I/O.
 //!
-//! A ticket carries up to three [`SlaClock`]s (first response, next response,
-//! resolution). A desk that computes deadlines itself fills them in; otherwise
-//! [`policy`] derives them from the ticket's history. [`SlaClock::reading`]
-//! projects a clock onto `now`, which is what the console shows and sorts by.
+//! A ticket carries up to three [`SlaClock`]s (first response, next
+//! response, resolution). A desk that computes deadlines sends them; the
+//! [`engine`] computes the rest from the ticket's history under the first
+//! matching [`policy`], counting only the open hours of a business
+//! [`calendar`]. [`SlaClock::reading`] projects a clock onto `now`, which is
+//! what the console shows and sorts by.
 
+pub mod calendar;
+pub mod engine;
 pub mod policy;
+
+use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 
 use crate::text::SafeText;
+use calendar::Calendar;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClockKind {
@@ -19,6 +26,12 @@ pub enum ClockKind {
 }
 
 impl ClockKind {
+    pub const ALL: [ClockKind; 3] = [
+        ClockKind::FirstResponse,
+        ClockKind::NextResponse,
+        ClockKind::Resolution,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             ClockKind::FirstResponse => "first response",
@@ -31,7 +44,8 @@ impl ClockKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
     Active,
-    /// Stopped while waiting on the requester; `due` is the deadline as it stood.
+    /// Stopped while waiting on the requester; `due` is the deadline had the
+    /// clock gone on at `since`, so what was left then is still left.
     Paused {
         since: Timestamp,
     },
@@ -41,13 +55,15 @@ pub enum Stage {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SlaClock {
     pub kind: ClockKind,
     pub due: Timestamp,
     /// The whole allowance, when known; a server deadline may come without one.
     pub target: Option<SignedDuration>,
     pub stage: Stage,
+    /// The hours the clock counts; none means every hour (calendar time).
+    pub calendar: Option<Arc<Calendar>>,
 }
 
 /// A clock seen from `now`.
@@ -60,18 +76,45 @@ pub enum Reading {
 }
 
 impl SlaClock {
+    /// Time that counts between two instants: business time under the
+    /// clock's calendar, else plain time.
+    pub fn counted(&self, from: Timestamp, to: Timestamp) -> SignedDuration {
+        match &self.calendar {
+            Some(calendar) => calendar.between(from, to),
+            None => from.duration_until(to),
+        }
+    }
+
+    /// Whether the clock counts business hours rather than every hour.
+    pub fn is_business(&self) -> bool {
+        self.calendar.as_ref().is_some_and(|c| !c.is_always_open())
+    }
+
+    /// A span of this clock's time, in business hours where it counts them.
+    pub fn compact(&self, d: SignedDuration) -> String {
+        if self.is_business() {
+            compact_business(d)
+        } else {
+            compact_duration(d)
+        }
+    }
+
     pub fn reading(&self, now: Timestamp) -> Reading {
         match self.stage {
             Stage::Active => {
-                let left = now.duration_until(self.due);
-                if left.is_negative() {
-                    Reading::Breached { over: -left }
+                if now > self.due {
+                    // Overdue counts every hour: a breach does not sleep at night.
+                    Reading::Breached {
+                        over: self.due.duration_until(now),
+                    }
                 } else {
-                    Reading::Running { left }
+                    Reading::Running {
+                        left: self.counted(now, self.due),
+                    }
                 }
             }
             Stage::Paused { since } => Reading::Paused {
-                left: since.duration_until(self.due),
+                left: self.counted(since, self.due),
             },
             Stage::Met { at } => Reading::Met {
                 on_time: at <= self.due,
@@ -86,11 +129,12 @@ impl SlaClock {
             Reading::Paused { .. } => Level::Paused,
             Reading::Met { .. } => Level::Met,
             Reading::Running { left } => {
+                let small_share = self.target.is_some_and(|t| {
+                    left.as_secs_f64() < t.as_secs_f64() * thresholds.warn_fraction
+                });
                 if left < thresholds.alert {
                     Level::Alert
-                } else if self.target.is_some_and(|t| {
-                    left.as_secs_f64() < t.as_secs_f64() * thresholds.warn_fraction
-                }) {
+                } else if small_share || left < thresholds.warn_before {
                     Level::Warn
                 } else {
                     Level::Ok
@@ -107,6 +151,8 @@ pub struct Thresholds {
     pub warn_fraction: f64,
     /// Alert when less than this is left.
     pub alert: SignedDuration,
+    /// Warn when less than this is left, whatever the target (the lead time).
+    pub warn_before: SignedDuration,
 }
 
 impl Default for Thresholds {
@@ -114,6 +160,7 @@ impl Default for Thresholds {
         Self {
             warn_fraction: 0.25,
             alert: SignedDuration::from_mins(15),
+            warn_before: SignedDuration::from_mins(30),
         }
     }
 }
@@ -174,7 +221,7 @@ impl SlaClocks {
         match self.most_urgent(now) {
             Some(clock) => match clock.stage {
                 Stage::Active => (0, clock.due.as_second()),
-                Stage::Paused { since } => (1, since.duration_until(clock.due).as_secs()),
+                Stage::Paused { since } => (1, clock.counted(since, clock.due).as_secs()),
                 Stage::Met { .. } => (2, 0),
             },
             None => (2, 0),
@@ -187,6 +234,16 @@ impl SlaClocks {
 }
 
 /// "2h13m", "45m", "3d4h", "59s": compact, for a narrow column.
+/// Business time in hours, never days: "37h" of business time is almost a
+/// working week, which "1d13h" would hide.
+pub fn compact_business(d: SignedDuration) -> String {
+    if d.as_secs().abs() < 86_400 {
+        return compact_duration(d);
+    }
+    let sign = if d.is_negative() { "-" } else { "" };
+    format!("{sign}{}h", d.as_secs().abs() / 3_600)
+}
+
 pub fn compact_duration(d: SignedDuration) -> String {
     let secs = d.as_secs().abs();
     let (days, hours, mins) = (secs / 86_400, secs % 86_400 / 3_600, secs % 3_600 / 60);
@@ -220,6 +277,7 @@ mod tests {
             due: at(due),
             target: Some(SignedDuration::from_hours(4)),
             stage,
+            calendar: None,
         }
     }
 
@@ -283,5 +341,9 @@ mod tests {
         assert_eq!(compact_duration(SignedDuration::from_mins(-45)), "-45m");
         assert_eq!(compact_duration(SignedDuration::from_hours(76)), "3d4h");
         assert_eq!(compact_duration(SignedDuration::from_secs(59)), "59s");
+        // Business time stays in hours: a "day" of it is three working days.
+        assert_eq!(compact_business(SignedDuration::from_hours(40)), "40h");
+        assert_eq!(compact_business(SignedDuration::from_mins(-1530)), "-25h");
+        assert_eq!(compact_business(SignedDuration::from_mins(133)), "2h13m");
     }
 }

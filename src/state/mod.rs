@@ -15,22 +15,24 @@ pub mod ticket;
 pub mod tickets;
 pub mod writes;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crossterm::event::{KeyCode, KeyEvent};
-use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
 use ratatui::layout::Rect;
 
 use crate::action::Action;
 use crate::config::keymap::{Context, Key, Keymap};
 use crate::config::macros::Macro;
+use crate::config::sla::Notify;
 use crate::config::theme::{Theme, ThemeSet};
 use crate::desk::{
     Agent, Applied, Change, DeskError, Page, PageRequest, Query, Queue, TicketDetail, TicketId,
     TicketSummary, Version,
 };
-use crate::sla::Thresholds;
+use crate::sla::engine::{Engine, Facts};
+use crate::sla::{ClockKind, Reading, Thresholds};
 use crate::store::Draft;
 use crate::ui;
 use command::{CommandLine, Vocabulary};
@@ -90,6 +92,10 @@ pub enum Effect {
     DeleteDraft(TicketId),
     /// Hand the text to $VISUAL / $EDITOR; the terminal is released meanwhile.
     EditExternally {
+        text: String,
+    },
+    /// Tell the terminal a clock is about to breach (bell or OSC 9/777).
+    Notify {
         text: String,
     },
 }
@@ -176,6 +182,8 @@ pub struct Settings {
     /// Seconds a write waits before it is sent, while `u` can undo it.
     pub undo_seconds: u32,
     pub macros: Vec<Macro>,
+    pub sla: Engine,
+    pub notify: Notify,
 }
 
 pub struct State {
@@ -210,6 +218,15 @@ pub struct State {
     pub undo_seconds: u32,
     /// Seconds since the start, counted by ticks (the clock may be pinned).
     pub ticks: u64,
+    /// The SLA engine: local policies for what the desk does not time.
+    pub sla: Engine,
+    pub notify: Notify,
+    /// Clocks already announced as about to breach.
+    notified: HashSet<(TicketId, ClockKind)>,
+    /// Facts from the whole history of tickets opened, by version.
+    facts: HashMap<TicketId, (Version, Facts)>,
+    /// When the at-risk counts were last taken.
+    counted_at: Option<Timestamp>,
 
     pub connection: Connection,
     /// When the desk last answered a load or refresh.
@@ -268,6 +285,11 @@ impl State {
             macros: settings.macros,
             undo_seconds: settings.undo_seconds,
             ticks: 0,
+            sla: settings.sla,
+            notify: settings.notify,
+            notified: HashSet::new(),
+            facts: HashMap::new(),
+            counted_at: None,
             connection: Connection::Connecting,
             last_refresh: None,
             flash: None,
@@ -394,7 +416,15 @@ impl State {
         }
     }
 
-    pub(crate) fn hold(&mut self, ticket: TicketSummary) {
+    /// Keep a ticket from the desk, with the clocks the desk did not send
+    /// filled in by the SLA engine (from the whole history when the ticket
+    /// was opened at this version, else from what the summary tells).
+    pub(crate) fn hold(&mut self, mut ticket: TicketSummary) {
+        let facts = match self.facts.get(&ticket.id) {
+            Some((version, facts)) if *version == ticket.version => facts.clone(),
+            _ => Facts::from_summary(&ticket),
+        };
+        self.sla.fill(&mut ticket, &facts);
         self.watermark = Some(
             self.watermark
                 .map_or(ticket.updated, |w| w.max(ticket.updated)),
@@ -425,6 +455,45 @@ impl State {
             }
             None => Vec::new(),
         }
+    }
+
+    /// Announce each clock that comes within the lead time of breaching, once.
+    fn warnings(&mut self) -> Vec<Effect> {
+        if self.notify == Notify::Off {
+            return Vec::new();
+        }
+        let lead = self.thresholds.warn_before;
+        let mut effects = Vec::new();
+        for held in self.tickets.items() {
+            let t = &held.ticket;
+            for clock in &t.sla.clocks {
+                let Reading::Running { left } = clock.reading(self.now) else {
+                    continue;
+                };
+                if left < lead && self.notified.insert((t.id.clone(), clock.kind)) {
+                    effects.push(Effect::Notify {
+                        text: format!(
+                            "{} {} due in {}: {}",
+                            t.key,
+                            clock.kind.label(),
+                            crate::sla::compact_duration(left),
+                            t.subject
+                        ),
+                    });
+                }
+            }
+        }
+        effects
+    }
+
+    /// The whole-history facts of an opened ticket: its clocks from them.
+    pub(crate) fn learn(&mut self, detail: &mut TicketDetail) {
+        let facts = Facts::from_detail(detail);
+        self.sla.fill(&mut detail.summary, &facts);
+        self.facts.insert(
+            detail.summary.id.clone(),
+            (detail.summary.version.clone(), facts),
+        );
     }
 
     pub(crate) fn clamp_ticket_scroll(&mut self) {
@@ -481,9 +550,18 @@ fn on_tick(state: &mut State) -> Vec<Effect> {
             state.flash = None;
         }
     }
-    // Countdowns cross thresholds as time passes.
-    state.recount();
-    let mut effects: Vec<Effect> = state.autosave().into_iter().collect();
+    // Countdowns cross thresholds as time passes; the counts follow within
+    // seconds (each row's own countdown is redrawn every second anyway).
+    let mut effects: Vec<Effect> = Vec::new();
+    let stale = state
+        .counted_at
+        .is_none_or(|at| state.now.duration_since(at) >= SignedDuration::from_secs(5));
+    if stale {
+        state.counted_at = Some(state.now);
+        state.recount();
+        effects.extend(state.warnings());
+    }
+    effects.extend(state.autosave());
     effects.extend(state.pump());
     state.ticks_since_refresh += 1;
     if state.ticks_since_refresh >= state.refresh_interval() {

@@ -110,7 +110,14 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
         }
         DeskReply::Stored(Ok(())) => Vec::new(),
         DeskReply::Ticket { request, result } => {
-            let Some(view) = state.ticket.as_mut().filter(|v| v.request == request) else {
+            if state.ticket.as_ref().is_none_or(|v| v.request != request) {
+                return Vec::new();
+            }
+            let result = result.map(|mut detail| {
+                state.learn(&mut detail);
+                detail
+            });
+            let Some(view) = state.ticket.as_mut() else {
                 return Vec::new();
             };
             match result {

@@ -480,6 +480,7 @@ mod tests {
                 at: jiff::Timestamp::UNIX_EPOCH + jiff::SignedDuration::from_secs(60),
                 body: SafeText::block("Still cold.\nPlease hurry."),
                 attachments: Vec::new(),
+                status: None,
             }],
             custom_fields: Vec::new(),
         };

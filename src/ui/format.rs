@@ -47,35 +47,34 @@ pub const PAUSED: &str = "‖";
 
 /// The SLA column: "2h13m", "-45m" when breached, "‖3h00m" when paused.
 pub fn sla_cell(clock: Option<&SlaClock>, now: Timestamp) -> String {
-    match clock.map(|c| c.reading(now)) {
-        Some(Reading::Running { left }) => compact_duration(left),
-        Some(Reading::Breached { over }) => {
-            compact_duration(-over.max(SignedDuration::from_secs(1)))
-        }
-        Some(Reading::Paused { left }) => format!("{PAUSED}{}", compact_duration(left)),
-        Some(Reading::Met { .. }) => "met".to_string(),
-        None => "·".to_string(),
+    let Some(clock) = clock else {
+        return "·".to_string();
+    };
+    match clock.reading(now) {
+        Reading::Running { left } => clock.compact(left),
+        Reading::Breached { over } => compact_duration(-over.max(SignedDuration::from_secs(1))),
+        Reading::Paused { left } => format!("{PAUSED}{}", clock.compact(left)),
+        Reading::Met { .. } => "met".to_string(),
     }
 }
 
-/// The ticket view's account of one clock.
+/// The ticket view's account of one clock: "1h20m business left · due Mon 09:20".
 pub fn sla_sentence(clock: &SlaClock, now: Timestamp, tz: &TimeZone) -> String {
+    let counted = if clock.is_business() { " business" } else { "" };
     match clock.reading(now) {
-        Reading::Running { left } => {
-            format!(
-                "{} left · due {}",
-                compact_duration(left),
-                wall(clock.due, now, tz)
-            )
-        }
+        Reading::Running { left } => format!(
+            "{}{counted} left · due {}",
+            clock.compact(left),
+            wall(clock.due, now, tz)
+        ),
         Reading::Breached { over } => format!(
             "breached {} ago · was due {}",
             compact_duration(over),
             wall(clock.due, now, tz)
         ),
         Reading::Paused { left } => format!(
-            "{PAUSED} paused (waiting on the requester) · {} left",
-            compact_duration(left)
+            "{PAUSED} paused (waiting on the requester) · {}{counted} left",
+            clock.compact(left)
         ),
         Reading::Met { on_time } => {
             let when = match clock.stage {

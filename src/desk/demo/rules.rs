@@ -1,13 +1,22 @@
 //! How the demo desk routes and times tickets, like a real desk's automation:
-//! keyword and channel rules pick the department, and a policy per priority
-//! sets the SLA targets.
+//! keyword and channel rules pick the department, and a policy per
+//! department and priority sets the SLA targets, on the district's business
+//! calendar.
 
 use jiff::SignedDuration;
 
 use super::catalog::Dept;
 use crate::desk::{Channel, PriorityLevel};
-use crate::sla::compact_duration;
-use crate::sla::policy::{self, Targets};
+use std::collections::BTreeSet;
+use std::sync::{Arc, OnceLock};
+
+use jiff::civil::{Date, Time};
+use jiff::tz::TimeZone;
+
+use crate::desk::StatusKind;
+use crate::sla::calendar::{Calendar, Interval};
+use crate::sla::policy::{Matcher, Policy};
+use crate::sla::{compact_business, compact_duration};
 
 /// First match wins; subjects are tried before bodies.
 const KEYWORDS: &[(&str, Dept)] = &[
@@ -65,11 +74,79 @@ pub fn route(subject: &str, body: &str, channel: Channel) -> Dept {
         })
 }
 
-/// A department's SLA targets for a priority, in calendar time: a standard
-/// table by priority, with each department's own adjustments.
-pub fn targets(dept: Dept, priority: PriorityLevel) -> Targets {
+/// The district office's hours: weekdays 07:00-17:00 in Pine Valley, less
+/// the school holidays of 2026 and 2027.
+pub fn district_calendar() -> Arc<Calendar> {
+    static CALENDAR: OnceLock<Arc<Calendar>> = OnceLock::new();
+    CALENDAR
+        .get_or_init(|| {
+            let hours = vec![Interval {
+                start: Time::constant(7, 0, 0, 0),
+                end: Time::constant(17, 0, 0, 0),
+            }];
+            let week = std::array::from_fn(|day| if day < 5 { hours.clone() } else { Vec::new() });
+            let holidays: BTreeSet<Date> = HOLIDAYS
+                .iter()
+                .filter_map(|(y, m, d)| Date::new(*y, *m, *d).ok())
+                .collect();
+            // Without the zone database the district keeps UTC hours rather than failing.
+            let zone = TimeZone::get("America/Los_Angeles").unwrap_or(TimeZone::UTC);
+            Calendar::new("district", zone, week, holidays)
+                .map(Arc::new)
+                .unwrap_or_else(|_| Arc::new(Calendar::always()))
+        })
+        .clone()
+}
+
+/// Urgent tickets count every hour.
+pub fn around_the_clock() -> Arc<Calendar> {
+    static ALWAYS: OnceLock<Arc<Calendar>> = OnceLock::new();
+    ALWAYS.get_or_init(|| Arc::new(Calendar::always())).clone()
+}
+
+/// The calendar a stored clock was computed on, by name.
+pub fn calendar_named(name: &str) -> Arc<Calendar> {
+    if name == "district" {
+        district_calendar()
+    } else {
+        around_the_clock()
+    }
+}
+
+const HOLIDAYS: &[(i16, i8, i8)] = &[
+    (2026, 1, 1),
+    (2026, 1, 19),
+    (2026, 2, 16),
+    (2026, 3, 30),
+    (2026, 3, 31),
+    (2026, 4, 1),
+    (2026, 4, 2),
+    (2026, 4, 3),
+    (2026, 5, 25),
+    (2026, 7, 3),
+    (2026, 9, 7),
+    (2026, 11, 11),
+    (2026, 11, 26),
+    (2026, 11, 27),
+    (2026, 12, 24),
+    (2026, 12, 25),
+    (2026, 12, 31),
+    (2027, 1, 1),
+    (2027, 1, 18),
+    (2027, 2, 15),
+];
+
+/// A department's SLA policy for a priority, in business hours (urgent
+/// tickets around the clock): a standard table by priority, with each
+/// department's own adjustments.
+pub fn policy(dept: Dept, priority: PriorityLevel) -> Policy {
     use PriorityLevel::{High, Low, Normal, Urgent};
-    let (mut first, mut resolve) = policy::standard_minutes(priority);
+    let (mut first, mut resolve) = match priority {
+        Urgent => (30, 4 * 60),
+        High => (2 * 60, 8 * 60),
+        Normal => (4 * 60, 24 * 60),
+        Low => (8 * 60, 40 * 60),
+    };
     match (dept, priority) {
         // A child's safety and a kitchen's food cannot wait.
         (Dept::Transportation | Dept::FoodServices, Urgent) => first = 15,
@@ -82,16 +159,30 @@ pub fn targets(dept: Dept, priority: PriorityLevel) -> Targets {
         (Dept::Facilities, Urgent) => resolve = 8 * 60,
         _ => {}
     }
-    Targets {
+    let calendar = if priority == Urgent {
+        around_the_clock()
+    } else {
+        district_calendar()
+    };
+    let (show, hours): (fn(SignedDuration) -> String, _) = if priority == Urgent {
+        (compact_duration, "")
+    } else {
+        (compact_business, " business")
+    };
+    Policy {
         name: format!(
-            "{} {}: {} / {}",
+            "{} {}: {} / {}{hours}",
             dept.name(),
             priority.name(),
-            compact_duration(SignedDuration::from_mins(first)),
-            compact_duration(SignedDuration::from_mins(resolve))
+            show(SignedDuration::from_mins(first)),
+            show(SignedDuration::from_mins(resolve))
         ),
+        matcher: Matcher::default(),
+        calendar,
         first_response: Some(SignedDuration::from_mins(first)),
+        next_response: Some(SignedDuration::from_mins(first)),
         resolution: Some(SignedDuration::from_mins(resolve)),
+        pause_on: vec![StatusKind::Pending],
     }
 }
 
@@ -115,7 +206,7 @@ mod tests {
     #[test]
     fn departments_adjust_the_standard_targets() {
         let minutes = |d: Dept, p| {
-            let t = targets(d, p);
+            let t = policy(d, p);
             (
                 t.first_response.map(|d| d.as_mins()),
                 t.resolution.map(|d| d.as_mins()),
@@ -131,11 +222,21 @@ mod tests {
         );
         assert_eq!(
             minutes(Dept::Hr, PriorityLevel::Normal),
-            (Some(480), Some(8640))
+            (Some(240), Some(2880))
         );
         assert_eq!(
-            targets(Dept::It, PriorityLevel::High).name,
-            "IT high: 2h00m / 1d0h"
+            policy(Dept::It, PriorityLevel::High).name,
+            "IT high: 2h00m / 8h00m business"
+        );
+        assert!(
+            policy(Dept::It, PriorityLevel::Urgent)
+                .calendar
+                .is_always_open()
+        );
+        assert!(
+            !policy(Dept::It, PriorityLevel::Low)
+                .calendar
+                .is_always_open()
         );
     }
 

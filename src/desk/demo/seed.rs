@@ -9,7 +9,7 @@ use super::rng::Rng;
 use super::rules;
 use super::store::{self, NewEntry, NewTicket};
 use crate::desk::{Channel, EntryKind, PriorityLevel, RequesterRole, StatusKind};
-use crate::sla::policy::{self, History};
+use crate::sla::engine::{self, Facts};
 
 /// How many tickets a new demo desk holds: a month of a district's requests.
 pub const DEFAULT_TICKETS: usize = 640;
@@ -257,9 +257,17 @@ fn insert_story(
     let opening = fill.apply(scenario.opening);
     let dept = rules::route(&subject, &opening, channel);
     let priority = pick_priority(rng, scenario.priority);
-    let targets = rules::targets(dept, priority);
-    let first_target = targets.first_response.map_or(8 * HOUR, |d| d.as_secs());
-    let resolve_target = targets.resolution.map_or(3 * DAY, |d| d.as_secs());
+    let policy = rules::policy(dept, priority);
+    let first_target = policy.first_response.map_or(8 * HOUR, |d| d.as_secs());
+    let resolve_target = policy.resolution.map_or(3 * DAY, |d| d.as_secs());
+    // Agents work the district's hours: a share of a target lands in them.
+    let after = |share: f64| {
+        let span = jiff::SignedDuration::from_secs((share) as i64);
+        policy
+            .calendar
+            .add(store::ts(created), span, &[])
+            .as_second()
+    };
 
     let team = agents_of(dept);
     let (owner, owner_name) = if dept == Dept::It && rng.chance(0.35) {
@@ -270,13 +278,13 @@ fn insert_story(
     let colleague = rng.pick(&team).1;
 
     let mut steps: Vec<(i64, Step)> = Vec::new();
-    let triage = created + (first_target as f64 * (0.05 + rng.unit() * 0.4)) as i64;
+    let triage = after(first_target as f64 * (0.05 + rng.unit() * 0.4));
     steps.push((triage, Step::Assign(owner, owner_name)));
     steps.push((
         triage,
         Step::Status(StatusKind::Open, owner_name.to_string()),
     ));
-    let answered = created + (first_target as f64 * (0.2 + rng.unit() * 1.2)) as i64;
+    let answered = after(first_target as f64 * (0.2 + rng.unit() * 1.2));
     if rng.chance(0.5) {
         let at = triage + (answered - triage) / 2;
         steps.push((
@@ -318,7 +326,7 @@ fn insert_story(
         steps.push(follow_up(back));
         last = back;
     }
-    let resolved = (created + (resolve_target as f64 * (0.3 + rng.unit())) as i64).max(last + HOUR);
+    let resolved = after(resolve_target as f64 * (0.3 + rng.unit())).max(last + HOUR);
     steps.push((
         resolved,
         Step::Say(
@@ -374,17 +382,24 @@ fn write_ticket(
     let mut owner = None;
     let mut first_reply = None;
     let mut updated = facts.created;
-    let mut statuses = Vec::new();
+    let mut sla_facts = Facts {
+        created: store::ts(facts.created),
+        statuses: Vec::new(),
+        messages: vec![(store::ts(facts.created), false)],
+    };
     for (at, step) in &steps {
         updated = updated.max(*at);
         match step {
             Step::Assign(id, _) => owner = Some(*id),
             Step::Status(kind, _) => {
                 status = *kind;
-                statuses.push((store::ts(*at), *kind));
+                sla_facts.statuses.push((store::ts(*at), *kind));
             }
-            Step::Say(EntryKind::Reply, _, true, _) if first_reply.is_none() => {
-                first_reply = Some(*at)
+            Step::Say(EntryKind::Reply, _, by_agent, _) => {
+                sla_facts.messages.push((store::ts(*at), *by_agent));
+                if *by_agent && first_reply.is_none() {
+                    first_reply = Some(*at);
+                }
             }
             Step::Say(..) => {}
         }
@@ -449,14 +464,7 @@ fn write_ticket(
             },
         )?;
     }
-    let sla = policy::clocks(
-        &rules::targets(facts.dept, facts.priority),
-        &History {
-            created: store::ts(facts.created),
-            first_agent_reply: first_reply.map(store::ts),
-            statuses: &statuses,
-        },
-    );
+    let sla = engine::compute(&rules::policy(facts.dept, facts.priority), &sla_facts);
     store::write_sla(tx, id, &sla)
 }
 

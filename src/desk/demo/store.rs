@@ -4,6 +4,8 @@
 //! it becomes [`SafeText`] only when it leaves as a model value, as it would
 //! from a real server.
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
@@ -11,14 +13,16 @@ use crate::desk::{
     AgentRef, Channel, Entry, EntryKind, Priority, PriorityLevel, QueueId, QueueRef, Requester,
     RequesterRole, Status, StatusKind, TicketDetail, TicketId, TicketSummary, Version,
 };
-use crate::sla::policy::{self, History, Targets};
+use crate::sla::calendar::Calendar;
+use crate::sla::engine::{self, Facts};
+use crate::sla::policy::Policy;
 use crate::sla::{ClockKind, SlaClock, SlaClocks, Stage};
 use crate::text::SafeText;
 
 use super::catalog::Dept;
 use super::rules;
 
-pub const SCHEMA_VERSION: &str = "1";
+pub const SCHEMA_VERSION: &str = "2";
 
 pub fn create_schema(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
@@ -43,7 +47,9 @@ pub fn create_schema(conn: &Connection) -> rusqlite::Result<()> {
             updated INTEGER NOT NULL,
             first_response_at INTEGER,
             sla_policy TEXT,
+            sla_calendar TEXT,
             fr_due INTEGER, fr_stage TEXT, fr_at INTEGER,
+            nr_due INTEGER, nr_stage TEXT, nr_at INTEGER,
             res_due INTEGER, res_stage TEXT, res_at INTEGER,
             tags TEXT NOT NULL DEFAULT '',
             version INTEGER NOT NULL DEFAULT 1
@@ -85,6 +91,7 @@ pub fn shift_time(conn: &Connection, seconds: i64) -> rusqlite::Result<()> {
         "UPDATE tickets SET created = created + {s}, updated = updated + {s},
             first_response_at = first_response_at + {s},
             fr_due = fr_due + {s}, fr_at = fr_at + {s},
+            nr_due = nr_due + {s}, nr_at = nr_at + {s},
             res_due = res_due + {s}, res_at = res_at + {s};
          UPDATE entries SET at = at + {s};",
         s = seconds
@@ -190,17 +197,28 @@ pub fn write_sla(tx: &Transaction<'_>, ticket: i64, sla: &SlaClocks) -> rusqlite
         })
     };
     let (fr_due, fr_stage, fr_at) = cols(ClockKind::FirstResponse);
+    let (nr_due, nr_stage, nr_at) = cols(ClockKind::NextResponse);
     let (res_due, res_stage, res_at) = cols(ClockKind::Resolution);
+    let calendar = sla
+        .clocks
+        .first()
+        .and_then(|c| c.calendar.as_ref())
+        .map(|c| c.name.clone());
     tx.prepare_cached(
-        "UPDATE tickets SET sla_policy = ?2, fr_due = ?3, fr_stage = ?4, fr_at = ?5,
-            res_due = ?6, res_stage = ?7, res_at = ?8 WHERE id = ?1",
+        "UPDATE tickets SET sla_policy = ?2, sla_calendar = ?3,
+            fr_due = ?4, fr_stage = ?5, fr_at = ?6, nr_due = ?7, nr_stage = ?8, nr_at = ?9,
+            res_due = ?10, res_stage = ?11, res_at = ?12 WHERE id = ?1",
     )?
     .execute(params![
         ticket,
         sla.policy.as_ref().map(|p| p.as_str().to_string()),
+        calendar,
         fr_due,
         fr_stage,
         fr_at,
+        nr_due,
+        nr_stage,
+        nr_at,
         res_due,
         res_stage,
         res_at
@@ -210,90 +228,93 @@ pub fn write_sla(tx: &Transaction<'_>, ticket: i64, sla: &SlaClocks) -> rusqlite
 
 /// Recompute a ticket's clocks from its stored history, as a desk does after a change.
 pub fn recompute_sla(tx: &Transaction<'_>, ticket: i64) -> rusqlite::Result<()> {
-    let (created, priority, first_reply, queue): (i64, String, Option<i64>, i64) = tx.query_row(
-        "SELECT created, priority, first_response_at, queue_id FROM tickets WHERE id = ?1",
+    let (created, priority, queue): (i64, String, i64) = tx.query_row(
+        "SELECT created, priority, queue_id FROM tickets WHERE id = ?1",
         [ticket],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    let statuses = tx
-        .prepare_cached(
-            "SELECT at, new_status FROM entries
-             WHERE ticket_id = ?1 AND new_status IS NOT NULL ORDER BY at, id",
-        )?
-        .query_map([ticket], |r| {
-            Ok((ts(r.get(0)?), parse_status(&r.get::<_, String>(1)?)))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let sla = policy::clocks(
-        &rules::targets(Dept::from_queue_id(queue), parse_priority(&priority)),
-        &History {
-            created: ts(created),
-            first_agent_reply: first_reply.map(ts),
-            statuses: &statuses,
-        },
-    );
-    write_sla(tx, ticket, &sla)
+    let mut facts = Facts {
+        created: ts(created),
+        ..Facts::default()
+    };
+    let mut stmt = tx.prepare_cached(
+        "SELECT at, kind, by_agent, new_status FROM entries WHERE ticket_id = ?1 ORDER BY at, id",
+    )?;
+    let mut rows = stmt.query([ticket])?;
+    while let Some(row) = rows.next()? {
+        let at = ts(row.get(0)?);
+        match row.get::<_, String>(1)?.as_str() {
+            "reply" => facts.messages.push((at, row.get(2)?)),
+            "event" => {
+                if let Some(status) = row.get::<_, Option<String>>(3)? {
+                    facts.statuses.push((at, parse_status(&status)));
+                }
+            }
+            _ => {}
+        }
+    }
+    let policy = rules::policy(Dept::from_queue_id(queue), parse_priority(&priority));
+    write_sla(tx, ticket, &engine::compute(&policy, &facts))
 }
 
 /// The columns [`summary_from_row`] reads, in order.
 pub const SUMMARY_SELECT: &str = "
     SELECT t.id, t.subject, t.status, t.priority, t.queue_id, q.name, t.owner_id, a.name,
            r.name, r.email, r.role, r.organisation, t.channel, t.created, t.updated,
-           t.first_response_at, t.sla_policy, t.fr_due, t.fr_stage, t.fr_at,
+           t.first_response_at, t.sla_policy, t.sla_calendar,
+           t.fr_due, t.fr_stage, t.fr_at, t.nr_due, t.nr_stage, t.nr_at,
            t.res_due, t.res_stage, t.res_at, t.tags, t.version
     FROM tickets t
     JOIN queues q ON q.id = t.queue_id
     JOIN requesters r ON r.id = t.requester_id
     LEFT JOIN agents a ON a.id = t.owner_id";
 
+/// One stored clock, read back from its three columns starting at `first`.
 fn clock_from(
+    row: &Row<'_>,
+    first: usize,
     kind: ClockKind,
-    due: Option<i64>,
-    stage: Option<String>,
-    at: Option<i64>,
-    targets: &Targets,
-) -> Option<SlaClock> {
-    let target = match kind {
-        ClockKind::FirstResponse => targets.first_response,
-        _ => targets.resolution,
-    };
+    policy: &Policy,
+    calendar: &Option<Arc<Calendar>>,
+) -> rusqlite::Result<Option<SlaClock>> {
+    let due: Option<i64> = row.get(first)?;
+    let stage: Option<String> = row.get(first + 1)?;
+    let at: Option<i64> = row.get(first + 2)?;
     let stage = match (stage.as_deref(), at) {
         (Some("paused"), Some(at)) => Stage::Paused { since: ts(at) },
         (Some("met"), Some(at)) => Stage::Met { at: ts(at) },
         (Some("active"), _) => Stage::Active,
-        _ => return None,
+        _ => return Ok(None),
     };
-    Some(SlaClock {
+    let target = match kind {
+        ClockKind::FirstResponse => policy.first_response,
+        ClockKind::NextResponse => policy.next_response,
+        ClockKind::Resolution => policy.resolution,
+    };
+    Ok(due.map(|due| SlaClock {
         kind,
-        due: ts(due?),
+        due: ts(due),
         target,
         stage,
-    })
+        calendar: calendar.clone(),
+    }))
 }
 
 pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
     let id: i64 = row.get(0)?;
     let priority = parse_priority(&row.get::<_, String>(3)?);
-    let targets = rules::targets(Dept::from_queue_id(row.get(4)?), priority);
+    let policy = rules::policy(Dept::from_queue_id(row.get(4)?), priority);
     let owner_id: Option<i64> = row.get(6)?;
     let owner_name: Option<String> = row.get(7)?;
     let organisation: Option<String> = row.get(11)?;
-    let tags: String = row.get(23)?;
+    let calendar = row
+        .get::<_, Option<String>>(17)?
+        .map(|name| rules::calendar_named(&name));
+    let tags: String = row.get(27)?;
     let clocks = [
-        clock_from(
-            ClockKind::FirstResponse,
-            row.get(17)?,
-            row.get(18)?,
-            row.get(19)?,
-            &targets,
-        ),
-        clock_from(
-            ClockKind::Resolution,
-            row.get(20)?,
-            row.get(21)?,
-            row.get(22)?,
-            &targets,
-        ),
+        clock_from(row, 18, ClockKind::FirstResponse, &policy, &calendar)?,
+        clock_from(row, 21, ClockKind::NextResponse, &policy, &calendar)?,
+        clock_from(row, 24, ClockKind::Resolution, &policy, &calendar)?,
     ];
     let status_raw: String = row.get(2)?;
     Ok(TicketSummary {
@@ -336,7 +357,7 @@ pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
             .filter(|t| !t.is_empty())
             .map(SafeText::line)
             .collect(),
-        version: Version(row.get::<_, i64>(24)?.to_string()),
+        version: Version(row.get::<_, i64>(28)?.to_string()),
     })
 }
 
@@ -352,7 +373,7 @@ pub fn detail(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetai
     };
     let entries = conn
         .prepare_cached(
-            "SELECT kind, author, by_agent, at, body FROM entries
+            "SELECT kind, author, by_agent, at, body, new_status FROM entries
              WHERE ticket_id = ?1 ORDER BY at, id",
         )?
         .query_map([id], |r| {
@@ -368,6 +389,7 @@ pub fn detail(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetai
                 at: ts(r.get(3)?),
                 body: SafeText::block(&r.get::<_, String>(4)?),
                 attachments: Vec::new(),
+                status: r.get::<_, Option<String>>(5)?.as_deref().map(parse_status),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

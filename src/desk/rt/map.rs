@@ -11,7 +11,6 @@ use crate::desk::{
     AgentId, AgentRef, Attachment, Channel, Entry, EntryKind, Priority, PriorityLevel, QueueId,
     QueueRef, Requester, RequesterRole, Status, StatusKind, TicketId, TicketSummary, Version,
 };
-use crate::sla::policy::{self, History};
 use crate::sla::{ClockKind, SlaClock, SlaClocks, Stage};
 use crate::text::{SafeText, html};
 
@@ -140,7 +139,7 @@ pub fn summary(ticket: &Value, reading: &Reading) -> Option<TicketSummary> {
         key: SafeText::line(&format!("#{id}")),
         id: ticket_id,
         subject: SafeText::line(&record::text(ticket, "Subject").unwrap_or_default()),
-        sla: sla(ticket, &status, &priority, created, updated, told),
+        sla: sla(ticket, &status, created, updated, told),
         status,
         priority,
         queue: QueueRef {
@@ -172,11 +171,10 @@ pub fn summary(ticket: &Value, reading: &Reading) -> Option<TicketSummary> {
     })
 }
 
-/// RT's Due when the queue has an SLA; otherwise the standard local policy.
+/// RT's Due when the queue has an SLA; nothing otherwise.
 fn sla(
     ticket: &Value,
     status: &Status,
-    priority: &Priority,
     created: Timestamp,
     updated: Timestamp,
     told: Option<Timestamp>,
@@ -205,73 +203,35 @@ fn sla(
                 due,
                 target: Some(starts.duration_until(due)).filter(|d| d.is_positive()),
                 stage,
+                calendar: None,
             }],
             policy: Some(SafeText::line(&format!("RT SLA {level}"))),
             starts: Some(starts),
         };
     }
-    // What the list tells of the history: the last status change is at most
-    // the last update.
-    let statuses: Vec<(Timestamp, StatusKind)> = match status.kind {
-        StatusKind::Pending => vec![(updated, StatusKind::Pending)],
-        StatusKind::Resolved | StatusKind::Closed => {
-            vec![(resolved.unwrap_or(updated), status.kind)]
-        }
-        _ => Vec::new(),
-    };
-    policy::clocks(
-        &policy::standard(priority.level),
-        &History {
-            created,
-            first_agent_reply: told,
-            statuses: &statuses,
-        },
-    )
+    // No SLA on RT: the console's engine applies the local policy.
+    SlaClocks::default()
 }
 
-/// Sharpen a summary's clocks with what only the whole history tells: when
-/// an agent first answered, whether the requester is waiting for an answer,
-/// and every status change (for pauses under the standard policy).
-pub fn refine_sla(summary: &mut TicketSummary, history: &[Value], entries: &[Entry]) {
+/// Sharpen a summary with what only the whole conversation tells: when an
+/// agent first answered, and which deadline RT's Due is now (RT moves it from
+/// response to resolution and back as people write).
+pub fn refine_sla(summary: &mut TicketSummary, entries: &[Entry]) {
     let first_reply = entries
         .iter()
         .find(|e| e.kind == EntryKind::Reply && e.by_agent)
         .map(|e| e.at);
     summary.first_response_at = first_reply;
     let last_public = entries.iter().rev().find(|e| e.kind == EntryKind::Reply);
-    let rt_sla = summary
-        .sla
-        .policy
-        .as_ref()
-        .is_some_and(|p| p.starts_with("RT SLA"));
-    if rt_sla {
-        if let Some(clock) = summary.sla.clocks.first_mut()
-            && clock.stage == Stage::Active
-        {
-            clock.kind = match (first_reply, last_public) {
-                (None, _) => ClockKind::FirstResponse,
-                (Some(_), Some(e)) if !e.by_agent => ClockKind::NextResponse,
-                _ => ClockKind::Resolution,
-            };
-        }
-        return;
+    if let Some(clock) = summary.sla.clocks.first_mut()
+        && clock.stage == Stage::Active
+    {
+        clock.kind = match (first_reply, last_public) {
+            (None, _) => ClockKind::FirstResponse,
+            (Some(_), Some(e)) if !e.by_agent => ClockKind::NextResponse,
+            _ => ClockKind::Resolution,
+        };
     }
-    let statuses: Vec<(Timestamp, StatusKind)> = history
-        .iter()
-        .filter(|t| record::text(t, "Type").as_deref() == Some("Status"))
-        .filter_map(|t| {
-            let at = record::date(t, "Created")?;
-            Some((at, status(&record::text(t, "NewValue")?).kind))
-        })
-        .collect();
-    summary.sla = policy::clocks(
-        &policy::standard(summary.priority.level),
-        &History {
-            created: summary.created,
-            first_agent_reply: first_reply,
-            statuses: &statuses,
-        },
-    );
 }
 
 /// Channel from the headers of a ticket's first message.
@@ -428,6 +388,7 @@ pub fn entries(
             at,
             body: SafeText::block(&body),
             attachments,
+            status: (kind == "Status").then(|| status(&new).kind),
         });
     }
     entries
@@ -491,21 +452,16 @@ mod tests {
     }
 
     #[test]
-    fn without_an_rt_sla_the_standard_policy_applies() {
+    fn without_an_rt_sla_the_desk_sends_no_clocks() {
+        // The console's SLA engine fills them from its own policies.
         let mut t = ticket();
         t["SLA"] = json!("");
         t["Due"] = json!("1970-01-01T00:00:00Z");
         t["Status"] = json!("stalled");
         let s = summary(&t, &Reading::default()).expect("summary");
         assert_eq!(s.status.kind, StatusKind::Pending);
-        assert_eq!(
-            s.sla.policy.as_ref().map(|p| p.as_str()),
-            Some("standard urgent")
-        );
-        assert!(matches!(
-            s.sla.get(ClockKind::Resolution).map(|c| c.stage),
-            Some(Stage::Paused { .. })
-        ));
+        assert!(s.sla.clocks.is_empty());
+        assert_eq!(s.sla.policy, None);
     }
 
     #[test]

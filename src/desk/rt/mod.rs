@@ -286,7 +286,7 @@ impl RtDesk {
             .map(|r| r.iter().filter_map(|u| record::text(u, "id")).collect())
             .unwrap_or_default();
         let entries = map::entries(&history, &parts, &requestors, &names);
-        map::refine_sla(&mut summary, &history, &entries);
+        map::refine_sla(&mut summary, &entries);
 
         // The first message's headers tell how the ticket came in.
         let created_by = history
