@@ -63,6 +63,28 @@ actions! {
 }
 
 impl Action {
+    /// Whether the action changes something on the desk (and so is off in
+    /// read-only mode).
+    pub fn writes(self) -> bool {
+        matches!(
+            self,
+            Action::Reply
+                | Action::Note
+                | Action::Edit
+                | Action::Send
+                | Action::Take
+                | Action::Assign
+                | Action::Macro
+                | Action::SetOpen
+                | Action::SetPending
+                | Action::Close
+                | Action::StatusMenu
+                | Action::PriorityUp
+                | Action::PriorityDown
+                | Action::PriorityMenu
+        )
+    }
+
     /// Every action, in the order help lists them.
     pub fn all() -> Vec<Action> {
         let mut all: Vec<Action> = TABLE.iter().map(|(a, _, _)| *a).collect();

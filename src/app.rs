@@ -14,10 +14,9 @@ use tokio::sync::mpsc;
 
 use crate::clock::Clock;
 use crate::config::sla::Notify;
-use crate::desk::Desk;
 use crate::editor;
-use crate::state::{Effect, Msg, State, update};
-use crate::store::Store;
+use crate::session::{Launcher, Session};
+use crate::state::{DeskReply, Effect, Msg, State, update};
 use crate::terminal::{InputReader, TerminalGuard};
 use crate::ui;
 use crate::worker::Worker;
@@ -39,6 +38,8 @@ pub struct Local {
     pub edit: Option<String>,
     /// Breach warnings to announce.
     pub notices: Vec<String>,
+    /// A profile to open in place of this one.
+    pub switch: Option<String>,
     pub rest: Vec<Effect>,
 }
 
@@ -48,6 +49,7 @@ pub fn split_local(effects: Vec<Effect>) -> Local {
         match effect {
             Effect::EditExternally { text } => local.edit = Some(text),
             Effect::Notify { text } => local.notices.push(text),
+            Effect::SwitchProfile { name } => local.switch = Some(name),
             other => local.rest.push(other),
         }
     }
@@ -74,9 +76,18 @@ pub fn notification(kind: Notify, text: &str, in_tmux: bool) -> Vec<u8> {
     }
 }
 
+/// A profile being opened off the loop's thread: its name and the outcome.
+type Opening = (String, Result<Session, String>);
+
 struct Console {
     state: State,
     worker: Worker,
+    /// Answers from this worker; a new profile gets a new channel, so late
+    /// answers from the old desk cannot reach the new state.
+    replies: mpsc::UnboundedReceiver<DeskReply>,
+    session: Session,
+    launcher: Arc<Launcher>,
+    opened_tx: mpsc::UnboundedSender<Opening>,
     guard: TerminalGuard,
     input: InputReader,
     clock: Clock,
@@ -89,6 +100,9 @@ impl Console {
         loop {
             let local = split_local(effects);
             self.worker.run(local.rest);
+            if let Some(name) = local.switch {
+                self.open_profile(name);
+            }
             if !local.notices.is_empty() {
                 let in_tmux = std::env::var_os("TMUX").is_some();
                 let backend = self.guard.terminal.backend_mut();
@@ -117,25 +131,80 @@ impl Console {
             effects = update(&mut self.state, Msg::Edited(result), self.clock.now());
         }
     }
+
+    /// Open a profile on a blocking thread (its credential may come from a
+    /// slow keyring); the loop goes on meanwhile.
+    fn open_profile(&self, name: String) {
+        let launcher = Arc::clone(&self.launcher);
+        let tx = self.opened_tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let opened = launcher.open(Some(&name)).map_err(|e| format!("{e:#}"));
+            let _ = tx.send((name, opened));
+        });
+    }
+
+    /// Put an opened profile in place of the current one: drafts are saved
+    /// first, and the old desk's simulator and tasks stop.
+    async fn switch_to(
+        &mut self,
+        name: String,
+        opened: Result<Session, String>,
+    ) -> anyhow::Result<()> {
+        let mut session = match opened {
+            Ok(session) => session,
+            Err(why) => {
+                return self.handle(Msg::SwitchFailed(format!("cannot open {name}: {why}")));
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(3), self.worker.flush_store()).await;
+        session.start(&self.launcher.arrivals);
+        let mut settings = self.launcher.settings(&session);
+        settings.theme = self.state.theme.clone();
+        let mut state = State::new(settings, self.clock.now(), self.state.viewport);
+        let (tx, replies) = mpsc::unbounded_channel();
+        self.worker = Worker::new(session.desk.clone(), session.store.clone(), tx);
+        self.replies = replies;
+        match (&session.store_error, &session.credential) {
+            (Some(why), _) => state.error(why.clone()),
+            (None, Some((_, location))) => {
+                state.info(format!("{name}: signed in with the token from {location}"))
+            }
+            (None, None) => state.info(format!("{name} opened")),
+        }
+        self.state = state;
+        self.session = session;
+        tracing::info!(profile = %name, "switched profile");
+        let first = self.state.start();
+        self.worker.run(first);
+        Ok(())
+    }
 }
 
+/// Run the console on an opened profile until the user quits. `launcher`
+/// opens the others `:profile` switches to.
 pub async fn run(
     mut state: State,
-    desk: Arc<dyn Desk>,
-    store: Option<Arc<Store>>,
+    mut session: Session,
+    launcher: Arc<Launcher>,
     clock: Clock,
 ) -> anyhow::Result<()> {
     let guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     state.viewport = Rect::new(0, 0, size.width, size.height);
 
-    let (replies_tx, mut replies) = mpsc::unbounded_channel();
-    let worker = Worker::new(desk, store, replies_tx);
+    session.start(&launcher.arrivals);
+    let (replies_tx, replies) = mpsc::unbounded_channel();
+    let worker = Worker::new(session.desk.clone(), session.store.clone(), replies_tx);
+    let (opened_tx, mut opened) = mpsc::unbounded_channel();
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut console = Console {
         state,
         worker,
+        replies,
+        session,
+        launcher,
+        opened_tx,
         guard,
         input: InputReader::start(),
         clock,
@@ -152,13 +221,17 @@ pub async fn run(
                 None => break,
             },
             _ = ticker.tick() => Some(Msg::Tick),
-            Some(reply) = replies.recv() => Some(Msg::Desk(reply)),
+            Some(reply) = console.replies.recv() => Some(Msg::Desk(reply)),
+            Some((name, result)) = opened.recv() => {
+                console.switch_to(name, result).await?;
+                None
+            }
         };
         if let Some(msg) = msg {
             console.handle(msg)?;
         }
         // Answers that arrived meanwhile are folded in before the next frame.
-        while let Ok(reply) = replies.try_recv() {
+        while let Ok(reply) = console.replies.try_recv() {
             console.handle(Msg::Desk(reply))?;
         }
         if console.state.should_quit {

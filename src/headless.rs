@@ -25,6 +25,8 @@ pub struct Headless {
     pub state: State,
     /// Breach warnings the console announced.
     pub notices: Vec<String>,
+    /// Profiles the console asked to switch to (not opened here).
+    pub switches: Vec<String>,
     clock: Clock,
     worker: Worker,
     replies: mpsc::UnboundedReceiver<DeskReply>,
@@ -45,6 +47,7 @@ impl Headless {
         let mut console = Self {
             state,
             notices: Vec::new(),
+            switches: Vec::new(),
             clock,
             worker,
             replies,
@@ -74,6 +77,7 @@ impl Headless {
             let local = split_local(effects);
             self.worker.run(local.rest);
             self.notices.extend(local.notices);
+            self.switches.extend(local.switch);
             // No terminal to hand over: the editor just runs.
             let Some(text) = local.edit else { break };
             effects = update(

@@ -13,19 +13,18 @@ use ratatui::layout::Rect;
 
 use deskterm::clock::Clock;
 use deskterm::config::keymap::Keymap;
-use deskterm::config::profile::{self, Target};
+use deskterm::config::profile;
 use deskterm::config::secret::Secret;
 use deskterm::config::theme::{ColorDepth, ThemeSet};
 use deskterm::config::{self, Config, macros};
-use deskterm::desk::Desk;
+use deskterm::credential::StoreKind;
 use deskterm::desk::demo::simulator::ArrivalSpec;
 use deskterm::desk::demo::{DEFAULT_SEED, DemoDesk, seed};
-use deskterm::desk::rt::RtDesk;
+use deskterm::session::{Launcher, Session};
 use deskterm::sla::Thresholds;
 use deskterm::sla::engine::Engine;
 use deskterm::state::{Settings, State};
-use deskterm::store::Store;
-use deskterm::{app, logging, paths};
+use deskterm::{app, logging, paths, signin, terminal};
 
 #[derive(Parser)]
 #[command(
@@ -63,6 +62,10 @@ struct Cli {
     /// How often something happens on the demo desk: "20-60s", "45s", "2m", or "0" for never.
     #[arg(long, global = true, value_name = "RATE")]
     new_ticket_every: Option<ArrivalSpec>,
+
+    /// Change nothing on the desk: every write action is disabled.
+    #[arg(long, global = true)]
+    read_only: bool,
 }
 
 #[derive(Subcommand)]
@@ -77,6 +80,21 @@ enum Command {
         #[command(subcommand)]
         action: SlaAction,
     },
+    /// Sign in to a profile's desk: check a token and keep it in the best store there is.
+    Login {
+        /// The profile (default: --profile, then default_profile).
+        name: Option<String>,
+        /// Keep it here rather than in the first store that works: keyring, kernel, file.
+        #[arg(long, value_name = "STORE")]
+        store: Option<String>,
+    },
+    /// Forget a profile's stored token.
+    Logout {
+        /// The profile (default: --profile, then default_profile).
+        name: Option<String>,
+    },
+    /// List the profiles and where each one's credential is kept.
+    Profiles,
     /// The embedded demo desk: open it, rebuild it, or build a large one.
     Demo {
         /// Rebuild the demo desk from its seed and exit.
@@ -128,11 +146,71 @@ fn config_path(cli: &Cli) -> PathBuf {
     cli.config.clone().unwrap_or_else(paths::config_file)
 }
 
+/// Where relative paths in the config start.
+fn config_dir(cli: &Cli) -> PathBuf {
+    config_path(cli)
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn login(
+    cli: &Cli,
+    config: &Config,
+    name: Option<&str>,
+    store: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    let only = match store {
+        None => None,
+        Some(word) => Some(
+            StoreKind::parse(word)
+                .ok_or_else(|| anyhow::anyhow!("--store {word}: say keyring, kernel or file"))?,
+        ),
+    };
+    let name = name.or(cli.profile.as_deref());
+    let (chosen, _) = profile::chosen(config, name)?;
+    // Never from argv: typed without echo, or piped in.
+    let token = if std::io::stdin().is_terminal() {
+        match terminal::read_secret(&format!("token for {chosen} (not shown): "))? {
+            Some(token) => token,
+            None => anyhow::bail!("cancelled; nothing was stored"),
+        }
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line
+    };
+    let token = Secret::new(token.trim());
+    let runtime = tokio::runtime::Runtime::new()?;
+    let told = runtime.block_on(signin::login(config, &config_dir(cli), name, token, only));
+    runtime.shutdown_background();
+    println!("{}", told?);
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let path = config_path(&cli);
     match &cli.command {
         Some(Command::Config { action }) => return config_command(action, &path),
         Some(Command::Sla { action }) => return sla_command(&cli, action),
+        Some(Command::Login { name, store }) => {
+            let config = load_config(&path)?;
+            return login(&cli, &config, name.as_deref(), store.as_deref());
+        }
+        Some(Command::Logout { name }) => {
+            let config = load_config(&path)?;
+            let name = name.as_deref().or(cli.profile.as_deref());
+            println!("{}", signin::logout(&config, &config_dir(&cli), name)?);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Command::Profiles) => {
+            let config = load_config(&path)?;
+            for line in signin::profiles(&config, &config_dir(&cli)) {
+                println!("{line}");
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         Some(Command::Demo { reset, tickets }) if *reset || tickets.is_some() => {
             let config = load_config(&path)?;
             return rebuild_demo(&cli, &config, tickets.unwrap_or(seed::DEFAULT_TICKETS));
@@ -158,13 +236,13 @@ fn config_command(action: &ConfigAction, path: &std::path::Path) -> anyhow::Resu
             let mut problems = Vec::new();
             match Config::load(path) {
                 Ok(config) => {
-                    for (name, profile) in &config.profiles {
-                        problems.extend(profile::problems(name, profile));
-                    }
                     let dir = path
                         .parent()
                         .map(std::path::Path::to_path_buf)
                         .unwrap_or_default();
+                    for (name, profile) in &config.profiles {
+                        problems.extend(profile::problems(name, profile, &dir));
+                    }
                     if let Err(sla) = config::sla::engine(&config.sla, &dir) {
                         problems.extend(sla);
                     }
@@ -227,6 +305,35 @@ fn console(cli: &Cli, config: Config) -> anyhow::Result<ExitCode> {
     let (_log_guard, log_path) = logging::init(&paths::state_dir())?;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "deskterm starting");
 
+    let (base, theme_errors) = base_settings(cli, &config)?;
+    let launcher = Arc::new(launcher(cli, config, clock, base));
+    let session = open(&launcher, cli)?;
+    let mut state = State::new(
+        launcher.settings(&session),
+        clock.now(),
+        Rect::new(0, 0, 80, 24),
+    );
+    if let Some(first) = theme_errors.first() {
+        state.error(format!("theme skipped: {first}"));
+    }
+    if let Some(why) = &session.store_error {
+        state.error(why.clone());
+    }
+    let runtime = tokio::runtime::Runtime::new()?;
+    let result = runtime.block_on(app::run(state, session, launcher, clock));
+    runtime.shutdown_background();
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            tracing::error!(error = %e, "console stopped");
+            anyhow::bail!("{e:#} (details in {})", log_path.display())
+        }
+    }
+}
+
+/// The console's settings before a profile is chosen, and the user themes
+/// that were skipped.
+fn base_settings(cli: &Cli, config: &Config) -> anyhow::Result<(Settings, Vec<String>)> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let depth = ColorDepth::detect(
         std::env::var("COLORTERM").ok().as_deref(),
@@ -245,18 +352,10 @@ fn console(cli: &Cli, config: Config) -> anyhow::Result<ExitCode> {
         );
     };
 
-    let engine = sla_engine(&config, cli)?;
-    let runtime = tokio::runtime::Runtime::new()?;
-    let opened = open_desk(cli, &config, clock)?;
-    let (selected, desk, demo) = (opened.selected, opened.desk, opened.demo);
-    let arrivals = cli
-        .new_ticket_every
-        .or(config.demo.new_ticket_every)
-        .unwrap_or(ArrivalSpec(Some(Default::default())));
-
+    let engine = sla_engine(config, cli)?;
     let defaults = Thresholds::default();
-    let settings = Settings {
-        profile: selected.name.clone(),
+    let base = Settings {
+        profile: String::new(),
         keymap: Keymap::with_overrides(&config.keymap),
         themes,
         theme,
@@ -271,76 +370,50 @@ fn console(cli: &Cli, config: Config) -> anyhow::Result<ExitCode> {
                 .warn_before_minutes
                 .map_or(defaults.warn_before, SignedDuration::from_mins),
         },
-        refresh_every: selected
-            .refresh_seconds
-            .or(config.refresh_seconds)
-            .unwrap_or(5),
+        refresh_every: config.refresh_seconds.unwrap_or(5),
         default_section: config.default_section.clone(),
         time_zone: TimeZone::system(),
-        page_size: if demo.is_some() { 500 } else { 100 },
+        page_size: 100,
         undo_seconds: config.undo_seconds.unwrap_or(5),
         macros: config.macros(),
         sla: engine,
         notify: config.sla.notify.unwrap_or_default(),
+        read_only: None,
+        credential: None,
+        profiles: Vec::new(),
     };
-    let mut state = State::new(settings, clock.now(), Rect::new(0, 0, 80, 24));
-    if let Some(first) = theme_errors.first() {
-        state.error(format!("theme skipped: {first}"));
-    }
-    // Drafts live in the profile's own store; without one, writing still works.
-    let store = match Store::open(&paths::data_dir().join("profiles"), &selected.name) {
-        Ok(store) => Some(Arc::new(store)),
-        Err(e) => {
-            tracing::warn!(error = %e, "no local store");
-            state.error(format!("drafts will not be kept: {e}"));
-            None
-        }
-    };
-    let result = runtime.block_on(async {
-        if let (Some(demo), Some(arrivals)) = (&demo, arrivals.0) {
-            demo.start_simulator(arrivals);
-        }
-        app::run(state, desk, store, clock).await
-    });
-    runtime.shutdown_background();
-    match result {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(e) => {
-            tracing::error!(error = %e, "console stopped");
-            anyhow::bail!("{e:#} (details in {})", log_path.display())
-        }
+    let theme_errors = theme_errors.iter().map(ToString::to_string).collect();
+    Ok((base, theme_errors))
+}
+
+fn launcher(cli: &Cli, config: Config, clock: Clock, base: Settings) -> Launcher {
+    let arrivals = cli
+        .new_ticket_every
+        .or(config.demo.new_ticket_every)
+        .unwrap_or(ArrivalSpec(Some(Default::default())));
+    Launcher {
+        demo_db: demo_path(cli, &config),
+        seed: cli.seed.or(config.demo.seed),
+        config,
+        config_dir: config_dir(cli),
+        data_dir: paths::data_dir(),
+        arrivals,
+        read_only: cli.read_only,
+        clock,
+        base,
     }
 }
 
-/// The desk a profile names, opened.
-struct Opened {
-    selected: profile::Selected,
-    desk: Arc<dyn Desk>,
-    demo: Option<Arc<DemoDesk>>,
-}
-
-fn open_desk(cli: &Cli, config: &Config, clock: Clock) -> anyhow::Result<Opened> {
-    let selected = profile::select(config, cli.profile.as_deref(), Secret::from_env())?;
-    let (desk, demo): (Arc<dyn Desk>, Option<Arc<DemoDesk>>) = match &selected.target {
-        Target::Demo => {
-            let demo_path = demo_path(cli, config);
-            if !demo_path.exists() {
-                eprintln!("building the demo desk in {}…", demo_path.display());
-            }
-            let seed = cli.seed.or(config.demo.seed);
-            let demo = Arc::new(DemoDesk::open(&demo_path, seed, clock)?);
-            (demo.clone(), Some(demo))
-        }
-        Target::Rt(settings) => {
-            tracing::info!(url = %settings.url, user = %settings.user, "opening an RT desk");
-            (Arc::new(RtDesk::new((**settings).clone())?), None)
-        }
-    };
-    Ok(Opened {
-        selected,
-        desk,
-        demo,
-    })
+/// The profile the command line asks for, opened.
+fn open(launcher: &Launcher, cli: &Cli) -> anyhow::Result<Session> {
+    if profile::chosen(&launcher.config, cli.profile.as_deref())?
+        .1
+        .is_none()
+        && !launcher.demo_db.exists()
+    {
+        eprintln!("building the demo desk in {}…", launcher.demo_db.display());
+    }
+    launcher.open(cli.profile.as_deref())
 }
 
 /// The SLA engine from config; every problem in it, or the engine.
@@ -396,9 +469,11 @@ fn sla_command(cli: &Cli, action: &SlaAction) -> anyhow::Result<ExitCode> {
         SlaAction::Explain { ticket } => {
             let clock = Clock::from_env()?;
             let runtime = tokio::runtime::Runtime::new()?;
-            let opened = open_desk(cli, &config, clock)?;
+            let (base, _) = base_settings(cli, &config)?;
+            let launcher = launcher(cli, config, clock, base);
+            let session = open(&launcher, cli)?;
             let id = deskterm::desk::TicketId(ticket.trim_start_matches('#').to_string());
-            let detail = match runtime.block_on(opened.desk.ticket(&id)) {
+            let detail = match runtime.block_on(session.desk.ticket(&id)) {
                 Ok(detail) => detail,
                 Err(e) => {
                     eprintln!("deskterm: ticket {ticket}: {e}");

@@ -82,3 +82,76 @@ pub fn private_file(file: &Path) -> io::Result<()> {
     let _ = file;
     Ok(())
 }
+
+/// Why other users could change `path`, if they could: it is not the user's
+/// own (or root's), or others may write it. A folder with the sticky bit, like
+/// /tmp, is fine: others cannot replace what they do not own there.
+pub fn writable_by_others(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = fs::metadata(path).ok()?;
+        let me = rustix::process::geteuid().as_raw();
+        if meta.uid() != me && meta.uid() != 0 {
+            return Some(format!(
+                "{} belongs to another user (uid {}); fix: chown {me} {}",
+                path.display(),
+                meta.uid(),
+                path.display()
+            ));
+        }
+        let mode = meta.mode() & 0o7777;
+        let sticky = meta.is_dir() && mode & 0o1000 != 0;
+        if mode & 0o022 != 0 && !sticky {
+            let (who, fix) = if meta.is_dir() {
+                ("other users can add or replace files in it", "700")
+            } else {
+                ("other users can change it", "600")
+            };
+            return Some(format!(
+                "{} is mode {:o}: {who}; fix: chmod {fix} {}",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            ));
+        }
+        None
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// Why a file holding a secret is not the user's alone, if it is not: like
+/// ssh with a private key, it must be the user's own and mode 0600 or tighter.
+pub fn readable_by_others(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = fs::metadata(path).ok()?;
+        let me = rustix::process::geteuid().as_raw();
+        if meta.uid() != me {
+            return Some(format!(
+                "{} belongs to another user (uid {}), not you",
+                path.display(),
+                meta.uid()
+            ));
+        }
+        let mode = meta.mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Some(format!(
+                "{} is mode {mode:o}: other users can read it; fix: chmod 600 {}",
+                path.display(),
+                path.display()
+            ));
+        }
+        None
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}

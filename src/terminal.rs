@@ -172,3 +172,39 @@ impl Drop for InputReader {
         self.stop.store(true, Ordering::Relaxed);
     }
 }
+
+/// Ask for a secret on the terminal without echoing it: raw mode, so the
+/// keystrokes are neither shown nor kept in the terminal's scrollback.
+/// Enter ends it; Ctrl-C or Esc gives up.
+pub fn read_secret(prompt: &str) -> io::Result<Option<String>> {
+    use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers, read};
+    let mut err = io::stderr();
+    write!(err, "{prompt}")?;
+    err.flush()?;
+    crossterm::terminal::enable_raw_mode()?;
+    let typed = (|| -> io::Result<Option<String>> {
+        let mut secret = String::new();
+        loop {
+            match read()? {
+                Event::Key(key) if key.kind != KeyEventKind::Release => match key.code {
+                    KeyCode::Enter => return Ok(Some(secret)),
+                    KeyCode::Esc => return Ok(None),
+                    KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        return Ok(None);
+                    }
+                    KeyCode::Backspace => {
+                        secret.pop();
+                    }
+                    KeyCode::Char(c) => secret.push(c),
+                    _ => {}
+                },
+                Event::Paste(text) => secret.push_str(text.trim()),
+                _ => {}
+            }
+        }
+    })();
+    let restored = crossterm::terminal::disable_raw_mode();
+    writeln!(err)?;
+    restored?;
+    typed
+}

@@ -172,8 +172,10 @@ impl Worker {
                 });
                 self.saving.push(task);
             }
-            Effect::EditExternally { .. } | Effect::Notify { .. } => {
-                tracing::warn!("the terminal's effects are the app loop's, not the worker's");
+            Effect::EditExternally { .. }
+            | Effect::Notify { .. }
+            | Effect::SwitchProfile { .. } => {
+                tracing::warn!("the terminal and profiles are the app loop's, not the worker's");
             }
             Effect::LoadTicket { request, id } => {
                 if let Some(old) = self.ticket.take() {

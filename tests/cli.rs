@@ -7,26 +7,11 @@ use std::process::{Command, Output};
 
 use tempfile::TempDir;
 
+mod common;
+use common::{stderr, stdout};
+
 fn deskterm(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_deskterm"))
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("DESKTERM_NOW", "2026-03-02T17:30:00Z")
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    common::run(home, args, &[], "")
 }
 
 #[test]
@@ -195,7 +180,7 @@ fn profiles_are_chosen_by_name_and_a_real_desk_needs_a_token() {
     assert!(!out.status.success());
     let message = stderr(&out);
     assert!(
-        message.contains("profile `district` needs a credential: set DESKTERM_TOKEN"),
+        message.contains("profile `district` has no credential: run `deskterm login district`"),
         "{message}"
     );
     let out = deskterm(home.path(), &["config", "check"]);

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use deskterm::config::secret::Secret;
-use deskterm::desk::rt::client::Auth;
+use deskterm::desk::rt::client::{Auth, Transport};
 use deskterm::desk::rt::{RtDesk, RtSettings};
 use deskterm::desk::*;
 use deskterm::sla::ClockKind;
@@ -37,7 +37,7 @@ pub fn rt_as(token_var: &str) -> RtDesk {
         }
         .into(),
         auth: Auth::Token(Secret::new(env(token_var))),
-        timeout: Duration::from_secs(30),
+        transport: Transport::with_timeout(Duration::from_secs(30)),
         roles: vec![("school.test".into(), deskterm::desk::RequesterRole::Staff)],
         channel_field: None,
     })
@@ -214,7 +214,7 @@ async fn a_wrong_token_says_so() {
         url: env("DESKTERM_RT_URL"),
         user: "alice".into(),
         auth: Auth::Token(Secret::new("1-35-00000000000000000000000000000000")),
-        timeout: Duration::from_secs(30),
+        transport: Transport::with_timeout(Duration::from_secs(30)),
         roles: Vec::new(),
         channel_field: None,
     })
@@ -227,7 +227,7 @@ async fn a_wrong_token_says_so() {
             user: "alice".into(),
             password: Secret::new("password-alice"),
         },
-        timeout: Duration::from_secs(30),
+        transport: Transport::with_timeout(Duration::from_secs(30)),
         roles: Vec::new(),
         channel_field: None,
     })
@@ -316,4 +316,87 @@ fn a_reply_typed_in_the_console_reaches_rt() {
         .expect("the reply in RT");
     assert_eq!(reply.kind, EntryKind::Reply);
     assert_eq!(reply.author.as_str(), "Alice Rivera");
+}
+
+#[test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+fn login_over_tls_with_the_district_ca_then_the_console_signs_in_from_the_keyring() {
+    use common::{every_file, run, stderr, stdout, write_config};
+    let token = env("DESKTERM_RT_TOKEN");
+    let (url, ca) = (env("DESKTERM_RT_TLS_URL"), env("DESKTERM_RT_CA_FILE"));
+    // The kernel keyring is the user's: a profile name no other run uses.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let name = format!("live-{}-{nanos}", std::process::id());
+    let home = tempfile::TempDir::new().unwrap();
+    write_config(
+        home.path(),
+        &format!(
+            "[profiles.{name}]\nbackend = \"rt\"\nurl = \"{url}\"\nuser = \"alice\"\nca_file = \"{ca}\"\n\n\
+             [profiles.{name}-no-ca]\nbackend = \"rt\"\nurl = \"{url}\"\nuser = \"alice\"\n"
+        ),
+    );
+    let piped = format!("{token}\n");
+
+    // Without the district's CA the certificate is refused, by name.
+    let out = run(
+        home.path(),
+        &["login", &format!("{name}-no-ca")],
+        &[],
+        &piped,
+    );
+    assert!(!out.status.success());
+    let text = stderr(&out);
+    assert!(
+        text.contains("the TLS certificate of localhost was refused"),
+        "{text}"
+    );
+    assert!(text.contains("ca_file"), "{text}");
+
+    // A wrong token is refused by RT, and nothing is kept.
+    let out = run(home.path(), &["login", &name], &[], "not-a-token\n");
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("refused the token for alice"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = run(home.path(), &["login", &name], &[], &piped);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let told = stdout(&out);
+    assert!(
+        told.contains(&format!("signed in to {name} as Alice")),
+        "{told}"
+    );
+    assert!(told.contains("kept in the kernel keyring"), "{told}");
+    let out = run(home.path(), &["profiles"], &[], "");
+    assert!(
+        stdout(&out).contains("the kernel keyring (a cache"),
+        "{}",
+        stdout(&out)
+    );
+
+    // The console finds the token itself and says where it came from.
+    let mut term = common::pty::Terminal::start(
+        home.path(),
+        &["--profile", &name],
+        &[("DESKTERM_LOG", "debug")],
+        120,
+        30,
+    );
+    term.wait_for(&format!("{name} · kernel keyring"));
+    term.wait_for("● live");
+    term.send("q");
+    term.wait_exit();
+    let raw = String::from_utf8_lossy(&term.raw.lock().unwrap()).into_owned();
+    assert!(!raw.contains(&token), "the token reached the terminal");
+    for (path, text) in every_file(home.path()) {
+        assert!(!text.contains(&token), "the token is in {path}");
+    }
+
+    let out = run(home.path(), &["logout", &name], &[], "");
+    assert!(stdout(&out).contains("removed"), "{}", stdout(&out));
 }

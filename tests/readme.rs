@@ -104,3 +104,16 @@ fn the_config_example_parses() {
     )
     .unwrap();
 }
+
+#[test]
+fn the_profile_example_parses() {
+    let text = toml_after("## Profiles and sign-in");
+    let config: deskterm::config::Config =
+        deskterm::config::parse_toml(text, std::path::Path::new("README.md")).unwrap();
+    let district = &config.profiles["district"];
+    assert_eq!(
+        district.proxy.as_deref(),
+        Some("http://proxy.pvusd.org:3128")
+    );
+    assert!(config.profiles["vendor"].read_only);
+}

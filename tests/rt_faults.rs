@@ -9,7 +9,7 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use deskterm::config::secret::Secret;
-use deskterm::desk::rt::client::Auth;
+use deskterm::desk::rt::client::{Auth, Transport};
 use deskterm::desk::rt::{RtDesk, RtSettings};
 use deskterm::desk::{Desk, DeskError};
 
@@ -53,7 +53,7 @@ fn desk(url: String) -> RtDesk {
         url,
         user: "alice".into(),
         auth: Auth::Token(Secret::new("1-2-secret-token-never-printed")),
-        timeout: Duration::from_secs(2),
+        transport: Transport::with_timeout(Duration::from_secs(2)),
         roles: Vec::new(),
         channel_field: None,
     })
@@ -183,7 +183,7 @@ fn a_url_that_is_not_http_is_refused_up_front() {
         url: "rt.example.org".into(),
         user: "alice".into(),
         auth: Auth::Token(Secret::new("t")),
-        timeout: Duration::from_secs(2),
+        transport: Transport::with_timeout(Duration::from_secs(2)),
         roles: Vec::new(),
         channel_field: None,
     })

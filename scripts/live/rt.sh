@@ -8,7 +8,8 @@
 #
 # `start` prints shell assignments (and writes them to DIR/env):
 #   DESKTERM_RT_URL, DESKTERM_RT_TOKEN (agent alice), DESKTERM_RT_TOKEN_BOB,
-#   DESKTERM_RT_DIR
+#   DESKTERM_RT_DIR, and the same RT behind TLS from a private CA:
+#   DESKTERM_RT_TLS_URL (https://localhost:PORT) and DESKTERM_RT_CA_FILE
 set -euo pipefail
 
 RT_LIB=/usr/share/request-tracker5/lib
@@ -19,7 +20,7 @@ log() { printf 'rt.sh: %s\n' "$*" >&2; }
 
 install_rt() {
     if [ -x /usr/sbin/rt-setup-database-5 ] && [ -x "$RT_SERVER" ] \
-        && [ -e "$RT_LIB/RT/Handle.pm" ] && command -v curl >/dev/null \
+        && [ -e "$RT_LIB/RT/Handle.pm" ] && command -v curl >/dev/null && command -v openssl >/dev/null \
         && perl -e 'use DBD::SQLite' 2>/dev/null; then
         return
     fi
@@ -40,7 +41,20 @@ SEL
     trap 'rm -f /usr/sbin/policy-rc.d' EXIT
     apt-get update -qq >&2
     apt-get install -y -qq --no-install-recommends \
-        request-tracker5 rt5-db-sqlite rt5-standalone sqlite3 curl >&2
+        request-tracker5 rt5-db-sqlite rt5-standalone sqlite3 curl openssl >&2
+}
+
+# A private CA and a certificate for localhost and 127.0.0.1 it signed.
+make_certificates() {
+    local tls=$1
+    mkdir -p "$tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=deskterm live test CA" \
+        -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+        -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$tls/san.ext"
+    openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+        -CAcreateserial -days 2 -extfile "$tls/san.ext" -out "$tls/server.pem" 2>/dev/null
 }
 
 free_port() {
@@ -99,14 +113,26 @@ CONF
         > "$dir/server.log" 2>&1 < /dev/null &
     echo $! > "$dir/rt.pid"
 
+    make_certificates "$dir/tls"
+    local tls_port
+    tls_port=$(free_port)
+    setsid python3 "$HERE/tls-proxy.py" "$tls_port" "$dir/tls/server.pem" "$dir/tls/server.key" \
+        "$port" > "$dir/tls-proxy.log" 2>&1 < /dev/null &
+    echo $! > "$dir/tls-proxy.pid"
+
     local url="http://127.0.0.1:$port"
+    local tls_url="https://localhost:$tls_port"
     for _ in $(seq 1 300); do
-        if curl -fsS -o /dev/null -H "Authorization: token $ALICE_TOKEN" "$url/REST/2.0/rt" 2>/dev/null; then
+        if curl -fsS -o /dev/null -H "Authorization: token $ALICE_TOKEN" "$url/REST/2.0/rt" 2>/dev/null \
+            && curl -fsS -o /dev/null --cacert "$dir/tls/ca.pem" \
+                -H "Authorization: token $ALICE_TOKEN" "$tls_url/REST/2.0/rt" 2>/dev/null; then
             {
                 echo "export DESKTERM_RT_URL=$url"
                 echo "export DESKTERM_RT_TOKEN=$ALICE_TOKEN"
                 echo "export DESKTERM_RT_TOKEN_BOB=$BOB_TOKEN"
                 echo "export DESKTERM_RT_DIR=$dir"
+                echo "export DESKTERM_RT_TLS_URL=$tls_url"
+                echo "export DESKTERM_RT_CA_FILE=$dir/tls/ca.pem"
             } | tee "$dir/env"
             return
         fi
@@ -124,6 +150,10 @@ CONF
 
 stop() {
     local dir=${1:?usage: rt.sh stop DIR}
+    if [ -f "$dir/tls-proxy.pid" ]; then
+        kill -TERM "$(cat "$dir/tls-proxy.pid")" 2>/dev/null || true
+        rm -f "$dir/tls-proxy.pid"
+    fi
     if [ -f "$dir/rt.pid" ]; then
         local pid
         pid=$(cat "$dir/rt.pid")

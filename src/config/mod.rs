@@ -143,6 +143,18 @@ impl Config {
 
     /// Read the config file; a missing file is the defaults.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        // Whoever can change the config can point deskterm, and its token,
+        // at a server of their own.
+        let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
+        for checked in folder.into_iter().chain([path]) {
+            if let Some(why) = paths::writable_by_others(checked) {
+                return Err(ConfigError {
+                    path: path.to_path_buf(),
+                    at: None,
+                    message: format!("refused: {why}"),
+                });
+            }
+        }
         match std::fs::read_to_string(path) {
             Ok(text) => parse_toml(&text, path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),

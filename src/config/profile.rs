@@ -7,20 +7,24 @@
 //! backend = "rt"
 //! url = "https://rt.example.org"
 //! user = "alice"
+//! ca_file = "district-ca.pem"
 //! ```
 //!
-//! With no profile configured, the console opens the demo desk.
+//! With no profile configured, the console opens the demo desk. The
+//! credential is never in this file: see [`crate::credential`].
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
 
 use super::Config;
 use super::secret::Secret;
+use crate::credential::Account;
 use crate::desk::RequesterRole;
 use crate::desk::rt::RtSettings;
-use crate::desk::rt::client::Auth;
+use crate::desk::rt::client::{Auth, Transport};
 
 /// The name the built-in demo desk answers to.
 pub const DEMO: &str = "demo";
@@ -76,6 +80,21 @@ pub struct Profile {
     pub refresh_seconds: Option<u32>,
     /// Seconds before a request is given up.
     pub timeout_seconds: Option<u64>,
+    /// Seconds before an unanswered connection attempt is given up.
+    pub connect_timeout_seconds: Option<u64>,
+    /// PEM certificates to trust besides the system's (an internal CA);
+    /// relative to the config folder.
+    pub ca_file: Option<PathBuf>,
+    /// A proxy for every request, e.g. `http://proxy.example.org:3128`;
+    /// without one, HTTPS_PROXY and NO_PROXY are honoured.
+    pub proxy: Option<String>,
+    /// Read only: every write action is disabled.
+    #[serde(default)]
+    pub read_only: bool,
+    /// A command that prints the token (`pass show desk/rt`).
+    pub credential_command: Option<String>,
+    /// Opt in to a token file (mode 0600, yours), relative to the config folder.
+    pub token_file: Option<PathBuf>,
     /// A ticket custom field that holds the channel (web, email, phone, ...).
     pub channel_field: Option<String>,
     /// Email domain → requester role, e.g. `"students.pvusd.org" = "student"`.
@@ -95,11 +114,75 @@ pub struct Selected {
     pub name: String,
     pub target: Target,
     pub refresh_seconds: Option<u32>,
+    /// Why writes are off, when they are.
+    pub read_only: Option<String>,
 }
 
-/// Check a profile for what its backend needs; the problems, in words.
-pub fn problems(name: &str, profile: &Profile) -> Vec<String> {
+impl Profile {
+    /// Whose credential this profile signs in with.
+    pub fn account(&self, name: &str) -> Account {
+        Account {
+            profile: name.to_string(),
+            user: self.user.clone().unwrap_or_default(),
+            url: self.url.clone().unwrap_or_default(),
+        }
+    }
+
+    /// Whether it signs in to a server (and so needs a credential).
+    pub fn needs_credential(&self) -> bool {
+        self.backend != Backend::Demo
+    }
+
+    fn transport(&self, config_dir: &Path) -> Transport {
+        let mut transport = Transport::with_timeout(Duration::from_secs(
+            self.timeout_seconds.unwrap_or(30).max(1),
+        ));
+        if let Some(secs) = self.connect_timeout_seconds {
+            transport.connect_timeout = Duration::from_secs(secs.max(1));
+        }
+        transport.ca_file = self.ca_file.as_ref().map(|f| config_dir.join(f));
+        transport.proxy = self.proxy.clone().filter(|p| !p.trim().is_empty());
+        transport
+    }
+}
+
+/// The profile's name (`--profile`, else `default_profile`, else the demo)
+/// and its settings; `None` for the built-in demo.
+pub fn chosen<'a>(
+    config: &'a Config,
+    asked: Option<&str>,
+) -> anyhow::Result<(String, Option<&'a Profile>)> {
+    let name = asked
+        .map(str::to_string)
+        .or_else(|| config.default_profile.clone())
+        .unwrap_or_else(|| DEMO.to_string());
+    match config.profiles.get(&name) {
+        Some(profile) => Ok((name, Some(profile))),
+        None if name == DEMO => Ok((name, None)),
+        None => {
+            let mut names: Vec<&str> = config.profiles.keys().map(String::as_str).collect();
+            names.push(DEMO);
+            anyhow::bail!("no profile `{name}`; there are: {}", names.join(", "))
+        }
+    }
+}
+
+/// Check a profile for what its backend needs, and its files; the
+/// problems, in words.
+pub fn problems(name: &str, profile: &Profile, config_dir: &Path) -> Vec<String> {
     let mut problems = Vec::new();
+    if let Some(file) = &profile.ca_file
+        && let Err(why) = crate::desk::rt::client::read_ca_file(&config_dir.join(file))
+    {
+        problems.push(format!("profile `{name}`: {why}"));
+    }
+    if let Some(file) = &profile.token_file
+        && let Some(why) = crate::paths::readable_by_others(&config_dir.join(file))
+    {
+        problems.push(format!(
+            "profile `{name}`: the token file is refused: {why}"
+        ));
+    }
     if profile.backend == Backend::Rt {
         for (key, value) in [("url", &profile.url), ("user", &profile.user)] {
             if value.as_deref().is_none_or(str::is_empty) {
@@ -110,30 +193,24 @@ pub fn problems(name: &str, profile: &Profile) -> Vec<String> {
     problems
 }
 
-/// The profile to open: `--profile`, else `default_profile`, else the demo.
-/// `token` is the credential for a real desk.
+/// The profile to open, with what it needs: `token` is the credential for a
+/// real desk, and relative paths are read from `config_dir`.
 pub fn select(
     config: &Config,
     asked: Option<&str>,
     token: Option<Secret>,
+    config_dir: &Path,
 ) -> anyhow::Result<Selected> {
-    let name = asked
-        .map(str::to_string)
-        .or_else(|| config.default_profile.clone())
-        .unwrap_or_else(|| DEMO.to_string());
-    let Some(profile) = config.profiles.get(&name) else {
-        if name == DEMO {
-            return Ok(Selected {
-                name,
-                target: Target::Demo,
-                refresh_seconds: None,
-            });
-        }
-        let mut names: Vec<&str> = config.profiles.keys().map(String::as_str).collect();
-        names.push(DEMO);
-        anyhow::bail!("no profile `{name}`; there are: {}", names.join(", "));
+    let (name, profile) = chosen(config, asked)?;
+    let Some(profile) = profile else {
+        return Ok(Selected {
+            name,
+            target: Target::Demo,
+            refresh_seconds: None,
+            read_only: None,
+        });
     };
-    if let Some(problem) = problems(&name, profile).into_iter().next() {
+    if let Some(problem) = problems(&name, profile, config_dir).into_iter().next() {
         anyhow::bail!("{problem}");
     }
     let target = match profile.backend {
@@ -142,10 +219,11 @@ pub fn select(
             let user = profile.user.clone().unwrap_or_default();
             let Some(secret) = token else {
                 anyhow::bail!(
-                    "profile `{name}` needs a credential: set DESKTERM_TOKEN to an RT auth \
-                     token (RT: Logged in as → Settings → Auth Tokens){}",
+                    "profile `{name}` has no credential: run `deskterm login {name}` to sign in \
+                     with an RT auth token (RT: Logged in as → Settings → Auth Tokens){}, or \
+                     set DESKTERM_TOKEN",
                     if profile.auth == AuthKind::Basic {
-                        ", or to the password with auth = \"basic\""
+                        " or, with auth = \"basic\", the password"
                     } else {
                         ""
                     }
@@ -162,7 +240,7 @@ pub fn select(
                 url: profile.url.clone().unwrap_or_default(),
                 user,
                 auth,
-                timeout: Duration::from_secs(profile.timeout_seconds.unwrap_or(30).max(1)),
+                transport: profile.transport(config_dir),
                 roles: profile
                     .requester_roles
                     .iter()
@@ -173,6 +251,9 @@ pub fn select(
         }
     };
     Ok(Selected {
+        read_only: profile
+            .read_only
+            .then(|| format!("profile `{name}` is read_only in config.toml")),
         name,
         target,
         refresh_seconds: profile.refresh_seconds,
@@ -200,7 +281,7 @@ requester_roles = { "students.pvusd.org" = "student" }
 
     #[test]
     fn nothing_configured_opens_the_demo() {
-        let selected = select(&Config::default(), None, None).expect("demo");
+        let selected = select(&Config::default(), None, None, Path::new(".")).expect("demo");
         assert_eq!(selected.name, "demo");
         assert!(matches!(selected.target, Target::Demo));
     }
@@ -208,9 +289,11 @@ requester_roles = { "students.pvusd.org" = "student" }
     #[test]
     fn the_default_profile_needs_a_credential() {
         let config = config(DISTRICT);
-        let err = select(&config, None, None).expect_err("no token");
+        let here = Path::new("/etc/deskterm");
+        let err = select(&config, None, None, here).expect_err("no token");
+        assert!(err.to_string().contains("deskterm login district"), "{err}");
         assert!(err.to_string().contains("DESKTERM_TOKEN"));
-        let selected = select(&config, None, Some(Secret::new("t"))).expect("rt");
+        let selected = select(&config, None, Some(Secret::new("t")), here).expect("rt");
         let Target::Rt(rt) = selected.target else {
             panic!("not rt")
         };
@@ -221,20 +304,21 @@ requester_roles = { "students.pvusd.org" = "student" }
         );
         // --profile demo still opens the demo.
         assert!(matches!(
-            select(&config, Some("demo"), None).map(|s| s.target),
+            select(&config, Some("demo"), None, here).map(|s| s.target),
             Ok(Target::Demo)
         ));
     }
 
     #[test]
     fn unknown_profiles_and_missing_fields_are_named() {
-        let err = select(&config(DISTRICT), Some("vendor"), None).expect_err("unknown");
+        let here = Path::new(".");
+        let err = select(&config(DISTRICT), Some("vendor"), None, here).expect_err("unknown");
         assert_eq!(
             err.to_string(),
             "no profile `vendor`; there are: district, demo"
         );
         let broken = config("[profiles.x]\nbackend = \"rt\"\nuser = \"a\"\n");
-        let err = select(&broken, Some("x"), Some(Secret::new("t"))).expect_err("no url");
+        let err = select(&broken, Some("x"), Some(Secret::new("t")), here).expect_err("no url");
         assert_eq!(err.to_string(), "profile `x`: backend \"rt\" needs `url`");
     }
 

@@ -109,6 +109,12 @@ impl State {
 
     /// Actions on tickets, the same from the queue and the ticket view.
     pub fn work(&mut self, action: Action) -> Option<Vec<Effect>> {
+        if action.writes()
+            && let Some(why) = &self.read_only
+        {
+            self.error(format!("read-only: {why}; nothing is changed on the desk"));
+            return Some(Vec::new());
+        }
         let step = |level: PriorityLevel, by: isize| {
             let all = PriorityLevel::ALL;
             let i = all.iter().position(|l| *l == level)?;
@@ -277,6 +283,9 @@ impl State {
         let Some(chosen) = picker.chosen().cloned() else {
             return Vec::new();
         };
+        if let Choice::Profile(name) = &chosen.choice {
+            return self.switch_profile(name);
+        }
         let targets: Vec<TicketSummary> = picker
             .targets
             .iter()
@@ -322,6 +331,8 @@ impl State {
                 format!("set {{}} {}", status.name()),
                 each(&|t| (t.status.kind != *status).then_some(Change::SetStatus(*status))),
             ),
+            // Handled before: a profile is not a change to tickets.
+            Choice::Profile(_) => return Vec::new(),
             Choice::Priority(level) => (
                 format!("set the priority of {{}} to {}", level.name()),
                 each(&|t| (t.priority.level != *level).then_some(Change::SetPriority(*level))),
@@ -501,7 +512,56 @@ impl State {
                 Vec::new()
             }
             Command::Open(id) => self.open_by_id(TicketId(id)),
+            Command::Profile(Some(name)) => self.switch_profile(&name),
+            Command::Profile(None) => {
+                let options = self
+                    .profiles
+                    .iter()
+                    .map(|name| Pick {
+                        label: name.clone(),
+                        detail: if *name == self.profile {
+                            "(this one)".into()
+                        } else {
+                            String::new()
+                        },
+                        choice: Choice::Profile(name.clone()),
+                    })
+                    .collect();
+                self.overlay = Overlay::Picker(Picker::new(
+                    "Switch to a profile".into(),
+                    Purpose::Profile,
+                    Vec::new(),
+                    options,
+                ));
+                Vec::new()
+            }
         }
+    }
+
+    /// Leave this desk for another profile's, once nothing waits to be sent.
+    pub fn switch_profile(&mut self, name: &str) -> Vec<Effect> {
+        let Some(name) = self
+            .profiles
+            .iter()
+            .find(|p| p.eq_ignore_ascii_case(name))
+            .cloned()
+        else {
+            let names = self.profiles.join(", ");
+            self.error(format!("no profile `{name}`; there are: {names}"));
+            return Vec::new();
+        };
+        if name == self.profile {
+            self.info(format!("already on {name}"));
+            return Vec::new();
+        }
+        if let Some(waiting) = self.outgoing_summary() {
+            self.error(format!(
+                "{waiting}: wait for it to go, or undo it, before switching"
+            ));
+            return Vec::new();
+        }
+        self.info(format!("opening {name}…"));
+        vec![Effect::SwitchProfile { name }]
     }
 
     pub fn open_command_line(&mut self) {

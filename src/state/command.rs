@@ -17,6 +17,8 @@ pub enum Command {
     },
     Theme(String),
     Open(String),
+    /// Switch to a profile; without a name, choose one from a list.
+    Profile(Option<String>),
 }
 
 /// What the argument of a command is, for completion.
@@ -28,6 +30,7 @@ enum Arg {
     Sort,
     Theme,
     Ticket,
+    Profile,
 }
 
 pub struct Spec {
@@ -63,6 +66,12 @@ pub const COMMANDS: &[Spec] = &[
         arg: Arg::Theme,
     },
     Spec {
+        name: "profile",
+        usage: ":profile [NAME]",
+        help: "switch to another desk (a profile in config.toml, or demo)",
+        arg: Arg::Profile,
+    },
+    Spec {
         name: "open",
         usage: ":open ID",
         help: "open a ticket by id",
@@ -94,6 +103,7 @@ pub struct Vocabulary {
     pub queues: Vec<String>,
     pub sections: Vec<String>,
     pub themes: Vec<String>,
+    pub profiles: Vec<String>,
 }
 
 fn spec(name: &str) -> Option<&'static Spec> {
@@ -135,6 +145,9 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "queue" | "section" => Ok(Command::Section(rest.to_string())),
         "theme" if rest.is_empty() => Err(need("a theme name")),
         "theme" => Ok(Command::Theme(rest.to_string())),
+        "profile" => Ok(Command::Profile(
+            (!rest.is_empty()).then(|| rest.to_string()),
+        )),
         "open" if rest.is_empty() => Err(need("a ticket id")),
         "open" => Ok(Command::Open(rest.trim_start_matches('#').to_string())),
         "sort" => {
@@ -178,6 +191,7 @@ pub fn candidates(line: &str, words: &Vocabulary) -> Vec<String> {
                 Arg::Queue => words.queues.clone(),
                 Arg::Section => words.sections.clone(),
                 Arg::Theme => words.themes.clone(),
+                Arg::Profile => words.profiles.clone(),
                 Arg::Sort => SortKey::ALL.iter().map(|k| k.name().to_string()).collect(),
                 Arg::None | Arg::Ticket => Vec::new(),
             };
@@ -279,6 +293,7 @@ mod tests {
             ],
             sections: vec!["All".into(), "Mine".into()],
             themes: vec!["dark".into(), "light".into(), "high-contrast".into()],
+            profiles: vec!["demo".into(), "district".into()],
         }
     }
 

@@ -55,6 +55,8 @@ pub enum Msg {
     Desk(DeskReply),
     /// The external editor is done: the new text, or why there is none.
     Edited(Result<String, String>),
+    /// A profile could not be opened; the console stays where it is.
+    SwitchFailed(String),
 }
 
 /// Work for the outside world; its result comes back as a [`DeskReply`].
@@ -97,6 +99,10 @@ pub enum Effect {
     /// Tell the terminal a clock is about to breach (bell or OSC 9/777).
     Notify {
         text: String,
+    },
+    /// Open another profile in place of this one.
+    SwitchProfile {
+        name: String,
     },
 }
 
@@ -184,6 +190,12 @@ pub struct Settings {
     pub macros: Vec<Macro>,
     pub sla: Engine,
     pub notify: Notify,
+    /// Why writes are off, when they are (a read-only profile, `--read-only`).
+    pub read_only: Option<String>,
+    /// Which store the credential came from, for the status line.
+    pub credential: Option<String>,
+    /// The profiles `:profile` can switch to.
+    pub profiles: Vec<String>,
 }
 
 pub struct State {
@@ -221,6 +233,11 @@ pub struct State {
     /// The SLA engine: local policies for what the desk does not time.
     pub sla: Engine,
     pub notify: Notify,
+    /// Why writes are off, when they are.
+    pub read_only: Option<String>,
+    /// Which store the credential came from.
+    pub credential: Option<String>,
+    pub profiles: Vec<String>,
     /// Clocks already announced as about to breach.
     notified: HashSet<(TicketId, ClockKind)>,
     /// Facts from the whole history of tickets opened, by version.
@@ -287,6 +304,9 @@ impl State {
             ticks: 0,
             sla: settings.sla,
             notify: settings.notify,
+            read_only: settings.read_only,
+            credential: settings.credential,
+            profiles: settings.profiles,
             notified: HashSet::new(),
             facts: HashMap::new(),
             counted_at: None,
@@ -404,6 +424,7 @@ impl State {
             queues: self.queues.iter().map(|q| q.name.to_string()).collect(),
             sections: self.sections.iter().map(|s| s.name.clone()).collect(),
             themes: self.themes.names(),
+            profiles: self.profiles.clone(),
         }
     }
 
@@ -537,6 +558,10 @@ pub fn update(state: &mut State, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::Desk(reply) => replies::on_reply(state, reply),
         Msg::Edited(result) => {
             state.edited(result);
+            Vec::new()
+        }
+        Msg::SwitchFailed(why) => {
+            state.error(why);
             Vec::new()
         }
     }

@@ -16,6 +16,8 @@ pub enum Choice {
     Macro(usize),
     Status(StatusKind),
     Priority(PriorityLevel),
+    /// A profile by name.
+    Profile(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,6 +39,8 @@ pub enum Purpose {
     InsertMacro,
     Status,
     Priority,
+    /// Switch to another profile.
+    Profile,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -48,6 +48,13 @@ impl Store {
             })
             .collect();
         let path = dir.join(format!("{safe}.sqlite"));
+        // Drafts (and later the outbox) go to the desk as this user: nobody
+        // else may change them.
+        for checked in [dir, path.as_path()] {
+            if let Some(why) = paths::writable_by_others(checked) {
+                anyhow::bail!("refused: {why}");
+            }
+        }
         let conn = Connection::open(&path)?;
         paths::private_file(&path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;

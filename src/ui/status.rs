@@ -19,8 +19,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         Connection::Offline(_) => ("✕ offline", Role::Offline),
     };
     let counts = &state.counts;
+    // Which desk, where its credential came from, and whether writes are off.
+    let mut badge = format!(" {}", state.profile);
+    if let Some(store) = &state.credential {
+        badge.push_str(&format!(" · {store}"));
+    }
+    if state.read_only.is_some() {
+        badge.push_str(" · read-only");
+    }
+    badge.push(' ');
     let mut left = vec![
-        Span::styled(format!(" {} ", state.profile), theme.style(Role::TabActive)),
+        Span::styled(badge, theme.style(Role::TabActive)),
         Span::raw(" "),
         Span::styled(mark, theme.style(role)),
         Span::raw("  "),

@@ -72,6 +72,9 @@ pub fn settings(theme: &str) -> Settings {
         macros: deskterm::config::Config::default().macros(),
         sla: Default::default(),
         notify: Default::default(),
+        read_only: None,
+        credential: None,
+        profiles: vec!["demo".into()],
     }
 }
 
@@ -97,4 +100,73 @@ pub async fn console_with(settings: Settings, width: u16, height: u16) -> Consol
 
 pub async fn console(width: u16, height: u16) -> Console {
     console_with(settings("dark"), width, height).await
+}
+
+/// Run the binary with a home of its own and no inherited environment.
+pub fn run(
+    home: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: &str,
+) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_deskterm"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("DESKTERM_NOW", NOW)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Write `config.toml` in `home`'s config folder; its path.
+pub fn write_config(home: &std::path::Path, text: &str) -> PathBuf {
+    let path = home.join("config/deskterm/config.toml");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Every file under `dir`, read as text: for checking a secret is nowhere.
+pub fn every_file(dir: &std::path::Path) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(every_file(&path));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            found.push((
+                path.display().to_string(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ));
+        }
+    }
+    found
 }

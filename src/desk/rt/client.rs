@@ -1,6 +1,7 @@
 //! HTTP to RT's REST2: authentication, a size cap on every body, JSON only,
 //! and every failure turned into a [`DeskError`] that says what to do.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -19,6 +20,69 @@ pub enum Auth {
     Token(Secret),
     /// A user name and password: HTTP basic auth.
     Basic { user: String, password: Secret },
+}
+
+/// How requests travel: time limits, the extra CA, the proxy.
+#[derive(Clone, Debug)]
+pub struct Transport {
+    /// For a whole request.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// PEM certificates trusted besides the system's roots (an internal CA).
+    pub ca_file: Option<PathBuf>,
+    /// A proxy for every request; without one, HTTPS_PROXY, HTTP_PROXY and
+    /// NO_PROXY from the environment are honoured.
+    pub proxy: Option<String>,
+}
+
+impl Default for Transport {
+    fn default() -> Self {
+        Self::with_timeout(Duration::from_secs(30))
+    }
+}
+
+impl Transport {
+    pub fn with_timeout(timeout: Duration) -> Self {
+        Self {
+            timeout,
+            connect_timeout: Duration::from_secs(10).min(timeout),
+            ca_file: None,
+            proxy: None,
+        }
+    }
+
+    /// An HTTP client that travels this way. TLS verification is always on.
+    fn client(&self) -> Result<reqwest::Client, DeskError> {
+        let mut builder = reqwest::Client::builder()
+            .user_agent(concat!("deskterm/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout);
+        if let Some(path) = &self.ca_file {
+            let certificates = read_ca_file(path).map_err(DeskError::Protocol)?;
+            builder = builder.tls_certs_merge(certificates);
+        }
+        if let Some(proxy) = &self.proxy {
+            let proxy = reqwest::Proxy::all(proxy.as_str())
+                .map_err(|e| {
+                    DeskError::Protocol(format!("the proxy {proxy:?} is not usable: {e}"))
+                })?
+                .no_proxy(reqwest::NoProxy::from_env());
+            builder = builder.proxy(proxy);
+        }
+        builder
+            .build()
+            .map_err(|e| DeskError::Protocol(format!("cannot start the HTTP client: {e}")))
+    }
+}
+
+/// The certificates in a PEM file, or what is wrong with it.
+pub fn read_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, String> {
+    let pem = std::fs::read(path)
+        .map_err(|e| format!("cannot read the CA file {}: {e}", path.display()))?;
+    reqwest::Certificate::from_pem_bundle(&pem)
+        .ok()
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| format!("the CA file {} holds no PEM certificate", path.display()))
 }
 
 /// Bodies larger than this are refused rather than read.
@@ -52,7 +116,7 @@ pub struct Answer {
 }
 
 impl Client {
-    pub fn new(url: &str, auth: Auth, timeout: Duration) -> Result<Self, DeskError> {
+    pub fn new(url: &str, auth: Auth, transport: &Transport) -> Result<Self, DeskError> {
         let mut base = Url::parse(url.trim_end_matches('/')).map_err(|e| {
             DeskError::Protocol(format!("the profile's url {url:?} is not a URL: {e}"))
         })?;
@@ -64,12 +128,7 @@ impl Client {
         let path = base.path().trim_end_matches('/').to_string();
         let path = path.trim_end_matches("/REST/2.0");
         base.set_path(&format!("{path}/REST/2.0/"));
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("deskterm/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(Duration::from_secs(10).min(timeout))
-            .timeout(timeout)
-            .build()
-            .map_err(|e| DeskError::Protocol(format!("cannot start the HTTP client: {e}")))?;
+        let http = transport.client()?;
         Ok(Self {
             http,
             base,
@@ -106,7 +165,10 @@ impl Client {
 
     pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Answer, DeskError> {
         let mut url = self.url(path)?;
-        url.query_pairs_mut().extend_pairs(query);
+        // An empty query would still leave a bare "?".
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
         self.send(Method::GET, url, None, &[]).await
     }
 
@@ -296,6 +358,11 @@ fn status_error(status: StatusCode, headers: &HeaderMap, bytes: &[u8]) -> DeskEr
 
 fn transport_error(e: reqwest::Error) -> DeskError {
     let timed_out = e.is_timeout();
+    let host = e
+        .url()
+        .and_then(|u| u.host_str())
+        .unwrap_or("the desk")
+        .to_string();
     // The chain of causes names the real problem (refused, DNS, certificate).
     let e = e.without_url();
     let mut text = e.to_string();
@@ -308,9 +375,39 @@ fn transport_error(e: reqwest::Error) -> DeskError {
         }
         source = cause.source();
     }
+    if let Some(why) = certificate_problem(&text) {
+        return DeskError::Unreachable(format!(
+            "the TLS certificate of {host} was refused: {why} ({text})"
+        ));
+    }
     if timed_out {
         DeskError::Unreachable(format!("timed out ({text})"))
     } else {
         DeskError::Unreachable(text)
     }
+}
+
+/// What was wrong with a server's certificate, in words, from the TLS
+/// library's message. Verification itself is never turned off.
+fn certificate_problem(text: &str) -> Option<&'static str> {
+    let text = text.to_lowercase();
+    if !text.contains("certificate") {
+        return None;
+    }
+    Some(
+        if text.contains("unknownissuer") || text.contains("unknown issuer") {
+            "a certificate authority this computer does not trust signed it; if your \
+         organisation runs its own CA, give its PEM file as ca_file in the profile"
+        } else if text.contains("not valid for name") || text.contains("notvalidforname") {
+            "it was issued for another host name"
+        } else if text.contains("expired") {
+            "it has expired"
+        } else if text.contains("notvalidyet") || text.contains("not valid yet") {
+            "it is not valid yet (is this computer's clock right?)"
+        } else if text.contains("revoked") {
+            "it has been revoked"
+        } else {
+            "it is not valid"
+        },
+    )
 }

@@ -16,7 +16,6 @@ pub mod ticketsql;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use jiff::{SignedDuration, Timestamp};
@@ -28,7 +27,7 @@ use super::{
     Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary, Version,
 };
 use crate::text::SafeText;
-use client::{Answer, Auth, Client};
+use client::{Answer, Auth, Client, Transport};
 use map::{Names, Part, Reading};
 
 const CAPABILITIES: Capabilities = Capabilities {
@@ -52,7 +51,7 @@ pub struct RtSettings {
     pub url: String,
     pub user: String,
     pub auth: Auth,
-    pub timeout: Duration,
+    pub transport: Transport,
     /// Email domain → requester role.
     pub roles: Vec<(String, RequesterRole)>,
     /// A ticket custom field holding the channel.
@@ -124,7 +123,7 @@ fn refusals(answer: &Value) -> Vec<String> {
 impl RtDesk {
     pub fn new(settings: RtSettings) -> Result<Self, DeskError> {
         Ok(Self {
-            client: Client::new(&settings.url, settings.auth, settings.timeout)?,
+            client: Client::new(&settings.url, settings.auth, &settings.transport)?,
             user: settings.user,
             reading: Mutex::new(Reading {
                 roles: settings.roles,

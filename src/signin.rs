@@ -1,0 +1,151 @@
+//! `deskterm login`, `logout` and `profiles`: checking a token against the
+//! desk and keeping it, forgetting it, and saying where each profile's
+//! credential is kept.
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::config::profile::{self, Target};
+use crate::config::secret::Secret;
+use crate::credential::{Chain, StoreKind};
+use crate::desk::rt::RtDesk;
+use crate::desk::{Desk, DeskError};
+
+/// The profile `login` and `logout` act on: the one named, else the default.
+fn real_profile<'a>(
+    config: &'a Config,
+    name: Option<&str>,
+) -> anyhow::Result<(String, &'a profile::Profile)> {
+    let (name, profile) = profile::chosen(config, name)?;
+    match profile {
+        Some(p) if p.needs_credential() => Ok((name, p)),
+        _ => anyhow::bail!(
+            "`{name}` is the demo desk, which needs no sign-in; name a profile from \
+             config.toml (deskterm profiles lists them)"
+        ),
+    }
+}
+
+/// Check `token` against the profile's desk, then keep it in the first store
+/// that takes it (or in `only`). What to tell the user.
+pub async fn login(
+    config: &Config,
+    config_dir: &Path,
+    name: Option<&str>,
+    token: Secret,
+    only: Option<StoreKind>,
+) -> anyhow::Result<String> {
+    let (name, profile) = real_profile(config, name)?;
+    if token.expose().is_empty() {
+        anyhow::bail!("no token given; nothing was stored");
+    }
+    let selected = profile::select(config, Some(&name), Some(token.clone()), config_dir)?;
+    let Target::Rt(settings) = selected.target else {
+        anyhow::bail!("`{name}` needs no sign-in");
+    };
+    let url = settings.url.clone();
+    let desk = RtDesk::new(*settings)?;
+    let me = desk.me().await.map_err(|e| match e {
+        DeskError::Auth => anyhow::anyhow!(
+            "{url} refused the token for {}: check it (RT: Logged in as → Settings → Auth \
+             Tokens); nothing was stored",
+            profile.user.as_deref().unwrap_or_default()
+        ),
+        other => anyhow::anyhow!("cannot check the token at {url}: {other}; nothing was stored"),
+    })?;
+    let chain = Chain::for_profile(profile, config_dir);
+    let account = profile.account(&name);
+    let kept = chain.save(&account, &token, only).map_err(|reasons| {
+        anyhow::anyhow!(
+            "the token is good, but there is nowhere to keep it:\n  {}\n\
+             Set credential_command in the profile (e.g. \"pass show desk/rt\"), export \
+             DESKTERM_TOKEN, or opt in to a file with token_file = \"{name}.token\".",
+            reasons.join("\n  ")
+        )
+    })?;
+    let mut told = format!(
+        "signed in to {name} as {} ({}); the token is kept in {kept}",
+        me.name, me.email
+    );
+    if kept.starts_with(StoreKind::KernelKeyring.name()) {
+        told.push_str("\nafter a reboot, run `deskterm login` again");
+    }
+    Ok(told)
+}
+
+/// Forget the profile's token in every store that keeps one.
+pub fn logout(config: &Config, config_dir: &Path, name: Option<&str>) -> anyhow::Result<String> {
+    let (name, profile) = real_profile(config, name)?;
+    let chain = Chain::for_profile(profile, config_dir);
+    let (removed, failed) = chain.remove(&profile.account(&name));
+    let mut lines = Vec::new();
+    if removed.is_empty() {
+        lines.push(format!("no stored token for {name}"));
+    }
+    for location in removed {
+        lines.push(format!("removed {name}'s token from {location}"));
+    }
+    for why in failed {
+        lines.push(format!("could not check {why}"));
+    }
+    if std::env::var_os("DESKTERM_TOKEN").is_some() {
+        lines.push("DESKTERM_TOKEN is still set in this environment".into());
+    }
+    if let Some(command) = &profile.credential_command {
+        lines.push(format!("credential_command `{command}` still gives one"));
+    }
+    Ok(lines.join("\n"))
+}
+
+/// One line per profile: name, backend, where, and where its credential is.
+pub fn profiles(config: &Config, config_dir: &Path) -> Vec<String> {
+    let default = config.default_profile.as_deref().unwrap_or(profile::DEMO);
+    let mut rows = vec![[
+        "PROFILE".to_string(),
+        "DESK".to_string(),
+        "CREDENTIAL".to_string(),
+    ]];
+    let mut names: Vec<&String> = config.profiles.keys().collect();
+    let demo = profile::DEMO.to_string();
+    if !config.profiles.contains_key(profile::DEMO) {
+        names.push(&demo);
+    }
+    for name in names {
+        let mark = if name == default { "*" } else { " " };
+        let (desk, credential) = match config.profiles.get(name) {
+            Some(p) if p.needs_credential() => {
+                let mut desk = format!(
+                    "rt {}@{}",
+                    p.user.as_deref().unwrap_or("?"),
+                    p.url.as_deref().unwrap_or("?")
+                );
+                if p.read_only {
+                    desk.push_str(" (read-only)");
+                }
+                let lookup = Chain::for_profile(p, config_dir).locate(&p.account(name));
+                let credential = match lookup.found {
+                    Some(found) => found.location,
+                    None => format!("none: run `deskterm login {name}`"),
+                };
+                (desk, credential)
+            }
+            _ => ("the demo desk".to_string(), "none needed".to_string()),
+        };
+        rows.push([format!("{mark}{name}"), desk, credential]);
+    }
+    let widths: Vec<usize> = (0..2)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    rows.iter()
+        .map(|r| {
+            format!(
+                "{:<w0$}  {:<w1$}  {}",
+                r[0],
+                r[1],
+                r[2],
+                w0 = widths[0],
+                w1 = widths[1]
+            )
+        })
+        .collect()
+}
