@@ -13,7 +13,10 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc;
 
 use crate::clock::Clock;
+use crate::config::secret::Secret;
 use crate::config::sla::Notify;
+use crate::credential::StoreKind;
+use crate::desk::Desk;
 use crate::editor;
 use crate::session::{Launcher, Session};
 use crate::state::{DeskReply, Effect, Msg, State, update};
@@ -40,6 +43,8 @@ pub struct Local {
     pub notices: Vec<String>,
     /// A profile to open in place of this one.
     pub switch: Option<String>,
+    /// A new token to sign in with.
+    pub sign_in: Option<Secret>,
     pub rest: Vec<Effect>,
 }
 
@@ -50,6 +55,7 @@ pub fn split_local(effects: Vec<Effect>) -> Local {
             Effect::EditExternally { text } => local.edit = Some(text),
             Effect::Notify { text } => local.notices.push(text),
             Effect::SwitchProfile { name } => local.switch = Some(name),
+            Effect::SignIn { token } => local.sign_in = Some(token),
             other => local.rest.push(other),
         }
     }
@@ -79,6 +85,9 @@ pub fn notification(kind: Notify, text: &str, in_tmux: bool) -> Vec<u8> {
 /// A profile being opened off the loop's thread: its name and the outcome.
 type Opening = (String, Result<Session, String>);
 
+/// Signing in again: the desk with the new token, what to say, where it is kept.
+type Signing = Result<(Arc<dyn Desk>, String, StoreKind), String>;
+
 struct Console {
     state: State,
     worker: Worker,
@@ -88,6 +97,7 @@ struct Console {
     session: Session,
     launcher: Arc<Launcher>,
     opened_tx: mpsc::UnboundedSender<Opening>,
+    signed_tx: mpsc::UnboundedSender<Signing>,
     guard: TerminalGuard,
     input: InputReader,
     clock: Clock,
@@ -102,6 +112,9 @@ impl Console {
             self.worker.run(local.rest);
             if let Some(name) = local.switch {
                 self.open_profile(name);
+            }
+            if let Some(token) = local.sign_in {
+                self.sign_in(token);
             }
             if !local.notices.is_empty() {
                 let in_tmux = std::env::var_os("TMUX").is_some();
@@ -143,6 +156,30 @@ impl Console {
         });
     }
 
+    /// Check a new token with the desk and keep it, off the loop.
+    fn sign_in(&self, token: Secret) {
+        let launcher = Arc::clone(&self.launcher);
+        let tx = self.signed_tx.clone();
+        let name = self.state.profile.clone();
+        tokio::spawn(async move {
+            let result = launcher
+                .sign_in(&name, token)
+                .await
+                .map_err(|e| format!("{e:#}"));
+            let _ = tx.send(result);
+        });
+    }
+
+    /// The desk said yes: go on with it, keeping everything on screen.
+    fn signed_in(&mut self, result: Signing) -> anyhow::Result<()> {
+        let result = result.map(|(desk, told, kept_in)| {
+            self.worker.set_desk(desk);
+            self.state.credential = Some(kept_in.short().to_string());
+            told
+        });
+        self.handle(Msg::SignedIn(result))
+    }
+
     /// Put an opened profile in place of the current one: drafts are saved
     /// first, and the old desk's simulator and tasks stop.
     async fn switch_to(
@@ -162,7 +199,7 @@ impl Console {
         settings.theme = self.state.theme.clone();
         let mut state = State::new(settings, self.clock.now(), self.state.viewport);
         let (tx, replies) = mpsc::unbounded_channel();
-        self.worker = Worker::new(session.desk.clone(), session.store.clone(), tx);
+        self.worker = Worker::new(session.desk.clone(), session.store.clone(), self.clock, tx);
         self.replies = replies;
         match (&session.store_error, &session.credential) {
             (Some(why), _) => state.error(why.clone()),
@@ -194,8 +231,14 @@ pub async fn run(
 
     session.start(&launcher.arrivals);
     let (replies_tx, replies) = mpsc::unbounded_channel();
-    let worker = Worker::new(session.desk.clone(), session.store.clone(), replies_tx);
+    let worker = Worker::new(
+        session.desk.clone(),
+        session.store.clone(),
+        clock,
+        replies_tx,
+    );
     let (opened_tx, mut opened) = mpsc::unbounded_channel();
+    let (signed_tx, mut signed) = mpsc::unbounded_channel();
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut console = Console {
@@ -205,6 +248,7 @@ pub async fn run(
         session,
         launcher,
         opened_tx,
+        signed_tx,
         guard,
         input: InputReader::start(),
         clock,
@@ -224,6 +268,10 @@ pub async fn run(
             Some(reply) = console.replies.recv() => Some(Msg::Desk(reply)),
             Some((name, result)) = opened.recv() => {
                 console.switch_to(name, result).await?;
+                None
+            }
+            Some(result) = signed.recv() => {
+                console.signed_in(result)?;
                 None
             }
         };

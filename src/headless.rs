@@ -27,6 +27,8 @@ pub struct Headless {
     pub notices: Vec<String>,
     /// Profiles the console asked to switch to (not opened here).
     pub switches: Vec<String>,
+    /// Times the console asked to sign in again (not done here).
+    pub sign_ins: usize,
     clock: Clock,
     worker: Worker,
     replies: mpsc::UnboundedReceiver<DeskReply>,
@@ -42,12 +44,13 @@ impl Headless {
         clock: Clock,
     ) -> Self {
         let (tx, replies) = mpsc::unbounded_channel();
-        let mut worker = Worker::new(desk, store, tx);
+        let mut worker = Worker::new(desk, store, clock, tx);
         worker.run(state.start());
         let mut console = Self {
             state,
             notices: Vec::new(),
             switches: Vec::new(),
+            sign_ins: 0,
             clock,
             worker,
             replies,
@@ -78,6 +81,7 @@ impl Headless {
             self.worker.run(local.rest);
             self.notices.extend(local.notices);
             self.switches.extend(local.switch);
+            self.sign_ins += usize::from(local.sign_in.is_some());
             // No terminal to hand over: the editor just runs.
             let Some(text) = local.edit else { break };
             effects = update(
@@ -122,6 +126,12 @@ impl Headless {
             kind: KeyEventKind::Press,
             state: KeyEventState::NONE,
         }));
+        self.settle().await;
+    }
+
+    /// Fold in a message as the app loop would, and run what it asks for.
+    pub async fn message(&mut self, msg: Msg) {
+        self.send(msg);
         self.settle().await;
     }
 

@@ -185,7 +185,7 @@ fn login(
     let runtime = tokio::runtime::Runtime::new()?;
     let told = runtime.block_on(signin::login(config, &config_dir(cli), name, token, only));
     runtime.shutdown_background();
-    println!("{}", told?);
+    println!("{}", told?.told);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -94,7 +94,11 @@ impl Launcher {
                 if !self.demo_db.exists() {
                     tracing::info!(path = %self.demo_db.display(), "building the demo desk");
                 }
-                let demo = Arc::new(DemoDesk::open(&self.demo_db, self.seed, self.clock)?);
+                let latency =
+                    std::time::Duration::from_millis(self.config.demo.latency_ms.unwrap_or(0));
+                let demo = Arc::new(
+                    DemoDesk::open(&self.demo_db, self.seed, self.clock)?.with_latency(latency),
+                );
                 (demo.clone(), Some(demo))
             }
             Target::Rt(settings) => {
@@ -136,6 +140,18 @@ impl Launcher {
             .map(|(kind, _)| kind.short().to_string());
         settings.profiles = self.profile_names();
         settings
+    }
+
+    /// Sign in to the profile `name` again with `token`: checked with the
+    /// desk, kept, and a desk signed in with it.
+    pub async fn sign_in(
+        &self,
+        name: &str,
+        token: crate::config::secret::Secret,
+    ) -> anyhow::Result<(Arc<dyn Desk>, String, StoreKind)> {
+        let signed =
+            crate::signin::login(&self.config, &self.config_dir, Some(name), token, None).await?;
+        Ok((Arc::new(signed.desk), signed.told, signed.kept_in))
     }
 
     /// Every profile's name, the demo last unless config defines one.

@@ -26,15 +26,24 @@ fn real_profile<'a>(
     }
 }
 
+/// A token the desk accepted, and where it is kept.
+pub struct SignedIn {
+    /// What to tell the user.
+    pub told: String,
+    /// The desk, signed in with it.
+    pub desk: RtDesk,
+    pub kept_in: StoreKind,
+}
+
 /// Check `token` against the profile's desk, then keep it in the first store
-/// that takes it (or in `only`). What to tell the user.
+/// that takes it (or in `only`).
 pub async fn login(
     config: &Config,
     config_dir: &Path,
     name: Option<&str>,
     token: Secret,
     only: Option<StoreKind>,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<SignedIn> {
     let (name, profile) = real_profile(config, name)?;
     if token.expose().is_empty() {
         anyhow::bail!("no token given; nothing was stored");
@@ -55,7 +64,14 @@ pub async fn login(
     })?;
     let chain = Chain::for_profile(profile, config_dir);
     let account = profile.account(&name);
-    let kept = chain.save(&account, &token, only).map_err(|reasons| {
+    // The stores block (and may wait on a keyring): off the async threads.
+    let saved = {
+        let (chain, account, token) = (chain.clone(), account.clone(), token.clone());
+        tokio::task::spawn_blocking(move || chain.save(&account, &token, only))
+            .await
+            .map_err(|e| anyhow::anyhow!("the credential stores could not be asked: {e}"))?
+    };
+    let (kept, kept_in) = saved.map_err(|reasons| {
         anyhow::anyhow!(
             "the token is good, but there is nowhere to keep it:\n  {}\n\
              Set credential_command in the profile (e.g. \"pass show desk/rt\"), export \
@@ -67,10 +83,14 @@ pub async fn login(
         "signed in to {name} as {} ({}); the token is kept in {kept}",
         me.name, me.email
     );
-    if kept.starts_with(StoreKind::KernelKeyring.name()) {
+    if kept_in == StoreKind::KernelKeyring {
         told.push_str("\nafter a reboot, run `deskterm login` again");
     }
-    Ok(told)
+    Ok(SignedIn {
+        told,
+        desk,
+        kept_in,
+    })
 }
 
 /// Forget the profile's token in every store that keeps one.

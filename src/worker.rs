@@ -8,6 +8,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 use tracing::Instrument;
 
+use crate::clock::Clock;
 use crate::desk::Desk;
 use crate::state::{DeskReply, Directory, Effect};
 use crate::store::Store;
@@ -15,6 +16,7 @@ use crate::store::Store;
 pub struct Worker {
     desk: Arc<dyn Desk>,
     store: Option<Arc<Store>>,
+    clock: Clock,
     replies: UnboundedSender<DeskReply>,
     tasks: Vec<JoinHandle<()>>,
     /// Store writes, waited for before quitting so no draft is lost.
@@ -27,17 +29,25 @@ impl Worker {
     pub fn new(
         desk: Arc<dyn Desk>,
         store: Option<Arc<Store>>,
+        clock: Clock,
         replies: UnboundedSender<DeskReply>,
     ) -> Self {
         Self {
             desk,
             store,
+            clock,
             replies,
             tasks: Vec::new(),
             saving: Vec::new(),
             search: None,
             ticket: None,
         }
+    }
+
+    /// Go on with a desk signed in afresh; answers still on their way from
+    /// the old one arrive as before.
+    pub fn set_desk(&mut self, desk: Arc<dyn Desk>) {
+        self.desk = desk;
     }
 
     pub fn run(&mut self, effects: Vec<Effect>) {
@@ -51,6 +61,8 @@ impl Worker {
     fn spawn(&mut self, effect: Effect) {
         let desk = self.desk.clone();
         let replies = self.replies.clone();
+        let store = self.store.clone();
+        let clock = self.clock;
         let span = tracing::debug_span!("desk", effect = ?effect);
         match effect {
             Effect::LoadDirectory => {
@@ -64,6 +76,14 @@ impl Worker {
                             })
                         }
                         .await;
+                        if let (Ok(directory), Some(store)) = (&result, store) {
+                            let directory = directory.clone();
+                            let now = clock.now();
+                            let _ = tokio::task::spawn_blocking(move || {
+                                store.cache_directory(&directory, now)
+                            })
+                            .await;
+                        }
                         let _ = replies.send(DeskReply::Directory(result));
                     }
                     .instrument(span),
@@ -86,6 +106,14 @@ impl Worker {
                 let task = tokio::spawn(
                     async move {
                         let result = desk.search(&query, page).await;
+                        if let (Ok(found), Some(store)) = (&result, store) {
+                            let tickets = found.items.clone();
+                            let now = clock.now();
+                            let _ = tokio::task::spawn_blocking(move || {
+                                store.cache_tickets(&tickets, now)
+                            })
+                            .await;
+                        }
                         let _ = replies.send(DeskReply::Page {
                             request,
                             page,
@@ -104,6 +132,14 @@ impl Worker {
                 let task = tokio::spawn(
                     async move {
                         let result = desk.changed_since(&query, since).await;
+                        if let (Ok(changed), Some(store)) = (&result, store) {
+                            let tickets = changed.clone();
+                            let now = clock.now();
+                            let _ = tokio::task::spawn_blocking(move || {
+                                store.cache_tickets(&tickets, now)
+                            })
+                            .await;
+                        }
                         let _ = replies.send(DeskReply::Changed { request, result });
                     }
                     .instrument(span),
@@ -115,10 +151,24 @@ impl Worker {
                 id,
                 based_on,
                 change,
+                check_since,
             } => {
                 let task = tokio::spawn(
                     async move {
-                        let result = desk.apply(&id, &based_on, &change).await.map(Box::new);
+                        // A write whose answer was lost may be there already.
+                        let there = match check_since {
+                            Some(since) => desk.was_applied(&id, &based_on, &change, since).await,
+                            None => Ok(None),
+                        };
+                        let result = match there {
+                            Ok(Some(applied)) => {
+                                tracing::info!(ticket = %id.0, "the write was already on the desk");
+                                Ok(applied)
+                            }
+                            Ok(None) => desk.apply(&id, &based_on, &change).await,
+                            Err(e) => Err(e),
+                        }
+                        .map(Box::new);
                         if let Err(e) = &result {
                             tracing::warn!(ticket = %id.0, error = %e, "write not applied");
                         }
@@ -157,7 +207,9 @@ impl Worker {
                     return;
                 };
                 let task = tokio::task::spawn_blocking(move || {
-                    let result = store.save_draft(&draft).map_err(|e| e.to_string());
+                    let result = store
+                        .save_draft(&draft)
+                        .map_err(|e| format!("the draft could not be saved: {e}"));
                     let _ = replies.send(DeskReply::Stored(result));
                 });
                 self.saving.push(task);
@@ -167,13 +219,61 @@ impl Worker {
                     return;
                 };
                 let task = tokio::task::spawn_blocking(move || {
-                    let result = store.delete_draft(&ticket).map_err(|e| e.to_string());
+                    let result = store
+                        .delete_draft(&ticket)
+                        .map_err(|e| format!("the draft could not be removed: {e}"));
                     let _ = replies.send(DeskReply::Stored(result));
                 });
                 self.saving.push(task);
             }
+            Effect::OutboxPut(items) => {
+                // On disk before anything is sent: done here and now, not
+                // in a task that could lose the race with the send.
+                let Some(store) = self.store.clone() else {
+                    return;
+                };
+                if let Err(e) = store.put_pending(&items) {
+                    tracing::error!(error = %e, "the outbox was not written");
+                    let _ = replies.send(DeskReply::Stored(Err(format!(
+                        "the outbox could not be written ({e}); the write is only in memory"
+                    ))));
+                }
+            }
+            Effect::OutboxRemove(key) => {
+                let Some(store) = self.store.clone() else {
+                    return;
+                };
+                let task = tokio::task::spawn_blocking(move || {
+                    let result = store
+                        .remove_pending(&key)
+                        .map_err(|e| format!("the outbox could not be updated: {e}"));
+                    let _ = replies.send(DeskReply::Stored(result));
+                });
+                self.saving.push(task);
+            }
+            Effect::LoadOutbox => {
+                let Some(store) = self.store.clone() else {
+                    return;
+                };
+                let task = tokio::task::spawn_blocking(move || {
+                    let pending = store.pending().map_err(|e| e.to_string());
+                    let _ = replies.send(DeskReply::Outbox(pending));
+                });
+                self.tasks.push(task);
+            }
+            Effect::LoadCache => {
+                let Some(store) = self.store.clone() else {
+                    return;
+                };
+                let task = tokio::task::spawn_blocking(move || {
+                    let cached = store.cached().map(Box::new).map_err(|e| e.to_string());
+                    let _ = replies.send(DeskReply::Cached(cached));
+                });
+                self.tasks.push(task);
+            }
             Effect::EditExternally { .. }
             | Effect::Notify { .. }
+            | Effect::SignIn { .. }
             | Effect::SwitchProfile { .. } => {
                 tracing::warn!("the terminal and profiles are the app loop's, not the worker's");
             }
@@ -183,8 +283,36 @@ impl Worker {
                 }
                 let task = tokio::spawn(
                     async move {
-                        let result = desk.ticket(&id).await.map(Box::new);
-                        let _ = replies.send(DeskReply::Ticket { request, result });
+                        let result = desk.ticket(&id).await;
+                        let (result, cached) = match (result, store) {
+                            (Ok(detail), Some(store)) => {
+                                let (kept, now) = (detail.clone(), clock.now());
+                                let _ = tokio::task::spawn_blocking(move || {
+                                    store.cache_detail(&kept, now)
+                                })
+                                .await;
+                                (Ok(detail), None)
+                            }
+                            // Offline: the copy from the cache, said to be one.
+                            (Err(e), Some(store)) if e.is_transient() => {
+                                let asked = id.clone();
+                                let copy = tokio::task::spawn_blocking(move || {
+                                    store.cached_detail(&asked)
+                                })
+                                .await;
+                                match copy {
+                                    Ok(Ok(Some(detail))) => (Ok(detail), Some(e.to_string())),
+                                    _ => (Err(e), None),
+                                }
+                            }
+                            (result, _) => (result, None),
+                        };
+                        let result = result.map(Box::new);
+                        let _ = replies.send(DeskReply::Ticket {
+                            request,
+                            result,
+                            cached,
+                        });
                     }
                     .instrument(span),
                 );

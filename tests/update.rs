@@ -112,14 +112,16 @@ fn visible_ids(s: &State) -> Vec<String> {
 }
 
 #[test]
-fn start_asks_for_the_directory_and_the_first_page() {
+fn start_shows_the_cache_and_asks_for_the_directory_the_first_page_and_the_outbox() {
     let mut s = state();
     let effects = s.start();
-    assert_eq!(effects[0], Effect::LoadDirectory);
+    assert_eq!(effects[0], Effect::LoadCache, "what was cached, at once");
+    assert_eq!(effects[1], Effect::LoadDirectory);
     assert!(matches!(
-        &effects[1],
+        &effects[2],
         Effect::Search { query, page, .. } if *query == Query::active() && page.page == 0
     ));
+    assert!(effects.contains(&Effect::LoadOutbox));
     assert_eq!(s.connection, Connection::Connecting);
 }
 
@@ -170,6 +172,7 @@ fn a_stale_answer_is_dropped() {
         })
     };
     let late = Msg::Desk(DeskReply::Ticket {
+        cached: None,
         request: first,
         result: Ok(detail(2)),
     });
@@ -179,6 +182,7 @@ fn a_stale_answer_is_dropped() {
         "old answer ignored"
     );
     let fresh = Msg::Desk(DeskReply::Ticket {
+        cached: None,
         request: second,
         result: Ok(detail(3)),
     });
@@ -357,6 +361,7 @@ fn sending_carries_the_version_and_a_failure_gives_the_text_back() {
         id,
         based_on,
         change,
+        ..
     }) = effects
         .into_iter()
         .find(|e| matches!(e, Effect::Apply { .. }))
@@ -378,12 +383,49 @@ fn sending_carries_the_version_and_a_failure_gives_the_text_back() {
     });
     update(&mut s, stale, common::now());
     assert!(s.compose.is_none(), "not ours");
+    // The desk cannot be reached: the reply waits in the outbox and is
+    // tried again after a pause; the pane stays closed.
     let failed = Msg::Desk(DeskReply::Applied {
         request,
-        id,
+        id: id.clone(),
         result: Err(DeskError::Unreachable("connection refused".into())),
     });
-    update(&mut s, failed, common::now());
+    let effects = update(&mut s, failed, common::now());
+    assert!(s.compose.is_none());
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::OutboxPut(items) if items[0].attempts == 1))
+    );
+    let flash = s.flash.as_ref().unwrap().text.clone();
+    assert!(
+        flash.contains("kept in the outbox, trying again in"),
+        "{flash}"
+    );
+    let retry = |s: &mut State, at| {
+        update(s, Msg::Tick, at).into_iter().find_map(|e| match e {
+            Effect::Apply {
+                request,
+                check_since,
+                ..
+            } => Some((request, check_since)),
+            _ => None,
+        })
+    };
+    assert_eq!(retry(&mut s, common::now()), None, "not before the pause");
+    let later = common::now() + SignedDuration::from_secs(10);
+    let (request, check_since) = retry(&mut s, later).expect("tried again");
+    // A refused connection never carried the reply: no need to look first.
+    assert_eq!(check_since, None);
+    // Refused for good: the text comes back to the pane.
+    let refused = Msg::Desk(DeskReply::Applied {
+        request,
+        id,
+        result: Err(DeskError::Forbidden {
+            need: "ReplyToTicket".into(),
+        }),
+    });
+    let effects = update(&mut s, refused, later);
     let compose = s.compose.as_ref().expect("text back in the pane");
     assert_eq!(compose.text(), "Hi");
     assert!(
@@ -394,6 +436,7 @@ fn sending_carries_the_version_and_a_failure_gives_the_text_back() {
             .starts_with("not sent, your text is kept")
     );
     assert!(s.outgoing.is_empty());
+    assert!(effects.iter().any(|e| matches!(e, Effect::OutboxRemove(_))));
 }
 
 #[test]

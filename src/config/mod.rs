@@ -70,6 +70,9 @@ pub struct DemoConfig {
     pub new_ticket_every: Option<ArrivalSpec>,
     pub seed: Option<u64>,
     pub database: Option<PathBuf>,
+    /// Each write's answer comes this many milliseconds late, as over a
+    /// slow link (the write itself is done at once).
+    pub latency_ms: Option<u64>,
 }
 
 fn arrivals<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<ArrivalSpec>, D::Error> {

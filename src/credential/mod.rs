@@ -258,7 +258,7 @@ impl Chain {
         account: &Account,
         secret: &Secret,
         only: Option<StoreKind>,
-    ) -> Result<String, Vec<String>> {
+    ) -> Result<(String, StoreKind), Vec<String>> {
         let mut reasons = Vec::new();
         let candidates = self
             .stores
@@ -267,7 +267,7 @@ impl Chain {
         for store in candidates {
             let (asked, kept) = (account.clone(), secret.clone());
             match within(self.timeout, store, move |s| s.set(&asked, &kept)) {
-                Ok(()) => return Ok(store.location()),
+                Ok(()) => return Ok((store.location(), store.kind())),
                 Err(why) => reasons.push(format!("{}: {why}", store.location())),
             }
         }

@@ -148,10 +148,11 @@ fn login_keeps_it_in_the_first_store_that_takes_it_or_the_one_asked_for() {
         file.clone(),
     ]);
     let secret = Secret::new("tok");
-    let kept = chain.save(&account(), &secret, None).expect("kept");
+    let (kept, kind) = chain.save(&account(), &secret, None).expect("kept");
     assert_eq!(kept, StoreKind::KernelKeyring.name());
+    assert_eq!(kind, StoreKind::KernelKeyring);
     assert_eq!(kernel.lock().len(), 1);
-    let kept = chain
+    let (kept, _) = chain
         .save(&account(), &secret, Some(StoreKind::File))
         .expect("file");
     assert_eq!(kept, StoreKind::File.name());

@@ -52,6 +52,66 @@ pub trait Desk: Send + Sync {
         based_on: &Version,
         change: &Change,
     ) -> Result<Applied, DeskError>;
+
+    /// Whether `change`, first sent at `since` on top of `based_on`, is
+    /// already on the desk: a write whose answer was lost is looked for
+    /// before it is sent again, so it lands once. The ticket as it is now
+    /// when it is there. Backends with idempotency keys can do better; this
+    /// reads the ticket's history, which every desk has.
+    async fn was_applied(
+        &self,
+        id: &TicketId,
+        based_on: &Version,
+        change: &Change,
+        since: Timestamp,
+    ) -> Result<Option<Applied>, DeskError> {
+        let now = self.ticket(id).await?;
+        if now.summary.version == *based_on {
+            return Ok(None);
+        }
+        // Clocks differ between here and the desk; a minute either way.
+        let after = since - jiff::SignedDuration::from_mins(1);
+        let same = |a: &str, b: &str| a.split_whitespace().eq(b.split_whitespace());
+        let message = |kind: EntryKind, body: &str| {
+            now.entries
+                .iter()
+                .any(|e| e.kind == kind && e.by_agent && e.at >= after && same(&e.body, body))
+        };
+        let summary = &now.summary;
+        let there = match change {
+            Change::Reply { body, .. } => message(EntryKind::Reply, body),
+            Change::Note { body, .. } => message(EntryKind::Note, body),
+            Change::SetStatus(status) => summary.status.kind == *status,
+            Change::SetPriority(level) => summary.priority.level == *level,
+            Change::MoveTo(queue) => summary.queue.id == *queue,
+            Change::Assign(Assignee::Nobody) => summary.owner.is_none(),
+            Change::Assign(Assignee::Agent(agent)) => {
+                summary.owner.as_ref().is_some_and(|o| o.id == *agent)
+            }
+            Change::Assign(Assignee::Me) => {
+                let me = self.me().await?;
+                summary.owner.as_ref().is_some_and(|o| o.id == me.id)
+            }
+        };
+        Ok(there.then(|| Applied {
+            version: now.summary.version.clone(),
+            summary: now.summary,
+        }))
+    }
+}
+
+impl DeskError {
+    /// The desk could not be asked, or could not answer now: worth trying
+    /// again later, and worth showing the cached copy meanwhile.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            DeskError::Unreachable(_) | DeskError::RateLimited { .. } | DeskError::Protocol(_) => {
+                true
+            }
+            DeskError::Server { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
 }
 
 /// What went wrong, phrased as what the user can do about it.

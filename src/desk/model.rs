@@ -4,25 +4,26 @@
 //! escape sequence to the terminal.
 
 use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
 
 use crate::sla::SlaClocks;
 use crate::text::SafeText;
 
 /// A backend's own ticket id (RT: "123", django-helpdesk: "45", demo: "1042").
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TicketId(pub String);
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct QueueId(pub String);
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct AgentId(pub String);
 
 /// What a write was based on (an ETag or an updated-at), for optimistic concurrency.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Version(pub String);
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum StatusKind {
     New,
     Open,
@@ -66,7 +67,7 @@ impl StatusKind {
 }
 
 /// A status as the console understands it, plus what the server called it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Status {
     pub kind: StatusKind,
     pub raw: SafeText,
@@ -81,7 +82,7 @@ impl Status {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum PriorityLevel {
     Low,
     Normal,
@@ -113,7 +114,7 @@ impl PriorityLevel {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Priority {
     pub level: PriorityLevel,
     pub raw: SafeText,
@@ -128,7 +129,7 @@ impl Priority {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RequesterRole {
     Staff,
     Student,
@@ -164,7 +165,7 @@ impl RequesterRole {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Channel {
     Web,
     Email,
@@ -209,7 +210,7 @@ impl Channel {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Requester {
     pub name: SafeText,
     pub email: SafeText,
@@ -218,7 +219,7 @@ pub struct Requester {
     pub organisation: Option<SafeText>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agent {
     pub id: AgentId,
     pub name: SafeText,
@@ -227,27 +228,27 @@ pub struct Agent {
     pub queues: Vec<QueueId>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgentRef {
     pub id: AgentId,
     pub name: SafeText,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Queue {
     pub id: QueueId,
     pub name: SafeText,
     pub description: SafeText,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueRef {
     pub id: QueueId,
     pub name: SafeText,
 }
 
 /// One row of a ticket list: everything the queue view shows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TicketSummary {
     pub id: TicketId,
     /// How the desk shows the id to people ("#1042", "RT-88").
@@ -267,7 +268,7 @@ pub struct TicketSummary {
     pub version: Version,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EntryKind {
     /// Public: the requester sees it.
     Reply,
@@ -277,7 +278,7 @@ pub enum EntryKind {
     Event,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
     pub name: SafeText,
     pub size: u64,
@@ -285,7 +286,7 @@ pub struct Attachment {
 }
 
 /// One item of a ticket's conversation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     pub kind: EntryKind,
     pub author: SafeText,
@@ -298,7 +299,7 @@ pub struct Entry {
     pub status: Option<StatusKind>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TicketDetail {
     pub summary: TicketSummary,
     pub entries: Vec<Entry>,
@@ -306,7 +307,7 @@ pub struct TicketDetail {
 }
 
 /// Who a ticket is assigned to.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Assignee {
     Me,
     Agent(AgentId),
@@ -314,7 +315,7 @@ pub enum Assignee {
 }
 
 /// A write, as data: the outbox stores them, undo cancels them, bulk repeats them.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
     Reply {
         body: String,
@@ -331,7 +332,7 @@ pub enum Change {
 }
 
 /// What a successful write left behind.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Applied {
     pub version: Version,
     pub summary: TicketSummary,

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod engine;
 pub mod policy;
 
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
@@ -18,7 +19,7 @@ use jiff::{SignedDuration, Timestamp};
 use crate::text::SafeText;
 use calendar::Calendar;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ClockKind {
     FirstResponse,
     NextResponse,
@@ -41,7 +42,7 @@ impl ClockKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Stage {
     Active,
     /// Stopped while waiting on the requester; `due` is the deadline had the
@@ -55,7 +56,7 @@ pub enum Stage {
     },
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SlaClock {
     pub kind: ClockKind,
     pub due: Timestamp,
@@ -63,6 +64,8 @@ pub struct SlaClock {
     pub target: Option<SignedDuration>,
     pub stage: Stage,
     /// The hours the clock counts; none means every hour (calendar time).
+    /// Not kept in the cache: the engine gives it back on load.
+    #[serde(skip)]
     pub calendar: Option<Arc<Calendar>>,
 }
 
@@ -183,7 +186,7 @@ impl Level {
 }
 
 /// A ticket's clocks and the policy that set them.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SlaClocks {
     pub clocks: Vec<SlaClock>,
     pub policy: Option<SafeText>,

@@ -512,6 +512,14 @@ impl State {
                 Vec::new()
             }
             Command::Open(id) => self.open_by_id(TicketId(id)),
+            Command::Outbox => {
+                self.open_outbox();
+                Vec::new()
+            }
+            Command::Login => {
+                self.open_sign_in();
+                Vec::new()
+            }
             Command::Profile(Some(name)) => self.switch_profile(&name),
             Command::Profile(None) => {
                 let options = self
@@ -602,10 +610,7 @@ impl State {
                 self.open_command_line();
                 return Vec::new();
             }
-            Action::Undo => {
-                self.undo();
-                return Vec::new();
-            }
+            Action::Undo => return self.undo(),
             _ => {}
         }
         if let Some(effects) = self.work(action) {
@@ -623,6 +628,18 @@ impl State {
         if self.outgoing.is_empty() || self.quit_when_sent {
             self.should_quit = true;
             return self.autosave().into_iter().collect();
+        }
+        // Writes that cannot go now (offline, backing off, signed out): ask.
+        let stuck = self.signed_out
+            || matches!(self.connection, super::Connection::Offline(_))
+            || self
+                .outgoing
+                .iter()
+                .flat_map(|o| &o.items)
+                .any(|i| i.attempts > 0 && !i.status.finished());
+        if stuck {
+            self.overlay = Overlay::QuitPending;
+            return Vec::new();
         }
         self.quit_when_sent = true;
         let tick = self.ticks;

@@ -19,6 +19,10 @@ pub enum Command {
     Open(String),
     /// Switch to a profile; without a name, choose one from a list.
     Profile(Option<String>),
+    /// The writes not yet on the desk.
+    Outbox,
+    /// Sign in again with a new token.
+    Login,
 }
 
 /// What the argument of a command is, for completion.
@@ -70,6 +74,18 @@ pub const COMMANDS: &[Spec] = &[
         usage: ":profile [NAME]",
         help: "switch to another desk (a profile in config.toml, or demo)",
         arg: Arg::Profile,
+    },
+    Spec {
+        name: "outbox",
+        usage: ":outbox",
+        help: "writes not yet on the desk: r retries, e edits, D discards",
+        arg: Arg::None,
+    },
+    Spec {
+        name: "login",
+        usage: ":login",
+        help: "sign in again with a new token (nothing on screen is lost)",
+        arg: Arg::None,
     },
     Spec {
         name: "open",
@@ -141,6 +157,8 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "quit" => Ok(Command::Quit),
         "help" => Ok(Command::Help),
         "refresh" => Ok(Command::Refresh),
+        "outbox" => Ok(Command::Outbox),
+        "login" => Ok(Command::Login),
         "queue" | "section" if rest.is_empty() => Err(need("a name")),
         "queue" | "section" => Ok(Command::Section(rest.to_string())),
         "theme" if rest.is_empty() => Err(need("a theme name")),

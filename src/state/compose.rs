@@ -211,13 +211,12 @@ impl State {
             ComposeKind::Reply => format!("reply to #{}", compose.ticket.0),
             ComposeKind::Note => format!("note on #{}", compose.ticket.0),
         };
-        let item = Item {
-            ticket: compose.ticket.clone(),
-            based_on: compose.based_on.clone(),
-            changes: compose.changes().into(),
-            seen: latest,
-            status: super::writes::ItemStatus::Waiting,
-        };
+        let item = Item::on(
+            compose.ticket.clone(),
+            compose.based_on.clone(),
+            compose.changes(),
+            latest,
+        );
         // The draft stays until the desk has the text.
         let mut effects = vec![self.keep_draft(&compose)];
         effects.extend(self.queue_write(label, vec![item], Some(compose)));

@@ -8,6 +8,7 @@ mod actions;
 pub mod command;
 pub mod compose;
 pub mod input;
+pub mod outbox;
 pub mod picker;
 pub mod queue;
 mod replies;
@@ -25,6 +26,7 @@ use ratatui::layout::Rect;
 use crate::action::Action;
 use crate::config::keymap::{Context, Key, Keymap};
 use crate::config::macros::Macro;
+use crate::config::secret::Secret;
 use crate::config::sla::Notify;
 use crate::config::theme::{Theme, ThemeSet};
 use crate::desk::{
@@ -33,7 +35,7 @@ use crate::desk::{
 };
 use crate::sla::engine::{Engine, Facts};
 use crate::sla::{ClockKind, Reading, Thresholds};
-use crate::store::Draft;
+use crate::store::{Cached, Draft, Pending};
 use crate::ui;
 use command::{CommandLine, Vocabulary};
 use compose::Compose;
@@ -57,6 +59,8 @@ pub enum Msg {
     Edited(Result<String, String>),
     /// A profile could not be opened; the console stays where it is.
     SwitchFailed(String),
+    /// Signing in again: who the desk says we are, or why not.
+    SignedIn(Result<String, String>),
 }
 
 /// Work for the outside world; its result comes back as a [`DeskReply`].
@@ -83,6 +87,9 @@ pub enum Effect {
         id: TicketId,
         based_on: Version,
         change: Change,
+        /// It may already be on the desk (sent then, its answer lost): look
+        /// for it among what happened since, before sending it again.
+        check_since: Option<Timestamp>,
     },
     /// Read a ticket that changed under a write, to tell the user what changed.
     Inspect {
@@ -91,6 +98,18 @@ pub enum Effect {
     },
     LoadDrafts,
     SaveDraft(Draft),
+    /// Keep writes in the outbox on disk, before they are sent.
+    OutboxPut(Vec<Pending>),
+    /// The desk has the write, or the user let it go.
+    OutboxRemove(String),
+    /// What the outbox held when the console last stopped.
+    LoadOutbox,
+    /// What was last seen, to show until the desk answers.
+    LoadCache,
+    /// Check a credential with the desk, keep it, and go on with it.
+    SignIn {
+        token: Secret,
+    },
     DeleteDraft(TicketId),
     /// Hand the text to $VISUAL / $EDITOR; the terminal is released meanwhile.
     EditExternally {
@@ -107,7 +126,7 @@ pub enum Effect {
 }
 
 /// Who is signed in and what the desk has.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Directory {
     pub me: Agent,
     pub queues: Vec<Queue>,
@@ -129,6 +148,8 @@ pub enum DeskReply {
     Ticket {
         request: u64,
         result: Result<Box<TicketDetail>, DeskError>,
+        /// The desk could not be asked (why): this is the cached copy.
+        cached: Option<String>,
     },
     Applied {
         request: u64,
@@ -141,6 +162,8 @@ pub enum DeskReply {
     },
     Drafts(Result<Vec<Draft>, String>),
     Stored(Result<(), String>),
+    Outbox(Result<Vec<Pending>, String>),
+    Cached(Result<Box<Cached>, String>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -170,6 +193,14 @@ pub enum Overlay {
     Confirm(Box<Confirm>),
     /// How a bulk change went, ticket by ticket.
     Results(Results),
+    /// Writes not yet on the desk, and those it refused.
+    Outbox {
+        cursor: usize,
+    },
+    /// Quitting with writes that cannot go now.
+    QuitPending,
+    /// A new credential, typed without being shown.
+    SignIn(input::LineInput),
 }
 
 /// What the console starts with, from the command line and config.
@@ -238,6 +269,14 @@ pub struct State {
     /// Which store the credential came from.
     pub credential: Option<String>,
     pub profiles: Vec<String>,
+    /// Writes the desk refused for good, until the user acts on them.
+    pub rejected: Vec<writes::Rejected>,
+    /// The desk refused the credential: writes wait for `:login`.
+    pub signed_out: bool,
+    /// Showing what the cache held, since when: the desk has not answered yet.
+    pub stale_since: Option<Timestamp>,
+    /// Cached tickets the desk has not confirmed yet in this load.
+    unconfirmed: HashSet<TicketId>,
     /// Clocks already announced as about to breach.
     notified: HashSet<(TicketId, ClockKind)>,
     /// Facts from the whole history of tickets opened, by version.
@@ -304,6 +343,10 @@ impl State {
             ticks: 0,
             sla: settings.sla,
             notify: settings.notify,
+            rejected: Vec::new(),
+            signed_out: false,
+            stale_since: None,
+            unconfirmed: HashSet::new(),
             read_only: settings.read_only,
             credential: settings.credential,
             profiles: settings.profiles,
@@ -338,7 +381,13 @@ impl State {
     /// tickets, and the drafts left from last time.
     pub fn start(&mut self) -> Vec<Effect> {
         self.directory_in_flight = true;
-        vec![Effect::LoadDirectory, self.begin_load(), Effect::LoadDrafts]
+        vec![
+            Effect::LoadCache,
+            Effect::LoadDirectory,
+            self.begin_load(),
+            Effect::LoadDrafts,
+            Effect::LoadOutbox,
+        ]
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
@@ -564,6 +613,7 @@ pub fn update(state: &mut State, msg: Msg, now: Timestamp) -> Vec<Effect> {
             state.error(why);
             Vec::new()
         }
+        Msg::SignedIn(result) => state.signed_in(result),
     }
 }
 
@@ -625,6 +675,12 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             return Vec::new();
         }
+        Overlay::Outbox { cursor } => {
+            let cursor = *cursor;
+            return state.outbox_view_key(&key, cursor);
+        }
+        Overlay::QuitPending => return state.quit_pending_key(&key),
+        Overlay::SignIn(_) => return state.sign_in_key(&key),
         Overlay::None => {}
     }
     if state.compose.is_some() {

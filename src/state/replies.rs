@@ -37,6 +37,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             match result {
                 Ok(found) => {
                     for ticket in found.items {
+                        state.unconfirmed.remove(&ticket.id);
                         state.hold(ticket);
                     }
                     state.resort();
@@ -48,7 +49,16 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                         }];
                     }
                     state.load_request = None;
+                    // What the cache held and the desk no longer lists is gone.
+                    let gone = std::mem::take(&mut state.unconfirmed);
+                    for id in &gone {
+                        state.tickets.remove(id);
+                    }
+                    state.stale_since = None;
                     state.loaded = true;
+                    if !gone.is_empty() {
+                        state.resort();
+                    }
                     back_online(state);
                 }
                 Err(e) => {
@@ -105,11 +115,28 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             Vec::new()
         }
         DeskReply::Stored(Err(e)) => {
-            state.error(format!("the draft could not be saved: {e}"));
+            state.error(e);
             Vec::new()
         }
         DeskReply::Stored(Ok(())) => Vec::new(),
-        DeskReply::Ticket { request, result } => {
+        DeskReply::Outbox(Ok(pending)) => state.restore_outbox(pending),
+        DeskReply::Outbox(Err(e)) => {
+            state.error(format!("the outbox could not be read: {e}"));
+            Vec::new()
+        }
+        DeskReply::Cached(Ok(cached)) => {
+            from_cache(state, *cached);
+            Vec::new()
+        }
+        DeskReply::Cached(Err(e)) => {
+            tracing::warn!(error = %e, "no cache");
+            Vec::new()
+        }
+        DeskReply::Ticket {
+            request,
+            result,
+            cached,
+        } => {
             if state.ticket.as_ref().is_none_or(|v| v.request != request) {
                 return Vec::new();
             }
@@ -123,6 +150,13 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             match result {
                 Ok(detail) => {
                     view.error = None;
+                    view.cached = cached.clone();
+                    if let Some(why) = &cached {
+                        state.error(format!("showing the cached copy: {why}"));
+                    }
+                    let Some(view) = state.ticket.as_mut() else {
+                        return Vec::new();
+                    };
                     let summary = detail.summary.clone();
                     view.detail = Some(*detail);
                     // While writing, the newest messages are the ones to see.
@@ -141,6 +175,31 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// What the cache held, until the desk answers: only what the desk has not
+/// sent already.
+fn from_cache(state: &mut State, cached: crate::store::Cached) {
+    if !state.directory_loaded
+        && let Some(directory) = cached.directory
+    {
+        state.me = Some(directory.me);
+        state.sections = sections_for(&directory.queues);
+        state.queues = directory.queues;
+        state.agents = directory.agents;
+        state.apply_pending_section();
+    }
+    if state.loaded || cached.tickets.is_empty() {
+        return;
+    }
+    for ticket in cached.tickets {
+        if state.tickets.by_id(&ticket.id).is_none() && ticket.status.kind.is_active() {
+            state.unconfirmed.insert(ticket.id.clone());
+            state.hold(ticket);
+        }
+    }
+    state.stale_since = cached.saved;
+    state.resort();
 }
 
 fn back_online(state: &mut State) {

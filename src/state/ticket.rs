@@ -9,6 +9,8 @@ pub struct TicketView {
     pub summary: Option<TicketSummary>,
     pub detail: Option<TicketDetail>,
     pub error: Option<String>,
+    /// Shown from the cache because the desk could not be asked (why).
+    pub cached: Option<String>,
     /// First conversation line shown.
     pub scroll: usize,
     /// The request whose answer this view waits for; older answers are dropped.
@@ -22,6 +24,7 @@ impl TicketView {
             summary,
             detail: None,
             error: None,
+            cached: None,
             scroll: 0,
             request,
         }

@@ -1,13 +1,26 @@
-//! Writes on their way to the desk: each waits out the undo window, then its
-//! tickets are written one after another, each change based on the version
-//! the previous one left. One ticket failing does not stop the others; a
-//! ticket that changed meanwhile is shown and asked about, never overwritten.
+//! Writes on their way to the desk: each is kept in the outbox on disk
+//! before anything is sent, waits out the undo window, then its tickets are
+//! written one after another, each change based on the version the previous
+//! one left, and each ticket's writes in the order they were made. One
+//! ticket failing does not stop the others. A write that could not reach the
+//! desk is tried again with growing pauses (or when the desk says); one whose
+//! answer was lost is looked for on the desk before it is sent again; one the
+//! desk refused for good stays in the outbox until the user retries, edits or
+//! discards it. A ticket that changed meanwhile is shown and asked about,
+//! never overwritten.
 
 use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
 
-use super::compose::Compose;
+use jiff::{SignedDuration, Timestamp};
+
+use super::compose::{Compose, ComposeKind};
 use super::{Effect, Overlay, State};
 use crate::desk::{Applied, Change, DeskError, TicketDetail, TicketId, TicketSummary, Version};
+use crate::store::Pending;
+
+/// The longest pause between two tries of a write.
+const MAX_BACKOFF: SignedDuration = SignedDuration::from_mins(5);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ItemStatus {
@@ -35,17 +48,165 @@ pub struct Item {
     /// What the user saw, to tell them what changed in a conflict.
     pub seen: Option<TicketSummary>,
     pub status: ItemStatus,
+    /// Its name in the outbox; given when the write is queued.
+    pub key: String,
+    pub attempts: u32,
+    /// Not tried again before this.
+    pub next_at: Option<Timestamp>,
+    pub first_sent: Option<Timestamp>,
+    /// The last try may have reached the desk: look before sending again.
+    pub uncertain: bool,
+    pub last_error: Option<String>,
 }
 
 impl Item {
     pub fn new(ticket: &TicketSummary, changes: Vec<Change>) -> Self {
+        Self::on(
+            ticket.id.clone(),
+            ticket.version.clone(),
+            changes,
+            Some(ticket.clone()),
+        )
+    }
+
+    pub fn on(
+        ticket: TicketId,
+        based_on: Version,
+        changes: Vec<Change>,
+        seen: Option<TicketSummary>,
+    ) -> Self {
         Self {
-            ticket: ticket.id.clone(),
-            based_on: ticket.version.clone(),
+            ticket,
+            based_on,
             changes: changes.into(),
-            seen: Some(ticket.clone()),
+            seen,
             status: ItemStatus::Waiting,
+            key: String::new(),
+            attempts: 0,
+            next_at: None,
+            first_sent: None,
+            uncertain: false,
+            last_error: None,
         }
+    }
+
+    /// As kept in the outbox.
+    pub fn pending(&self, label: &str) -> Pending {
+        Pending {
+            key: self.key.clone(),
+            label: label.to_string(),
+            ticket: self.ticket.clone(),
+            based_on: self.based_on.clone(),
+            changes: self.changes.iter().cloned().collect(),
+            seen: self.seen.clone(),
+            attempts: self.attempts,
+            next_at: self.next_at,
+            first_sent: self.first_sent,
+            uncertain: self.uncertain,
+            last_error: self.last_error.clone(),
+            rejected: matches!(self.status, ItemStatus::Failed(_)),
+        }
+    }
+
+    /// Back from the outbox after a restart. One that was ever sent may
+    /// have reached the desk just before the end: it is looked for first.
+    pub fn from_pending(p: Pending) -> Self {
+        let status = match (&p.last_error, p.rejected) {
+            (Some(reason), true) => ItemStatus::Failed(reason.clone()),
+            (None, true) => ItemStatus::Failed("refused by the desk".into()),
+            _ => ItemStatus::Waiting,
+        };
+        Self {
+            uncertain: p.uncertain || p.first_sent.is_some(),
+            ticket: p.ticket,
+            based_on: p.based_on,
+            changes: p.changes.into(),
+            seen: p.seen,
+            status,
+            key: p.key,
+            attempts: p.attempts,
+            next_at: p.next_at,
+            first_sent: p.first_sent,
+            last_error: p.last_error,
+        }
+    }
+
+    /// The text of a reply or note, to edit it again.
+    pub fn text(&self) -> Option<(ComposeKind, String)> {
+        self.changes.iter().find_map(|c| match c {
+            Change::Reply { body, .. } => Some((ComposeKind::Reply, body.clone())),
+            Change::Note { body, .. } => Some((ComposeKind::Note, body.clone())),
+            _ => None,
+        })
+    }
+
+    /// The pause before try number `attempts + 1`: doubling from 2 s up to
+    /// five minutes, give or take a quarter so that many writes do not all
+    /// come back at once.
+    fn backoff(&self) -> SignedDuration {
+        let base = SignedDuration::from_secs(2 << self.attempts.min(10));
+        let base = base.min(MAX_BACKOFF);
+        let mut hasher = std::hash::DefaultHasher::new();
+        (&self.key, self.attempts).hash(&mut hasher);
+        let spread = (hasher.finish() % 501) as f64 / 1000.0 + 0.75;
+        SignedDuration::from_secs_f64(base.as_secs_f64() * spread)
+    }
+}
+
+/// A write the desk refused for good: kept until the user acts.
+#[derive(Clone, Debug)]
+pub struct Rejected {
+    pub label: String,
+    pub item: Item,
+}
+
+/// How a failed try goes on.
+#[derive(Clone, Debug, PartialEq)]
+enum Next {
+    /// Try again later; `uncertain` when it may have reached the desk.
+    Retry {
+        uncertain: bool,
+        after: Option<SignedDuration>,
+    },
+    /// The credential was refused: wait for the user to sign in again.
+    SignIn,
+    /// Refused for good.
+    Reject,
+}
+
+fn next_after(e: &DeskError) -> Next {
+    match e {
+        DeskError::RateLimited { retry_after } => Next::Retry {
+            uncertain: false,
+            after: retry_after.and_then(|d| SignedDuration::try_from(d).ok()),
+        },
+        DeskError::Unreachable(why) => {
+            // Refused or unknown host: the request never left.
+            let why = why.to_lowercase();
+            let never_sent = [
+                "connection refused",
+                "dns error",
+                "failed to lookup",
+                "certificate",
+            ]
+            .iter()
+            .any(|w| why.contains(w));
+            Next::Retry {
+                uncertain: !never_sent,
+                after: None,
+            }
+        }
+        DeskError::Server { status, .. } if *status >= 500 => Next::Retry {
+            uncertain: true,
+            after: None,
+        },
+        // Garbage, HTML or an oversized answer: the write may have landed.
+        DeskError::Protocol(_) => Next::Retry {
+            uncertain: true,
+            after: None,
+        },
+        DeskError::Auth => Next::SignIn,
+        _ => Next::Reject,
     }
 }
 
@@ -138,17 +299,24 @@ pub fn what_changed(seen: Option<&TicketSummary>, now: &TicketDetail) -> Vec<Str
 }
 
 impl State {
-    /// Queue a write; it leaves after the undo window (at once when there is none).
+    /// Queue a write: into the outbox on disk first, then it leaves after the
+    /// undo window (at once when there is none).
     pub fn queue_write(
         &mut self,
         label: String,
-        items: Vec<Item>,
+        mut items: Vec<Item>,
         compose: Option<Compose>,
     ) -> Vec<Effect> {
         if items.is_empty() {
             self.info("nothing to change");
             return Vec::new();
         }
+        for item in &mut items {
+            if item.key.is_empty() {
+                item.key = self.outbox_key();
+            }
+        }
+        let keep = Effect::OutboxPut(items.iter().map(|i| i.pending(&label)).collect());
         let id = self.request_id();
         self.outgoing.push(Outgoing {
             id,
@@ -157,16 +325,26 @@ impl State {
             send_at: self.ticks + u64::from(self.undo_seconds),
             compose,
         });
-        self.pump()
+        let mut effects = vec![keep];
+        effects.extend(self.pump());
+        effects
     }
 
-    /// Start what is due: the next ticket of every write past its window.
+    /// A name for a write in the outbox, unique to this profile.
+    fn outbox_key(&mut self) -> String {
+        let n = self.request_id();
+        format!("{}-{}", self.now.as_nanosecond(), n)
+    }
+
+    /// Start what is due: for every write past its window, its next ticket
+    /// whose pause is over and whose earlier writes are done.
     pub fn pump(&mut self) -> Vec<Effect> {
         let mut effects = Vec::new();
-        let tick = self.ticks;
+        let (tick, now) = (self.ticks, self.now);
         for index in 0..self.outgoing.len() {
             let outgoing = &self.outgoing[index];
-            if outgoing.waiting(tick)
+            if self.signed_out
+                || outgoing.waiting(tick)
                 || outgoing
                     .items
                     .iter()
@@ -174,11 +352,20 @@ impl State {
             {
                 continue;
             }
-            if let Some(item) = outgoing
-                .items
-                .iter()
-                .position(|i| i.status == ItemStatus::Waiting)
-            {
+            let earlier = &self.outgoing[..index];
+            let busy = |ticket: &TicketId| {
+                earlier.iter().any(|o| {
+                    o.items
+                        .iter()
+                        .any(|i| &i.ticket == ticket && !i.status.finished())
+                })
+            };
+            let next = outgoing.items.iter().position(|i| {
+                i.status == ItemStatus::Waiting
+                    && i.next_at.is_none_or(|at| at <= now)
+                    && !busy(&i.ticket)
+            });
+            if let Some(item) = next {
                 effects.extend(self.send_next(index, item));
             }
         }
@@ -189,22 +376,26 @@ impl State {
     /// Send the next change of an item.
     fn send_next(&mut self, outgoing: usize, item: usize) -> Vec<Effect> {
         let request = self.request_id();
+        let now = self.now;
         let entry = &mut self.outgoing[outgoing].items[item];
         let Some(change) = entry.changes.front().cloned() else {
             entry.status = ItemStatus::Done;
             return Vec::new();
         };
         entry.status = ItemStatus::Sending(request);
+        let first_sent = *entry.first_sent.get_or_insert(now);
         vec![Effect::Apply {
             request,
             id: entry.ticket.clone(),
             based_on: entry.based_on.clone(),
             change,
+            check_since: entry.uncertain.then_some(first_sent),
         }]
     }
 
     /// `u`: take back the newest write still in its window.
-    pub fn undo(&mut self) {
+    pub fn undo(&mut self) -> Vec<Effect> {
+        let mut effects = Vec::new();
         let tick = self.ticks;
         let Some(index) = self.outgoing.iter().rposition(|o| o.waiting(tick)) else {
             self.info(if self.outgoing.is_empty() {
@@ -212,13 +403,20 @@ impl State {
             } else {
                 "too late to undo: already on its way"
             });
-            return;
+            return effects;
         };
         let outgoing = self.outgoing.remove(index);
         if let Some(compose) = outgoing.compose {
             self.compose = Some(compose);
         }
         self.info(format!("undone: {}", outgoing.label));
+        effects.extend(
+            outgoing
+                .items
+                .iter()
+                .map(|i| Effect::OutboxRemove(i.key.clone())),
+        );
+        effects
     }
 
     /// A write's answer.
@@ -237,16 +435,23 @@ impl State {
             return Vec::new();
         };
         let mut effects = Vec::new();
+        let label = self.outgoing[o].label.clone();
         match result {
             Ok(applied) => {
                 let item = &mut self.outgoing[o].items[i];
                 item.changes.pop_front();
                 item.based_on = applied.version.clone();
-                item.status = if item.changes.is_empty() {
-                    ItemStatus::Done
+                item.attempts = 0;
+                item.uncertain = false;
+                item.next_at = None;
+                item.last_error = None;
+                if item.changes.is_empty() {
+                    item.status = ItemStatus::Done;
+                    effects.push(Effect::OutboxRemove(item.key.clone()));
                 } else {
-                    ItemStatus::Waiting
-                };
+                    item.status = ItemStatus::Waiting;
+                    effects.push(Effect::OutboxPut(vec![item.pending(&label)]));
+                }
                 let id = applied.summary.id.clone();
                 self.hold(applied.summary);
                 self.resort();
@@ -258,7 +463,36 @@ impl State {
                 self.outgoing[o].items[i].status = ItemStatus::Conflict;
             }
             Err(e) => {
-                self.outgoing[o].items[i].status = ItemStatus::Failed(e.to_string());
+                let now = self.now;
+                let item = &mut self.outgoing[o].items[i];
+                item.last_error = Some(e.to_string());
+                match next_after(&e) {
+                    Next::Retry { uncertain, after } => {
+                        item.attempts += 1;
+                        item.uncertain |= uncertain;
+                        let pause = after.unwrap_or_else(|| item.backoff());
+                        item.next_at = Some(now + pause);
+                        item.status = ItemStatus::Waiting;
+                        effects.push(Effect::OutboxPut(vec![item.pending(&label)]));
+                        let pause = crate::sla::compact_duration(pause);
+                        self.error(format!(
+                            "{label}: {e}; kept in the outbox, trying again in {pause}"
+                        ));
+                    }
+                    Next::SignIn => {
+                        item.status = ItemStatus::Waiting;
+                        effects.push(Effect::OutboxPut(vec![item.pending(&label)]));
+                        self.signed_out = true;
+                        self.error(format!(
+                            "{label}: the desk refused the credential; :login signs in again \
+                             (the write is kept)"
+                        ));
+                    }
+                    Next::Reject => {
+                        item.status = ItemStatus::Failed(e.to_string());
+                        effects.push(Effect::OutboxPut(vec![item.pending(&label)]));
+                    }
+                }
             }
         }
         effects.extend(self.pump());
@@ -295,9 +529,17 @@ impl State {
             return match (&item.status, outgoing.compose) {
                 (ItemStatus::Done, compose) => {
                     self.info(format!("{} ✓", outgoing.label));
-                    match compose {
-                        Some(_) => vec![self.forget_draft(&item.ticket)],
-                        None => Vec::new(),
+                    // The draft goes once the desk has its text (also for a
+                    // write sent again after a restart).
+                    let sent = item.text().map(|(_, text)| text);
+                    let same = self
+                        .drafts
+                        .get(&item.ticket)
+                        .is_some_and(|d| Some(&d.text) == sent.as_ref());
+                    if compose.is_some() || same {
+                        vec![self.forget_draft(&item.ticket)]
+                    } else {
+                        Vec::new()
                     }
                 }
                 (ItemStatus::Conflict, Some(mut compose)) => {
@@ -307,7 +549,9 @@ impl State {
                         "#{} changed on the desk while you wrote: read what is new, then send again",
                         item.ticket.0
                     ));
-                    self.reload_ticket()
+                    let mut effects = vec![Effect::OutboxRemove(item.key.clone())];
+                    effects.extend(self.reload_ticket());
+                    effects
                 }
                 (ItemStatus::Conflict, None) => {
                     let request = self.request_id();
@@ -315,13 +559,22 @@ impl State {
                     self.inspecting = Some((request, item, outgoing.label));
                     vec![Effect::Inspect { request, id }]
                 }
-                (ItemStatus::Failed(reason), compose) => {
-                    if let Some(compose) = compose {
-                        self.compose = Some(compose);
-                        self.error(format!("not sent, your text is kept: {reason}"));
-                    } else {
-                        self.error(format!("{}: not done: {reason}", outgoing.label));
-                    }
+                // Refused with the pane at hand: the text goes back into it
+                // (its draft holds it too); otherwise it waits in the outbox.
+                (ItemStatus::Failed(reason), Some(compose)) => {
+                    self.compose = Some(compose);
+                    self.error(format!("not sent, your text is kept: {reason}"));
+                    vec![Effect::OutboxRemove(item.key.clone())]
+                }
+                (ItemStatus::Failed(reason), None) => {
+                    self.error(format!(
+                        "{}: refused: {reason}; kept in the outbox (:outbox)",
+                        outgoing.label
+                    ));
+                    self.rejected.push(Rejected {
+                        label: outgoing.label,
+                        item,
+                    });
                     Vec::new()
                 }
                 _ => Vec::new(),
@@ -338,12 +591,24 @@ impl State {
                 let outcome = match &item.status {
                     ItemStatus::Done => Ok(()),
                     ItemStatus::Conflict => Err("changed on the desk; not applied".to_string()),
-                    ItemStatus::Failed(reason) => Err(reason.clone()),
+                    ItemStatus::Failed(reason) => Err(format!("{reason} (kept in the outbox)")),
                     _ => Err("not sent".to_string()),
                 };
                 (name, outcome)
             })
             .collect();
+        let mut effects = Vec::new();
+        for item in outgoing.items {
+            match item.status {
+                // Shown in the results; not written on top of the change.
+                ItemStatus::Conflict => effects.push(Effect::OutboxRemove(item.key.clone())),
+                ItemStatus::Failed(_) => self.rejected.push(Rejected {
+                    label: outgoing.label.clone(),
+                    item,
+                }),
+                _ => {}
+            }
+        }
         if done == total {
             self.info(format!("{} ✓ ({total} of {total})", outgoing.label));
         } else {
@@ -357,7 +622,7 @@ impl State {
                 rows,
             });
         }
-        Vec::new()
+        effects
     }
 
     /// The fresh ticket after a conflict: ask before writing on top of it.
@@ -398,9 +663,10 @@ impl State {
         let confirm = *confirm;
         if !yes {
             self.info(format!("{}: not done", confirm.label));
-            return Vec::new();
+            return vec![Effect::OutboxRemove(confirm.item.key)];
         }
         let id = self.request_id();
+        let keep = Effect::OutboxPut(vec![confirm.item.pending(&confirm.label)]);
         self.outgoing.push(Outgoing {
             id,
             label: confirm.label,
@@ -408,23 +674,91 @@ impl State {
             send_at: self.ticks,
             compose: None,
         });
-        self.pump()
+        let mut effects = vec![keep];
+        effects.extend(self.pump());
+        effects
     }
 
-    /// The status line's word on writes: a countdown, or progress.
+    /// The status line's word on writes: a countdown, progress, what waits
+    /// to be tried again, or what the desk refused.
     pub fn outgoing_summary(&self) -> Option<String> {
         let tick = self.ticks;
         if let Some(waiting) = self.outgoing.iter().rev().find(|o| o.waiting(tick)) {
             let left = waiting.send_at - tick;
             return Some(format!("↶ {} in {left}s · u undoes", waiting.label));
         }
-        self.outgoing.first().map(|o| {
-            if o.items.len() > 1 {
+        let unsent = self.unsent();
+        let retrying = self
+            .outgoing
+            .iter()
+            .flat_map(|o| &o.items)
+            .filter(|i| i.status == ItemStatus::Waiting && i.attempts > 0)
+            .count();
+        if self.signed_out && unsent > 0 {
+            return Some(format!("{unsent} in the outbox · :login to send"));
+        }
+        if retrying > 0 {
+            return Some(format!("{unsent} in the outbox, retrying · :outbox"));
+        }
+        if let Some(o) = self.outgoing.first() {
+            return Some(if o.items.len() > 1 {
                 format!("{}: {}/{}", o.label, o.done_count(), o.items.len())
             } else {
                 format!("{}…", o.label)
+            });
+        }
+        (!self.rejected.is_empty()).then(|| format!("⚠ {} refused · :outbox", self.rejected.len()))
+    }
+
+    /// Writes not yet on the desk (not counting those the desk refused).
+    pub fn unsent(&self) -> usize {
+        self.outgoing
+            .iter()
+            .flat_map(|o| &o.items)
+            .filter(|i| !i.status.finished())
+            .count()
+    }
+
+    /// Writes from the outbox after a restart: sent again at once (looked
+    /// for on the desk first when they may have arrived), and the refused
+    /// ones kept in view.
+    pub fn restore_outbox(&mut self, pending: Vec<crate::store::Pending>) -> Vec<Effect> {
+        let known: std::collections::HashSet<String> = self
+            .outgoing
+            .iter()
+            .flat_map(|o| &o.items)
+            .map(|i| i.key.clone())
+            .chain(self.rejected.iter().map(|r| r.item.key.clone()))
+            .collect();
+        let mut resumed = 0;
+        for p in pending.into_iter().filter(|p| !known.contains(&p.key)) {
+            let label = p.label.clone();
+            let item = Item::from_pending(p);
+            if matches!(item.status, ItemStatus::Failed(_)) {
+                self.rejected.push(Rejected { label, item });
+                continue;
             }
-        })
+            resumed += 1;
+            match self.outgoing.last_mut() {
+                Some(last) if last.label == label && last.send_at <= self.ticks => {
+                    last.items.push(item);
+                }
+                _ => {
+                    let id = self.request_id();
+                    self.outgoing.push(Outgoing {
+                        id,
+                        label,
+                        items: vec![item],
+                        send_at: self.ticks,
+                        compose: None,
+                    });
+                }
+            }
+        }
+        if resumed > 0 {
+            self.info(format!("sending {resumed} writes left in the outbox"));
+        }
+        self.pump()
     }
 }
 

@@ -1,6 +1,15 @@
 //! The local store: one SQLite file per profile in the data folder, private
 //! to the user. It holds drafts, so a crash or `kill -9` loses at most the
-//! last two seconds of typing.
+//! last two seconds of typing; the outbox, so a write survives until the desk
+//! has it; and a cache of what was seen, so the console opens at once and
+//! can be read with no network at all. WAL and one transaction per change
+//! keep the file whole whenever the process dies.
+
+mod cache;
+mod outbox;
+
+pub use cache::Cached;
+pub use outbox::Pending;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -65,6 +74,22 @@ impl Store {
                  ticket TEXT PRIMARY KEY,
                  kind TEXT NOT NULL,
                  text TEXT NOT NULL,
+                 saved INTEGER NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS outbox (
+                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                 key TEXT NOT NULL UNIQUE,
+                 item TEXT NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS cache_tickets (
+                 id TEXT PRIMARY KEY,
+                 summary TEXT NOT NULL,
+                 detail TEXT,
+                 seen INTEGER NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS cache_meta (
+                 name TEXT PRIMARY KEY,
+                 value TEXT NOT NULL,
                  saved INTEGER NOT NULL
              );",
         )?;

@@ -55,6 +55,21 @@ impl fmt::Debug for SafeText {
     }
 }
 
+impl serde::Serialize for SafeText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+/// Read back from the local cache, the text goes through the sanitiser again:
+/// a file on disk is no more trusted than the desk it came from.
+impl<'de> serde::Deserialize<'de> for SafeText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(Self::block(&text))
+    }
+}
+
 impl From<&str> for SafeText {
     fn from(untrusted: &str) -> Self {
         Self::line(untrusted)

@@ -146,3 +146,113 @@ pub fn results(frame: &mut Frame, area: Rect, state: &State, results: &Results) 
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
 }
+
+/// `:outbox`: every write not yet on the desk, and those it refused.
+pub fn outbox(frame: &mut Frame, area: Rect, state: &State, cursor: usize) {
+    let theme = &state.theme;
+    let rows = state.outbox_rows();
+    let height = (rows.len() as u16 * 2 + 2).min(area.height.saturating_sub(2));
+    let popup = layout::centered(area, 100, height);
+    let inner = frame_box(
+        frame,
+        popup,
+        state,
+        &format!("Outbox · {} not on the desk", rows.len()),
+        "r retries · e edits · D discards · esc",
+    );
+    let width = usize::from(inner.width);
+    let shown = usize::from(inner.height / 2).max(1);
+    let first = cursor.saturating_sub(shown - 1);
+    let mut lines = Vec::new();
+    for (i, row) in rows.iter().enumerate().skip(first).take(shown) {
+        let (role, muted) = if i == cursor {
+            (Role::Selected, Role::Selected)
+        } else {
+            (Role::Text, Role::Muted)
+        };
+        let state_role = if row.state.starts_with("refused") {
+            Role::Error
+        } else {
+            muted
+        };
+        let head = format!(" {} · {}", row.label, row.ticket);
+        lines.push(Line::from(Span::styled(
+            truncate(&head, width),
+            theme.style(role),
+        )));
+        lines.push(Line::from(Span::styled(
+            truncate(&format!("   {}", row.state), width),
+            theme.style(if i == cursor { role } else { state_role }),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `q` while writes cannot go.
+pub fn quit_pending(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = &state.theme;
+    let unsent = state.unsent();
+    let popup = layout::centered(area, 76, 7);
+    let inner = frame_box(
+        frame,
+        popup,
+        state,
+        "Quit with writes not sent?",
+        "y quits · n or esc stays",
+    );
+    let lines = vec![
+        Line::from(Span::styled(
+            format!(
+                " {unsent} writes are not on the desk yet ({}).",
+                why_stuck(state)
+            ),
+            theme.style(Role::Text),
+        )),
+        Line::from(Span::styled(
+            " They stay in the outbox and are sent when deskterm starts again.",
+            theme.style(Role::Text),
+        )),
+        Line::default(),
+        Line::from(vec![
+            Span::styled(" Quit now? ", theme.style(Role::Text)),
+            Span::styled("y", theme.style(Role::Key)),
+            Span::styled(" / ", theme.style(Role::Text)),
+            Span::styled("n", theme.style(Role::Key)),
+        ]),
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn why_stuck(state: &State) -> &'static str {
+    if state.signed_out {
+        "the desk refused the credential"
+    } else if matches!(state.connection, crate::state::Connection::Offline(_)) {
+        "the desk cannot be reached"
+    } else {
+        "the desk did not take them yet"
+    }
+}
+
+/// `:login`: a new token, shown as dots.
+pub fn sign_in(frame: &mut Frame, area: Rect, state: &State, typed: usize) {
+    let theme = &state.theme;
+    let popup = layout::centered(area, 72, 5);
+    let inner = frame_box(
+        frame,
+        popup,
+        state,
+        &format!("Sign in to {} again", state.profile),
+        "enter checks and keeps it · esc",
+    );
+    let lines = vec![
+        Line::from(Span::styled(
+            " A new token (RT: Logged in as → Settings → Auth Tokens):",
+            theme.style(Role::Text),
+        )),
+        Line::from(vec![
+            Span::styled(" › ", theme.style(Role::Prompt)),
+            Span::styled("•".repeat(typed.min(40)), theme.style(Role::Text)),
+        ]),
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -37,6 +37,9 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::Picker(picker) => dialog::picker(frame, area, state, picker),
         Overlay::Confirm(confirm) => dialog::confirm(frame, area, state, confirm),
         Overlay::Results(results) => dialog::results(frame, area, state, results),
+        Overlay::Outbox { cursor } => dialog::outbox(frame, area, state, *cursor),
+        Overlay::QuitPending => dialog::quit_pending(frame, area, state),
+        Overlay::SignIn(input) => dialog::sign_in(frame, area, state, input.text().chars().count()),
         Overlay::None | Overlay::Command(_) => {}
     }
 }

@@ -18,6 +18,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         Connection::Live => ("● live", Role::Live),
         Connection::Offline(_) => ("✕ offline", Role::Offline),
     };
+    // What is shown came from the cache until the desk answers.
+    let mark = match state.stale_since {
+        Some(at) => format!("{mark} · cached {}", format::age(state.now, at)),
+        None => mark.to_string(),
+    };
     let counts = &state.counts;
     // Which desk, where its credential came from, and whether writes are off.
     let mut badge = format!(" {}", state.profile);

@@ -198,6 +198,12 @@ fn conversation_lines(view: &TicketView, state: &State, width: usize) -> Vec<Lin
     };
     let body_width = width.saturating_sub(2).max(1);
     let mut lines = Vec::new();
+    if let Some(why) = &view.cached {
+        lines.push(Line::from(Span::styled(
+            format!("  The cached copy: the desk cannot be asked now ({why})."),
+            theme.style(Role::Error),
+        )));
+    }
     for entry in &detail.entries {
         let when = format::full(entry.at, &state.time_zone);
         match entry.kind {

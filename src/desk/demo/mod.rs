@@ -53,6 +53,9 @@ pub struct DemoDesk {
     db: Arc<Mutex<Connection>>,
     clock: Clock,
     path: PathBuf,
+    /// How late each write's answer comes, as over a slow link: the write
+    /// is done at once, the answer waits.
+    latency: std::time::Duration,
 }
 
 /// A summary of what a desk file holds, for messages to the user.
@@ -121,7 +124,14 @@ impl DemoDesk {
             db: Arc::new(Mutex::new(conn)),
             clock,
             path: path.to_path_buf(),
+            latency: std::time::Duration::ZERO,
         }
+    }
+
+    /// Answer each write `latency` late, as a desk over a slow link would.
+    pub fn with_latency(mut self, latency: std::time::Duration) -> Self {
+        self.latency = latency;
+        self
     }
 
     pub fn info(&self) -> anyhow::Result<DemoInfo> {
@@ -392,34 +402,39 @@ impl Desk for DemoDesk {
         let id = numeric_id(&id.0)?;
         let based_on = based_on.clone();
         let change = change.clone();
-        self.with_db(move |conn, now| {
-            let tx = conn.transaction().map_err(db_error)?;
-            let current = store::summary(&tx, id)
-                .map_err(db_error)?
-                .ok_or(DeskError::NotFound)?;
-            if current.version != based_on {
-                return Err(DeskError::Conflict {
-                    now: current.version,
-                });
-            }
-            let me = agent_from(&tx, seed::ME).map_err(db_error)?;
-            apply_change(&tx, id, &current, &me, &change, now.as_second()).map_err(db_error)?;
-            tx.execute(
-                "UPDATE tickets SET version = version + 1, updated = ?2 WHERE id = ?1",
-                rusqlite::params![id, now.as_second()],
-            )
-            .map_err(db_error)?;
-            store::recompute_sla(&tx, id).map_err(db_error)?;
-            let summary = store::summary(&tx, id)
-                .map_err(db_error)?
-                .ok_or(DeskError::NotFound)?;
-            tx.commit().map_err(db_error)?;
-            Ok(Applied {
-                version: summary.version.clone(),
-                summary,
+        let applied = self
+            .with_db(move |conn, now| {
+                let tx = conn.transaction().map_err(db_error)?;
+                let current = store::summary(&tx, id)
+                    .map_err(db_error)?
+                    .ok_or(DeskError::NotFound)?;
+                if current.version != based_on {
+                    return Err(DeskError::Conflict {
+                        now: current.version,
+                    });
+                }
+                let me = agent_from(&tx, seed::ME).map_err(db_error)?;
+                apply_change(&tx, id, &current, &me, &change, now.as_second()).map_err(db_error)?;
+                tx.execute(
+                    "UPDATE tickets SET version = version + 1, updated = ?2 WHERE id = ?1",
+                    rusqlite::params![id, now.as_second()],
+                )
+                .map_err(db_error)?;
+                store::recompute_sla(&tx, id).map_err(db_error)?;
+                let summary = store::summary(&tx, id)
+                    .map_err(db_error)?
+                    .ok_or(DeskError::NotFound)?;
+                tx.commit().map_err(db_error)?;
+                Ok(Applied {
+                    version: summary.version.clone(),
+                    summary,
+                })
             })
-        })
-        .await
+            .await;
+        if !self.latency.is_zero() {
+            tokio::time::sleep(self.latency).await;
+        }
+        applied
     }
 }
 

@@ -1,0 +1,272 @@
+//! The outbox as the user sees it: every write not yet on the desk and
+//! every write the desk refused, with retry, edit and discard; the question
+//! on quitting while some cannot go; and signing in again after the desk
+//! refused the credential, without losing anything on screen.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::compose::Compose;
+use super::input::{Edit, LineInput};
+use super::writes::{Item, ItemStatus, Outgoing};
+use super::{Effect, Overlay, State};
+use crate::config::secret::Secret;
+
+/// One row of the outbox view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub label: String,
+    pub ticket: String,
+    /// "sending", "next try in 40s (3 tries): …", "refused: …".
+    pub state: String,
+    pub key: String,
+}
+
+impl State {
+    /// Everything in the outbox, oldest first, then what the desk refused.
+    pub fn outbox_rows(&self) -> Vec<Row> {
+        let mut rows = Vec::new();
+        for outgoing in &self.outgoing {
+            for item in &outgoing.items {
+                if item.status.finished() {
+                    continue;
+                }
+                let state = match (&item.status, item.next_at) {
+                    (ItemStatus::Sending(_), _) => "sending".to_string(),
+                    _ if outgoing.waiting(self.ticks) => "waiting out the undo window".into(),
+                    _ if self.signed_out => "waiting for :login".to_string(),
+                    (_, Some(at)) if at > self.now => format!(
+                        "next try in {} ({} so far): {}",
+                        crate::sla::compact_duration(self.now.duration_until(at)),
+                        item.attempts,
+                        item.last_error.as_deref().unwrap_or("")
+                    ),
+                    _ => "about to be sent".to_string(),
+                };
+                rows.push(Row {
+                    label: outgoing.label.clone(),
+                    ticket: format!("#{}", item.ticket.0),
+                    state,
+                    key: item.key.clone(),
+                });
+            }
+        }
+        for rejected in &self.rejected {
+            let reason = match &rejected.item.status {
+                ItemStatus::Failed(reason) => reason.clone(),
+                _ => String::new(),
+            };
+            rows.push(Row {
+                label: rejected.label.clone(),
+                ticket: format!("#{}", rejected.item.ticket.0),
+                state: format!("refused: {reason}"),
+                key: rejected.item.key.clone(),
+            });
+        }
+        rows
+    }
+
+    pub fn open_outbox(&mut self) {
+        if self.outbox_rows().is_empty() {
+            self.info("the outbox is empty: everything is on the desk");
+            return;
+        }
+        self.overlay = Overlay::Outbox { cursor: 0 };
+    }
+
+    pub(crate) fn outbox_view_key(&mut self, key: &KeyEvent, cursor: usize) -> Vec<Effect> {
+        let rows = self.outbox_rows();
+        let last = rows.len().saturating_sub(1);
+        let chosen = rows.get(cursor.min(last)).map(|r| r.key.clone());
+        let mut effects = Vec::new();
+        let cursor = match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => {
+                self.overlay = Overlay::None;
+                return effects;
+            }
+            KeyCode::Down | KeyCode::Char('j') => (cursor + 1).min(last),
+            KeyCode::Up | KeyCode::Char('k') => cursor.saturating_sub(1),
+            KeyCode::Char('r') => {
+                if let Some(key) = chosen {
+                    effects = self.retry(&key);
+                }
+                cursor
+            }
+            KeyCode::Char('e') => {
+                if let Some(key) = chosen {
+                    effects = self.edit_pending(&key);
+                }
+                if self.compose.is_some() {
+                    self.overlay = Overlay::None;
+                    return effects;
+                }
+                cursor
+            }
+            KeyCode::Char('D') => {
+                if let Some(key) = chosen {
+                    effects = self.discard(&key);
+                }
+                cursor
+            }
+            _ => cursor,
+        };
+        let count = self.outbox_rows().len();
+        if count == 0 {
+            self.overlay = Overlay::None;
+        } else if let Overlay::Outbox { cursor: c } = &mut self.overlay {
+            *c = cursor.min(count - 1);
+        }
+        effects
+    }
+
+    /// Take an item out of the outbox (in memory); where it was.
+    fn take_item(&mut self, key: &str) -> Option<(String, Item)> {
+        if let Some(i) = self.rejected.iter().position(|r| r.item.key == key) {
+            let rejected = self.rejected.remove(i);
+            return Some((rejected.label, rejected.item));
+        }
+        for o in 0..self.outgoing.len() {
+            if let Some(i) = self.outgoing[o]
+                .items
+                .iter()
+                .position(|it| it.key == key && !matches!(it.status, ItemStatus::Sending(_)))
+            {
+                let label = self.outgoing[o].label.clone();
+                let item = self.outgoing[o].items.remove(i);
+                if self.outgoing[o].items.is_empty() {
+                    self.outgoing.remove(o);
+                }
+                return Some((label, item));
+            }
+        }
+        None
+    }
+
+    /// `r`: try again now (a refused write too).
+    fn retry(&mut self, key: &str) -> Vec<Effect> {
+        let Some((label, mut item)) = self.take_item(key) else {
+            self.info("it is being sent right now");
+            return Vec::new();
+        };
+        item.status = ItemStatus::Waiting;
+        item.next_at = None;
+        self.info(format!("{label}: trying again"));
+        let keep = Effect::OutboxPut(vec![item.pending(&label)]);
+        let id = self.request_id();
+        self.outgoing.push(Outgoing {
+            id,
+            label,
+            items: vec![item],
+            send_at: self.ticks,
+            compose: None,
+        });
+        let mut effects = vec![keep];
+        effects.extend(self.pump());
+        effects
+    }
+
+    /// `e`: a reply or note back into its pane, out of the outbox.
+    fn edit_pending(&mut self, key: &str) -> Vec<Effect> {
+        let text = self
+            .outgoing
+            .iter()
+            .flat_map(|o| &o.items)
+            .chain(self.rejected.iter().map(|r| &r.item))
+            .find(|i| i.key == key)
+            .and_then(Item::text);
+        let Some((kind, text)) = text else {
+            self.info("only a reply or a note can be edited; r retries, D discards");
+            return Vec::new();
+        };
+        if self.compose.is_some() {
+            self.error("close the open reply first (esc keeps it as a draft)");
+            return Vec::new();
+        }
+        let Some((label, item)) = self.take_item(key) else {
+            self.info("it is being sent right now");
+            return Vec::new();
+        };
+        let mut effects = vec![Effect::OutboxRemove(item.key.clone())];
+        if self.ticket.as_ref().is_none_or(|v| v.id != item.ticket) {
+            effects.extend(self.open_ticket(item.ticket.clone()));
+        }
+        let mut compose = Compose::new(kind, item.ticket.clone(), item.based_on.clone());
+        compose.set_text(&text);
+        effects.push(self.keep_draft(&compose));
+        self.compose = Some(compose);
+        self.info(format!("{label}: back in the pane; ctrl-x sends it again"));
+        effects
+    }
+
+    /// `D`: let it go for good.
+    fn discard(&mut self, key: &str) -> Vec<Effect> {
+        let Some((label, item)) = self.take_item(key) else {
+            self.info("it is being sent right now");
+            return Vec::new();
+        };
+        self.info(format!("{label}: discarded, not sent"));
+        vec![Effect::OutboxRemove(item.key)]
+    }
+
+    /// `q` with writes that cannot go now: ask.
+    pub(crate) fn quit_pending_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Char('q') => {
+                self.overlay = Overlay::None;
+                self.should_quit = true;
+                self.autosave().into_iter().collect()
+            }
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                self.overlay = Overlay::None;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn open_sign_in(&mut self) {
+        self.overlay = Overlay::SignIn(LineInput::default());
+    }
+
+    pub(crate) fn sign_in_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let Overlay::SignIn(input) = &mut self.overlay else {
+            return Vec::new();
+        };
+        match input.handle(key) {
+            Edit::Submit => {
+                let token = Secret::new(input.text().trim());
+                self.overlay = Overlay::None;
+                if token.expose().is_empty() {
+                    self.info("no token typed; nothing changed");
+                    return Vec::new();
+                }
+                self.info("checking the token with the desk…");
+                vec![Effect::SignIn { token }]
+            }
+            Edit::Cancel => {
+                self.overlay = Overlay::None;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The answer to `:login`: writes waiting for it go now.
+    pub fn signed_in(&mut self, result: Result<String, String>) -> Vec<Effect> {
+        match result {
+            Ok(told) => {
+                self.signed_out = false;
+                for item in self.outgoing.iter_mut().flat_map(|o| o.items.iter_mut()) {
+                    item.next_at = None;
+                }
+                self.info(told);
+                let mut effects = self.pump();
+                effects.extend(self.begin_refresh());
+                effects
+            }
+            Err(why) => {
+                self.error(format!("not signed in: {why}"));
+                Vec::new()
+            }
+        }
+    }
+}

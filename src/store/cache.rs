@@ -1,0 +1,115 @@
+//! What was last seen on the desk: the tickets of the sections, the tickets
+//! opened with their conversations, and who and what the desk has. The
+//! console opens from it at once, marked stale, and reads from it offline.
+
+use jiff::{SignedDuration, Timestamp};
+use rusqlite::{OptionalExtension, params};
+
+use super::Store;
+use crate::desk::{TicketDetail, TicketId, TicketSummary};
+use crate::state::Directory;
+
+/// Tickets not seen for this long are dropped from the cache.
+const KEEP: SignedDuration = SignedDuration::from_hours(30 * 24);
+
+/// The cache as it was left.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Cached {
+    pub tickets: Vec<TicketSummary>,
+    pub directory: Option<Directory>,
+    /// When the desk last answered.
+    pub saved: Option<Timestamp>,
+}
+
+impl Store {
+    pub fn cache_tickets(&self, tickets: &[TicketSummary], now: Timestamp) -> anyhow::Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for t in tickets {
+            tx.execute(
+                "INSERT INTO cache_tickets (id, summary, seen) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(id) DO UPDATE SET summary = excluded.summary, seen = excluded.seen",
+                params![t.id.0, serde_json::to_string(t)?, now.as_second()],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO cache_meta (name, value, saved) VALUES ('saved', '', ?1)
+             ON CONFLICT(name) DO UPDATE SET saved = excluded.saved",
+            [now.as_second()],
+        )?;
+        tx.execute(
+            "DELETE FROM cache_tickets WHERE seen < ?1",
+            [(now - KEEP).as_second()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn cache_detail(&self, detail: &TicketDetail, now: Timestamp) -> anyhow::Result<()> {
+        self.conn().execute(
+            "INSERT INTO cache_tickets (id, summary, detail, seen) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(id) DO UPDATE SET summary = excluded.summary,
+                 detail = excluded.detail, seen = excluded.seen",
+            params![
+                detail.summary.id.0,
+                serde_json::to_string(&detail.summary)?,
+                serde_json::to_string(detail)?,
+                now.as_second()
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn cache_directory(&self, directory: &Directory, now: Timestamp) -> anyhow::Result<()> {
+        self.conn().execute(
+            "INSERT INTO cache_meta (name, value, saved) VALUES ('directory', ?1, ?2)
+             ON CONFLICT(name) DO UPDATE SET value = excluded.value, saved = excluded.saved",
+            params![serde_json::to_string(directory)?, now.as_second()],
+        )?;
+        Ok(())
+    }
+
+    /// Everything cached; rows that cannot be read are left out.
+    pub fn cached(&self) -> anyhow::Result<Cached> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT summary FROM cache_tickets")?;
+        let tickets = stmt
+            .query_map([], |row| row.get::<_, String>(0))?
+            .filter_map(|row| serde_json::from_str(&row.ok()?).ok())
+            .collect();
+        let directory = conn
+            .query_row(
+                "SELECT value FROM cache_meta WHERE name = 'directory'",
+                [],
+                |row| row.get::<_, String>(0),
+            )
+            .optional()?
+            .and_then(|text| serde_json::from_str(&text).ok());
+        let saved = conn
+            .query_row(
+                "SELECT saved FROM cache_meta WHERE name = 'saved'",
+                [],
+                |row| row.get::<_, i64>(0),
+            )
+            .optional()?
+            .and_then(|s| Timestamp::from_second(s).ok());
+        Ok(Cached {
+            tickets,
+            directory,
+            saved,
+        })
+    }
+
+    /// A ticket's conversation as last seen.
+    pub fn cached_detail(&self, id: &TicketId) -> anyhow::Result<Option<TicketDetail>> {
+        let text: Option<Option<String>> = self
+            .conn()
+            .query_row(
+                "SELECT detail FROM cache_tickets WHERE id = ?1",
+                [&id.0],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(text.flatten().and_then(|t| serde_json::from_str(&t).ok()))
+    }
+}
