@@ -383,14 +383,24 @@ impl State {
             return Vec::new();
         };
         entry.status = ItemStatus::Sending(request);
-        let first_sent = *entry.first_sent.get_or_insert(now);
-        vec![Effect::Apply {
+        let mut effects = Vec::new();
+        // Noted on disk before it leaves: if the process dies now, the next
+        // start looks for it on the desk before sending it again.
+        if entry.first_sent.is_none() {
+            entry.first_sent = Some(now);
+            let label = self.outgoing[outgoing].label.clone();
+            let entry = &self.outgoing[outgoing].items[item];
+            effects.push(Effect::OutboxPut(vec![entry.pending(&label)]));
+        }
+        let entry = &self.outgoing[outgoing].items[item];
+        effects.push(Effect::Apply {
             request,
             id: entry.ticket.clone(),
             based_on: entry.based_on.clone(),
             change,
-            check_since: entry.uncertain.then_some(first_sent),
-        }]
+            check_since: entry.uncertain.then_some(entry.first_sent.unwrap_or(now)),
+        });
+        effects
     }
 
     /// `u`: take back the newest write still in its window.
