@@ -77,7 +77,10 @@ fn send_reply(term: &mut Terminal, text: &str) -> String {
 fn wait_until(what: &str, done: impl Fn() -> bool) {
     let start = Instant::now();
     while !done() {
-        assert!(start.elapsed() < Duration::from_secs(20), "waited for {what}");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "waited for {what}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -125,4 +128,3 @@ fn killed_while_the_answer_is_on_its_way_the_reply_is_not_sent_twice() {
     again.send("q");
     again.wait_exit();
 }
-

@@ -136,6 +136,29 @@ async fn fake_rt_server_sending_more_than_20_mb() {
 }
 
 #[tokio::test]
+async fn fake_rt_server_over_a_cap_the_profile_lowered() {
+    // No length header: the cap is kept while the body streams in.
+    let mut raw = b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".to_vec();
+    raw.extend(vec![b' '; 3 * 1024 * 1024]);
+    let mut transport = Transport::with_timeout(Duration::from_secs(5));
+    transport.max_body = 1024 * 1024;
+    let desk = RtDesk::new(RtSettings {
+        url: fake_server(raw, false),
+        user: "alice".into(),
+        auth: Auth::Token(Secret::new("1-2-secret-token-never-printed")),
+        transport,
+        roles: Vec::new(),
+        channel_field: None,
+    })
+    .unwrap();
+    let err = desk.me().await.unwrap_err();
+    assert!(
+        matches!(&err, DeskError::Protocol(m) if m.contains("larger than 1 MB")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
 async fn fake_rt_server_asking_to_slow_down() {
     let err = me_against(answer("429 Too Many Requests", "Retry-After: 7\r\n", b"{}")).await;
     assert_eq!(

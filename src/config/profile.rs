@@ -88,6 +88,8 @@ pub struct Profile {
     /// A proxy for every request, e.g. `http://proxy.example.org:3128`;
     /// without one, HTTPS_PROXY and NO_PROXY are honoured.
     pub proxy: Option<String>,
+    /// Answers larger than this many MB are refused (default 20).
+    pub max_body_mb: Option<usize>,
     /// Read only: every write action is disabled.
     #[serde(default)]
     pub read_only: bool,
@@ -142,6 +144,9 @@ impl Profile {
         }
         transport.ca_file = self.ca_file.as_ref().map(|f| config_dir.join(f));
         transport.proxy = self.proxy.clone().filter(|p| !p.trim().is_empty());
+        if let Some(mb) = self.max_body_mb {
+            transport.max_body = mb.max(1) * 1024 * 1024;
+        }
         transport
     }
 }

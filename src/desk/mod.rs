@@ -65,38 +65,61 @@ pub trait Desk: Send + Sync {
         change: &Change,
         since: Timestamp,
     ) -> Result<Option<Applied>, DeskError> {
-        let now = self.ticket(id).await?;
-        if now.summary.version == *based_on {
-            return Ok(None);
+        let _ = based_on;
+        look_for(self, id, change, since).await
+    }
+}
+
+/// Read the ticket and see whether `change` is there (see [`found_on`]).
+pub async fn look_for<D: Desk + ?Sized>(
+    desk: &D,
+    id: &TicketId,
+    change: &Change,
+    since: Timestamp,
+) -> Result<Option<Applied>, DeskError> {
+    let now = desk.ticket(id).await?;
+    let me = match change {
+        Change::Assign(Assignee::Me) => Some(desk.me().await?.id),
+        _ => None,
+    };
+    Ok(found_on(&now, change, since, me.as_ref()).then(|| Applied {
+        version: now.summary.version.clone(),
+        summary: now.summary,
+    }))
+}
+
+/// Whether the ticket as it is now shows `change`, sent at `since`: the
+/// message among what agents wrote since (a minute either way for clocks
+/// that differ), or the field already at its new value. A version can stay
+/// the same across a write (RT's has one-second steps), so it is not asked.
+pub fn found_on(
+    now: &TicketDetail,
+    change: &Change,
+    since: Timestamp,
+    me: Option<&AgentId>,
+) -> bool {
+    let after = since - jiff::SignedDuration::from_mins(1);
+    let same = |a: &str, b: &str| a.split_whitespace().eq(b.split_whitespace());
+    let message = |kind: EntryKind, body: &str| {
+        now.entries
+            .iter()
+            .any(|e| e.kind == kind && e.by_agent && e.at >= after && same(&e.body, body))
+    };
+    let summary = &now.summary;
+    match change {
+        Change::Reply { body, .. } => message(EntryKind::Reply, body),
+        Change::Note { body, .. } => message(EntryKind::Note, body),
+        Change::SetStatus(status) => summary.status.kind == *status,
+        Change::SetPriority(level) => summary.priority.level == *level,
+        Change::MoveTo(queue) => summary.queue.id == *queue,
+        Change::Assign(Assignee::Nobody) => summary.owner.is_none(),
+        Change::Assign(Assignee::Agent(agent)) => {
+            summary.owner.as_ref().is_some_and(|o| o.id == *agent)
         }
-        // Clocks differ between here and the desk; a minute either way.
-        let after = since - jiff::SignedDuration::from_mins(1);
-        let same = |a: &str, b: &str| a.split_whitespace().eq(b.split_whitespace());
-        let message = |kind: EntryKind, body: &str| {
-            now.entries
-                .iter()
-                .any(|e| e.kind == kind && e.by_agent && e.at >= after && same(&e.body, body))
-        };
-        let summary = &now.summary;
-        let there = match change {
-            Change::Reply { body, .. } => message(EntryKind::Reply, body),
-            Change::Note { body, .. } => message(EntryKind::Note, body),
-            Change::SetStatus(status) => summary.status.kind == *status,
-            Change::SetPriority(level) => summary.priority.level == *level,
-            Change::MoveTo(queue) => summary.queue.id == *queue,
-            Change::Assign(Assignee::Nobody) => summary.owner.is_none(),
-            Change::Assign(Assignee::Agent(agent)) => {
-                summary.owner.as_ref().is_some_and(|o| o.id == *agent)
-            }
-            Change::Assign(Assignee::Me) => {
-                let me = self.me().await?;
-                summary.owner.as_ref().is_some_and(|o| o.id == me.id)
-            }
-        };
-        Ok(there.then(|| Applied {
-            version: now.summary.version.clone(),
-            summary: now.summary,
-        }))
+        Change::Assign(Assignee::Me) => summary
+            .owner
+            .as_ref()
+            .is_some_and(|o| me.is_some_and(|me| o.id == *me)),
     }
 }
 

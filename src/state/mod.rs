@@ -566,6 +566,18 @@ impl State {
         );
     }
 
+    /// Wrap the open conversation for the window, once: frames then only
+    /// style the rows they show.
+    pub(crate) fn lay_out_ticket(&mut self) {
+        let width = usize::from(self.viewport.width);
+        if let Some(view) = &mut self.ticket
+            && view.detail.is_some()
+        {
+            view.lines = std::sync::Arc::new(ui::ticket::lay_out(view, &self.time_zone, width));
+            view.laid_out = Some(width);
+        }
+    }
+
     pub(crate) fn clamp_ticket_scroll(&mut self) {
         let max = ui::ticket::max_scroll(self);
         if let Some(view) = &mut self.ticket {
@@ -581,6 +593,7 @@ pub fn update(state: &mut State, msg: Msg, now: Timestamp) -> Vec<Effect> {
         Msg::Tick => on_tick(state),
         Msg::Resize(width, height) => {
             state.viewport = Rect::new(0, 0, width, height);
+            state.lay_out_ticket();
             state.clamp_cursor();
             state.clamp_ticket_scroll();
             Vec::new()

@@ -163,6 +163,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                     if state.compose.is_some() {
                         view.scroll = usize::MAX / 2;
                     }
+                    state.lay_out_ticket();
                     state.hold(summary);
                     state.resort();
                     state.clamp_ticket_scroll();

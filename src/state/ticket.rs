@@ -2,6 +2,18 @@
 
 use crate::desk::{TicketDetail, TicketId, TicketSummary};
 
+/// One line of the conversation, laid out for the window.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConvLine {
+    Problem(String),
+    Muted(String),
+    Event(String),
+    ReplyHeader { author: String, rest: String },
+    NoteHeader(String),
+    Body { note: bool, text: String },
+    Blank,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct TicketView {
     pub id: TicketId,
@@ -11,6 +23,9 @@ pub struct TicketView {
     pub error: Option<String>,
     /// Shown from the cache because the desk could not be asked (why).
     pub cached: Option<String>,
+    /// The conversation laid out, and the width it was laid out for.
+    pub lines: std::sync::Arc<Vec<ConvLine>>,
+    pub laid_out: Option<usize>,
     /// First conversation line shown.
     pub scroll: usize,
     /// The request whose answer this view waits for; older answers are dropped.
@@ -25,6 +40,8 @@ impl TicketView {
             detail: None,
             error: None,
             cached: None,
+            lines: Default::default(),
+            laid_out: None,
             scroll: 0,
             request,
         }

@@ -15,7 +15,7 @@ use crate::config::keymap::Context;
 use crate::config::theme::{Role, Theme};
 use crate::desk::{EntryKind, TicketSummary};
 use crate::state::State;
-use crate::state::ticket::TicketView;
+use crate::state::ticket::{ConvLine, TicketView};
 use crate::text::width::{cells, fit, truncate, wrap};
 
 const LABEL: usize = 10;
@@ -181,85 +181,105 @@ fn header_lines(
     lines
 }
 
-/// The conversation, wrapped to `width`.
-fn conversation_lines(view: &TicketView, state: &State, width: usize) -> Vec<Line<'static>> {
-    let theme = &state.theme;
+/// The conversation laid out for a window `width` cells wide: every entry
+/// wrapped once, when it arrives or the window changes size, so a frame only
+/// styles the rows it shows, however long the conversation.
+pub fn lay_out(view: &TicketView, time_zone: &jiff::tz::TimeZone, width: usize) -> Vec<ConvLine> {
     let Some(detail) = &view.detail else {
-        let text = match &view.error {
-            Some(error) => format!("  Could not load the conversation: {error}"),
-            None => "  Loading the conversation…".to_string(),
-        };
-        let role = if view.error.is_some() {
-            Role::Error
-        } else {
-            Role::Muted
-        };
-        return vec![Line::from(Span::styled(text, theme.style(role)))];
+        return vec![match &view.error {
+            Some(error) => ConvLine::Problem(format!("  Could not load the conversation: {error}")),
+            None => ConvLine::Muted("  Loading the conversation…".to_string()),
+        }];
     };
     let body_width = width.saturating_sub(2).max(1);
     let mut lines = Vec::new();
     if let Some(why) = &view.cached {
-        lines.push(Line::from(Span::styled(
-            format!("  The cached copy: the desk cannot be asked now ({why})."),
-            theme.style(Role::Error),
+        lines.push(ConvLine::Problem(format!(
+            "  The cached copy: the desk cannot be asked now ({why})."
         )));
     }
     for entry in &detail.entries {
-        let when = format::full(entry.at, &state.time_zone);
-        match entry.kind {
+        let when = format::full(entry.at, time_zone);
+        let note = match entry.kind {
             EntryKind::Event => {
                 let text = format!("  • {when}  {}: {}", entry.author, entry.body);
-                lines.push(Line::from(Span::styled(
-                    truncate(&text, width),
-                    theme.style(Role::Event),
-                )));
+                lines.push(ConvLine::Event(truncate(&text, width)));
                 continue;
             }
             EntryKind::Reply => {
                 let who = if entry.by_agent { "agent" } else { "requester" };
-                lines.push(Line::from(vec![
-                    Span::styled("│ ", theme.style(Role::ReplyHeader)),
-                    Span::styled(entry.author.to_string(), theme.style(Role::ReplyHeader)),
-                    Span::styled(
-                        truncate(&format!(" · {who} · public reply · {when}"), body_width),
-                        theme.style(Role::Muted),
-                    ),
-                ]));
+                lines.push(ConvLine::ReplyHeader {
+                    author: entry.author.to_string(),
+                    rest: truncate(&format!(" · {who} · public reply · {when}"), body_width),
+                });
+                false
             }
             EntryKind::Note => {
-                lines.push(Line::from(vec![
-                    Span::styled("┃ ", theme.style(Role::Note)),
-                    Span::styled(" INTERNAL NOTE ", theme.style(Role::NoteHeader)),
-                    Span::styled(
-                        truncate(
-                            &format!(" {} · {when}", entry.author),
-                            body_width.saturating_sub(15),
-                        ),
-                        theme.style(Role::Muted),
-                    ),
-                ]));
+                lines.push(ConvLine::NoteHeader(truncate(
+                    &format!(" {} · {when}", entry.author),
+                    body_width.saturating_sub(15),
+                )));
+                true
             }
-        }
-        let (bar, role) = match entry.kind {
-            EntryKind::Note => ("┃ ", Role::Note),
-            _ => ("│ ", Role::Reply),
         };
-        let mut body: Vec<String> = wrap(&entry.body, body_width);
-        body.extend(
-            entry
-                .attachments
-                .iter()
-                .map(|a| format!("[attachment] {} ({}, {} bytes)", a.name, a.mime, a.size)),
+        lines.extend(
+            wrap(&entry.body, body_width)
+                .into_iter()
+                .chain(
+                    entry
+                        .attachments
+                        .iter()
+                        .map(|a| format!("[attachment] {} ({}, {} bytes)", a.name, a.mime, a.size)),
+                )
+                .map(|text| ConvLine::Body { note, text }),
         );
-        for text in body {
-            lines.push(Line::from(vec![
-                Span::styled(bar, theme.style(role)),
-                Span::styled(text, theme.style(role)),
-            ]));
-        }
-        lines.push(Line::default());
+        lines.push(ConvLine::Blank);
     }
     lines
+}
+
+/// One laid-out line, styled.
+fn styled(line: &ConvLine, theme: &Theme) -> Line<'static> {
+    match line {
+        ConvLine::Problem(text) => Line::from(Span::styled(text.clone(), theme.style(Role::Error))),
+        ConvLine::Muted(text) => Line::from(Span::styled(text.clone(), theme.style(Role::Muted))),
+        ConvLine::Event(text) => Line::from(Span::styled(text.clone(), theme.style(Role::Event))),
+        ConvLine::ReplyHeader { author, rest } => Line::from(vec![
+            Span::styled("│ ", theme.style(Role::ReplyHeader)),
+            Span::styled(author.clone(), theme.style(Role::ReplyHeader)),
+            Span::styled(rest.clone(), theme.style(Role::Muted)),
+        ]),
+        ConvLine::NoteHeader(rest) => Line::from(vec![
+            Span::styled("┃ ", theme.style(Role::Note)),
+            Span::styled(" INTERNAL NOTE ", theme.style(Role::NoteHeader)),
+            Span::styled(rest.clone(), theme.style(Role::Muted)),
+        ]),
+        ConvLine::Body { note, text } => {
+            let (bar, role) = if *note {
+                ("┃ ", Role::Note)
+            } else {
+                ("│ ", Role::Reply)
+            };
+            Line::from(vec![
+                Span::styled(bar, theme.style(role)),
+                Span::styled(text.clone(), theme.style(role)),
+            ])
+        }
+        ConvLine::Blank => Line::default(),
+    }
+}
+
+/// The conversation at `width`: as laid out when it arrived, or laid out now.
+fn conversation<'a>(
+    view: &'a TicketView,
+    state: &State,
+    width: usize,
+) -> std::borrow::Cow<'a, [ConvLine]> {
+    if view.laid_out == Some(width) {
+        std::borrow::Cow::Borrowed(&view.lines[..])
+    } else {
+        std::borrow::Cow::Owned(lay_out(view, &state.time_zone, width))
+    }
 }
 
 fn separator(theme: &Theme, width: usize, position: &str) -> Line<'static> {
@@ -301,7 +321,7 @@ pub fn max_scroll(state: &State) -> usize {
         return 0;
     };
     let width = usize::from(state.viewport.width);
-    let total = conversation_lines(view, state, width).len();
+    let total = conversation(view, state, width).len();
     total.saturating_sub(split(state, view).1)
 }
 
@@ -328,7 +348,7 @@ pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State, view: &Ti
             theme.style(Role::Muted),
         ))],
     };
-    let conversation = conversation_lines(view, state, width);
+    let conversation = conversation(view, state, width);
     let scroll = view.scroll.min(conversation.len().saturating_sub(rows));
     let position = if conversation.len() > rows {
         format!(
@@ -342,7 +362,13 @@ pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State, view: &Ti
     };
     lines.truncate(header_rows.saturating_sub(1));
     lines.push(separator(theme, width, &position));
-    lines.extend(conversation.into_iter().skip(scroll).take(rows));
+    lines.extend(
+        conversation
+            .iter()
+            .skip(scroll)
+            .take(rows)
+            .map(|line| styled(line, theme)),
+    );
     frame.render_widget(Paragraph::new(lines), body);
     if let Some(compose) = &state.compose {
         let height = super::compose::height(state, body.height);

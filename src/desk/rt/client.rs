@@ -33,6 +33,8 @@ pub struct Transport {
     /// A proxy for every request; without one, HTTPS_PROXY, HTTP_PROXY and
     /// NO_PROXY from the environment are honoured.
     pub proxy: Option<String>,
+    /// Answers larger than this are refused rather than read.
+    pub max_body: usize,
 }
 
 impl Default for Transport {
@@ -48,6 +50,7 @@ impl Transport {
             connect_timeout: Duration::from_secs(10).min(timeout),
             ca_file: None,
             proxy: None,
+            max_body: MAX_BODY,
         }
     }
 
@@ -85,7 +88,8 @@ pub fn read_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>,
         .ok_or_else(|| format!("the CA file {} holds no PEM certificate", path.display()))
 }
 
-/// Bodies larger than this are refused rather than read.
+/// Bodies larger than this are refused rather than read, unless the
+/// profile says otherwise.
 pub const MAX_BODY: usize = 20 * 1024 * 1024;
 
 pub struct Client {
@@ -93,6 +97,7 @@ pub struct Client {
     /// `https://rt.example.org/REST/2.0/`
     base: Url,
     auth: Auth,
+    max_body: usize,
     requests: AtomicU64,
     bytes: AtomicU64,
 }
@@ -133,6 +138,7 @@ impl Client {
             http,
             base,
             auth,
+            max_body: transport.max_body,
             requests: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
         })
@@ -222,7 +228,7 @@ impl Client {
         let response = request.send().await.map_err(transport_error)?;
         let status = response.status();
         let response_headers = response.headers().clone();
-        let bytes = read_capped(response).await?;
+        let bytes = read_capped(response, self.max_body).await?;
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         tracing::debug!(
             %method,
@@ -267,27 +273,27 @@ fn server_date(headers: &HeaderMap) -> Option<Timestamp> {
         .map(|zoned| zoned.timestamp())
 }
 
-async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, DeskError> {
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8>, DeskError> {
     if response
         .content_length()
-        .is_some_and(|len| len as usize > MAX_BODY)
+        .is_some_and(|len| len as usize > cap)
     {
-        return Err(too_big());
+        return Err(too_big(cap));
     }
     let mut bytes = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
-        if bytes.len() + chunk.len() > MAX_BODY {
-            return Err(too_big());
+        if bytes.len() + chunk.len() > cap {
+            return Err(too_big(cap));
         }
         bytes.extend_from_slice(&chunk);
     }
     Ok(bytes)
 }
 
-fn too_big() -> DeskError {
+fn too_big(cap: usize) -> DeskError {
     DeskError::Protocol(format!(
-        "the answer was larger than {} MB and was not read",
-        MAX_BODY / (1024 * 1024)
+        "the answer was larger than {} MB and was not read (max_body_mb in the profile)",
+        cap.div_ceil(1024 * 1024)
     ))
 }
 

@@ -521,6 +521,19 @@ impl Desk for RtDesk {
         Ok(detail)
     }
 
+    async fn was_applied(
+        &self,
+        id: &TicketId,
+        _based_on: &Version,
+        change: &Change,
+        since: Timestamp,
+    ) -> Result<Option<Applied>, DeskError> {
+        // RT's ETag moves in whole seconds: read afresh, or a write in the
+        // same second as the last read would come back as the old copy.
+        lock(&self.details).remove(id);
+        super::look_for(self, id, change, since).await
+    }
+
     async fn apply(
         &self,
         id: &TicketId,
