@@ -210,9 +210,14 @@ fn desk(url: &str) -> RtDesk {
     .unwrap()
 }
 
-/// The ticket these tests write notes on.
+/// The ticket the fault modes write notes on.
 fn ticket() -> TicketId {
     TicketId("18".into())
+}
+
+/// The ticket the lost answer is written on (tests run side by side).
+fn lost_ticket() -> TicketId {
+    TicketId("21".into())
 }
 
 /// The conformance operations, each as Ok or the error it met; the note is
@@ -331,21 +336,21 @@ async fn a_note_whose_answer_was_lost_is_found_on_rt_and_not_sent_twice() {
         body: body.clone(),
         then: None,
     };
-    let before = desk.ticket(&ticket()).await.unwrap().summary.version;
+    let before = desk.ticket(&lost_ticket()).await.unwrap().summary.version;
     let sent_at = jiff::Timestamp::now();
     proxy.set(Mode::LoseWriteAnswer);
-    let lost = desk.apply(&ticket(), &before, &change).await;
+    let lost = desk.apply(&lost_ticket(), &before, &change).await;
     assert!(matches!(lost, Err(DeskError::Unreachable(_))), "{lost:?}");
 
     // What the console does before sending it again.
     proxy.set(Mode::Pass);
     let there = desk
-        .was_applied(&ticket(), &before, &change, sent_at)
+        .was_applied(&lost_ticket(), &before, &change, sent_at)
         .await
         .unwrap();
     assert!(there.is_some(), "RT has the note: it is not sent again");
     let notes = desk
-        .ticket(&ticket())
+        .ticket(&lost_ticket())
         .await
         .unwrap()
         .entries
@@ -360,7 +365,7 @@ async fn a_note_whose_answer_was_lost_is_found_on_rt_and_not_sent_twice() {
         then: None,
     };
     assert!(
-        desk.was_applied(&ticket(), &before, &other, sent_at)
+        desk.was_applied(&lost_ticket(), &before, &other, sent_at)
             .await
             .unwrap()
             .is_none()

@@ -45,7 +45,7 @@ pub fn rt_as(token_var: &str) -> RtDesk {
 }
 
 /// The seeded "Request N" tickets are ids 9 to 22; the suite uses 9 to 17,
-/// the other live tests 19 and 20.
+/// the other live tests 19 and 20, and tests/live_faults.rs 18 and 21.
 async fn rt() -> Fixture {
     Fixture {
         desk: Arc::new(rt_as("DESKTERM_RT_TOKEN")),
