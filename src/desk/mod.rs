@@ -140,7 +140,9 @@ impl DeskError {
 /// What went wrong, phrased as what the user can do about it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DeskError {
-    #[error("not signed in, or the credential was refused: sign in again")]
+    #[error(
+        "the desk refused the credential: sign in again (:login in the console, or deskterm login)"
+    )]
     Auth,
     #[error("not allowed: this needs the {need} right")]
     Forbidden { need: String },

@@ -213,6 +213,10 @@ fn back_online(state: &mut State) {
 }
 
 fn went_offline(state: &mut State, error: &DeskError) {
+    // A refused credential: writes wait for `:login` rather than fail.
+    if *error == DeskError::Auth {
+        state.signed_out = true;
+    }
     state.failures += 1;
     state.connection = Connection::Offline(error.to_string());
     let retry = state.refresh_interval();
