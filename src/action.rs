@@ -57,6 +57,7 @@ actions! {
     SortNext => "sort-next", "next sort: sla, priority, updated, created, id";
     SortReverse => "sort-reverse", "reverse the sort order";
     Refresh => "refresh", "refresh from the desk now";
+    Dashboard => "dashboard", "the dashboard: open, flow, SLA and load at a glance";
     Command => "command", "command line (:queue, :sort, :theme, :quit)";
     Help => "help", "show or hide this help";
     Quit => "quit", "quit deskterm";

@@ -10,6 +10,7 @@ pub mod app;
 pub mod clock;
 pub mod config;
 pub mod credential;
+pub mod dashboard;
 pub mod desk;
 pub mod editor;
 pub mod headless;

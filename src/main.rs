@@ -95,6 +95,18 @@ enum Command {
     },
     /// List the profiles and where each one's credential is kept.
     Profiles,
+    /// The dashboard's figures over a period, per department, channel or agent.
+    Report {
+        /// The period: "7d", "24h", "90m".
+        #[arg(long, default_value = "7d", value_name = "PERIOD")]
+        since: String,
+        /// One row per department, channel or agent.
+        #[arg(long, default_value = "department", value_parser = ["department", "channel", "agent"])]
+        by: String,
+        /// A table for people, CSV or JSON for scripts.
+        #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
+        format: String,
+    },
     /// The embedded demo desk: open it, rebuild it, or build a large one.
     Demo {
         /// Rebuild the demo desk from its seed and exit.
@@ -210,6 +222,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("{line}");
             }
             return Ok(ExitCode::SUCCESS);
+        }
+        Some(Command::Report { since, by, format }) => {
+            let config = load_config(&path)?;
+            return report(&cli, config, since, by, format);
         }
         Some(Command::Demo { reset, tickets }) if *reset || tickets.is_some() => {
             let config = load_config(&path)?;
@@ -414,6 +430,39 @@ fn open(launcher: &Launcher, cli: &Cli) -> anyhow::Result<Session> {
         eprintln!("building the demo desk in {}…", launcher.demo_db.display());
     }
     launcher.open(cli.profile.as_deref())
+}
+
+fn report(
+    cli: &Cli,
+    config: Config,
+    since: &str,
+    by: &str,
+    format: &str,
+) -> anyhow::Result<ExitCode> {
+    use deskterm::dashboard::report::{self, By, Format};
+    let period = deskterm::sla::policy::parse_duration(since)
+        .map_err(|why| anyhow::anyhow!("--since: {why}"))?;
+    let by = By::parse(by)
+        .ok_or_else(|| anyhow::anyhow!("--by {by}: say department, channel or agent"))?;
+    let format = Format::parse(format)
+        .ok_or_else(|| anyhow::anyhow!("--format {format}: say table, csv or json"))?;
+    let clock = Clock::from_env()?;
+    let (base, _) = base_settings(cli, &config)?;
+    let launcher = launcher(cli, config, clock, base);
+    let session = open(&launcher, cli)?;
+    let now = clock.now();
+    let since = now - period;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let tickets = runtime.block_on(report::gather(
+        session.desk.as_ref(),
+        &launcher.base.sla,
+        since,
+    ));
+    runtime.shutdown_background();
+    let tickets = tickets.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let rows = report::rows(&tickets, by, since, now, &launcher.base.thresholds);
+    print!("{}", report::render(&rows, format, by, since, now));
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The SLA engine from config; every problem in it, or the engine.

@@ -317,3 +317,70 @@ fn sla_explain_says_which_policy_and_where_each_deadline_came_from() {
         stderr(&out)
     );
 }
+
+#[test]
+fn report_in_each_format_on_the_demo_desk() {
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("demo.sqlite");
+    let db_arg = db.to_str().unwrap();
+    let report = |extra: &[&str]| {
+        let mut args = vec![
+            "report",
+            "--demo-db",
+            db_arg,
+            "--seed",
+            "7",
+            "--new-ticket-every",
+            "0",
+        ];
+        args.extend_from_slice(extra);
+        let out = deskterm(home.path(), &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let table = report(&[]);
+    insta::assert_snapshot!("report_by_department_table", table);
+    insta::assert_snapshot!(
+        "report_by_channel_csv",
+        report(&["--by", "channel", "--format", "csv"])
+    );
+    let json = report(&["--by", "agent", "--since", "24h", "--format", "json"]);
+    insta::assert_snapshot!("report_by_agent_json", json);
+
+    // The JSON reads back, and its "all" row is the sum of the others.
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["by"], "agent");
+    let rows = value["rows"].as_array().unwrap();
+    let (all, groups) = rows.split_last().unwrap();
+    assert_eq!(all["group"], "all");
+    for field in ["open", "at_risk", "breached", "new", "resolved"] {
+        let sum: u64 = groups.iter().map(|r| r[field].as_u64().unwrap()).sum();
+        assert_eq!(all[field].as_u64().unwrap(), sum, "{field}");
+    }
+    // A longer period counts at least as many new and resolved tickets.
+    let week: serde_json::Value =
+        serde_json::from_str(&report(&["--by", "agent", "--format", "json"])).unwrap();
+    let last = |v: &serde_json::Value, f: &str| {
+        v["rows"].as_array().unwrap().last().unwrap()[f]
+            .as_u64()
+            .unwrap()
+    };
+    assert!(last(&week, "new") > last(&value, "new"));
+    assert!(last(&week, "resolved") >= last(&value, "resolved"));
+    assert_eq!(last(&week, "open"), last(&value, "open"));
+}
+
+#[test]
+fn report_refuses_a_period_it_cannot_read() {
+    let home = TempDir::new().unwrap();
+    let out = deskterm(home.path(), &["report", "--since", "last week"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--since: \"last week\" is not a duration"),
+        "{}",
+        stderr(&out)
+    );
+    let out = deskterm(home.path(), &["report", "--by", "school"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("department"), "{}", stderr(&out));
+}

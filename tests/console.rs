@@ -3,20 +3,11 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+use common::visible;
 
-use deskterm::desk::{OwnerFilter, StatusKind, TicketSummary};
+use deskterm::desk::{OwnerFilter, StatusKind};
 use deskterm::state::queue::SortKey;
 use deskterm::state::{Connection, Overlay};
-
-fn visible(console: &common::Console) -> Vec<&TicketSummary> {
-    let state = &console.ui.state;
-    state
-        .queue
-        .visible
-        .iter()
-        .map(|&i| state.tickets.get(i).unwrap())
-        .collect()
-}
 
 #[tokio::test]
 async fn opens_on_all_active_tickets_most_urgent_first() {

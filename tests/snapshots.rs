@@ -239,3 +239,31 @@ async fn conflict_question() {
     c.ui.press("t").await;
     insta::assert_snapshot!("conflict_80x24", c.ui.screen());
 }
+
+#[tokio::test]
+async fn dashboard_pages() {
+    for (w, h) in SIZES {
+        let mut c = common::console(w, h).await;
+        c.ui.press("d").await;
+        insta::assert_snapshot!(format!("dashboard_{w}x{h}"), c.ui.screen());
+    }
+    // At 80x24 the panels are paged; the second page is its own screen.
+    let mut c = common::console(80, 24).await;
+    c.ui.press("d tab").await;
+    insta::assert_snapshot!("dashboard_80x24_page_2", c.ui.screen());
+}
+
+#[tokio::test]
+async fn dashboard_under_no_color_is_text_alone() {
+    let themes = ThemeSet::built_in(ColorDepth::TrueColor, true);
+    let mut settings = common::settings("dark");
+    settings.theme = themes.get("dark").unwrap();
+    settings.themes = themes;
+    let mut c = common::console_with(settings, 160, 48).await;
+    c.ui.press("d").await;
+    for cell in c.ui.draw().content.iter() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
+    }
+    // Bars are drawn with characters, not colour, so they survive.
+    assert!(c.ui.screen().contains('█'), "{}", c.ui.screen());
+}

@@ -277,6 +277,7 @@ const DEFAULTS: &[(Context, &str, &str)] = &[
     (Context::Queue, "9", "section-9"),
     (Context::Queue, "s", "sort-next"),
     (Context::Queue, "S", "sort-reverse"),
+    (Context::Queue, "d", "dashboard"),
     (Context::Queue, "ctrl-r", "refresh"),
     (Context::Queue, "f5", "refresh"),
     (Context::Queue, "q", "quit"),

@@ -512,6 +512,10 @@ impl State {
                 Vec::new()
             }
             Command::Open(id) => self.open_by_id(TicketId(id)),
+            Command::Dashboard => {
+                self.open_dashboard();
+                Vec::new()
+            }
             Command::Outbox => {
                 self.open_outbox();
                 Vec::new()
@@ -611,6 +615,10 @@ impl State {
                 return Vec::new();
             }
             Action::Undo => return self.undo(),
+            Action::Dashboard => {
+                self.open_dashboard();
+                return Vec::new();
+            }
             _ => {}
         }
         if let Some(effects) = self.work(action) {
@@ -687,6 +695,9 @@ impl State {
             Action::Clear => {
                 if !self.marks.is_empty() || self.queue.visual.is_some() {
                     self.clear_marks();
+                } else if self.queue.focus.is_some() {
+                    self.queue.focus = None;
+                    self.refilter();
                 } else if !self.queue.filter.text().is_empty() {
                     self.queue.filter.clear();
                     self.refilter();

@@ -21,6 +21,8 @@ pub enum Command {
     Profile(Option<String>),
     /// The writes not yet on the desk.
     Outbox,
+    /// The dashboard.
+    Dashboard,
     /// Sign in again with a new token.
     Login,
 }
@@ -74,6 +76,12 @@ pub const COMMANDS: &[Spec] = &[
         usage: ":profile [NAME]",
         help: "switch to another desk (a profile in config.toml, or demo)",
         arg: Arg::Profile,
+    },
+    Spec {
+        name: "dash",
+        usage: ":dash",
+        help: "the dashboard: open by department and channel, flow, SLA, load",
+        arg: Arg::None,
     },
     Spec {
         name: "outbox",
@@ -158,6 +166,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "help" => Ok(Command::Help),
         "refresh" => Ok(Command::Refresh),
         "outbox" => Ok(Command::Outbox),
+        "dash" => Ok(Command::Dashboard),
         "login" => Ok(Command::Login),
         "queue" | "section" if rest.is_empty() => Err(need("a name")),
         "queue" | "section" => Ok(Command::Section(rest.to_string())),

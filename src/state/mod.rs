@@ -7,6 +7,7 @@
 mod actions;
 pub mod command;
 pub mod compose;
+pub mod dash;
 pub mod input;
 pub mod outbox;
 pub mod picker;
@@ -269,6 +270,18 @@ pub struct State {
     /// Which store the credential came from.
     pub credential: Option<String>,
     pub profiles: Vec<String>,
+    /// The dashboard, while it is shown.
+    pub dash: Option<dash::DashView>,
+    /// Its figures, as last worked out.
+    pub dashboard: crate::dashboard::Dashboard,
+    /// Tickets changed since the figures were worked out.
+    pub(crate) dash_dirty: bool,
+    /// The dashboard's running totals over open tickets and those finished
+    /// in the last 30 days, told of each change as it is held.
+    pub tally: crate::dashboard::Tally,
+    /// At risk and breached per department and agent, as of the last recount.
+    pub slipping: crate::dashboard::Slipping,
+    finished_request: Option<u64>,
     /// Writes the desk refused for good, until the user acts on them.
     pub rejected: Vec<writes::Rejected>,
     /// The desk refused the credential: writes wait for `:login`.
@@ -318,7 +331,7 @@ impl State {
         let mut state = Self {
             profile: settings.profile,
             now,
-            time_zone: settings.time_zone,
+            time_zone: settings.time_zone.clone(),
             viewport,
             keymap: settings.keymap,
             themes: settings.themes,
@@ -343,6 +356,12 @@ impl State {
             ticks: 0,
             sla: settings.sla,
             notify: settings.notify,
+            dash: None,
+            dashboard: Default::default(),
+            dash_dirty: false,
+            tally: crate::dashboard::Tally::new(settings.time_zone.clone()),
+            slipping: Default::default(),
+            finished_request: None,
             rejected: Vec::new(),
             signed_out: false,
             stale_since: None,
@@ -499,10 +518,19 @@ impl State {
             self.watermark
                 .map_or(ticket.updated, |w| w.max(ticket.updated)),
         );
+        self.dash_dirty = true;
         if ticket.status.kind.is_active() {
+            self.tally.put(&ticket);
             self.tickets.upsert(ticket);
         } else {
             self.tickets.remove(&ticket.id);
+            let recent =
+                self.now - jiff::SignedDuration::from_hours(crate::dashboard::HISTORY_DAYS * 24);
+            if crate::dashboard::finished_at(&ticket).is_some_and(|at| at >= recent) {
+                self.tally.put(&ticket);
+            } else {
+                self.tally.remove(&ticket.id);
+            }
         }
     }
 
@@ -617,7 +645,12 @@ pub fn update(state: &mut State, msg: Msg, now: Timestamp) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Desk(reply) => replies::on_reply(state, reply),
+        Msg::Desk(reply) => {
+            let effects = replies::on_reply(state, reply);
+            // An open dashboard shows what just arrived.
+            state.refresh_dashboard();
+            effects
+        }
         Msg::Edited(result) => {
             state.edited(result);
             Vec::new()
@@ -649,6 +682,7 @@ fn on_tick(state: &mut State) -> Vec<Effect> {
         state.recount();
         effects.extend(state.warnings());
     }
+    state.refresh_dashboard();
     effects.extend(state.autosave());
     effects.extend(state.pump());
     state.ticks_since_refresh += 1;
@@ -698,6 +732,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     if state.compose.is_some() {
         return state.compose_key(key);
+    }
+    if state.dash.is_some() && state.ticket.is_none() {
+        return state.dash_key(&key);
     }
     if state.queue.filtering && state.ticket.is_none() {
         match state.queue.filter.handle(&key) {

@@ -134,6 +134,8 @@ pub struct QueueView {
     pub offset: usize,
     /// Where a visual range (V) started, as a row of `visible`.
     pub visual: Option<usize>,
+    /// A dashboard figure the list is narrowed to, and its name.
+    pub focus: Option<(crate::dashboard::Focus, String)>,
 }
 
 impl Default for QueueView {
@@ -149,6 +151,7 @@ impl Default for QueueView {
             selected: None,
             offset: 0,
             visual: None,
+            focus: None,
         }
     }
 }
@@ -210,6 +213,9 @@ impl State {
                     let held = &items[i];
                     section.query.matches_fields(&held.ticket, me)
                         && text_matches(&held.haystack, &filter)
+                        && self.queue.focus.as_ref().is_none_or(|(focus, _)| {
+                            focus.matches(&held.ticket, self.now, &self.thresholds)
+                        })
                 })
                 .collect(),
             None => Vec::new(),
@@ -236,19 +242,24 @@ impl State {
                 .count();
         }
         let mut counts = Counts::default();
+        let mut slipping = crate::dashboard::Slipping::default();
         for held in self.tickets.items() {
             let ticket = &held.ticket;
             if !ticket.status.kind.is_active() {
                 continue;
             }
             counts.open += 1;
-            match ticket.sla.level(self.now, &self.thresholds) {
+            let level = ticket.sla.level(self.now, &self.thresholds);
+            match level {
                 Some(crate::sla::Level::Breached) => counts.breached += 1,
                 Some(level) if level.at_risk() => counts.at_risk += 1,
                 _ => {}
             }
+            slipping.count(ticket, level);
         }
         self.counts = counts;
+        self.slipping = slipping;
+        self.dash_dirty = true;
     }
 
     pub fn clamp_cursor(&mut self) {

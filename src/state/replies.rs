@@ -53,18 +53,35 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                     let gone = std::mem::take(&mut state.unconfirmed);
                     for id in &gone {
                         state.tickets.remove(id);
+                        state.tally.remove(id);
                     }
                     state.stale_since = None;
+                    let first = !state.loaded;
                     state.loaded = true;
                     if !gone.is_empty() {
                         state.resort();
                     }
                     back_online(state);
+                    if first {
+                        return vec![state.load_finished()];
+                    }
                 }
                 Err(e) => {
                     state.load_request = None;
                     went_offline(state, &e);
                 }
+            }
+            Vec::new()
+        }
+        DeskReply::Changed { request, result } if state.finished_request == Some(request) => {
+            state.finished_request = None;
+            match result {
+                Ok(finished) => {
+                    for ticket in finished {
+                        state.hold(ticket);
+                    }
+                }
+                Err(e) => tracing::info!(error = %e, "the finished tickets were not read"),
             }
             Vec::new()
         }

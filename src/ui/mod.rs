@@ -2,6 +2,7 @@
 //! reads a file or changes the state; one file per view or widget.
 
 pub mod compose;
+pub mod dash;
 pub mod dialog;
 pub mod format;
 pub mod help;
@@ -23,6 +24,7 @@ pub fn render(frame: &mut Frame, state: &State) {
     let screen = layout::screen(area, state.prompt_visible());
     match &state.ticket {
         Some(view) => ticket::render(frame, screen.top, screen.body, state, view),
+        None if state.dash.is_some() => dash::render(frame, screen.top, screen.body, state),
         None => {
             queue::render_tabs(frame, screen.top, state);
             queue::render_table(frame, screen.body, state);

@@ -85,6 +85,17 @@ pub struct Console {
     _dir: TempDir,
 }
 
+/// The tickets the queue shows, in order.
+pub fn visible(console: &Console) -> Vec<&deskterm::desk::TicketSummary> {
+    let state = &console.ui.state;
+    state
+        .queue
+        .visible
+        .iter()
+        .map(|&i| state.tickets.get(i).unwrap())
+        .collect()
+}
+
 pub async fn console_with(settings: Settings, width: u16, height: u16) -> Console {
     let (desk, dir) = demo_desk();
     let store = Arc::new(Store::open(&dir.path().join("profiles"), "demo").unwrap());

@@ -1,0 +1,105 @@
+//! The dashboard's figures on a demo desk of 100,000 tickets: everything
+//! open plus everything finished in the last 30 days, as the console holds
+//! them. The console keeps running totals, so what a change costs is one
+//! ticket put into the tally and the figures read out; the count from
+//! scratch is what `deskterm report` and a first load pay.
+//!
+//! `cargo bench --bench dashboard`
+
+use std::collections::HashMap;
+
+use divan::Bencher;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use deskterm::clock::Clock;
+use deskterm::dashboard::{self, Slipping, Tally, report};
+use deskterm::desk::TicketSummary;
+use deskterm::desk::demo::DemoDesk;
+use deskterm::sla::Thresholds;
+use deskterm::sla::engine::Engine;
+
+const TICKETS: usize = 100_000;
+
+fn main() {
+    divan::main();
+}
+
+fn now() -> Timestamp {
+    "2026-03-02T17:30:00Z".parse().expect("instant")
+}
+
+/// The held tickets: built once (a few seconds) and shared by every bench.
+fn held() -> &'static [TicketSummary] {
+    static HELD: std::sync::OnceLock<Vec<TicketSummary>> = std::sync::OnceLock::new();
+    HELD.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let desk = DemoDesk::create(
+            &dir.path().join("demo.sqlite"),
+            7,
+            TICKETS,
+            Clock::Fixed(now()),
+        )
+        .expect("demo desk");
+        let since = now() - jiff::SignedDuration::from_hours(dashboard::HISTORY_DAYS * 24);
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let tickets = runtime
+            .block_on(report::gather(&desk, &Engine::default(), since))
+            .expect("tickets");
+        eprintln!(
+            "{} tickets held (open and finished in 30 days)",
+            tickets.len()
+        );
+        tickets
+    })
+}
+
+/// Every figure on the dashboard, counted from every held ticket.
+#[divan::bench(sample_count = 20)]
+fn from_scratch() -> dashboard::Dashboard {
+    dashboard::compute(held(), now(), &TimeZone::UTC, &Thresholds::default())
+}
+
+/// What the console pays when a ticket changes: the ticket into the
+/// running tally, then every figure read out of it.
+#[divan::bench(sample_count = 100)]
+fn one_change_then_the_figures(bencher: Bencher) {
+    let tickets = held();
+    let thresholds = Thresholds::default();
+    let mut tally = Tally::new(TimeZone::UTC);
+    let mut slipping = Slipping::default();
+    let mut by_id = HashMap::new();
+    for t in tickets {
+        tally.put(t);
+        if t.status.kind.is_active() {
+            slipping.count(t, t.sla.level(now(), &thresholds));
+            by_id.insert(t.id.clone(), t);
+        }
+    }
+    let mut changed = tickets
+        .iter()
+        .find(|t| t.status.kind.is_active())
+        .expect("an open ticket")
+        .clone();
+    let mut n = 0;
+    bencher.bench_local(|| {
+        // A new first response each time, so every put changes something.
+        n += 1;
+        changed.first_response_at = Some(now() - jiff::SignedDuration::from_mins(n % 60));
+        tally.put(&changed);
+        tally.figures(now(), &slipping, |id| by_id.get(id).copied())
+    });
+}
+
+/// `deskterm report --by department` over the same tickets.
+#[divan::bench(sample_count = 20)]
+fn report_rows_by_department() -> Vec<report::Row> {
+    let since = now() - jiff::SignedDuration::from_hours(7 * 24);
+    report::rows(
+        held(),
+        report::By::Department,
+        since,
+        now(),
+        &Thresholds::default(),
+    )
+}

@@ -1,0 +1,514 @@
+//! The figures on the dashboard and in `deskterm report`, from tickets the
+//! console already holds: open and recently finished ones. No I/O; the
+//! console computes them again only when tickets change or time moves on.
+
+pub mod report;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::desk::{AgentId, Channel, QueueId, RequesterRole, StatusKind, TicketId, TicketSummary};
+use crate::sla::{ClockKind, Level, Stage, Thresholds};
+
+/// How far back the flow charts and the finished tickets go.
+pub const HISTORY_DAYS: i64 = 30;
+
+/// Something on the dashboard that Enter narrows the queue to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Focus {
+    Queue(QueueId),
+    Channel(Channel),
+    /// At risk or breached, in one department.
+    Slipping(QueueId),
+    Agent(AgentId),
+    Role(RequesterRole),
+    Ticket(TicketId),
+}
+
+impl Focus {
+    /// Whether an open ticket belongs to this figure.
+    pub fn matches(&self, t: &TicketSummary, now: Timestamp, thresholds: &Thresholds) -> bool {
+        match self {
+            Focus::Queue(q) => t.queue.id == *q,
+            Focus::Channel(c) => t.channel == *c,
+            Focus::Slipping(q) => {
+                t.queue.id == *q
+                    && t.sla
+                        .level(now, thresholds)
+                        .is_some_and(|l| l == Level::Breached || l.at_risk())
+            }
+            Focus::Agent(a) => t.owner.as_ref().is_some_and(|o| o.id == *a),
+            Focus::Role(r) => t.requester.role == *r,
+            Focus::Ticket(id) => t.id == *id,
+        }
+    }
+}
+
+/// One labelled count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bar {
+    pub label: String,
+    pub value: usize,
+    pub focus: Focus,
+}
+
+/// Tickets opened and finished in one hour or day.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flow {
+    pub new: usize,
+    pub resolved: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlaRow {
+    pub queue: String,
+    pub id: QueueId,
+    pub at_risk: usize,
+    pub breached: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgentLoad {
+    pub name: String,
+    pub id: AgentId,
+    pub open: usize,
+    pub at_risk: usize,
+    pub breached: usize,
+    /// When their oldest open ticket came in.
+    pub oldest: Option<Timestamp>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Oldest {
+    pub id: TicketId,
+    pub key: String,
+    pub subject: String,
+    pub created: Timestamp,
+}
+
+/// A median now and over the week, for the trend.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Medians {
+    pub today: Option<SignedDuration>,
+    pub week: Option<SignedDuration>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Dashboard {
+    pub open: usize,
+    pub by_queue: Vec<Bar>,
+    pub by_channel: Vec<Bar>,
+    /// The last 24 hours, oldest first; the last is the hour now.
+    pub hourly: Vec<Flow>,
+    /// The last 30 days, oldest first; the last is today.
+    pub daily: Vec<Flow>,
+    pub sla: Vec<SlaRow>,
+    pub agents: Vec<AgentLoad>,
+    pub oldest: Vec<Oldest>,
+    pub first_response: Medians,
+    pub resolution: Medians,
+    pub requesters: Vec<Bar>,
+}
+
+/// When a finished ticket was finished: its resolution clock's moment, or
+/// its last update.
+pub fn finished_at(t: &TicketSummary) -> Option<Timestamp> {
+    if !matches!(t.status.kind, StatusKind::Resolved | StatusKind::Closed) {
+        return None;
+    }
+    let met = t
+        .sla
+        .get(ClockKind::Resolution)
+        .and_then(|c| match c.stage {
+            Stage::Met { at } => Some(at),
+            _ => None,
+        });
+    Some(met.unwrap_or(t.updated))
+}
+
+fn median(mut values: Vec<SignedDuration>) -> Option<SignedDuration> {
+    if values.is_empty() {
+        return None;
+    }
+    // Selection, not a sort: linear in the week's tickets.
+    let (mid, even) = (values.len() / 2, values.len().is_multiple_of(2));
+    let (below, upper, _) = values.select_nth_unstable(mid);
+    let upper = *upper;
+    Some(if even {
+        let lower = below.iter().max().copied().unwrap_or(upper);
+        (lower + upper) / 2
+    } else {
+        upper
+    })
+}
+
+fn bars(counts: impl Iterator<Item = (String, usize, Focus)>) -> Vec<Bar> {
+    let mut bars: Vec<Bar> = counts
+        .map(|(label, value, focus)| Bar {
+            label,
+            value,
+            focus,
+        })
+        .collect();
+    // Largest first; equal ones by name, so the order is stable.
+    bars.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.label.cmp(&b.label)));
+    bars
+}
+
+/// The figures at `now` from every ticket in `tickets`, worked out from
+/// scratch: for tests, benchmarks and one-off uses. The console keeps a
+/// [`Tally`] instead and only tells it what changed.
+pub fn compute<'a>(
+    tickets: impl IntoIterator<Item = &'a TicketSummary>,
+    now: Timestamp,
+    time_zone: &TimeZone,
+    thresholds: &Thresholds,
+) -> Dashboard {
+    let mut tally = Tally::new(time_zone.clone());
+    let mut slipping = Slipping::default();
+    let mut open = HashMap::new();
+    for t in tickets {
+        tally.put(t);
+        if t.status.kind.is_active() && finished_at(t).is_none() {
+            slipping.count(t, t.sla.level(now, thresholds));
+            open.insert(t.id.clone(), t);
+        }
+    }
+    tally.figures(now, &slipping, |id| open.get(id).copied())
+}
+
+/// At risk and breached per department and per agent. Time alone moves
+/// these, so they are counted with the levels the console reads at each
+/// recount anyway, rather than by reading every clock again.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Slipping {
+    by_queue: HashMap<QueueId, (usize, usize)>,
+    by_agent: HashMap<AgentId, (usize, usize)>,
+}
+
+impl Slipping {
+    /// One open ticket at its level now.
+    pub fn count(&mut self, t: &TicketSummary, level: Option<Level>) {
+        let bump = |pair: &mut (usize, usize)| match level {
+            Some(Level::Breached) => pair.1 += 1,
+            Some(l) if l.at_risk() => pair.0 += 1,
+            _ => {}
+        };
+        bump(self.by_queue.entry(t.queue.id.clone()).or_default());
+        if let Some(owner) = &t.owner {
+            bump(self.by_agent.entry(owner.id.clone()).or_default());
+        }
+    }
+}
+
+/// What one ticket adds to the figures, kept so that a change to it can
+/// take the old contribution back out.
+#[derive(Clone, Debug)]
+struct Part {
+    created: Timestamp,
+    created_day: Date,
+    /// When the first response came, and how long after creation.
+    answered: Option<(Timestamp, SignedDuration)>,
+    /// When it was finished, that day, and how long it took.
+    finished: Option<(Timestamp, Date, SignedDuration)>,
+    open: Option<OpenPart>,
+}
+
+#[derive(Clone, Debug)]
+struct OpenPart {
+    queue: QueueId,
+    channel: Channel,
+    role: RequesterRole,
+    owner: Option<AgentId>,
+}
+
+/// The dashboard's running totals. Each ticket change costs a handful of
+/// map updates; [`Tally::figures`] then reads the totals without visiting
+/// every ticket, so a desk of 100,000 tickets stays cheap.
+#[derive(Clone, Debug)]
+pub struct Tally {
+    time_zone: TimeZone,
+    parts: HashMap<TicketId, Part>,
+    by_queue: HashMap<QueueId, usize>,
+    by_channel: HashMap<Channel, usize>,
+    by_role: HashMap<RequesterRole, usize>,
+    by_agent: HashMap<AgentId, BTreeSet<(Timestamp, TicketId)>>,
+    /// The latest name seen for each queue and agent.
+    queue_names: HashMap<QueueId, String>,
+    agent_names: HashMap<AgentId, String>,
+    /// Open tickets, oldest first.
+    open: BTreeSet<(Timestamp, TicketId)>,
+    /// Keyed by hour since the epoch, and by day in the desk's time zone.
+    new_hourly: BTreeMap<i64, usize>,
+    new_daily: BTreeMap<Date, usize>,
+    finished_hourly: BTreeMap<i64, usize>,
+    finished_daily: BTreeMap<Date, usize>,
+    /// How long each took, keyed by when it happened.
+    responses: BTreeMap<(Timestamp, TicketId), SignedDuration>,
+    resolutions: BTreeMap<(Timestamp, TicketId), SignedDuration>,
+}
+
+fn hour_of(at: Timestamp) -> i64 {
+    at.as_second().div_euclid(3600)
+}
+
+fn add<K: Ord>(map: &mut BTreeMap<K, usize>, key: K) {
+    *map.entry(key).or_default() += 1;
+}
+
+fn take<K: Ord>(map: &mut BTreeMap<K, usize>, key: &K) {
+    if let Some(n) = map.get_mut(key) {
+        *n -= 1;
+        if *n == 0 {
+            map.remove(key);
+        }
+    }
+}
+
+fn take_count<K: Eq + std::hash::Hash>(map: &mut HashMap<K, usize>, key: &K) {
+    if let Some(n) = map.get_mut(key) {
+        *n -= 1;
+        if *n == 0 {
+            map.remove(key);
+        }
+    }
+}
+
+impl Tally {
+    pub fn new(time_zone: TimeZone) -> Self {
+        Self {
+            time_zone,
+            parts: HashMap::new(),
+            by_queue: HashMap::new(),
+            by_channel: HashMap::new(),
+            by_role: HashMap::new(),
+            by_agent: HashMap::new(),
+            queue_names: HashMap::new(),
+            agent_names: HashMap::new(),
+            open: BTreeSet::new(),
+            new_hourly: BTreeMap::new(),
+            new_daily: BTreeMap::new(),
+            finished_hourly: BTreeMap::new(),
+            finished_daily: BTreeMap::new(),
+            responses: BTreeMap::new(),
+            resolutions: BTreeMap::new(),
+        }
+    }
+
+    fn day(&self, at: Timestamp) -> Date {
+        self.time_zone.to_datetime(at).date()
+    }
+
+    /// A ticket as it is now, replacing what it was.
+    pub fn put(&mut self, t: &TicketSummary) {
+        self.remove(&t.id);
+        let finished = finished_at(t).map(|at| (at, self.day(at), t.created.duration_until(at)));
+        let open = (finished.is_none() && t.status.kind.is_active()).then(|| OpenPart {
+            queue: t.queue.id.clone(),
+            channel: t.channel,
+            role: t.requester.role,
+            owner: t.owner.as_ref().map(|o| o.id.clone()),
+        });
+        let part = Part {
+            created: t.created,
+            created_day: self.day(t.created),
+            answered: t
+                .first_response_at
+                .map(|at| (at, t.created.duration_until(at))),
+            finished,
+            open,
+        };
+        add(&mut self.new_hourly, hour_of(part.created));
+        add(&mut self.new_daily, part.created_day);
+        if let Some((at, took)) = part.answered {
+            self.responses.insert((at, t.id.clone()), took);
+        }
+        if let Some((at, day, took)) = part.finished {
+            add(&mut self.finished_hourly, hour_of(at));
+            add(&mut self.finished_daily, day);
+            self.resolutions.insert((at, t.id.clone()), took);
+        }
+        if let Some(open) = &part.open {
+            *self.by_queue.entry(open.queue.clone()).or_default() += 1;
+            *self.by_channel.entry(open.channel).or_default() += 1;
+            *self.by_role.entry(open.role).or_default() += 1;
+            self.queue_names
+                .insert(open.queue.clone(), t.queue.name.to_string());
+            if let Some(owner) = &t.owner {
+                self.by_agent
+                    .entry(owner.id.clone())
+                    .or_default()
+                    .insert((t.created, t.id.clone()));
+                self.agent_names
+                    .insert(owner.id.clone(), owner.name.to_string());
+            }
+            self.open.insert((t.created, t.id.clone()));
+        }
+        self.parts.insert(t.id.clone(), part);
+    }
+
+    /// A ticket the console no longer holds.
+    pub fn remove(&mut self, id: &TicketId) {
+        let Some(part) = self.parts.remove(id) else {
+            return;
+        };
+        take(&mut self.new_hourly, &hour_of(part.created));
+        take(&mut self.new_daily, &part.created_day);
+        if let Some((at, _)) = part.answered {
+            self.responses.remove(&(at, id.clone()));
+        }
+        if let Some((at, day, _)) = part.finished {
+            take(&mut self.finished_hourly, &hour_of(at));
+            take(&mut self.finished_daily, &day);
+            self.resolutions.remove(&(at, id.clone()));
+        }
+        if let Some(open) = part.open {
+            take_count(&mut self.by_queue, &open.queue);
+            take_count(&mut self.by_channel, &open.channel);
+            take_count(&mut self.by_role, &open.role);
+            if let Some(owner) = &open.owner
+                && let Some(set) = self.by_agent.get_mut(owner)
+            {
+                set.remove(&(part.created, id.clone()));
+                if set.is_empty() {
+                    self.by_agent.remove(owner);
+                }
+            }
+            self.open.remove(&(part.created, id.clone()));
+        }
+    }
+
+    /// The figures at `now`; `ticket` finds an open ticket's subject for
+    /// the oldest-open list.
+    pub fn figures<'a>(
+        &self,
+        now: Timestamp,
+        slipping: &Slipping,
+        ticket: impl Fn(&TicketId) -> Option<&'a TicketSummary>,
+    ) -> Dashboard {
+        let queue_name = |id: &QueueId| {
+            self.queue_names
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| id.0.clone())
+        };
+        let mut d = Dashboard {
+            open: self.open.len(),
+            by_queue: bars(
+                self.by_queue
+                    .iter()
+                    .map(|(id, n)| (queue_name(id), *n, Focus::Queue(id.clone()))),
+            ),
+            by_channel: bars(
+                self.by_channel
+                    .iter()
+                    .map(|(c, n)| (c.name().to_string(), *n, Focus::Channel(*c))),
+            ),
+            requesters: bars(
+                self.by_role
+                    .iter()
+                    .map(|(r, n)| (r.name().to_string(), *n, Focus::Role(*r))),
+            ),
+            ..Dashboard::default()
+        };
+
+        let hour = hour_of(now);
+        d.hourly = (hour - 23..=hour)
+            .map(|h| Flow {
+                new: self.new_hourly.get(&h).copied().unwrap_or(0),
+                resolved: self.finished_hourly.get(&h).copied().unwrap_or(0),
+            })
+            .collect();
+        let today = self.day(now);
+        d.daily = (0..HISTORY_DAYS)
+            .rev()
+            .filter_map(|ago| today.checked_sub(jiff::Span::new().days(ago)).ok())
+            .map(|day| Flow {
+                new: self.new_daily.get(&day).copied().unwrap_or(0),
+                resolved: self.finished_daily.get(&day).copied().unwrap_or(0),
+            })
+            .collect();
+
+        d.sla = self
+            .by_queue
+            .keys()
+            .map(|id| {
+                let (at_risk, breached) = slipping.by_queue.get(id).copied().unwrap_or_default();
+                SlaRow {
+                    queue: queue_name(id),
+                    id: id.clone(),
+                    at_risk,
+                    breached,
+                }
+            })
+            .collect();
+        d.sla.sort_by(|a, b| {
+            (b.breached, b.at_risk)
+                .cmp(&(a.breached, a.at_risk))
+                .then_with(|| a.queue.cmp(&b.queue))
+        });
+
+        d.agents = self
+            .by_agent
+            .iter()
+            .map(|(id, open)| {
+                let (at_risk, breached) = slipping.by_agent.get(id).copied().unwrap_or_default();
+                AgentLoad {
+                    name: self
+                        .agent_names
+                        .get(id)
+                        .cloned()
+                        .unwrap_or_else(|| id.0.clone()),
+                    id: id.clone(),
+                    open: open.len(),
+                    at_risk,
+                    breached,
+                    oldest: open.first().map(|(at, _)| *at),
+                }
+            })
+            .collect();
+        d.agents
+            .sort_by(|a, b| b.open.cmp(&a.open).then_with(|| a.name.cmp(&b.name)));
+
+        d.oldest = self
+            .open
+            .iter()
+            .filter_map(|(_, id)| ticket(id))
+            .take(10)
+            .map(|t| Oldest {
+                id: t.id.clone(),
+                key: t.key.to_string(),
+                subject: t.subject.to_string(),
+                created: t.created,
+            })
+            .collect();
+
+        // Medians over what happened since midnight and in the last week.
+        let midnight = today
+            .to_zoned_datetime(self.time_zone.clone())
+            .map_or(now, |z| z.timestamp());
+        let week_ago = now - SignedDuration::from_hours(7 * 24);
+        let since = |map: &BTreeMap<(Timestamp, TicketId), SignedDuration>, from: Timestamp| {
+            median(
+                map.range((from, TicketId(String::new()))..)
+                    .map(|(_, took)| *took)
+                    .collect(),
+            )
+        };
+        d.first_response = Medians {
+            today: since(&self.responses, midnight),
+            week: since(&self.responses, week_ago),
+        };
+        d.resolution = Medians {
+            today: since(&self.resolutions, midnight),
+            week: since(&self.resolutions, week_ago),
+        };
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests;

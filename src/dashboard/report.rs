@@ -1,0 +1,286 @@
+//! `deskterm report`: the dashboard's figures per department, channel or
+//! agent over a period, as a table, CSV or JSON for scripts and sharing.
+
+use std::collections::BTreeMap;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use super::{finished_at, median};
+use crate::desk::{Desk, DeskError, PageRequest, Query, StatusKind, TicketSummary};
+use crate::sla::engine::{Engine, Facts};
+use crate::sla::{Level, Thresholds, compact_duration};
+use crate::text::width::cells;
+
+/// Tickets asked for per page while gathering.
+const PER_PAGE: u32 = 500;
+
+/// Every ticket a report counts: all that are still open, and those
+/// finished since `since`, with the clocks the desk did not send filled in
+/// as the console fills them.
+pub async fn gather(
+    desk: &dyn Desk,
+    engine: &Engine,
+    since: Timestamp,
+) -> Result<Vec<TicketSummary>, DeskError> {
+    let mut tickets = Vec::new();
+    let mut page = PageRequest::first(PER_PAGE);
+    loop {
+        let found = desk.search(&Query::active(), page).await?;
+        tickets.extend(found.items);
+        if !found.more {
+            break;
+        }
+        page = page.next();
+    }
+    let finished = Query {
+        statuses: vec![StatusKind::Resolved, StatusKind::Closed],
+        ..Query::default()
+    };
+    tickets.extend(desk.changed_since(&finished, since).await?);
+    for t in &mut tickets {
+        let facts = Facts::from_summary(t);
+        engine.fill(t, &facts);
+    }
+    Ok(tickets)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum By {
+    Department,
+    Channel,
+    Agent,
+}
+
+impl By {
+    pub fn parse(word: &str) -> Option<Self> {
+        match word {
+            "department" | "queue" => Some(By::Department),
+            "channel" => Some(By::Channel),
+            "agent" | "owner" => Some(By::Agent),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            By::Department => "department",
+            By::Channel => "channel",
+            By::Agent => "agent",
+        }
+    }
+
+    fn group(self, t: &TicketSummary) -> String {
+        match self {
+            By::Department => t.queue.name.to_string(),
+            By::Channel => t.channel.name().to_string(),
+            By::Agent => t
+                .owner
+                .as_ref()
+                .map_or_else(|| "nobody".to_string(), |o| o.name.to_string()),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+impl Format {
+    pub fn parse(word: &str) -> Option<Self> {
+        match word {
+            "table" => Some(Format::Table),
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// One group's figures. Field names are the JSON's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub group: String,
+    /// Open now (new, open, pending).
+    pub open: usize,
+    pub at_risk: usize,
+    pub breached: usize,
+    /// Opened since the start of the period.
+    pub new: usize,
+    /// Resolved or closed since the start of the period.
+    pub resolved: usize,
+    pub median_first_response_minutes: Option<i64>,
+    pub median_resolution_minutes: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+struct Report<'a> {
+    since: Timestamp,
+    until: Timestamp,
+    by: &'static str,
+    rows: &'a [Row],
+}
+
+#[derive(Default)]
+struct Tally {
+    row: Row,
+    responses: Vec<SignedDuration>,
+    resolutions: Vec<SignedDuration>,
+}
+
+fn minutes(d: Option<SignedDuration>) -> Option<i64> {
+    d.map(|d| d.as_mins())
+}
+
+/// Every group's figures for `since`..`now`, largest first, then "all".
+pub fn rows<'a>(
+    tickets: impl IntoIterator<Item = &'a TicketSummary>,
+    by: By,
+    since: Timestamp,
+    now: Timestamp,
+    thresholds: &Thresholds,
+) -> Vec<Row> {
+    let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut all = Tally::default();
+    for t in tickets {
+        let group = by.group(t);
+        for tally in [groups.entry(group.clone()).or_default(), &mut all] {
+            if t.created >= since {
+                tally.row.new += 1;
+            }
+            if let Some(answered) = t.first_response_at.filter(|a| *a >= since) {
+                tally.responses.push(t.created.duration_until(answered));
+            }
+            match finished_at(t) {
+                Some(done) if done >= since => {
+                    tally.row.resolved += 1;
+                    tally.resolutions.push(t.created.duration_until(done));
+                }
+                Some(_) => {}
+                None if t.status.kind.is_active() => {
+                    tally.row.open += 1;
+                    match t.sla.level(now, thresholds) {
+                        Some(Level::Breached) => tally.row.breached += 1,
+                        Some(level) if level.at_risk() => tally.row.at_risk += 1,
+                        _ => {}
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+    let finish = |group: String, tally: Tally| Row {
+        group,
+        median_first_response_minutes: minutes(median(tally.responses)),
+        median_resolution_minutes: minutes(median(tally.resolutions)),
+        ..tally.row
+    };
+    let mut out: Vec<Row> = groups
+        .into_iter()
+        .map(|(group, tally)| finish(group, tally))
+        .filter(|r| r.open + r.new + r.resolved > 0)
+        .collect();
+    out.sort_by(|a, b| {
+        (b.open, b.new)
+            .cmp(&(a.open, a.new))
+            .then_with(|| a.group.cmp(&b.group))
+    });
+    out.push(finish("all".into(), all));
+    out
+}
+
+/// The rows as a table, CSV or JSON.
+pub fn render(rows: &[Row], format: Format, by: By, since: Timestamp, now: Timestamp) -> String {
+    match format {
+        Format::Json => {
+            let report = Report {
+                since,
+                until: now,
+                by: by.name(),
+                rows,
+            };
+            serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
+        }
+        Format::Csv => {
+            let mut out = String::from(
+                "group,open,at_risk,breached,new,resolved,median_first_response_minutes,median_resolution_minutes\n",
+            );
+            let num = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+            for r in rows {
+                out.push_str(&format!(
+                    "{},{},{},{},{},{},{},{}\n",
+                    csv_field(&r.group),
+                    r.open,
+                    r.at_risk,
+                    r.breached,
+                    r.new,
+                    r.resolved,
+                    num(r.median_first_response_minutes),
+                    num(r.median_resolution_minutes)
+                ));
+            }
+            out
+        }
+        Format::Table => {
+            let took = |m: Option<i64>| {
+                m.map_or_else(
+                    || "—".to_string(),
+                    |m| compact_duration(SignedDuration::from_mins(m)),
+                )
+            };
+            let header = [
+                by.name().to_uppercase(),
+                "OPEN".into(),
+                "AT RISK".into(),
+                "BREACHED".into(),
+                "NEW".into(),
+                "RESOLVED".into(),
+                "1ST RESPONSE".into(),
+                "RESOLUTION".into(),
+            ];
+            let mut table = vec![header];
+            for r in rows {
+                table.push([
+                    r.group.clone(),
+                    r.open.to_string(),
+                    r.at_risk.to_string(),
+                    r.breached.to_string(),
+                    r.new.to_string(),
+                    r.resolved.to_string(),
+                    took(r.median_first_response_minutes),
+                    took(r.median_resolution_minutes),
+                ]);
+            }
+            let widths: Vec<usize> = (0..8)
+                .map(|i| table.iter().map(|r| cells(&r[i])).max().unwrap_or(0))
+                .collect();
+            let mut out = format!(
+                "since {} (medians of what was answered or resolved since)\n",
+                since.strftime("%Y-%m-%d %H:%M UTC")
+            );
+            for row in table {
+                // Padded by terminal cells, so wide names still line up.
+                let pad = |cell: &str, width: usize| " ".repeat(width - cells(cell));
+                let mut line = format!("{}{}", row[0], pad(&row[0], widths[0]));
+                for (cell, width) in row.iter().zip(&widths).skip(1) {
+                    line.push_str(&format!("  {}{cell}", pad(cell, *width)));
+                }
+                out.push_str(line.trim_end());
+                out.push('\n');
+            }
+            out
+        }
+    }
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}

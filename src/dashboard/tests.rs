@@ -1,0 +1,433 @@
+//! The figures against a small desk counted by hand.
+
+use super::report::{self, By, Format};
+use super::*;
+use crate::desk::*;
+use crate::sla::{SlaClock, SlaClocks};
+use crate::text::SafeText;
+
+fn at(text: &str) -> Timestamp {
+    text.parse().expect("instant")
+}
+
+/// Monday 2 March 2026, 17:30 UTC.
+fn now() -> Timestamp {
+    at("2026-03-02T17:30:00Z")
+}
+
+struct T {
+    id: u32,
+    queue: &'static str,
+    channel: Channel,
+    role: RequesterRole,
+    owner: Option<&'static str>,
+    status: StatusKind,
+    created: &'static str,
+    answered: Option<&'static str>,
+    resolved: Option<&'static str>,
+    /// Minutes until the resolution deadline (negative: breached).
+    due_in: i64,
+}
+
+fn ticket(t: T) -> TicketSummary {
+    let created = at(t.created);
+    let stage = match t.resolved {
+        Some(done) => Stage::Met { at: at(done) },
+        None => Stage::Active,
+    };
+    TicketSummary {
+        id: TicketId(t.id.to_string()),
+        key: SafeText::line(&format!("#{}", t.id)),
+        subject: SafeText::line(&format!("Ticket {}", t.id)),
+        status: Status::new(t.status),
+        priority: Priority::new(PriorityLevel::Normal),
+        queue: QueueRef {
+            id: QueueId(t.queue.to_lowercase()),
+            name: SafeText::line(t.queue),
+        },
+        owner: t.owner.map(|name| AgentRef {
+            id: AgentId(name.to_lowercase()),
+            name: SafeText::line(name),
+        }),
+        requester: Requester {
+            name: SafeText::line("R"),
+            email: SafeText::line("r@example.org"),
+            role: t.role,
+            organisation: None,
+        },
+        channel: t.channel,
+        created,
+        updated: t.resolved.map_or(created, at),
+        first_response_at: t.answered.map(at),
+        sla: SlaClocks {
+            clocks: vec![SlaClock {
+                kind: ClockKind::Resolution,
+                due: now() + SignedDuration::from_mins(t.due_in),
+                target: Some(SignedDuration::from_hours(8)),
+                stage,
+                calendar: None,
+            }],
+            policy: None,
+            starts: None,
+        },
+        tags: Vec::new(),
+        version: Version("1".into()),
+    }
+}
+
+/// Six tickets: four open (IT 3, HR 1), two finished (one today, one last
+/// week), one from 40 days ago.
+fn desk() -> Vec<TicketSummary> {
+    use Channel::*;
+    use RequesterRole::*;
+    use StatusKind::*;
+    let t = |id, queue, channel, role, owner, status, created, answered, resolved, due_in| {
+        ticket(T {
+            id,
+            queue,
+            channel,
+            role,
+            owner,
+            status,
+            created,
+            answered,
+            resolved,
+            due_in,
+        })
+    };
+    vec![
+        // Open, breached, Ana's, the oldest open.
+        t(
+            1,
+            "IT",
+            Email,
+            Staff,
+            Some("Ana"),
+            Open,
+            "2026-02-26T09:00:00Z",
+            Some("2026-02-26T10:00:00Z"),
+            None,
+            -60,
+        ),
+        // Open, at risk (10 minutes left), Ana's.
+        t(
+            2,
+            "IT",
+            Sms,
+            Parent,
+            Some("Ana"),
+            Open,
+            "2026-03-02T15:00:00Z",
+            Some("2026-03-02T15:30:00Z"),
+            None,
+            10,
+        ),
+        // New, nobody's, fine.
+        t(
+            3,
+            "IT",
+            Sms,
+            Parent,
+            None,
+            New,
+            "2026-03-02T17:00:00Z",
+            None,
+            None,
+            400,
+        ),
+        // Pending, Ben's, fine.
+        t(
+            4,
+            "HR",
+            Web,
+            Student,
+            Some("Ben"),
+            Pending,
+            "2026-03-01T12:00:00Z",
+            Some("2026-03-01T14:00:00Z"),
+            None,
+            300,
+        ),
+        // Resolved today, two hours after it came in.
+        t(
+            5,
+            "HR",
+            Phone,
+            Community,
+            Some("Ben"),
+            Resolved,
+            "2026-03-02T08:00:00Z",
+            Some("2026-03-02T08:20:00Z"),
+            Some("2026-03-02T10:00:00Z"),
+            0,
+        ),
+        // Closed four days ago, a day after it came in.
+        t(
+            6,
+            "IT",
+            Email,
+            Staff,
+            Some("Ana"),
+            Closed,
+            "2026-02-25T09:00:00Z",
+            Some("2026-02-25T11:00:00Z"),
+            Some("2026-02-26T09:00:00Z"),
+            0,
+        ),
+        // From long ago, closed long ago: outside every window.
+        t(
+            7,
+            "IT",
+            Email,
+            Staff,
+            None,
+            Closed,
+            "2026-01-20T09:00:00Z",
+            None,
+            Some("2026-01-21T09:00:00Z"),
+            0,
+        ),
+    ]
+}
+
+fn names(bars: &[Bar]) -> Vec<(&str, usize)> {
+    bars.iter().map(|b| (b.label.as_str(), b.value)).collect()
+}
+
+#[test]
+fn open_tickets_by_department_channel_and_requester() {
+    let d = compute(&desk(), now(), &TimeZone::UTC, &Thresholds::default());
+    assert_eq!(d.open, 4);
+    assert_eq!(names(&d.by_queue), [("IT", 3), ("HR", 1)]);
+    assert_eq!(names(&d.by_channel), [("sms", 2), ("email", 1), ("web", 1)]);
+    assert_eq!(
+        names(&d.requesters),
+        [("parent", 2), ("staff", 1), ("student", 1)]
+    );
+    assert_eq!(d.by_queue[0].focus, Focus::Queue(QueueId("it".into())));
+    assert_eq!(d.by_channel[0].focus, Focus::Channel(Channel::Sms));
+}
+
+#[test]
+fn sla_agents_and_the_oldest() {
+    let d = compute(&desk(), now(), &TimeZone::UTC, &Thresholds::default());
+    let sla: Vec<_> = d
+        .sla
+        .iter()
+        .map(|r| (r.queue.as_str(), r.at_risk, r.breached))
+        .collect();
+    assert_eq!(sla, [("IT", 1, 1), ("HR", 0, 0)]);
+    let agents: Vec<_> = d
+        .agents
+        .iter()
+        .map(|a| (a.name.as_str(), a.open, a.at_risk, a.breached))
+        .collect();
+    assert_eq!(agents, [("Ana", 2, 1, 1), ("Ben", 1, 0, 0)]);
+    assert_eq!(d.agents[0].oldest, Some(at("2026-02-26T09:00:00Z")));
+    let oldest: Vec<_> = d.oldest.iter().map(|o| o.key.as_str()).collect();
+    assert_eq!(oldest, ["#1", "#4", "#2", "#3"]);
+}
+
+#[test]
+fn flows_by_hour_and_day() {
+    let d = compute(&desk(), now(), &TimeZone::UTC, &Thresholds::default());
+    // The hour now (16:30-17:30) saw #3 come in; 14:30-15:30 saw #2.
+    assert_eq!(
+        d.hourly[23],
+        Flow {
+            new: 1,
+            resolved: 0
+        }
+    );
+    assert_eq!(
+        d.hourly[21],
+        Flow {
+            new: 1,
+            resolved: 0
+        }
+    );
+    // #5 came in at 08:00 and was resolved at 10:00.
+    assert_eq!(
+        d.hourly[14],
+        Flow {
+            new: 1,
+            resolved: 0
+        }
+    );
+    assert_eq!(
+        d.hourly[16],
+        Flow {
+            new: 0,
+            resolved: 1
+        }
+    );
+    assert_eq!(d.hourly.iter().map(|f| f.new).sum::<usize>(), 3);
+    // Today: #2, #3, #5 in, #5 out; 25 Feb: #6 in; 26 Feb: #1 in, #6 out.
+    assert_eq!(
+        d.daily[29],
+        Flow {
+            new: 3,
+            resolved: 1
+        }
+    );
+    assert_eq!(
+        d.daily[28],
+        Flow {
+            new: 1,
+            resolved: 0
+        }
+    );
+    assert_eq!(
+        d.daily[25],
+        Flow {
+            new: 1,
+            resolved: 1
+        }
+    );
+    assert_eq!(
+        d.daily[24],
+        Flow {
+            new: 1,
+            resolved: 0
+        }
+    );
+    assert_eq!(
+        d.daily.iter().map(|f| f.new).sum::<usize>(),
+        6,
+        "#7 is too old"
+    );
+}
+
+#[test]
+fn medians_today_against_the_week() {
+    let d = compute(&desk(), now(), &TimeZone::UTC, &Thresholds::default());
+    // Answered today: #2 in 30m, #5 in 20m. This week also #4 (2h), #6 (2h), #1 (1h).
+    assert_eq!(d.first_response.today, Some(SignedDuration::from_mins(25)));
+    assert_eq!(d.first_response.week, Some(SignedDuration::from_hours(1)));
+    // Resolved today: #5 in 2h; this week also #6 in 24h.
+    assert_eq!(d.resolution.today, Some(SignedDuration::from_hours(2)));
+    assert_eq!(d.resolution.week, Some(SignedDuration::from_hours(13)));
+}
+
+#[test]
+fn the_report_by_department_in_each_format() {
+    let since = now() - SignedDuration::from_hours(7 * 24);
+    let rows = report::rows(
+        &desk(),
+        By::Department,
+        since,
+        now(),
+        &Thresholds::default(),
+    );
+    let it = &rows[0];
+    assert_eq!(
+        (
+            it.group.as_str(),
+            it.open,
+            it.at_risk,
+            it.breached,
+            it.new,
+            it.resolved
+        ),
+        ("IT", 3, 1, 1, 4, 1)
+    );
+    assert_eq!(it.median_first_response_minutes, Some(60));
+    assert_eq!(
+        rows.last().map(|r| (r.group.as_str(), r.open, r.new)),
+        Some(("all", 4, 6))
+    );
+
+    let csv = report::render(&rows, Format::Csv, By::Department, since, now());
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "group,open,at_risk,breached,new,resolved,median_first_response_minutes,median_resolution_minutes"
+        )
+    );
+    assert_eq!(lines.next(), Some("IT,3,1,1,4,1,60,1440"));
+    assert_eq!(lines.next(), Some("HR,1,0,0,2,1,70,120"));
+
+    let json: serde_json::Value = serde_json::from_str(&report::render(
+        &rows,
+        Format::Json,
+        By::Department,
+        since,
+        now(),
+    ))
+    .expect("json");
+    assert_eq!(json["by"], "department");
+    assert_eq!(json["rows"][0]["group"], "IT");
+    assert_eq!(json["rows"][1]["median_resolution_minutes"], 120);
+    assert_eq!(json["until"], "2026-03-02T17:30:00Z");
+
+    let table = report::render(&rows, Format::Table, By::Department, since, now());
+    assert!(table.contains("DEPARTMENT  OPEN  AT RISK"), "{table}");
+    let it: Vec<&str> = table
+        .lines()
+        .find(|l| l.starts_with("IT "))
+        .expect("IT")
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        it,
+        ["IT", "3", "1", "1", "4", "1", "1h00m", "1d0h"],
+        "{table}"
+    );
+}
+
+/// The running tally, told of each change, agrees with a count from
+/// scratch over the tickets as they end up.
+#[test]
+fn the_running_tally_follows_changes_exactly() {
+    let thresholds = Thresholds::default();
+    let mut tickets = desk();
+    let mut tally = Tally::new(TimeZone::UTC);
+    for t in &tickets {
+        tally.put(t);
+    }
+    let figures = |tally: &Tally, tickets: &[TicketSummary]| {
+        let mut slipping = Slipping::default();
+        for t in tickets.iter().filter(|t| t.status.kind.is_active()) {
+            slipping.count(t, t.sla.level(now(), &thresholds));
+        }
+        tally.figures(now(), &slipping, |id| tickets.iter().find(|t| t.id == *id))
+    };
+    assert_eq!(
+        figures(&tally, &tickets),
+        compute(&tickets, now(), &TimeZone::UTC, &thresholds)
+    );
+
+    // Resolved now, moved to HR and given to Ben, answered, one forgotten.
+    tickets[0].status = Status::new(StatusKind::Resolved);
+    tickets[0].sla.clocks[0].stage = Stage::Met { at: now() };
+    tickets[1].queue = QueueRef {
+        id: QueueId("hr".into()),
+        name: SafeText::line("HR"),
+    };
+    tickets[1].owner = Some(AgentRef {
+        id: AgentId("ben".into()),
+        name: SafeText::line("Ben"),
+    });
+    tickets[2].first_response_at = Some(now());
+    let gone = tickets.remove(3);
+    for t in &tickets[..3] {
+        tally.put(t);
+    }
+    tally.remove(&gone.id);
+    let expected = compute(&tickets, now(), &TimeZone::UTC, &thresholds);
+    assert_eq!(figures(&tally, &tickets), expected);
+    assert_eq!(expected.open, 2);
+    assert_eq!(expected.hourly[23].resolved, 1);
+}
+
+#[test]
+fn median_of_odd_and_even_counts() {
+    let mins = |v: &[i64]| v.iter().map(|m| SignedDuration::from_mins(*m)).collect();
+    assert_eq!(median(mins(&[])), None);
+    assert_eq!(median(mins(&[9, 1, 5])), Some(SignedDuration::from_mins(5)));
+    assert_eq!(
+        median(mins(&[40, 10, 30, 20])),
+        Some(SignedDuration::from_mins(25))
+    );
+}

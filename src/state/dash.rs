@@ -1,0 +1,136 @@
+//! The dashboard as a view: which figure is chosen and which page is shown.
+//! Its figures are read out of the running tally on the next tick after
+//! tickets change or the at-risk recount (every 5 s) moves; never from the
+//! desk, only from what the console holds.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use jiff::SignedDuration;
+
+use super::{Effect, State};
+use crate::dashboard::{Focus, HISTORY_DAYS};
+use crate::desk::{Query, StatusKind};
+use crate::ui;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DashView {
+    /// The chosen figure, among every page's.
+    pub cursor: usize,
+    pub page: usize,
+}
+
+impl State {
+    pub fn open_dashboard(&mut self) {
+        self.ticket = None;
+        self.dash = Some(DashView::default());
+        self.compute_dashboard();
+    }
+
+    pub(crate) fn compute_dashboard(&mut self) {
+        let tickets = &self.tickets;
+        self.dashboard = self
+            .tally
+            .figures(self.now, &self.slipping, |id| tickets.by_id(id));
+        self.dash_dirty = false;
+    }
+
+    /// On a tick: the figures again if tickets or levels changed.
+    pub(crate) fn refresh_dashboard(&mut self) {
+        if self.dash.is_some() && self.dash_dirty {
+            self.compute_dashboard();
+        }
+    }
+
+    /// Tickets finished in the last 30 days, for the flows and medians:
+    /// asked once, after the first load; refreshes keep them up to date.
+    pub(crate) fn load_finished(&mut self) -> Effect {
+        let request = self.request_id();
+        self.finished_request = Some(request);
+        Effect::Refresh {
+            request,
+            query: Query {
+                statuses: vec![StatusKind::Resolved, StatusKind::Closed],
+                ..Query::default()
+            },
+            since: self.now - SignedDuration::from_hours(HISTORY_DAYS * 24),
+        }
+    }
+
+    pub(crate) fn dash_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let Some(mut view) = self.dash else {
+            return Vec::new();
+        };
+        let items = ui::dash::items(self);
+        let pages = items.last().map_or(1, |(page, _, _)| page + 1);
+        let first_on = |page: usize| items.iter().position(|(p, _, _)| *p == page);
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('d') => {
+                self.dash = None;
+                return Vec::new();
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                view.cursor = (view.cursor + 1).min(items.len().saturating_sub(1));
+            }
+            KeyCode::Up | KeyCode::Char('k') => view.cursor = view.cursor.saturating_sub(1),
+            KeyCode::Tab | KeyCode::PageDown | KeyCode::Char(' ') => {
+                view.page = (view.page + 1) % pages.max(1);
+                view.cursor = first_on(view.page).unwrap_or(view.cursor);
+            }
+            KeyCode::BackTab | KeyCode::PageUp => {
+                view.page = (view.page + pages.max(1) - 1) % pages.max(1);
+                view.cursor = first_on(view.page).unwrap_or(view.cursor);
+            }
+            KeyCode::Enter => {
+                if let Some((_, _, focus)) = items.get(view.cursor).cloned() {
+                    return self.follow(focus);
+                }
+            }
+            KeyCode::Char('?') => self.overlay = super::Overlay::Help { scroll: 0 },
+            KeyCode::Char(':') => self.open_command_line(),
+            _ => {}
+        }
+        // The page follows the chosen figure.
+        if let Some((page, _, _)) = items.get(view.cursor) {
+            view.page = *page;
+        }
+        self.dash = Some(view);
+        Vec::new()
+    }
+
+    /// Enter on a figure: the queue narrowed to it, or the ticket itself.
+    fn follow(&mut self, focus: Focus) -> Vec<Effect> {
+        self.dash = None;
+        if let Focus::Ticket(id) = focus {
+            return self.open_ticket(id);
+        }
+        let label = self.focus_label(&focus);
+        self.select_section(0);
+        self.queue.focus = Some((focus, label.clone()));
+        self.queue.cursor = 0;
+        self.refilter();
+        self.info(format!("showing {label}; esc shows everything again"));
+        Vec::new()
+    }
+
+    fn focus_label(&self, focus: &Focus) -> String {
+        let queue = |id: &crate::desk::QueueId| {
+            self.queues
+                .iter()
+                .find(|q| q.id == *id)
+                .map_or_else(|| id.0.clone(), |q| q.name.to_string())
+        };
+        match focus {
+            Focus::Queue(q) => format!("open in {}", queue(q)),
+            Focus::Channel(c) => format!("open by {}", c.name()),
+            Focus::Slipping(q) => format!("at risk or breached in {}", queue(q)),
+            Focus::Agent(a) => format!(
+                "open with {}",
+                self.agents
+                    .iter()
+                    .find(|x| x.id == *a)
+                    .map_or_else(|| a.0.clone(), |x| x.name.to_string())
+            ),
+            Focus::Role(r) => format!("open from {}", r.name()),
+            Focus::Ticket(id) => format!("#{}", id.0),
+        }
+    }
+}

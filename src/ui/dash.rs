@@ -1,0 +1,370 @@
+//! The dashboard: panels of figures laid out in one column at 80 wide, two
+//! from 120, paged when they do not fit. Every figure is text (bars and
+//! sparklines are block characters, numbers beside them), so it reads the
+//! same in 16 colours or none.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::format;
+use super::layout;
+use crate::config::theme::{Role, Theme};
+use crate::dashboard::{Bar, Dashboard, Flow, Focus};
+use crate::sla::compact_duration;
+use crate::state::State;
+use crate::text::width::{fit, truncate};
+
+/// One panel: a title, its lines, and which lines Enter can follow.
+pub struct Panel {
+    pub title: &'static str,
+    pub lines: Vec<Line<'static>>,
+    /// (line, where it leads)
+    pub items: Vec<(usize, Focus)>,
+}
+
+/// A panel placed on a page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Placed {
+    pub panel: usize,
+    pub area: Rect,
+}
+
+const BAR_ROWS: usize = 8;
+
+fn bars(bars: &[Bar], width: usize, theme: &Theme) -> (Vec<Line<'static>>, Vec<(usize, Focus)>) {
+    let label = bars
+        .iter()
+        .map(|b| b.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(16);
+    let most = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
+    let count = most.to_string().len();
+    let room = width.saturating_sub(label + count + 4).max(1);
+    let mut lines = Vec::new();
+    let mut items = Vec::new();
+    for bar in bars.iter().take(BAR_ROWS) {
+        let len = (bar.value * room).div_ceil(most).min(room);
+        items.push((lines.len(), bar.focus.clone()));
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(" {} ", fit(&bar.label, label)),
+                theme.style(Role::Text),
+            ),
+            Span::styled("█".repeat(len), theme.style(Role::Accent)),
+            Span::styled(format!(" {:>count$}", bar.value), theme.style(Role::Text)),
+        ]));
+    }
+    if bars.is_empty() {
+        lines.push(Line::from(Span::styled(
+            " nothing open",
+            theme.style(Role::Muted),
+        )));
+    }
+    (lines, items)
+}
+
+/// A count per slot as block characters; `·` where there was none.
+fn spark(values: &[usize]) -> String {
+    const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let most = values.iter().copied().max().unwrap_or(0).max(1);
+    values
+        .iter()
+        .map(|&v| {
+            if v == 0 {
+                '·'
+            } else {
+                LEVELS[((v * 8).div_ceil(most)).clamp(1, 8) - 1]
+            }
+        })
+        .collect()
+}
+
+fn flow_lines(label: &str, flows: &[Flow], theme: &Theme) -> Vec<Line<'static>> {
+    let new: Vec<usize> = flows.iter().map(|f| f.new).collect();
+    let done: Vec<usize> = flows.iter().map(|f| f.resolved).collect();
+    let row = |head: &str, what: &str, values: &[usize], role: Role| {
+        Line::from(vec![
+            Span::styled(format!(" {head:<10}"), theme.style(Role::Muted)),
+            Span::styled(format!("{what:<9}"), theme.style(Role::Text)),
+            Span::styled(spark(values), theme.style(role)),
+            Span::styled(
+                format!(" {}", values.iter().sum::<usize>()),
+                theme.style(Role::Text),
+            ),
+        ])
+    };
+    vec![
+        row(label, "new", &new, Role::Accent),
+        row("", "resolved", &done, Role::Live),
+    ]
+}
+
+fn took(d: Option<jiff::SignedDuration>) -> String {
+    d.map_or_else(|| "—".to_string(), compact_duration)
+}
+
+/// Every panel, for a column `width` cells wide.
+pub fn panels(state: &State, width: usize) -> Vec<Panel> {
+    let d: &Dashboard = &state.dashboard;
+    let theme = &state.theme;
+    let now = state.now;
+    let mut out = Vec::new();
+
+    let (lines, items) = bars(&d.by_queue, width, theme);
+    out.push(Panel {
+        title: "Open by department",
+        lines,
+        items,
+    });
+    let (lines, items) = bars(&d.by_channel, width, theme);
+    out.push(Panel {
+        title: "Open by channel",
+        lines,
+        items,
+    });
+
+    let mut lines = flow_lines("last 24 h", &d.hourly, theme);
+    lines.extend(flow_lines("last 30 d", &d.daily, theme));
+    out.push(Panel {
+        title: "New and resolved",
+        lines,
+        items: Vec::new(),
+    });
+
+    let mut lines = Vec::new();
+    let mut items = Vec::new();
+    let name = d
+        .sla
+        .iter()
+        .map(|r| r.queue.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(16);
+    for row in d.sla.iter().take(BAR_ROWS) {
+        items.push((lines.len(), Focus::Slipping(row.id.clone())));
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(" {} ", fit(&row.queue, name)),
+                theme.style(Role::Text),
+            ),
+            Span::styled(
+                format!("{:>3} at risk", row.at_risk),
+                theme.style(if row.at_risk > 0 {
+                    Role::SlaWarn
+                } else {
+                    Role::Muted
+                }),
+            ),
+            Span::styled(" · ", theme.style(Role::Muted)),
+            Span::styled(
+                format!("{:>3} breached", row.breached),
+                theme.style(if row.breached > 0 {
+                    Role::SlaBreached
+                } else {
+                    Role::Muted
+                }),
+            ),
+        ]));
+    }
+    out.push(Panel {
+        title: "SLA by department",
+        lines,
+        items,
+    });
+
+    let mut lines = Vec::new();
+    let mut items = Vec::new();
+    let name = d
+        .agents
+        .iter()
+        .map(|a| a.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(18);
+    for agent in d.agents.iter().take(BAR_ROWS) {
+        items.push((lines.len(), Focus::Agent(agent.id.clone())));
+        let oldest = agent.oldest.map_or_else(String::new, |at| {
+            format!(" · oldest {}", format::age(now, at))
+        });
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(" {} ", fit(&agent.name, name)),
+                theme.style(Role::Text),
+            ),
+            Span::styled(
+                truncate(
+                    &format!(
+                        "{:>3} open · {:>2} at risk · {:>2} breached{oldest}",
+                        agent.open, agent.at_risk, agent.breached
+                    ),
+                    width.saturating_sub(name + 2),
+                ),
+                theme.style(if agent.breached > 0 {
+                    Role::SlaBreached
+                } else if agent.at_risk > 0 {
+                    Role::SlaWarn
+                } else {
+                    Role::Text
+                }),
+            ),
+        ]));
+    }
+    if d.agents.is_empty() {
+        lines.push(Line::from(Span::styled(
+            " nobody holds a ticket",
+            theme.style(Role::Muted),
+        )));
+    }
+    out.push(Panel {
+        title: "Agent load",
+        lines,
+        items,
+    });
+
+    let mut lines = Vec::new();
+    let mut items = Vec::new();
+    for t in d.oldest.iter().take(6) {
+        items.push((lines.len(), Focus::Ticket(t.id.clone())));
+        let head = format!(" {:<6} {:>4}  ", t.key, format::age(now, t.created));
+        let room = width.saturating_sub(head.chars().count());
+        lines.push(Line::from(vec![
+            Span::styled(head, theme.style(Role::Text)),
+            Span::styled(truncate(&t.subject, room), theme.style(Role::Muted)),
+        ]));
+    }
+    out.push(Panel {
+        title: "Oldest open",
+        lines,
+        items,
+    });
+
+    let times = |what: &str, m: &crate::dashboard::Medians| {
+        Line::from(vec![
+            Span::styled(format!(" {what:<15}"), theme.style(Role::Text)),
+            Span::styled(format!("{:>8}", took(m.today)), theme.style(Role::Accent)),
+            Span::styled(format!("{:>14}", took(m.week)), theme.style(Role::Text)),
+        ])
+    };
+    out.push(Panel {
+        title: "Median times",
+        lines: vec![
+            Line::from(Span::styled(
+                format!(" {:<15}{:>8}{:>14}", "", "today", "last 7 days"),
+                theme.style(Role::Muted),
+            )),
+            times("first response", &d.first_response),
+            times("resolution", &d.resolution),
+        ],
+        items: Vec::new(),
+    });
+
+    let (lines, items) = bars(&d.requesters, width, theme);
+    out.push(Panel {
+        title: "Who is asking",
+        lines,
+        items,
+    });
+    out
+}
+
+/// The panels on pages: one column under 120 cells, two from 120; a panel
+/// goes on the next page when it does not fit what is left.
+pub fn pages(state: &State, body: Rect) -> (Vec<Panel>, Vec<Vec<Placed>>) {
+    let columns: u16 = if body.width >= 120 { 2 } else { 1 };
+    let column_width = body.width / columns;
+    let panels = panels(state, usize::from(column_width.saturating_sub(1)));
+    let mut pages: Vec<Vec<Placed>> = vec![Vec::new()];
+    let (mut column, mut y) = (0u16, body.y);
+    for (i, panel) in panels.iter().enumerate() {
+        // Title, lines, a blank row after.
+        let height = (panel.lines.len() as u16 + 2).min(body.height.max(1));
+        if y + height > body.y + body.height && y > body.y {
+            column += 1;
+            y = body.y;
+            if column == columns {
+                column = 0;
+                pages.push(Vec::new());
+            }
+        }
+        let area = Rect::new(body.x + column * column_width, y, column_width, height);
+        if let Some(page) = pages.last_mut() {
+            page.push(Placed { panel: i, area });
+        }
+        y += height;
+    }
+    (panels, pages)
+}
+
+/// Every figure Enter can follow, in reading order: (page, panel, item).
+pub fn items(state: &State) -> Vec<(usize, usize, Focus)> {
+    let body = layout::screen(state.viewport, false).body;
+    let (panels, pages) = pages(state, body);
+    let mut out = Vec::new();
+    for (page, placed) in pages.iter().enumerate() {
+        for p in placed {
+            for (_, focus) in &panels[p.panel].items {
+                out.push((page, p.panel, focus.clone()));
+            }
+        }
+    }
+    out
+}
+
+pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State) {
+    let theme = &state.theme;
+    let Some(view) = &state.dash else {
+        return;
+    };
+    let (panels, pages) = pages(state, body);
+    let page = view.page.min(pages.len().saturating_sub(1));
+    let chosen = items(state).get(view.cursor).cloned();
+    let title = format!(
+        " Dashboard · {} open · page {} of {} · tab pages, enter opens, d back",
+        state.dashboard.open,
+        page + 1,
+        pages.len()
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(
+            truncate(&title, usize::from(top.width)),
+            theme.style(Role::Title),
+        ))),
+        top,
+    );
+    let mut item = 0;
+    for (p, placed) in pages.iter().enumerate() {
+        for place in placed {
+            let panel = &panels[place.panel];
+            let selected: Option<usize> =
+                panel.items.iter().enumerate().find_map(|(n, (line, _))| {
+                    let here = chosen.as_ref().is_some_and(|(_, pi, _)| *pi == place.panel)
+                        && view.cursor == item + n;
+                    here.then_some(*line)
+                });
+            item += panel.items.len();
+            if p != page {
+                continue;
+            }
+            let mut lines = vec![Line::from(Span::styled(
+                format!(" {}", panel.title),
+                theme.style(Role::TabActive),
+            ))];
+            for (n, line) in panel.lines.iter().enumerate() {
+                let mut line = line.clone();
+                if selected == Some(n) {
+                    line = line.style(theme.style(Role::Selected));
+                    // The row itself says it is chosen, colour or not.
+                    if let Some(first) = line.spans.first_mut() {
+                        first.content =
+                            format!("›{}", first.content.trim_start_matches(' ')).into();
+                    }
+                }
+                lines.push(line);
+            }
+            frame.render_widget(Paragraph::new(lines), place.area);
+        }
+    }
+}
