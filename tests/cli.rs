@@ -143,7 +143,11 @@ fn mistakes_before_the_console_starts_are_plain_messages() {
     );
 
     let out = deskterm(home.path(), &["--new-ticket-every", "often"]);
-    assert_eq!(out.status.code(), Some(2), "usage error");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "usage error: exit 1, as documented"
+    );
     assert!(stderr(&out).contains("is not a rate"));
 
     let out = Command::new(env!("CARGO_BIN_EXE_deskterm"))

@@ -252,32 +252,14 @@ async fn a_wrong_token_says_so() {
 #[tokio::test]
 #[ignore = "needs a live RT: .ci/run starts one"]
 async fn a_ticket_created_through_the_web_api_is_a_web_ticket() {
-    let url = format!("{}/REST/2.0/ticket", env("DESKTERM_RT_URL"));
-    let created = reqwest::Client::new()
-        .post(url)
-        .header(
-            "Authorization",
-            format!("token {}", env("DESKTERM_RT_TOKEN")),
-        )
-        .header("Content-Type", "application/json")
-        .body(
-            serde_json::json!({
-                "Queue": "Facilities", "Subject": "Form: locker will not open",
-                "Requestor": "student.form@school.test", "Content": "Locker 114 is stuck.",
-                "ContentType": "text/plain"
-            })
-            .to_string(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let created: serde_json::Value = serde_json::from_str(&created).unwrap();
-    let id = created["id"].to_string();
+    let id = new_ticket(
+        "Form: locker will not open",
+        "student.form@school.test",
+        "Locker 114 is stuck.",
+    )
+    .await;
     let desk = rt_as("DESKTERM_RT_TOKEN");
-    let detail = ticket(&desk, id.trim_matches('"')).await;
+    let detail = ticket(&desk, &id).await;
     assert_eq!(detail.summary.channel, Channel::Web);
     assert_eq!(
         detail.summary.requester.role,
@@ -413,4 +395,181 @@ fn login_over_tls_with_the_district_ca_then_the_console_signs_in_from_the_keyrin
 
     let out = run(home.path(), &["logout", &name], &[], "");
     assert!(stdout(&out).contains("removed"), "{}", stdout(&out));
+}
+
+/// A home whose default profile is the live RT as alice.
+fn rt_home() -> tempfile::TempDir {
+    let home = tempfile::TempDir::new().unwrap();
+    common::write_config(
+        home.path(),
+        &format!(
+            "default_profile = \"district\"\n[profiles.district]\nbackend = \"rt\"\nurl = \"{}\"\nuser = \"alice\"\n",
+            env("DESKTERM_RT_URL")
+        ),
+    );
+    home
+}
+
+/// The binary with alice's token (or `token`) in the environment, never argv.
+fn command_on_rt(
+    home: &std::path::Path,
+    args: &[&str],
+    token: &str,
+    stdin: &str,
+) -> std::process::Output {
+    common::run(home, args, &[("DESKTERM_TOKEN", token)], stdin)
+}
+
+/// A Facilities ticket of the test's own, through RT's REST API.
+async fn new_ticket(subject: &str, requestor: &str, content: &str) -> String {
+    let created = reqwest::Client::new()
+        .post(format!("{}/REST/2.0/ticket", env("DESKTERM_RT_URL")))
+        .header(
+            "Authorization",
+            format!("token {}", env("DESKTERM_RT_TOKEN")),
+        )
+        .header("Content-Type", "application/json")
+        .body(
+            serde_json::json!({
+                "Queue": "Facilities", "Subject": subject,
+                "Requestor": requestor, "Content": content, "ContentType": "text/plain"
+            })
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let created: serde_json::Value = serde_json::from_str(&created).unwrap();
+    created["id"]
+        .as_str()
+        .map_or_else(|| created["id"].to_string(), str::to_string)
+}
+
+/// Every scriptable command on the live RT, each read back through REST2.
+#[test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+fn the_scriptable_commands_work_on_rt() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let subject = format!("Heater in room 12 is loud {}", std::process::id());
+    let id = runtime.block_on(new_ticket(
+        &subject,
+        "parent.cli@example.org",
+        "Please look at this.",
+    ));
+    let home = rt_home();
+    let token = env("DESKTERM_RT_TOKEN");
+    let ok = |args: &[&str], stdin: &str| {
+        let out = command_on_rt(home.path(), args, &token, stdin);
+        assert!(out.status.success(), "{args:?}: {}", common::stderr(&out));
+        common::stdout(&out)
+    };
+    let json =
+        |args: &[&str]| -> serde_json::Value { serde_json::from_str(&ok(args, "")).unwrap() };
+
+    let listed = json(&[
+        "ls",
+        "--query",
+        "queue:Facilities heater",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["id"] == id.as_str() && t["subject"] == subject.as_str()),
+        "{listed}"
+    );
+    let table = ok(&["ls", "--section", "facilities", "--sort", "id"], "");
+    assert!(table.starts_with("ID "), "{table}");
+    assert!(table.contains(&subject));
+    assert!(ok(&["ls", "--format", "csv", "--limit", "1"], "").starts_with("id,key,sla,"));
+    assert!(ok(&["show", &id], "").contains("Please look at this."));
+
+    let agents = json(&["agents", "--format", "json"]);
+    assert!(
+        agents
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["name"] == "Alice Rivera"),
+        "{agents}"
+    );
+    assert!(ok(&["queues", "--format", "csv"], "").contains("Facilities"));
+
+    ok(
+        &["reply", &id, "--then", "pending"],
+        "We will send someone today.\n",
+    );
+    ok(&["note", &id, "-m", "Heater model HX-200."], "");
+    ok(&["assign", &id, "bob"], "");
+    ok(&["priority", &id, "high"], "");
+    ok(&["move", &id, "IT"], "");
+    let dry = ok(&["status", &id, "resolved", "--dry-run"], "");
+    assert!(
+        dry.starts_with(&format!("would send to #{id}, on top of version")),
+        "{dry}"
+    );
+
+    let detail = runtime.block_on(async { ticket(&rt_as("DESKTERM_RT_TOKEN"), &id).await });
+    let s = &detail.summary;
+    assert_eq!(
+        s.status.kind,
+        StatusKind::Pending,
+        "the dry run sent nothing"
+    );
+    assert_eq!(
+        s.owner.as_ref().map(|o| o.name.to_string()),
+        Some("Bob Chen".into())
+    );
+    assert_eq!(s.priority.level, PriorityLevel::High);
+    assert_eq!(s.queue.name.as_str(), "IT");
+    let has = |kind: EntryKind, text: &str| {
+        detail
+            .entries
+            .iter()
+            .any(|e| e.kind == kind && e.body.as_str() == text)
+    };
+    assert!(has(EntryKind::Reply, "We will send someone today."));
+    assert!(has(EntryKind::Note, "Heater model HX-200."));
+}
+
+/// Not found, conflict and a refused token, as exit codes.
+#[test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+fn the_commands_exit_codes_on_rt() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let id = runtime.block_on(new_ticket("Exit codes", "parent.cli@example.org", "Hello."));
+    let home = rt_home();
+    let token = env("DESKTERM_RT_TOKEN");
+    let code = |args: &[&str], token: &str| {
+        let out = command_on_rt(home.path(), args, token, "");
+        (out.status.code().unwrap(), common::stderr(&out))
+    };
+    assert_eq!(code(&["show", "999999"], &token).0, 2);
+    let shown: serde_json::Value = serde_json::from_str(&common::stdout(&command_on_rt(
+        home.path(),
+        &["show", &id, "--format", "json"],
+        &token,
+        "",
+    )))
+    .unwrap();
+    let seen = shown["version"].as_str().unwrap().to_string();
+    // Bob changes it meanwhile, in a later second: RT's versions are its
+    // LastUpdated, which counts whole seconds.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let bob = env("DESKTERM_RT_TOKEN_BOB");
+    assert_eq!(code(&["priority", &id, "high"], &bob).0, 0);
+    let (exit, why) = code(&["status", &id, "resolved", "--if-version", &seen], &token);
+    assert_eq!(exit, 3, "{why}");
+    let (exit, why) = code(&["ls"], "not-the-token");
+    assert_eq!(exit, 4, "{why}");
+    assert!(
+        why.contains("refused the credential") && !why.contains("not-the-token"),
+        "{why}"
+    );
 }

@@ -10,7 +10,7 @@ use super::{finished_at, median};
 use crate::desk::{Desk, DeskError, PageRequest, Query, StatusKind, TicketSummary};
 use crate::sla::engine::{Engine, Facts};
 use crate::sla::{Level, Thresholds, compact_duration};
-use crate::text::width::cells;
+use crate::text::table::{Format, Table};
 
 /// Tickets asked for per page while gathering.
 const PER_PAGE: u32 = 500;
@@ -45,7 +45,8 @@ pub async fn gather(
     Ok(tickets)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What each row of a report is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum By {
     Department,
     Channel,
@@ -53,15 +54,6 @@ pub enum By {
 }
 
 impl By {
-    pub fn parse(word: &str) -> Option<Self> {
-        match word {
-            "department" | "queue" => Some(By::Department),
-            "channel" => Some(By::Channel),
-            "agent" | "owner" => Some(By::Agent),
-            _ => None,
-        }
-    }
-
     fn name(self) -> &'static str {
         match self {
             By::Department => "department",
@@ -78,24 +70,6 @@ impl By {
                 .owner
                 .as_ref()
                 .map_or_else(|| "nobody".to_string(), |o| o.name.to_string()),
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Table,
-    Csv,
-    Json,
-}
-
-impl Format {
-    pub fn parse(word: &str) -> Option<Self> {
-        match word {
-            "table" => Some(Format::Table),
-            "csv" => Some(Format::Csv),
-            "json" => Some(Format::Json),
-            _ => None,
         }
     }
 }
@@ -205,24 +179,21 @@ pub fn render(rows: &[Row], format: Format, by: By, since: Timestamp, now: Times
             serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
         }
         Format::Csv => {
-            let mut out = String::from(
-                "group,open,at_risk,breached,new,resolved,median_first_response_minutes,median_resolution_minutes\n",
-            );
+            let mut table = Table::new(&[
+                "group",
+                "open",
+                "at_risk",
+                "breached",
+                "new",
+                "resolved",
+                "median_first_response_minutes",
+                "median_resolution_minutes",
+            ]);
             let num = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
             for r in rows {
-                out.push_str(&format!(
-                    "{},{},{},{},{},{},{},{}\n",
-                    csv_field(&r.group),
-                    r.open,
-                    r.at_risk,
-                    r.breached,
-                    r.new,
-                    r.resolved,
-                    num(r.median_first_response_minutes),
-                    num(r.median_resolution_minutes)
-                ));
+                table.push(cells(r, num));
             }
-            out
+            table.csv()
         }
         Format::Table => {
             let took = |m: Option<i64>| {
@@ -231,56 +202,40 @@ pub fn render(rows: &[Row], format: Format, by: By, since: Timestamp, now: Times
                     |m| compact_duration(SignedDuration::from_mins(m)),
                 )
             };
-            let header = [
-                by.name().to_uppercase(),
-                "OPEN".into(),
-                "AT RISK".into(),
-                "BREACHED".into(),
-                "NEW".into(),
-                "RESOLVED".into(),
-                "1ST RESPONSE".into(),
-                "RESOLUTION".into(),
-            ];
-            let mut table = vec![header];
+            let by = by.name().to_uppercase();
+            let mut table = Table::new(&[
+                &by,
+                "OPEN",
+                "AT RISK",
+                "BREACHED",
+                "NEW",
+                "RESOLVED",
+                "1ST RESPONSE",
+                "RESOLUTION",
+            ])
+            .right(&[1, 2, 3, 4, 5, 6, 7]);
             for r in rows {
-                table.push([
-                    r.group.clone(),
-                    r.open.to_string(),
-                    r.at_risk.to_string(),
-                    r.breached.to_string(),
-                    r.new.to_string(),
-                    r.resolved.to_string(),
-                    took(r.median_first_response_minutes),
-                    took(r.median_resolution_minutes),
-                ]);
+                table.push(cells(r, took));
             }
-            let widths: Vec<usize> = (0..8)
-                .map(|i| table.iter().map(|r| cells(&r[i])).max().unwrap_or(0))
-                .collect();
-            let mut out = format!(
-                "since {} (medians of what was answered or resolved since)\n",
-                since.strftime("%Y-%m-%d %H:%M UTC")
-            );
-            for row in table {
-                // Padded by terminal cells, so wide names still line up.
-                let pad = |cell: &str, width: usize| " ".repeat(width - cells(cell));
-                let mut line = format!("{}{}", row[0], pad(&row[0], widths[0]));
-                for (cell, width) in row.iter().zip(&widths).skip(1) {
-                    line.push_str(&format!("  {}{cell}", pad(cell, *width)));
-                }
-                out.push_str(line.trim_end());
-                out.push('\n');
-            }
-            out
+            format!(
+                "since {} (medians of what was answered or resolved since)\n{}",
+                since.strftime("%Y-%m-%d %H:%M UTC"),
+                table.render(None)
+            )
         }
     }
 }
 
-/// A CSV field, quoted when it holds a comma, a quote or a line break.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
+/// One row's cells, the medians written by `minutes`.
+fn cells(r: &Row, minutes: impl Fn(Option<i64>) -> String) -> Vec<String> {
+    vec![
+        r.group.clone(),
+        r.open.to_string(),
+        r.at_risk.to_string(),
+        r.breached.to_string(),
+        r.new.to_string(),
+        r.resolved.to_string(),
+        minutes(r.median_first_response_minutes),
+        minutes(r.median_resolution_minutes),
+    ]
 }

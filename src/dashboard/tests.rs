@@ -1,10 +1,11 @@
 //! The figures against a small desk counted by hand.
 
-use super::report::{self, By, Format};
+use super::report::{self, By};
 use super::*;
 use crate::desk::*;
 use crate::sla::{SlaClock, SlaClocks};
 use crate::text::SafeText;
+use crate::text::table::Format;
 
 fn at(text: &str) -> Timestamp {
     text.parse().expect("instant")

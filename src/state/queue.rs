@@ -61,6 +61,14 @@ impl SortKey {
     }
 }
 
+/// `tickets` in the order the queue shows them for `sort`; ties newest first.
+pub fn sort_tickets(tickets: &mut [TicketSummary], sort: SortKey, now: Timestamp) {
+    tickets.sort_by_cached_key(|t| {
+        let (number, text) = id_order(t);
+        (sort.key(t, now), number, text.to_string())
+    });
+}
+
 /// Newest first for ids that are numbers; others by text.
 fn id_order(t: &TicketSummary) -> (i64, &str) {
     (-t.id.0.parse::<i64>().unwrap_or(0), &t.id.0)

@@ -36,6 +36,32 @@ pub struct Pending {
     pub rejected: bool,
 }
 
+impl Pending {
+    /// A write not yet tried.
+    pub fn new(
+        key: String,
+        label: String,
+        ticket: TicketId,
+        based_on: Version,
+        changes: Vec<Change>,
+    ) -> Self {
+        Self {
+            key,
+            label,
+            ticket,
+            based_on,
+            changes,
+            seen: None,
+            attempts: 0,
+            next_at: None,
+            first_sent: None,
+            uncertain: false,
+            last_error: None,
+            rejected: false,
+        }
+    }
+}
+
 impl Store {
     /// Keep writes before they are sent: all of them, or none.
     pub fn put_pending(&self, items: &[Pending]) -> anyhow::Result<()> {
@@ -84,23 +110,16 @@ mod tests {
     use super::*;
 
     fn item(key: &str, body: &str) -> Pending {
-        Pending {
-            key: key.into(),
-            label: "reply to #12".into(),
-            ticket: TicketId("12".into()),
-            based_on: Version("v1".into()),
-            changes: vec![Change::Reply {
+        Pending::new(
+            key.into(),
+            "reply to #12".into(),
+            TicketId("12".into()),
+            Version("v1".into()),
+            vec![Change::Reply {
                 body: body.into(),
                 then: None,
             }],
-            seen: None,
-            attempts: 0,
-            next_at: None,
-            first_sent: None,
-            uncertain: false,
-            last_error: None,
-            rejected: false,
-        }
+        )
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod html;
 mod sanitize;
+pub mod table;
 pub mod width;
 
 pub use sanitize::{sanitize_block, sanitize_line};

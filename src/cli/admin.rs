@@ -1,0 +1,190 @@
+//! Commands about deskterm itself rather than tickets: the config file,
+//! SLA policies, signing in and out, and rebuilding the demo desk.
+
+use std::process::ExitCode;
+
+use jiff::SignedDuration;
+use jiff::tz::TimeZone;
+
+use super::{
+    Cli, ConfigAction, SlaAction, base_settings, config_dir, config_path, demo_path, launcher,
+    load_config, open, sla_engine,
+};
+use crate::clock::Clock;
+use crate::config::profile;
+use crate::config::secret::Secret;
+use crate::config::theme::{ColorDepth, ThemeSet};
+use crate::config::{self, Config, macros};
+use crate::credential::StoreKind;
+use crate::desk::demo::{DEFAULT_SEED, DemoDesk};
+use crate::{paths, signin, terminal};
+
+pub(super) fn login(
+    cli: &Cli,
+    config: &Config,
+    name: Option<&str>,
+    store: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+    let only = match store {
+        None => None,
+        Some(word) => Some(
+            StoreKind::parse(word)
+                .ok_or_else(|| anyhow::anyhow!("--store {word}: say keyring, kernel or file"))?,
+        ),
+    };
+    let name = name.or(cli.profile.as_deref());
+    let (chosen, _) = profile::chosen(config, name)?;
+    // Never from argv: typed without echo, or piped in.
+    let token = if std::io::stdin().is_terminal() {
+        match terminal::read_secret(&format!("token for {chosen} (not shown): "))? {
+            Some(token) => token,
+            None => anyhow::bail!("cancelled; nothing was stored"),
+        }
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line
+    };
+    let token = Secret::new(token.trim());
+    let runtime = tokio::runtime::Runtime::new()?;
+    let told = runtime.block_on(signin::login(config, &config_dir(cli), name, token, only));
+    runtime.shutdown_background();
+    println!("{}", told?.told);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn config_command(
+    action: &ConfigAction,
+    path: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    match action {
+        ConfigAction::Path => println!("{}", path.display()),
+        ConfigAction::Init { force } => {
+            config::init(path, *force)?;
+            println!("wrote {}", path.display());
+        }
+        ConfigAction::Check => {
+            let mut problems = Vec::new();
+            match Config::load(path) {
+                Ok(config) => {
+                    let dir = path
+                        .parent()
+                        .map(std::path::Path::to_path_buf)
+                        .unwrap_or_default();
+                    for (name, profile) in &config.profiles {
+                        problems.extend(profile::problems(name, profile, &dir));
+                    }
+                    if let Err(sla) = config::sla::engine(&config.sla, &dir) {
+                        problems.extend(sla);
+                    }
+                    for m in config.macros() {
+                        for unknown in macros::unknown_placeholders(&m.body) {
+                            problems.push(format!(
+                                "macro “{}”: unknown placeholder {{{{{unknown}}}}}",
+                                m.name
+                            ));
+                        }
+                    }
+                }
+                Err(e) => problems.push(e.to_string()),
+            }
+            let (_, theme_errors) =
+                ThemeSet::load(&paths::user_themes_dir(), ColorDepth::TrueColor, false);
+            problems.extend(theme_errors.iter().map(ToString::to_string));
+            if problems.is_empty() {
+                let state = if path.exists() {
+                    "ok"
+                } else {
+                    "not found; using the defaults"
+                };
+                println!("{}: {state}", path.display());
+            } else {
+                for problem in problems {
+                    eprintln!("{problem}");
+                }
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn rebuild_demo(cli: &Cli, config: &Config, tickets: usize) -> anyhow::Result<ExitCode> {
+    let path = demo_path(cli, config);
+    let seed = cli.seed.or(config.demo.seed).unwrap_or(DEFAULT_SEED);
+    eprintln!("building a demo desk with {tickets} tickets (seed {seed})…");
+    let desk = DemoDesk::create(&path, seed, tickets, Clock::from_env()?)?;
+    let info = desk.info()?;
+    println!(
+        "demo desk rebuilt: {} tickets (seed {}) in {}",
+        info.tickets,
+        info.seed,
+        info.path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn sla_command(cli: &Cli, action: &SlaAction) -> anyhow::Result<ExitCode> {
+    let config = load_config(&config_path(cli))?;
+    let engine = match sla_engine(&config, cli) {
+        Ok(engine) => engine,
+        Err(e) => {
+            eprintln!("{e:#}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    match action {
+        SlaAction::Check => {
+            if engine.policies().is_empty() {
+                println!("no [[sla.policies]]: the standard policy applies to every ticket");
+            }
+            for policy in engine.policies() {
+                let show = if policy.calendar.is_always_open() {
+                    crate::sla::compact_duration
+                } else {
+                    crate::sla::compact_business
+                };
+                let target = |t: Option<SignedDuration>| t.map_or_else(|| "—".to_string(), show);
+                println!(
+                    "{}: {}; calendar {}; first response {}, next response {}, resolution {}",
+                    policy.name,
+                    policy.matcher.describe(),
+                    policy.calendar.describe(),
+                    target(policy.first_response),
+                    target(policy.next_response),
+                    target(policy.resolution)
+                );
+            }
+            println!("{} policies, ok", engine.policies().len());
+            Ok(ExitCode::SUCCESS)
+        }
+        SlaAction::Explain { ticket } => {
+            let clock = Clock::from_env()?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            let (base, _) = base_settings(cli, &config)?;
+            let launcher = launcher(cli, config, clock, base);
+            let session = open(&launcher, cli)?;
+            let id = crate::desk::TicketId(ticket.trim_start_matches('#').to_string());
+            let detail = match runtime.block_on(session.desk.ticket(&id)) {
+                Ok(detail) => detail,
+                Err(e) => {
+                    eprintln!("deskterm: ticket {ticket}: {e}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let facts = crate::sla::engine::Facts::from_detail(&detail);
+            let tz = TimeZone::system();
+            let show = |at: jiff::Timestamp| {
+                at.to_zoned_datetime(tz.clone())
+                    .strftime("%a %-d %b %H:%M %Z")
+                    .to_string()
+            };
+            for line in engine.explain(&detail.summary, &facts, clock.now(), &show) {
+                println!("{line}");
+            }
+            runtime.shutdown_background();
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
