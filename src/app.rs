@@ -217,6 +217,9 @@ impl Console {
     }
 }
 
+/// How long answers are folded in before the next frame is drawn.
+const FOLD_FOR: Duration = Duration::from_millis(8);
+
 /// Run the console on an opened profile until the user quits. `launcher`
 /// opens the others `:profile` switches to.
 pub async fn run(
@@ -278,8 +281,14 @@ pub async fn run(
         if let Some(msg) = msg {
             console.handle(msg)?;
         }
-        // Answers that arrived meanwhile are folded in before the next frame.
-        while let Ok(reply) = console.replies.try_recv() {
+        // Answers that arrived meanwhile are folded in before the next
+        // frame, for a few milliseconds at most: a stream of answers (a
+        // large cache, page after page) must not hold the frame back.
+        let fold_until = std::time::Instant::now() + FOLD_FOR;
+        while std::time::Instant::now() < fold_until {
+            let Ok(reply) = console.replies.try_recv() else {
+                break;
+            };
             console.handle(Msg::Desk(reply))?;
         }
         if console.state.should_quit {

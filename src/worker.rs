@@ -13,6 +13,11 @@ use crate::desk::Desk;
 use crate::state::{DeskReply, Directory, Effect};
 use crate::store::Store;
 
+/// Cached tickets read for the first frame: more than a tall window shows.
+const CACHE_FIRST: usize = 300;
+/// Then the rest of the cache, this many to a message.
+const CACHE_PART: usize = 10_000;
+
 pub struct Worker {
     desk: Arc<dyn Desk>,
     store: Option<Arc<Store>>,
@@ -265,9 +270,15 @@ impl Worker {
                 let Some(store) = self.store.clone() else {
                     return;
                 };
+                // The first screen at once, then the rest in parts, so the
+                // console draws and answers keys while a large cache loads.
                 let task = tokio::task::spawn_blocking(move || {
-                    let cached = store.cached().map(Box::new).map_err(|e| e.to_string());
-                    let _ = replies.send(DeskReply::Cached(cached));
+                    let result = store.cached_in_parts(CACHE_FIRST, CACHE_PART, |part| {
+                        replies.send(DeskReply::Cached(Ok(Box::new(part)))).is_ok()
+                    });
+                    if let Err(e) = result {
+                        let _ = replies.send(DeskReply::Cached(Err(e.to_string())));
+                    }
                 });
                 self.tasks.push(task);
             }

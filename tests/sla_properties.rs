@@ -96,6 +96,39 @@ proptest! {
         prop_assert!(cal.between(now2, due) <= cal.between(now1, due));
     }
 
+    /// The recount trusts a level until `level_until`: it must not change
+    /// before then, on a business calendar or around the clock.
+    #[test]
+    fn a_level_holds_until_it_says(
+        start in instant(),
+        amount in target(),
+        look in 0i64..5 * 86_400,
+        at in 0.0f64..1.0,
+        business_hours in any::<bool>(),
+    ) {
+        use std::sync::Arc;
+        use deskterm::sla::{ClockKind, SlaClock, SlaClocks, Stage, Thresholds};
+        let cal = if business_hours { business() } else { Calendar::always() };
+        let clock = SlaClock {
+            kind: ClockKind::Resolution,
+            due: cal.add(start, amount, &[]),
+            target: Some(amount),
+            stage: Stage::Active,
+            calendar: Some(Arc::new(cal)),
+        };
+        let clocks = SlaClocks { clocks: vec![clock], policy: None, starts: None };
+        let thresholds = Thresholds::default();
+        let now = start + SignedDuration::from_secs(look);
+        let (level, until) = clocks.level_until(now, &thresholds);
+        prop_assert_eq!(level, clocks.level(now, &thresholds));
+        prop_assert!(until >= now);
+        if until < Timestamp::MAX {
+            // Any instant between now and then reads the same level.
+            let between = now + SignedDuration::from_secs_f64(now.duration_until(until).as_secs_f64() * at);
+            prop_assert_eq!(clocks.level(between, &thresholds), level, "until {}", until);
+        }
+    }
+
     #[test]
     fn business_time_adds_up_across_any_split(a in instant(), b in instant(), c in instant()) {
         let mut points = [a, b, c];

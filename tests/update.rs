@@ -569,3 +569,104 @@ fn a_conflict_asks_and_yes_writes_on_the_new_version() {
     let (_, based_on, again) = applies(&effects).remove(0);
     assert_eq!((based_on, again), (Version("2".into()), change));
 }
+
+/// Refreshes place the tickets they bring one by one; the queue and the
+/// counts must be what sorting and counting everything again gives.
+#[test]
+fn placing_changed_tickets_agrees_with_sorting_them_all() {
+    for reversed in [false, true] {
+        let mut s = state();
+        let request = search_request(&s.start());
+        let first: Vec<TicketSummary> = (1..=200)
+            .map(|i| ticket(i, i64::from(i % 37) * 10 - 90))
+            .collect();
+        update(&mut s, page_reply(request, first, false), common::now());
+        if reversed {
+            update(&mut s, key(KeyCode::Char('S')), common::now());
+        }
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for round in 0..60 {
+            let changed: Vec<TicketSummary> = (0..1 + next(12))
+                .map(|_| {
+                    let id = 1 + next(260) as u32;
+                    let mut t = ticket(id, next(400) as i64 - 200);
+                    t.version = Version(format!("r{round}"));
+                    if next(5) == 0 {
+                        t.status = Status::new(StatusKind::Resolved);
+                    }
+                    t
+                })
+                .collect();
+            let request = update(
+                &mut s,
+                Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+                common::now(),
+            )
+            .into_iter()
+            .find_map(|e| match e {
+                Effect::Refresh { request, .. } => Some(request),
+                _ => None,
+            })
+            .unwrap();
+            let reply = Msg::Desk(DeskReply::Changed {
+                request,
+                result: Ok(changed),
+            });
+            update(&mut s, reply, common::now());
+            let (placed, counts) = (visible_ids(&s), s.counts);
+            let sections: Vec<usize> = s.sections.iter().map(|x| x.count).collect();
+            s.resort();
+            assert_eq!(
+                visible_ids(&s),
+                placed,
+                "round {round}, reversed {reversed}"
+            );
+            assert_eq!(s.counts, counts, "round {round}");
+            assert_eq!(
+                s.sections.iter().map(|x| x.count).collect::<Vec<_>>(),
+                sections
+            );
+        }
+    }
+}
+
+/// Typing into the filter narrows from the shorter filter's rows, and
+/// Backspace goes back to them: the same rows as filtering from scratch.
+#[test]
+fn typing_and_erasing_a_filter_gives_the_rows_of_filtering_afresh() {
+    let mut s = state();
+    let request = search_request(&s.start());
+    let tickets: Vec<TicketSummary> = (1..=120)
+        .map(|i| {
+            let mut t = ticket(i, i64::from(i));
+            let words = ["bus late", "bus stop", "lunch menu", "badge lost"];
+            t.subject = SafeText::line(&format!("{} {i}", words[i as usize % 4]));
+            t
+        })
+        .collect();
+    update(&mut s, page_reply(request, tickets, false), common::now());
+    update(&mut s, key(KeyCode::Char('/')), common::now());
+    let afresh = |s: &mut State| {
+        let typed = visible_ids(s);
+        s.refilter();
+        assert_eq!(visible_ids(s), typed, "filter {:?}", s.queue.filter.text());
+        typed.len()
+    };
+    let mut sizes = Vec::new();
+    for c in "bus la".chars() {
+        update(&mut s, key(KeyCode::Char(c)), common::now());
+        sizes.push(afresh(&mut s));
+    }
+    for _ in 0..6 {
+        update(&mut s, key(KeyCode::Backspace), common::now());
+        sizes.push(afresh(&mut s));
+    }
+    // b, bu, bus, "bus ", bus l, bus la; then back to everything.
+    assert_eq!(sizes, [90, 60, 60, 60, 60, 30, 60, 60, 60, 60, 90, 120]);
+}

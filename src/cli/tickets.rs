@@ -149,23 +149,35 @@ fn query_for(desk: &Connected, args: &LsArgs) -> Result<Query, Failure> {
 pub(super) fn ls(cli: &Cli, args: &LsArgs) -> Result<ExitCode, Failure> {
     let desk = Connected::open(cli)?;
     let query = query_for(&desk, args)?;
+    let sort = SortKey::parse(&args.sort).unwrap_or(SortKey::Sla);
+    // Desks list newest first: by id, the first pages are enough.
+    let enough = match (sort, args.reverse, args.limit) {
+        (SortKey::Id, false, Some(limit)) => limit,
+        _ => usize::MAX,
+    };
     let per_page = desk.launcher.settings(&desk.session).page_size;
+    let per_page = per_page
+        .min(u32::try_from(enough).unwrap_or(u32::MAX))
+        .max(1);
+    let text = query.text.to_lowercase();
     let mut tickets = Vec::new();
     let mut page = PageRequest::first(per_page);
     loop {
         let found = desk.block_on(desk.desk().search(&query, page))?;
-        tickets.extend(found.items);
-        if !found.more {
+        tickets.extend(
+            found
+                .items
+                .into_iter()
+                .filter(|t| text_matches(&search_text(t), &text)),
+        );
+        if !found.more || tickets.len() >= enough {
             break;
         }
         page = page.next();
     }
-    let text = query.text.to_lowercase();
-    tickets.retain(|t| text_matches(&search_text(t), &text));
     for t in &mut tickets {
         desk.fill_sla(t);
     }
-    let sort = SortKey::parse(&args.sort).unwrap_or(SortKey::Sla);
     sort_tickets(&mut tickets, sort, desk.now);
     if args.reverse {
         tickets.reverse();

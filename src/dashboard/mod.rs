@@ -192,14 +192,39 @@ pub struct Slipping {
 impl Slipping {
     /// One open ticket at its level now.
     pub fn count(&mut self, t: &TicketSummary, level: Option<Level>) {
-        let bump = |pair: &mut (usize, usize)| match level {
-            Some(Level::Breached) => pair.1 += 1,
-            Some(l) if l.at_risk() => pair.0 += 1,
-            _ => {}
+        self.step(t, level, true);
+    }
+
+    /// One open ticket counted before, taken out again.
+    pub fn uncount(&mut self, t: &TicketSummary, level: Option<Level>) {
+        self.step(t, level, false);
+    }
+
+    fn step(&mut self, t: &TicketSummary, level: Option<Level>, add: bool) {
+        let breached = match level {
+            Some(Level::Breached) => true,
+            Some(l) if l.at_risk() => false,
+            // Most tickets: nothing to count, and no key to copy.
+            _ => return,
         };
-        bump(self.by_queue.entry(t.queue.id.clone()).or_default());
+        fn bump<K: Clone + Eq + std::hash::Hash>(
+            map: &mut HashMap<K, (usize, usize)>,
+            key: &K,
+            breached: bool,
+            add: bool,
+        ) {
+            // The key is copied only the first time it is seen.
+            if !map.contains_key(key) {
+                map.insert(key.clone(), (0, 0));
+            }
+            if let Some(pair) = map.get_mut(key) {
+                let n = if breached { &mut pair.1 } else { &mut pair.0 };
+                *n = if add { *n + 1 } else { n.saturating_sub(1) };
+            }
+        }
+        bump(&mut self.by_queue, &t.queue.id, breached, add);
         if let Some(owner) = &t.owner {
-            bump(self.by_agent.entry(owner.id.clone()).or_default());
+            bump(&mut self.by_agent, &owner.id, breached, add);
         }
     }
 }

@@ -28,6 +28,8 @@ pub trait Desk: Send + Sync {
 
     async fn agents(&self) -> Result<Vec<Agent>, DeskError>;
 
+    /// One page of the tickets matching `query`, newest first (by id,
+    /// descending), so a listing by id needs only its first pages.
     async fn search(
         &self,
         query: &Query,

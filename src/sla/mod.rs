@@ -234,6 +234,40 @@ impl SlaClocks {
     pub fn level(&self, now: Timestamp, thresholds: &Thresholds) -> Option<Level> {
         self.most_urgent(now).map(|c| c.level(now, thresholds))
     }
+
+    /// The level now, and an instant before which it cannot change unless
+    /// the ticket does. Business time never runs faster than the wall
+    /// clock, so no threshold is crossed sooner than the smallest gap to
+    /// one; breached, paused and met clocks stay as they are.
+    pub fn level_until(
+        &self,
+        now: Timestamp,
+        thresholds: &Thresholds,
+    ) -> (Option<Level>, Timestamp) {
+        let Some(clock) = self.most_urgent(now) else {
+            return (None, Timestamp::MAX);
+        };
+        let level = clock.level(now, thresholds);
+        let Reading::Running { left } = clock.reading(now) else {
+            return (Some(level), Timestamp::MAX);
+        };
+        let share = clock
+            .target
+            .map(|t| SignedDuration::from_secs_f64(t.as_secs_f64() * thresholds.warn_fraction));
+        let gap = [
+            Some(SignedDuration::ZERO),
+            Some(thresholds.alert),
+            Some(thresholds.warn_before),
+            share,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|threshold| left - threshold)
+        .filter(|gap| gap.is_positive())
+        .min()
+        .unwrap_or(SignedDuration::ZERO);
+        (Some(level), now.checked_add(gap).unwrap_or(Timestamp::MAX))
+    }
 }
 
 /// "2h13m", "45m", "3d4h", "59s": compact, for a narrow column.

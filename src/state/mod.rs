@@ -520,10 +520,15 @@ impl State {
         );
         self.dash_dirty = true;
         if ticket.status.kind.is_active() {
+            if let Some(old) = self.tickets.by_id(&ticket.id).cloned() {
+                self.count(&old, false);
+            }
+            self.count(&ticket, true);
             self.tally.put(&ticket);
+            self.queue.unplaced.insert(ticket.id.clone());
             self.tickets.upsert(ticket);
         } else {
-            self.tickets.remove(&ticket.id);
+            self.forget(&ticket.id);
             let recent =
                 self.now - jiff::SignedDuration::from_hours(crate::dashboard::HISTORY_DAYS * 24);
             if crate::dashboard::finished_at(&ticket).is_some_and(|at| at >= recent) {
@@ -531,6 +536,18 @@ impl State {
             } else {
                 self.tally.remove(&ticket.id);
             }
+        }
+    }
+
+    /// Stop holding a ticket: out of the counts, the tally and the queue.
+    pub(crate) fn forget(&mut self, id: &TicketId) {
+        if let Some(old) = self.tickets.by_id(id).cloned() {
+            self.count(&old, false);
+        }
+        self.tally.remove(id);
+        self.queue.unplaced.remove(id);
+        if let Some((at, from)) = self.tickets.remove(id) {
+            self.dropped(at, from);
         }
     }
 
@@ -679,7 +696,7 @@ fn on_tick(state: &mut State) -> Vec<Effect> {
         .is_none_or(|at| state.now.duration_since(at) >= SignedDuration::from_secs(5));
     if stale {
         state.counted_at = Some(state.now);
-        state.recount();
+        state.recount_levels();
         effects.extend(state.warnings());
     }
     state.refresh_dashboard();
@@ -744,13 +761,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 state.queue.filter.clear();
                 state.refilter();
             }
-            Edit::Changed => {
-                state.queue.cursor = 0;
-                state.queue.offset = 0;
-                state.refilter();
-                state.queue.cursor = 0;
-                state.clamp_cursor();
-            }
+            Edit::Changed => state.filter_typed(),
             Edit::Moved | Edit::Complete | Edit::Ignored => {}
         }
         return Vec::new();

@@ -1,5 +1,7 @@
 //! The queue view: sections (tabs), sorting, the `/` filter, and the cursor.
 
+use std::collections::HashSet;
+
 use jiff::Timestamp;
 
 use super::State;
@@ -60,6 +62,9 @@ impl SortKey {
         }
     }
 }
+
+/// Where a ticket sorts: the sort key, then newest first.
+type Order<'a> = ((i64, i64, i64), (i64, &'a str));
 
 /// `tickets` in the order the queue shows them for `sort`; ties newest first.
 pub fn sort_tickets(tickets: &mut [TicketSummary], sort: SortKey, now: Timestamp) {
@@ -144,6 +149,11 @@ pub struct QueueView {
     pub visual: Option<usize>,
     /// A dashboard figure the list is narrowed to, and its name.
     pub focus: Option<(crate::dashboard::Focus, String)>,
+    /// Held or changed since the last sort: placed one by one by `place`.
+    pub(crate) unplaced: HashSet<TicketId>,
+    /// While typing a filter: each shorter filter's rows, so that Backspace
+    /// goes back without looking at every ticket again.
+    narrowed: Vec<(String, Vec<usize>)>,
 }
 
 impl Default for QueueView {
@@ -154,6 +164,8 @@ impl Default for QueueView {
             filter: LineInput::default(),
             filtering: false,
             sorted: Vec::new(),
+            unplaced: HashSet::new(),
+            narrowed: Vec::new(),
             visible: Vec::new(),
             cursor: 0,
             selected: None,
@@ -180,31 +192,154 @@ impl State {
             .and_then(|&i| self.tickets.get(i))
     }
 
-    /// Sort every held ticket again (after new data, a new sort, or time passing).
+    /// Where a held ticket goes in the queue's order: its sort key, then
+    /// newest first; compared the other way round when reversed.
+    fn order_of(&self, i: usize) -> Order<'_> {
+        let t = &self.tickets.items()[i].ticket;
+        (self.queue.sort.key(t, self.now), id_order(t))
+    }
+
+    /// Sort every held ticket again (a new sort key, or most of the tickets
+    /// new), and count them all.
     pub fn resort(&mut self) {
         let now = self.now;
         let sort = self.queue.sort;
         let items = self.tickets.items();
-        let mut keyed: Vec<((i64, i64, i64), usize)> = items
+        // Keys worked out once per ticket, not once per comparison.
+        let mut keyed: Vec<(Order<'_>, usize)> = items
             .iter()
             .enumerate()
-            .map(|(i, h)| (sort.key(&h.ticket, now), i))
+            .map(|(i, h)| ((sort.key(&h.ticket, now), id_order(&h.ticket)), i))
             .collect();
-        keyed.sort_by(|(ka, ia), (kb, ib)| {
-            ka.cmp(kb)
-                .then_with(|| id_order(&items[*ia].ticket).cmp(&id_order(&items[*ib].ticket)))
-        });
+        keyed.sort_unstable();
         if self.queue.reversed {
             keyed.reverse();
         }
         self.queue.sorted = keyed.into_iter().map(|(_, i)| i).collect();
+        self.queue.unplaced.clear();
         self.recount();
         self.refilter();
+    }
+
+    /// A ticket was dropped from position `at` and the one at `from` took
+    /// its place: the order follows, so it never holds a stale position.
+    pub(crate) fn dropped(&mut self, at: usize, from: usize) {
+        self.queue.sorted.retain_mut(|i| {
+            if *i == at {
+                return false;
+            }
+            if *i == from {
+                *i = at;
+            }
+            true
+        });
+    }
+
+    /// Put the tickets held since the last sort in their places,
+    /// leaving the rest where they are: a refresh of a few tickets costs a
+    /// few binary searches, not a sort of the whole desk. The counts were
+    /// kept as the tickets came and went.
+    pub fn place(&mut self) {
+        let changed = self.queue.unplaced.len();
+        if changed == 0 && !self.queue.sorted.is_empty() {
+            self.refilter();
+            return;
+        }
+        if changed * 8 > self.tickets.len().max(64) {
+            return self.resort();
+        }
+        let unplaced: HashSet<usize> = std::mem::take(&mut self.queue.unplaced)
+            .iter()
+            .filter_map(|id| self.tickets.position(id))
+            .collect();
+        let mut sorted = std::mem::take(&mut self.queue.sorted);
+        sorted.retain(|i| !unplaced.contains(i));
+        let reversed = self.queue.reversed;
+        for i in unplaced {
+            let key = self.order_of(i);
+            let at = sorted.partition_point(|&j| {
+                let other = self.order_of(j);
+                if reversed { other > key } else { other < key }
+            });
+            sorted.insert(at, i);
+        }
+        self.queue.sorted = sorted;
+        self.refilter();
+    }
+
+    /// Add a ticket to the counts, or take it out: sections, the status
+    /// line, and the dashboard's at-risk figures. The 5-second recount
+    /// starts them afresh as time moves clocks on.
+    pub(crate) fn count(&mut self, t: &TicketSummary, add: bool) {
+        let step = |n: &mut usize| {
+            if add {
+                *n += 1;
+            } else {
+                *n = n.saturating_sub(1);
+            }
+        };
+        let me = self.me.as_ref().map(|m| &m.id);
+        for section in &mut self.sections {
+            if section.query.matches_fields(t, me) {
+                step(&mut section.count);
+            }
+        }
+        if !t.status.kind.is_active() {
+            return;
+        }
+        step(&mut self.counts.open);
+        let level = t.sla.level(self.now, &self.thresholds);
+        match level {
+            Some(crate::sla::Level::Breached) => step(&mut self.counts.breached),
+            Some(l) if l.at_risk() => step(&mut self.counts.at_risk),
+            _ => {}
+        }
+        if add {
+            self.slipping.count(t, level);
+        } else {
+            self.slipping.uncount(t, level);
+        }
+    }
+
+    /// The filter changed as it was typed. A longer filter only narrows, so
+    /// its rows are found among the shorter filter's; going back (Backspace)
+    /// finds the shorter filter's rows kept from the way in.
+    pub fn filter_typed(&mut self) {
+        let text = self.queue.filter.text().to_lowercase();
+        let narrowed = &mut self.queue.narrowed;
+        while narrowed
+            .last()
+            .is_some_and(|(before, _)| !text.starts_with(before.as_str()))
+        {
+            narrowed.pop();
+        }
+        match narrowed.last() {
+            Some((before, rows)) if *before == text => self.queue.visible = rows.clone(),
+            Some((_, rows)) => {
+                let items = self.tickets.items();
+                let rows: Vec<usize> = rows
+                    .iter()
+                    .copied()
+                    .filter(|&i| text_matches(&items[i].haystack, &text))
+                    .collect();
+                self.queue.visible = rows.clone();
+                self.queue.narrowed.push((text, rows));
+            }
+            None => {
+                self.refilter();
+                let rows = self.queue.visible.clone();
+                self.queue.narrowed.push((text, rows));
+            }
+        }
+        self.queue.cursor = 0;
+        self.queue.offset = 0;
+        self.clamp_cursor();
     }
 
     /// Narrow the sorted tickets to the section and filter, keeping the cursor
     /// on the same ticket when it is still shown.
     pub fn refilter(&mut self) {
+        self.queue.narrowed.clear();
         // Once loaded, the cursor follows its ticket; while the first pages
         // arrive it stays where the user left it.
         let keep = self.loaded.then(|| self.queue.selected.clone()).flatten();
@@ -212,20 +347,26 @@ impl State {
         let me = self.me.as_ref().map(|m| &m.id);
         let items = self.tickets.items();
         self.queue.visible = match self.sections.get(self.section) {
-            Some(section) => self
-                .queue
-                .sorted
-                .iter()
-                .copied()
-                .filter(|&i| {
-                    let held = &items[i];
-                    section.query.matches_fields(&held.ticket, me)
-                        && text_matches(&held.haystack, &filter)
-                        && self.queue.focus.as_ref().is_none_or(|(focus, _)| {
-                            focus.matches(&held.ticket, self.now, &self.thresholds)
-                        })
-                })
-                .collect(),
+            Some(section) => {
+                // Decided in memory order, where the tickets lie next to each
+                // other; then read in sort order from a small table.
+                let shown: Vec<bool> = items
+                    .iter()
+                    .map(|held| {
+                        section.query.matches_fields(&held.ticket, me)
+                            && text_matches(&held.haystack, &filter)
+                            && self.queue.focus.as_ref().is_none_or(|(focus, _)| {
+                                focus.matches(&held.ticket, self.now, &self.thresholds)
+                            })
+                    })
+                    .collect();
+                self.queue
+                    .sorted
+                    .iter()
+                    .copied()
+                    .filter(|&i| shown[i])
+                    .collect()
+            }
             None => Vec::new(),
         };
         let found = keep.and_then(|id| {
@@ -249,21 +390,32 @@ impl State {
                 .filter(|h| section.query.matches_fields(&h.ticket, me.as_ref()))
                 .count();
         }
+        self.recount_levels();
+    }
+
+    /// The status line's and the dashboard's at-risk and breached counts at
+    /// the time now. A ticket's level is read again only once it may have
+    /// changed (see [`crate::sla::SlaClocks::level_until`]), so the recount
+    /// every few seconds does not walk the calendars of 100,000 tickets.
+    pub fn recount_levels(&mut self) {
+        let (now, thresholds) = (self.now, self.thresholds);
         let mut counts = Counts::default();
         let mut slipping = crate::dashboard::Slipping::default();
-        for held in self.tickets.items() {
+        for held in self.tickets.items_mut() {
+            if now >= held.level_until {
+                (held.level, held.level_until) = held.ticket.sla.level_until(now, &thresholds);
+            }
             let ticket = &held.ticket;
             if !ticket.status.kind.is_active() {
                 continue;
             }
             counts.open += 1;
-            let level = ticket.sla.level(self.now, &self.thresholds);
-            match level {
+            match held.level {
                 Some(crate::sla::Level::Breached) => counts.breached += 1,
                 Some(level) if level.at_risk() => counts.at_risk += 1,
                 _ => {}
             }
-            slipping.count(ticket, level);
+            slipping.count(ticket, held.level);
         }
         self.counts = counts;
         self.slipping = slipping;

@@ -40,7 +40,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                         state.unconfirmed.remove(&ticket.id);
                         state.hold(ticket);
                     }
-                    state.resort();
+                    state.place();
                     if found.more {
                         return vec![Effect::Search {
                             request,
@@ -52,14 +52,13 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                     // What the cache held and the desk no longer lists is gone.
                     let gone = std::mem::take(&mut state.unconfirmed);
                     for id in &gone {
-                        state.tickets.remove(id);
-                        state.tally.remove(id);
+                        state.forget(id);
                     }
                     state.stale_since = None;
                     let first = !state.loaded;
                     state.loaded = true;
                     if !gone.is_empty() {
-                        state.resort();
+                        state.place();
                     }
                     back_online(state);
                     if first {
@@ -105,7 +104,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                     for ticket in changed {
                         state.hold(ticket);
                     }
-                    state.resort();
+                    state.place();
                     back_online(state);
                     if open_changed {
                         return state.reload_ticket();
@@ -182,7 +181,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                     }
                     state.lay_out_ticket();
                     state.hold(summary);
-                    state.resort();
+                    state.place();
                     state.clamp_ticket_scroll();
                 }
                 Err(e) => {
@@ -217,7 +216,7 @@ fn from_cache(state: &mut State, cached: crate::store::Cached) {
         }
     }
     state.stale_since = cached.saved;
-    state.resort();
+    state.place();
 }
 
 fn back_online(state: &mut State) {

@@ -3,14 +3,20 @@
 
 use std::collections::HashMap;
 
+use jiff::Timestamp;
+
 use crate::desk::query::search_text;
 use crate::desk::{TicketId, TicketSummary};
+use crate::sla::Level;
 
 #[derive(Clone, Debug)]
 pub struct Held {
     pub ticket: TicketSummary,
     /// Lower-cased id, subject and requester: what `/` searches.
     pub haystack: String,
+    /// The SLA level at the last recount, and until when it holds.
+    pub level: Option<Level>,
+    pub level_until: Timestamp,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -32,6 +38,10 @@ impl TicketSet {
         &self.items
     }
 
+    pub fn items_mut(&mut self) -> &mut [Held] {
+        &mut self.items
+    }
+
     pub fn get(&self, i: usize) -> Option<&TicketSummary> {
         self.items.get(i).map(|h| &h.ticket)
     }
@@ -49,6 +59,9 @@ impl TicketSet {
         let held = Held {
             haystack: search_text(&ticket),
             ticket,
+            level: None,
+            // Not read yet: the next recount reads it.
+            level_until: Timestamp::MIN,
         };
         match self.index.get(&held.ticket.id) {
             Some(&i) => self.items[i] = held,
@@ -59,15 +72,15 @@ impl TicketSet {
         }
     }
 
-    /// Drop a ticket; positions of others may change.
-    pub fn remove(&mut self, id: &TicketId) -> bool {
-        let Some(i) = self.index.remove(id) else {
-            return false;
-        };
+    /// Drop a ticket: the last one takes its position. Where it was, and
+    /// where the moved one came from.
+    pub fn remove(&mut self, id: &TicketId) -> Option<(usize, usize)> {
+        let i = self.index.remove(id)?;
+        let last = self.items.len() - 1;
         self.items.swap_remove(i);
         if let Some(moved) = self.items.get(i) {
             self.index.insert(moved.ticket.id.clone(), i);
         }
-        true
+        Some((i, last))
     }
 }

@@ -464,7 +464,7 @@ impl State {
                 }
                 let id = applied.summary.id.clone();
                 self.hold(applied.summary);
-                self.resort();
+                self.place();
                 if self.ticket.as_ref().is_some_and(|v| v.id == id) {
                     effects.extend(self.reload_ticket());
                 }
@@ -651,7 +651,7 @@ impl State {
                 item.seen = Some(detail.summary.clone());
                 item.status = ItemStatus::Waiting;
                 self.hold(detail.summary);
-                self.resort();
+                self.place();
                 self.overlay = Overlay::Confirm(Box::new(Confirm {
                     title: format!("#{} changed on the desk since you looked", item.ticket.0),
                     lines,

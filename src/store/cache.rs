@@ -27,9 +27,15 @@ impl Store {
         let tx = conn.transaction()?;
         for t in tickets {
             tx.execute(
-                "INSERT INTO cache_tickets (id, summary, seen) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(id) DO UPDATE SET summary = excluded.summary, seen = excluded.seen",
-                params![t.id.0, serde_json::to_string(t)?, now.as_second()],
+                "INSERT INTO cache_tickets (id, summary, seen, urgency) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(id) DO UPDATE SET summary = excluded.summary, seen = excluded.seen,
+                     urgency = excluded.urgency",
+                params![
+                    t.id.0,
+                    serde_json::to_string(t)?,
+                    now.as_second(),
+                    urgency(t, now)
+                ],
             )?;
         }
         tx.execute(
@@ -47,14 +53,16 @@ impl Store {
 
     pub fn cache_detail(&self, detail: &TicketDetail, now: Timestamp) -> anyhow::Result<()> {
         self.conn().execute(
-            "INSERT INTO cache_tickets (id, summary, detail, seen) VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO cache_tickets (id, summary, detail, seen, urgency)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(id) DO UPDATE SET summary = excluded.summary,
-                 detail = excluded.detail, seen = excluded.seen",
+                 detail = excluded.detail, seen = excluded.seen, urgency = excluded.urgency",
             params![
                 detail.summary.id.0,
                 serde_json::to_string(&detail.summary)?,
                 serde_json::to_string(detail)?,
-                now.as_second()
+                now.as_second(),
+                urgency(&detail.summary, now)
             ],
         )?;
         Ok(())
@@ -70,13 +78,17 @@ impl Store {
     }
 
     /// Everything cached; rows that cannot be read are left out.
-    pub fn cached(&self) -> anyhow::Result<Cached> {
+    /// The cache as it was left, most urgent tickets first: `first` of them
+    /// in the first part (with the directory), so the console can draw at
+    /// once, then the rest in parts of `part`. `each` takes every part and
+    /// answers whether to go on.
+    pub fn cached_in_parts(
+        &self,
+        first: usize,
+        part: usize,
+        mut each: impl FnMut(Cached) -> bool,
+    ) -> anyhow::Result<()> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT summary FROM cache_tickets")?;
-        let tickets = stmt
-            .query_map([], |row| row.get::<_, String>(0))?
-            .filter_map(|row| serde_json::from_str(&row.ok()?).ok())
-            .collect();
         let directory = conn
             .query_row(
                 "SELECT value FROM cache_meta WHERE name = 'directory'",
@@ -93,11 +105,49 @@ impl Store {
             )
             .optional()?
             .and_then(|s| Timestamp::from_second(s).ok());
-        Ok(Cached {
-            tickets,
-            directory,
-            saved,
-        })
+        let mut stmt = conn.prepare("SELECT summary FROM cache_tickets ORDER BY urgency, id")?;
+        let mut rows = stmt.query([])?;
+        let mut tickets = Vec::with_capacity(first);
+        let mut directory = Some(directory).flatten();
+        let mut size = first.max(1);
+        while let Some(row) = rows.next()? {
+            let text: String = row.get(0)?;
+            // A row that cannot be read is skipped: the desk has the truth.
+            if let Ok(ticket) = serde_json::from_str(&text) {
+                tickets.push(ticket);
+            }
+            if tickets.len() >= size {
+                let cached = Cached {
+                    tickets: std::mem::take(&mut tickets),
+                    directory: directory.take(),
+                    saved,
+                };
+                if !each(cached) {
+                    return Ok(());
+                }
+                size = part.max(1);
+            }
+        }
+        if !tickets.is_empty() || directory.is_some() {
+            each(Cached {
+                tickets,
+                directory,
+                saved,
+            });
+        }
+        Ok(())
+    }
+
+    /// The whole cache in one part.
+    pub fn cached(&self) -> anyhow::Result<Cached> {
+        let mut whole = Cached::default();
+        self.cached_in_parts(usize::MAX, usize::MAX, |part| {
+            whole.tickets.extend(part.tickets);
+            whole.directory = whole.directory.take().or(part.directory);
+            whole.saved = part.saved;
+            true
+        })?;
+        Ok(whole)
     }
 
     /// A ticket's conversation as last seen.
@@ -112,4 +162,11 @@ impl Store {
             .optional()?;
         Ok(text.flatten().and_then(|t| serde_json::from_str(&t).ok()))
     }
+}
+
+/// The queue's default order (most urgent SLA first) as one number, so the
+/// cache hands out the first screen before the rest.
+fn urgency(t: &TicketSummary, now: Timestamp) -> i64 {
+    let (class, value) = t.sla.urgency_key(now);
+    i64::from(class) * (1 << 40) + value.clamp(-(1 << 39), (1 << 39) - 1)
 }

@@ -93,6 +93,19 @@ impl Store {
                  saved INTEGER NOT NULL
              );",
         )?;
+        // Stores from before the cache was read most urgent first.
+        let has_urgency = conn
+            .prepare("SELECT 1 FROM pragma_table_info('cache_tickets') WHERE name = 'urgency'")?
+            .exists([])?;
+        if !has_urgency {
+            conn.execute_batch(
+                "ALTER TABLE cache_tickets ADD COLUMN urgency INTEGER NOT NULL DEFAULT 0;",
+            )?;
+        }
+        conn.execute_batch(
+            "DROP INDEX IF EXISTS cache_by_urgency;
+             CREATE INDEX IF NOT EXISTS cache_in_queue_order ON cache_tickets (urgency, id);",
+        )?;
         Ok(Self {
             conn: Mutex::new(conn),
             path,

@@ -102,6 +102,7 @@ pub async fn me_queues_and_agents(f: &Fixture) {
 pub async fn search_pages_without_gaps_or_repeats(f: &Fixture) {
     let query = Query::active();
     let mut seen = HashSet::new();
+    let mut order = Vec::new();
     let mut page = PageRequest::first(5);
     let first = f.desk.search(&query, page).await.unwrap();
     let total = first.total;
@@ -111,6 +112,7 @@ pub async fn search_pages_without_gaps_or_repeats(f: &Fixture) {
         for t in &found.items {
             assert!(t.status.kind.is_active(), "{:?} is not active", t.status);
             assert!(seen.insert(t.id.clone()), "{} twice", t.id.0);
+            order.push(t.id.0.parse::<i64>().unwrap());
         }
         if !found.more {
             break;
@@ -119,6 +121,8 @@ pub async fn search_pages_without_gaps_or_repeats(f: &Fixture) {
         found = f.desk.search(&query, page).await.unwrap();
     }
     assert!(seen.len() > 5, "more than one page");
+    // Newest first, so a listing by id can stop after its first page.
+    assert!(order.windows(2).all(|w| w[0] > w[1]), "{order:?}");
     if let Some(total) = total {
         assert_eq!(total as usize, seen.len());
     }

@@ -2,6 +2,7 @@
 //! and every failure turned into a [`DeskError`] that says what to do.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -54,6 +55,20 @@ impl Transport {
         }
     }
 
+    /// What can be wrong with this way of travelling, found without
+    /// building a client: the CA file and the proxy.
+    fn check(&self) -> Result<(), DeskError> {
+        if let Some(path) = &self.ca_file {
+            read_ca_file(path).map_err(DeskError::Protocol)?;
+        }
+        if let Some(proxy) = &self.proxy {
+            reqwest::Proxy::all(proxy.as_str()).map_err(|e| {
+                DeskError::Protocol(format!("the proxy {proxy:?} is not usable: {e}"))
+            })?;
+        }
+        Ok(())
+    }
+
     /// An HTTP client that travels this way. TLS verification is always on.
     fn client(&self) -> Result<reqwest::Client, DeskError> {
         let mut builder = reqwest::Client::builder()
@@ -93,7 +108,11 @@ pub fn read_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>,
 pub const MAX_BODY: usize = 20 * 1024 * 1024;
 
 pub struct Client {
-    http: reqwest::Client,
+    /// Built on the first request: loading the system's root certificates
+    /// takes tens of milliseconds, and the first frame (from the cache)
+    /// needs no network.
+    http: OnceLock<reqwest::Client>,
+    transport: Transport,
     /// `https://rt.example.org/REST/2.0/`
     base: Url,
     auth: Auth,
@@ -133,15 +152,24 @@ impl Client {
         let path = base.path().trim_end_matches('/').to_string();
         let path = path.trim_end_matches("/REST/2.0");
         base.set_path(&format!("{path}/REST/2.0/"));
-        let http = transport.client()?;
+        transport.check()?;
         Ok(Self {
-            http,
+            http: OnceLock::new(),
+            transport: transport.clone(),
             base,
             auth,
             max_body: transport.max_body,
             requests: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
         })
+    }
+
+    fn http(&self) -> Result<&reqwest::Client, DeskError> {
+        if let Some(http) = self.http.get() {
+            return Ok(http);
+        }
+        let built = self.transport.client()?;
+        Ok(self.http.get_or_init(|| built))
     }
 
     pub fn traffic(&self) -> Traffic {
@@ -214,7 +242,7 @@ impl Client {
         body: Option<&Value>,
         headers: &[(&str, String)],
     ) -> Result<Answer, DeskError> {
-        let mut request = self.authorised(self.http.request(method.clone(), url.clone()));
+        let mut request = self.authorised(self.http()?.request(method.clone(), url.clone()));
         for (name, value) in headers {
             request = request.header(*name, value);
         }
