@@ -91,6 +91,11 @@ async fn an_idle_refresh_is_one_small_request() {
         .await
         .unwrap();
     let cost = desk.traffic();
+    eprintln!(
+        "idle refresh: {} request, {} bytes",
+        cost.requests - before.requests,
+        cost.bytes - before.bytes
+    );
     assert!(changed.is_empty(), "{changed:?}");
     assert_eq!(cost.requests - before.requests, 1);
     assert!(
@@ -572,4 +577,37 @@ fn the_commands_exit_codes_on_rt() {
         why.contains("refused the credential") && !why.contains("not-the-token"),
         "{why}"
     );
+}
+
+/// What the console's first screen of a 1,000-ticket queue costs on the
+/// wire: who is signed in, the queues, the agents, and the first page of
+/// the queue (scripts/live/rt-bulk.pl fills "Backlog"). Printed for
+/// BENCHMARKS.md; bounded here.
+#[tokio::test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+async fn the_first_screen_of_a_1000_ticket_queue_on_the_wire() {
+    let desk = rt_as("DESKTERM_RT_TOKEN");
+    let before = desk.traffic();
+    desk.me().await.unwrap();
+    let queues = desk.queues().await.unwrap();
+    desk.agents().await.unwrap();
+    let backlog = queues
+        .iter()
+        .find(|q| q.name.as_str() == "Backlog")
+        .expect("rt-bulk.pl ran");
+    let query = Query {
+        queue: Some(backlog.id.clone()),
+        ..Query::active()
+    };
+    let first = desk.search(&query, PageRequest::first(100)).await.unwrap();
+    let cost = desk.traffic();
+    let (requests, bytes) = (cost.requests - before.requests, cost.bytes - before.bytes);
+    eprintln!(
+        "first screen of a {}-ticket queue: {requests} requests, {} KB",
+        first.total.unwrap_or_default(),
+        bytes / 1024
+    );
+    assert!(first.total.unwrap_or_default() >= 1000 && first.items.len() == 100);
+    assert!(requests <= 6, "{requests} requests");
+    assert!(bytes < 200 * 1024, "{bytes} bytes");
 }

@@ -21,6 +21,7 @@ log() { printf 'rt.sh: %s\n' "$*" >&2; }
 install_rt() {
     if [ -x /usr/sbin/rt-setup-database-5 ] && [ -x "$RT_SERVER" ] \
         && [ -e "$RT_LIB/RT/Handle.pm" ] && command -v curl >/dev/null && command -v openssl >/dev/null \
+        && command -v rt >/dev/null \
         && perl -e 'use DBD::SQLite' 2>/dev/null; then
         return
     fi
@@ -28,7 +29,7 @@ install_rt() {
         log "request-tracker5 is missing and installing it needs root"
         exit 1
     fi
-    log "installing request-tracker5, rt5-db-sqlite, rt5-standalone"
+    log "installing request-tracker5, rt5-db-sqlite, rt5-standalone, rt5-clients"
     export DEBIAN_FRONTEND=noninteractive
     debconf-set-selections <<'SEL'
 request-tracker5 request-tracker5/dbconfig-install boolean false
@@ -41,7 +42,7 @@ SEL
     trap 'rm -f /usr/sbin/policy-rc.d' EXIT
     apt-get update -qq >&2
     apt-get install -y -qq --no-install-recommends \
-        request-tracker5 rt5-db-sqlite rt5-standalone sqlite3 curl openssl >&2
+        request-tracker5 rt5-db-sqlite rt5-standalone rt5-clients sqlite3 curl openssl >&2
 }
 
 # A private CA and a certificate for localhost and 127.0.0.1 it signed.
@@ -168,8 +169,18 @@ stop() {
     fi
 }
 
+# A queue "Backlog" of N tickets (default 1000) for the benchmarks.
+bulk() {
+    local dir=${1:?usage: rt.sh bulk DIR [N]}
+    log "filling the Backlog queue with ${2:-1000} tickets"
+    RT_SITE_CONFIG="$dir/RT_SiteConfig.pm" RT_SITE_CONFIG_DIR="$dir/site.d" \
+        perl -I"$RT_LIB" "$HERE/rt-bulk.pl" "${2:-1000}" 2> "$dir/bulk.log" \
+        || { cat "$dir/bulk.log" >&2; exit 1; }
+}
+
 case "${1:-}" in
     start) start "${2:-}" ;;
     stop) stop "${2:-}" ;;
-    *) echo "usage: $0 start [DIR] | stop DIR" >&2; exit 2 ;;
+    bulk) bulk "${2:-}" "${3:-}" ;;
+    *) echo "usage: $0 start [DIR] | stop DIR | bulk DIR [N]" >&2; exit 2 ;;
 esac

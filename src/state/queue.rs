@@ -369,12 +369,10 @@ impl State {
             }
             None => Vec::new(),
         };
-        let found = keep.and_then(|id| {
-            self.queue
-                .visible
-                .iter()
-                .position(|&i| self.tickets.get(i).is_some_and(|t| t.id == id))
-        });
+        // By position in the set: comparing numbers, not every ticket's id.
+        let found = keep
+            .and_then(|id| self.tickets.position(&id))
+            .and_then(|at| self.queue.visible.iter().position(|&i| i == at));
         self.queue.cursor = found.unwrap_or(self.queue.cursor);
         self.clamp_cursor();
     }

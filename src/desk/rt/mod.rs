@@ -196,7 +196,12 @@ impl RtDesk {
             ("page", &page_text),
             ("per_page", &per_page_text),
         ];
-        query.extend_from_slice(map::LIST_FIELDS);
+        let custom = lock(&self.reading).channel_field.is_some();
+        query.extend_from_slice(if custom {
+            map::LIST_FIELDS_WITH_CUSTOM
+        } else {
+            map::LIST_FIELDS
+        });
         let answer = self.get("tickets", &query).await?;
         let items = record::items(&answer.body);
         Ok(Page {
