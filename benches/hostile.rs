@@ -10,13 +10,13 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 
-use deskterm::config::keymap::Keymap;
-use deskterm::config::theme::{ColorDepth, ThemeSet};
 use deskterm::desk::*;
-use deskterm::sla::{SlaClocks, Thresholds};
+use deskterm::sla::SlaClocks;
+use deskterm::state::State;
 use deskterm::state::ticket::TicketView;
-use deskterm::state::{Settings, State};
 use deskterm::text::{SafeText, html, sanitize_block};
+
+mod common;
 
 fn main() {
     divan::main();
@@ -48,26 +48,7 @@ fn html_100_000_levels_deep(bencher: Bencher) {
 }
 
 fn state_with(detail: TicketDetail, width: u16, height: u16) -> State {
-    let themes = ThemeSet::built_in(ColorDepth::TrueColor, false);
-    let theme = themes.get("dark").expect("theme");
-    let settings = Settings {
-        profile: "demo".into(),
-        keymap: Keymap::default(),
-        themes,
-        theme,
-        thresholds: Thresholds::default(),
-        refresh_every: 5,
-        default_section: None,
-        time_zone: jiff::tz::TimeZone::UTC,
-        page_size: 100,
-        undo_seconds: 0,
-        macros: Vec::new(),
-        sla: Default::default(),
-        notify: Default::default(),
-        read_only: None,
-        credential: None,
-        profiles: Vec::new(),
-    };
+    let settings = common::settings();
     let now: Timestamp = "2026-03-02T17:30:00Z".parse().expect("now");
     let mut state = State::new(settings, now, Rect::new(0, 0, width, height));
     let mut view = TicketView::new(detail.summary.id.clone(), Some(detail.summary.clone()), 1);
