@@ -31,10 +31,14 @@ fn main() {
     let copies = tickets.to_vec();
     report(&format!("{} ticket summaries", copies.len()));
     let mut set = TicketSet::default();
+    let mut pool = deskterm::text::Pool::default();
     for t in tickets {
-        set.upsert(t.clone());
+        // As the console holds them: repeated texts kept once.
+        let mut t = t.clone();
+        t.share(&mut pool);
+        set.upsert(t);
     }
-    report("the ticket set holding copies of them");
+    report("the ticket set holding copies of them, repeated texts shared");
     let mut tally = Tally::new(jiff::tz::TimeZone::UTC);
     for t in tickets {
         tally.put(t);

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::sla::SlaClocks;
-use crate::text::SafeText;
+use crate::text::{Pool, SafeText};
 
 /// A backend's own ticket id (RT: "123", django-helpdesk: "45", demo: "1042").
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -266,6 +266,30 @@ pub struct TicketSummary {
     pub sla: SlaClocks,
     pub tags: Vec<SafeText>,
     pub version: Version,
+}
+
+impl TicketSummary {
+    /// Keep the texts every ticket repeats (status, priority, queue, owner,
+    /// requester, school, policy) once, in `pool`.
+    pub fn share(&mut self, pool: &mut Pool) {
+        pool.share(&mut self.status.raw);
+        pool.share(&mut self.priority.raw);
+        pool.share(&mut self.queue.name);
+        if let Some(owner) = &mut self.owner {
+            pool.share(&mut owner.name);
+        }
+        pool.share(&mut self.requester.name);
+        pool.share(&mut self.requester.email);
+        if let Some(organisation) = &mut self.requester.organisation {
+            pool.share(organisation);
+        }
+        if let Some(policy) = &mut self.sla.policy {
+            pool.share(policy);
+        }
+        for tag in &mut self.tags {
+            pool.share(tag);
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

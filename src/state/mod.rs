@@ -281,6 +281,8 @@ pub struct State {
     pub tally: crate::dashboard::Tally,
     /// At risk and breached per department and agent, as of the last recount.
     pub slipping: crate::dashboard::Slipping,
+    /// The texts tickets repeat, kept once.
+    texts: crate::text::Pool,
     finished_request: Option<u64>,
     /// Writes the desk refused for good, until the user acts on them.
     pub rejected: Vec<writes::Rejected>,
@@ -361,6 +363,7 @@ impl State {
             dash_dirty: false,
             tally: crate::dashboard::Tally::new(settings.time_zone.clone()),
             slipping: Default::default(),
+            texts: Default::default(),
             finished_request: None,
             rejected: Vec::new(),
             signed_out: false,
@@ -509,6 +512,7 @@ impl State {
     /// filled in by the SLA engine (from the whole history when the ticket
     /// was opened at this version, else from what the summary tells).
     pub(crate) fn hold(&mut self, mut ticket: TicketSummary) {
+        ticket.share(&mut self.texts);
         let facts = match self.facts.get(&ticket.id) {
             Some((version, facts)) if *version == ticket.version => facts.clone(),
             _ => Facts::from_summary(&ticket),

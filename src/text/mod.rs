@@ -11,25 +11,29 @@ pub mod width;
 
 pub use sanitize::{sanitize_block, sanitize_line};
 
+use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
+use std::sync::Arc;
 
 /// Text that has been through the sanitiser and is safe to draw.
 ///
 /// Build it with [`SafeText::line`] for one-line fields (subjects, names) or
 /// [`SafeText::block`] for bodies that keep their line breaks.
+/// Shared, so that a name repeated on a hundred thousand tickets can be
+/// kept once (see [`Pool`]).
 #[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SafeText(String);
+pub struct SafeText(Arc<str>);
 
 impl SafeText {
     /// One line: every line break and tab becomes a space.
     pub fn line(untrusted: &str) -> Self {
-        Self(sanitize_line(untrusted))
+        Self(sanitize_line(untrusted).into())
     }
 
     /// A body: line breaks are kept, tabs become spaces.
     pub fn block(untrusted: &str) -> Self {
-        Self(sanitize_block(untrusted))
+        Self(sanitize_block(untrusted).into())
     }
 
     pub fn as_str(&self) -> &str {
@@ -68,6 +72,23 @@ impl<'de> serde::Deserialize<'de> for SafeText {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         Ok(Self::block(&text))
+    }
+}
+
+/// Texts kept once however often they recur: the statuses, queue, agent and
+/// requester names a desk repeats on every ticket.
+#[derive(Clone, Debug, Default)]
+pub struct Pool(HashSet<Arc<str>>);
+
+impl Pool {
+    /// `text`, now sharing the pool's copy of the same words.
+    pub fn share(&mut self, text: &mut SafeText) {
+        match self.0.get(&*text.0) {
+            Some(same) => text.0 = same.clone(),
+            None => {
+                self.0.insert(text.0.clone());
+            }
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 
 use super::record::{self, UserRef};
@@ -210,11 +210,14 @@ fn sla(
             _ => Stage::Active,
         };
         let starts = record::date(ticket, "Starts").unwrap_or(created);
+        // RT's levels are whole minutes; it may set Due a second after Starts.
+        let allowed = starts.duration_until(due).as_secs();
+        let target = SignedDuration::from_mins((allowed + 30).div_euclid(60));
         return SlaClocks {
             clocks: vec![SlaClock {
                 kind,
                 due,
-                target: Some(starts.duration_until(due)).filter(|d| d.is_positive()),
+                target: Some(target).filter(|d| d.is_positive()),
                 stage,
                 calendar: None,
             }],
@@ -438,6 +441,16 @@ mod tests {
                            "RealName": "", "EmailAddress": "kid@students.pvusd.org"}],
             "CustomFields": [{"name": "Channel", "values": ["sms"]}]
         })
+    }
+
+    /// RT may set Due a second after Starts (measured on the live RT): the
+    /// level is still four hours.
+    #[test]
+    fn a_due_a_second_late_is_still_the_level() {
+        let mut late = ticket();
+        late["Due"] = json!("2026-11-28T20:00:01Z");
+        let t = summary(&late, &Reading::default()).expect("summary");
+        assert_eq!(t.sla.clocks[0].target, Some(SignedDuration::from_hours(4)));
     }
 
     #[test]
