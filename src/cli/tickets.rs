@@ -7,7 +7,7 @@ use jiff::tz::TimeZone;
 
 use super::exit::Failure;
 use super::{Cli, Connected, json, terminal_width, ticket_id};
-use crate::desk::query::{search_text, text_matches};
+use crate::desk::query::{TextFilter, search_text};
 use crate::desk::{
     Agent, Desk, DeskError, OwnerFilter, PageRequest, Query, Queue, StatusKind, TicketDetail,
     TicketSummary,
@@ -164,13 +164,13 @@ pub(super) fn ls(cli: &Cli, args: &LsArgs) -> Result<ExitCode, Failure> {
         Err(_) => page_size,
     }
     .max(1);
-    let text = query.text.to_lowercase();
+    let words = TextFilter::new(&query.text.to_lowercase());
     let found = desk.block_on(pages(
         desk.session.desk.clone(),
         query,
         per_page,
         enough,
-        |t| text_matches(&search_text(t), &text),
+        |t| words.matches(&search_text(t)),
     ))?;
     let mut tickets = found;
     for t in &mut tickets {

@@ -69,9 +69,31 @@ pub fn search_text(ticket: &TicketSummary) -> String {
 
 /// Whether every word of `filter` occurs in `haystack`; both already lower-cased.
 pub fn text_matches(haystack: &str, filter: &str) -> bool {
-    filter
-        .split_whitespace()
-        .all(|word| haystack.contains(word))
+    TextFilter::new(filter).matches(haystack)
+}
+
+/// A filter's words, each made ready once for searching many haystacks:
+/// the `/` filter looks through every held ticket on a keystroke.
+pub struct TextFilter {
+    words: Vec<memchr::memmem::Finder<'static>>,
+}
+
+impl TextFilter {
+    /// `filter` already lower-cased.
+    pub fn new(filter: &str) -> Self {
+        Self {
+            words: filter
+                .split_whitespace()
+                .map(|word| memchr::memmem::Finder::new(word.as_bytes()).into_owned())
+                .collect(),
+        }
+    }
+
+    pub fn matches(&self, haystack: &str) -> bool {
+        self.words
+            .iter()
+            .all(|word| word.find(haystack.as_bytes()).is_some())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use super::State;
 use super::input::LineInput;
-use crate::desk::query::text_matches;
+use crate::desk::query::TextFilter;
 use crate::desk::{OwnerFilter, Query, Queue, TicketId, TicketSummary};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -317,10 +317,11 @@ impl State {
             Some((before, rows)) if *before == text => self.queue.visible = rows.clone(),
             Some((_, rows)) => {
                 let items = self.tickets.items();
+                let words = TextFilter::new(&text);
                 let rows: Vec<usize> = rows
                     .iter()
                     .copied()
-                    .filter(|&i| text_matches(&items[i].haystack, &text))
+                    .filter(|&i| words.matches(&items[i].haystack))
                     .collect();
                 self.queue.visible = rows.clone();
                 self.queue.narrowed.push((text, rows));
@@ -349,12 +350,15 @@ impl State {
         self.queue.visible = match self.sections.get(self.section) {
             Some(section) => {
                 // Decided in memory order, where the tickets lie next to each
-                // other; then read in sort order from a small table.
+                // other; then read in sort order from a small table. Every
+                // held ticket is active, so "All" needs no look at its fields.
+                let every = section.query == Query::active();
+                let words = TextFilter::new(&filter);
                 let shown: Vec<bool> = items
                     .iter()
                     .map(|held| {
-                        section.query.matches_fields(&held.ticket, me)
-                            && text_matches(&held.haystack, &filter)
+                        (every || section.query.matches_fields(&held.ticket, me))
+                            && words.matches(&held.haystack)
                             && self.queue.focus.as_ref().is_none_or(|(focus, _)| {
                                 focus.matches(&held.ticket, self.now, &self.thresholds)
                             })
