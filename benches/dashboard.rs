@@ -9,42 +9,28 @@
 use std::collections::HashMap;
 
 use divan::Bencher;
-use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use deskterm::clock::Clock;
 use deskterm::dashboard::{self, Slipping, Tally, report};
 use deskterm::desk::TicketSummary;
-use deskterm::desk::demo::DemoDesk;
 use deskterm::sla::Thresholds;
 use deskterm::sla::engine::Engine;
 
-const TICKETS: usize = 100_000;
+mod common;
+use common::now;
 
 fn main() {
     divan::main();
 }
 
-fn now() -> Timestamp {
-    "2026-03-02T17:30:00Z".parse().expect("instant")
-}
-
-/// The held tickets: built once (a few seconds) and shared by every bench.
+/// The held tickets: open, and finished in the last 30 days.
 fn held() -> &'static [TicketSummary] {
     static HELD: std::sync::OnceLock<Vec<TicketSummary>> = std::sync::OnceLock::new();
     HELD.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let desk = DemoDesk::create(
-            &dir.path().join("demo.sqlite"),
-            7,
-            TICKETS,
-            Clock::Fixed(now()),
-        )
-        .expect("demo desk");
         let since = now() - jiff::SignedDuration::from_hours(dashboard::HISTORY_DAYS * 24);
         let runtime = tokio::runtime::Runtime::new().expect("runtime");
         let tickets = runtime
-            .block_on(report::gather(&desk, &Engine::default(), since))
+            .block_on(report::gather(common::desk(), &Engine::default(), since))
             .expect("tickets");
         eprintln!(
             "{} tickets held (open and finished in 30 days)",

@@ -281,12 +281,7 @@ async fn open_by_id_from_the_command_line() {
 async fn refresh_brings_in_what_changed_on_the_desk() {
     let mut c = common::console(80, 24).await;
     let before = c.ui.state.tickets.len();
-    let mut what = "";
-    let mut seed = 0;
-    while what != "new ticket" {
-        seed += 1;
-        what = c.desk.simulate_once(seed).unwrap();
-    }
+    common::a_new_ticket_arrives(&c.desk);
     // Refreshes come every 5 ticks; nothing shows before.
     for _ in 0..4 {
         c.ui.tick().await;

@@ -149,12 +149,7 @@ async fn the_figures_follow_changes_on_the_desk_without_reloading() {
         )
         .await
         .unwrap();
-    let mut what = "";
-    let mut seed = 0;
-    while what != "new ticket" {
-        seed += 1;
-        what = c.desk.simulate_once(seed).unwrap();
-    }
+    common::a_new_ticket_arrives(&c.desk);
     // The next refresh brings both in; the figures follow within one recount.
     for _ in 0..5 {
         c.ui.advance(SignedDuration::from_secs(1));

@@ -109,6 +109,14 @@ pub async fn console_with(settings: Settings, width: u16, height: u16) -> Consol
     }
 }
 
+/// Let the demo desk's simulator act until a new ticket has arrived.
+pub fn a_new_ticket_arrives(desk: &DemoDesk) {
+    let mut seed = 1;
+    while desk.simulate_once(seed).unwrap() != "new ticket" {
+        seed += 1;
+    }
+}
+
 pub async fn console(width: u16, height: u16) -> Console {
     console_with(settings("dark"), width, height).await
 }

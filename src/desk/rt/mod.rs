@@ -196,12 +196,15 @@ impl RtDesk {
             ("page", &page_text),
             ("per_page", &per_page_text),
         ];
-        let custom = lock(&self.reading).channel_field.is_some();
-        query.extend_from_slice(if custom {
-            map::LIST_FIELDS_WITH_CUSTOM
+        // Custom fields only when one names the channel: they double the
+        // time RT takes to answer a page (150 against 300 ms for 100).
+        let fields = if lock(&self.reading).channel_field.is_some() {
+            format!("{},CustomFields", map::LIST_FIELDS)
         } else {
-            map::LIST_FIELDS
-        });
+            map::LIST_FIELDS.to_string()
+        };
+        query.push(("fields", &fields));
+        query.extend_from_slice(map::NESTED_FIELDS);
         let answer = self.get("tickets", &query).await?;
         let items = record::items(&answer.body);
         Ok(Page {
