@@ -40,6 +40,7 @@ fn main() {
     let copies = fresh();
     report(&format!("{} ticket summaries, as read", copies.len()));
     let mut set = TicketSet::default();
+    set.make_room(copies.len());
     let mut pool = deskterm::text::Pool::default();
     for mut t in fresh() {
         // As the console holds them: repeated texts kept once.
@@ -48,6 +49,7 @@ fn main() {
     }
     report("as the console holds them (texts shared, search text, index)");
     let mut tally = Tally::new(jiff::tz::TimeZone::UTC);
+    tally.make_room(copies.len());
     for t in &copies {
         tally.put(t);
     }

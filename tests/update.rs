@@ -126,6 +126,43 @@ fn start_shows_the_cache_and_asks_for_the_directory_the_first_page_and_the_outbo
 }
 
 #[test]
+fn cached_tickets_the_desk_no_longer_lists_are_dropped_once_it_has_answered() {
+    let mut s = state();
+    let effects = s.start();
+    let request = search_request(&effects);
+    let cached = deskterm::store::Cached {
+        tickets: vec![ticket(1, 90), ticket(2, 30), ticket(3, 10)],
+        directory: None,
+        saved: Some(common::now()),
+        total: 3,
+    };
+    update(
+        &mut s,
+        Msg::Desk(DeskReply::Cached(Ok(Box::new(cached)))),
+        common::now(),
+    );
+    assert_eq!(
+        visible_ids(&s),
+        ["3", "2", "1"],
+        "the cache, until the desk answers"
+    );
+    // Ticket 2 was resolved elsewhere: the desk lists 1 and 3 (and a new 4).
+    update(
+        &mut s,
+        page_reply(request, vec![ticket(3, 10), ticket(4, 60)], true),
+        common::now(),
+    );
+    assert_eq!(s.tickets.len(), 4, "nothing dropped before the last page");
+    update(
+        &mut s,
+        page_reply(request, vec![ticket(1, 90)], false),
+        common::now(),
+    );
+    assert_eq!(visible_ids(&s), ["3", "4", "1"]);
+    assert!(s.tickets.unconfirmed().is_empty());
+}
+
+#[test]
 fn pages_are_followed_until_the_last() {
     let mut s = state();
     let request = search_request(&s.start());

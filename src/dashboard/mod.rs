@@ -234,21 +234,62 @@ impl Slipping {
 #[derive(Clone, Debug)]
 struct Part {
     created: Timestamp,
-    created_day: Date,
-    /// When the first response came, and how long after creation.
-    answered: Option<(Timestamp, SignedDuration)>,
-    /// When it was finished, that day, and how long it took.
-    finished: Option<(Timestamp, Date, SignedDuration)>,
+    /// When the first response came.
+    answered: Option<Timestamp>,
+    /// When it was finished.
+    finished: Option<Timestamp>,
     open: Option<OpenPart>,
 }
 
 #[derive(Clone, Debug)]
 struct OpenPart {
-    queue: QueueId,
+    queue: u32,
     channel: Channel,
     role: RequesterRole,
-    owner: Option<AgentId>,
+    owner: Option<u32>,
 }
+
+/// Small numbers for ids: the tally's sets and maps hold a ticket in
+/// several places, and a number there costs a fraction of a copied id.
+/// Numbers are never given back: a ticket that leaves may come back.
+#[derive(Clone, Debug)]
+struct Numbers<K> {
+    numbers: HashMap<K, u32>,
+    keys: Vec<K>,
+}
+
+impl<K> Default for Numbers<K> {
+    fn default() -> Self {
+        Self {
+            numbers: HashMap::new(),
+            keys: Vec::new(),
+        }
+    }
+}
+
+impl<K: Clone + Eq + std::hash::Hash> Numbers<K> {
+    /// The number of `key`, given one the first time it is seen.
+    fn number(&mut self, key: &K) -> u32 {
+        if let Some(n) = self.numbers.get(key) {
+            return *n;
+        }
+        let n = self.keys.len() as u32;
+        self.keys.push(key.clone());
+        self.numbers.insert(key.clone(), n);
+        n
+    }
+
+    fn find(&self, key: &K) -> Option<u32> {
+        self.numbers.get(key).copied()
+    }
+
+    fn key(&self, n: u32) -> &K {
+        &self.keys[n as usize]
+    }
+}
+
+/// An open ticket or a moment, ordered by time, then by ticket number.
+type When = (Timestamp, u32);
 
 /// The dashboard's running totals. Each ticket change costs a handful of
 /// map updates; [`Tally::figures`] then reads the totals without visiting
@@ -256,24 +297,28 @@ struct OpenPart {
 #[derive(Clone, Debug)]
 pub struct Tally {
     time_zone: TimeZone,
-    parts: HashMap<TicketId, Part>,
-    by_queue: HashMap<QueueId, usize>,
+    tickets: Numbers<TicketId>,
+    queues: Numbers<QueueId>,
+    agents: Numbers<AgentId>,
+    /// By ticket number.
+    parts: Vec<Option<Part>>,
+    by_queue: HashMap<u32, usize>,
     by_channel: HashMap<Channel, usize>,
     by_role: HashMap<RequesterRole, usize>,
-    by_agent: HashMap<AgentId, BTreeSet<(Timestamp, TicketId)>>,
+    by_agent: HashMap<u32, BTreeSet<When>>,
     /// The latest name seen for each queue and agent.
-    queue_names: HashMap<QueueId, String>,
-    agent_names: HashMap<AgentId, String>,
+    queue_names: HashMap<u32, String>,
+    agent_names: HashMap<u32, String>,
     /// Open tickets, oldest first.
-    open: BTreeSet<(Timestamp, TicketId)>,
+    open: BTreeSet<When>,
     /// Keyed by hour since the epoch, and by day in the desk's time zone.
     new_hourly: BTreeMap<i64, usize>,
     new_daily: BTreeMap<Date, usize>,
     finished_hourly: BTreeMap<i64, usize>,
     finished_daily: BTreeMap<Date, usize>,
     /// How long each took, keyed by when it happened.
-    responses: BTreeMap<(Timestamp, TicketId), SignedDuration>,
-    resolutions: BTreeMap<(Timestamp, TicketId), SignedDuration>,
+    responses: BTreeMap<When, SignedDuration>,
+    resolutions: BTreeMap<When, SignedDuration>,
 }
 
 fn hour_of(at: Timestamp) -> i64 {
@@ -306,7 +351,10 @@ impl Tally {
     pub fn new(time_zone: TimeZone) -> Self {
         Self {
             time_zone,
-            parts: HashMap::new(),
+            tickets: Numbers::default(),
+            queues: Numbers::default(),
+            agents: Numbers::default(),
+            parts: Vec::new(),
             by_queue: HashMap::new(),
             by_channel: HashMap::new(),
             by_role: HashMap::new(),
@@ -327,82 +375,103 @@ impl Tally {
         self.time_zone.to_datetime(at).date()
     }
 
+    /// Room for `total` tickets, made once.
+    pub fn make_room(&mut self, total: usize) {
+        let more = total.saturating_sub(self.parts.len());
+        self.parts.reserve_exact(more);
+        self.tickets.numbers.reserve(more);
+        self.tickets.keys.reserve_exact(more);
+    }
+
     /// A ticket as it is now, replacing what it was.
     pub fn put(&mut self, t: &TicketSummary) {
         self.remove(&t.id);
-        let finished = finished_at(t).map(|at| (at, self.day(at), t.created.duration_until(at)));
+        let n = self.tickets.number(&t.id);
+        let finished = finished_at(t);
         let open = (finished.is_none() && t.status.kind.is_active()).then(|| OpenPart {
-            queue: t.queue.id.clone(),
+            queue: self.queues.number(&t.queue.id),
             channel: t.channel,
             role: t.requester.role,
-            owner: t.owner.as_ref().map(|o| o.id.clone()),
+            owner: t.owner.as_ref().map(|o| self.agents.number(&o.id)),
         });
         let part = Part {
             created: t.created,
-            created_day: self.day(t.created),
-            answered: t
-                .first_response_at
-                .map(|at| (at, t.created.duration_until(at))),
+            answered: t.first_response_at,
             finished,
             open,
         };
         add(&mut self.new_hourly, hour_of(part.created));
-        add(&mut self.new_daily, part.created_day);
-        if let Some((at, took)) = part.answered {
-            self.responses.insert((at, t.id.clone()), took);
+        let day = self.day(part.created);
+        add(&mut self.new_daily, day);
+        if let Some(at) = part.answered {
+            self.responses.insert((at, n), t.created.duration_until(at));
         }
-        if let Some((at, day, took)) = part.finished {
+        if let Some(at) = part.finished {
             add(&mut self.finished_hourly, hour_of(at));
+            let day = self.day(at);
             add(&mut self.finished_daily, day);
-            self.resolutions.insert((at, t.id.clone()), took);
+            self.resolutions
+                .insert((at, n), t.created.duration_until(at));
         }
         if let Some(open) = &part.open {
-            *self.by_queue.entry(open.queue.clone()).or_default() += 1;
+            *self.by_queue.entry(open.queue).or_default() += 1;
             *self.by_channel.entry(open.channel).or_default() += 1;
             *self.by_role.entry(open.role).or_default() += 1;
-            self.queue_names
-                .insert(open.queue.clone(), t.queue.name.to_string());
-            if let Some(owner) = &t.owner {
-                self.by_agent
-                    .entry(owner.id.clone())
-                    .or_default()
-                    .insert((t.created, t.id.clone()));
-                self.agent_names
-                    .insert(owner.id.clone(), owner.name.to_string());
+            if self.queue_names.get(&open.queue).map(String::as_str) != Some(&*t.queue.name) {
+                self.queue_names
+                    .insert(open.queue, t.queue.name.to_string());
             }
-            self.open.insert((t.created, t.id.clone()));
+            if let (Some(agent), Some(owner)) = (open.owner, &t.owner) {
+                self.by_agent
+                    .entry(agent)
+                    .or_default()
+                    .insert((t.created, n));
+                if self.agent_names.get(&agent).map(String::as_str) != Some(&*owner.name) {
+                    self.agent_names.insert(agent, owner.name.to_string());
+                }
+            }
+            self.open.insert((t.created, n));
         }
-        self.parts.insert(t.id.clone(), part);
+        let slot = n as usize;
+        if self.parts.len() <= slot {
+            self.parts.resize(slot + 1, None);
+        }
+        self.parts[slot] = Some(part);
     }
 
     /// A ticket the console no longer holds.
     pub fn remove(&mut self, id: &TicketId) {
-        let Some(part) = self.parts.remove(id) else {
+        let Some(n) = self.tickets.find(id) else {
+            return;
+        };
+        let Some(part) = self.parts.get_mut(n as usize).and_then(Option::take) else {
             return;
         };
         take(&mut self.new_hourly, &hour_of(part.created));
-        take(&mut self.new_daily, &part.created_day);
-        if let Some((at, _)) = part.answered {
-            self.responses.remove(&(at, id.clone()));
+        let day = self.day(part.created);
+        take(&mut self.new_daily, &day);
+        if let Some(at) = part.answered {
+            self.responses.remove(&(at, n));
         }
-        if let Some((at, day, _)) = part.finished {
+        if let Some(at) = part.finished {
             take(&mut self.finished_hourly, &hour_of(at));
+            let day = self.day(at);
             take(&mut self.finished_daily, &day);
-            self.resolutions.remove(&(at, id.clone()));
+            self.resolutions.remove(&(at, n));
         }
         if let Some(open) = part.open {
             take_count(&mut self.by_queue, &open.queue);
             take_count(&mut self.by_channel, &open.channel);
             take_count(&mut self.by_role, &open.role);
-            if let Some(owner) = &open.owner
-                && let Some(set) = self.by_agent.get_mut(owner)
+            if let Some(owner) = open.owner
+                && let Some(set) = self.by_agent.get_mut(&owner)
             {
-                set.remove(&(part.created, id.clone()));
+                set.remove(&(part.created, n));
                 if set.is_empty() {
-                    self.by_agent.remove(owner);
+                    self.by_agent.remove(&owner);
                 }
             }
-            self.open.remove(&(part.created, id.clone()));
+            self.open.remove(&(part.created, n));
         }
     }
 
@@ -414,18 +483,18 @@ impl Tally {
         slipping: &Slipping,
         ticket: impl Fn(&TicketId) -> Option<&'a TicketSummary>,
     ) -> Dashboard {
-        let queue_name = |id: &QueueId| {
+        let queue_name = |n: &u32| {
             self.queue_names
-                .get(id)
+                .get(n)
                 .cloned()
-                .unwrap_or_else(|| id.0.clone())
+                .unwrap_or_else(|| self.queues.key(*n).0.clone())
         };
         let mut d = Dashboard {
             open: self.open.len(),
             by_queue: bars(
                 self.by_queue
                     .iter()
-                    .map(|(id, n)| (queue_name(id), *n, Focus::Queue(id.clone()))),
+                    .map(|(q, n)| (queue_name(q), *n, Focus::Queue(self.queues.key(*q).clone()))),
             ),
             by_channel: bars(
                 self.by_channel
@@ -460,10 +529,11 @@ impl Tally {
         d.sla = self
             .by_queue
             .keys()
-            .map(|id| {
+            .map(|q| {
+                let id = self.queues.key(*q);
                 let (at_risk, breached) = slipping.by_queue.get(id).copied().unwrap_or_default();
                 SlaRow {
-                    queue: queue_name(id),
+                    queue: queue_name(q),
                     id: id.clone(),
                     at_risk,
                     breached,
@@ -479,12 +549,13 @@ impl Tally {
         d.agents = self
             .by_agent
             .iter()
-            .map(|(id, open)| {
+            .map(|(a, open)| {
+                let id = self.agents.key(*a);
                 let (at_risk, breached) = slipping.by_agent.get(id).copied().unwrap_or_default();
                 AgentLoad {
                     name: self
                         .agent_names
-                        .get(id)
+                        .get(a)
                         .cloned()
                         .unwrap_or_else(|| id.0.clone()),
                     id: id.clone(),
@@ -501,7 +572,7 @@ impl Tally {
         d.oldest = self
             .open
             .iter()
-            .filter_map(|(_, id)| ticket(id))
+            .filter_map(|(_, n)| ticket(self.tickets.key(*n)))
             .take(10)
             .map(|t| Oldest {
                 id: t.id.clone(),
@@ -516,12 +587,8 @@ impl Tally {
             .to_zoned_datetime(self.time_zone.clone())
             .map_or(now, |z| z.timestamp());
         let week_ago = now - SignedDuration::from_hours(7 * 24);
-        let since = |map: &BTreeMap<(Timestamp, TicketId), SignedDuration>, from: Timestamp| {
-            median(
-                map.range((from, TicketId(String::new()))..)
-                    .map(|(_, took)| *took)
-                    .collect(),
-            )
+        let since = |map: &BTreeMap<When, SignedDuration>, from: Timestamp| {
+            median(map.range((from, 0)..).map(|(_, took)| *took).collect())
         };
         d.first_response = Medians {
             today: since(&self.responses, midnight),

@@ -290,8 +290,6 @@ pub struct State {
     pub signed_out: bool,
     /// Showing what the cache held, since when: the desk has not answered yet.
     pub stale_since: Option<Timestamp>,
-    /// Cached tickets the desk has not confirmed yet in this load.
-    unconfirmed: HashSet<TicketId>,
     /// Clocks already announced as about to breach.
     notified: HashSet<(TicketId, ClockKind)>,
     /// Facts from the whole history of tickets opened, by version.
@@ -368,7 +366,6 @@ impl State {
             rejected: Vec::new(),
             signed_out: false,
             stale_since: None,
-            unconfirmed: HashSet::new(),
             read_only: settings.read_only,
             credential: settings.credential,
             profiles: settings.profiles,
@@ -508,6 +505,12 @@ impl State {
         }
     }
 
+    /// Room for `total` tickets, before they come.
+    pub(crate) fn make_room(&mut self, total: usize) {
+        self.tickets.make_room(total);
+        self.tally.make_room(total);
+    }
+
     /// Keep a ticket from the desk, with the clocks the desk did not send
     /// filled in by the SLA engine (from the whole history when the ticket
     /// was opened at this version, else from what the summary tells).
@@ -518,6 +521,8 @@ impl State {
             _ => Facts::from_summary(&ticket),
         };
         self.sla.fill(&mut ticket, &facts);
+        // Read from JSON, three clocks get room for four.
+        ticket.sla.clocks.shrink_to_fit();
         self.watermark = Some(
             self.watermark
                 .map_or(ticket.updated, |w| w.max(ticket.updated)),

@@ -37,7 +37,6 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             match result {
                 Ok(found) => {
                     for ticket in found.items {
-                        state.unconfirmed.remove(&ticket.id);
                         state.hold(ticket);
                     }
                     state.place();
@@ -50,7 +49,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                     }
                     state.load_request = None;
                     // What the cache held and the desk no longer lists is gone.
-                    let gone = std::mem::take(&mut state.unconfirmed);
+                    let gone = state.tickets.unconfirmed();
                     for id in &gone {
                         state.forget(id);
                     }
@@ -209,10 +208,12 @@ fn from_cache(state: &mut State, cached: crate::store::Cached) {
     if state.loaded || cached.tickets.is_empty() {
         return;
     }
+    state.make_room(cached.total);
     for ticket in cached.tickets {
         if state.tickets.by_id(&ticket.id).is_none() && ticket.status.kind.is_active() {
-            state.unconfirmed.insert(ticket.id.clone());
+            let id = ticket.id.clone();
             state.hold(ticket);
+            state.tickets.mark_unconfirmed(&id);
         }
     }
     state.stale_since = cached.saved;

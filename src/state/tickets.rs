@@ -17,6 +17,8 @@ pub struct Held {
     /// The SLA level at the last recount, and until when it holds.
     pub level: Option<Level>,
     pub level_until: Timestamp,
+    /// Read from the cache, and not seen on the desk since.
+    pub unconfirmed: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -54,6 +56,14 @@ impl TicketSet {
         self.position(id).and_then(|i| self.get(i))
     }
 
+    /// Room for `total` tickets in all, made once: growing by doubling
+    /// would leave a quarter of a 100,000-ticket desk's room unused.
+    pub fn make_room(&mut self, total: usize) {
+        let more = total.saturating_sub(self.items.len());
+        self.items.reserve_exact(more);
+        self.index.reserve(more);
+    }
+
     /// Add or replace a ticket.
     pub fn upsert(&mut self, ticket: TicketSummary) {
         let held = Held {
@@ -62,6 +72,7 @@ impl TicketSet {
             level: None,
             // Not read yet: the next recount reads it.
             level_until: Timestamp::MIN,
+            unconfirmed: false,
         };
         match self.index.get(&held.ticket.id) {
             Some(&i) => self.items[i] = held,
@@ -70,6 +81,22 @@ impl TicketSet {
                 self.items.push(held);
             }
         }
+    }
+
+    /// Mark a ticket as read from the cache, until the desk sends it.
+    pub fn mark_unconfirmed(&mut self, id: &TicketId) {
+        if let Some(&i) = self.index.get(id) {
+            self.items[i].unconfirmed = true;
+        }
+    }
+
+    /// The tickets read from the cache that the desk has not sent since.
+    pub fn unconfirmed(&self) -> Vec<TicketId> {
+        self.items
+            .iter()
+            .filter(|h| h.unconfirmed)
+            .map(|h| h.ticket.id.clone())
+            .collect()
     }
 
     /// Drop a ticket: the last one takes its position. Where it was, and

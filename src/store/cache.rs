@@ -19,6 +19,9 @@ pub struct Cached {
     pub directory: Option<Directory>,
     /// When the desk last answered.
     pub saved: Option<Timestamp>,
+    /// How many tickets the whole cache holds, so room for them is made
+    /// once; 0 in the first part, which is out before they are counted.
+    pub total: usize,
 }
 
 impl Store {
@@ -105,6 +108,8 @@ impl Store {
             )
             .optional()?
             .and_then(|s| Timestamp::from_second(s).ok());
+        // Counted once the first part is out: the first frame waits for nothing.
+        let mut total = 0;
         let mut stmt = conn.prepare("SELECT summary FROM cache_tickets ORDER BY urgency, id")?;
         let mut rows = stmt.query([])?;
         let mut tickets = Vec::with_capacity(first);
@@ -121,11 +126,18 @@ impl Store {
                     tickets: std::mem::take(&mut tickets),
                     directory: directory.take(),
                     saved,
+                    total,
                 };
                 if !each(cached) {
                     return Ok(());
                 }
+                if total == 0 {
+                    total = conn.query_row("SELECT count(*) FROM cache_tickets", [], |row| {
+                        row.get::<_, i64>(0)
+                    })? as usize;
+                }
                 size = part.max(1);
+                tickets.reserve_exact(size.min(total));
             }
         }
         if !tickets.is_empty() || directory.is_some() {
@@ -133,6 +145,7 @@ impl Store {
                 tickets,
                 directory,
                 saved,
+                total,
             });
         }
         Ok(())
@@ -145,6 +158,7 @@ impl Store {
             whole.tickets.extend(part.tickets);
             whole.directory = whole.directory.take().or(part.directory);
             whole.saved = part.saved;
+            whole.total = part.total;
             true
         })?;
         Ok(whole)
