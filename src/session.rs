@@ -10,8 +10,10 @@ use crate::config::Config;
 use crate::config::profile::{self, Target};
 use crate::credential::{Chain, StoreKind};
 use crate::desk::Desk;
+use crate::desk::DeskError;
 use crate::desk::demo::DemoDesk;
 use crate::desk::demo::simulator::ArrivalSpec;
+use crate::desk::helpdesk::HelpdeskDesk;
 use crate::desk::rt::RtDesk;
 use crate::state::Settings;
 use crate::store::Store;
@@ -65,6 +67,25 @@ impl Drop for Session {
     }
 }
 
+/// The desk of a profile on a server (not the demo, which needs its store).
+pub fn remote_desk(target: &Target) -> Result<Arc<dyn Desk>, DeskError> {
+    Ok(match target {
+        Target::Rt(settings) => {
+            tracing::info!(url = %settings.url, user = %settings.user, "opening an RT desk");
+            Arc::new(RtDesk::new((**settings).clone())?)
+        }
+        Target::Helpdesk(settings) => {
+            tracing::info!(url = %settings.url, user = %settings.user, "opening a django-helpdesk desk");
+            Arc::new(HelpdeskDesk::new((**settings).clone())?)
+        }
+        Target::Demo => {
+            return Err(DeskError::Unsupported(
+                "open the demo desk without its store",
+            ));
+        }
+    })
+}
+
 impl Launcher {
     /// Open the profile `name` (the default one when `None`). Blocks on the
     /// credential stores for at most their timeout each: call it off the
@@ -101,10 +122,7 @@ impl Launcher {
                 );
                 (demo.clone(), Some(demo))
             }
-            Target::Rt(settings) => {
-                tracing::info!(url = %settings.url, user = %settings.user, "opening an RT desk");
-                (Arc::new(RtDesk::new((**settings).clone())?), None)
-            }
+            remote => (remote_desk(remote)?, None),
         };
         let (store, store_error) =
             match Store::open(&self.data_dir.join("profiles"), &selected.name) {
@@ -139,6 +157,7 @@ impl Launcher {
             .as_ref()
             .map(|(kind, _)| kind.short().to_string());
         settings.profiles = self.profile_names();
+        settings.lacks = session.desk.capabilities().lacks();
         settings
     }
 
@@ -151,7 +170,7 @@ impl Launcher {
     ) -> anyhow::Result<(Arc<dyn Desk>, String, StoreKind)> {
         let signed =
             crate::signin::login(&self.config, &self.config_dir, Some(name), token, None).await?;
-        Ok((Arc::new(signed.desk), signed.told, signed.kept_in))
+        Ok((signed.desk, signed.told, signed.kept_in))
     }
 
     /// Every profile's name, the demo last unless config defines one.

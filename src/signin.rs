@@ -8,7 +8,6 @@ use crate::config::Config;
 use crate::config::profile::{self, Target};
 use crate::config::secret::Secret;
 use crate::credential::{Chain, StoreKind};
-use crate::desk::rt::RtDesk;
 use crate::desk::{Desk, DeskError};
 
 /// The profile `login` and `logout` act on: the one named, else the default.
@@ -31,7 +30,7 @@ pub struct SignedIn {
     /// What to tell the user.
     pub told: String,
     /// The desk, signed in with it.
-    pub desk: RtDesk,
+    pub desk: std::sync::Arc<dyn Desk>,
     pub kept_in: StoreKind,
 }
 
@@ -49,16 +48,20 @@ pub async fn login(
         anyhow::bail!("no token given; nothing was stored");
     }
     let selected = profile::select(config, Some(&name), Some(token.clone()), config_dir)?;
-    let Target::Rt(settings) = selected.target else {
+    if matches!(selected.target, Target::Demo) {
         anyhow::bail!("`{name}` needs no sign-in");
-    };
-    let url = settings.url.clone();
-    let desk = RtDesk::new(*settings)?;
+    }
+    let url = profile.url.clone().unwrap_or_default();
+    let desk = crate::session::remote_desk(&selected.target)?;
     let me = desk.me().await.map_err(|e| match e {
         DeskError::Auth => anyhow::anyhow!(
-            "{url} refused the token for {}: check it (RT: Logged in as → Settings → Auth \
-             Tokens); nothing was stored",
-            profile.user.as_deref().unwrap_or_default()
+            "{url} refused the token for {}: check it ({}); nothing was stored",
+            profile.user.as_deref().unwrap_or_default(),
+            if profile.backend == profile::Backend::Rt {
+                "RT: Logged in as → Settings → Auth Tokens"
+            } else {
+                "django-helpdesk: Django admin → Auth Token → Tokens"
+            }
         ),
         other => anyhow::anyhow!("cannot check the token at {url}: {other}; nothing was stored"),
     })?;
@@ -135,7 +138,8 @@ pub fn profiles(config: &Config, config_dir: &Path) -> Vec<String> {
         let (desk, credential) = match config.profiles.get(name) {
             Some(p) if p.needs_credential() => {
                 let mut desk = format!(
-                    "rt {}@{}",
+                    "{} {}@{}",
+                    p.backend.name(),
                     p.user.as_deref().unwrap_or("?"),
                     p.url.as_deref().unwrap_or("?")
                 );

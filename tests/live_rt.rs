@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use deskterm::config::secret::Secret;
-use deskterm::desk::rt::client::{Auth, Transport};
+use deskterm::desk::http::{Auth, Transport};
 use deskterm::desk::rt::{RtDesk, RtSettings};
 use deskterm::desk::*;
 use deskterm::sla::ClockKind;

@@ -9,7 +9,7 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use deskterm::config::secret::Secret;
-use deskterm::desk::rt::client::{Auth, Transport};
+use deskterm::desk::http::{Auth, Transport};
 use deskterm::desk::rt::{RtDesk, RtSettings};
 use deskterm::desk::{Desk, DeskError};
 

@@ -73,7 +73,11 @@ pub(super) fn config_command(
                         .map(std::path::Path::to_path_buf)
                         .unwrap_or_default();
                     for (name, profile) in &config.profiles {
-                        problems.extend(profile::problems(name, profile, &dir));
+                        let found = profile::problems(name, profile, &dir);
+                        if found.is_empty() && profile.backend == profile::Backend::Helpdesk {
+                            problems.extend(verify_helpdesk(&config, name, profile, &dir));
+                        }
+                        problems.extend(found);
                     }
                     if let Err(sla) = config::sla::engine(&config.sla, &dir) {
                         problems.extend(sla);
@@ -108,6 +112,51 @@ pub(super) fn config_command(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A django-helpdesk profile's queue and agent ids, checked on the server
+/// with the profile's credential: the problems found. Not being able to ask
+/// is said, but is not a problem with the file.
+fn verify_helpdesk(
+    config: &Config,
+    name: &str,
+    profile: &profile::Profile,
+    dir: &std::path::Path,
+) -> Vec<String> {
+    let lookup = crate::credential::Chain::for_profile(profile, dir).find(&profile.account(name));
+    let Some(found) = lookup.found else {
+        eprintln!("{name}: queues and agents not verified: no credential (deskterm login {name})");
+        return Vec::new();
+    };
+    let target = match profile::select(config, Some(name), Some(found.secret), dir) {
+        Ok(selected) => selected.target,
+        Err(e) => return vec![e.to_string()],
+    };
+    let profile::Target::Helpdesk(settings) = target else {
+        return Vec::new();
+    };
+    let (queues, agents) = (settings.queues.len(), settings.agents.len());
+    let checked = tokio::runtime::Runtime::new()
+        .map_err(|e| crate::desk::DeskError::Unreachable(e.to_string()))
+        .and_then(|runtime| {
+            let desk = crate::desk::helpdesk::HelpdeskDesk::new(*settings)?;
+            runtime.block_on(desk.unknown_ids())
+        });
+    match checked {
+        Ok(unknown) if unknown.is_empty() => {
+            println!("{name}: {queues} queues and {agents} agents found on the desk");
+            Vec::new()
+        }
+        Ok(unknown) => unknown
+            .into_iter()
+            .map(|why| format!("profile `{name}`: {why}"))
+            .collect(),
+        Err(e @ crate::desk::DeskError::Auth) => vec![format!("profile `{name}`: {e}")],
+        Err(e) => {
+            eprintln!("{name}: queues and agents not verified: {e}");
+            Vec::new()
+        }
+    }
 }
 
 pub(super) fn rebuild_demo(cli: &Cli, config: &Config, tickets: usize) -> anyhow::Result<ExitCode> {

@@ -412,6 +412,7 @@ fn base_settings(cli: &Cli, config: &Config) -> anyhow::Result<(Settings, Vec<St
         notify: config.sla.notify.unwrap_or_default(),
         read_only: None,
         credential: None,
+        lacks: Vec::new(),
         profiles: Vec::new(),
     };
     let theme_errors = theme_errors.iter().map(ToString::to_string).collect();

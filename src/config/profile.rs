@@ -8,6 +8,13 @@
 //! url = "https://rt.example.org"
 //! user = "alice"
 //! ca_file = "district-ca.pem"
+//!
+//! [profiles.facilities]
+//! backend = "helpdesk"
+//! url = "https://helpdesk.example.org"
+//! user = "alice"
+//! queues = { "1" = "Facilities", "2" = "Transportation" }
+//! agents = { "1" = "alice", "2" = "bob" }
 //! ```
 //!
 //! With no profile configured, the console opens the demo desk. The
@@ -23,8 +30,9 @@ use super::Config;
 use super::secret::Secret;
 use crate::credential::Account;
 use crate::desk::RequesterRole;
+use crate::desk::helpdesk::HelpdeskSettings;
+use crate::desk::http::{Auth, Transport};
 use crate::desk::rt::RtSettings;
-use crate::desk::rt::client::{Auth, Transport};
 
 /// The name the built-in demo desk answers to.
 pub const DEMO: &str = "demo";
@@ -34,6 +42,18 @@ pub const DEMO: &str = "demo";
 pub enum Backend {
     Demo,
     Rt,
+    /// django-helpdesk.
+    Helpdesk,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Demo => "demo",
+            Backend::Rt => "rt",
+            Backend::Helpdesk => "helpdesk",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -102,6 +122,12 @@ pub struct Profile {
     /// Email domain → requester role, e.g. `"students.pvusd.org" = "student"`.
     #[serde(default)]
     pub requester_roles: BTreeMap<String, RoleName>,
+    /// django-helpdesk: queue ids and names, which its API cannot list.
+    #[serde(default)]
+    pub queues: BTreeMap<String, String>,
+    /// django-helpdesk: staff user ids and names; `user` must be one.
+    #[serde(default)]
+    pub agents: BTreeMap<String, String>,
 }
 
 /// The desk a profile opens, with what it needs.
@@ -109,6 +135,7 @@ pub struct Profile {
 pub enum Target {
     Demo,
     Rt(Box<RtSettings>),
+    Helpdesk(Box<HelpdeskSettings>),
 }
 
 #[derive(Clone, Debug)]
@@ -177,7 +204,7 @@ pub fn chosen<'a>(
 pub fn problems(name: &str, profile: &Profile, config_dir: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     if let Some(file) = &profile.ca_file
-        && let Err(why) = crate::desk::rt::client::read_ca_file(&config_dir.join(file))
+        && let Err(why) = crate::desk::http::read_ca_file(&config_dir.join(file))
     {
         problems.push(format!("profile `{name}`: {why}"));
     }
@@ -188,14 +215,58 @@ pub fn problems(name: &str, profile: &Profile, config_dir: &Path) -> Vec<String>
             "profile `{name}`: the token file is refused: {why}"
         ));
     }
-    if profile.backend == Backend::Rt {
+    if profile.backend != Backend::Demo {
         for (key, value) in [("url", &profile.url), ("user", &profile.user)] {
             if value.as_deref().is_none_or(str::is_empty) {
-                problems.push(format!("profile `{name}`: backend \"rt\" needs `{key}`"));
+                problems.push(format!(
+                    "profile `{name}`: backend \"{}\" needs `{key}`",
+                    profile.backend.name()
+                ));
             }
         }
     }
+    if profile.backend == Backend::Helpdesk {
+        problems.extend(helpdesk_problems(name, profile));
+    }
     problems
+}
+
+/// A django-helpdesk profile must name its queues and agents, by number.
+fn helpdesk_problems(name: &str, profile: &Profile) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (key, map) in [("queues", &profile.queues), ("agents", &profile.agents)] {
+        if map.is_empty() {
+            problems.push(format!(
+                "profile `{name}`: backend \"helpdesk\" needs `{key}` (ids and names, e.g. \
+                 {key} = {{ \"1\" = \"IT\" }}): django-helpdesk's API cannot list them"
+            ));
+        }
+        for id in map.keys() {
+            if id.parse::<u64>().is_err() {
+                problems.push(format!(
+                    "profile `{name}`: in `{key}`, {id:?} is not a number (django-helpdesk's ids are)"
+                ));
+            }
+        }
+    }
+    if let Some(user) = &profile.user
+        && !profile.agents.is_empty()
+        && !profile
+            .agents
+            .values()
+            .any(|a| a.eq_ignore_ascii_case(user))
+    {
+        problems.push(format!(
+            "profile `{name}`: the user {user:?} is not among its `agents`"
+        ));
+    }
+    problems
+}
+
+fn numbered(map: &BTreeMap<String, String>) -> Vec<(u64, String)> {
+    map.iter()
+        .filter_map(|(id, name)| Some((id.parse().ok()?, name.clone())))
+        .collect()
 }
 
 /// The profile to open, with what it needs: `token` is the credential for a
@@ -220,13 +291,17 @@ pub fn select(
     }
     let target = match profile.backend {
         Backend::Demo => Target::Demo,
-        Backend::Rt => {
+        Backend::Rt | Backend::Helpdesk => {
             let user = profile.user.clone().unwrap_or_default();
             let Some(secret) = token else {
                 anyhow::bail!(
                     "profile `{name}` has no credential: run `deskterm login {name}` to sign in \
-                     with an RT auth token (RT: Logged in as → Settings → Auth Tokens){}, or \
-                     set DESKTERM_TOKEN",
+                     with {}{}, or set DESKTERM_TOKEN",
+                    if profile.backend == Backend::Rt {
+                        "an RT auth token (RT: Logged in as → Settings → Auth Tokens)"
+                    } else {
+                        "a django-helpdesk API token (Django admin → Auth Token → Tokens)"
+                    },
                     if profile.auth == AuthKind::Basic {
                         " or, with auth = \"basic\", the password"
                     } else {
@@ -241,18 +316,33 @@ pub fn select(
                     password: secret,
                 },
             };
-            Target::Rt(Box::new(RtSettings {
-                url: profile.url.clone().unwrap_or_default(),
-                user,
-                auth,
-                transport: profile.transport(config_dir),
-                roles: profile
-                    .requester_roles
-                    .iter()
-                    .map(|(domain, role)| (domain.to_lowercase(), (*role).into()))
-                    .collect(),
-                channel_field: profile.channel_field.clone(),
-            }))
+            let roles = profile
+                .requester_roles
+                .iter()
+                .map(|(domain, role)| (domain.to_lowercase(), (*role).into()))
+                .collect();
+            let url = profile.url.clone().unwrap_or_default();
+            let transport = profile.transport(config_dir);
+            if profile.backend == Backend::Rt {
+                Target::Rt(Box::new(RtSettings {
+                    url,
+                    user,
+                    auth,
+                    transport,
+                    roles,
+                    channel_field: profile.channel_field.clone(),
+                }))
+            } else {
+                Target::Helpdesk(Box::new(HelpdeskSettings {
+                    url,
+                    user,
+                    auth,
+                    transport,
+                    queues: numbered(&profile.queues),
+                    agents: numbered(&profile.agents),
+                    roles,
+                }))
+            }
         }
     };
     Ok(Selected {
@@ -325,6 +415,38 @@ requester_roles = { "students.pvusd.org" = "student" }
         let broken = config("[profiles.x]\nbackend = \"rt\"\nuser = \"a\"\n");
         let err = select(&broken, Some("x"), Some(Secret::new("t")), here).expect_err("no url");
         assert_eq!(err.to_string(), "profile `x`: backend \"rt\" needs `url`");
+    }
+
+    #[test]
+    fn a_helpdesk_profile_names_its_queues_and_agents_by_number() {
+        let here = Path::new(".");
+        let bare = config(
+            "[profiles.f]\nbackend = \"helpdesk\"\nurl = \"https://h.example.org\"\nuser = \"alice\"\n",
+        );
+        let err = select(&bare, Some("f"), Some(Secret::new("t")), here).expect_err("no queues");
+        assert!(err.to_string().contains("needs `queues`"), "{err}");
+        let wrong = config(
+            "[profiles.f]\nbackend = \"helpdesk\"\nurl = \"https://h.example.org\"\nuser = \"alice\"\n\
+             queues = { \"it\" = \"IT\" }\nagents = { \"2\" = \"bob\" }\n",
+        );
+        let problems = problems("f", &wrong.profiles["f"], here);
+        assert_eq!(
+            problems,
+            [
+                "profile `f`: in `queues`, \"it\" is not a number (django-helpdesk's ids are)",
+                "profile `f`: the user \"alice\" is not among its `agents`",
+            ]
+        );
+        let good = config(
+            "[profiles.f]\nbackend = \"helpdesk\"\nurl = \"https://h.example.org\"\nuser = \"alice\"\n\
+             queues = { \"1\" = \"IT\" }\nagents = { \"1\" = \"alice\", \"2\" = \"bob\" }\n",
+        );
+        let selected = select(&good, Some("f"), Some(Secret::new("t")), here).expect("helpdesk");
+        let Target::Helpdesk(settings) = selected.target else {
+            panic!("not helpdesk")
+        };
+        assert_eq!(settings.queues, [(1, "IT".to_string())]);
+        assert_eq!(settings.agents.len(), 2);
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! commands and the conformance tests speak to `dyn Desk` and nothing else.
 
 pub mod demo;
+pub mod helpdesk;
+pub mod http;
 pub mod model;
 pub mod query;
 pub mod rt;
@@ -123,6 +125,15 @@ pub fn found_on(
             .as_ref()
             .is_some_and(|o| me.is_some_and(|me| o.id == *me)),
     }
+}
+
+/// A requester's role from their email's domain (or a parent domain of it).
+pub fn role_by_domain(roles: &[(String, RequesterRole)], email: &str) -> RequesterRole {
+    let domain = email.rsplit('@').next().unwrap_or("").to_lowercase();
+    roles
+        .iter()
+        .find(|(d, _)| domain == *d || domain.ends_with(&format!(".{d}")))
+        .map_or(RequesterRole::Unknown, |(_, role)| *role)
 }
 
 impl DeskError {

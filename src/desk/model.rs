@@ -376,4 +376,41 @@ pub struct Capabilities {
     pub server_sla: bool,
     /// `changed_since` is a cheap server-side query.
     pub incremental: bool,
+    /// The desk searches text itself; otherwise tickets are read and filtered here.
+    pub server_search: bool,
+    /// The desk records changes as history, shown in the conversation.
+    pub history: bool,
+}
+
+impl Capabilities {
+    /// What this desk cannot do, in words for the console and the README.
+    pub fn lacks(&self) -> Vec<&'static str> {
+        let mut lacks = Vec::new();
+        for (can, what) in [
+            (self.reply, "replies"),
+            (self.note, "internal notes"),
+            (self.assign, "assigning"),
+            (self.set_status, "status changes"),
+            (self.set_priority, "priority changes"),
+            (self.move_queue, "moving tickets between queues"),
+            (
+                self.server_sla,
+                "SLA deadlines of its own (the console's policy applies)",
+            ),
+            (self.server_search, "search (tickets are filtered here)"),
+            (
+                self.incremental,
+                "a cheap refresh (each reads every open ticket)",
+            ),
+            (
+                self.history,
+                "a change history (field changes show no event)",
+            ),
+        ] {
+            if !can {
+                lacks.push(what);
+            }
+        }
+        lacks
+    }
 }

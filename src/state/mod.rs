@@ -228,6 +228,8 @@ pub struct Settings {
     pub credential: Option<String>,
     /// The profiles `:profile` can switch to.
     pub profiles: Vec<String>,
+    /// What the desk cannot do ([`crate::desk::Capabilities::lacks`]), for help.
+    pub lacks: Vec<&'static str>,
 }
 
 pub struct State {
@@ -270,6 +272,8 @@ pub struct State {
     /// Which store the credential came from.
     pub credential: Option<String>,
     pub profiles: Vec<String>,
+    /// What the desk cannot do.
+    pub lacks: Vec<&'static str>,
     /// The dashboard, while it is shown.
     pub dash: Option<dash::DashView>,
     /// Its figures, as last worked out.
@@ -369,6 +373,7 @@ impl State {
             read_only: settings.read_only,
             credential: settings.credential,
             profiles: settings.profiles,
+            lacks: settings.lacks,
             notified: HashSet::new(),
             facts: HashMap::new(),
             counted_at: None,

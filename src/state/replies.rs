@@ -61,6 +61,9 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                     }
                     back_online(state);
                     if first {
+                        if !state.lacks.is_empty() {
+                            state.info("this desk lacks some features; ? lists them");
+                        }
                         return vec![state.load_finished()];
                     }
                 }

@@ -19,6 +19,7 @@ enum Row {
     Heading(&'static str),
     Pair(String, String),
     Text(&'static str),
+    Line(String),
     Blank,
 }
 
@@ -30,6 +31,13 @@ fn rows(state: &State) -> Vec<Row> {
         [Context::Queue, Context::Ticket, Context::Global]
     };
     let mut rows = Vec::new();
+    if !state.lacks.is_empty() {
+        rows.push(Row::Heading("This desk has no"));
+        for what in &state.lacks {
+            rows.push(Row::Line(format!("· {what}")));
+        }
+        rows.push(Row::Blank);
+    }
     for context in contexts {
         rows.push(Row::Heading(context.title()));
         let mut digits = String::new();
@@ -99,6 +107,9 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
                 Span::styled(what, theme.style(Role::Text)),
             ]),
             Row::Text(text) => {
+                Line::from(Span::styled(format!("  {text}"), theme.style(Role::Text)))
+            }
+            Row::Line(text) => {
                 Line::from(Span::styled(format!("  {text}"), theme.style(Role::Text)))
             }
             Row::Blank => Line::default(),

@@ -74,6 +74,7 @@ pub fn settings(theme: &str) -> Settings {
         notify: Default::default(),
         read_only: None,
         credential: None,
+        lacks: Vec::new(),
         profiles: vec!["demo".into()],
     }
 }

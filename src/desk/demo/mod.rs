@@ -47,6 +47,8 @@ const CAPABILITIES: Capabilities = Capabilities {
     move_queue: true,
     server_sla: true,
     incremental: true,
+    server_search: true,
+    history: true,
 };
 
 pub struct DemoDesk {

@@ -85,11 +85,7 @@ pub struct Reading {
 
 impl Reading {
     fn role_for(&self, email: &str) -> RequesterRole {
-        let domain = email.rsplit('@').next().unwrap_or("").to_lowercase();
-        self.roles
-            .iter()
-            .find(|(d, _)| domain == *d || domain.ends_with(&format!(".{d}")))
-            .map_or(RequesterRole::Unknown, |(_, role)| *role)
+        crate::desk::role_by_domain(&self.roles, email)
     }
 }
 

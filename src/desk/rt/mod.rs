@@ -1,6 +1,5 @@
 //! Request Tracker 5 through its REST2 API.
 //!
-//! - `client`: HTTP, auth, body cap, errors
 //! - `record`: RT's JSON quirks (numbers as strings, 1970 as unset)
 //! - `ticketsql`: queries as TicketSQL
 //! - `map`: records into the model, history into a conversation
@@ -9,7 +8,6 @@
 //! the ticket, then sends the ticket's ETag as If-Match, so a change made by
 //! someone else in between is a conflict, never an overwrite.
 
-pub mod client;
 pub mod map;
 pub mod record;
 pub mod ticketsql;
@@ -22,12 +20,12 @@ use jiff::{SignedDuration, Timestamp};
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use super::http::{self, Answer, Auth, Client, Transport};
 use super::{
     Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, Page, PageRequest,
     Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary, Version,
 };
 use crate::text::SafeText;
-use client::{Answer, Auth, Client, Transport};
 use map::{Names, Part, Reading};
 
 const CAPABILITIES: Capabilities = Capabilities {
@@ -40,6 +38,8 @@ const CAPABILITIES: Capabilities = Capabilities {
     move_queue: true,
     server_sla: true,
     incremental: true,
+    server_search: true,
+    history: true,
 };
 
 /// RT answers at most 100 records a page.
@@ -123,7 +123,7 @@ fn refusals(answer: &Value) -> Vec<String> {
 impl RtDesk {
     pub fn new(settings: RtSettings) -> Result<Self, DeskError> {
         Ok(Self {
-            client: Client::new(&settings.url, settings.auth, &settings.transport)?,
+            client: Client::new(&settings.url, settings.auth, &settings.transport, http::RT)?,
             user: settings.user,
             reading: Mutex::new(Reading {
                 roles: settings.roles,
@@ -138,7 +138,7 @@ impl RtDesk {
     }
 
     /// Requests and bytes so far, for measuring what a refresh costs.
-    pub fn traffic(&self) -> client::Traffic {
+    pub fn traffic(&self) -> http::Traffic {
         self.client.traffic()
     }
 

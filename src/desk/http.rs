@@ -1,5 +1,6 @@
-//! HTTP to RT's REST2: authentication, a size cap on every body, JSON only,
-//! and every failure turned into a [`DeskError`] that says what to do.
+//! HTTP to a desk's REST API (RT's REST2, django-helpdesk's DRF API):
+//! authentication, a size cap on every body, JSON only, and every failure
+//! turned into a [`DeskError`] that says what to do.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -14,10 +15,10 @@ use serde_json::Value;
 use crate::config::secret::Secret;
 use crate::desk::DeskError;
 
-/// How deskterm signs in to RT.
+/// How deskterm signs in.
 #[derive(Clone, Debug)]
 pub enum Auth {
-    /// An RT auth token: `Authorization: token ...`.
+    /// An API token: `Authorization: <scheme> ...` (see [`Api`]).
     Token(Secret),
     /// A user name and password: HTTP basic auth.
     Basic { user: String, password: Secret },
@@ -108,6 +109,27 @@ pub fn read_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>,
         .ok_or_else(|| format!("the CA file {} holds no PEM certificate", path.display()))
 }
 
+/// What differs between the desks' APIs at the HTTP level.
+#[derive(Clone, Copy, Debug)]
+pub struct Api {
+    /// What people call the desk, in messages.
+    pub name: &'static str,
+    /// The API's path under the desk's address.
+    pub root: &'static str,
+    /// The word before the token in `Authorization`.
+    pub token_scheme: &'static str,
+    /// What to check when HTML comes back where JSON was expected.
+    pub html_hint: &'static str,
+}
+
+pub const RT: Api = Api {
+    name: "RT",
+    root: "REST/2.0",
+    token_scheme: "token",
+    html_hint: "is the profile's url the RT address (https://rt.example.org, without \
+                /REST/2.0), and is REST2 enabled?",
+};
+
 /// Bodies larger than this are refused rather than read, unless the
 /// profile says otherwise.
 pub const MAX_BODY: usize = 20 * 1024 * 1024;
@@ -118,6 +140,7 @@ pub struct Client {
     /// needs no network.
     http: OnceLock<reqwest::Client>,
     transport: Transport,
+    api: Api,
     /// `https://rt.example.org/REST/2.0/`
     base: Url,
     auth: Auth,
@@ -145,7 +168,7 @@ pub struct Answer {
 }
 
 impl Client {
-    pub fn new(url: &str, auth: Auth, transport: &Transport) -> Result<Self, DeskError> {
+    pub fn new(url: &str, auth: Auth, transport: &Transport, api: Api) -> Result<Self, DeskError> {
         let mut base = Url::parse(url.trim_end_matches('/')).map_err(|e| {
             DeskError::Protocol(format!("the profile's url {url:?} is not a URL: {e}"))
         })?;
@@ -155,12 +178,14 @@ impl Client {
             )));
         }
         let path = base.path().trim_end_matches('/').to_string();
-        let path = path.trim_end_matches("/REST/2.0");
-        base.set_path(&format!("{path}/REST/2.0/"));
+        let root = format!("/{}", api.root);
+        let path = path.trim_end_matches(root.as_str());
+        base.set_path(&format!("{path}{root}/"));
         transport.check()?;
         Ok(Self {
             http: OnceLock::new(),
             transport: transport.clone(),
+            api,
             base,
             auth,
             max_body: transport.max_body,
@@ -193,7 +218,8 @@ impl Client {
     fn authorised(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match &self.auth {
             Auth::Token(token) => {
-                let mut value = HeaderValue::from_str(&format!("token {}", token.expose()))
+                let scheme = self.api.token_scheme;
+                let mut value = HeaderValue::from_str(&format!("{scheme} {}", token.expose()))
                     .unwrap_or_else(|_| HeaderValue::from_static("token invalid"));
                 value.set_sensitive(true);
                 request.header(reqwest::header::AUTHORIZATION, value)
@@ -269,7 +295,8 @@ impl Client {
             status = status.as_u16(),
             bytes = bytes.len(),
             ms = started.elapsed().as_millis() as u64,
-            "rt"
+            "{}",
+            self.api.name
         );
         if status == StatusCode::NOT_MODIFIED {
             return Ok(Answer {
@@ -280,9 +307,9 @@ impl Client {
             });
         }
         if !status.is_success() {
-            return Err(status_error(status, &response_headers, &bytes));
+            return Err(status_error(self.api, status, &response_headers, &bytes));
         }
-        let body = parse_json(&response_headers, &bytes)?;
+        let body = parse_json(self.api, &response_headers, &bytes)?;
         Ok(Answer {
             status: status.as_u16(),
             etag: header(&response_headers, "etag").map(|e| e.trim_matches('"').to_string()),
@@ -330,7 +357,7 @@ fn too_big(cap: usize) -> DeskError {
     ))
 }
 
-fn parse_json(headers: &HeaderMap, bytes: &[u8]) -> Result<Value, DeskError> {
+fn parse_json(api: Api, headers: &HeaderMap, bytes: &[u8]) -> Result<Value, DeskError> {
     match serde_json::from_slice(bytes) {
         Ok(value) => Ok(value),
         Err(e) => {
@@ -338,9 +365,7 @@ fn parse_json(headers: &HeaderMap, bytes: &[u8]) -> Result<Value, DeskError> {
             let start = String::from_utf8_lossy(&bytes[..bytes.len().min(64)]).to_lowercase();
             Err(DeskError::Protocol(
                 if content_type.contains("html") || start.trim_start().starts_with('<') {
-                    "HTML where JSON was expected: is the profile's url the RT address \
-                     (https://rt.example.org, without /REST/2.0), and is REST2 enabled?"
-                        .to_string()
+                    format!("HTML where JSON was expected: {}", api.html_hint)
                 } else {
                     format!("the answer is not JSON ({e})")
                 },
@@ -349,28 +374,49 @@ fn parse_json(headers: &HeaderMap, bytes: &[u8]) -> Result<Value, DeskError> {
     }
 }
 
-/// RT's error bodies are `{"message": "..."}`.
+/// The reason in an error body: RT's `{"message": "..."}`, Django REST
+/// framework's `{"detail": "..."}` or its field errors `{"field": ["..."]}`.
 fn message_of(bytes: &[u8]) -> String {
-    serde_json::from_slice::<Value>(bytes)
-        .ok()
-        .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_string))
-        .unwrap_or_else(|| {
-            let text = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]);
-            if text.trim_start().starts_with('<') {
-                "an HTML error page".to_string()
-            } else {
-                text.trim().to_string()
+    let value = serde_json::from_slice::<Value>(bytes).ok();
+    let said = value.as_ref().and_then(|v| {
+        for key in ["message", "detail"] {
+            if let Some(text) = v.get(key).and_then(Value::as_str) {
+                return Some(text.to_string());
             }
-        })
+        }
+        let fields: Vec<String> = v
+            .as_object()?
+            .iter()
+            .map(|(field, why)| match why {
+                Value::Array(items) => {
+                    let items: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+                    format!("{field}: {}", items.join(" "))
+                }
+                other => format!("{field}: {other}"),
+            })
+            .collect();
+        (!fields.is_empty()).then(|| fields.join("; "))
+    });
+    said.unwrap_or_else(|| {
+        let text = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]);
+        if text.trim_start().starts_with('<') {
+            "an HTML error page".to_string()
+        } else {
+            text.trim().to_string()
+        }
+    })
 }
 
-fn status_error(status: StatusCode, headers: &HeaderMap, bytes: &[u8]) -> DeskError {
+fn status_error(api: Api, status: StatusCode, headers: &HeaderMap, bytes: &[u8]) -> DeskError {
     let message = message_of(bytes);
     match status.as_u16() {
         401 => DeskError::Auth,
         403 => DeskError::Forbidden {
             need: if message.is_empty() || message == "Forbidden" {
-                "RT right for this (ask your RT admin)".to_string()
+                format!(
+                    "{name} right for this (ask your {name} admin)",
+                    name = api.name
+                )
             } else {
                 message
             },

@@ -1,0 +1,442 @@
+//! django-helpdesk's ticket JSON into the model: numeric statuses and
+//! priorities, names from the profile (the API lists neither queues nor
+//! users), the conversation from `followup_set`, and a version built from
+//! the fields a write can change (the API has no modification time).
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use crate::desk::{
+    AgentId, AgentRef, Attachment, Channel, Entry, EntryKind, Priority, PriorityLevel, QueueId,
+    QueueRef, Requester, RequesterRole, Status, StatusKind, TicketId, TicketSummary, Version,
+};
+use crate::sla::{ClockKind, SlaClock, SlaClocks, Stage};
+use crate::text::SafeText;
+
+/// A ticket as the API sends it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Ticket {
+    pub id: u64,
+    pub queue: u64,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub submitter_email: Option<String>,
+    pub assigned_to: Option<u64>,
+    pub status: u8,
+    #[serde(default)]
+    pub on_hold: bool,
+    pub priority: u8,
+    pub due_date: Option<Timestamp>,
+    #[serde(default)]
+    pub followup_set: Vec<FollowUp>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct FollowUp {
+    pub id: u64,
+    pub user: Option<u64>,
+    #[serde(default)]
+    pub comment: Option<String>,
+    #[serde(default)]
+    pub public: bool,
+    pub new_status: Option<u8>,
+    pub date: Timestamp,
+    #[serde(default)]
+    pub followupattachment_set: Vec<FollowUpAttachment>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct FollowUpAttachment {
+    #[serde(default)]
+    pub filename: String,
+    #[serde(default)]
+    pub size: u64,
+    #[serde(default)]
+    pub mime_type: String,
+}
+
+/// django-helpdesk's statuses: 1 Open, 2 Reopened, 3 Resolved, 4 Closed,
+/// 5 Duplicate; on hold is a flag beside them.
+pub fn status(number: u8, on_hold: bool) -> Status {
+    let (kind, raw) = match number {
+        2 => (StatusKind::Open, "Reopened"),
+        3 => (StatusKind::Resolved, "Resolved"),
+        4 => (StatusKind::Closed, "Closed"),
+        5 => (StatusKind::Closed, "Duplicate"),
+        _ => (StatusKind::Open, "Open"),
+    };
+    if on_hold && kind.is_active() {
+        return Status {
+            kind: StatusKind::Pending,
+            raw: SafeText::line("On hold"),
+        };
+    }
+    Status {
+        kind,
+        raw: SafeText::line(raw),
+    }
+}
+
+/// The status number and on-hold flag sent for ours.
+pub fn helpdesk_status(kind: StatusKind) -> (u8, bool) {
+    match kind {
+        StatusKind::New | StatusKind::Open => (1, false),
+        StatusKind::Pending => (1, true),
+        StatusKind::Resolved => (3, false),
+        StatusKind::Closed => (4, false),
+    }
+}
+
+/// The status numbers a listing asks for, for the statuses a query wants.
+pub fn status_numbers(kinds: &[StatusKind]) -> Vec<u8> {
+    let mut numbers = Vec::new();
+    for kind in kinds {
+        let these: &[u8] = match kind {
+            StatusKind::New | StatusKind::Open | StatusKind::Pending => &[1, 2],
+            StatusKind::Resolved => &[3],
+            StatusKind::Closed => &[4, 5],
+        };
+        for n in these {
+            if !numbers.contains(n) {
+                numbers.push(*n);
+            }
+        }
+    }
+    numbers.sort_unstable();
+    numbers
+}
+
+/// 1 Critical, 2 High, 3 Normal, 4 Low, 5 Very Low.
+pub fn priority(number: u8) -> Priority {
+    let (level, raw) = match number {
+        1 => (PriorityLevel::Urgent, "Critical"),
+        2 => (PriorityLevel::High, "High"),
+        4 => (PriorityLevel::Low, "Low"),
+        5 => (PriorityLevel::Low, "Very Low"),
+        _ => (PriorityLevel::Normal, "Normal"),
+    };
+    Priority {
+        level,
+        raw: SafeText::line(raw),
+    }
+}
+
+pub fn helpdesk_priority(level: PriorityLevel) -> u8 {
+    match level {
+        PriorityLevel::Urgent => 1,
+        PriorityLevel::High => 2,
+        PriorityLevel::Normal => 3,
+        PriorityLevel::Low => 4,
+    }
+}
+
+/// What the profile says the API cannot: names for queue and user ids.
+#[derive(Clone, Debug, Default)]
+pub struct Names {
+    pub queues: HashMap<u64, String>,
+    pub agents: HashMap<u64, String>,
+    /// Email domain → role.
+    pub roles: Vec<(String, RequesterRole)>,
+}
+
+impl Names {
+    fn queue(&self, id: u64) -> String {
+        self.queues
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| format!("queue {id}"))
+    }
+
+    pub fn agent(&self, id: u64) -> String {
+        self.agents
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| format!("user {id}"))
+    }
+}
+
+/// A short, stable digest of the ticket's title (FNV-1a), for the version.
+fn digest(text: &str) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in text.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash
+}
+
+/// Everything a write can change, in one string: the last follow-up and the
+/// fields a PATCH sets. django-helpdesk keeps no modification time, and a
+/// PATCH leaves no follow-up, so a time could not tell a change.
+pub fn version(t: &Ticket) -> Version {
+    let last = t.followup_set.iter().map(|f| f.id).max().unwrap_or(0);
+    let due = t.due_date.map(|d| d.as_second()).unwrap_or(0);
+    Version(format!(
+        "{last}-{}{}-{}-{}-{}-{due}-{:08x}",
+        t.status,
+        if t.on_hold { "h" } else { "" },
+        t.priority,
+        t.assigned_to.unwrap_or(0),
+        t.queue,
+        digest(&t.title),
+    ))
+}
+
+/// The follow-ups in time order (the API sends them so, but says nothing).
+fn followups(t: &Ticket) -> Vec<&FollowUp> {
+    let mut all: Vec<&FollowUp> = t.followup_set.iter().collect();
+    all.sort_by_key(|f| (f.date, f.id));
+    all
+}
+
+/// A ticket as a summary. `observed` is when deskterm first saw this
+/// version, for changes that left no follow-up (a PATCH): the last
+/// follow-up's date is the only other sign of an update.
+pub fn summary(t: &Ticket, names: &Names, observed: Option<Timestamp>) -> TicketSummary {
+    let followups = followups(t);
+    let created = followups.first().map_or(Timestamp::UNIX_EPOCH, |f| f.date);
+    let last = followups.last().map_or(created, |f| f.date);
+    let updated = observed.map_or(last, |seen| seen.max(last));
+    // The first follow-up is the requester's opening message; the first
+    // public one after it from a user is the first response.
+    let first_response_at = followups
+        .iter()
+        .skip(1)
+        .find(|f| f.public && f.user.is_some())
+        .map(|f| f.date);
+    let status = status(t.status, t.on_hold);
+    let email = t.submitter_email.clone().unwrap_or_default();
+    let sla = sla(t, &status, &followups, updated);
+    TicketSummary {
+        id: TicketId(t.id.to_string()),
+        key: SafeText::line(&format!("#{}", t.id)),
+        subject: SafeText::line(&t.title),
+        status,
+        priority: priority(t.priority),
+        queue: QueueRef {
+            id: QueueId(t.queue.to_string()),
+            name: SafeText::line(&names.queue(t.queue)),
+        },
+        owner: t.assigned_to.map(|id| AgentRef {
+            id: AgentId(id.to_string()),
+            name: SafeText::line(&names.agent(id)),
+        }),
+        requester: Requester {
+            name: SafeText::line(&email),
+            role: crate::desk::role_by_domain(&names.roles, &email),
+            email: SafeText::line(&email),
+            organisation: None,
+        },
+        channel: Channel::Unknown,
+        created,
+        updated,
+        first_response_at,
+        sla,
+        tags: Vec::new(),
+        version: version(t),
+    }
+}
+
+/// `due_date` as the resolution deadline; the console's SLA engine adds the
+/// response clocks from its policy.
+fn sla(t: &Ticket, status: &Status, followups: &[&FollowUp], updated: Timestamp) -> SlaClocks {
+    let Some(due) = t.due_date else {
+        return SlaClocks::default();
+    };
+    let stage = match status.kind {
+        StatusKind::Resolved | StatusKind::Closed => Stage::Met {
+            at: followups
+                .iter()
+                .rev()
+                .find(|f| matches!(f.new_status, Some(3..=5)))
+                .map_or(updated, |f| f.date),
+        },
+        _ => Stage::Active,
+    };
+    SlaClocks {
+        clocks: vec![SlaClock {
+            kind: ClockKind::Resolution,
+            due,
+            target: None,
+            stage,
+            calendar: None,
+        }],
+        policy: Some(SafeText::line("django-helpdesk due date")),
+        starts: None,
+    }
+}
+
+/// The conversation: the opening message (the requester's), then each
+/// follow-up, public ones as replies and the rest as notes, and a status
+/// change as an event of its own.
+pub fn entries(t: &Ticket, names: &Names) -> Vec<Entry> {
+    let requester = t
+        .submitter_email
+        .clone()
+        .unwrap_or_else(|| "requester".into());
+    let mut entries = Vec::new();
+    for (i, f) in followups(t).into_iter().enumerate() {
+        let opening = i == 0;
+        let (author, by_agent) = match f.user {
+            Some(user) if !opening => (names.agent(user), true),
+            _ => (requester.clone(), false),
+        };
+        let body = f.comment.clone().unwrap_or_default();
+        let attachments: Vec<Attachment> = f
+            .followupattachment_set
+            .iter()
+            .map(|a| Attachment {
+                name: SafeText::line(&a.filename),
+                size: a.size,
+                mime: SafeText::line(&a.mime_type),
+            })
+            .collect();
+        if !body.trim().is_empty() || !attachments.is_empty() || opening {
+            entries.push(Entry {
+                kind: if f.public || opening {
+                    EntryKind::Reply
+                } else {
+                    EntryKind::Note
+                },
+                author: SafeText::line(&author),
+                by_agent,
+                at: f.date,
+                body: SafeText::block(&body),
+                attachments,
+                status: None,
+            });
+        }
+        if let Some(number) = f.new_status {
+            let to = status(number, false);
+            entries.push(Entry {
+                kind: EntryKind::Event,
+                author: SafeText::line(&author),
+                by_agent,
+                at: f.date,
+                body: SafeText::line(&format!("Status changed to {}", to.raw)),
+                attachments: Vec::new(),
+                status: Some(to.kind),
+            });
+        }
+    }
+    entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket() -> Ticket {
+        serde_json::from_value(serde_json::json!({
+            "id": 7, "queue": 1, "title": "Bus 12 late \u{1b}[31m", "description": "x",
+            "resolution": null, "submitter_email": "maria@parents.example.org",
+            "assigned_to": 2, "status": 1, "on_hold": false, "priority": 2,
+            "due_date": "2026-03-03T12:00:00Z", "merged_to": null,
+            "followup_set": [
+                {"id": 30, "ticket": 7, "user": 2, "title": "Re", "comment": "Internal",
+                 "public": false, "new_status": null, "time_spent": null,
+                 "followupattachment_set": [], "date": "2026-03-02T10:00:00Z"},
+                {"id": 10, "ticket": 7, "user": null, "title": "Ticket Opened",
+                 "comment": "The bus is late", "public": true, "new_status": null,
+                 "followupattachment_set": [], "date": "2026-03-02T08:00:00Z"},
+                {"id": 31, "ticket": 7, "user": 2, "title": "Re", "comment": "On it",
+                 "public": true, "new_status": 3, "followupattachment_set": [],
+                 "date": "2026-03-02T11:00:00Z"}
+            ]
+        }))
+        .expect("ticket")
+    }
+
+    fn at(text: &str) -> Timestamp {
+        text.parse().expect("a timestamp")
+    }
+
+    fn names() -> Names {
+        Names {
+            queues: HashMap::from([(1, "Transportation".to_string())]),
+            agents: HashMap::from([(2, "bob".to_string())]),
+            roles: vec![("parents.example.org".into(), RequesterRole::Parent)],
+        }
+    }
+
+    #[test]
+    fn a_ticket_becomes_a_summary_with_names_from_the_profile() {
+        let s = summary(&ticket(), &names(), None);
+        assert_eq!(s.key.as_str(), "#7");
+        assert_eq!(
+            s.subject.as_str(),
+            "Bus 12 late ",
+            "no escape reaches the model"
+        );
+        assert_eq!(s.queue.name.as_str(), "Transportation");
+        assert_eq!(s.owner.map(|o| o.name.to_string()), Some("bob".into()));
+        assert_eq!(s.priority.level, PriorityLevel::High);
+        assert_eq!(s.requester.role, RequesterRole::Parent);
+        assert_eq!(s.created, at("2026-03-02T08:00:00Z"));
+        assert_eq!(s.updated, at("2026-03-02T11:00:00Z"));
+        assert_eq!(s.first_response_at, Some(at("2026-03-02T11:00:00Z")));
+        let clock = &s.sla.clocks[0];
+        assert_eq!(clock.kind, ClockKind::Resolution);
+        assert_eq!(clock.due, at("2026-03-03T12:00:00Z"));
+        // Unknown ids still read as something.
+        let s = summary(&ticket(), &Names::default(), None);
+        assert_eq!(s.queue.name.as_str(), "queue 1");
+    }
+
+    #[test]
+    fn a_change_without_a_follow_up_is_dated_when_seen() {
+        let seen: Timestamp = at("2026-03-02T15:00:00Z");
+        assert_eq!(summary(&ticket(), &names(), Some(seen)).updated, seen);
+        let mut patched = ticket();
+        let before = version(&patched);
+        patched.priority = 1;
+        assert_ne!(version(&patched), before, "a PATCH changes the version");
+        patched.priority = 2;
+        assert_eq!(version(&patched), before);
+    }
+
+    #[test]
+    fn follow_ups_become_a_conversation() {
+        let entries = entries(&ticket(), &names());
+        let kinds: Vec<_> = entries.iter().map(|e| (e.kind, e.by_agent)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (EntryKind::Reply, false),
+                (EntryKind::Note, true),
+                (EntryKind::Reply, true),
+                (EntryKind::Event, true),
+            ]
+        );
+        assert_eq!(entries[0].author.as_str(), "maria@parents.example.org");
+        assert_eq!(entries[3].status, Some(StatusKind::Resolved));
+        assert!(entries.windows(2).all(|w| w[0].at <= w[1].at));
+    }
+
+    #[test]
+    fn statuses_and_priorities_round_trip() {
+        for kind in [
+            StatusKind::Open,
+            StatusKind::Pending,
+            StatusKind::Resolved,
+            StatusKind::Closed,
+        ] {
+            let (number, hold) = helpdesk_status(kind);
+            assert_eq!(status(number, hold).kind, kind);
+        }
+        for level in PriorityLevel::ALL {
+            assert_eq!(priority(helpdesk_priority(level)).level, level);
+        }
+        assert_eq!(
+            status_numbers(&[StatusKind::New, StatusKind::Pending]),
+            [1, 2]
+        );
+        assert_eq!(
+            status_numbers(&[StatusKind::Closed, StatusKind::Resolved]),
+            [3, 4, 5]
+        );
+    }
+}

@@ -1,0 +1,494 @@
+//! django-helpdesk through its REST API (Django REST framework).
+//!
+//! - `map`: ticket JSON into the model, the version, the conversation
+//!
+//! The API is thin, and this backend works around it in the open:
+//! - no queue or user listing: ids and names come from the profile, and
+//!   `deskterm config check` verifies the ids against the server;
+//! - no search or ordering, only `?status=`: a search reads every ticket of
+//!   the statuses asked for and filters, sorts and pages here;
+//! - no modification time, and a PATCH leaves no follow-up: the version is
+//!   built from the fields a write changes, and a change seen without a new
+//!   follow-up is dated when deskterm first saw it;
+//! - no "changed since": a refresh reads the open tickets and hands on only
+//!   those whose version moved, then reads one by one the tickets that left
+//!   the open list.
+
+pub mod map;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::http::{self, Answer, Auth, Client, Transport};
+use super::{
+    Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, Page, PageRequest,
+    Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary, Version,
+};
+use crate::text::SafeText;
+use map::Names;
+
+const CAPABILITIES: Capabilities = Capabilities {
+    name: "helpdesk",
+    reply: true,
+    note: true,
+    assign: true,
+    set_status: true,
+    set_priority: true,
+    move_queue: true,
+    server_sla: false,
+    incremental: false,
+    server_search: false,
+    history: false,
+};
+
+const API: http::Api = http::Api {
+    name: "django-helpdesk",
+    root: "api",
+    token_scheme: "Token",
+    html_hint: "is the profile's url the django-helpdesk address (https://helpdesk.example.org, \
+                without /api), and is HELPDESK_API_ENABLED on?",
+};
+
+/// Tickets asked for a page: every list request costs the server a scan of
+/// all tickets, so fewer, larger pages.
+const PER_PAGE: u32 = 500;
+
+/// What a profile says about a django-helpdesk desk.
+#[derive(Clone, Debug)]
+pub struct HelpdeskSettings {
+    pub url: String,
+    /// The signed-in agent's user name, one of `agents`.
+    pub user: String,
+    pub auth: Auth,
+    pub transport: Transport,
+    /// Queue ids and names (the API cannot list them).
+    pub queues: Vec<(u64, String)>,
+    /// Staff user ids and names.
+    pub agents: Vec<(u64, String)>,
+    /// Email domain → requester role.
+    pub roles: Vec<(String, RequesterRole)>,
+}
+
+/// What a write sends.
+enum Write {
+    FollowUp(Value),
+    Patch(Value),
+}
+
+pub struct HelpdeskDesk {
+    client: Client,
+    user: String,
+    names: Names,
+    queues: Vec<(u64, String)>,
+    agents: Vec<(u64, String)>,
+    /// Each ticket's last version seen, and when it was first seen at that
+    /// version if it changed without a follow-up.
+    seen: Mutex<HashMap<TicketId, (Version, Option<Timestamp>)>>,
+    /// The open tickets at the last full reading of them.
+    open: Mutex<Option<HashSet<TicketId>>>,
+    /// The last search's tickets, so its later pages need no new reading.
+    last_search: Mutex<Option<(Query, Vec<TicketSummary>)>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn ticket_number(id: &TicketId) -> Result<u64, DeskError> {
+    id.0.trim_start_matches('#')
+        .parse()
+        .map_err(|_| DeskError::NotFound)
+}
+
+fn read_ticket(value: Value) -> Result<map::Ticket, DeskError> {
+    serde_json::from_value(value)
+        .map_err(|e| DeskError::Protocol(format!("django-helpdesk sent a ticket unlike one: {e}")))
+}
+
+/// A refused write: 400 with field errors.
+fn refused(e: DeskError) -> DeskError {
+    match e {
+        DeskError::Server {
+            status: 400,
+            message,
+        } => DeskError::Rejected(message),
+        other => other,
+    }
+}
+
+impl HelpdeskDesk {
+    pub fn new(settings: HelpdeskSettings) -> Result<Self, DeskError> {
+        Ok(Self {
+            client: Client::new(&settings.url, settings.auth, &settings.transport, API)?,
+            user: settings.user,
+            names: Names {
+                queues: settings.queues.iter().cloned().collect(),
+                agents: settings.agents.iter().cloned().collect(),
+                roles: settings.roles,
+            },
+            queues: settings.queues,
+            agents: settings.agents,
+            seen: Mutex::new(HashMap::new()),
+            open: Mutex::new(None),
+            last_search: Mutex::new(None),
+        })
+    }
+
+    /// Requests and bytes so far.
+    pub fn traffic(&self) -> http::Traffic {
+        self.client.traffic()
+    }
+
+    fn my_id(&self) -> Option<u64> {
+        self.agents
+            .iter()
+            .find(|(_, name)| name.eq_ignore_ascii_case(&self.user))
+            .map(|(id, _)| *id)
+    }
+
+    /// The summary of a ticket read at `now` (the server's clock), and
+    /// whether it moved since this desk last read it. A version that moved
+    /// is dated `now` unless a newer follow-up dates it.
+    fn read(&self, t: &map::Ticket, now: Timestamp) -> (TicketSummary, bool) {
+        let version = map::version(t);
+        let id = TicketId(t.id.to_string());
+        let mut seen = lock(&self.seen);
+        let (observed, moved) = match seen.get(&id) {
+            Some((v, observed)) if *v == version => (*observed, false),
+            // Changed since we last looked: no later than now.
+            Some(_) => (Some(now), true),
+            None => (None, false),
+        };
+        seen.insert(id, (version, observed));
+        (map::summary(t, &self.names, observed), moved)
+    }
+
+    fn summarise(&self, t: &map::Ticket, now: Timestamp) -> TicketSummary {
+        self.read(t, now).0
+    }
+
+    /// Every ticket with one of `statuses` (all when empty), in id order,
+    /// each with whether it moved since this desk last read it.
+    async fn read_all(&self, statuses: &[u8]) -> Result<Vec<(TicketSummary, bool)>, DeskError> {
+        let status = statuses
+            .iter()
+            .map(u8::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let per_page = PER_PAGE.to_string();
+        let mut all = Vec::new();
+        for page in 1.. {
+            let page_text = page.to_string();
+            let mut query = vec![("page", page_text.as_str()), ("page_size", &per_page)];
+            if !status.is_empty() {
+                query.push(("status", &status));
+            }
+            let answer = self.client.get("tickets/", &query).await?;
+            let now = answer.date.unwrap_or_else(Timestamp::now);
+            let results = answer
+                .body
+                .get("results")
+                .and_then(Value::as_array)
+                .ok_or_else(|| {
+                    DeskError::Protocol("django-helpdesk sent a ticket list without results".into())
+                })?;
+            for item in results {
+                // One ticket that cannot be read does not hide the others.
+                match read_ticket(item.clone()) {
+                    Ok(t) => all.push(self.read(&t, now)),
+                    Err(e) => tracing::warn!(error = %e, "a ticket was skipped"),
+                }
+            }
+            let more = answer.body.get("next").is_some_and(|n| !n.is_null());
+            if !more || results.is_empty() {
+                break;
+            }
+        }
+        if statuses == [1, 2] {
+            *lock(&self.open) = Some(all.iter().map(|(t, _)| t.id.clone()).collect());
+        }
+        Ok(all)
+    }
+
+    /// The tickets matching `query`, newest first.
+    async fn matching(&self, query: &Query) -> Result<Vec<TicketSummary>, DeskError> {
+        let me = self.my_id().map(|id| AgentId(id.to_string()));
+        let mut found: Vec<TicketSummary> = self
+            .read_all(&map::status_numbers(&query.statuses))
+            .await?
+            .into_iter()
+            .map(|(t, _)| t)
+            .filter(|t| query.matches(t, me.as_ref()))
+            .collect();
+        found.sort_by_key(|t| std::cmp::Reverse(ticket_number(&t.id).unwrap_or(0)));
+        Ok(found)
+    }
+
+    async fn get_ticket(&self, number: u64) -> Result<(map::Ticket, Timestamp), DeskError> {
+        let answer: Answer = self.client.get(&format!("tickets/{number}/"), &[]).await?;
+        let now = answer.date.unwrap_or_else(Timestamp::now);
+        Ok((read_ticket(answer.body)?, now))
+    }
+
+    async fn agent_id(&self, who: &Assignee) -> Result<Option<u64>, DeskError> {
+        match who {
+            Assignee::Nobody => Ok(None),
+            Assignee::Me => self.my_id().map(Some).ok_or_else(|| {
+                DeskError::Rejected(format!(
+                    "the profile's user {:?} is not among its agents",
+                    self.user
+                ))
+            }),
+            Assignee::Agent(agent) => agent
+                .0
+                .parse()
+                .map(Some)
+                .map_err(|_| DeskError::Rejected(format!("no agent with the id {:?}", agent.0))),
+        }
+    }
+
+    /// Which of the profile's queue and agent ids the server does not know:
+    /// a ticket is posted without a title, which the server refuses after
+    /// checking every other field, so nothing is created.
+    pub async fn unknown_ids(&self) -> Result<Vec<String>, DeskError> {
+        let mut unknown = Vec::new();
+        let checks = self
+            .queues
+            .iter()
+            .map(|(id, name)| ("queue", *id, name))
+            .chain(
+                self.agents
+                    .iter()
+                    .map(|(id, name)| ("assigned_to", *id, name)),
+            );
+        for (field, id, name) in checks {
+            let body = json!({ field: id });
+            let answer = self
+                .client
+                .write(Method::POST, "tickets/", &body, None)
+                .await;
+            match answer {
+                Err(DeskError::Server {
+                    status: 400,
+                    message,
+                }) => {
+                    if message.contains(&format!("{field}:")) {
+                        let what = if field == "queue" { "queue" } else { "agent" };
+                        unknown.push(format!("{what} {id} ({name}) is not on the desk"));
+                    }
+                }
+                Err(e) => return Err(e),
+                Ok(_) => {
+                    return Err(DeskError::Protocol(
+                        "django-helpdesk accepted a ticket without a title".into(),
+                    ));
+                }
+            }
+        }
+        Ok(unknown)
+    }
+}
+
+#[async_trait]
+impl Desk for HelpdeskDesk {
+    fn capabilities(&self) -> &Capabilities {
+        &CAPABILITIES
+    }
+
+    /// The profile's user among its agents; the token is checked with a
+    /// one-ticket list (the API has no "who am I").
+    async fn me(&self) -> Result<Agent, DeskError> {
+        self.client.get("tickets/", &[("page_size", "1")]).await?;
+        let id = self.my_id().ok_or_else(|| {
+            DeskError::Protocol(format!(
+                "the profile's user {:?} is not among its agents (agents = {{ \"ID\" = \"{}\" }})",
+                self.user, self.user
+            ))
+        })?;
+        Ok(Agent {
+            id: AgentId(id.to_string()),
+            name: SafeText::line(&self.user),
+            email: SafeText::line(""),
+            queues: Vec::new(),
+        })
+    }
+
+    async fn queues(&self) -> Result<Vec<Queue>, DeskError> {
+        let mut queues: Vec<Queue> = self
+            .queues
+            .iter()
+            .map(|(id, name)| Queue {
+                id: QueueId(id.to_string()),
+                name: SafeText::line(name),
+                description: SafeText::line(""),
+            })
+            .collect();
+        queues.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(queues)
+    }
+
+    async fn agents(&self) -> Result<Vec<Agent>, DeskError> {
+        let mut agents: Vec<Agent> = self
+            .agents
+            .iter()
+            .map(|(id, name)| Agent {
+                id: AgentId(id.to_string()),
+                name: SafeText::line(name),
+                email: SafeText::line(""),
+                queues: Vec::new(),
+            })
+            .collect();
+        agents.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(agents)
+    }
+
+    /// The first page reads every ticket of the query's statuses; later
+    /// pages of the same query come from that reading.
+    async fn search(
+        &self,
+        query: &Query,
+        page: PageRequest,
+    ) -> Result<Page<TicketSummary>, DeskError> {
+        let kept = lock(&self.last_search)
+            .as_ref()
+            .filter(|(q, _)| q == query && page.page > 0)
+            .map(|(_, found)| found.clone());
+        let found = match kept {
+            Some(found) => found,
+            None => {
+                let found = self.matching(query).await?;
+                *lock(&self.last_search) = Some((query.clone(), found.clone()));
+                found
+            }
+        };
+        let per_page = page.per_page.max(1) as usize;
+        let start = (page.page as usize).saturating_mul(per_page);
+        let items: Vec<TicketSummary> = found.iter().skip(start).take(per_page).cloned().collect();
+        Ok(Page {
+            more: start.saturating_add(per_page) < found.len(),
+            total: Some(found.len() as u64),
+            items,
+        })
+    }
+
+    async fn changed_since(
+        &self,
+        query: &Query,
+        since: Timestamp,
+    ) -> Result<Vec<TicketSummary>, DeskError> {
+        let me = self.my_id().map(|id| AgentId(id.to_string()));
+        let any_status = query.statuses.is_empty();
+        let open_before = lock(&self.open).clone();
+        // Any status: the open ones, then those that left the open list.
+        let statuses = if any_status {
+            vec![1, 2]
+        } else {
+            map::status_numbers(&query.statuses)
+        };
+        let listed = self.read_all(&statuses).await?;
+        // A change dated before `since` by a coarse clock is still a change.
+        let mut changed: Vec<TicketSummary> = listed
+            .iter()
+            .filter(|(t, moved)| *moved || t.updated >= since)
+            .map(|(t, _)| t.clone())
+            .collect();
+        if any_status && let Some(before) = open_before {
+            let now_open: HashSet<&TicketId> = listed.iter().map(|(t, _)| &t.id).collect();
+            for id in before.iter().filter(|id| !now_open.contains(id)) {
+                match self.get_ticket(ticket_number(id)?).await {
+                    Ok((t, now)) => changed.push(self.summarise(&t, now)),
+                    // Deleted: nothing to tell.
+                    Err(DeskError::NotFound) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        changed.retain(|t| query.matches(t, me.as_ref()));
+        Ok(changed)
+    }
+
+    async fn ticket(&self, id: &TicketId) -> Result<TicketDetail, DeskError> {
+        let (t, now) = self.get_ticket(ticket_number(id)?).await?;
+        Ok(TicketDetail {
+            summary: self.summarise(&t, now),
+            entries: map::entries(&t, &self.names),
+            custom_fields: Vec::new(),
+        })
+    }
+
+    async fn apply(
+        &self,
+        id: &TicketId,
+        based_on: &Version,
+        change: &Change,
+    ) -> Result<Applied, DeskError> {
+        let number = ticket_number(id)?;
+        let (now, _) = self.get_ticket(number).await?;
+        let current = map::version(&now);
+        if !based_on.0.is_empty() && *based_on != current {
+            return Err(DeskError::Conflict { now: current });
+        }
+        let mut writes = Vec::new();
+        match change {
+            Change::Reply { body, then } | Change::Note { body, then } => {
+                // Never `title`: on a follow-up it renames the ticket.
+                let mut followup = json!({
+                    "ticket": number,
+                    "comment": body,
+                    "public": matches!(change, Change::Reply { .. }),
+                });
+                let (status, hold) = then.map(map::helpdesk_status).unzip();
+                if let Some(status) = status
+                    && status != now.status
+                {
+                    followup["new_status"] = json!(status);
+                }
+                writes.push(Write::FollowUp(followup));
+                if let Some(hold) = hold
+                    && hold != now.on_hold
+                {
+                    writes.push(Write::Patch(json!({ "on_hold": hold })));
+                }
+            }
+            Change::Assign(who) => writes.push(Write::Patch(
+                json!({ "assigned_to": self.agent_id(who).await? }),
+            )),
+            Change::SetStatus(kind) => {
+                let (status, hold) = map::helpdesk_status(*kind);
+                writes.push(Write::Patch(json!({ "status": status, "on_hold": hold })));
+            }
+            Change::SetPriority(level) => writes.push(Write::Patch(
+                json!({ "priority": map::helpdesk_priority(*level) }),
+            )),
+            Change::MoveTo(queue) => {
+                let queue: u64 = queue.0.parse().map_err(|_| {
+                    DeskError::Rejected(format!("no queue with the id {:?}", queue.0))
+                })?;
+                writes.push(Write::Patch(json!({ "queue": queue })));
+            }
+        }
+        for write in writes {
+            let (path, body, method) = match write {
+                Write::FollowUp(body) => ("followups/".to_string(), body, Method::POST),
+                Write::Patch(body) => (format!("tickets/{number}/"), body, Method::PATCH),
+            };
+            self.client
+                .write(method, &path, &body, None)
+                .await
+                .map_err(refused)?;
+        }
+        let (t, now) = self.get_ticket(number).await?;
+        let summary = self.summarise(&t, now);
+        Ok(Applied {
+            version: summary.version.clone(),
+            summary,
+        })
+    }
+}
