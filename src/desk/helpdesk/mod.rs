@@ -91,8 +91,9 @@ pub struct HelpdeskDesk {
     seen: Mutex<HashMap<TicketId, (Version, Option<Timestamp>)>>,
     /// The open tickets at the last full reading of them.
     open: Mutex<Option<HashSet<TicketId>>>,
-    /// The last search's tickets, so its later pages need no new reading.
-    last_search: Mutex<Option<(Query, Vec<TicketSummary>)>>,
+    /// The last search's tickets, so its later pages need no new reading;
+    /// held across a reading, so pages asked for side by side share one.
+    last_search: tokio::sync::Mutex<Option<(Query, Vec<TicketSummary>)>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -137,7 +138,7 @@ impl HelpdeskDesk {
             agents: settings.agents,
             seen: Mutex::new(HashMap::new()),
             open: Mutex::new(None),
-            last_search: Mutex::new(None),
+            last_search: tokio::sync::Mutex::new(None),
         })
     }
 
@@ -356,7 +357,8 @@ impl Desk for HelpdeskDesk {
         query: &Query,
         page: PageRequest,
     ) -> Result<Page<TicketSummary>, DeskError> {
-        let kept = lock(&self.last_search)
+        let mut last = self.last_search.lock().await;
+        let kept = last
             .as_ref()
             .filter(|(q, _)| q == query && page.page > 0)
             .map(|(_, found)| found.clone());
@@ -364,10 +366,11 @@ impl Desk for HelpdeskDesk {
             Some(found) => found,
             None => {
                 let found = self.matching(query).await?;
-                *lock(&self.last_search) = Some((query.clone(), found.clone()));
+                *last = Some((query.clone(), found.clone()));
                 found
             }
         };
+        drop(last);
         let per_page = page.per_page.max(1) as usize;
         let start = (page.page as usize).saturating_mul(per_page);
         let items: Vec<TicketSummary> = found.iter().skip(start).take(per_page).cloned().collect();
@@ -430,6 +433,8 @@ impl Desk for HelpdeskDesk {
         change: &Change,
     ) -> Result<Applied, DeskError> {
         let number = ticket_number(id)?;
+        // A search's later pages must not show the ticket as it was.
+        *self.last_search.lock().await = None;
         let (now, _) = self.get_ticket(number).await?;
         let current = map::version(&now);
         if !based_on.0.is_empty() && *based_on != current {
