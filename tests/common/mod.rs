@@ -2,6 +2,7 @@
 //! and the console running headless on it.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod fake_http;
 pub mod pty;
 
 use std::path::PathBuf;

@@ -1,0 +1,117 @@
+//! How the django-helpdesk backend meets a broken server: a fake HTTP server
+//! (tests/common/fake_http.rs), named so in each test, because a real one
+//! cannot be made to answer HTML, garbage or half a ticket list on demand.
+//! Everything django-helpdesk really does is tested live in live_helpdesk.rs.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::fake_http::{answer, fake_server};
+use deskterm::config::secret::Secret;
+use deskterm::desk::helpdesk::{HelpdeskDesk, HelpdeskSettings};
+use deskterm::desk::http::{Auth, Transport};
+use deskterm::desk::{Desk, DeskError, PageRequest, Query};
+
+const TOKEN: &str = "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b";
+
+fn desk(url: String) -> HelpdeskDesk {
+    HelpdeskDesk::new(HelpdeskSettings {
+        url,
+        user: "alice".into(),
+        auth: Auth::Token(Secret::new(TOKEN)),
+        transport: Transport::with_timeout(Duration::from_secs(2)),
+        queues: vec![(1, "IT".into())],
+        agents: vec![(1, "alice".into())],
+        roles: Vec::new(),
+    })
+    .unwrap()
+}
+
+async fn search_against(response: Vec<u8>) -> Result<usize, DeskError> {
+    let desk = desk(fake_server(response, false));
+    let page = desk
+        .search(&Query::active(), PageRequest::first(50))
+        .await?;
+    Ok(page.items.len())
+}
+
+const JSON: &str = "Content-Type: application/json\r\n";
+
+#[tokio::test]
+async fn fake_helpdesk_server_refusing_the_token() {
+    let body = br#"{"detail":"Invalid token."}"#;
+    let err = search_against(answer("401 Unauthorized", JSON, body)).await;
+    assert_eq!(err, Err(DeskError::Auth));
+}
+
+#[tokio::test]
+async fn fake_helpdesk_server_forbidding_a_non_staff_account_says_why() {
+    let body = br#"{"detail":"You do not have permission to perform this action."}"#;
+    let err = search_against(answer("403 Forbidden", JSON, body))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("You do not have permission"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn fake_helpdesk_server_answering_html_points_at_the_url_and_the_api_setting() {
+    let page = b"<!doctype html><html><body>Log in</body></html>";
+    let err = search_against(answer("200 OK", "Content-Type: text/html\r\n", page))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("without /api") && text.contains("HELPDESK_API_ENABLED"),
+        "{text}"
+    );
+    assert!(!text.contains(TOKEN));
+}
+
+#[tokio::test]
+async fn fake_helpdesk_server_with_a_500_and_garbage() {
+    let err = search_against(answer(
+        "500 Internal Server Error",
+        "",
+        b"<h1>Server Error</h1>",
+    ))
+    .await
+    .unwrap_err();
+    assert!(err.is_transient(), "worth retrying: {err}");
+    let err = search_against(answer("200 OK", JSON, b"\x00\xffnot json"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DeskError::Protocol(_)), "{err:?}");
+    // JSON, but not a ticket list.
+    let err = search_against(answer("200 OK", JSON, br#"{"count": 3}"#))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("without results"), "{err}");
+}
+
+#[tokio::test]
+async fn fake_helpdesk_server_with_one_unreadable_ticket_still_lists_the_others() {
+    let body = br#"{"count": 2, "next": null, "previous": null, "results": [
+        {"id": 1, "queue": 1, "title": "Fine", "status": 1, "priority": 3,
+         "assigned_to": null, "due_date": null, "followup_set": []},
+        {"id": "two", "queue": "?", "title": 5}
+    ]}"#;
+    assert_eq!(search_against(answer("200 OK", JSON, body)).await, Ok(1));
+}
+
+#[tokio::test]
+async fn fake_helpdesk_server_refusing_a_write_names_the_field() {
+    // Every answer is this 400: the first read of the ticket already fails,
+    // as the write would, with the server's words.
+    let body = br#"{"assigned_to":["Invalid pk \"9\" - object does not exist."]}"#;
+    let desk = desk(fake_server(answer("400 Bad Request", JSON, body), false));
+    let err = desk
+        .ticket(&deskterm::desk::TicketId("1".into()))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("assigned_to: Invalid pk"), "{err}");
+}
