@@ -294,19 +294,8 @@ fn a_reply_typed_in_the_console_reaches_rt() {
         common::pty::Terminal::start(home.path(), &[], &[("DESKTERM_TOKEN", &token)], 100, 30);
     term.wait_for("● live");
     term.wait_for(" district ");
-    term.send(":open 20\r");
-    term.wait_for("Conversation");
-    term.send("r");
-    term.wait_for("REPLY · public");
     let text = format!("Sent from the pty {}", std::process::id());
-    term.send(&text);
-    term.wait_for(&text);
-    term.send("\x18"); // ctrl-x
-    term.wait_for("reply to #20 ✓");
-    term.send("q");
-    term.wait_for("SLA↓");
-    term.send("q");
-    assert!(term.wait_exit().success());
+    term.reply_and_quit("20", &text);
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let detail = runtime.block_on(async { ticket(&rt_as("DESKTERM_RT_TOKEN"), "20").await });

@@ -17,6 +17,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 PROJECT="$HERE/helpdesk"
+# shellcheck source=scripts/live/lib.sh
+. "$HERE/lib.sh"
 
 log() { printf 'helpdesk.sh: %s\n' "$*" >&2; }
 
@@ -31,10 +33,6 @@ venv() {
         "$venv/bin/pip" install -q --disable-pip-version-check -r "$PROJECT/requirements.txt" >&2
     fi
     echo "$venv"
-}
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 start() {
@@ -97,17 +95,7 @@ start() {
 
 stop() {
     local dir=${1:?usage: helpdesk.sh stop DIR}
-    if [ -f "$dir/gunicorn.pid" ]; then
-        local pid
-        pid=$(cat "$dir/gunicorn.pid")
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        rm -f "$dir/gunicorn.pid"
-    fi
+    stop_pid_file "$dir/gunicorn.pid"
 }
 
 case "${1:-}" in

@@ -15,6 +15,8 @@ set -euo pipefail
 RT_LIB=/usr/share/request-tracker5/lib
 RT_SERVER=/usr/share/request-tracker5/libexec/rt-server
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/live/lib.sh
+. "$HERE/lib.sh"
 
 log() { printf 'rt.sh: %s\n' "$*" >&2; }
 
@@ -56,10 +58,6 @@ make_certificates() {
     printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$tls/san.ext"
     openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
         -CAcreateserial -days 2 -extfile "$tls/san.ext" -out "$tls/server.pem" 2>/dev/null
-}
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 start() {
@@ -151,22 +149,9 @@ CONF
 
 stop() {
     local dir=${1:?usage: rt.sh stop DIR}
-    if [ -f "$dir/tls-proxy.pid" ]; then
-        kill -TERM "$(cat "$dir/tls-proxy.pid")" 2>/dev/null || true
-        rm -f "$dir/tls-proxy.pid"
-    fi
-    if [ -f "$dir/rt.pid" ]; then
-        local pid
-        pid=$(cat "$dir/rt.pid")
-        # TERM, not INT: INT makes rt-server run a chown -R on the way out.
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        rm -f "$dir/rt.pid"
-    fi
+    stop_pid_file "$dir/tls-proxy.pid"
+    # TERM, not INT: INT makes rt-server run a chown -R on the way out.
+    stop_pid_file "$dir/rt.pid"
 }
 
 # A queue "Backlog" of N tickets (default 1000) for the benchmarks.

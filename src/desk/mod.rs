@@ -127,6 +127,21 @@ pub fn found_on(
     }
 }
 
+/// A lock that outlives a panic elsewhere: the desk must not go down with it.
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A numbered desk's ticket number from its id ("42" or "#42"); anything
+/// else cannot be on such a desk.
+pub(crate) fn ticket_number(id: &TicketId) -> Result<u64, DeskError> {
+    id.0.trim_start_matches('#')
+        .parse()
+        .map_err(|_| DeskError::NotFound)
+}
+
 /// A requester's role from their email's domain (or a parent domain of it).
 pub fn role_by_domain(roles: &[(String, RequesterRole)], email: &str) -> RequesterRole {
     let domain = email.rsplit('@').next().unwrap_or("").to_lowercase();

@@ -145,6 +145,23 @@ impl Terminal {
         self.writer.flush().unwrap();
     }
 
+    /// From the queue: open ticket `id`, reply `text`, send it, back to the
+    /// queue, quit; the console must exit cleanly.
+    pub fn reply_and_quit(&mut self, id: &str, text: &str) {
+        self.send(&format!(":open {id}\r"));
+        self.wait_for("Conversation");
+        self.send("r");
+        self.wait_for("REPLY · public");
+        self.send(text);
+        self.wait_for(text);
+        self.send("\x18"); // ctrl-x
+        self.wait_for(&format!("reply to #{id} ✓"));
+        self.send("q");
+        self.wait_for("SLA↓");
+        self.send("q");
+        assert!(self.wait_exit().success());
+    }
+
     pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
         let start = Instant::now();
         loop {

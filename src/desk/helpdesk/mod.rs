@@ -27,7 +27,8 @@ use serde_json::{Value, json};
 use super::http::{self, Answer, Auth, Client, Transport};
 use super::{
     Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, Page, PageRequest,
-    Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary, Version,
+    Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary, Version, lock,
+    ticket_number,
 };
 use crate::text::SafeText;
 use map::Names;
@@ -94,18 +95,6 @@ pub struct HelpdeskDesk {
     /// The last search's tickets, so its later pages need no new reading;
     /// held across a reading, so pages asked for side by side share one.
     last_search: tokio::sync::Mutex<Option<(Query, Vec<TicketSummary>)>>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn ticket_number(id: &TicketId) -> Result<u64, DeskError> {
-    id.0.trim_start_matches('#')
-        .parse()
-        .map_err(|_| DeskError::NotFound)
 }
 
 fn read_ticket(value: Value) -> Result<map::Ticket, DeskError> {

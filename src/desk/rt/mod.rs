@@ -23,7 +23,8 @@ use serde_json::{Value, json};
 use super::http::{self, Answer, Auth, Client, Transport};
 use super::{
     Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, Page, PageRequest,
-    Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary, Version,
+    Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary, Version, lock,
+    ticket_number,
 };
 use crate::text::SafeText;
 use map::{Names, Part, Reading};
@@ -70,13 +71,6 @@ pub struct RtDesk {
     details: Mutex<HashMap<TicketId, (String, TicketDetail)>>,
     /// The server's clock minus ours, from its Date headers.
     skew: Mutex<SignedDuration>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // A panic elsewhere must not take the desk down with it.
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// RT answers 200 to a change it did not make, with the reason among its
@@ -372,12 +366,6 @@ impl Names for HistoryNames {
             .cloned()
             .unwrap_or_else(|| id.to_string())
     }
-}
-
-fn ticket_number(id: &TicketId) -> Result<u64, DeskError> {
-    id.0.trim_start_matches('#')
-        .parse()
-        .map_err(|_| DeskError::NotFound)
 }
 
 #[async_trait]
