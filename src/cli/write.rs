@@ -354,13 +354,15 @@ async fn deliver(
     }
     keep(&item)?;
     let why = last.map(|e| e.to_string()).unwrap_or_default();
-    Err(Failure::new(
-        Exit::Network,
-        format!(
-            "{why}; the write is kept in the outbox, and the console sends it when the desk \
-             answers (checking first whether it landed): do not send it again"
-        ),
-    ))
+    let what_now = if store.is_some() {
+        "the write is kept in the outbox, and the console sends it when the desk answers \
+         (checking first whether it landed): do not send it again"
+    } else {
+        // No outbox to keep it in: say so, and that it may have landed.
+        "the write was not kept (this profile's local store could not be opened), and it \
+         may have reached the desk: look at the ticket before sending it again"
+    };
+    Err(Failure::new(Exit::Network, format!("{why}; {what_now}")))
 }
 
 #[cfg(test)]
@@ -520,6 +522,34 @@ mod tests {
         assert_eq!(kept.len(), 1);
         assert_eq!((kept[0].attempts, kept[0].uncertain), (ATTEMPTS, true));
         assert_eq!(copies(&s, &ticket, "Kept for later.").await, 0);
+    }
+
+    #[tokio::test]
+    async fn without_a_store_a_desk_down_says_the_write_was_not_kept_through_a_stand_in_link() {
+        let s = setup(0, 10);
+        let ticket = TicketId("3".into());
+        let seen = s
+            .desk
+            .ticket(&ticket)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let item = Pending::new(
+            "cli-test".into(),
+            "note #3".into(),
+            ticket,
+            seen.summary.version,
+            vec![Change::Note {
+                body: "Nowhere to keep this.".into(),
+                then: None,
+            }],
+        );
+        let failure = deliver(&s.desk, None, item, Clock::System, Duration::from_millis(1))
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("sent through a dead link"));
+        assert_eq!(failure.exit, Exit::Network);
+        assert!(!failure.message.contains("kept in the outbox"), "{failure}");
+        assert!(failure.message.contains("was not kept"), "{failure}");
     }
 
     #[tokio::test]
