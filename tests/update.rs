@@ -163,6 +163,25 @@ fn cached_tickets_the_desk_no_longer_lists_are_dropped_once_it_has_answered() {
 }
 
 #[test]
+fn what_the_desk_lacks_is_said_once_the_first_load_is_done() {
+    let mut settings = common::settings("dark");
+    settings.lacks = vec!["search (tickets are filtered here)"];
+    let mut s = State::new(settings, common::now(), Rect::new(0, 0, 80, 24));
+    let request = search_request(&s.start());
+    update(
+        &mut s,
+        page_reply(request, vec![ticket(1, 90)], false),
+        common::now(),
+    );
+    let flash = s.flash.clone().unwrap();
+    assert_eq!(flash.text, "this desk lacks some features; ? lists them");
+    assert!(!flash.error);
+    // A desk that lacks nothing says nothing.
+    let s = loaded();
+    assert!(s.flash.is_none(), "{:?}", s.flash);
+}
+
+#[test]
 fn pages_are_followed_until_the_last() {
     let mut s = state();
     let request = search_request(&s.start());

@@ -3,8 +3,6 @@
 //! users), the conversation from `followup_set`, and a version built from
 //! the fields a write can change (the API has no modification time).
 
-use std::collections::HashMap;
-
 use jiff::Timestamp;
 use serde::Deserialize;
 
@@ -133,28 +131,29 @@ pub fn helpdesk_priority(level: PriorityLevel) -> u8 {
     }
 }
 
-/// What the profile says the API cannot: names for queue and user ids.
+/// What the profile says the API cannot: the queues and agents, by id and
+/// name (a handful each, so looked through rather than indexed).
 #[derive(Clone, Debug, Default)]
 pub struct Names {
-    pub queues: HashMap<u64, String>,
-    pub agents: HashMap<u64, String>,
+    pub queues: Vec<(u64, String)>,
+    pub agents: Vec<(u64, String)>,
     /// Email domain → role.
     pub roles: Vec<(String, RequesterRole)>,
 }
 
+fn name_of(list: &[(u64, String)], id: u64) -> Option<&str> {
+    list.iter()
+        .find(|(n, _)| *n == id)
+        .map(|(_, name)| name.as_str())
+}
+
 impl Names {
     fn queue(&self, id: u64) -> String {
-        self.queues
-            .get(&id)
-            .cloned()
-            .unwrap_or_else(|| format!("queue {id}"))
+        name_of(&self.queues, id).map_or_else(|| format!("queue {id}"), str::to_string)
     }
 
     pub fn agent(&self, id: u64) -> String {
-        self.agents
-            .get(&id)
-            .cloned()
-            .unwrap_or_else(|| format!("user {id}"))
+        name_of(&self.agents, id).map_or_else(|| format!("user {id}"), str::to_string)
     }
 }
 
@@ -356,8 +355,8 @@ mod tests {
 
     fn names() -> Names {
         Names {
-            queues: HashMap::from([(1, "Transportation".to_string())]),
-            agents: HashMap::from([(2, "bob".to_string())]),
+            queues: vec![(1, "Transportation".to_string())],
+            agents: vec![(2, "bob".to_string())],
             roles: vec![("parents.example.org".into(), RequesterRole::Parent)],
         }
     }

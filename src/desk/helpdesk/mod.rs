@@ -24,7 +24,7 @@ use jiff::Timestamp;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::http::{self, Answer, Auth, Client, Transport};
+use super::http::{self, Auth, Client, Transport};
 use super::{
     Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, Page, PageRequest,
     Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary, Version, lock,
@@ -84,9 +84,8 @@ enum Write {
 pub struct HelpdeskDesk {
     client: Client,
     user: String,
+    /// Queues, agents and roles from the profile.
     names: Names,
-    queues: Vec<(u64, String)>,
-    agents: Vec<(u64, String)>,
     /// Each ticket's last version seen, and when it was first seen at that
     /// version if it changed without a follow-up.
     seen: Mutex<HashMap<TicketId, (Version, Option<Timestamp>)>>,
@@ -97,8 +96,8 @@ pub struct HelpdeskDesk {
     last_search: tokio::sync::Mutex<Option<(Query, Vec<TicketSummary>)>>,
 }
 
-fn read_ticket(value: Value) -> Result<map::Ticket, DeskError> {
-    serde_json::from_value(value)
+fn read_ticket(value: &Value) -> Result<map::Ticket, DeskError> {
+    serde::Deserialize::deserialize(value)
         .map_err(|e| DeskError::Protocol(format!("django-helpdesk sent a ticket unlike one: {e}")))
 }
 
@@ -119,12 +118,10 @@ impl HelpdeskDesk {
             client: Client::new(&settings.url, settings.auth, &settings.transport, API)?,
             user: settings.user,
             names: Names {
-                queues: settings.queues.iter().cloned().collect(),
-                agents: settings.agents.iter().cloned().collect(),
+                queues: settings.queues,
+                agents: settings.agents,
                 roles: settings.roles,
             },
-            queues: settings.queues,
-            agents: settings.agents,
             seen: Mutex::new(HashMap::new()),
             open: Mutex::new(None),
             last_search: tokio::sync::Mutex::new(None),
@@ -137,7 +134,8 @@ impl HelpdeskDesk {
     }
 
     fn my_id(&self) -> Option<u64> {
-        self.agents
+        self.names
+            .agents
             .iter()
             .find(|(_, name)| name.eq_ignore_ascii_case(&self.user))
             .map(|(id, _)| *id)
@@ -191,7 +189,7 @@ impl HelpdeskDesk {
                 })?;
             for item in results {
                 // One ticket that cannot be read does not hide the others.
-                match read_ticket(item.clone()) {
+                match read_ticket(item) {
                     Ok(t) => all.push(self.read(&t, now)),
                     Err(e) => tracing::warn!(error = %e, "a ticket was skipped"),
                 }
@@ -222,9 +220,9 @@ impl HelpdeskDesk {
     }
 
     async fn get_ticket(&self, number: u64) -> Result<(map::Ticket, Timestamp), DeskError> {
-        let answer: Answer = self.client.get(&format!("tickets/{number}/"), &[]).await?;
+        let answer = self.client.get(&format!("tickets/{number}/"), &[]).await?;
         let now = answer.date.unwrap_or_else(Timestamp::now);
-        Ok((read_ticket(answer.body)?, now))
+        Ok((read_ticket(&answer.body)?, now))
     }
 
     async fn agent_id(&self, who: &Assignee) -> Result<Option<u64>, DeskError> {
@@ -250,11 +248,13 @@ impl HelpdeskDesk {
     pub async fn unknown_ids(&self) -> Result<Vec<String>, DeskError> {
         let mut unknown = Vec::new();
         let checks = self
+            .names
             .queues
             .iter()
             .map(|(id, name)| ("queue", *id, name))
             .chain(
-                self.agents
+                self.names
+                    .agents
                     .iter()
                     .map(|(id, name)| ("assigned_to", *id, name)),
             );
@@ -312,6 +312,7 @@ impl Desk for HelpdeskDesk {
 
     async fn queues(&self) -> Result<Vec<Queue>, DeskError> {
         let mut queues: Vec<Queue> = self
+            .names
             .queues
             .iter()
             .map(|(id, name)| Queue {
@@ -326,6 +327,7 @@ impl Desk for HelpdeskDesk {
 
     async fn agents(&self) -> Result<Vec<Agent>, DeskError> {
         let mut agents: Vec<Agent> = self
+            .names
             .agents
             .iter()
             .map(|(id, name)| Agent {
