@@ -726,3 +726,149 @@ fn typing_and_erasing_a_filter_gives_the_rows_of_filtering_afresh() {
     // b, bu, bus, "bus ", bus l, bus la; then back to everything.
     assert_eq!(sizes, [90, 60, 60, 60, 60, 30, 60, 60, 60, 60, 90, 120]);
 }
+
+fn applied(request: u64, after: &TicketSummary) -> Msg {
+    Msg::Desk(DeskReply::Applied {
+        request,
+        id: after.id.clone(),
+        result: Ok(Box::new(Applied {
+            version: after.version.clone(),
+            summary: after.clone(),
+        })),
+    })
+}
+
+/// `+` `+`: the second works from what the first leaves, on the version it
+/// left, and is not taken for someone else's change.
+#[test]
+fn a_write_queued_behind_ones_own_goes_on_the_version_it_left() {
+    let mut s = loaded();
+    let (request, based_on, first) =
+        applies(&update(&mut s, key(KeyCode::Char('+')), common::now())).remove(0);
+    assert_eq!(
+        (based_on, first),
+        (
+            Version("1".into()),
+            Change::SetPriority(PriorityLevel::High)
+        )
+    );
+    assert!(
+        applies(&update(&mut s, key(KeyCode::Char('+')), common::now())).is_empty(),
+        "waits for the first"
+    );
+    let mut after = ticket(2, -30);
+    after.version = Version("2".into());
+    after.priority = Priority::new(PriorityLevel::High);
+    let next: Vec<_> = applies(&update(&mut s, applied(request, &after), common::now()))
+        .into_iter()
+        .map(|(_, version, change)| (version, change))
+        .collect();
+    assert_eq!(
+        next,
+        [(
+            Version("2".into()),
+            Change::SetPriority(PriorityLevel::Urgent)
+        )]
+    );
+}
+
+/// A note, then `t` while the note waits: the take goes on the version the
+/// note left, so the note is never shown back as someone's new message.
+#[test]
+fn a_take_after_ones_own_note_is_no_conflict() {
+    let mut settings = common::settings("dark");
+    settings.undo_seconds = 3;
+    let mut s = State::new(settings, common::now(), Rect::new(0, 0, 80, 24));
+    let request = search_request(&s.start());
+    update(
+        &mut s,
+        page_reply(request, vec![ticket(1, 90)], false),
+        common::now(),
+    );
+    update(&mut s, key(KeyCode::Char('n')), common::now());
+    for c in "Called back".chars() {
+        update(&mut s, key(KeyCode::Char(c)), common::now());
+    }
+    let send = Msg::Key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL));
+    assert!(applies(&update(&mut s, send, common::now())).is_empty());
+    assert!(applies(&update(&mut s, key(KeyCode::Char('t')), common::now())).is_empty());
+    let mut sent = Vec::new();
+    for _ in 0..3 {
+        sent.extend(applies(&update(&mut s, Msg::Tick, common::now())));
+    }
+    let (request, based_on, note) = sent.remove(0);
+    assert!(matches!(note, Change::Note { .. }), "{note:?}");
+    assert_eq!(based_on, Version("1".into()));
+    assert!(sent.is_empty(), "the take waits for the note: {sent:?}");
+    let mut after = ticket(1, 90);
+    after.version = Version("2".into());
+    let mut next = Vec::new();
+    next.extend(applies(&update(
+        &mut s,
+        applied(request, &after),
+        common::now(),
+    )));
+    for _ in 0..3 {
+        next.extend(applies(&update(&mut s, Msg::Tick, common::now())));
+    }
+    let next: Vec<_> = next.into_iter().map(|(_, v, c)| (v, c)).collect();
+    assert_eq!(next, [(Version("2".into()), Change::Assign(Assignee::Me))]);
+}
+
+/// A pending ticket opened (its history tells no status change, as on
+/// django-helpdesk) keeps its paused clocks in the view and in its row.
+#[test]
+fn an_opened_pending_ticket_stays_paused_in_its_view_and_its_row() {
+    let mut pending = ticket(2, -30);
+    pending.sla = SlaClocks::default();
+    pending.status = Status::new(StatusKind::Pending);
+    let mut s = state();
+    let request = search_request(&s.start());
+    update(
+        &mut s,
+        page_reply(request, vec![pending.clone()], false),
+        common::now(),
+    );
+    let paused = |t: &TicketSummary| {
+        !t.sla.clocks.is_empty()
+            && t.sla
+                .clocks
+                .iter()
+                .all(|c| matches!(c.stage, Stage::Paused { .. }))
+    };
+    assert!(paused(s.tickets.by_id(&pending.id).unwrap()), "as listed");
+    let effects = update(&mut s, key(KeyCode::Enter), common::now());
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadTicket { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    let detail = TicketDetail {
+        summary: pending.clone(),
+        entries: vec![Entry {
+            kind: EntryKind::Reply,
+            author: SafeText::line("Maria Lopez"),
+            by_agent: false,
+            at: pending.created,
+            body: SafeText::block("The bus did not come."),
+            attachments: Vec::new(),
+            status: None,
+        }],
+        custom_fields: Vec::new(),
+    };
+    update(
+        &mut s,
+        Msg::Desk(DeskReply::Ticket {
+            request,
+            result: Ok(Box::new(detail)),
+            cached: None,
+        }),
+        common::now(),
+    );
+    let view = s.ticket.as_ref().unwrap().summary().unwrap();
+    assert!(paused(view), "in the view: {:?}", view.sla.clocks);
+    let row = s.tickets.by_id(&pending.id).unwrap();
+    assert!(paused(row), "in the row: {:?}", row.sla.clocks);
+}

@@ -65,6 +65,26 @@ impl Facts {
             messages,
         }
     }
+
+    /// The facts with the ticket's status now as their last word. A desk
+    /// may change a status without telling it in the history (a PATCH on
+    /// django-helpdesk, RT's history read before the status changed), so a
+    /// resolved or pending ticket's clocks stop whatever the events say.
+    fn settled(&self, t: &TicketSummary) -> std::borrow::Cow<'_, Facts> {
+        let running = |s: StatusKind| matches!(s, StatusKind::New | StatusKind::Open);
+        let (last_at, last) = self
+            .statuses
+            .last()
+            .copied()
+            .unwrap_or((self.created, StatusKind::New));
+        let now = t.status.kind;
+        if last == now || (running(last) && running(now)) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut settled = self.clone();
+        settled.statuses.push((t.updated.max(last_at), now));
+        std::borrow::Cow::Owned(settled)
+    }
 }
 
 fn done(status: StatusKind) -> bool {
@@ -244,6 +264,7 @@ impl Engine {
     /// Fill in the clocks the desk did not send. The desk's own deadlines
     /// win, and are projected on the policy's calendar.
     pub fn fill(&self, t: &mut TicketSummary, facts: &Facts) {
+        let facts = &*facts.settled(t);
         let policy = self.policy_for(t);
         let from_desk: Vec<ClockKind> = t.sla.clocks.iter().map(|c| c.kind).collect();
         // A desk deadline stands still while the ticket waits on the
@@ -255,12 +276,16 @@ impl Engine {
                 .map_or(t.updated, |(at, _)| *at)
                 .min(t.updated)
         });
+        // A desk deadline still running on a finished ticket was met then.
+        let done_since = stops(facts, &[]).done_since;
         for clock in &mut t.sla.clocks {
             if clock.calendar.is_none() {
                 clock.calendar = Some(policy.calendar.clone());
             }
-            if let (Stage::Active, Some(since)) = (clock.stage, paused_since) {
-                clock.stage = Stage::Paused { since };
+            match (clock.stage, paused_since, done_since) {
+                (Stage::Active, _, Some(at)) => clock.stage = Stage::Met { at },
+                (Stage::Active, Some(since), None) => clock.stage = Stage::Paused { since },
+                _ => {}
             }
         }
         let computed = compute(policy, facts);
@@ -285,7 +310,12 @@ impl Engine {
         now: Timestamp,
         show: &dyn Fn(Timestamp) -> String,
     ) -> Vec<String> {
+        let facts = &*facts.settled(desk);
         let policy = self.policy_for(desk);
+        // The desk's own deadlines as every other view shows them: paused
+        // or met by the status.
+        let mut filled = desk.clone();
+        self.fill(&mut filled, facts);
         let configured = self.policies.iter().any(|p| std::ptr::eq(p, policy));
         let mut lines = vec![
             format!("ticket {}  {}", desk.key, desk.subject),
@@ -346,7 +376,9 @@ impl Engine {
                 ClockKind::NextResponse => policy.next_response,
                 ClockKind::Resolution => policy.resolution,
             };
-            if let Some(server) = desk.sla.get(kind) {
+            if desk.sla.get(kind).is_some()
+                && let Some(server) = filled.sla.get(kind)
+            {
                 // The desk's deadline, counted down on the policy's calendar.
                 let mut server = server.clone();
                 server
@@ -572,6 +604,100 @@ mod tests {
                 at: local("2026-03-09 10:00")
             })
         );
+    }
+
+    fn opened(status: StatusKind, sla: SlaClocks) -> TicketDetail {
+        use crate::desk::*;
+        TicketDetail {
+            summary: TicketSummary {
+                id: TicketId("18".into()),
+                key: SafeText::line("#18"),
+                subject: SafeText::line("s"),
+                status: Status::new(status),
+                priority: Priority::new(PriorityLevel::Normal),
+                queue: QueueRef {
+                    id: QueueId("3".into()),
+                    name: SafeText::line("IT"),
+                },
+                owner: None,
+                requester: Requester {
+                    name: SafeText::line("r"),
+                    email: SafeText::line("r@x"),
+                    role: RequesterRole::Staff,
+                    organisation: None,
+                },
+                channel: Channel::Email,
+                created: local("2026-03-09 09:00"),
+                updated: local("2026-03-09 10:00"),
+                first_response_at: None,
+                sla,
+                tags: Vec::new(),
+                version: Version("1".into()),
+            },
+            // The history tells no status change: the desk changed it quietly.
+            entries: vec![Entry {
+                kind: EntryKind::Reply,
+                author: SafeText::line("r"),
+                by_agent: false,
+                at: local("2026-03-09 09:00"),
+                body: SafeText::block("help"),
+                attachments: Vec::new(),
+                status: None,
+            }],
+            custom_fields: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_opened_tickets_clocks_follow_its_status_whatever_its_history_tells() {
+        let engine = Engine::new(vec![policy()]);
+        let show = |at: Timestamp| at.to_string();
+        let now = local("2026-03-09 11:00");
+        let desk_due = SlaClocks {
+            clocks: vec![SlaClock {
+                kind: ClockKind::Resolution,
+                due: local("2026-03-09 17:00"),
+                target: None,
+                stage: Stage::Active,
+                calendar: None,
+            }],
+            policy: None,
+            starts: None,
+        };
+        for sla in [SlaClocks::default(), desk_due] {
+            let resolved = opened(StatusKind::Resolved, sla.clone());
+            let facts = Facts::from_detail(&resolved);
+            let mut summary = resolved.summary.clone();
+            engine.fill(&mut summary, &facts);
+            let met = Stage::Met {
+                at: local("2026-03-09 10:00"),
+            };
+            for clock in &summary.sla.clocks {
+                assert_eq!(clock.stage, met, "{:?} of a resolved ticket", clock.kind);
+            }
+            let text = engine
+                .explain(&resolved.summary, &facts, now, &show)
+                .join("\n");
+            assert!(!text.contains(" left"), "{text}");
+            assert!(
+                text.contains("resolution:") && text.contains("met"),
+                "{text}"
+            );
+
+            let pending = opened(StatusKind::Pending, sla);
+            let mut summary = pending.summary.clone();
+            engine.fill(&mut summary, &Facts::from_detail(&pending));
+            for clock in &summary.sla.clocks {
+                assert_eq!(
+                    clock.stage,
+                    Stage::Paused {
+                        since: local("2026-03-09 10:00")
+                    },
+                    "{:?} of a pending ticket",
+                    clock.kind
+                );
+            }
+        }
     }
 
     #[test]

@@ -25,19 +25,22 @@ fn label(template: &str, targets: &[TicketSummary]) -> String {
 impl State {
     /// What an action applies to: the ticket in view, else the marked
     /// tickets, else the selected one.
+    /// Each as the writes on their way will leave it.
     pub fn targets(&self) -> Vec<TicketSummary> {
-        if let Some(view) = &self.ticket {
-            return view.summary().cloned().into_iter().collect();
-        }
-        let marked = self.marked();
-        if marked.is_empty() {
-            self.selected().cloned().into_iter().collect()
+        let held: Vec<TicketSummary> = if let Some(view) = &self.ticket {
+            view.summary().cloned().into_iter().collect()
         } else {
-            marked
-                .iter()
-                .filter_map(|id| self.tickets.by_id(id).cloned())
-                .collect()
-        }
+            let marked = self.marked();
+            if marked.is_empty() {
+                self.selected().cloned().into_iter().collect()
+            } else {
+                marked
+                    .iter()
+                    .filter_map(|id| self.tickets.by_id(id).cloned())
+                    .collect()
+            }
+        };
+        held.into_iter().map(|t| self.as_queued(t)).collect()
     }
 
     /// Marked tickets (and the visual range), in the order shown.
@@ -290,12 +293,16 @@ impl State {
             .targets
             .iter()
             .filter_map(|id| {
-                self.tickets.by_id(id).cloned().or_else(|| {
-                    self.ticket
-                        .as_ref()
-                        .filter(|v| v.id == *id)
-                        .and_then(|v| v.summary().cloned())
-                })
+                self.tickets
+                    .by_id(id)
+                    .cloned()
+                    .or_else(|| {
+                        self.ticket
+                            .as_ref()
+                            .filter(|v| v.id == *id)
+                            .and_then(|v| v.summary().cloned())
+                    })
+                    .map(|t| self.as_queued(t))
             })
             .collect();
         let each = |f: &dyn Fn(&TicketSummary) -> Option<Change>| -> Vec<Item> {

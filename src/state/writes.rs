@@ -16,8 +16,12 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::compose::{Compose, ComposeKind};
 use super::{Effect, Overlay, State};
-use crate::desk::{Applied, Change, DeskError, TicketDetail, TicketId, TicketSummary, Version};
+use crate::desk::{
+    AgentRef, Applied, Assignee, Change, DeskError, Priority, QueueRef, Status, TicketDetail,
+    TicketId, TicketSummary, Version,
+};
 use crate::store::Pending;
+use crate::text::SafeText;
 
 /// The longest pause between two tries of a write.
 const MAX_BACKOFF: SignedDuration = SignedDuration::from_mins(5);
@@ -450,7 +454,8 @@ impl State {
             Ok(applied) => {
                 let item = &mut self.outgoing[o].items[i];
                 item.changes.pop_front();
-                item.based_on = applied.version.clone();
+                let before = std::mem::replace(&mut item.based_on, applied.version.clone());
+                let ticket = item.ticket.clone();
                 item.attempts = 0;
                 item.uncertain = false;
                 item.next_at = None;
@@ -462,6 +467,7 @@ impl State {
                     item.status = ItemStatus::Waiting;
                     effects.push(Effect::OutboxPut(vec![item.pending(&label)]));
                 }
+                effects.extend(self.rebase(&ticket, &before, &applied));
                 let id = applied.summary.id.clone();
                 self.hold(applied.summary);
                 self.place();
@@ -507,6 +513,79 @@ impl State {
         }
         effects.extend(self.pump());
         effects
+    }
+
+    /// Our own write moved `ticket` on from `before`: what was queued on
+    /// the same view goes on the version it left, since that change is
+    /// ours. A change by someone else in between still conflicts.
+    fn rebase(&mut self, ticket: &TicketId, before: &Version, applied: &Applied) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        for outgoing in &mut self.outgoing {
+            for item in outgoing.items.iter_mut().filter(|i| {
+                &i.ticket == ticket && i.status == ItemStatus::Waiting && i.based_on == *before
+            }) {
+                item.based_on = applied.version.clone();
+                item.seen = Some(applied.summary.clone());
+                effects.push(Effect::OutboxPut(vec![item.pending(&outgoing.label)]));
+            }
+        }
+        if let Some(compose) = &mut self.compose
+            && &compose.ticket == ticket
+            && compose.based_on == *before
+        {
+            compose.based_on = applied.version.clone();
+        }
+        effects
+    }
+
+    /// A ticket as the writes still on their way will leave it, so that the
+    /// next key works from there (`+` `+` raises twice).
+    pub fn as_queued(&self, mut t: TicketSummary) -> TicketSummary {
+        let queued = self
+            .outgoing
+            .iter()
+            .flat_map(|o| &o.items)
+            .filter(|i| i.ticket == t.id && !i.status.finished())
+            .flat_map(|i| &i.changes);
+        for change in queued {
+            match change {
+                Change::SetPriority(level) => t.priority = Priority::new(*level),
+                Change::SetStatus(status)
+                | Change::Reply {
+                    then: Some(status), ..
+                }
+                | Change::Note {
+                    then: Some(status), ..
+                } => t.status = Status::new(*status),
+                Change::Assign(Assignee::Nobody) => t.owner = None,
+                Change::Assign(Assignee::Me) => {
+                    t.owner = self.me.as_ref().map(|me| AgentRef {
+                        id: me.id.clone(),
+                        name: me.name.clone(),
+                    });
+                }
+                Change::Assign(Assignee::Agent(id)) => {
+                    t.owner = Some(AgentRef {
+                        id: id.clone(),
+                        name: self
+                            .agents
+                            .iter()
+                            .find(|a| &a.id == id)
+                            .map_or_else(|| SafeText::line(&id.0), |a| a.name.clone()),
+                    });
+                }
+                Change::MoveTo(queue) => {
+                    if let Some(q) = self.queues.iter().find(|q| &q.id == queue) {
+                        t.queue = QueueRef {
+                            id: q.id.clone(),
+                            name: q.name.clone(),
+                        };
+                    }
+                }
+                Change::Reply { then: None, .. } | Change::Note { then: None, .. } => {}
+            }
+        }
+        t
     }
 
     /// Writes whose tickets are all done: tell the user how they went.
