@@ -600,3 +600,85 @@ async fn the_first_screen_of_a_1000_ticket_queue_on_the_wire() {
     assert!(requests <= 6, "{requests} requests");
     assert!(bytes < 200 * 1024, "{bytes} bytes");
 }
+
+/// `--read-only` sends nothing, whichever way a write comes: a reply left
+/// in the outbox by an earlier run, `r` in the outbox view, `e` and ctrl-x.
+/// Started again without it, the reply lands once.
+#[test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+fn read_only_holds_the_outbox_on_rt() {
+    use deskterm::store::{Pending, Store};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let id = runtime.block_on(new_ticket(
+        "Read-only outbox",
+        "parent.readonly@example.org",
+        "Is the bus late?",
+    ));
+    let alice = rt_as("DESKTERM_RT_TOKEN");
+    let seen = runtime.block_on(ticket(&alice, &id)).summary.version;
+    let home = rt_home();
+    let text = format!("Left by an earlier run {}", std::process::id());
+    let profiles = home.path().join("data/deskterm/profiles");
+    let outbox = || {
+        Store::open(&profiles, "district")
+            .unwrap()
+            .pending()
+            .unwrap()
+    };
+    Store::open(&profiles, "district")
+        .unwrap()
+        .put_pending(&[Pending::new(
+            "earlier-1".into(),
+            format!("reply to #{id}"),
+            TicketId(id.clone()),
+            seen,
+            vec![Change::Reply {
+                body: text.clone(),
+                then: None,
+            }],
+        )])
+        .unwrap();
+    let landed = || {
+        let detail = runtime.block_on(ticket(&alice, &id));
+        detail
+            .entries
+            .iter()
+            .filter(|e| e.body.as_str() == text)
+            .count()
+    };
+    let token = env("DESKTERM_RT_TOKEN");
+    let mut term = common::pty::Terminal::start(
+        home.path(),
+        &["--read-only"],
+        &[("DESKTERM_TOKEN", &token)],
+        120,
+        30,
+    );
+    term.wait_for("● live");
+    term.wait_for("1 held in the outbox · read-only");
+    term.send(":outbox\r");
+    term.wait_for("held: read-only");
+    term.send("r");
+    term.wait_for("nothing is sent");
+    term.send("e");
+    term.wait_for("REPLY · public");
+    term.send("\x18"); // ctrl-x
+    term.wait_for("1 held in the outbox · read-only");
+    term.send("q");
+    term.wait_for("SLA↓");
+    term.send("q");
+    term.wait_for("writes are off: read-only");
+    term.send("y");
+    assert!(term.wait_exit().success());
+    drop(term);
+    assert_eq!(landed(), 0, "nothing reached RT under --read-only");
+    assert_eq!(outbox().len(), 1, "the reply is still in the outbox");
+
+    let mut term =
+        common::pty::Terminal::start(home.path(), &[], &[("DESKTERM_TOKEN", &token)], 120, 30);
+    term.wait_for(&format!("reply to #{id} ✓"));
+    term.send("q");
+    assert!(term.wait_exit().success());
+    assert_eq!(landed(), 1, "sent once when writes are on");
+    assert!(outbox().is_empty());
+}

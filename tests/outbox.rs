@@ -148,9 +148,18 @@ async fn start_on(
     undo: u32,
     at: Timestamp,
 ) -> Console {
-    let store = Arc::new(Store::open(&dir.join("profiles"), "demo").unwrap());
     let mut settings = common::settings("dark");
     settings.undo_seconds = undo;
+    start_with(dir, desk, settings, at).await
+}
+
+async fn start_with(
+    dir: &std::path::Path,
+    desk: Arc<FaultyDesk>,
+    settings: deskterm::state::Settings,
+    at: Timestamp,
+) -> Console {
+    let store = Arc::new(Store::open(&dir.join("profiles"), "demo").unwrap());
     let state = State::new(settings, at, Rect::new(0, 0, 100, 30));
     let ui = Headless::start(state, desk.clone(), Some(store.clone()), Clock::Fixed(at)).await;
     Console {
@@ -388,4 +397,53 @@ async fn with_no_network_the_cache_is_read_filtered_and_opened() {
     assert!(view.detail.is_some());
     assert!(c.ui.screen().contains("The cached copy"));
     let _ = &c.dir;
+}
+
+/// Under read-only nothing leaves, whichever way it comes: a reply left in
+/// the outbox by an earlier run, `r` in the outbox view, or `e` and ctrl-x.
+#[tokio::test]
+async fn read_only_holds_the_outbox_whichever_way_a_write_comes() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let text = "Left by an earlier run.";
+    let mut c = start(dir.path(), 30, common::now()).await;
+    let id = reply(&mut c, text).await;
+    assert_eq!(c.store.pending().unwrap().len(), 1);
+    assert_eq!(replies_with(&c, &id, text).await, 0, "in the undo window");
+    let desk = c.desk.clone();
+    drop(c);
+
+    let mut settings = common::settings("dark");
+    settings.undo_seconds = 0;
+    settings.read_only = Some("deskterm was started with --read-only".into());
+    let mut c = start_with(dir.path(), desk, settings, common::now()).await;
+    let held = |c: &Console| c.store.pending().unwrap().len();
+    for _ in 0..3 {
+        c.ui.tick().await;
+    }
+    assert_eq!(replies_with(&c, &id, text).await, 0, "sent at start");
+    assert_eq!(held(&c), 1);
+    assert!(flash(&c).contains("read-only"), "{}", flash(&c));
+    assert_eq!(
+        c.ui.state.outgoing_summary().as_deref(),
+        Some("1 held in the outbox · read-only")
+    );
+
+    c.ui.press(": o u t b o x enter").await;
+    assert!(
+        c.ui.state.outbox_rows()[0].state.contains("read-only"),
+        "{:?}",
+        c.ui.state.outbox_rows()
+    );
+    c.ui.press("r").await;
+    c.ui.tick().await;
+    assert_eq!(replies_with(&c, &id, text).await, 0, "sent by r");
+
+    c.ui.press("e").await;
+    assert!(c.ui.state.compose.is_some(), "back in its pane");
+    c.ui.press("ctrl-x").await;
+    for _ in 0..3 {
+        c.ui.tick().await;
+    }
+    assert_eq!(replies_with(&c, &id, text).await, 0, "sent by e, ctrl-x");
+    assert_eq!(held(&c), 1, "kept for a run that may send");
 }

@@ -646,6 +646,7 @@ impl State {
         }
         // Writes that cannot go now (offline, backing off, signed out): ask.
         let stuck = self.signed_out
+            || self.read_only.is_some()
             || matches!(self.connection, super::Connection::Offline(_))
             || self
                 .outgoing

@@ -308,6 +308,8 @@ pub struct State {
     pub should_quit: bool,
     /// Quit once the waiting writes are sent.
     quit_when_sent: bool,
+    /// Writes held under read-only that the user has been told of.
+    held_told: usize,
     /// A write that met a changed ticket, while that ticket is read.
     inspecting: Option<(u64, Item, String)>,
 
@@ -382,6 +384,7 @@ impl State {
             flash: None,
             should_quit: false,
             quit_when_sent: false,
+            held_told: 0,
             inspecting: None,
             watermark: None,
             loaded: false,

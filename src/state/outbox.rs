@@ -33,6 +33,7 @@ impl State {
                 let state = match (&item.status, item.next_at) {
                     (ItemStatus::Sending(_), _) => "sending".to_string(),
                     _ if outgoing.waiting(self.ticks) => "waiting out the undo window".into(),
+                    _ if self.read_only.is_some() => "held: read-only".to_string(),
                     _ if self.signed_out => "waiting for :login".to_string(),
                     (_, Some(at)) if at > self.now => format!(
                         "next try in {} ({} so far): {}",
@@ -143,6 +144,10 @@ impl State {
 
     /// `r`: try again now (a refused write too).
     fn retry(&mut self, key: &str) -> Vec<Effect> {
+        if let Some(why) = &self.read_only {
+            self.error(format!("read-only: nothing is sent ({why})"));
+            return Vec::new();
+        }
         let Some((label, mut item)) = self.take_item(key) else {
             self.info("it is being sent right now");
             return Vec::new();

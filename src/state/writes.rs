@@ -342,7 +342,21 @@ impl State {
 
     /// Start what is due: for every write past its window, its next ticket
     /// whose pause is over and whose earlier writes are done.
+    ///
+    /// The one gate every write passes: under read-only nothing leaves,
+    /// whichever way it came (a key, the outbox view, an earlier run).
     pub fn pump(&mut self) -> Vec<Effect> {
+        if let Some(why) = &self.read_only {
+            let held = self.unsent();
+            if held > self.held_told {
+                let why = why.clone();
+                self.error(format!(
+                    "read-only: {held} held in the outbox, nothing is sent ({why})"
+                ));
+            }
+            self.held_told = held;
+            return Vec::new();
+        }
         let mut effects = Vec::new();
         let (tick, now) = (self.ticks, self.now);
         for index in 0..self.outgoing.len() {
@@ -783,6 +797,9 @@ impl State {
             .flat_map(|o| &o.items)
             .filter(|i| i.status == ItemStatus::Waiting && i.attempts > 0)
             .count();
+        if self.read_only.is_some() && unsent > 0 {
+            return Some(format!("{unsent} held in the outbox · read-only"));
+        }
         if self.signed_out && unsent > 0 {
             return Some(format!("{unsent} in the outbox · :login to send"));
         }
@@ -844,7 +861,7 @@ impl State {
                 }
             }
         }
-        if resumed > 0 {
+        if resumed > 0 && self.read_only.is_none() {
             self.info(format!("sending {resumed} writes left in the outbox"));
         }
         self.pump()

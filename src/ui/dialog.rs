@@ -224,7 +224,9 @@ pub fn quit_pending(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 fn why_stuck(state: &State) -> &'static str {
-    if state.signed_out {
+    if state.read_only.is_some() {
+        "writes are off: read-only"
+    } else if state.signed_out {
         "the desk refused the credential"
     } else if matches!(state.connection, crate::state::Connection::Offline(_)) {
         "the desk cannot be reached"
