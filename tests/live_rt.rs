@@ -416,6 +416,11 @@ fn command_on_rt(
 
 /// A Facilities ticket of the test's own, through RT's REST API.
 async fn new_ticket(subject: &str, requestor: &str, content: &str) -> String {
+    new_ticket_in("Facilities", subject, requestor, content).await
+}
+
+/// A ticket alice logs in `queue` for `requestor`, through RT's REST API.
+async fn new_ticket_in(queue: &str, subject: &str, requestor: &str, content: &str) -> String {
     let created = reqwest::Client::new()
         .post(format!("{}/REST/2.0/ticket", env("DESKTERM_RT_URL")))
         .header(
@@ -425,7 +430,7 @@ async fn new_ticket(subject: &str, requestor: &str, content: &str) -> String {
         .header("Content-Type", "application/json")
         .body(
             serde_json::json!({
-                "Queue": "Facilities", "Subject": subject,
+                "Queue": queue, "Subject": subject,
                 "Requestor": requestor, "Content": content, "ContentType": "text/plain"
             })
             .to_string(),
@@ -681,4 +686,66 @@ fn read_only_holds_the_outbox_on_rt() {
     assert!(term.wait_exit().success());
     assert_eq!(landed(), 1, "sent once when writes are on");
     assert!(outbox().is_empty());
+}
+
+/// A phone call alice logs for a caller, in IT (RT's 4h SLA): the opening
+/// message is the caller's, the first response waits for alice's next
+/// public reply (Zendesk's rule), and RT's Due then is its resolve deadline.
+#[tokio::test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+async fn an_agent_logged_ticket_waits_for_its_first_reply() {
+    let alice = rt_as("DESKTERM_RT_TOKEN");
+    let id = new_ticket_in(
+        "IT",
+        "Phone: laptop will not start",
+        "caller.phone@example.org",
+        "Caller says the laptop will not start.",
+    )
+    .await;
+    let id = TicketId(id);
+    let detail = alice.ticket(&id).await.unwrap();
+    let opening = &detail.entries[0];
+    assert_eq!(opening.kind, EntryKind::Reply);
+    assert!(!opening.by_agent, "the opening is the caller's");
+    assert!(opening.author.contains("logged by"), "{}", opening.author);
+    assert_eq!(detail.summary.first_response_at, None);
+    let mut filled = detail.summary.clone();
+    Engine::default().fill(&mut filled, &Facts::from_detail(&detail));
+    let first = filled.sla.get(ClockKind::FirstResponse).expect("a clock");
+    assert!(
+        matches!(first.stage, deskterm::sla::Stage::Active),
+        "{first:?}"
+    );
+    let due = detail.summary.sla.clocks.first().expect("RT's Due");
+    assert_eq!(due.kind, ClockKind::Resolution, "RT's Due: {due:?}");
+    // The same in a list row.
+    let listed = alice
+        .search(
+            &Query {
+                text: "laptop will not start".into(),
+                ..Query::active()
+            },
+            PageRequest::first(100),
+        )
+        .await
+        .unwrap();
+    let row = listed.items.iter().find(|t| t.id == id).expect("listed");
+    assert_eq!(row.first_response_at, None);
+    assert_eq!(row.sla.clocks[0].kind, ClockKind::Resolution);
+
+    let applied = alice
+        .apply(
+            &id,
+            &detail.summary.version,
+            &Change::Reply {
+                body: "Bring it to room 12.".into(),
+                then: None,
+            },
+        )
+        .await
+        .unwrap();
+    let after = alice.ticket(&id).await.unwrap();
+    let reply = after.entries.iter().find(|e| e.by_agent).expect("reply");
+    assert_eq!(after.summary.first_response_at, Some(reply.at));
+    assert_eq!(applied.summary.id, id);
 }

@@ -191,6 +191,7 @@ pub async fn open_a_ticket_with_its_conversation(f: &Fixture) {
     assert_eq!(detail.summary.id, id);
     let first = detail.entries.first().expect("a first message");
     assert_eq!(first.kind, EntryKind::Reply);
+    assert!(!first.by_agent, "the opening message is the requester's");
     assert!(!first.body.is_empty());
     assert!(
         detail.entries.windows(2).all(|w| w[0].at <= w[1].at),

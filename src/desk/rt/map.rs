@@ -15,7 +15,7 @@ use crate::sla::{ClockKind, SlaClock, SlaClocks, Stage};
 use crate::text::{SafeText, html};
 
 /// The fields a ticket list asks RT for.
-pub const LIST_FIELDS: &str = "Subject,Status,Owner,Priority,Due,Queue,Requestor,Created,LastUpdated,Starts,SLA,Told,Resolved";
+pub const LIST_FIELDS: &str = "Subject,Status,Owner,Priority,Due,Queue,Requestor,Created,LastUpdated,Starts,SLA,Told,Resolved,Creator";
 
 /// And the fields of the records nested in them.
 pub const NESTED_FIELDS: &[(&str, &str)] = &[
@@ -130,11 +130,18 @@ pub fn summary(ticket: &Value, reading: &Reading) -> Option<TicketSummary> {
         .or_else(|| reading.channels.get(&ticket_id).copied())
         .unwrap_or(Channel::Unknown);
     let told = record::date(ticket, "Told");
+    let requestors: Vec<&str> = ticket
+        .get("Requestor")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(|u| u.get("id")?.as_str()).collect())
+        .unwrap_or_default();
+    let logged = record::user(ticket, "Creator")
+        .is_some_and(|creator| logged_by_agent(&creator, &requestors));
     Some(TicketSummary {
         key: SafeText::line(&format!("#{id}")),
         id: ticket_id,
         subject: SafeText::line(&record::text(ticket, "Subject").unwrap_or_default()),
-        sla: sla(ticket, &status, created, updated, told),
+        sla: sla(ticket, &status, created, updated, told, logged),
         status,
         priority,
         queue: QueueRef {
@@ -173,13 +180,16 @@ fn sla(
     created: Timestamp,
     updated: Timestamp,
     told: Option<Timestamp>,
+    logged: bool,
 ) -> SlaClocks {
     let resolved = record::date(ticket, "Resolved");
     let level = record::text(ticket, "SLA");
     let due = record::date(ticket, "Due");
     if let (Some(level), Some(due)) = (&level, due) {
-        // RT's Due is the response deadline until staff reply, then resolution.
-        let kind = if told.is_none() {
+        // RT's Due is the response deadline until staff reply, then
+        // resolution; a ticket an agent logged has had an act from inside,
+        // so its Due is the resolution (the engine times the first reply).
+        let kind = if told.is_none() && !logged {
             ClockKind::FirstResponse
         } else {
             ClockKind::Resolution
@@ -211,20 +221,40 @@ fn sla(
     SlaClocks::default()
 }
 
+/// Whether an agent logged the ticket for its requester (a phone call, a
+/// walk-in): created by someone who is not a requester, nor by RT itself.
+pub fn logged_by_agent(creator: &UserRef, requestors: &[&str]) -> bool {
+    creator.name != "RT_System"
+        && !requestors.iter().any(|r| {
+            r.eq_ignore_ascii_case(&creator.name)
+                || creator
+                    .email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(r))
+        })
+}
+
 /// Sharpen a summary with what only the whole conversation tells: when an
 /// agent first answered, and which deadline RT's Due is now (RT moves it from
-/// response to resolution and back as people write).
-pub fn refine_sla(summary: &mut TicketSummary, entries: &[Entry]) {
+/// response to resolution and back as people write). `logged`: an agent
+/// created the ticket, so RT counts no request waiting until the requester
+/// writes.
+pub fn refine_sla(summary: &mut TicketSummary, entries: &[Entry], logged: bool) {
     let first_reply = entries
         .iter()
         .find(|e| e.kind == EntryKind::Reply && e.by_agent)
         .map(|e| e.at);
     summary.first_response_at = first_reply;
     let last_public = entries.iter().rev().find(|e| e.kind == EntryKind::Reply);
+    let requester_wrote = entries
+        .iter()
+        .skip(1)
+        .any(|e| e.kind == EntryKind::Reply && !e.by_agent);
     if let Some(clock) = summary.sla.clocks.first_mut()
         && clock.stage == Stage::Active
     {
         clock.kind = match (first_reply, last_public) {
+            (None, _) if logged && !requester_wrote => ClockKind::Resolution,
             (None, _) => ClockKind::FirstResponse,
             (Some(_), Some(e)) if !e.by_agent => ClockKind::NextResponse,
             _ => ClockKind::Resolution,
@@ -330,10 +360,12 @@ pub fn entries(
         let at = record::date(txn, "Created").unwrap_or(Timestamp::UNIX_EPOCH);
         let old = record::text(txn, "OldValue").unwrap_or_default();
         let new = record::text(txn, "NewValue").unwrap_or_default();
-        let system_created = kind == "Create" && creator.name == "RT_System";
+        let opening = kind == "Create";
         let by_requestor = requestors
             .iter()
             .any(|r| r.eq_ignore_ascii_case(&creator.name) || Some(r) == creator.email.as_ref());
+        // The opening message is the requester's request, whoever typed it.
+        let logged = opening && !by_requestor && creator.name != "RT_System";
         let (entry_kind, body, attachments) = match (kind.as_str(), field.as_str()) {
             ("Create" | "Correspond" | "Comment", _) => {
                 let parts = by_transaction
@@ -378,11 +410,16 @@ pub fn entries(
             // Due, Starts, Told, watchers, email records: bookkeeping.
             _ => continue,
         };
+        let author = match requestors.first() {
+            Some(requestor) if logged => {
+                format!("{requestor} (logged by {})", creator.display())
+            }
+            _ => creator.display().to_string(),
+        };
         entries.push(Entry {
             kind: entry_kind,
-            author: SafeText::line(creator.display()),
-            // A ticket the system created stands for its requester's message.
-            by_agent: !(by_requestor || system_created),
+            author: SafeText::line(&author),
+            by_agent: !(by_requestor || opening),
             at,
             body: SafeText::block(&body),
             attachments,
@@ -535,6 +572,53 @@ mod tests {
         assert!(entries[2].by_agent);
         assert_eq!(entries[3].attachments[0].name.as_str(), "photo.png");
         assert_eq!(entries[4].body.as_str(), "Status new → open");
+    }
+
+    /// A phone call an agent logs: the opening message is the caller's
+    /// request, unanswered until the agent's next public reply, and RT's
+    /// Due (its resolve deadline then) is not the first response.
+    #[test]
+    fn an_agent_logged_ticket_is_the_requesters_request() {
+        let alice = json!({"id": "alice", "Name": "alice", "RealName": "Alice Rivera"});
+        let history = vec![
+            json!({"id": "87", "Type": "Create", "Created": "2026-11-28T16:00:00Z", "Creator": alice}),
+            json!({"id": "94", "Type": "Correspond", "Created": "2026-11-28T16:10:00Z", "Creator": alice}),
+        ];
+        let part = |txn: &str, content: &str| Part {
+            transaction: txn.into(),
+            content_type: "text/plain".into(),
+            content: content.into(),
+            headers: String::new(),
+            filename: None,
+            size: 10,
+        };
+        let parts = vec![
+            part("87", "Caller says the laptop will not start."),
+            part("94", "Bring it to room 12."),
+        ];
+        let requestors = vec!["kid@students.pvusd.org".to_string()];
+        let all = entries(&history, &parts, &requestors, &NoNames);
+        assert!(!all[0].by_agent, "the opening is the requester's");
+        assert_eq!(
+            all[0].author.as_str(),
+            "kid@students.pvusd.org (logged by Alice Rivera)"
+        );
+
+        let mut listed = ticket();
+        listed["Creator"] = alice.clone();
+        listed["Due"] = json!("2026-11-29T16:00:00Z");
+        let mut summary = summary(&listed, &Reading::default()).expect("a summary");
+        assert_eq!(summary.first_response_at, None);
+        assert_eq!(summary.sla.clocks[0].kind, ClockKind::Resolution);
+
+        refine_sla(&mut summary, &all[..1], true);
+        assert_eq!(summary.first_response_at, None, "unanswered");
+        assert_eq!(summary.sla.clocks[0].kind, ClockKind::Resolution);
+        refine_sla(&mut summary, &all, true);
+        assert_eq!(
+            summary.first_response_at,
+            Some("2026-11-28T16:10:00Z".parse().expect("a time"))
+        );
     }
 
     #[test]

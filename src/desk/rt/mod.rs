@@ -287,7 +287,13 @@ impl RtDesk {
             .map(|r| r.iter().filter_map(|u| record::text(u, "id")).collect())
             .unwrap_or_default();
         let entries = map::entries(&history, &parts, &requestors, &names);
-        map::refine_sla(&mut summary, &entries);
+        let requestor_ids: Vec<&str> = requestors.iter().map(String::as_str).collect();
+        let logged = history
+            .iter()
+            .find(|t| record::text(t, "Type").as_deref() == Some("Create"))
+            .and_then(|t| record::user(t, "Creator"))
+            .is_some_and(|creator| map::logged_by_agent(&creator, &requestor_ids));
+        map::refine_sla(&mut summary, &entries, logged);
 
         // The first message's headers tell how the ticket came in.
         let created_by = history
