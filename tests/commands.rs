@@ -383,3 +383,59 @@ fn ls_on_a_terminal_fits_the_window() {
     assert!(piped.lines().any(|l| deskterm::text::width::cells(l) > 80));
     assert!(!piped.contains('…'));
 }
+
+/// A write to a desk that cannot be reached: kept in the outbox when the
+/// ticket was seen here before (on top of that version, exit 5, "do not
+/// send it again"); otherwise exit 5 and plainly not kept.
+#[test]
+fn a_write_offline_is_kept_if_the_ticket_was_seen_and_says_so_either_way() {
+    use deskterm::desk::{Desk, TicketId};
+    use deskterm::store::Store;
+    let home = Home::new();
+    common::write_config(
+        home.dir.path(),
+        "[profiles.district]\nbackend = \"rt\"\nurl = \"http://127.0.0.1:9\"\nuser = \"alice\"\n",
+    );
+    let reply = |text: &str| {
+        home.run_with(
+            &["--profile", "district", "reply", "4", "-m", text],
+            &[("DESKTERM_TOKEN", "t0k3n")],
+            "",
+        )
+    };
+    let store =
+        || Store::open(&home.dir.path().join("data/deskterm/profiles"), "district").unwrap();
+
+    let out = reply("On its way.");
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing was kept"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(store().pending().unwrap().is_empty());
+
+    // Seen before (the console's cache): kept, on top of what was seen.
+    let (demo, _dir) = common::demo_desk();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut seen = runtime
+        .block_on(demo.ticket(&TicketId("600".into())))
+        .unwrap()
+        .summary;
+    seen.id = TicketId("4".into());
+    store()
+        .cache_tickets(&[seen.clone()], common::now())
+        .unwrap();
+    let out = reply("On its way, kept.");
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("kept in the outbox")
+            && stderr(&out).contains("do not send it again"),
+        "{}",
+        stderr(&out)
+    );
+    let kept = store().pending().unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].based_on, seen.version);
+    assert_eq!(kept[0].ticket, seen.id);
+}

@@ -22,21 +22,36 @@ fn a_technician_filters_opens_a_ticket_reads_help_and_quits() {
 
     term.send("/");
     term.send("lunch");
-    let screen = term.wait_for("/lunch");
-    // Every row shown is a match, as many as the prompt counts, fewer than all.
-    let rows: Vec<&str> = screen
-        .lines()
-        .skip(2)
-        .take_while(|l| !l.starts_with('/'))
-        .filter(|l| !l.trim().is_empty())
-        .collect();
+    // Every row shown is a match, as many as the prompt counts, fewer than
+    // all (once the frame with the filtered rows is drawn).
+    let rows_of = |screen: &str| -> Vec<String> {
+        screen
+            .lines()
+            .skip(2)
+            .take_while(|l| !l.starts_with('/'))
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let counts_of = |screen: &str| -> Vec<usize> {
+        screen
+            .lines()
+            .find(|l| l.starts_with("/lunch"))
+            .map(|prompt| {
+                prompt
+                    .split_whitespace()
+                    .filter_map(|w| w.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let screen = term.wait_until("/lunch and its rows", |s| {
+        let counts = counts_of(s);
+        counts.len() == 2 && rows_of(s).len() == counts[0]
+    });
+    let rows = rows_of(&screen);
+    let counts = counts_of(&screen);
     let prompt = screen.lines().find(|l| l.starts_with("/lunch")).unwrap();
-    let counts: Vec<usize> = prompt
-        .split_whitespace()
-        .filter_map(|w| w.parse().ok())
-        .collect();
-    assert_eq!(counts.len(), 2, "{prompt}");
-    assert_eq!(rows.len(), counts[0], "{screen}");
     assert!(0 < counts[0] && counts[0] < counts[1], "{prompt}");
     // The demo's lunch requests (a subject may be cut before the word).
     let lunch = ["Lunch account", "lunch serv", "Suggestion for vegetarian"];

@@ -170,11 +170,28 @@ fn send(
     }
     let ticket = ticket_id(id);
     let about = format!("ticket {id}");
-    let seen = desk
-        .block_on(desk.desk().ticket(&ticket))
-        .map_err(|e| Failure::from(e).about(&about))?
-        .summary;
-    let (change, name) = change(&desk)?;
+    // Offline, the ticket as last seen will do: the write is kept in the
+    // outbox on top of that version, and a change made meanwhile is a
+    // conflict when it is sent, never overwritten.
+    let (seen, offline) = match desk.block_on(desk.desk().ticket(&ticket)) {
+        Ok(detail) => (detail.summary, false),
+        Err(e) if e.is_transient() => {
+            let cached = desk
+                .session
+                .store
+                .as_deref()
+                .and_then(|store| store.cached_ticket(&ticket).ok().flatten());
+            match cached {
+                Some(cached) => (cached, true),
+                None => return Err(Failure::from(e).about(&about).about_then(NOT_KEPT)),
+            }
+        }
+        Err(e) => return Err(Failure::from(e).about(&about)),
+    };
+    let (change, name) = change(&desk).map_err(|f| match offline {
+        true => f.about_then(NOT_KEPT),
+        false => f,
+    })?;
     let based_on = args
         .if_version
         .clone()
@@ -281,6 +298,10 @@ fn dry_run(
     }
 }
 
+/// What a write that could not be kept says.
+const NOT_KEPT: &str = "; nothing was sent and nothing was kept (the ticket was never seen \
+                        here): run it again when the desk answers";
+
 /// One write: on disk first, then sent; tried again a few times when the
 /// desk cannot be reached, looking first whether an unanswered attempt
 /// landed. A write still unsent is left in the outbox for the console.
@@ -316,7 +337,7 @@ async fn deliver(
     let mut last = None;
     for attempt in 0..ATTEMPTS {
         if attempt > 0 {
-            tokio::time::sleep(pause * (1 << attempt)).await;
+            tokio::time::sleep(pause * (1 << (attempt - 1))).await;
         }
         let there = match (item.uncertain, item.first_sent) {
             (true, Some(since)) => {

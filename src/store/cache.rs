@@ -164,6 +164,19 @@ impl Store {
         Ok(whole)
     }
 
+    /// A ticket as last seen in a list or opened.
+    pub fn cached_ticket(&self, id: &TicketId) -> anyhow::Result<Option<TicketSummary>> {
+        let text: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT summary FROM cache_tickets WHERE id = ?1",
+                [&id.0],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
     /// A ticket's conversation as last seen.
     pub fn cached_detail(&self, id: &TicketId) -> anyhow::Result<Option<TicketDetail>> {
         let text: Option<Option<String>> = self
