@@ -54,16 +54,22 @@ pub async fn login(
     let url = profile.url.clone().unwrap_or_default();
     let desk = crate::session::remote_desk(&selected.target)?;
     let me = desk.me().await.map_err(|e| match e {
-        DeskError::Auth => anyhow::anyhow!(
-            "{url} refused the token for {}: check it ({}); nothing was stored",
-            profile.user.as_deref().unwrap_or_default(),
-            if profile.backend == profile::Backend::Rt {
-                "RT: Logged in as → Settings → Auth Tokens"
-            } else {
-                "django-helpdesk: Django admin → Auth Token → Tokens"
-            }
-        ),
-        other => anyhow::anyhow!("cannot check the token at {url}: {other}; nothing was stored"),
+        DeskError::Auth => {
+            let message = format!(
+                "{url} refused the token for {}: check it ({}); nothing was stored",
+                profile.user.as_deref().unwrap_or_default(),
+                if profile.backend == profile::Backend::Rt {
+                    "RT: Logged in as → Settings → Auth Tokens"
+                } else {
+                    "django-helpdesk: Django admin → Auth Token → Tokens"
+                }
+            );
+            e.explained(message)
+        }
+        other => {
+            let message = format!("cannot check the token at {url}: {other}; nothing was stored");
+            other.explained(message)
+        }
     })?;
     let chain = Chain::for_profile(profile, config_dir);
     let account = profile.account(&name);
@@ -82,10 +88,11 @@ pub async fn login(
             reasons.join("\n  ")
         )
     })?;
-    let mut told = format!(
-        "signed in to {name} as {} ({}); the token is kept in {kept}",
-        me.name, me.email
-    );
+    let who = match me.email.as_str() {
+        "" => me.name.to_string(),
+        email => format!("{} ({email})", me.name),
+    };
+    let mut told = format!("signed in to {name} as {who}; the token is kept in {kept}");
     if kept_in == StoreKind::KernelKeyring {
         told.push_str("\nafter a reboot, run `deskterm login` again");
     }

@@ -439,3 +439,17 @@ fn a_write_offline_is_kept_if_the_ticket_was_seen_and_says_so_either_way() {
     assert_eq!(kept[0].based_on, seen.version);
     assert_eq!(kept[0].ticket, seen.id);
 }
+
+/// A `--query` term it cannot read is an error naming it, never "no
+/// tickets"; a word with a colon in it is still a word.
+#[test]
+fn an_unknown_query_term_is_named() {
+    let home = Home::new();
+    for term in ["priority:low", "foo:bar"] {
+        let out = home.run(&["ls", "--query", term]);
+        assert_eq!(code(&out), 1, "{term}: {}", stderr(&out));
+        assert!(stderr(&out).contains(term), "{}", stderr(&out));
+    }
+    assert!(stderr(&home.run(&["ls", "--query", "priority:low"])).contains("--sort priority"));
+    assert_eq!(code(&home.run(&["ls", "--query", "10:30"])), 0);
+}

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::fake_http::{answer, fake_server};
 use deskterm::config::secret::Secret;
-use deskterm::desk::helpdesk::{HelpdeskDesk, HelpdeskSettings};
+use deskterm::desk::helpdesk::{HelpdeskDesk, HelpdeskSettings, Staff};
 use deskterm::desk::http::{Auth, Transport};
 use deskterm::desk::{Desk, DeskError, PageRequest, Query};
 
@@ -23,7 +23,7 @@ fn desk(url: String) -> HelpdeskDesk {
         auth: Auth::Token(Secret::new(TOKEN)),
         transport: Transport::with_timeout(Duration::from_secs(2)),
         queues: vec![(1, "IT".into())],
-        agents: vec![(1, "alice".into())],
+        agents: vec![Staff::new(1, "alice")],
         roles: Vec::new(),
     })
     .unwrap()
@@ -114,4 +114,96 @@ async fn fake_helpdesk_server_refusing_a_write_names_the_field() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("assigned_to: Invalid pk"), "{err}");
+}
+
+#[tokio::test]
+async fn fake_helpdesk_server_is_never_asked_to_set_new_which_it_has_not() {
+    let ticket = br#"{"id": 11, "queue": 1, "title": "Fine", "status": 1, "priority": 3,
+        "on_hold": false, "assigned_to": null, "due_date": null, "followup_set": []}"#;
+    let desk = desk(fake_server(answer("200 OK", JSON, ticket), false));
+    let err = desk
+        .apply(
+            &deskterm::desk::TicketId("11".into()),
+            &deskterm::desk::Version(String::new()),
+            &deskterm::desk::Change::SetStatus(deskterm::desk::StatusKind::New),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DeskError::Unsupported(_)), "{err:?}");
+    assert!(err.to_string().contains("say open"), "{err}");
+}
+
+#[tokio::test]
+async fn the_profiles_agents_are_known_by_name_and_email() {
+    let mut settings = HelpdeskSettings {
+        url: "http://127.0.0.1:9".into(),
+        user: "alice".into(),
+        auth: Auth::Token(Secret::new(TOKEN)),
+        transport: Transport::with_timeout(Duration::from_secs(2)),
+        queues: vec![(1, "IT".into())],
+        agents: vec![Staff::new(1, "alice")],
+        roles: Vec::new(),
+    };
+    settings.agents.push(Staff {
+        id: 2,
+        login: "bob".into(),
+        name: "Bob Tech".into(),
+        email: "bob@example.org".into(),
+    });
+    // No request: the API cannot list users, the profile names them.
+    let agents = HelpdeskDesk::new(settings).unwrap().agents().await.unwrap();
+    let bob = agents.iter().find(|a| a.id.0 == "2").unwrap();
+    assert_eq!(
+        (bob.name.as_str(), bob.email.as_str()),
+        ("Bob Tech", "bob@example.org")
+    );
+}
+
+/// `deskterm login` against a fake django-helpdesk: a refused token is exit
+/// 4 (a refused credential), a good one is told without an empty "()".
+#[test]
+fn fake_helpdesk_server_login_exit_codes_and_words() {
+    let home = tempfile::TempDir::new().unwrap();
+    let profile = |url: &str| {
+        format!(
+            "[profiles.hd]\nbackend = \"helpdesk\"\nurl = \"{url}\"\nuser = \"alice\"\n\
+             queues = {{ \"1\" = \"IT\" }}\nagents = {{ \"1\" = \"alice\" }}\n\
+             token_file = \"hd.token\"\n"
+        )
+    };
+    let refusing = fake_server(
+        answer("401 Unauthorized", JSON, br#"{"detail":"Invalid token."}"#),
+        false,
+    );
+    common::write_config(home.path(), &profile(&refusing));
+    let out = common::run(
+        home.path(),
+        &["login", "hd", "--store", "file"],
+        &[],
+        "bad\n",
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", common::stderr(&out));
+    assert!(common::stderr(&out).contains("refused the token"));
+
+    let welcoming = fake_server(
+        answer(
+            "200 OK",
+            JSON,
+            br#"{"count":0,"next":null,"previous":null,"results":[]}"#,
+        ),
+        false,
+    );
+    common::write_config(home.path(), &profile(&welcoming));
+    let out = common::run(
+        home.path(),
+        &["login", "hd", "--store", "file"],
+        &[],
+        "good\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let told = common::stdout(&out);
+    assert!(
+        told.starts_with("signed in to hd as alice; the token"),
+        "{told}"
+    );
 }

@@ -91,6 +91,10 @@ impl From<DeskError> for Failure {
 
 impl From<anyhow::Error> for Failure {
     fn from(e: anyhow::Error) -> Self {
+        // A desk's refusal keeps its exit code, whatever words it is told in.
+        if let Some(told) = e.downcast_ref::<crate::desk::Explained>() {
+            return Self::new(Self::from(told.error.clone()).exit, told.message.clone());
+        }
         Self::usage(format!("{e:#}"))
     }
 }

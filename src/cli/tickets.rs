@@ -138,6 +138,19 @@ fn query_for(desk: &Connected, args: &LsArgs) -> Result<Query, Failure> {
                 let agents = desk.block_on(desk.desk().agents())?;
                 query.owner = OwnerFilter::Agent(find_agent(&agents, value)?.id.clone());
             }
+            // A word with a colon in it (10:30, a URL) is a word; a name
+            // before one is a term this query cannot read.
+            Some((key, _)) if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphabetic()) => {
+                return Err(Failure::usage(format!(
+                    "--query cannot read “{term}”: it takes words and status:, queue: and owner: \
+                     terms{}",
+                    if key == "priority" {
+                        " (to order by priority: --sort priority)"
+                    } else {
+                        ""
+                    }
+                )));
+            }
             _ => words.push(term),
         }
     }

@@ -31,6 +31,7 @@ use super::secret::Secret;
 use crate::credential::Account;
 use crate::desk::RequesterRole;
 use crate::desk::helpdesk::HelpdeskSettings;
+use crate::desk::helpdesk::Staff;
 use crate::desk::http::{Auth, Transport};
 use crate::desk::rt::RtSettings;
 
@@ -125,9 +126,40 @@ pub struct Profile {
     /// django-helpdesk: queue ids and names, which its API cannot list.
     #[serde(default)]
     pub queues: BTreeMap<String, String>,
-    /// django-helpdesk: staff user ids and names; `user` must be one.
+    /// django-helpdesk: staff user ids and their logins (or
+    /// `{ login, name, email }`); `user` must be one.
     #[serde(default)]
-    pub agents: BTreeMap<String, String>,
+    pub agents: BTreeMap<String, AgentEntry>,
+}
+
+/// A django-helpdesk agent in a profile: the login, or the login with the
+/// name and email people know them by (which the API cannot tell).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum AgentEntry {
+    Login(String),
+    Person {
+        login: String,
+        name: Option<String>,
+        email: Option<String>,
+    },
+}
+
+impl AgentEntry {
+    pub fn login(&self) -> &str {
+        match self {
+            Self::Login(login) | Self::Person { login, .. } => login,
+        }
+    }
+
+    fn staff(&self, id: u64) -> Staff {
+        let mut staff = Staff::new(id, self.login());
+        if let Self::Person { name, email, .. } = self {
+            staff.name = name.clone().unwrap_or(staff.name);
+            staff.email = email.clone().unwrap_or_default();
+        }
+        staff
+    }
 }
 
 /// The desk a profile opens, with what it needs.
@@ -234,14 +266,16 @@ pub fn problems(name: &str, profile: &Profile, config_dir: &Path) -> Vec<String>
 /// A django-helpdesk profile must name its queues and agents, by number.
 fn helpdesk_problems(name: &str, profile: &Profile) -> Vec<String> {
     let mut problems = Vec::new();
-    for (key, map) in [("queues", &profile.queues), ("agents", &profile.agents)] {
-        if map.is_empty() {
+    let queue_ids: Vec<&String> = profile.queues.keys().collect();
+    let agent_ids: Vec<&String> = profile.agents.keys().collect();
+    for (key, ids) in [("queues", queue_ids), ("agents", agent_ids)] {
+        if ids.is_empty() {
             problems.push(format!(
                 "profile `{name}`: backend \"helpdesk\" needs `{key}` (ids and names, e.g. \
                  {key} = {{ \"1\" = \"IT\" }}): django-helpdesk's API cannot list them"
             ));
         }
-        for id in map.keys() {
+        for id in ids {
             if id.parse::<u64>().is_err() {
                 problems.push(format!(
                     "profile `{name}`: in `{key}`, {id:?} is not a number (django-helpdesk's ids are)"
@@ -254,7 +288,7 @@ fn helpdesk_problems(name: &str, profile: &Profile) -> Vec<String> {
         && !profile
             .agents
             .values()
-            .any(|a| a.eq_ignore_ascii_case(user))
+            .any(|a| a.login().eq_ignore_ascii_case(user))
     {
         problems.push(format!(
             "profile `{name}`: the user {user:?} is not among its `agents`"
@@ -339,7 +373,11 @@ pub fn select(
                     auth,
                     transport,
                     queues: numbered(&profile.queues),
-                    agents: numbered(&profile.agents),
+                    agents: profile
+                        .agents
+                        .iter()
+                        .filter_map(|(id, entry)| Some(entry.staff(id.parse().ok()?)))
+                        .collect(),
                     roles,
                 }))
             }
@@ -439,14 +477,27 @@ requester_roles = { "students.pvusd.org" = "student" }
         );
         let good = config(
             "[profiles.f]\nbackend = \"helpdesk\"\nurl = \"https://h.example.org\"\nuser = \"alice\"\n\
-             queues = { \"1\" = \"IT\" }\nagents = { \"1\" = \"alice\", \"2\" = \"bob\" }\n",
+             queues = { \"1\" = \"IT\" }\nagents = { \"1\" = \"alice\", \
+             \"2\" = { login = \"bob\", name = \"Bob Tech\", email = \"bob@example.org\" } }\n",
         );
         let selected = select(&good, Some("f"), Some(Secret::new("t")), here).expect("helpdesk");
         let Target::Helpdesk(settings) = selected.target else {
             panic!("not helpdesk")
         };
         assert_eq!(settings.queues, [(1, "IT".to_string())]);
-        assert_eq!(settings.agents.len(), 2);
+        // The name and email people know an agent by, which the API cannot tell.
+        assert_eq!(
+            settings.agents,
+            [
+                Staff::new(1, "alice"),
+                Staff {
+                    id: 2,
+                    login: "bob".into(),
+                    name: "Bob Tech".into(),
+                    email: "bob@example.org".into(),
+                }
+            ]
+        );
     }
 
     #[test]

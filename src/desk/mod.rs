@@ -151,7 +151,24 @@ pub fn role_by_domain(roles: &[(String, RequesterRole)], email: &str) -> Request
         .map_or(RequesterRole::Unknown, |(_, role)| *role)
 }
 
+/// A desk error told in the words of what was being done, keeping its kind
+/// (the CLI's exit code follows it).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Explained {
+    pub error: DeskError,
+    pub message: String,
+}
+
 impl DeskError {
+    /// This error, told as `message`.
+    pub fn explained(self, message: String) -> anyhow::Error {
+        anyhow::Error::new(Explained {
+            error: self,
+            message,
+        })
+    }
+
     /// The desk could not be asked, or could not answer now: worth trying
     /// again later, and worth showing the cached copy meanwhile.
     pub fn is_transient(&self) -> bool {

@@ -7,8 +7,9 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use crate::desk::{
-    AgentId, AgentRef, Attachment, Channel, Entry, EntryKind, Priority, PriorityLevel, QueueId,
-    QueueRef, Requester, RequesterRole, Status, StatusKind, TicketId, TicketSummary, Version,
+    AgentId, AgentRef, Attachment, Channel, DeskError, Entry, EntryKind, Priority, PriorityLevel,
+    QueueId, QueueRef, Requester, RequesterRole, Status, StatusKind, TicketId, TicketSummary,
+    Version,
 };
 use crate::sla::{ClockKind, SlaClock, SlaClocks, Stage};
 use crate::text::SafeText;
@@ -78,13 +79,17 @@ pub fn status(number: u8, on_hold: bool) -> Status {
     }
 }
 
-/// The status number and on-hold flag sent for ours.
-pub fn helpdesk_status(kind: StatusKind) -> (u8, bool) {
+/// The status number and on-hold flag sent for ours. django-helpdesk has
+/// no "new" to go back to: a ticket is open from its first message.
+pub fn helpdesk_status(kind: StatusKind) -> Result<(u8, bool), DeskError> {
     match kind {
-        StatusKind::New | StatusKind::Open => (1, false),
-        StatusKind::Pending => (1, true),
-        StatusKind::Resolved => (3, false),
-        StatusKind::Closed => (4, false),
+        StatusKind::New => Err(DeskError::Unsupported(
+            "set a ticket new (django-helpdesk has no such status; say open)",
+        )),
+        StatusKind::Open => Ok((1, false)),
+        StatusKind::Pending => Ok((1, true)),
+        StatusKind::Resolved => Ok((3, false)),
+        StatusKind::Closed => Ok((4, false)),
     }
 }
 
@@ -136,9 +141,31 @@ pub fn helpdesk_priority(level: PriorityLevel) -> u8 {
 #[derive(Clone, Debug, Default)]
 pub struct Names {
     pub queues: Vec<(u64, String)>,
-    pub agents: Vec<(u64, String)>,
+    pub agents: Vec<Staff>,
     /// Email domain → role.
     pub roles: Vec<(String, RequesterRole)>,
+}
+
+/// A staff user the profile names: the API cannot list them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Staff {
+    pub id: u64,
+    /// The user name the token belongs to.
+    pub login: String,
+    /// What people call them; the login when the profile gives no name.
+    pub name: String,
+    pub email: String,
+}
+
+impl Staff {
+    pub fn new(id: u64, login: &str) -> Self {
+        Self {
+            id,
+            login: login.to_string(),
+            name: login.to_string(),
+            email: String::new(),
+        }
+    }
 }
 
 fn name_of(list: &[(u64, String)], id: u64) -> Option<&str> {
@@ -153,7 +180,10 @@ impl Names {
     }
 
     pub fn agent(&self, id: u64) -> String {
-        name_of(&self.agents, id).map_or_else(|| format!("user {id}"), str::to_string)
+        self.agents
+            .iter()
+            .find(|a| a.id == id)
+            .map_or_else(|| format!("user {id}"), |a| a.name.clone())
     }
 }
 
@@ -356,7 +386,7 @@ mod tests {
     fn names() -> Names {
         Names {
             queues: vec![(1, "Transportation".to_string())],
-            agents: vec![(2, "bob".to_string())],
+            agents: vec![Staff::new(2, "bob")],
             roles: vec![("parents.example.org".into(), RequesterRole::Parent)],
         }
     }
@@ -423,9 +453,14 @@ mod tests {
             StatusKind::Resolved,
             StatusKind::Closed,
         ] {
-            let (number, hold) = helpdesk_status(kind);
+            let (number, hold) = helpdesk_status(kind).expect("a status");
             assert_eq!(status(number, hold).kind, kind);
         }
+        assert!(matches!(
+            helpdesk_status(StatusKind::New),
+            Err(DeskError::Unsupported(_))
+        ));
+        {}
         for level in PriorityLevel::ALL {
             assert_eq!(priority(helpdesk_priority(level)).level, level);
         }

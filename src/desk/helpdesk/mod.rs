@@ -16,6 +16,8 @@
 
 pub mod map;
 
+pub use map::Staff;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
@@ -69,8 +71,8 @@ pub struct HelpdeskSettings {
     pub transport: Transport,
     /// Queue ids and names (the API cannot list them).
     pub queues: Vec<(u64, String)>,
-    /// Staff user ids and names.
-    pub agents: Vec<(u64, String)>,
+    /// Staff users, by id.
+    pub agents: Vec<map::Staff>,
     /// Email domain → requester role.
     pub roles: Vec<(String, RequesterRole)>,
 }
@@ -94,6 +96,16 @@ pub struct HelpdeskDesk {
     /// The last search's tickets, so its later pages need no new reading;
     /// held across a reading, so pages asked for side by side share one.
     last_search: tokio::sync::Mutex<Option<(Query, Vec<TicketSummary>)>>,
+}
+
+/// A staff user as the console knows agents.
+fn agent(staff: &map::Staff) -> Agent {
+    Agent {
+        id: AgentId(staff.id.to_string()),
+        name: SafeText::line(&staff.name),
+        email: SafeText::line(&staff.email),
+        queues: Vec::new(),
+    }
 }
 
 fn read_ticket(value: &Value) -> Result<map::Ticket, DeskError> {
@@ -137,8 +149,8 @@ impl HelpdeskDesk {
         self.names
             .agents
             .iter()
-            .find(|(_, name)| name.eq_ignore_ascii_case(&self.user))
-            .map(|(id, _)| *id)
+            .find(|a| a.login.eq_ignore_ascii_case(&self.user))
+            .map(|a| a.id)
     }
 
     /// The summary of a ticket read at `now` (the server's clock), and
@@ -256,7 +268,7 @@ impl HelpdeskDesk {
                 self.names
                     .agents
                     .iter()
-                    .map(|(id, name)| ("assigned_to", *id, name)),
+                    .map(|a| ("assigned_to", a.id, &a.login)),
             );
         for (field, id, name) in checks {
             let body = json!({ field: id });
@@ -302,12 +314,16 @@ impl Desk for HelpdeskDesk {
                 self.user, self.user
             ))
         })?;
-        Ok(Agent {
-            id: AgentId(id.to_string()),
-            name: SafeText::line(&self.user),
-            email: SafeText::line(""),
-            queues: Vec::new(),
-        })
+        let me = self.names.agents.iter().find(|a| a.id == id);
+        Ok(me.map_or_else(
+            || Agent {
+                id: AgentId(id.to_string()),
+                name: SafeText::line(&self.user),
+                email: SafeText::line(""),
+                queues: Vec::new(),
+            },
+            agent,
+        ))
     }
 
     async fn queues(&self) -> Result<Vec<Queue>, DeskError> {
@@ -326,17 +342,7 @@ impl Desk for HelpdeskDesk {
     }
 
     async fn agents(&self) -> Result<Vec<Agent>, DeskError> {
-        let mut agents: Vec<Agent> = self
-            .names
-            .agents
-            .iter()
-            .map(|(id, name)| Agent {
-                id: AgentId(id.to_string()),
-                name: SafeText::line(name),
-                email: SafeText::line(""),
-                queues: Vec::new(),
-            })
-            .collect();
+        let mut agents: Vec<Agent> = self.names.agents.iter().map(agent).collect();
         agents.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(agents)
     }
@@ -440,7 +446,7 @@ impl Desk for HelpdeskDesk {
                     "comment": body,
                     "public": matches!(change, Change::Reply { .. }),
                 });
-                let (status, hold) = then.map(map::helpdesk_status).unzip();
+                let (status, hold) = then.map(map::helpdesk_status).transpose()?.unzip();
                 if let Some(status) = status
                     && status != now.status
                 {
@@ -457,7 +463,7 @@ impl Desk for HelpdeskDesk {
                 json!({ "assigned_to": self.agent_id(who).await? }),
             )),
             Change::SetStatus(kind) => {
-                let (status, hold) = map::helpdesk_status(*kind);
+                let (status, hold) = map::helpdesk_status(*kind)?;
                 writes.push(Write::Patch(json!({ "status": status, "on_hold": hold })));
             }
             Change::SetPriority(level) => writes.push(Write::Patch(
