@@ -113,20 +113,21 @@ pub struct Dashboard {
     pub requesters: Vec<Bar>,
 }
 
-/// When a finished ticket was finished: its resolution clock's moment, or
-/// its last update.
+/// When a finished ticket was finished: when the desk says it was
+/// resolved, else its resolution clock's moment, else its last update.
 pub fn finished_at(t: &TicketSummary) -> Option<Timestamp> {
     if !matches!(t.status.kind, StatusKind::Resolved | StatusKind::Closed) {
         return None;
     }
-    let met = t
-        .sla
-        .get(ClockKind::Resolution)
-        .and_then(|c| match c.stage {
-            Stage::Met { at } => Some(at),
-            _ => None,
-        });
-    Some(met.unwrap_or(t.updated))
+    let met = || {
+        t.sla
+            .get(ClockKind::Resolution)
+            .and_then(|c| match c.stage {
+                Stage::Met { at } => Some(at),
+                _ => None,
+            })
+    };
+    Some(t.resolved_at.or_else(met).unwrap_or(t.updated))
 }
 
 fn median(mut values: Vec<SignedDuration>) -> Option<SignedDuration> {

@@ -60,6 +60,7 @@ fn ticket(t: T) -> TicketSummary {
         created,
         updated: t.resolved.map_or(created, at),
         first_response_at: t.answered.map(at),
+        resolved_at: None,
         sla: SlaClocks {
             clocks: vec![SlaClock {
                 kind: ClockKind::Resolution,
