@@ -171,3 +171,26 @@ async fn the_figures_follow_changes_on_the_desk_without_reloading() {
     );
     assert!(c.ui.screen().contains("Dashboard"));
 }
+
+/// The README promises the ten tickets waiting longest, and the panel
+/// shows every one the figures hold.
+#[tokio::test]
+async fn oldest_open_lists_the_ten_waiting_longest() {
+    let mut c = common::console(160, 48).await;
+    c.ui.press("d").await;
+    assert_eq!(deskterm::dashboard::OLDEST_OPEN, 10);
+    let oldest = &c.ui.state.dashboard.oldest;
+    assert_eq!(oldest.len(), 10);
+    let panels = deskterm::ui::dash::panels(&c.ui.state, 79);
+    let panel = panels.iter().find(|p| p.title == "Oldest open").unwrap();
+    assert_eq!(panel.lines.len(), 10);
+    assert_eq!(panel.items.len(), 10);
+    let screen = c.ui.screen();
+    for t in oldest {
+        assert!(
+            screen.contains(&format!(" {:<6} ", t.key)),
+            "{} in {screen}",
+            t.key
+        );
+    }
+}

@@ -16,6 +16,9 @@ use crate::sla::{ClockKind, Level, Stage, Thresholds};
 /// How far back the flow charts and the finished tickets go.
 pub const HISTORY_DAYS: i64 = 30;
 
+/// How many of the tickets waiting longest the dashboard lists.
+pub const OLDEST_OPEN: usize = 10;
+
 /// Something on the dashboard that Enter narrows the queue to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Focus {
@@ -574,7 +577,7 @@ impl Tally {
             .open
             .iter()
             .filter_map(|(_, n)| ticket(self.tickets.key(*n)))
-            .take(10)
+            .take(OLDEST_OPEN)
             .map(|t| Oldest {
                 id: t.id.clone(),
                 key: t.key.to_string(),

@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 use super::format;
 use super::layout;
 use crate::config::theme::{Role, Theme};
-use crate::dashboard::{Bar, Dashboard, Flow, Focus};
+use crate::dashboard::{Bar, Dashboard, Flow, Focus, OLDEST_OPEN};
 use crate::sla::compact_duration;
 use crate::state::State;
 use crate::text::width::{fit, truncate};
@@ -226,7 +226,7 @@ pub fn panels(state: &State, width: usize) -> Vec<Panel> {
 
     let mut lines = Vec::new();
     let mut items = Vec::new();
-    for t in d.oldest.iter().take(6) {
+    for t in d.oldest.iter().take(OLDEST_OPEN) {
         items.push((lines.len(), Focus::Ticket(t.id.clone())));
         let head = format!(" {:<6} {:>4}  ", t.key, format::age(now, t.created));
         let room = width.saturating_sub(head.chars().count());
