@@ -9,6 +9,7 @@ use common::visible;
 use deskterm::dashboard::Focus;
 use deskterm::desk::{Change, Desk, StatusKind};
 use deskterm::sla::Level;
+use deskterm::ui::dash::Placed;
 use jiff::SignedDuration;
 
 /// Move the dashboard's cursor to the first figure `wanted` accepts.
@@ -191,6 +192,38 @@ async fn oldest_open_lists_the_ten_waiting_longest() {
             screen.contains(&format!(" {:<6} ", t.key)),
             "{} in {screen}",
             t.key
+        );
+    }
+}
+
+/// Side by side from 120 columns, whatever the height: when everything
+/// fits, the two columns are about as tall as each other, in reading order.
+#[tokio::test]
+async fn two_columns_share_the_panels_when_everything_fits() {
+    for (w, h) in [(120, 70), (200, 80), (200, 50), (160, 48)] {
+        let mut c = common::console(w, h).await;
+        c.ui.press("d").await;
+        let body = deskterm::ui::layout::screen(c.ui.state.viewport, false).body;
+        let (panels, pages) = deskterm::ui::dash::pages(&c.ui.state, body);
+        assert_eq!(pages.len(), 1, "{w}x{h}: one page");
+        let page = &pages[0];
+        assert_eq!(page.len(), panels.len(), "{w}x{h}: every panel");
+        let (left, right): (Vec<&Placed>, Vec<&Placed>) =
+            page.iter().partition(|p| p.area.x == body.x);
+        assert!(
+            !left.is_empty() && !right.is_empty(),
+            "{w}x{h}: panels in both columns"
+        );
+        // Column one first, then column two, each top to bottom.
+        let order: Vec<usize> = left.iter().chain(&right).map(|p| p.panel).collect();
+        assert_eq!(order, (0..panels.len()).collect::<Vec<_>>(), "{w}x{h}");
+        let tall = |col: &[&Placed]| -> u16 { col.iter().map(|p| p.area.height).sum() };
+        let tallest = page.iter().map(|p| p.area.height).max().unwrap();
+        assert!(
+            tall(&left).abs_diff(tall(&right)) <= tallest,
+            "{w}x{h}: {} against {}",
+            tall(&left),
+            tall(&right)
         );
     }
 }
