@@ -87,6 +87,7 @@ fn huge_ticket() -> TicketDetail {
         created: now,
         updated: now,
         first_response_at: None,
+        resolved_at: None,
         sla: SlaClocks::default(),
         tags: Vec::new(),
         version: Version("1".into()),

@@ -117,6 +117,7 @@ fn backlog() -> Vec<(TicketSummary, Facts)> {
                 created,
                 updated: statuses.last().map_or(created, |s| s.0),
                 first_response_at: messages.get(1).filter(|m| m.1).map(|m| m.0),
+                resolved_at: None,
                 sla: SlaClocks::default(),
                 tags: Vec::new(),
                 version: Version("1".into()),

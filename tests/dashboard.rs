@@ -9,6 +9,7 @@ use common::visible;
 use deskterm::dashboard::Focus;
 use deskterm::desk::{Change, Desk, StatusKind};
 use deskterm::sla::Level;
+use deskterm::ui::dash::Placed;
 use jiff::SignedDuration;
 
 /// Move the dashboard's cursor to the first figure `wanted` accepts.
@@ -170,4 +171,59 @@ async fn the_figures_follow_changes_on_the_desk_without_reloading() {
         "the resolved one left its department"
     );
     assert!(c.ui.screen().contains("Dashboard"));
+}
+
+/// The README promises the ten tickets waiting longest, and the panel
+/// shows every one the figures hold.
+#[tokio::test]
+async fn oldest_open_lists_the_ten_waiting_longest() {
+    let mut c = common::console(160, 48).await;
+    c.ui.press("d").await;
+    assert_eq!(deskterm::dashboard::OLDEST_OPEN, 10);
+    let oldest = &c.ui.state.dashboard.oldest;
+    assert_eq!(oldest.len(), 10);
+    let panels = deskterm::ui::dash::panels(&c.ui.state, 79);
+    let panel = panels.iter().find(|p| p.title == "Oldest open").unwrap();
+    assert_eq!(panel.lines.len(), 10);
+    assert_eq!(panel.items.len(), 10);
+    let screen = c.ui.screen();
+    for t in oldest {
+        assert!(
+            screen.contains(&format!(" {:<6} ", t.key)),
+            "{} in {screen}",
+            t.key
+        );
+    }
+}
+
+/// Side by side from 120 columns, whatever the height: when everything
+/// fits, the two columns are about as tall as each other, in reading order.
+#[tokio::test]
+async fn two_columns_share_the_panels_when_everything_fits() {
+    for (w, h) in [(120, 70), (200, 80), (200, 50), (160, 48)] {
+        let mut c = common::console(w, h).await;
+        c.ui.press("d").await;
+        let body = deskterm::ui::layout::screen(c.ui.state.viewport, false).body;
+        let (panels, pages) = deskterm::ui::dash::pages(&c.ui.state, body);
+        assert_eq!(pages.len(), 1, "{w}x{h}: one page");
+        let page = &pages[0];
+        assert_eq!(page.len(), panels.len(), "{w}x{h}: every panel");
+        let (left, right): (Vec<&Placed>, Vec<&Placed>) =
+            page.iter().partition(|p| p.area.x == body.x);
+        assert!(
+            !left.is_empty() && !right.is_empty(),
+            "{w}x{h}: panels in both columns"
+        );
+        // Column one first, then column two, each top to bottom.
+        let order: Vec<usize> = left.iter().chain(&right).map(|p| p.panel).collect();
+        assert_eq!(order, (0..panels.len()).collect::<Vec<_>>(), "{w}x{h}");
+        let tall = |col: &[&Placed]| -> u16 { col.iter().map(|p| p.area.height).sum() };
+        let tallest = page.iter().map(|p| p.area.height).max().unwrap();
+        assert!(
+            tall(&left).abs_diff(tall(&right)) <= tallest,
+            "{w}x{h}: {} against {}",
+            tall(&left),
+            tall(&right)
+        );
+    }
 }

@@ -317,6 +317,59 @@ async fn writes_leave_a_trail_move_the_clocks_and_refuse_stale_versions() {
     assert_eq!(nobody, Err(DeskError::NotFound));
 }
 
+/// A finished ticket says when it was resolved: the first status change
+/// that finished it since the last one that reopened it. The resolve is an
+/// update too, and an open ticket has none.
+#[tokio::test]
+async fn a_finished_ticket_says_when_it_was_resolved() {
+    let (desk, _dir) = common::demo_desk();
+    let finished = everything(
+        desk.as_ref(),
+        &Query {
+            statuses: vec![StatusKind::Resolved, StatusKind::Closed],
+            ..Query::default()
+        },
+    )
+    .await;
+    assert!(finished.len() > 100);
+    for t in finished.iter().step_by(25) {
+        let detail = desk.ticket(&t.id).await.unwrap();
+        let changes: Vec<_> = detail
+            .entries
+            .iter()
+            .filter_map(|e| e.status.map(|s| (e.at, s)))
+            .collect();
+        let since = changes
+            .iter()
+            .rposition(|(_, s)| s.is_active())
+            .map_or(0, |i| i + 1);
+        let resolve = changes[since..].iter().find(|(_, s)| !s.is_active());
+        assert_eq!(t.resolved_at, resolve.map(|r| r.0), "#{}", t.id.0);
+        assert!(t.updated >= t.resolved_at.unwrap(), "#{}", t.id.0);
+    }
+    let open = everything(desk.as_ref(), &Query::active()).await;
+    assert!(open.iter().all(|t| t.resolved_at.is_none()));
+
+    let t = &open[0];
+    let resolved = desk
+        .apply(&t.id, &t.version, &Change::SetStatus(StatusKind::Resolved))
+        .await
+        .unwrap()
+        .summary;
+    assert_eq!(resolved.resolved_at, Some(common::clock().now()));
+    assert_eq!(resolved.updated, common::clock().now());
+    let reopened = desk
+        .apply(
+            &t.id,
+            &resolved.version,
+            &Change::SetStatus(StatusKind::Open),
+        )
+        .await
+        .unwrap()
+        .summary;
+    assert_eq!(reopened.resolved_at, None);
+}
+
 #[tokio::test]
 async fn time_away_is_skipped_so_the_desk_stays_lively() {
     let dir = tempfile::TempDir::new().unwrap();

@@ -42,6 +42,7 @@ fn hostile_ticket() -> TicketDetail {
         created: now,
         updated: now,
         first_response_at: None,
+        resolved_at: None,
         sla: SlaClocks::default(),
         tags: Vec::new(),
         version: Version("1".into()),

@@ -251,6 +251,10 @@ async fn dashboard_pages() {
     let mut c = common::console(80, 24).await;
     c.ui.press("d tab").await;
     insta::assert_snapshot!("dashboard_80x24_page_2", c.ui.screen());
+    // Wide and tall enough for one column: still two, sharing the panels.
+    let mut c = common::console(200, 50).await;
+    c.ui.press("d").await;
+    insta::assert_snapshot!("dashboard_200x50", c.ui.screen());
 }
 
 #[tokio::test]

@@ -36,6 +36,7 @@ fn ticket(id: u32, due_in_mins: i64) -> TicketSummary {
         created: now - SignedDuration::from_hours(1),
         updated: now - SignedDuration::from_mins(i64::from(id)),
         first_response_at: None,
+        resolved_at: None,
         sla: SlaClocks {
             clocks: vec![SlaClock {
                 kind: ClockKind::Resolution,

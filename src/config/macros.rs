@@ -164,6 +164,7 @@ mod tests {
             created: jiff::Timestamp::UNIX_EPOCH,
             updated: jiff::Timestamp::UNIX_EPOCH,
             first_response_at: None,
+            resolved_at: None,
             sla: Default::default(),
             tags: Vec::new(),
             version: Version("1".into()),

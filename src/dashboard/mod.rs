@@ -16,6 +16,9 @@ use crate::sla::{ClockKind, Level, Stage, Thresholds};
 /// How far back the flow charts and the finished tickets go.
 pub const HISTORY_DAYS: i64 = 30;
 
+/// How many of the tickets waiting longest the dashboard lists.
+pub const OLDEST_OPEN: usize = 10;
+
 /// Something on the dashboard that Enter narrows the queue to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Focus {
@@ -113,20 +116,21 @@ pub struct Dashboard {
     pub requesters: Vec<Bar>,
 }
 
-/// When a finished ticket was finished: its resolution clock's moment, or
-/// its last update.
+/// When a finished ticket was finished: when the desk says it was
+/// resolved, else its resolution clock's moment, else its last update.
 pub fn finished_at(t: &TicketSummary) -> Option<Timestamp> {
     if !matches!(t.status.kind, StatusKind::Resolved | StatusKind::Closed) {
         return None;
     }
-    let met = t
-        .sla
-        .get(ClockKind::Resolution)
-        .and_then(|c| match c.stage {
-            Stage::Met { at } => Some(at),
-            _ => None,
-        });
-    Some(met.unwrap_or(t.updated))
+    let met = || {
+        t.sla
+            .get(ClockKind::Resolution)
+            .and_then(|c| match c.stage {
+                Stage::Met { at } => Some(at),
+                _ => None,
+            })
+    };
+    Some(t.resolved_at.or_else(met).unwrap_or(t.updated))
 }
 
 fn median(mut values: Vec<SignedDuration>) -> Option<SignedDuration> {
@@ -573,7 +577,7 @@ impl Tally {
             .open
             .iter()
             .filter_map(|(_, n)| ticket(self.tickets.key(*n)))
-            .take(10)
+            .take(OLDEST_OPEN)
             .map(|t| Oldest {
                 id: t.id.clone(),
                 key: t.key.to_string(),

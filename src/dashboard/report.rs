@@ -74,7 +74,8 @@ impl By {
     }
 }
 
-/// One group's figures. Field names are the JSON's.
+/// One group's figures. Field names are the JSON's; the medians go out as
+/// whole minutes, rounded.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Row {
     pub group: String,
@@ -86,8 +87,13 @@ pub struct Row {
     pub new: usize,
     /// Resolved or closed since the start of the period.
     pub resolved: usize,
-    pub median_first_response_minutes: Option<i64>,
-    pub median_resolution_minutes: Option<i64>,
+    #[serde(
+        rename = "median_first_response_minutes",
+        serialize_with = "as_minutes"
+    )]
+    pub median_first_response: Option<SignedDuration>,
+    #[serde(rename = "median_resolution_minutes", serialize_with = "as_minutes")]
+    pub median_resolution: Option<SignedDuration>,
 }
 
 #[derive(Debug, Serialize)]
@@ -105,8 +111,13 @@ struct Tally {
     resolutions: Vec<SignedDuration>,
 }
 
+/// Whole minutes, to the nearest: 45 seconds is one, not none.
 fn minutes(d: Option<SignedDuration>) -> Option<i64> {
-    d.map(|d| d.as_mins())
+    d.map(|d| (d.as_secs() + 30).div_euclid(60))
+}
+
+fn as_minutes<S: serde::Serializer>(d: &Option<SignedDuration>, out: S) -> Result<S::Ok, S::Error> {
+    minutes(*d).serialize(out)
 }
 
 /// Every group's figures for `since`..`now`, largest first, then "all".
@@ -148,8 +159,8 @@ pub fn rows<'a>(
     }
     let finish = |group: String, tally: Tally| Row {
         group,
-        median_first_response_minutes: minutes(median(tally.responses)),
-        median_resolution_minutes: minutes(median(tally.resolutions)),
+        median_first_response: median(tally.responses),
+        median_resolution: median(tally.resolutions),
         ..tally.row
     };
     let mut out: Vec<Row> = groups
@@ -189,19 +200,15 @@ pub fn render(rows: &[Row], format: Format, by: By, since: Timestamp, now: Times
                 "median_first_response_minutes",
                 "median_resolution_minutes",
             ]);
-            let num = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+            let num = |d| minutes(d).map(|m| m.to_string()).unwrap_or_default();
             for r in rows {
                 table.push(cells(r, num));
             }
             table.csv()
         }
         Format::Table => {
-            let took = |m: Option<i64>| {
-                m.map_or_else(
-                    || "—".to_string(),
-                    |m| compact_duration(SignedDuration::from_mins(m)),
-                )
-            };
+            let took =
+                |d: Option<SignedDuration>| d.map_or_else(|| "—".to_string(), compact_duration);
             let by = by.name().to_uppercase();
             let mut table = Table::new(&[
                 &by,
@@ -226,8 +233,8 @@ pub fn render(rows: &[Row], format: Format, by: By, since: Timestamp, now: Times
     }
 }
 
-/// One row's cells, the medians written by `minutes`.
-fn cells(r: &Row, minutes: impl Fn(Option<i64>) -> String) -> Vec<String> {
+/// One row's cells, the medians written by `median`.
+fn cells(r: &Row, median: impl Fn(Option<SignedDuration>) -> String) -> Vec<String> {
     vec![
         r.group.clone(),
         r.open.to_string(),
@@ -235,7 +242,7 @@ fn cells(r: &Row, minutes: impl Fn(Option<i64>) -> String) -> Vec<String> {
         r.breached.to_string(),
         r.new.to_string(),
         r.resolved.to_string(),
-        minutes(r.median_first_response_minutes),
-        minutes(r.median_resolution_minutes),
+        median(r.median_first_response),
+        median(r.median_resolution),
     ]
 }

@@ -60,6 +60,7 @@ fn ticket(t: T) -> TicketSummary {
         created,
         updated: t.resolved.map_or(created, at),
         first_response_at: t.answered.map(at),
+        resolved_at: None,
         sla: SlaClocks {
             clocks: vec![SlaClock {
                 kind: ClockKind::Resolution,
@@ -332,7 +333,10 @@ fn the_report_by_department_in_each_format() {
         ),
         ("IT", 3, 1, 1, 4, 1)
     );
-    assert_eq!(it.median_first_response_minutes, Some(60));
+    assert_eq!(
+        it.median_first_response,
+        Some(SignedDuration::from_hours(1))
+    );
     assert_eq!(
         rows.last().map(|r| (r.group.as_str(), r.open, r.new)),
         Some(("all", 4, 6))
@@ -431,4 +435,57 @@ fn median_of_odd_and_even_counts() {
         median(mins(&[40, 10, 30, 20])),
         Some(SignedDuration::from_mins(25))
     );
+}
+
+/// Two tickets resolved 40 and 50 seconds after they came in, as a desk
+/// lists them: no clocks of its own, `updated` at their last follow-up (the
+/// opening message), the resolve in `resolved_at`. The report fills the
+/// clocks as `deskterm report` does and reads a median of 45 seconds.
+#[test]
+fn a_report_dates_the_resolve_and_shows_seconds_under_a_minute() {
+    let engine = crate::sla::engine::Engine::default();
+    let tickets: Vec<TicketSummary> = [(1, 40), (2, 50)]
+        .into_iter()
+        .map(|(id, took)| {
+            let mut t = ticket(T {
+                id,
+                queue: "IT",
+                channel: Channel::Email,
+                role: RequesterRole::Staff,
+                owner: Some("Ana"),
+                status: StatusKind::Resolved,
+                created: "2026-03-02T16:00:00Z",
+                answered: None,
+                resolved: None,
+                due_in: 0,
+            });
+            t.sla = SlaClocks::default();
+            t.resolved_at = Some(t.created + SignedDuration::from_secs(took));
+            let facts = crate::sla::engine::Facts::from_summary(&t);
+            engine.fill(&mut t, &facts);
+            t
+        })
+        .collect();
+    let since = now() - SignedDuration::from_hours(24);
+    let rows = report::rows(
+        &tickets,
+        By::Department,
+        since,
+        now(),
+        &Thresholds::default(),
+    );
+    let table = report::render(&rows, Format::Table, By::Department, since, now());
+    let all: Vec<&str> = table
+        .lines()
+        .find(|l| l.starts_with("all "))
+        .expect("all")
+        .split_whitespace()
+        .collect();
+    assert_eq!(all, ["all", "0", "0", "0", "2", "2", "—", "45s"], "{table}");
+    // Scripts get whole minutes, rounded: 45 seconds is one.
+    let csv = report::render(&rows, Format::Csv, By::Department, since, now());
+    assert_eq!(csv.lines().last(), Some("all,0,0,0,2,2,,1"), "{csv}");
+    // The dashboard agrees.
+    let d = compute(&tickets, now(), &TimeZone::UTC, &Thresholds::default());
+    assert_eq!(d.resolution.today, Some(SignedDuration::from_secs(45)));
 }

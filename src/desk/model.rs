@@ -263,6 +263,11 @@ pub struct TicketSummary {
     pub created: Timestamp,
     pub updated: Timestamp,
     pub first_response_at: Option<Timestamp>,
+    /// When it was last resolved or closed, while it still is; `None` for an
+    /// open ticket, or when the desk does not tell. `updated` is never
+    /// earlier.
+    #[serde(default)]
+    pub resolved_at: Option<Timestamp>,
     pub sla: SlaClocks,
     pub tags: Vec<SafeText>,
     pub version: Version,

@@ -27,13 +27,13 @@ pub struct Facts {
 
 impl Facts {
     /// What a list row tells: creation, the first response, the current
-    /// status since the last update.
+    /// status since it was resolved (when the desk says) or the last update.
     pub fn from_summary(t: &TicketSummary) -> Self {
         let mut messages = vec![(t.created, false)];
         messages.extend(t.first_response_at.map(|at| (at, true)));
         let statuses = match t.status.kind {
             StatusKind::Pending | StatusKind::Resolved | StatusKind::Closed => {
-                vec![(t.updated, t.status.kind)]
+                vec![(since_when(t), t.status.kind)]
             }
             StatusKind::Open if t.first_response_at.is_some() => Vec::new(),
             _ => Vec::new(),
@@ -82,8 +82,17 @@ impl Facts {
             return std::borrow::Cow::Borrowed(self);
         }
         let mut settled = self.clone();
-        settled.statuses.push((t.updated.max(last_at), now));
+        settled.statuses.push((since_when(t).max(last_at), now));
         std::borrow::Cow::Owned(settled)
+    }
+}
+
+/// Since when a ticket has had its status, as far as the summary tells:
+/// its resolve for a finished one whose desk dates it, else its last update.
+fn since_when(t: &TicketSummary) -> Timestamp {
+    match t.resolved_at {
+        Some(at) if done(t.status.kind) => at,
+        _ => t.updated,
     }
 }
 
@@ -630,6 +639,7 @@ mod tests {
                 created: local("2026-03-09 09:00"),
                 updated: local("2026-03-09 10:00"),
                 first_response_at: None,
+                resolved_at: None,
                 sla,
                 tags: Vec::new(),
                 version: Version("1".into()),
@@ -724,6 +734,7 @@ mod tests {
             created: local("2026-03-09 09:00"),
             updated: local("2026-03-09 09:00"),
             first_response_at: None,
+            resolved_at: None,
             sla: SlaClocks {
                 clocks: vec![SlaClock {
                     kind: ClockKind::Resolution,

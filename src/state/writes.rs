@@ -570,7 +570,11 @@ impl State {
                 }
                 | Change::Note {
                     then: Some(status), ..
-                } => t.status = Status::new(*status),
+                } => {
+                    t.status = Status::new(*status);
+                    // Resolved again, it will be dated when the desk says.
+                    t.resolved_at = None;
+                }
                 Change::Assign(Assignee::Nobody) => t.owner = None,
                 Change::Assign(Assignee::Me) => {
                     t.owner = self.me.as_ref().map(|me| AgentRef {
@@ -896,6 +900,7 @@ mod tests {
             created: jiff::Timestamp::UNIX_EPOCH,
             updated: jiff::Timestamp::UNIX_EPOCH,
             first_response_at: None,
+            resolved_at: None,
             sla: Default::default(),
             tags: Vec::new(),
             version: Version("1".into()),

@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 use super::format;
 use super::layout;
 use crate::config::theme::{Role, Theme};
-use crate::dashboard::{Bar, Dashboard, Flow, Focus};
+use crate::dashboard::{Bar, Dashboard, Flow, Focus, OLDEST_OPEN};
 use crate::sla::compact_duration;
 use crate::state::State;
 use crate::text::width::{fit, truncate};
@@ -226,7 +226,7 @@ pub fn panels(state: &State, width: usize) -> Vec<Panel> {
 
     let mut lines = Vec::new();
     let mut items = Vec::new();
-    for t in d.oldest.iter().take(6) {
+    for t in d.oldest.iter().take(OLDEST_OPEN) {
         items.push((lines.len(), Focus::Ticket(t.id.clone())));
         let head = format!(" {:<6} {:>4}  ", t.key, format::age(now, t.created));
         let room = width.saturating_sub(head.chars().count());
@@ -270,30 +270,87 @@ pub fn panels(state: &State, width: usize) -> Vec<Panel> {
     out
 }
 
-/// The panels on pages: one column under 120 cells, two from 120; a panel
-/// goes on the next page when it does not fit what is left.
+/// How many of `heights`, from the first, fit one above the other in
+/// `room` rows; at least one, cut to fit if it must.
+fn fitting(heights: &[u16], room: u16) -> usize {
+    let mut used = 0;
+    let n = heights
+        .iter()
+        .take_while(|h| {
+            used += **h;
+            used <= room
+        })
+        .count();
+    n.max(1).min(heights.len())
+}
+
+/// Where the second of two columns starts among `heights`, all of which fit
+/// in the two: the break that leaves the taller column least tall, the
+/// first column taller on a tie.
+fn balanced(heights: &[u16], room: u16) -> usize {
+    let total: u16 = heights.iter().sum();
+    let mut best = (u16::MAX, fitting(heights, room));
+    let mut first = 0;
+    for split in 1..=heights.len() {
+        first += heights[split - 1];
+        if first > room {
+            break;
+        }
+        let second = total - first;
+        if second <= room && first.max(second) <= best.0 {
+            best = (first.max(second), split);
+        }
+    }
+    best.1
+}
+
+/// The panels on pages: one column under 120 cells, two from 120. A column
+/// is filled before the next and a panel goes on the next page when it does
+/// not fit what is left; when the panels left all fit in the two columns,
+/// the columns share them about evenly.
 pub fn pages(state: &State, body: Rect) -> (Vec<Panel>, Vec<Vec<Placed>>) {
     let columns: u16 = if body.width >= 120 { 2 } else { 1 };
     let column_width = body.width / columns;
     let panels = panels(state, usize::from(column_width.saturating_sub(1)));
-    let mut pages: Vec<Vec<Placed>> = vec![Vec::new()];
-    let (mut column, mut y) = (0u16, body.y);
-    for (i, panel) in panels.iter().enumerate() {
-        // Title, lines, a blank row after.
-        let height = (panel.lines.len() as u16 + 2).min(body.height.max(1));
-        if y + height > body.y + body.height && y > body.y {
-            column += 1;
-            y = body.y;
-            if column == columns {
-                column = 0;
-                pages.push(Vec::new());
+    let room = body.height.max(1);
+    // Title, lines, a blank row after.
+    let heights: Vec<u16> = panels
+        .iter()
+        .map(|p| (p.lines.len() as u16 + 2).min(room))
+        .collect();
+    let mut pages: Vec<Vec<Placed>> = Vec::new();
+    let mut start = 0;
+    while start < panels.len() {
+        // Each column's first panel, filling one column after the other.
+        let mut breaks = Vec::new();
+        let mut end = start;
+        for _ in 0..columns {
+            breaks.push(end);
+            if end < panels.len() {
+                end += fitting(&heights[end..], room);
             }
         }
-        let area = Rect::new(body.x + column * column_width, y, column_width, height);
-        if let Some(page) = pages.last_mut() {
-            page.push(Placed { panel: i, area });
+        if columns == 2 && end == panels.len() {
+            breaks[1] = start + balanced(&heights[start..end], room);
         }
-        y += height;
+        breaks.push(end);
+        let mut page = Vec::new();
+        for (column, span) in breaks.windows(2).enumerate() {
+            let mut y = body.y;
+            for (i, height) in heights.iter().enumerate().take(span[1]).skip(span[0]) {
+                let x = body.x + column as u16 * column_width;
+                page.push(Placed {
+                    panel: i,
+                    area: Rect::new(x, y, column_width, *height),
+                });
+                y += height;
+            }
+        }
+        pages.push(page);
+        start = end;
+    }
+    if pages.is_empty() {
+        pages.push(Vec::new());
     }
     (panels, pages)
 }

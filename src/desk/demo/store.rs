@@ -317,12 +317,22 @@ pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
         clock_from(row, 24, ClockKind::Resolution, &policy, &calendar)?,
     ];
     let status_raw: String = row.get(2)?;
+    let kind = parse_status(&status_raw);
+    // The resolution clock is worked out from the history's status changes:
+    // a finished ticket's is met when it was resolved.
+    let resolved_at = match &clocks[2] {
+        Some(SlaClock {
+            stage: Stage::Met { at },
+            ..
+        }) if !kind.is_active() => Some(*at),
+        _ => None,
+    };
     Ok(TicketSummary {
         id: TicketId(id.to_string()),
         key: SafeText::line(&format!("#{id}")),
         subject: SafeText::line(&row.get::<_, String>(1)?),
         status: Status {
-            kind: parse_status(&status_raw),
+            kind,
             raw: SafeText::line(&status_raw),
         },
         priority: Priority::new(priority),
@@ -344,6 +354,7 @@ pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
         created: ts(row.get(13)?),
         updated: ts(row.get(14)?),
         first_response_at: row.get::<_, Option<i64>>(15)?.map(ts),
+        resolved_at,
         sla: SlaClocks {
             clocks: clocks.into_iter().flatten().collect(),
             policy: row

@@ -221,9 +221,40 @@ fn followups(t: &Ticket) -> Vec<&FollowUp> {
     all
 }
 
+fn finishes(f: &FollowUp) -> bool {
+    matches!(f.new_status, Some(3..=5))
+}
+
+fn reopens(f: &FollowUp) -> bool {
+    matches!(f.new_status, Some(1 | 2))
+}
+
+/// When a finished ticket was resolved: the first follow-up that finished it
+/// since the last one that reopened it; when none did (a PATCH), when this
+/// version was first seen, if it was.
+fn resolved_at(
+    status: &Status,
+    followups: &[&FollowUp],
+    observed: Option<Timestamp>,
+) -> Option<Timestamp> {
+    if status.kind.is_active() {
+        return None;
+    }
+    let since = followups
+        .iter()
+        .rposition(|f| reopens(f))
+        .map_or(0, |i| i + 1);
+    followups[since..]
+        .iter()
+        .find(|f| finishes(f))
+        .map(|f| f.date)
+        .or(observed)
+}
+
 /// A ticket as a summary. `observed` is when deskterm first saw this
 /// version, for changes that left no follow-up (a PATCH): the last
-/// follow-up's date is the only other sign of an update.
+/// follow-up's date is the only other sign of an update. Either way the
+/// resolve counts as an update: it is a follow-up, or it was observed.
 pub fn summary(t: &Ticket, names: &Names, observed: Option<Timestamp>) -> TicketSummary {
     let followups = followups(t);
     let created = followups.first().map_or(Timestamp::UNIX_EPOCH, |f| f.date);
@@ -237,8 +268,9 @@ pub fn summary(t: &Ticket, names: &Names, observed: Option<Timestamp>) -> Ticket
         .find(|f| f.public && f.user.is_some())
         .map(|f| f.date);
     let status = status(t.status, t.on_hold);
+    let resolved_at = resolved_at(&status, &followups, observed);
     let email = t.submitter_email.clone().unwrap_or_default();
-    let sla = sla(t, &status, &followups, updated);
+    let sla = sla(t, &status, resolved_at.unwrap_or(updated));
     TicketSummary {
         id: TicketId(t.id.to_string()),
         key: SafeText::line(&format!("#{}", t.id)),
@@ -263,26 +295,21 @@ pub fn summary(t: &Ticket, names: &Names, observed: Option<Timestamp>) -> Ticket
         created,
         updated,
         first_response_at,
+        resolved_at,
         sla,
         tags: Vec::new(),
         version: version(t),
     }
 }
 
-/// `due_date` as the resolution deadline; the console's SLA engine adds the
-/// response clocks from its policy.
-fn sla(t: &Ticket, status: &Status, followups: &[&FollowUp], updated: Timestamp) -> SlaClocks {
+/// `due_date` as the resolution deadline, met at `finished` once the ticket
+/// is; the console's SLA engine adds the response clocks from its policy.
+fn sla(t: &Ticket, status: &Status, finished: Timestamp) -> SlaClocks {
     let Some(due) = t.due_date else {
         return SlaClocks::default();
     };
     let stage = match status.kind {
-        StatusKind::Resolved | StatusKind::Closed => Stage::Met {
-            at: followups
-                .iter()
-                .rev()
-                .find(|f| matches!(f.new_status, Some(3..=5)))
-                .map_or(updated, |f| f.date),
-        },
+        StatusKind::Resolved | StatusKind::Closed => Stage::Met { at: finished },
         _ => Stage::Active,
     };
     SlaClocks {
@@ -425,6 +452,71 @@ mod tests {
         assert_ne!(version(&patched), before, "a PATCH changes the version");
         patched.priority = 2;
         assert_eq!(version(&patched), before);
+    }
+
+    /// Resolved, reopened, resolved and closed by follow-ups, then a note.
+    fn resolved_twice() -> Ticket {
+        let followup = |id: u64, status: Option<u8>, date: &str| {
+            serde_json::json!({"id": id, "user": 2, "comment": "x", "public": true,
+                               "new_status": status, "date": date})
+        };
+        serde_json::from_value(serde_json::json!({
+            "id": 8, "queue": 1, "title": "Printer", "assigned_to": 2, "status": 4,
+            "on_hold": false, "priority": 3, "due_date": "2026-03-03T12:00:00Z",
+            "followup_set": [
+                {"id": 40, "user": null, "comment": "Jammed", "public": true,
+                 "new_status": null, "date": "2026-03-02T08:00:00Z"},
+                followup(41, Some(3), "2026-03-02T09:00:00Z"),
+                followup(42, Some(2), "2026-03-02T10:00:00Z"),
+                followup(43, Some(3), "2026-03-02T11:00:00Z"),
+                followup(44, Some(4), "2026-03-02T11:30:00Z"),
+                followup(45, None, "2026-03-02T12:00:00Z"),
+            ]
+        }))
+        .expect("ticket")
+    }
+
+    #[test]
+    fn a_resolve_is_dated_by_the_follow_up_that_made_it() {
+        let s = summary(&resolved_twice(), &names(), None);
+        assert_eq!(s.status.kind, StatusKind::Closed);
+        // The first finishing follow-up since the reopening one, not the
+        // close after it nor the note after that.
+        assert_eq!(s.resolved_at, Some(at("2026-03-02T11:00:00Z")));
+        assert_eq!(
+            s.sla.get(ClockKind::Resolution).map(|c| c.stage),
+            Some(Stage::Met {
+                at: at("2026-03-02T11:00:00Z")
+            })
+        );
+        // The note is the last update; the resolve is never later.
+        assert_eq!(s.updated, at("2026-03-02T12:00:00Z"));
+        // Seen later, the follow-up still dates the resolve.
+        let seen = summary(
+            &resolved_twice(),
+            &names(),
+            Some(at("2026-03-02T13:00:00Z")),
+        );
+        assert_eq!(seen.resolved_at, Some(at("2026-03-02T11:00:00Z")));
+        assert_eq!(seen.updated, at("2026-03-02T13:00:00Z"));
+    }
+
+    #[test]
+    fn a_resolve_without_a_follow_up_is_dated_when_seen() {
+        // Resolved by a PATCH (as deskterm resolves): no follow-up says so.
+        let mut patched = ticket();
+        patched.status = 3;
+        patched.followup_set.retain(|f| f.new_status.is_none());
+        let seen = at("2026-03-02T10:03:30Z");
+        let s = summary(&patched, &names(), Some(seen));
+        assert_eq!(s.resolved_at, Some(seen));
+        assert_eq!(s.updated, seen, "the resolve is an update");
+        // Not seen changing: nothing tells when, and `updated` stands in.
+        let s = summary(&patched, &names(), None);
+        assert_eq!(s.resolved_at, None);
+        assert_eq!(s.updated, at("2026-03-02T10:00:00Z"));
+        // Open tickets have no resolve, whatever their history.
+        assert_eq!(summary(&ticket(), &names(), Some(seen)).resolved_at, None);
     }
 
     #[test]

@@ -137,6 +137,9 @@ pub fn summary(ticket: &Value, reading: &Reading) -> Option<TicketSummary> {
         .unwrap_or_default();
     let logged = record::user(ticket, "Creator")
         .is_some_and(|creator| logged_by_agent(&creator, &requestors));
+    // RT sets Resolved when a ticket becomes inactive and keeps it when the
+    // ticket is reopened, so it counts only while the ticket is finished.
+    let resolved_at = record::date(ticket, "Resolved").filter(|_| !status.kind.is_active());
     Some(TicketSummary {
         key: SafeText::line(&format!("#{id}")),
         id: ticket_id,
@@ -166,6 +169,7 @@ pub fn summary(ticket: &Value, reading: &Reading) -> Option<TicketSummary> {
         created,
         updated,
         first_response_at: told,
+        resolved_at,
         tags: Vec::new(),
         // LastUpdated is what a list and a record both carry; writes turn it
         // into the ETag check.
@@ -494,6 +498,37 @@ mod tests {
         assert_eq!(clock.kind, ClockKind::FirstResponse, "no staff reply yet");
         assert_eq!(clock.target, Some(jiff::SignedDuration::from_hours(4)));
         assert_eq!(t.sla.policy.as_ref().map(|p| p.as_str()), Some("RT SLA 4h"));
+    }
+
+    #[test]
+    fn resolved_is_when_a_finished_ticket_was_resolved() {
+        let mut resolved = ticket();
+        resolved["Status"] = json!("resolved");
+        resolved["Told"] = json!("2026-11-28T16:01:00Z");
+        resolved["Resolved"] = json!("2026-11-28T16:03:20Z");
+        resolved["LastUpdated"] = json!("2026-11-28T16:03:20Z");
+        let t = summary(&resolved, &Reading::default()).expect("summary");
+        assert_eq!(
+            t.resolved_at,
+            Some("2026-11-28T16:03:20Z".parse().expect("at"))
+        );
+        assert!(t.updated >= t.resolved_at.expect("resolved"));
+        // Rejected is finished too.
+        resolved["Status"] = json!("rejected");
+        let t = summary(&resolved, &Reading::default()).expect("summary");
+        assert_eq!(t.status.kind, StatusKind::Closed);
+        assert!(t.resolved_at.is_some());
+        // Reopened, RT keeps the old Resolved: it no longer counts.
+        resolved["Status"] = json!("open");
+        let t = summary(&resolved, &Reading::default()).expect("summary");
+        assert_eq!(t.resolved_at, None);
+        // Never resolved: RT's unset date.
+        assert_eq!(
+            summary(&ticket(), &Reading::default())
+                .expect("summary")
+                .resolved_at,
+            None
+        );
     }
 
     #[test]
