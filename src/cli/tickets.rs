@@ -290,7 +290,10 @@ pub(super) fn list(tickets: &[TicketSummary], desk: &Connected, format: Format) 
                 "UPDATED",
             ])
             .right(&[1, 8])
-            .flexible(7);
+            // In a narrow terminal the subject, requester, owner and queue
+            // give way in turn; then the owner and the queue are left out.
+            .shrink(&[(7, 20), (6, 12), (5, 10), (4, 8)])
+            .optional(&[5, 4]);
             for t in tickets {
                 table.push(vec![
                     t.key.to_string(),
