@@ -1,5 +1,6 @@
-//! A snapshot of every screen at 80x24 and 160x48, and of each theme's
-//! colours, on the seeded demo desk with a fixed clock.
+//! A snapshot of every screen at 80x24 and 160x48 (the layout checks at
+//! 80x24 and 200x50), and of each theme's colours, on the seeded demo desk
+//! with a fixed clock.
 //! `INSTA_UPDATE=always cargo test --test snapshots` rewrites them; review the diff.
 #![allow(clippy::unwrap_used)]
 
@@ -266,4 +267,26 @@ async fn dashboard_under_no_color_is_text_alone() {
     }
     // Bars are drawn with characters, not colour, so they survive.
     assert!(c.ui.screen().contains('█'), "{}", c.ui.screen());
+}
+
+/// The sizes the layout fixes are checked at: the smallest and a wide one.
+const LAYOUT_SIZES: [(u16, u16); 2] = [(80, 24), (200, 50)];
+
+#[tokio::test]
+async fn queue_columns_grow_to_their_names_when_there_is_room() {
+    for (w, h) in LAYOUT_SIZES {
+        let c = common::console(w, h).await;
+        let screen = c.ui.screen();
+        if w == 200 {
+            for name in [
+                "Isabella Williams · staff",
+                "Aisha Mohammed",
+                "Transportation",
+            ] {
+                assert!(screen.contains(name), "{name:?} whole:\n{screen}");
+            }
+            assert!(!screen.contains("… ·"), "no requester cut:\n{screen}");
+            insta::assert_snapshot!("queue_200x50", screen);
+        }
+    }
 }
