@@ -372,20 +372,15 @@ fn text(detail: &TicketDetail, desk: &Connected) -> String {
             .as_ref()
             .map_or_else(|| "nobody".to_string(), |o| o.name.to_string()),
     );
-    let organisation = t
-        .requester
-        .organisation
-        .as_ref()
-        .map(|o| format!(", {o}"))
-        .unwrap_or_default();
+    let who = format::requester_who(&t.requester);
+    let details = format::requester_details(&t.requester);
     field(
         "requester",
-        format!(
-            "{} <{}> ({}{organisation})",
-            t.requester.name,
-            t.requester.email,
-            t.requester.role.name()
-        ),
+        if details.is_empty() {
+            who
+        } else {
+            format!("{who} ({})", details.join(", "))
+        },
     );
     field("channel", t.channel.name().to_string());
     field("created", format::full(t.created, &tz));

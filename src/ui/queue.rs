@@ -187,17 +187,22 @@ pub fn status_role(status: StatusKind) -> Role {
     }
 }
 
-/// "Maria Lopez · parent", shortening the name before the role.
+/// "Maria Lopez · parent", shortening the name before the role; the email
+/// when the desk knows no name.
 fn requester_text(t: &TicketSummary, width: usize) -> String {
+    let name = match t.requester.name.as_str() {
+        name if name.trim().is_empty() => t.requester.email.as_str(),
+        name => name,
+    };
     if t.requester.role == RequesterRole::Unknown {
-        return truncate(&t.requester.name, width);
+        return truncate(name, width);
     }
     let role = t.requester.role.name();
     let name_room = width.saturating_sub(role.len() + 3);
     if name_room < 4 {
-        return truncate(&t.requester.name, width);
+        return truncate(name, width);
     }
-    format!("{} · {role}", truncate(&t.requester.name, name_room))
+    format!("{} · {role}", truncate(name, name_room))
 }
 
 fn cell(column: Column, t: &TicketSummary, state: &State, width: usize) -> (String, Style) {
