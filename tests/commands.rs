@@ -375,6 +375,29 @@ fn ls_on_a_terminal_fits_the_window() {
     let text = term.text();
     let rows: Vec<&str> = text.lines().filter(|l| l.starts_with('#')).collect();
     assert_eq!(rows.len(), 5, "{text}");
+    // One line per ticket, each within the 80 columns: columns gave way or
+    // were left out rather than wrap.
+    let table = |raw: &str| -> Vec<String> {
+        raw.lines()
+            .map(|l| l.trim_end().to_string())
+            .skip_while(|l| !l.starts_with("ID "))
+            .collect()
+    };
+    let start = std::time::Instant::now();
+    let (raw, lines) = loop {
+        let raw = String::from_utf8_lossy(&term.raw.lock().unwrap()).into_owned();
+        let lines = table(&raw);
+        if lines.len() >= 6 || start.elapsed() > common::pty::DEADLINE {
+            break (raw, lines);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    assert_eq!(lines.len(), 6, "a header and a line each:\n{raw}");
+    for line in &lines {
+        let width = deskterm::text::width::cells(line);
+        assert!(width <= 80, "{width} cells: {line:?}");
+    }
+    assert!(lines[0].contains("REQUESTER"), "{}", lines[0]);
     assert!(
         rows.iter().any(|r| r.contains('…')),
         "a subject was cut:\n{text}"

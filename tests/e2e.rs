@@ -54,7 +54,7 @@ fn a_technician_filters_opens_a_ticket_reads_help_and_quits() {
     let prompt = screen.lines().find(|l| l.starts_with("/lunch")).unwrap();
     assert!(0 < counts[0] && counts[0] < counts[1], "{prompt}");
     // The demo's lunch requests (a subject may be cut before the word).
-    let lunch = ["Lunch account", "lunch serv", "Suggestion for vegetarian"];
+    let lunch = ["Lunch account", "lunch se", "Suggestion for vegetarian"];
     assert!(
         rows.iter().all(|r| lunch.iter().any(|l| r.contains(l))),
         "{screen}"

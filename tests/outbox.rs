@@ -447,3 +447,30 @@ async fn read_only_holds_the_outbox_whichever_way_a_write_comes() {
     assert_eq!(replies_with(&c, &id, text).await, 0, "sent by e, ctrl-x");
     assert_eq!(held(&c), 1, "kept for a run that may send");
 }
+
+#[tokio::test]
+async fn the_quit_question_counts_its_writes_and_q_stays() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut c = start(dir.path(), 0, common::now()).await;
+    c.desk.next_write(WriteFault::Fail(DeskError::Auth));
+    reply(&mut c, "Thanks, fixed.").await;
+    assert!(c.ui.state.signed_out);
+    c.ui.press("q q").await;
+    assert!(matches!(c.ui.state.overlay, Overlay::QuitPending));
+    let screen = c.ui.screen();
+    assert!(
+        screen.contains("1 write is not on the desk yet"),
+        "{screen}"
+    );
+    assert!(screen.contains("It stays in the outbox"), "{screen}");
+    assert!(screen.contains("y quits · n, q or esc stays"), "{screen}");
+    // q, like n and esc, stays: the question closes and nothing is lost.
+    c.ui.press("q").await;
+    assert!(!c.ui.state.should_quit);
+    assert!(matches!(c.ui.state.overlay, Overlay::None));
+    assert_eq!(c.store.pending().unwrap().len(), 1);
+    c.ui.press("q").await;
+    assert!(matches!(c.ui.state.overlay, Overlay::QuitPending));
+    c.ui.press("y").await;
+    assert!(c.ui.state.should_quit);
+}

@@ -1,5 +1,6 @@
-//! A snapshot of every screen at 80x24 and 160x48, and of each theme's
-//! colours, on the seeded demo desk with a fixed clock.
+//! A snapshot of every screen at 80x24 and 160x48 (the layout checks at
+//! 80x24 and 200x50), and of each theme's colours, on the seeded demo desk
+//! with a fixed clock.
 //! `INSTA_UPDATE=always cargo test --test snapshots` rewrites them; review the diff.
 #![allow(clippy::unwrap_used)]
 
@@ -270,4 +271,155 @@ async fn dashboard_under_no_color_is_text_alone() {
     }
     // Bars are drawn with characters, not colour, so they survive.
     assert!(c.ui.screen().contains('█'), "{}", c.ui.screen());
+}
+
+/// The sizes the layout fixes are checked at: the smallest and a wide one.
+const LAYOUT_SIZES: [(u16, u16); 2] = [(80, 24), (200, 50)];
+
+const LONG_SUBJECT: &str = "Projector in room 214 flickers and shuts off after ten minutes; \
+    the spare bulb did not help, the cable was swapped twice, and the teacher needs it working \
+    for the science fair presentations on Thursday morning, so please send someone who can \
+    bring a replacement unit and stay until the parents arrive";
+
+/// The first ticket open, its header as an RT or django-helpdesk ticket
+/// might have it: a desk's own priority word, a very long subject, a
+/// requester known only by email, the desk's own fields.
+async fn ticket_from_another_desk(w: u16, h: u16) -> common::Console {
+    use deskterm::desk::{Priority, PriorityLevel, RequesterRole};
+    let mut c = common::console(w, h).await;
+    c.ui.press("enter").await;
+    let detail = c.ui.state.ticket.as_mut().unwrap().detail.as_mut().unwrap();
+    let summary = &mut detail.summary;
+    summary.priority = Priority {
+        level: PriorityLevel::Urgent,
+        raw: "Critical".into(),
+    };
+    summary.subject = LONG_SUBJECT.into();
+    summary.requester.name = "J.Doe@District.org".into();
+    summary.requester.email = "j.doe@district.org".into();
+    summary.requester.role = RequesterRole::Unknown;
+    detail.custom_fields = vec![
+        ("SLA level".into(), "Tier 2 (business hours)".into()),
+        ("Starts".into(), "Mon 09:00".into()),
+    ];
+    c
+}
+
+/// The rows above the conversation.
+fn header(screen: &str) -> Vec<&str> {
+    screen
+        .lines()
+        .take_while(|l| !l.starts_with("── Conversation"))
+        .collect()
+}
+
+#[tokio::test]
+async fn ticket_header_fields_are_sized_to_their_values_and_kept_apart() {
+    for (w, h) in LAYOUT_SIZES {
+        let c = ticket_from_another_desk(w, h).await;
+        let screen = c.ui.screen();
+        let header = header(&screen);
+        let text = header.join("\n");
+        for value in ["urgent (Critical)", "Tier 2 (business hours)"] {
+            assert!(text.contains(value), "{value:?} whole at {w}:\n{text}");
+        }
+        for label in [
+            "Status",
+            "Priority",
+            "Queue",
+            "Owner",
+            "Channel",
+            "Created",
+            "Updated",
+            "SLA level",
+            "Starts",
+        ] {
+            let row = header
+                .iter()
+                .find(|l| l.contains(&format!("{label}  ")))
+                .unwrap_or_else(|| panic!("{label} at {w}:\n{text}"));
+            let at = row.find(&format!("{label}  ")).unwrap();
+            assert!(
+                at == 0 || row[..at].ends_with("  "),
+                "two spaces before {label} at {w}: {row:?}"
+            );
+        }
+        insta::assert_snapshot!(format!("ticket_other_desk_{w}x{h}"), screen);
+    }
+}
+
+#[tokio::test]
+async fn a_long_subject_wraps_to_three_lines_and_the_conversation_makes_room() {
+    for (w, h) in LAYOUT_SIZES {
+        let c = ticket_from_another_desk(w, h).await;
+        let screen = c.ui.screen();
+        let header = header(&screen);
+        let title: Vec<&str> = header
+            .iter()
+            .take_while(|l| !l.starts_with("Status"))
+            .copied()
+            .collect();
+        let words: Vec<&str> = title.iter().flat_map(|l| l.split_whitespace()).collect();
+        let text = title.join("\n");
+        assert!(title.len() <= 3, "at most three lines at {w}:\n{text}");
+        if w == 80 {
+            assert_eq!(title.len(), 3, "{text}");
+            assert!(text.ends_with('…'), "cut with … at {w}:\n{text}");
+            assert!(words.contains(&"science"), "{text}");
+        } else {
+            assert!(
+                words.ends_with(&["parents", "arrive"]),
+                "whole at {w}:\n{text}"
+            );
+        }
+        // The conversation still starts under the header and fills the rest.
+        let lines = screen.lines().count();
+        assert_eq!(lines, usize::from(h), "{screen}");
+    }
+}
+
+#[tokio::test]
+async fn the_requester_is_named_once_and_wraps_rather_than_being_cut() {
+    for (w, h) in LAYOUT_SIZES {
+        let c = ticket_from_another_desk(w, h).await;
+        let screen = c.ui.screen();
+        let text = header(&screen).join("\n");
+        assert_eq!(
+            text.to_lowercase().matches("j.doe@district.org").count(),
+            1,
+            "the email once at {w}:\n{text}"
+        );
+        assert!(!text.contains('<'), "{text}");
+        assert!(!text.to_lowercase().contains("unknown"), "{text}");
+        assert!(text.contains("Maple Grove Elementary"), "{text}");
+    }
+    // A name, an email, a role and a school too long for one line at 80.
+    let mut c = common::console(80, 24).await;
+    c.ui.press("enter").await;
+    let screen = c.ui.screen();
+    let text = header(&screen).join("\n");
+    assert!(
+        text.contains("<zara.rodriguez33@pvusd.org> · staff"),
+        "{text}"
+    );
+    assert!(text.contains("Maple Grove Elementary"), "{text}");
+}
+
+#[tokio::test]
+async fn queue_columns_grow_to_their_names_when_there_is_room() {
+    for (w, h) in LAYOUT_SIZES {
+        let c = common::console(w, h).await;
+        let screen = c.ui.screen();
+        if w == 200 {
+            for name in [
+                "Isabella Williams · staff",
+                "Aisha Mohammed",
+                "Transportation",
+            ] {
+                assert!(screen.contains(name), "{name:?} whole:\n{screen}");
+            }
+            assert!(!screen.contains("… ·"), "no requester cut:\n{screen}");
+            insta::assert_snapshot!("queue_200x50", screen);
+        }
+    }
 }

@@ -432,3 +432,28 @@ async fn a_note_warns_that_it_is_not_a_first_response() {
     c.ui.press("n").await;
     assert!(c.ui.screen().contains("a note is not a first response"));
 }
+
+#[tokio::test]
+async fn an_agent_in_no_department_shows_only_the_open_count_in_the_assign_picker() {
+    use deskterm::desk::{Agent, AgentId};
+    let mut c = common::console(100, 30).await;
+    c.ui.state.agents.push(Agent {
+        id: AgentId("900".into()),
+        name: "Zoe Newhire".into(),
+        email: "zoe.newhire@pvusd.org".into(),
+        queues: Vec::new(),
+    });
+    c.ui.press("a").await;
+    let Overlay::Picker(picker) = &c.ui.state.overlay else {
+        panic!("no picker");
+    };
+    let zoe = picker
+        .options
+        .iter()
+        .find(|p| p.label == "Zoe Newhire")
+        .unwrap();
+    assert_eq!(zoe.detail, "0 open");
+    let screen = c.ui.screen();
+    let row = screen.lines().find(|l| l.contains("Zoe Newhire")).unwrap();
+    assert!(!row.contains('·'), "{row}");
+}

@@ -303,7 +303,10 @@ pub(super) fn list(tickets: &[TicketSummary], desk: &Connected, format: Format) 
                 "UPDATED",
             ])
             .right(&[1, 8])
-            .flexible(7);
+            // In a narrow terminal the subject, requester, owner and queue
+            // give way in turn; then the owner and the queue are left out.
+            .shrink(&[(7, 20), (6, 12), (5, 10), (4, 8)])
+            .optional(&[5, 4]);
             for t in tickets {
                 table.push(vec![
                     t.key.to_string(),
@@ -382,20 +385,15 @@ fn text(detail: &TicketDetail, desk: &Connected) -> String {
             .as_ref()
             .map_or_else(|| "nobody".to_string(), |o| o.name.to_string()),
     );
-    let organisation = t
-        .requester
-        .organisation
-        .as_ref()
-        .map(|o| format!(", {o}"))
-        .unwrap_or_default();
+    let who = format::requester_who(&t.requester);
+    let details = format::requester_details(&t.requester);
     field(
         "requester",
-        format!(
-            "{} <{}> ({}{organisation})",
-            t.requester.name,
-            t.requester.email,
-            t.requester.role.name()
-        ),
+        if details.is_empty() {
+            who
+        } else {
+            format!("{who} ({})", details.join(", "))
+        },
     );
     field("channel", t.channel.name().to_string());
     field("created", format::full(t.created, &tz));

@@ -200,7 +200,11 @@ impl State {
                     } else {
                         agent.name.to_string()
                     },
-                    detail: format!("{open} open · {}", groups.join(", ")),
+                    detail: if groups.is_empty() {
+                        format!("{open} open")
+                    } else {
+                        format!("{open} open · {}", groups.join(", "))
+                    },
                     choice: Choice::Agent(agent.id.clone()),
                 }
             })

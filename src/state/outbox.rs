@@ -215,12 +215,14 @@ impl State {
     /// `q` with writes that cannot go now: ask.
     pub(crate) fn quit_pending_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
         match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Char('q') => {
+            KeyCode::Char('y') | KeyCode::Char('Y') => {
                 self.overlay = Overlay::None;
                 self.should_quit = true;
                 self.autosave().into_iter().collect()
             }
-            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+            // `q` again is not a yes: a second press by habit must not
+            // leave writes behind.
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Char('q') | KeyCode::Esc => {
                 self.overlay = Overlay::None;
                 Vec::new()
             }

@@ -198,18 +198,24 @@ pub fn quit_pending(frame: &mut Frame, area: Rect, state: &State) {
         popup,
         state,
         "Quit with writes not sent?",
-        "y quits · n or esc stays",
+        "y quits · n, q or esc stays",
     );
+    let one = unsent == 1;
+    let (writes, stays) = if one {
+        ("write is", "It stays in the outbox and is sent")
+    } else {
+        ("writes are", "They stay in the outbox and are sent")
+    };
     let lines = vec![
         Line::from(Span::styled(
             format!(
-                " {unsent} writes are not on the desk yet ({}).",
-                why_stuck(state)
+                " {unsent} {writes} not on the desk yet ({}).",
+                why_stuck(state, one)
             ),
             theme.style(Role::Text),
         )),
         Line::from(Span::styled(
-            " They stay in the outbox and are sent when deskterm starts again.",
+            format!(" {stays} when deskterm starts again."),
             theme.style(Role::Text),
         )),
         Line::default(),
@@ -223,13 +229,15 @@ pub fn quit_pending(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn why_stuck(state: &State) -> &'static str {
+fn why_stuck(state: &State, one: bool) -> &'static str {
     if state.read_only.is_some() {
         "writes are off: read-only"
     } else if state.signed_out {
         "the desk refused the credential"
     } else if matches!(state.connection, crate::state::Connection::Offline(_)) {
         "the desk cannot be reached"
+    } else if one {
+        "the desk did not take it yet"
     } else {
         "the desk did not take them yet"
     }

@@ -3,7 +3,9 @@
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
+use crate::desk::{Requester, RequesterRole};
 use crate::sla::{Reading, SlaClock, compact_duration};
+use crate::text::width::{cells, truncate, wrap};
 
 /// "now", "45s", "12m", "3h", "5d": how long ago, in a few cells.
 pub fn age(now: Timestamp, then: Timestamp) -> String {
@@ -87,9 +89,125 @@ pub fn sla_sentence(clock: &SlaClock, now: Timestamp, tz: &TimeZone) -> String {
     }
 }
 
+/// Who wrote in: "Maria Lopez <maria@pvusd.org>", or the email alone when
+/// the desk knows no other name (django-helpdesk and RT give the email as
+/// the name then).
+pub fn requester_who(r: &Requester) -> String {
+    let (name, email) = (r.name.as_str().trim(), r.email.as_str().trim());
+    if name.is_empty() || name.to_lowercase() == email.to_lowercase() {
+        email.to_string()
+    } else if email.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} <{email}>")
+    }
+}
+
+/// What else is known of them: the role unless unknown, the school.
+pub fn requester_details(r: &Requester) -> Vec<String> {
+    let role = (r.role != RequesterRole::Unknown).then(|| r.role.name().to_string());
+    role.into_iter()
+        .chain(r.organisation.as_ref().map(|o| o.to_string()))
+        .filter(|p| !p.trim().is_empty())
+        .collect()
+}
+
+/// The requester in at most `max_lines` lines of `width` cells:
+/// "Maria Lopez <maria@pvusd.org> · parent · Roosevelt Elementary", broken
+/// between the parts where it can ("· Roosevelt Elementary" goes on), inside
+/// them when a part is wider than a line, and cut with `…` only when it
+/// still does not fit.
+pub fn requester_lines(r: &Requester, width: usize, max_lines: usize) -> Vec<String> {
+    let width = width.max(1);
+    let parts: Vec<String> = std::iter::once(requester_who(r))
+        .chain(requester_details(r))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut lines: Vec<String> = Vec::new();
+    for part in &parts {
+        match lines.last_mut() {
+            Some(line) if cells(line) + 3 + cells(part) <= width => {
+                line.push_str(" · ");
+                line.push_str(part);
+            }
+            Some(_) => lines.push(format!("· {part}")),
+            None => lines.push(part.clone()),
+        }
+    }
+    if lines.iter().any(|l| cells(l) > width) {
+        lines = wrap(&parts.join(" · "), width);
+    }
+    at_most(lines, max_lines, width)
+}
+
+/// At most `max` of these lines, each at most `width` cells; what does not
+/// fit joins the last line, which is then cut with `…`.
+pub fn at_most(mut lines: Vec<String>, max: usize, width: usize) -> Vec<String> {
+    let max = max.max(1);
+    if lines.len() > max {
+        let rest = lines[max - 1..].join(" ");
+        lines.truncate(max - 1);
+        lines.push(rest);
+    }
+    lines.into_iter().map(|l| truncate(&l, width)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn requester(name: &str, email: &str, role: RequesterRole, school: Option<&str>) -> Requester {
+        Requester {
+            name: name.into(),
+            email: email.into(),
+            role,
+            organisation: school.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn a_requester_known_by_email_alone_is_named_once() {
+        let r = requester(
+            "J.Doe@District.org",
+            "j.doe@district.org",
+            RequesterRole::Unknown,
+            None,
+        );
+        assert_eq!(requester_lines(&r, 70, 2), ["j.doe@district.org"]);
+        let r = requester("", "j.doe@district.org", RequesterRole::Parent, None);
+        assert_eq!(requester_lines(&r, 70, 2), ["j.doe@district.org · parent"]);
+        let r = requester(
+            "Ana Ruiz",
+            "ana@pvusd.org",
+            RequesterRole::Staff,
+            Some("Oak High"),
+        );
+        assert_eq!(
+            requester_lines(&r, 70, 2),
+            ["Ana Ruiz <ana@pvusd.org> · staff · Oak High"]
+        );
+    }
+
+    #[test]
+    fn a_long_requester_wraps_between_its_parts_then_is_cut() {
+        let r = requester(
+            "Zara Rodriguez",
+            "zara.rodriguez33@pvusd.org",
+            RequesterRole::Staff,
+            Some("Maple Grove Elementary"),
+        );
+        assert_eq!(
+            requester_lines(&r, 70, 2),
+            [
+                "Zara Rodriguez <zara.rodriguez33@pvusd.org> · staff",
+                "· Maple Grove Elementary"
+            ]
+        );
+        let lines = requester_lines(&r, 20, 2);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines[1].ends_with('…'), "{lines:?}");
+        assert!(lines.iter().all(|l| cells(l) <= 20), "{lines:?}");
+    }
 
     fn at(s: &str) -> Timestamp {
         s.parse().expect("test instant")

@@ -93,8 +93,32 @@ impl Column {
     }
 }
 
-/// Which columns fit in `width`, and how wide each is.
-fn layout(width: usize, id_width: usize) -> Vec<(Column, usize)> {
+/// The cells the visible rows need in the columns that grow to their content.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Wants {
+    requester: usize,
+    owner: usize,
+    queue: usize,
+}
+
+impl Wants {
+    /// The widest requester grows to at most this.
+    const REQUESTER_CAP: usize = 40;
+
+    fn of(self, column: Column) -> usize {
+        match column {
+            Column::Requester => self.requester.min(Self::REQUESTER_CAP),
+            Column::Owner => self.owner,
+            Column::Queue => self.queue,
+            _ => 0,
+        }
+    }
+}
+
+/// Which columns fit in `width`, and how wide each is. The requester, owner
+/// and queue grow to what the rows need out of at most half the room left;
+/// the subject takes the rest.
+fn layout(width: usize, id_width: usize, wants: Wants) -> Vec<(Column, usize)> {
     let gap = 1;
     let mut chosen = vec![Column::Sla, Column::Id, Column::Subject];
     let used =
@@ -107,12 +131,29 @@ fn layout(width: usize, id_width: usize) -> Vec<(Column, usize)> {
         }
     }
     let spare = width.saturating_sub(used(&chosen));
+    let mut room = spare / 2;
+    let mut grown = [0; 3];
+    let growing = [Column::Requester, Column::Owner, Column::Queue];
+    for (column, grow) in growing.iter().zip(&mut grown) {
+        if chosen.contains(column) {
+            *grow = wants
+                .of(*column)
+                .saturating_sub(column.width(id_width))
+                .min(room);
+            room -= *grow;
+        }
+    }
+    let subject = spare - grown.iter().sum::<usize>();
     Column::ORDER
         .iter()
         .filter(|c| chosen.contains(c))
         .map(|&c| {
-            let w = c.width(id_width) + if c == Column::Subject { spare } else { 0 };
-            (c, w)
+            let extra = match growing.iter().position(|&g| g == c) {
+                Some(i) => grown[i],
+                None if c == Column::Subject => subject,
+                None => 0,
+            };
+            (c, c.width(id_width) + extra)
         })
         .collect()
 }
@@ -146,17 +187,22 @@ pub fn status_role(status: StatusKind) -> Role {
     }
 }
 
-/// "Maria Lopez · parent", shortening the name before the role.
+/// "Maria Lopez · parent", shortening the name before the role; the email
+/// when the desk knows no name.
 fn requester_text(t: &TicketSummary, width: usize) -> String {
+    let name = match t.requester.name.as_str() {
+        name if name.trim().is_empty() => t.requester.email.as_str(),
+        name => name,
+    };
     if t.requester.role == RequesterRole::Unknown {
-        return truncate(&t.requester.name, width);
+        return truncate(name, width);
     }
     let role = t.requester.role.name();
     let name_room = width.saturating_sub(role.len() + 3);
     if name_room < 4 {
-        return truncate(&t.requester.name, width);
+        return truncate(name, width);
     }
-    format!("{} · {role}", truncate(&t.requester.name, name_room))
+    format!("{} · {role}", truncate(name, name_room))
 }
 
 fn cell(column: Column, t: &TicketSummary, state: &State, width: usize) -> (String, Style) {
@@ -249,18 +295,32 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
         return;
     }
     let theme = &state.theme;
-    let id_width = state
+    // Measured over the first rows, so a huge queue costs no more to draw.
+    let mut id_width = 0;
+    let mut wants = Wants::default();
+    for t in state
         .queue
         .visible
         .iter()
         .filter_map(|&i| state.tickets.get(i))
         .take(2000)
-        .map(|t| cells(&t.key))
-        .max()
-        .unwrap_or(4)
-        .clamp(2, 10);
+    {
+        id_width = id_width.max(cells(&t.key));
+        wants.requester = wants
+            .requester
+            .max(cells(&requester_text(t, Wants::REQUESTER_CAP)));
+        wants.owner = wants
+            .owner
+            .max(t.owner.as_ref().map_or(1, |o| cells(&o.name)));
+        wants.queue = wants.queue.max(cells(&t.queue.name));
+    }
+    let id_width = if id_width == 0 {
+        4
+    } else {
+        id_width.clamp(2, 10)
+    };
     // One cell on the left shows marks for bulk actions.
-    let columns = layout(usize::from(area.width).saturating_sub(1), id_width);
+    let columns = layout(usize::from(area.width).saturating_sub(1), id_width, wants);
     let marked: std::collections::HashSet<_> = state.marked().into_iter().collect();
 
     let header: Vec<Span> = std::iter::once(Span::styled(" ", theme.style(Role::Header)))
@@ -338,7 +398,12 @@ mod tests {
 
     #[test]
     fn columns_collapse_by_importance() {
-        let names = |w| -> Vec<Column> { layout(w, 5).into_iter().map(|(c, _)| c).collect() };
+        let names = |w| -> Vec<Column> {
+            layout(w, 5, Wants::default())
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect()
+        };
         assert_eq!(
             names(80),
             [
@@ -356,9 +421,53 @@ mod tests {
 
     #[test]
     fn columns_fill_the_width_exactly() {
-        for width in [60, 80, 100, 132, 160, 240] {
-            let total: usize = layout(width, 5).iter().map(|(_, w)| w + 1).sum();
-            assert_eq!(total, width, "at {width}");
+        let wants = Wants {
+            requester: 60,
+            owner: 30,
+            queue: 20,
+        };
+        for width in [60, 80, 100, 132, 160, 199, 240] {
+            for wants in [Wants::default(), wants] {
+                let total: usize = layout(width, 5, wants).iter().map(|(_, w)| w + 1).sum();
+                assert_eq!(total, width, "at {width}");
+            }
         }
+    }
+
+    #[test]
+    fn requester_owner_and_queue_grow_to_their_rows_from_half_the_room() {
+        let width_of = |width, wants, column| {
+            layout(width, 5, wants)
+                .into_iter()
+                .find(|&(c, _)| c == column)
+                .map(|(_, w)| w)
+        };
+        let wants = Wants {
+            requester: 27,
+            owner: 17,
+            queue: 12,
+        };
+        // At 199 (200 less the mark) there is room: each as wide as its rows.
+        assert_eq!(width_of(199, wants, Column::Requester), Some(27));
+        assert_eq!(width_of(199, wants, Column::Owner), Some(17));
+        // Never narrower than its own width.
+        assert_eq!(width_of(199, wants, Column::Queue), Some(14));
+        // The requester stops at its cap.
+        let long = Wants {
+            requester: 90,
+            ..wants
+        };
+        assert_eq!(width_of(199, long, Column::Requester), Some(40));
+        // The subject keeps at least half the room there is.
+        let base = width_of(199, Wants::default(), Column::Subject).expect("a subject");
+        let greedy = Wants {
+            requester: 200,
+            owner: 200,
+            queue: 200,
+        };
+        let subject = width_of(199, greedy, Column::Subject).expect("a subject");
+        assert!(subject >= 24 + (base - 24) / 2, "{subject} of {base}");
+        // At 80 there is next to no room: the requester keeps about its width.
+        assert!(width_of(79, wants, Column::Requester) <= Some(25));
     }
 }

@@ -18,8 +18,69 @@ use crate::state::State;
 use crate::state::ticket::{ConvLine, TicketView};
 use crate::text::width::{cells, fit, truncate, wrap};
 
+/// The narrowest a label column is, so the first lines up with "Requester".
 const LABEL: usize = 10;
-const FIELD: usize = 26;
+/// Between one field's value and the next field's label.
+const GAP: usize = 2;
+/// The most lines a subject takes, and a requester.
+const TITLE_LINES: usize = 3;
+const REQUESTER_LINES: usize = 2;
+
+/// The key and the subject, wrapped under itself in at most three lines
+/// (the last cut with `…` when even that is not enough).
+fn title_lines(view: &TicketView, width: usize) -> Vec<String> {
+    let Some(summary) = view.summary() else {
+        return vec![truncate(&format!(" #{}", view.id.0), width)];
+    };
+    let prefix = format!(" {}  ", summary.key);
+    let indent = cells(&prefix);
+    let room = width.saturating_sub(indent);
+    if room < 12 {
+        return vec![truncate(&format!("{prefix}{}", summary.subject), width)];
+    }
+    format::at_most(wrap(&summary.subject, room), TITLE_LINES, room)
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| match i {
+            0 => format!("{prefix}{line}"),
+            _ => format!("{}{line}", " ".repeat(indent)),
+        })
+        .collect()
+}
+
+/// How many fields go on a row, and each grid column's label and value
+/// widths: as many columns as fit `width` when each is as wide as its
+/// widest label and value, labels and fields `GAP` apart. With one field a row, values
+/// wider than the rest of the line are cut.
+fn grid(fields: &[(&str, String, Role)], width: usize) -> (usize, Vec<(usize, usize)>) {
+    let measure = |per_row: usize| -> Vec<(usize, usize)> {
+        (0..per_row)
+            .map(|column| {
+                let in_column = fields.iter().skip(column).step_by(per_row);
+                let label = in_column
+                    .clone()
+                    .map(|(name, _, _)| cells(name) + GAP)
+                    .max()
+                    .unwrap_or(0)
+                    .max(LABEL);
+                let value = in_column.map(|(_, v, _)| cells(v)).max().unwrap_or(0);
+                (label, value)
+            })
+            .collect()
+    };
+    for per_row in (2..=fields.len()).rev() {
+        let widths = measure(per_row);
+        let total = widths.iter().map(|(l, v)| l + v).sum::<usize>() + GAP * (per_row - 1);
+        if total <= width {
+            return (per_row, widths);
+        }
+    }
+    let widths = measure(1)
+        .into_iter()
+        .map(|(label, value)| (label, value.min(width.saturating_sub(label))))
+        .collect();
+    (1, widths)
+}
 
 /// The header above the conversation.
 fn header_lines(
@@ -32,6 +93,12 @@ fn header_lines(
     let now = state.now;
     let tz = &state.time_zone;
     let label = |text: &str| Span::styled(fit(text, LABEL), theme.style(Role::Muted));
+    // The subject's second and third lines; the first is the title row's.
+    let mut lines: Vec<Line<'static>> = title_lines(view, width)
+        .into_iter()
+        .skip(1)
+        .map(|text| Line::from(Span::styled(text, theme.style(Role::Title))))
+        .collect();
     let fields: Vec<(&str, String, Role)> = vec![
         (
             "Status",
@@ -88,37 +155,40 @@ fn header_lines(
             .iter()
             .map(|(k, v)| (k.as_str(), v.clone(), Role::Text)),
     );
-    let per_row = (width / FIELD).max(1);
-    let mut lines: Vec<Line<'static>> = fields
-        .chunks(per_row)
-        .map(|row| {
-            let spans = row.iter().flat_map(|(name, value, role)| {
-                [
-                    label(name),
-                    Span::styled(fit(value, FIELD - LABEL), theme.style(*role)),
-                ]
-            });
-            Line::from(spans.collect::<Vec<_>>())
-        })
-        .collect();
+    let (per_row, widths) = grid(&fields, width);
+    lines.extend(fields.chunks(per_row).map(|row| {
+        let mut spans = Vec::new();
+        for (i, ((name, value, role), &(label_width, value_width))) in
+            row.iter().zip(&widths).enumerate()
+        {
+            if i > 0 {
+                spans.push(Span::raw(" ".repeat(GAP)));
+            }
+            spans.push(Span::styled(
+                fit(name, label_width),
+                theme.style(Role::Muted),
+            ));
+            let value = if i + 1 == row.len() {
+                truncate(value, value_width)
+            } else {
+                fit(value, value_width)
+            };
+            spans.push(Span::styled(value, theme.style(*role)));
+        }
+        Line::from(spans)
+    }));
 
-    let requester = &summary.requester;
-    let mut who = format!(
-        "{} <{}> · {}",
-        requester.name,
-        requester.email,
-        requester.role.name()
+    let who = format::requester_lines(
+        &summary.requester,
+        width.saturating_sub(LABEL),
+        REQUESTER_LINES,
     );
-    if let Some(organisation) = &requester.organisation {
-        who.push_str(&format!(" · {organisation}"));
-    }
-    lines.push(Line::from(vec![
-        label("Requester"),
-        Span::styled(
-            truncate(&who, width.saturating_sub(LABEL)),
-            theme.style(Role::Text),
-        ),
-    ]));
+    lines.extend(who.into_iter().enumerate().map(|(i, text)| {
+        Line::from(vec![
+            label(if i == 0 { "Requester" } else { "" }),
+            Span::styled(text, theme.style(Role::Text)),
+        ])
+    }));
 
     for (i, clock) in summary.sla.clocks.iter().enumerate() {
         let level = clock.level(now, &state.thresholds);
@@ -328,15 +398,12 @@ pub fn max_scroll(state: &State) -> usize {
 pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State, view: &TicketView) {
     let theme = &state.theme;
     let width = usize::from(body.width);
-    let title = match view.summary() {
-        Some(s) => format!(" {}  {}", s.key, s.subject),
-        None => format!(" #{}", view.id.0),
-    };
+    let title = title_lines(view, width)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
     frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(
-            truncate(&title, width),
-            theme.style(Role::Title),
-        ))),
+        Paragraph::new(Line::from(Span::styled(title, theme.style(Role::Title)))),
         top,
     );
 
