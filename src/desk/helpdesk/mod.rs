@@ -464,7 +464,19 @@ impl Desk for HelpdeskDesk {
             )),
             Change::SetStatus(kind) => {
                 let (status, hold) = map::helpdesk_status(*kind)?;
-                writes.push(Write::Patch(json!({ "status": status, "on_hold": hold })));
+                // As its own web interface does: a follow-up tells the new
+                // status and dates it (a PATCH leaves no trace of when).
+                if status != now.status {
+                    writes.push(Write::FollowUp(json!({
+                        "ticket": number,
+                        "comment": "",
+                        "public": false,
+                        "new_status": status,
+                    })));
+                }
+                if hold != now.on_hold {
+                    writes.push(Write::Patch(json!({ "on_hold": hold })));
+                }
             }
             Change::SetPriority(level) => writes.push(Write::Patch(
                 json!({ "priority": map::helpdesk_priority(*level) }),
