@@ -47,11 +47,14 @@ start() {
     export DESKTERM_HELPDESK_DIR="$dir"
     export DJANGO_SETTINGS_MODULE=settings
     export PYTHONPATH="$PROJECT"
+    # Nothing written into the checkout: no bytecode, and the server and the
+    # seed run in the temp folder.
+    export PYTHONDONTWRITEBYTECODE=1
     log "migrating the database in $dir"
     "$venv/bin/django-admin" migrate --no-input > "$dir/migrate.log" 2>&1 \
         || { cat "$dir/migrate.log" >&2; exit 1; }
     log "creating queues, agents, tokens and tickets"
-    "$venv/bin/python" "$PROJECT/seed.py" > "$dir/seeded" 2> "$dir/seed.log" \
+    (cd "$dir" && "$venv/bin/python" "$PROJECT/seed.py") > "$dir/seeded" 2> "$dir/seed.log" \
         || { cat "$dir/seed.log" >&2; exit 1; }
     # shellcheck disable=SC1091
     . "$dir/seeded"
@@ -61,7 +64,7 @@ start() {
     log "starting gunicorn on 127.0.0.1:$port"
     # --no-control-socket: instances would otherwise share ~/.gunicorn.
     setsid "$venv/bin/gunicorn" --bind "127.0.0.1:$port" --workers 2 --no-control-socket \
-        --chdir "$PROJECT" --error-logfile "$dir/server.log" wsgi:application \
+        --chdir "$dir" --pythonpath "$PROJECT" --error-logfile "$dir/server.log" wsgi:application \
         > "$dir/server.out" 2>&1 < /dev/null &
     echo $! > "$dir/gunicorn.pid"
 

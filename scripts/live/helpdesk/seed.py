@@ -45,6 +45,19 @@ for n in range(1, TICKETS + 1):
     if answer.status_code != 201:
         sys.exit(f"creating ticket {n}: {answer.status_code} {answer.content[:300]!r}")
 
+# A photo on ticket 14's conversation, uploaded as the API takes files: it
+# lands in MEDIA_ROOT, the server's temp folder, never the checkout.
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+
+photo = SimpleUploadedFile("bus-stop.png", b"\x89PNG\r\n\x1a\n not really a picture", "image/png")
+answer = client.post(
+    "/api/followups/",
+    {"ticket": 14, "comment": "A photo of the stop.", "public": True, "attachments": [photo]},
+    format="multipart",
+)
+if answer.status_code != 201:
+    sys.exit(f"attaching a photo: {answer.status_code} {answer.content[:300]!r}")
+
 print(f"HELPDESK_ALICE_TOKEN={Token.objects.create(user=alice).key}")
 print(f"HELPDESK_BOB_TOKEN={Token.objects.create(user=bob).key}")
 print(f"HELPDESK_ALICE_ID={alice.id}")

@@ -51,6 +51,9 @@ DATABASES = {
 USE_TZ = True
 TIME_ZONE = "UTC"
 STATIC_URL = "/static/"
+# Uploads go with the database into the server's temp folder, never the checkout.
+MEDIA_ROOT = os.path.join(DIR, "media")
+MEDIA_URL = "/media/"
 LOGIN_URL = "/login/"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
