@@ -441,13 +441,21 @@ async fn uploads_stay_in_the_servers_temp_folder() {
         }
     }
     assert!(
-        found.iter().any(|p| p.to_string_lossy().contains("bus-stop")),
+        found
+            .iter()
+            .any(|p| p.to_string_lossy().contains("bus-stop")),
         "no upload under {}: {found:?}",
         media.display()
     );
     let checkout = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/live/helpdesk");
-    assert!(!checkout.join("helpdesk").exists(), "uploads in the checkout");
-    assert!(!checkout.join("__pycache__").exists(), "bytecode in the checkout");
+    assert!(
+        !checkout.join("helpdesk").exists(),
+        "uploads in the checkout"
+    );
+    assert!(
+        !checkout.join("__pycache__").exists(),
+        "bytecode in the checkout"
+    );
 
     let detail = helpdesk().ticket(&TicketId("14".into())).await.unwrap();
     let photo = detail

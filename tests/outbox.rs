@@ -230,7 +230,7 @@ async fn a_lost_answer_is_looked_for_before_sending_again_so_it_lands_once() {
         1
     );
     assert!(
-        flash(&c).contains("kept in the outbox, trying again in"),
+        flash(&c).contains("kept in the outbox, next try in"),
         "{}",
         flash(&c)
     );
@@ -473,4 +473,65 @@ async fn the_quit_question_counts_its_writes_and_q_stays() {
     assert!(matches!(c.ui.state.overlay, Overlay::QuitPending));
     c.ui.press("y").await;
     assert!(c.ui.state.should_quit);
+}
+
+/// The status line says what happened and what is being done first, in
+/// words; the network's own words are in `:messages` (80x24 and 200x50).
+#[tokio::test]
+async fn a_message_says_what_happens_first_and_messages_has_the_rest() {
+    let refused = "error sending request for url (http://127.0.0.1:9/REST/2.0/ticket/169/correspond): \
+                   client error (Connect): tcp connect error: Connection refused (os error 111)";
+    for (w, h) in [(80, 24), (200, 50)] {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut c = start(dir.path(), 0, common::now()).await;
+        c.ui.resize(w, h);
+        c.desk
+            .next_write(WriteFault::Fail(DeskError::Unreachable(refused.into())));
+        reply(&mut c, "On its way.").await;
+        let screen = c.ui.screen();
+        let status = screen.lines().last().unwrap();
+        assert!(
+            status.contains("kept in the outbox, next try in"),
+            "{status}"
+        );
+        assert!(!status.contains("error sending"), "{status}");
+        insta::assert_snapshot!(format!("write_offline_{w}x{h}"), screen);
+
+        c.ui.press(": m e s s a g e s enter").await;
+        let screen = c.ui.screen();
+        assert!(screen.contains("os error 111"), "{screen}");
+        insta::assert_snapshot!(format!("messages_{w}x{h}"), screen);
+        c.ui.press("esc").await;
+        assert!(matches!(c.ui.state.overlay, Overlay::None));
+    }
+}
+
+/// A reply that meets a change, and a macro that names a queue the desk
+/// lacks: what happened comes first, so an 80-column line keeps it.
+#[tokio::test]
+async fn a_conflict_and_a_macro_that_cannot_apply_say_so_first() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut c = start(dir.path(), 0, common::now()).await;
+    c.ui.resize(80, 24);
+    c.desk.next_write(WriteFault::Fail(DeskError::Conflict {
+        now: Version("9".into()),
+    }));
+    let id = reply(&mut c, "Checking now.").await;
+    let status = c.ui.screen().lines().last().unwrap().to_string();
+    assert!(
+        status.contains(&format!("not sent: #{} changed meanwhile", id.0)),
+        "{status}"
+    );
+    c.ui.press("esc esc q").await;
+    c.ui.state
+        .queues
+        .retain(|q| q.name.as_str() != "Transportation");
+    c.ui.press("m").await;
+    c.ui.type_text("Hand to Transp").await;
+    c.ui.press("enter").await;
+    let status = c.ui.screen().lines().last().unwrap().to_string();
+    assert!(
+        status.contains("not applied: no queue “Transportation”"),
+        "{status}"
+    );
 }

@@ -271,12 +271,20 @@ fn refreshes_come_due_and_back_off_when_offline() {
     update(&mut s, failed, common::now());
     assert!(matches!(s.connection, Connection::Offline(_)));
     let flash = s.flash.clone().unwrap();
+    // What happens first, in words; the network's own words in :messages.
     assert!(
-        flash.error && flash.text.contains("connection refused"),
+        flash.error && flash.text.starts_with("offline, next try in 10s"),
         "{}",
         flash.text
     );
-    assert!(flash.text.contains("retrying in 10s"));
+    assert!(!flash.text.contains("connection refused"), "{}", flash.text);
+    let said = s.messages.newest_first().next().unwrap();
+    assert!(
+        said.detail
+            .as_deref()
+            .is_some_and(|d| d.contains("connection refused")),
+        "{said:?}"
+    );
     // The tickets stay readable while offline.
     assert_eq!(s.queue.visible.len(), 3);
     let mut waited = 0;
@@ -459,10 +467,7 @@ fn sending_carries_the_version_and_a_failure_gives_the_text_back() {
             .any(|e| matches!(e, Effect::OutboxPut(items) if items[0].attempts == 1))
     );
     let flash = s.flash.as_ref().unwrap().text.clone();
-    assert!(
-        flash.contains("kept in the outbox, trying again in"),
-        "{flash}"
-    );
+    assert!(flash.contains("kept in the outbox, next try in"), "{flash}");
     let retry = |s: &mut State, at| {
         update(s, Msg::Tick, at).into_iter().find_map(|e| match e {
             Effect::Apply {

@@ -161,6 +161,38 @@ pub struct Explained {
 }
 
 impl DeskError {
+    /// A few words for the status line: what went wrong, without the
+    /// transport's detail (that goes to the log and `:messages`).
+    pub fn short(&self) -> String {
+        match self {
+            Self::Auth => "the desk refused the sign-in".into(),
+            Self::Forbidden { need } => format!("not allowed (needs {need})"),
+            Self::NotFound => "not on the desk".into(),
+            Self::Conflict { .. } => "changed on the desk meanwhile".into(),
+            Self::RateLimited { .. } => "the desk asked us to slow down".into(),
+            Self::Unreachable(why) => {
+                let why = why.to_lowercase();
+                if why.contains("timed out") || why.contains("timeout") {
+                    "the desk is not answering"
+                } else if why.contains("certificate") {
+                    "the desk's certificate was refused"
+                } else if why.contains("dns error") || why.contains("failed to lookup") {
+                    "the desk's address is unknown"
+                } else {
+                    "cannot reach the desk"
+                }
+                .into()
+            }
+            Self::Server { status, .. } if *status >= 500 => {
+                format!("the desk failed ({status})")
+            }
+            Self::Server { status, .. } => format!("the desk refused ({status})"),
+            Self::Protocol(_) => "the desk's answer made no sense".into(),
+            Self::Rejected(why) => format!("refused: {why}"),
+            Self::Unsupported(what) => format!("this desk cannot {what}"),
+        }
+    }
+
     /// This error, told as `message`.
     pub fn explained(self, message: String) -> anyhow::Error {
         anyhow::Error::new(Explained {

@@ -392,13 +392,13 @@ impl State {
                     || a.email.eq_ignore_ascii_case(who)
             })
             .map(|a| Assignee::Agent(a.id.clone()))
-            .ok_or_else(|| format!("no agent “{who}” on this desk"))
+            .ok_or_else(|| format!("no agent “{who}” here"))
     }
 
     /// A macro's writes for one ticket: the message (carrying the status
     /// when it has one), then owner, queue and priority.
     pub fn macro_changes(&self, m: &Macro, ticket: &TicketSummary) -> Result<Vec<Change>, String> {
-        let fail = |e: String| format!("macro “{}”: {e}", m.name);
+        let fail = |e: String| format!("not applied: {e} · macro “{}”", m.name);
         let mut changes = Vec::new();
         let status = m.status.map(StatusKind::from);
         let agent_name = self
@@ -429,7 +429,7 @@ impl State {
                 .queues
                 .iter()
                 .find(|q| q.id.0 == *queue || q.name.eq_ignore_ascii_case(queue))
-                .ok_or_else(|| fail(format!("no queue “{queue}” on this desk")))?;
+                .ok_or_else(|| fail(format!("no queue “{queue}” here")))?;
             if found.id != ticket.queue.id {
                 changes.push(Change::MoveTo(found.id.clone()));
             }
@@ -533,6 +533,14 @@ impl State {
             }
             Command::Login => {
                 self.open_sign_in();
+                Vec::new()
+            }
+            Command::Messages => {
+                if self.messages.is_empty() {
+                    self.info("no messages yet");
+                } else {
+                    self.overlay = Overlay::Messages { first: 0 };
+                }
                 Vec::new()
             }
             Command::Profile(Some(name)) => self.switch_profile(&name),

@@ -25,6 +25,8 @@ pub enum Command {
     Dashboard,
     /// Sign in again with a new token.
     Login,
+    /// What the status line said, in full.
+    Messages,
 }
 
 /// What the argument of a command is, for completion.
@@ -87,6 +89,12 @@ pub const COMMANDS: &[Spec] = &[
         name: "outbox",
         usage: ":outbox",
         help: "writes not yet on the desk: r retries, e edits, D discards",
+        arg: Arg::None,
+    },
+    Spec {
+        name: "messages",
+        usage: ":messages",
+        help: "what the status line said, in full, with the desk's own words",
         arg: Arg::None,
     },
     Spec {
@@ -168,6 +176,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "outbox" => Ok(Command::Outbox),
         "dash" => Ok(Command::Dashboard),
         "login" => Ok(Command::Login),
+        "messages" => Ok(Command::Messages),
         "queue" | "section" if rest.is_empty() => Err(need("a name")),
         "queue" | "section" => Ok(Command::Section(rest.to_string())),
         "theme" if rest.is_empty() => Err(need("a theme name")),

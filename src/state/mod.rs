@@ -9,6 +9,7 @@ pub mod command;
 pub mod compose;
 pub mod dash;
 pub mod input;
+pub mod messages;
 pub mod outbox;
 pub mod picker;
 pub mod queue;
@@ -202,6 +203,10 @@ pub enum Overlay {
     QuitPending,
     /// A new credential, typed without being shown.
     SignIn(input::LineInput),
+    /// `:messages`, from the `first` newest on.
+    Messages {
+        first: usize,
+    },
 }
 
 /// What the console starts with, from the command line and config.
@@ -305,6 +310,8 @@ pub struct State {
     /// When the desk last answered a load or refresh.
     pub last_refresh: Option<Timestamp>,
     pub flash: Option<Flash>,
+    /// What the status line has said, for `:messages`.
+    pub messages: messages::Messages,
     pub should_quit: bool,
     /// Quit once the waiting writes are sent.
     quit_when_sent: bool,
@@ -382,6 +389,7 @@ impl State {
             connection: Connection::Connecting,
             last_refresh: None,
             flash: None,
+            messages: Default::default(),
             should_quit: false,
             quit_when_sent: false,
             held_told: 0,
@@ -418,16 +426,29 @@ impl State {
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        self.messages.push(self.now, &text, None, false);
         self.flash = Some(Flash {
-            text: text.into(),
+            text,
             error: false,
             ticks_left: FLASH_TICKS,
         });
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
+        self.error_with(text, None);
+    }
+
+    /// An error in a few words on the status line; `detail` (the desk's or
+    /// the network's own words) goes to the log and `:messages`.
+    pub fn error_with(&mut self, text: impl Into<String>, detail: impl Into<Option<String>>) {
         let text = text.into();
-        tracing::warn!(message = %text, "shown to the user");
+        let detail = detail.into();
+        match &detail {
+            Some(detail) => tracing::warn!(message = %text, %detail, "shown to the user"),
+            None => tracing::warn!(message = %text, "shown to the user"),
+        }
+        self.messages.push(self.now, &text, detail, true);
         self.flash = Some(Flash {
             text,
             error: true,
@@ -762,6 +783,11 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         Overlay::QuitPending => return state.quit_pending_key(&key),
         Overlay::SignIn(_) => return state.sign_in_key(&key),
+        Overlay::Messages { first } => {
+            let first = *first;
+            messages_key(state, &key, first);
+            return Vec::new();
+        }
         Overlay::None => {}
     }
     if state.compose.is_some() {
@@ -811,6 +837,22 @@ fn help_key(state: &mut State, key: &KeyEvent, scroll: usize) {
         _ => Some(scroll),
     };
     state.overlay = scroll.map_or(Overlay::None, |scroll| Overlay::Help { scroll });
+}
+
+/// `:messages` scrolls a message at a time, newest at the top.
+fn messages_key(state: &mut State, key: &KeyEvent, first: usize) {
+    let last = state.messages.len().saturating_sub(1);
+    let first = match key.code {
+        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => None,
+        KeyCode::Down | KeyCode::Char('j') => Some((first + 1).min(last)),
+        KeyCode::Up | KeyCode::Char('k') => Some(first.saturating_sub(1)),
+        KeyCode::PageDown | KeyCode::Char(' ') => Some((first + 5).min(last)),
+        KeyCode::PageUp => Some(first.saturating_sub(5)),
+        KeyCode::Home | KeyCode::Char('g') => Some(0),
+        KeyCode::End | KeyCode::Char('G') => Some(last),
+        _ => Some(first),
+    };
+    state.overlay = first.map_or(Overlay::None, |first| Overlay::Messages { first });
 }
 
 fn command_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {

@@ -188,7 +188,10 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                 }
                 Err(e) => {
                     view.error = Some(e.to_string());
-                    state.error(format!("could not load the ticket: {e}"));
+                    state.error_with(
+                        format!("the ticket could not be loaded · {}", e.short()),
+                        e.to_string(),
+                    );
                 }
             }
             Vec::new()
@@ -240,5 +243,9 @@ fn went_offline(state: &mut State, error: &DeskError) {
     state.failures += 1;
     state.connection = Connection::Offline(error.to_string());
     let retry = state.refresh_interval();
-    state.error(format!("{error} (retrying in {retry}s)"));
+    let what = match error {
+        DeskError::Auth => "signed out: :login signs in again".to_string(),
+        _ => format!("offline, next try in {retry}s · {}", error.short()),
+    };
+    state.error_with(what, error.to_string());
 }

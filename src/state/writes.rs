@@ -505,17 +505,21 @@ impl State {
                         item.status = ItemStatus::Waiting;
                         effects.push(Effect::OutboxPut(vec![item.pending(&label)]));
                         let pause = crate::sla::compact_duration(pause);
-                        self.error(format!(
-                            "{label}: {e}; kept in the outbox, trying again in {pause}"
-                        ));
+                        self.error_with(
+                            format!(
+                                "{label}: kept in the outbox, next try in {pause} · {}",
+                                e.short()
+                            ),
+                            e.to_string(),
+                        );
                     }
                     Next::SignIn => {
                         item.status = ItemStatus::Waiting;
                         effects.push(Effect::OutboxPut(vec![item.pending(&label)]));
                         self.signed_out = true;
                         self.error(format!(
-                            "{label}: the desk refused the credential; :login signs in again \
-                             (the write is kept)"
+                            "{label}: kept in the outbox · the desk refused the sign-in; \
+                             :login signs in again"
                         ));
                     }
                     Next::Reject => {
@@ -653,7 +657,7 @@ impl State {
                     compose.conflict = true;
                     self.compose = Some(compose);
                     self.error(format!(
-                        "#{} changed on the desk while you wrote: read what is new, then send again",
+                        "not sent: #{} changed meanwhile · read what is new, then send again",
                         item.ticket.0
                     ));
                     let mut effects = vec![Effect::OutboxRemove(item.key.clone())];
@@ -670,14 +674,20 @@ impl State {
                 // (its draft holds it too); otherwise it waits in the outbox.
                 (ItemStatus::Failed(reason), Some(compose)) => {
                     self.compose = Some(compose);
-                    self.error(format!("not sent, your text is kept: {reason}"));
+                    self.error_with(
+                        format!("not sent, your text is kept · {reason}"),
+                        item.last_error.clone(),
+                    );
                     vec![Effect::OutboxRemove(item.key.clone())]
                 }
                 (ItemStatus::Failed(reason), None) => {
-                    self.error(format!(
-                        "{}: refused: {reason}; kept in the outbox (:outbox)",
-                        outgoing.label
-                    ));
+                    self.error_with(
+                        format!(
+                            "{}: refused, kept in the outbox (:outbox) · {reason}",
+                            outgoing.label
+                        ),
+                        item.last_error.clone(),
+                    );
                     self.rejected.push(Rejected {
                         label: outgoing.label,
                         item,
@@ -756,9 +766,13 @@ impl State {
                     label,
                 }));
             }
-            Err(e) => self.error(format!(
-                "{label}: not done, and the ticket cannot be read: {e}"
-            )),
+            Err(e) => self.error_with(
+                format!(
+                    "{label}: not done, the ticket cannot be read · {}",
+                    e.short()
+                ),
+                e.to_string(),
+            ),
         }
     }
 

@@ -11,7 +11,7 @@ use crate::config::theme::Role;
 use crate::state::State;
 use crate::state::picker::Picker;
 use crate::state::writes::{Confirm, Results};
-use crate::text::width::{cells, fit, truncate};
+use crate::text::width::{cells, fit, truncate, wrap};
 
 fn frame_box(frame: &mut Frame, area: Rect, state: &State, title: &str, hint: &str) -> Rect {
     let theme = &state.theme;
@@ -144,6 +144,62 @@ pub fn results(frame: &mut Frame, area: Rect, state: &State, results: &Results) 
             ]),
         })
         .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `:messages`: what the status line said, newest first, each whole, with
+/// the desk's or the network's own words under it.
+pub fn messages(frame: &mut Frame, area: Rect, state: &State, first: usize) {
+    let theme = &state.theme;
+    let popup = layout::centered(area, 100, area.height.saturating_sub(2));
+    let inner = frame_box(
+        frame,
+        popup,
+        state,
+        &format!("Messages · {} · newest first", state.messages.len()),
+        "↑↓ scroll · esc closes",
+    );
+    let width = usize::from(inner.width).saturating_sub(1);
+    let mut lines = Vec::new();
+    for message in state.messages.newest_first().skip(first) {
+        let when = super::format::wall(message.at, state.now, &state.time_zone);
+        let times = match message.times {
+            1 => String::new(),
+            n => format!(" (×{n})"),
+        };
+        let role = if message.error {
+            Role::Error
+        } else {
+            Role::Text
+        };
+        let lead = cells(&when) + 2;
+        let text = format!("{}{times}", message.text);
+        for (i, line) in wrap(&text, width.saturating_sub(lead))
+            .into_iter()
+            .enumerate()
+        {
+            let margin = if i == 0 {
+                format!(" {when} ")
+            } else {
+                " ".repeat(lead)
+            };
+            lines.push(Line::from(vec![
+                Span::styled(margin, theme.style(Role::Muted)),
+                Span::styled(line, theme.style(role)),
+            ]));
+        }
+        if let Some(detail) = &message.detail {
+            for line in wrap(detail, width.saturating_sub(lead + 2)) {
+                lines.push(Line::from(Span::styled(
+                    format!("{}  {line}", " ".repeat(lead)),
+                    theme.style(Role::Muted),
+                )));
+            }
+        }
+        if lines.len() >= usize::from(inner.height) {
+            break;
+        }
+    }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 

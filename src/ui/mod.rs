@@ -42,6 +42,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         Overlay::Outbox { cursor } => dialog::outbox(frame, area, state, *cursor),
         Overlay::QuitPending => dialog::quit_pending(frame, area, state),
         Overlay::SignIn(input) => dialog::sign_in(frame, area, state, input.text().chars().count()),
+        Overlay::Messages { first } => dialog::messages(frame, area, state, *first),
         Overlay::None | Overlay::Command(_) => {}
     }
 }

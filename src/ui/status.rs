@@ -74,8 +74,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     // A message matters more than the counts: it may take all but the
     // profile and the connection.
     let essential: usize = left.iter().take(3).map(|s| cells(&s.content)).sum();
+    // Cut to fit, a message says where it can be read whole.
     let flash = |text: &str, role: Role| {
-        let text = truncate(text, room.max(width.saturating_sub(essential + 3)));
+        let max = room.max(width.saturating_sub(essential + 3));
+        let text = if cells(text) > max && max > 30 {
+            format!("{} :messages", truncate(text, max - 10))
+        } else {
+            truncate(text, max)
+        };
         Span::styled(format!(" {text} "), theme.style(role))
     };
     let right = match (&state.flash, state.outgoing_summary()) {
