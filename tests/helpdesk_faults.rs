@@ -16,8 +16,8 @@ use deskterm::desk::{Desk, DeskError, PageRequest, Query};
 
 const TOKEN: &str = "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b";
 
-fn desk(url: String) -> HelpdeskDesk {
-    HelpdeskDesk::new(HelpdeskSettings {
+fn settings(url: String) -> HelpdeskSettings {
+    HelpdeskSettings {
         url,
         user: "alice".into(),
         auth: Auth::Token(Secret::new(TOKEN)),
@@ -25,8 +25,11 @@ fn desk(url: String) -> HelpdeskDesk {
         queues: vec![(1, "IT".into())],
         agents: vec![Staff::new(1, "alice")],
         roles: Vec::new(),
-    })
-    .unwrap()
+    }
+}
+
+fn desk(url: String) -> HelpdeskDesk {
+    HelpdeskDesk::new(settings(url)).unwrap()
 }
 
 async fn search_against(response: Vec<u8>) -> Result<usize, DeskError> {
@@ -135,15 +138,7 @@ async fn fake_helpdesk_server_is_never_asked_to_set_new_which_it_has_not() {
 
 #[tokio::test]
 async fn the_profiles_agents_are_known_by_name_and_email() {
-    let mut settings = HelpdeskSettings {
-        url: "http://127.0.0.1:9".into(),
-        user: "alice".into(),
-        auth: Auth::Token(Secret::new(TOKEN)),
-        transport: Transport::with_timeout(Duration::from_secs(2)),
-        queues: vec![(1, "IT".into())],
-        agents: vec![Staff::new(1, "alice")],
-        roles: Vec::new(),
-    };
+    let mut settings = settings("http://127.0.0.1:9".into());
     settings.agents.push(Staff {
         id: 2,
         login: "bob".into(),
@@ -175,13 +170,11 @@ fn fake_helpdesk_server_login_exit_codes_and_words() {
         answer("401 Unauthorized", JSON, br#"{"detail":"Invalid token."}"#),
         false,
     );
-    common::write_config(home.path(), &profile(&refusing));
-    let out = common::run(
-        home.path(),
-        &["login", "hd", "--store", "file"],
-        &[],
-        "bad\n",
-    );
+    let login = |url: &str, token: &str| {
+        common::write_config(home.path(), &profile(url));
+        common::run(home.path(), &["login", "hd", "--store", "file"], &[], token)
+    };
+    let out = login(&refusing, "bad\n");
     assert_eq!(out.status.code(), Some(4), "{}", common::stderr(&out));
     assert!(common::stderr(&out).contains("refused the token"));
 
@@ -193,13 +186,7 @@ fn fake_helpdesk_server_login_exit_codes_and_words() {
         ),
         false,
     );
-    common::write_config(home.path(), &profile(&welcoming));
-    let out = common::run(
-        home.path(),
-        &["login", "hd", "--store", "file"],
-        &[],
-        "good\n",
-    );
+    let out = login(&welcoming, "good\n");
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
     let told = common::stdout(&out);
     assert!(

@@ -555,10 +555,10 @@ fn applies(effects: &[Effect]) -> Vec<(u64, Version, Change)> {
         .collect()
 }
 
-#[test]
-fn a_change_leaves_only_when_the_undo_window_closes() {
+/// A state holding ticket 1, whose writes wait `undo` seconds.
+fn one_ticket_with_undo(undo: u32) -> State {
     let mut settings = common::settings("dark");
-    settings.undo_seconds = 3;
+    settings.undo_seconds = undo;
     let mut s = State::new(settings, common::now(), Rect::new(0, 0, 80, 24));
     let request = search_request(&s.start());
     update(
@@ -566,6 +566,12 @@ fn a_change_leaves_only_when_the_undo_window_closes() {
         page_reply(request, vec![ticket(1, 90)], false),
         common::now(),
     );
+    s
+}
+
+#[test]
+fn a_change_leaves_only_when_the_undo_window_closes() {
+    let mut s = one_ticket_with_undo(3);
     assert!(applies(&update(&mut s, key(KeyCode::Char('c')), common::now())).is_empty());
     assert_eq!(
         s.outgoing_summary().as_deref(),
@@ -782,15 +788,7 @@ fn a_write_queued_behind_ones_own_goes_on_the_version_it_left() {
 /// note left, so the note is never shown back as someone's new message.
 #[test]
 fn a_take_after_ones_own_note_is_no_conflict() {
-    let mut settings = common::settings("dark");
-    settings.undo_seconds = 3;
-    let mut s = State::new(settings, common::now(), Rect::new(0, 0, 80, 24));
-    let request = search_request(&s.start());
-    update(
-        &mut s,
-        page_reply(request, vec![ticket(1, 90)], false),
-        common::now(),
-    );
+    let mut s = one_ticket_with_undo(3);
     update(&mut s, key(KeyCode::Char('n')), common::now());
     for c in "Called back".chars() {
         update(&mut s, key(KeyCode::Char(c)), common::now());

@@ -615,35 +615,61 @@ mod tests {
         );
     }
 
+    /// An IT ticket created Monday 09:00, last updated at `updated`.
+    fn it_ticket(
+        status: StatusKind,
+        priority: PriorityLevel,
+        updated: &str,
+        sla: SlaClocks,
+    ) -> TicketSummary {
+        use crate::desk::*;
+        TicketSummary {
+            id: TicketId("1".into()),
+            key: SafeText::line("#1"),
+            subject: SafeText::line("s"),
+            status: Status::new(status),
+            priority: Priority::new(priority),
+            queue: QueueRef {
+                id: QueueId("3".into()),
+                name: SafeText::line("IT"),
+            },
+            owner: None,
+            requester: Requester {
+                name: SafeText::line("r"),
+                email: SafeText::line("r@x"),
+                role: RequesterRole::Staff,
+                organisation: None,
+            },
+            channel: Channel::Email,
+            created: local("2026-03-09 09:00"),
+            updated: local(updated),
+            first_response_at: None,
+            resolved_at: None,
+            sla,
+            tags: Vec::new(),
+            version: Version("1".into()),
+        }
+    }
+
+    /// The desk's own resolution deadline, Monday 17:00, running.
+    fn desk_resolution_at_five(policy: Option<&str>) -> SlaClocks {
+        SlaClocks {
+            clocks: vec![SlaClock {
+                kind: ClockKind::Resolution,
+                due: local("2026-03-09 17:00"),
+                target: None,
+                stage: Stage::Active,
+                calendar: None,
+            }],
+            policy: policy.map(SafeText::line),
+            starts: None,
+        }
+    }
+
     fn opened(status: StatusKind, sla: SlaClocks) -> TicketDetail {
         use crate::desk::*;
         TicketDetail {
-            summary: TicketSummary {
-                id: TicketId("18".into()),
-                key: SafeText::line("#18"),
-                subject: SafeText::line("s"),
-                status: Status::new(status),
-                priority: Priority::new(PriorityLevel::Normal),
-                queue: QueueRef {
-                    id: QueueId("3".into()),
-                    name: SafeText::line("IT"),
-                },
-                owner: None,
-                requester: Requester {
-                    name: SafeText::line("r"),
-                    email: SafeText::line("r@x"),
-                    role: RequesterRole::Staff,
-                    organisation: None,
-                },
-                channel: Channel::Email,
-                created: local("2026-03-09 09:00"),
-                updated: local("2026-03-09 10:00"),
-                first_response_at: None,
-                resolved_at: None,
-                sla,
-                tags: Vec::new(),
-                version: Version("1".into()),
-            },
+            summary: it_ticket(status, PriorityLevel::Normal, "2026-03-09 10:00", sla),
             // The history tells no status change: the desk changed it quietly.
             entries: vec![Entry {
                 kind: EntryKind::Reply,
@@ -663,17 +689,7 @@ mod tests {
         let engine = Engine::new(vec![policy()]);
         let show = |at: Timestamp| at.to_string();
         let now = local("2026-03-09 11:00");
-        let desk_due = SlaClocks {
-            clocks: vec![SlaClock {
-                kind: ClockKind::Resolution,
-                due: local("2026-03-09 17:00"),
-                target: None,
-                stage: Stage::Active,
-                calendar: None,
-            }],
-            policy: None,
-            starts: None,
-        };
+        let desk_due = desk_resolution_at_five(None);
         for sla in [SlaClocks::default(), desk_due] {
             let resolved = opened(StatusKind::Resolved, sla.clone());
             let facts = Facts::from_detail(&resolved);
@@ -713,42 +729,12 @@ mod tests {
     #[test]
     fn the_desks_deadline_wins_and_gets_the_policys_calendar() {
         use crate::desk::*;
-        let mut t = TicketSummary {
-            id: TicketId("1".into()),
-            key: SafeText::line("#1"),
-            subject: SafeText::line("s"),
-            status: Status::new(StatusKind::Open),
-            priority: Priority::new(PriorityLevel::High),
-            queue: QueueRef {
-                id: QueueId("3".into()),
-                name: SafeText::line("IT"),
-            },
-            owner: None,
-            requester: Requester {
-                name: SafeText::line("r"),
-                email: SafeText::line("r@x"),
-                role: RequesterRole::Staff,
-                organisation: None,
-            },
-            channel: Channel::Email,
-            created: local("2026-03-09 09:00"),
-            updated: local("2026-03-09 09:00"),
-            first_response_at: None,
-            resolved_at: None,
-            sla: SlaClocks {
-                clocks: vec![SlaClock {
-                    kind: ClockKind::Resolution,
-                    due: local("2026-03-09 17:00"),
-                    target: None,
-                    stage: Stage::Active,
-                    calendar: None,
-                }],
-                policy: Some(SafeText::line("RT SLA 4h")),
-                starts: None,
-            },
-            tags: Vec::new(),
-            version: Version("1".into()),
-        };
+        let mut t = it_ticket(
+            StatusKind::Open,
+            PriorityLevel::High,
+            "2026-03-09 09:00",
+            desk_resolution_at_five(Some("RT SLA 4h")),
+        );
         let engine = Engine::new(vec![Policy {
             matcher: policy::Matcher {
                 queues: vec!["it".into()],
