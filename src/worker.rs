@@ -207,29 +207,49 @@ impl Worker {
                 });
                 self.tasks.push(task);
             }
+            // Drafts and the outbox are written here and now, in the order
+            // they were asked for: a late draft save must never bring back
+            // the text of a reply already queued. Each is one small row.
             Effect::SaveDraft(draft) => {
                 let Some(store) = self.store.clone() else {
                     return;
                 };
-                let task = tokio::task::spawn_blocking(move || {
-                    let result = store
-                        .save_draft(&draft)
-                        .map_err(|e| format!("the draft could not be saved: {e}"));
-                    let _ = replies.send(DeskReply::Stored(result));
-                });
-                self.saving.push(task);
+                if let Err(e) = store.save_draft(&draft) {
+                    let _ = replies.send(DeskReply::Stored(Err(format!(
+                        "the draft could not be saved: {e}"
+                    ))));
+                }
             }
             Effect::DeleteDraft(ticket) => {
                 let Some(store) = self.store.clone() else {
                     return;
                 };
-                let task = tokio::task::spawn_blocking(move || {
-                    let result = store
-                        .delete_draft(&ticket)
-                        .map_err(|e| format!("the draft could not be removed: {e}"));
-                    let _ = replies.send(DeskReply::Stored(result));
-                });
-                self.saving.push(task);
+                if let Err(e) = store.delete_draft(&ticket) {
+                    let _ = replies.send(DeskReply::Stored(Err(format!(
+                        "the draft could not be removed: {e}"
+                    ))));
+                }
+            }
+            Effect::OutboxQueue { items, sent_draft } => {
+                let Some(store) = self.store.clone() else {
+                    return;
+                };
+                if let Err(e) = store.queue(&items, Some(&sent_draft)) {
+                    tracing::error!(error = %e, "the outbox was not written");
+                    let _ = replies.send(DeskReply::Stored(Err(format!(
+                        "the outbox could not be written ({e}); the write is only in memory"
+                    ))));
+                }
+            }
+            Effect::OutboxUnqueue { keys, draft } => {
+                let Some(store) = self.store.clone() else {
+                    return;
+                };
+                if let Err(e) = store.unqueue(&keys, draft.as_ref()) {
+                    let _ = replies.send(DeskReply::Stored(Err(format!(
+                        "the outbox could not be updated: {e}"
+                    ))));
+                }
             }
             Effect::OutboxPut(items) => {
                 // On disk before anything is sent: done here and now, not

@@ -1,7 +1,8 @@
 //! End to end, `kill -9` with writes on their way: the real binary in a
 //! pseudo-terminal on a demo desk is killed while a reply waits out its undo
-//! window, and while the desk's answer to a reply is slow to come back; each
-//! time it is started again, and the desk holds the reply exactly once.
+//! window (it comes back in a fresh one), and while the desk's answer to a
+//! reply is slow to come back; each time it is started again, and the desk
+//! holds the reply at most once.
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
@@ -85,22 +86,68 @@ fn wait_until(what: &str, done: impl Fn() -> bool) {
     }
 }
 
+fn drafts(home: &Path) -> Vec<deskterm::store::Draft> {
+    Store::open(&home.join("data/deskterm/profiles"), "demo")
+        .unwrap()
+        .drafts()
+        .unwrap()
+}
+
+/// Killed in its undo window, a reply is never sent straight out at the next
+/// start: it gets a fresh window (`u` still takes it back, into its pane and
+/// its draft), and it was never a draft as well, so it cannot go twice.
 #[test]
-fn killed_in_the_undo_window_the_reply_goes_at_the_next_start_once() {
+fn killed_in_the_undo_window_the_reply_comes_back_in_a_fresh_window() {
     let home = home_with("undo_seconds = 30\n");
     let text = "Killed while waiting to send";
     let mut term = Terminal::start(home.path(), ARGS, &[], 100, 30);
     let id = send_reply(&mut term, text);
     term.wait_for("u undoes");
-    // On disk before anything was sent; the desk has nothing yet.
+    // On disk before anything was sent, and no longer a draft.
     assert_eq!(outbox(home.path()).len(), 1);
+    assert!(drafts(home.path()).is_empty(), "queued and a draft too");
     kill_9(&mut term);
     assert_eq!(replies_with(home.path(), &id, text), 0);
 
     let mut again = Terminal::start(home.path(), ARGS, &[], 100, 30);
     again.wait_for("● live");
+    again.wait_for("u undoes");
+    assert_eq!(replies_with(home.path(), &id, text), 0, "sent at once");
+    again.send("u");
+    again.wait_for("undone");
+    again.wait_for("REPLY");
+    assert!(outbox(home.path()).is_empty());
+    assert_eq!(drafts(home.path())[0].text, text);
+    again.send("\x1b");
+    again.wait_for("is saved");
+    again.send("q");
+    again.wait_for("SLA↓");
+    again.send("q");
+    again.wait_exit();
+    assert_eq!(replies_with(home.path(), &id, text), 0);
+}
+
+/// Left alone after the restart, the reply goes once its fresh window has
+/// passed, exactly once, and no draft of it is left to send again.
+#[test]
+fn killed_in_the_undo_window_the_reply_goes_once_after_a_fresh_window() {
+    let home = home_with("undo_seconds = 3\n");
+    let text = "Killed, then sent once";
+    let mut term = Terminal::start(home.path(), ARGS, &[], 100, 30);
+    let id = send_reply(&mut term, text);
+    term.wait_for("u undoes");
+    kill_9(&mut term);
+
+    let mut again = Terminal::start(home.path(), ARGS, &[], 100, 30);
+    again.wait_for("u undoes");
     wait_until("the outbox to empty", || outbox(home.path()).is_empty());
     assert_eq!(replies_with(home.path(), &id, text), 1);
+    assert!(drafts(home.path()).is_empty());
+    again.send(&format!(":open {id}\r"));
+    let screen = again.wait_for("Conversation");
+    assert!(!screen.contains("is saved"), "{screen}");
+    again.send("q");
+    again.wait_for("SLA↓");
     again.send("q");
     again.wait_exit();
 }

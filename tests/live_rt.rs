@@ -749,3 +749,65 @@ async fn an_agent_logged_ticket_waits_for_its_first_reply() {
     assert_eq!(after.summary.first_response_at, Some(reply.at));
     assert_eq!(applied.summary.id, id);
 }
+
+/// `kill -9` while a reply waits out its undo window, on the live RT: the
+/// next start gives it a fresh window (nothing on RT yet), then it lands
+/// exactly once.
+#[test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+fn killed_in_the_undo_window_a_reply_reaches_rt_once_after_a_fresh_window() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let id = runtime.block_on(new_ticket(
+        "Killed in the undo window",
+        "parent.kill@example.org",
+        "Has the bus left?",
+    ));
+    let home = tempfile::TempDir::new().unwrap();
+    common::write_config(
+        home.path(),
+        &format!(
+            "default_profile = \"district\"\nundo_seconds = 3\n[profiles.district]\nbackend = \"rt\"\n\
+             url = \"{}\"\nuser = \"alice\"\n",
+            env("DESKTERM_RT_URL")
+        ),
+    );
+    let token = env("DESKTERM_RT_TOKEN");
+    let text = format!("Killed in the window {}", std::process::id());
+    let landed = || {
+        let detail = runtime.block_on(ticket(&rt_as("DESKTERM_RT_TOKEN"), &id));
+        detail
+            .entries
+            .iter()
+            .filter(|e| e.body.as_str() == text)
+            .count()
+    };
+    let mut term =
+        common::pty::Terminal::start(home.path(), &[], &[("DESKTERM_TOKEN", &token)], 120, 30);
+    term.wait_for("● live");
+    term.send(&format!(":open {id}\r"));
+    term.wait_for("Conversation");
+    term.send("r");
+    term.wait_for("REPLY · public");
+    term.send(&text);
+    term.wait_for(&text);
+    term.send("\x18");
+    term.wait_for("u undoes");
+    let pid = term.child.process_id().unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    term.wait_exit();
+    drop(term);
+    assert_eq!(landed(), 0);
+
+    let mut again =
+        common::pty::Terminal::start(home.path(), &[], &[("DESKTERM_TOKEN", &token)], 120, 30);
+    again.wait_for("u undoes");
+    assert_eq!(landed(), 0, "sent at once after the restart");
+    again.wait_for(&format!("reply to #{id} ✓"));
+    assert_eq!(landed(), 1, "exactly once");
+    again.send("q");
+    assert!(again.wait_exit().success());
+}

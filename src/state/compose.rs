@@ -217,10 +217,9 @@ impl State {
             compose.changes(),
             latest,
         );
-        // The draft stays until the desk has the text.
-        let mut effects = vec![self.keep_draft(&compose)];
-        effects.extend(self.queue_write(label, vec![item], Some(compose)));
-        effects
+        // The draft goes as the text is queued (one transaction): the
+        // outbox holds it now, and undo makes it a draft again.
+        self.queue_write(label, vec![item], Some(compose))
     }
 
     /// Save the pane's text as the ticket's draft.

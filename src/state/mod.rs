@@ -102,6 +102,18 @@ pub enum Effect {
     SaveDraft(Draft),
     /// Keep writes in the outbox on disk, before they are sent.
     OutboxPut(Vec<Pending>),
+    /// Keep a reply or note from the pane in the outbox and let go of its
+    /// draft, in one transaction.
+    OutboxQueue {
+        items: Vec<Pending>,
+        sent_draft: TicketId,
+    },
+    /// Writes taken back out of the outbox, their text a draft again, in one
+    /// transaction.
+    OutboxUnqueue {
+        keys: Vec<String>,
+        draft: Option<Draft>,
+    },
     /// The desk has the write, or the user let it go.
     OutboxRemove(String),
     /// What the outbox held when the console last stopped.

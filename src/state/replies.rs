@@ -126,7 +126,11 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
         DeskReply::Drafts(result) => {
             match result {
                 Ok(drafts) => {
-                    state.drafts = drafts.into_iter().map(|d| (d.ticket.clone(), d)).collect();
+                    // Drafts written since the start are newer than these.
+                    for draft in drafts {
+                        state.drafts.entry(draft.ticket.clone()).or_insert(draft);
+                    }
+                    return state.drop_queued_drafts();
                 }
                 Err(e) => state.error(format!("drafts could not be read: {e}")),
             }

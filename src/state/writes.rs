@@ -320,7 +320,17 @@ impl State {
                 item.key = self.outbox_key();
             }
         }
-        let keep = Effect::OutboxPut(items.iter().map(|i| i.pending(&label)).collect());
+        let pending = items.iter().map(|i| i.pending(&label)).collect();
+        let keep = match &compose {
+            Some(compose) => {
+                self.drafts.remove(&compose.ticket);
+                Effect::OutboxQueue {
+                    items: pending,
+                    sent_draft: compose.ticket.clone(),
+                }
+            }
+            None => Effect::OutboxPut(pending),
+        };
         let id = self.request_id();
         self.outgoing.push(Outgoing {
             id,
@@ -434,16 +444,29 @@ impl State {
             return effects;
         };
         let outgoing = self.outgoing.remove(index);
-        if let Some(compose) = outgoing.compose {
+        let keys: Vec<String> = outgoing.items.iter().map(|i| i.key.clone()).collect();
+        // The text back in its pane (rebuilt when the write came back from
+        // the outbox after a restart), and a draft again on disk.
+        let compose = outgoing.compose.or_else(|| {
+            let item = outgoing.items.first()?;
+            let (kind, text) = item.text()?;
+            let mut compose = Compose::new(kind, item.ticket.clone(), item.based_on.clone());
+            compose.set_text(&text);
+            Some(compose)
+        });
+        let draft = compose.as_ref().map(|c| c.draft(self.now));
+        if let Some(draft) = &draft {
+            self.drafts.insert(draft.ticket.clone(), draft.clone());
+        }
+        // Another reply open in the pane stays; this text is then a draft.
+        if let Some(compose) = compose.filter(|_| self.compose.is_none()) {
+            if self.ticket.as_ref().is_none_or(|v| v.id != compose.ticket) {
+                effects.extend(self.open_ticket(compose.ticket.clone()));
+            }
             self.compose = Some(compose);
         }
         self.info(format!("undone: {}", outgoing.label));
-        effects.extend(
-            outgoing
-                .items
-                .iter()
-                .map(|i| Effect::OutboxRemove(i.key.clone())),
-        );
+        effects.push(Effect::OutboxUnqueue { keys, draft });
         effects
     }
 
@@ -610,6 +633,40 @@ impl State {
         t
     }
 
+    /// The pane's text as the ticket's draft again (it went back to the pane).
+    fn keep_text(&mut self, compose: &Compose) -> crate::store::Draft {
+        let draft = compose.draft(self.now);
+        self.drafts.insert(draft.ticket.clone(), draft.clone());
+        draft
+    }
+
+    /// Whether the ticket's draft holds this write's text (as an older
+    /// deskterm left it, kept until the desk had it).
+    fn is_draft_of(&self, item: &Item) -> bool {
+        let sent = item.text().map(|(_, text)| text);
+        self.drafts
+            .get(&item.ticket)
+            .is_some_and(|d| Some(d.text.trim_end()) == sent.as_deref().map(str::trim_end))
+    }
+
+    /// Drafts that are the text of a write in the outbox: the outbox has
+    /// it, so they go (left by an older deskterm, or read late at start).
+    pub(crate) fn drop_queued_drafts(&mut self) -> Vec<Effect> {
+        let queued: Vec<Item> = self
+            .outgoing
+            .iter()
+            .flat_map(|o| &o.items)
+            .filter(|i| !i.status.finished())
+            .chain(self.rejected.iter().map(|r| &r.item))
+            .filter(|i| self.is_draft_of(i))
+            .cloned()
+            .collect();
+        queued
+            .iter()
+            .map(|item| self.forget_draft(&item.ticket))
+            .collect()
+    }
+
     /// Writes whose tickets are all done: tell the user how they went.
     fn finish_done(&mut self) -> Vec<Effect> {
         let mut effects = Vec::new();
@@ -638,16 +695,11 @@ impl State {
         if total == 1 {
             let item = outgoing.items.into_iter().next().expect("one item");
             return match (&item.status, outgoing.compose) {
-                (ItemStatus::Done, compose) => {
+                (ItemStatus::Done, _) => {
                     self.info(format!("{} ✓", outgoing.label));
-                    // The draft goes once the desk has its text (also for a
-                    // write sent again after a restart).
-                    let sent = item.text().map(|(_, text)| text);
-                    let same = self
-                        .drafts
-                        .get(&item.ticket)
-                        .is_some_and(|d| Some(&d.text) == sent.as_ref());
-                    if compose.is_some() || same {
+                    // Its draft went as it was queued; one left by an older
+                    // deskterm with the same text goes now.
+                    if self.is_draft_of(&item) {
                         vec![self.forget_draft(&item.ticket)]
                     } else {
                         Vec::new()
@@ -655,12 +707,16 @@ impl State {
                 }
                 (ItemStatus::Conflict, Some(mut compose)) => {
                     compose.conflict = true;
+                    let draft = self.keep_text(&compose);
                     self.compose = Some(compose);
                     self.error(format!(
                         "not sent: #{} changed meanwhile · read what is new, then send again",
                         item.ticket.0
                     ));
-                    let mut effects = vec![Effect::OutboxRemove(item.key.clone())];
+                    let mut effects = vec![Effect::OutboxUnqueue {
+                        keys: vec![item.key.clone()],
+                        draft: Some(draft),
+                    }];
                     effects.extend(self.reload_ticket());
                     effects
                 }
@@ -673,12 +729,16 @@ impl State {
                 // Refused with the pane at hand: the text goes back into it
                 // (its draft holds it too); otherwise it waits in the outbox.
                 (ItemStatus::Failed(reason), Some(compose)) => {
+                    let draft = self.keep_text(&compose);
                     self.compose = Some(compose);
                     self.error_with(
                         format!("not sent, your text is kept · {reason}"),
                         item.last_error.clone(),
                     );
-                    vec![Effect::OutboxRemove(item.key.clone())]
+                    vec![Effect::OutboxUnqueue {
+                        keys: vec![item.key.clone()],
+                        draft: Some(draft),
+                    }]
                 }
                 (ItemStatus::Failed(reason), None) => {
                     self.error_with(
@@ -855,6 +915,7 @@ impl State {
             .chain(self.rejected.iter().map(|r| r.item.key.clone()))
             .collect();
         let mut resumed = 0;
+        let mut unsent = 0;
         for p in pending.into_iter().filter(|p| !known.contains(&p.key)) {
             let label = p.label.clone();
             let item = Item::from_pending(p);
@@ -862,9 +923,18 @@ impl State {
                 self.rejected.push(Rejected { label, item });
                 continue;
             }
-            resumed += 1;
+            // Never sent: it was still in its undo window when deskterm
+            // stopped, so it gets a fresh one, never straight out.
+            let fresh = item.first_sent.is_none() && item.attempts == 0;
+            let send_at = if fresh {
+                unsent += 1;
+                self.ticks + u64::from(self.undo_seconds)
+            } else {
+                resumed += 1;
+                self.ticks
+            };
             match self.outgoing.last_mut() {
-                Some(last) if last.label == label && last.send_at <= self.ticks => {
+                Some(last) if last.label == label && last.send_at == send_at => {
                     last.items.push(item);
                 }
                 _ => {
@@ -873,16 +943,25 @@ impl State {
                         id,
                         label,
                         items: vec![item],
-                        send_at: self.ticks,
+                        send_at,
                         compose: None,
                     });
                 }
             }
         }
-        if resumed > 0 && self.read_only.is_none() {
-            self.info(format!("sending {resumed} writes left in the outbox"));
+        if self.read_only.is_none() {
+            if unsent > 0 {
+                self.info(format!(
+                    "{unsent} not sent before deskterm stopped: they go when the undo window \
+                     closes · u undoes"
+                ));
+            } else if resumed > 0 {
+                self.info(format!("sending {resumed} writes left in the outbox"));
+            }
         }
-        self.pump()
+        let mut effects = self.drop_queued_drafts();
+        effects.extend(self.pump());
+        effects
     }
 }
 

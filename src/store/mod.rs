@@ -121,24 +121,11 @@ impl Store {
     }
 
     pub fn save_draft(&self, draft: &Draft) -> rusqlite::Result<()> {
-        self.conn().execute(
-            "INSERT INTO drafts (ticket, kind, text, saved) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(ticket) DO UPDATE SET kind = excluded.kind, text = excluded.text,
-                 saved = excluded.saved",
-            params![
-                draft.ticket.0,
-                kind_name(draft.kind),
-                draft.text,
-                draft.saved.as_second()
-            ],
-        )?;
-        Ok(())
+        save_draft(&self.conn(), draft)
     }
 
     pub fn delete_draft(&self, ticket: &TicketId) -> rusqlite::Result<()> {
-        self.conn()
-            .execute("DELETE FROM drafts WHERE ticket = ?1", [&ticket.0])?;
-        Ok(())
+        delete_draft(&self.conn(), ticket)
     }
 
     pub fn draft(&self, ticket: &TicketId) -> rusqlite::Result<Option<Draft>> {
@@ -158,6 +145,26 @@ impl Store {
         let rows = stmt.query_map([], row_to_draft)?;
         rows.collect()
     }
+}
+
+fn save_draft(conn: &Connection, draft: &Draft) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO drafts (ticket, kind, text, saved) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(ticket) DO UPDATE SET kind = excluded.kind, text = excluded.text,
+             saved = excluded.saved",
+        params![
+            draft.ticket.0,
+            kind_name(draft.kind),
+            draft.text,
+            draft.saved.as_second()
+        ],
+    )?;
+    Ok(())
+}
+
+fn delete_draft(conn: &Connection, ticket: &TicketId) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM drafts WHERE ticket = ?1", [&ticket.0])?;
+    Ok(())
 }
 
 fn row_to_draft(row: &rusqlite::Row<'_>) -> rusqlite::Result<Draft> {

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use super::Store;
+use super::{Draft, Store};
 use crate::desk::{Change, TicketId, TicketSummary, Version};
 
 /// One ticket's share of a write, as kept on disk.
@@ -65,6 +65,13 @@ impl Pending {
 impl Store {
     /// Keep writes before they are sent: all of them, or none.
     pub fn put_pending(&self, items: &[Pending]) -> anyhow::Result<()> {
+        self.queue(items, None)
+    }
+
+    /// Keep writes, and let go of the draft their text came from, in one
+    /// transaction: a queued reply is never a draft as well, so it cannot
+    /// be sent twice.
+    pub fn queue(&self, items: &[Pending], sent_draft: Option<&TicketId>) -> anyhow::Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         for item in items {
@@ -73,6 +80,24 @@ impl Store {
                  ON CONFLICT(key) DO UPDATE SET item = excluded.item",
                 params![item.key, serde_json::to_string(item)?],
             )?;
+        }
+        if let Some(ticket) = sent_draft {
+            super::delete_draft(&tx, ticket)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Take writes back out (undone, or their text back in its pane), the
+    /// text a draft again, in one transaction.
+    pub fn unqueue(&self, keys: &[String], draft: Option<&Draft>) -> anyhow::Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for key in keys {
+            tx.execute("DELETE FROM outbox WHERE key = ?1", [key])?;
+        }
+        if let Some(draft) = draft {
+            super::save_draft(&tx, draft)?;
         }
         tx.commit()?;
         Ok(())
@@ -120,6 +145,47 @@ mod tests {
                 then: None,
             }],
         )
+    }
+
+    #[test]
+    fn a_queued_reply_is_never_its_draft_too() {
+        let dir = tempfile::TempDir::new().expect("dir");
+        let store = Store::open(dir.path(), "demo").expect("store");
+        let ticket = TicketId("12".into());
+        let draft = Draft {
+            ticket: ticket.clone(),
+            kind: crate::state::compose::ComposeKind::Reply,
+            text: "On its way".into(),
+            saved: Timestamp::UNIX_EPOCH,
+        };
+        store.save_draft(&draft).expect("draft");
+        store
+            .queue(&[item("a", "On its way")], Some(&ticket))
+            .expect("queue");
+        assert!(store.drafts().expect("drafts").is_empty());
+        assert_eq!(store.pending().expect("pending").len(), 1);
+        // Undone: out of the outbox, a draft again, together.
+        store
+            .unqueue(&["a".to_string()], Some(&draft))
+            .expect("unqueue");
+        assert!(store.pending().expect("pending").is_empty());
+        assert_eq!(
+            store.drafts().expect("drafts"),
+            std::slice::from_ref(&draft)
+        );
+        // When the outbox cannot be written, the draft stays.
+        store
+            .conn()
+            .execute_batch(
+                "CREATE TRIGGER full BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'full'); END;",
+            )
+            .expect("trigger");
+        assert!(
+            store
+                .queue(&[item("b", "On its way")], Some(&ticket))
+                .is_err()
+        );
+        assert_eq!(store.drafts().expect("drafts"), [draft]);
     }
 
     #[test]
