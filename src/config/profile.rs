@@ -186,6 +186,7 @@ impl Profile {
             profile: name.to_string(),
             user: self.user.clone().unwrap_or_default(),
             url: self.url.clone().unwrap_or_default(),
+            backend: self.backend.name().to_string(),
         }
     }
 
@@ -297,6 +298,32 @@ fn helpdesk_problems(name: &str, profile: &Profile) -> Vec<String> {
     problems
 }
 
+/// What to say when no store has a credential for the profile's desk;
+/// `unbound` names those kept for it that are not bound to that desk.
+pub fn no_credential(name: &str, profile: &Profile, unbound: &[String]) -> String {
+    let desk = profile.account(name).desk();
+    if !unbound.is_empty() {
+        return format!(
+            "profile `{name}` has no credential for {desk}: {}",
+            unbound.join("; ")
+        );
+    }
+    format!(
+        "profile `{name}` has no credential for {desk}: run `deskterm login {name}` to sign in \
+         with {}{}, or set DESKTERM_TOKEN",
+        if profile.backend == Backend::Rt {
+            "an RT auth token (RT: Logged in as → Settings → Auth Tokens)"
+        } else {
+            "a django-helpdesk API token (Django admin → Auth Token → Tokens)"
+        },
+        if profile.auth == AuthKind::Basic {
+            " or, with auth = \"basic\", the password"
+        } else {
+            ""
+        }
+    )
+}
+
 fn numbered(map: &BTreeMap<String, String>) -> Vec<(u64, String)> {
     map.iter()
         .filter_map(|(id, name)| Some((id.parse().ok()?, name.clone())))
@@ -328,20 +355,7 @@ pub fn select(
         Backend::Rt | Backend::Helpdesk => {
             let user = profile.user.clone().unwrap_or_default();
             let Some(secret) = token else {
-                anyhow::bail!(
-                    "profile `{name}` has no credential: run `deskterm login {name}` to sign in \
-                     with {}{}, or set DESKTERM_TOKEN",
-                    if profile.backend == Backend::Rt {
-                        "an RT auth token (RT: Logged in as → Settings → Auth Tokens)"
-                    } else {
-                        "a django-helpdesk API token (Django admin → Auth Token → Tokens)"
-                    },
-                    if profile.auth == AuthKind::Basic {
-                        " or, with auth = \"basic\", the password"
-                    } else {
-                        ""
-                    }
-                );
+                anyhow::bail!("{}", no_credential(&name, profile, &[]));
             };
             let auth = match profile.auth {
                 AuthKind::Token => Auth::Token(secret),
