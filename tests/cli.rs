@@ -388,3 +388,65 @@ fn report_refuses_a_period_it_cannot_read() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("department"), "{}", stderr(&out));
 }
+
+#[test]
+fn config_check_refuses_plain_http_to_another_machine_and_says_how() {
+    let home = TempDir::new().unwrap();
+    let profile =
+        "[profiles.lan]\nbackend = \"rt\"\nurl = \"http://192.168.1.20\"\nuser = \"alice\"\n";
+    common::write_config(home.path(), profile);
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains(
+            "profile `lan`: the url \"http://192.168.1.20\" is plain http to another machine"
+        ),
+        "{message}"
+    );
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.contains("allow_insecure_http = true"), "{message}");
+    // The console refuses it too, before any request.
+    let out = common::run(
+        home.path(),
+        &["--profile", "lan", "ls"],
+        &[("DESKTERM_TOKEN", "t")],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("allow_insecure_http"),
+        "{}",
+        stderr(&out)
+    );
+    // Said so in the profile, it is allowed; loopback never needs it.
+    common::write_config(
+        home.path(),
+        &format!(
+            "{profile}allow_insecure_http = true\n\n[profiles.here]\nbackend = \"rt\"\n\
+             url = \"http://localhost:8080\"\nuser = \"alice\"\n"
+        ),
+    );
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn config_check_locates_a_url_without_a_scheme() {
+    let home = TempDir::new().unwrap();
+    common::write_config(
+        home.path(),
+        "[profiles.district]\nbackend = \"rt\"\nurl = \"rt.example.org\"\nuser = \"alice\"\n",
+    );
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains(
+            "line 3, column 7: the url \"rt.example.org\" has no scheme: write it as \
+             \"https://rt.example.org\""
+        ),
+        "{message}"
+    );
+    assert!(!message.contains("the desk"), "{message}");
+}

@@ -322,8 +322,8 @@ fn requests_go_through_the_profiles_proxy_or_the_environments() {
     write_config(
         home.path(),
         &format!(
-            "[profiles.viaconfig]\nbackend = \"rt\"\nurl = \"http://rt.pvusd.invalid\"\nuser = \"alice\"\nproxy = \"http://127.0.0.1:{port}\"\n\n\
-             [profiles.viaenv]\nbackend = \"rt\"\nurl = \"http://rt.pvusd.invalid\"\nuser = \"alice\"\n"
+            "[profiles.viaconfig]\nbackend = \"rt\"\nurl = \"http://rt.pvusd.invalid\"\nuser = \"alice\"\nproxy = \"http://127.0.0.1:{port}\"\nallow_insecure_http = true\n\n\
+             [profiles.viaenv]\nbackend = \"rt\"\nurl = \"http://rt.pvusd.invalid\"\nuser = \"alice\"\nallow_insecure_http = true\n"
         ),
     );
     let timeout = std::time::Duration::from_secs(10);

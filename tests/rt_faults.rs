@@ -169,18 +169,32 @@ async fn nothing_listening_is_unreachable_and_the_token_is_never_in_the_message(
 }
 
 #[test]
-fn a_url_that_is_not_http_is_refused_up_front() {
-    let err = RtDesk::new(RtSettings {
-        url: "rt.example.org".into(),
+fn a_url_that_is_not_http_is_the_profiles_mistake_not_the_desks() {
+    let settings = |url: &str| RtSettings {
+        url: url.into(),
         user: "alice".into(),
         auth: Auth::Token(Secret::new("t")),
         transport: Transport::with_timeout(Duration::from_secs(2)),
         roles: Vec::new(),
         channel_field: None,
-    })
-    .err()
-    .unwrap();
+    };
+    let err = RtDesk::new(settings("rt.example.org")).err().unwrap();
     assert!(
-        matches!(err, DeskError::Protocol(m) if m.contains("is not a URL") || m.contains("https://"))
+        matches!(&err, DeskError::Config(m) if m.contains("has no scheme")),
+        "{err:?}"
     );
+    assert!(
+        err.to_string().starts_with("the profile is wrong: "),
+        "{err}"
+    );
+    assert!(!err.is_transient());
+    // Plain http to another machine is refused by the client itself.
+    let err = RtDesk::new(settings("http://192.0.2.7")).err().unwrap();
+    assert!(
+        matches!(&err, DeskError::Config(m) if m.contains("allow_insecure_http")),
+        "{err:?}"
+    );
+    let mut allowed = settings("http://192.0.2.7");
+    allowed.transport.allow_insecure_http = true;
+    assert!(RtDesk::new(allowed).is_ok());
 }

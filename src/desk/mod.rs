@@ -190,6 +190,7 @@ impl DeskError {
             Self::Protocol(_) => "the desk's answer made no sense".into(),
             Self::Rejected(why) => format!("refused: {why}"),
             Self::Unsupported(what) => format!("this desk cannot {what}"),
+            Self::Config(_) => "the profile is wrong (deskterm config check)".into(),
         }
     }
 
@@ -239,4 +240,9 @@ pub enum DeskError {
     Rejected(String),
     #[error("this desk cannot {0}")]
     Unsupported(&'static str),
+    /// A mistake in the profile (its url, CA file or proxy), found before
+    /// anything was asked of the desk: never the desk's fault, and no try
+    /// again will mend it.
+    #[error("the profile is wrong: {0}")]
+    Config(String),
 }
