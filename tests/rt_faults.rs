@@ -198,3 +198,32 @@ fn a_url_that_is_not_http_is_the_profiles_mistake_not_the_desks() {
     allowed.transport.allow_insecure_http = true;
     assert!(RtDesk::new(allowed).is_ok());
 }
+
+#[tokio::test]
+async fn fake_plain_http_server_on_an_https_url_did_not_speak_tls() {
+    use std::io::{Read, Write};
+    // Answers in plain HTTP whatever it is sent, as a web server on the
+    // wrong port does to a TLS greeting.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.read(&mut [0u8; 4096]);
+            let _ = stream.write_all(&answer("400 Bad Request", "", b"plain http"));
+        }
+    });
+    let err = desk(format!("https://127.0.0.1:{port}"))
+        .me()
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!(
+            "127.0.0.1:{port} did not speak TLS (a plain-HTTP server there?): check the url's \
+             scheme and port"
+        )),
+        "{text}"
+    );
+    assert_eq!(err.short(), "the desk did not speak TLS");
+}

@@ -482,6 +482,7 @@ fn transport_error(e: reqwest::Error) -> DeskError {
         .and_then(|u| u.host_str())
         .unwrap_or("the desk")
         .to_string();
+    let port = e.url().and_then(Url::port_or_known_default);
     // The chain of causes names the real problem (refused, DNS, certificate).
     let e = e.without_url();
     let mut text = e.to_string();
@@ -494,6 +495,13 @@ fn transport_error(e: reqwest::Error) -> DeskError {
         }
         source = cause.source();
     }
+    if no_tls(&text) {
+        let at = port.map_or(host.clone(), |port| format!("{host}:{port}"));
+        return DeskError::Unreachable(format!(
+            "{at} did not speak TLS (a plain-HTTP server there?): check the url's scheme and \
+             port"
+        ));
+    }
     if let Some(why) = certificate_problem(&text) {
         return DeskError::Unreachable(format!(
             "the TLS certificate of {host} was refused: {why} ({text})"
@@ -504,6 +512,14 @@ fn transport_error(e: reqwest::Error) -> DeskError {
     } else {
         DeskError::Unreachable(text)
     }
+}
+
+/// Whether the TLS library's message says the server answered in something
+/// other than TLS (rustls: "received corrupt message of type
+/// InvalidContentType"), as a plain-HTTP server on an https:// url does.
+fn no_tls(text: &str) -> bool {
+    let text = text.to_lowercase();
+    text.contains("invalidcontenttype") || text.contains("corrupt message")
 }
 
 /// What was wrong with a server's certificate, in words, from the TLS

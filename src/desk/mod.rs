@@ -174,6 +174,8 @@ impl DeskError {
                 let why = why.to_lowercase();
                 if why.contains("timed out") || why.contains("timeout") {
                     "the desk is not answering"
+                } else if why.contains("did not speak tls") {
+                    "the desk did not speak TLS"
                 } else if why.contains("certificate") {
                     "the desk's certificate was refused"
                 } else if why.contains("dns error") || why.contains("failed to lookup") {

@@ -192,6 +192,7 @@ fn next_after(e: &DeskError) -> Next {
                 "dns error",
                 "failed to lookup",
                 "certificate",
+                "did not speak tls",
             ]
             .iter()
             .any(|w| why.contains(w));
