@@ -184,7 +184,10 @@ fn profiles_are_chosen_by_name_and_a_real_desk_needs_a_token() {
     assert!(!out.status.success());
     let message = stderr(&out);
     assert!(
-        message.contains("profile `district` has no credential: run `deskterm login district`"),
+        message.contains(
+            "profile `district` has no credential for rt at https://rt.example.org:443: run \
+             `deskterm login district`"
+        ),
         "{message}"
     );
     let out = deskterm(home.path(), &["config", "check"]);
