@@ -453,3 +453,65 @@ fn config_check_locates_a_url_without_a_scheme() {
     );
     assert!(!message.contains("the desk"), "{message}");
 }
+
+#[test]
+fn config_check_names_a_theme_that_is_not_there_and_a_parent_that_is_not() {
+    let home = TempDir::new().unwrap();
+    let config = common::write_config(
+        home.path(),
+        "refresh_seconds = 5\ntheme = \"nosuchtheme\"\n",
+    );
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains(&format!(
+            "{}: line 2, column 9: no theme `nosuchtheme`; there are: ansi16, dark",
+            config.display()
+        )),
+        "{message}"
+    );
+
+    let themes = config.parent().unwrap().join("themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    std::fs::write(themes.join("bad.toml"), "parent = \"nosuch\"\n").unwrap();
+    std::fs::write(&config, "theme = \"bad\"\n").unwrap();
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains("bad.toml: line 1, column 10: its parent `nosuch` is not a theme"),
+        "{message}"
+    );
+    assert!(
+        message.contains("line 1, column 9: theme `bad` is not usable"),
+        "{message}"
+    );
+    // The console says why too, not only that there is none.
+    let out = deskterm(home.path(), &["ls"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("theme `bad` is not usable: ")
+            && stderr(&out).contains("its parent `nosuch`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn config_check_says_the_line_of_a_file_that_is_not_utf8() {
+    let home = TempDir::new().unwrap();
+    let config = common::write_config(home.path(), "");
+    std::fs::write(
+        &config,
+        b"theme = \"dark\"\ndefault_section = \"caf\xe9\"\n",
+    )
+    .unwrap();
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(
+        message.contains("line 2, column 23: not UTF-8 text (the byte 0xE9 here)"),
+        "{message}"
+    );
+}
