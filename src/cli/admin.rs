@@ -76,7 +76,7 @@ pub(super) fn config_command(
                     for (name, profile) in &config.profiles {
                         let found = profile::problems(name, profile, &dir);
                         if found.is_empty() && profile.backend == profile::Backend::Helpdesk {
-                            problems.extend(verify_helpdesk(&config, name, profile, &dir));
+                            problems.extend(verify_helpdesk(config, name, profile, &dir));
                         }
                         problems.extend(found);
                     }

@@ -309,9 +309,8 @@ impl Chain {
         }
         for store in &self.stores {
             let asked = account.clone();
-            match within(self.timeout, store, move |s| s.unbound(&asked)) {
-                Ok(Some(why)) => lookup.unbound.push(why),
-                Ok(None) | Err(_) => {}
+            if let Ok(Some(why)) = within(self.timeout, store, move |s| s.unbound(&asked)) {
+                lookup.unbound.push(why);
             }
         }
     }
