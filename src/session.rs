@@ -95,16 +95,28 @@ impl Launcher {
         let mut credential = None;
         let mut token = None;
         if let Some(profile) = profile.filter(|p| p.needs_credential()) {
+            // A profile with a mistake (a url that is not one) is refused
+            // before any store is asked for its token.
+            if let Some(problem) = profile::problems(&chosen, profile, &self.config_dir)
+                .into_iter()
+                .next()
+            {
+                anyhow::bail!("{problem}");
+            }
             let chain = Chain::for_profile(profile, &self.config_dir);
             let lookup = chain.find(&profile.account(&chosen));
             for why in &lookup.unavailable {
                 tracing::info!(profile = %chosen, %why, "credential store skipped");
             }
-            if let Some(found) = lookup.found {
-                tracing::info!(profile = %chosen, store = found.kind.short(), "credential found");
-                credential = Some((found.kind, found.location));
-                token = Some(found.secret);
-            }
+            let Some(found) = lookup.found else {
+                anyhow::bail!(
+                    "{}",
+                    profile::no_credential(&chosen, profile, &lookup.unbound)
+                );
+            };
+            tracing::info!(profile = %chosen, store = found.kind.short(), "credential found");
+            credential = Some((found.kind, found.location));
+            token = Some(found.secret);
         }
         let mut selected = profile::select(&self.config, name, token, &self.config_dir)?;
         if self.read_only {

@@ -156,6 +156,9 @@ pub fn profiles(config: &Config, config_dir: &Path) -> Vec<String> {
                 let lookup = Chain::for_profile(p, config_dir).locate(&p.account(name));
                 let credential = match lookup.found {
                     Some(found) => found.location,
+                    None if !lookup.unbound.is_empty() => {
+                        format!("none for this desk: {}", lookup.unbound.join("; "))
+                    }
                     None => format!("none: run `deskterm login {name}`"),
                 };
                 (desk, credential)

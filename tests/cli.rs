@@ -184,7 +184,10 @@ fn profiles_are_chosen_by_name_and_a_real_desk_needs_a_token() {
     assert!(!out.status.success());
     let message = stderr(&out);
     assert!(
-        message.contains("profile `district` has no credential: run `deskterm login district`"),
+        message.contains(
+            "profile `district` has no credential for rt at https://rt.example.org:443: run \
+             `deskterm login district`"
+        ),
         "{message}"
     );
     let out = deskterm(home.path(), &["config", "check"]);
@@ -387,4 +390,128 @@ fn report_refuses_a_period_it_cannot_read() {
     let out = deskterm(home.path(), &["report", "--by", "school"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("department"), "{}", stderr(&out));
+}
+
+#[test]
+fn config_check_refuses_plain_http_to_another_machine_and_says_how() {
+    let home = TempDir::new().unwrap();
+    let profile =
+        "[profiles.lan]\nbackend = \"rt\"\nurl = \"http://192.168.1.20\"\nuser = \"alice\"\n";
+    common::write_config(home.path(), profile);
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains(
+            "profile `lan`: the url \"http://192.168.1.20\" is plain http to another machine"
+        ),
+        "{message}"
+    );
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.contains("allow_insecure_http = true"), "{message}");
+    // The console refuses it too, before any request.
+    let out = common::run(
+        home.path(),
+        &["--profile", "lan", "ls"],
+        &[("DESKTERM_TOKEN", "t")],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("allow_insecure_http"),
+        "{}",
+        stderr(&out)
+    );
+    // Said so in the profile, it is allowed; loopback never needs it.
+    common::write_config(
+        home.path(),
+        &format!(
+            "{profile}allow_insecure_http = true\n\n[profiles.here]\nbackend = \"rt\"\n\
+             url = \"http://localhost:8080\"\nuser = \"alice\"\n"
+        ),
+    );
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn config_check_locates_a_url_without_a_scheme() {
+    let home = TempDir::new().unwrap();
+    common::write_config(
+        home.path(),
+        "[profiles.district]\nbackend = \"rt\"\nurl = \"rt.example.org\"\nuser = \"alice\"\n",
+    );
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains(
+            "line 3, column 7: the url \"rt.example.org\" has no scheme: write it as \
+             \"https://rt.example.org\""
+        ),
+        "{message}"
+    );
+    assert!(!message.contains("the desk"), "{message}");
+}
+
+#[test]
+fn config_check_names_a_theme_that_is_not_there_and_a_parent_that_is_not() {
+    let home = TempDir::new().unwrap();
+    let config = common::write_config(
+        home.path(),
+        "refresh_seconds = 5\ntheme = \"nosuchtheme\"\n",
+    );
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains(&format!(
+            "{}: line 2, column 9: no theme `nosuchtheme`; there are: ansi16, dark",
+            config.display()
+        )),
+        "{message}"
+    );
+
+    let themes = config.parent().unwrap().join("themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    std::fs::write(themes.join("bad.toml"), "parent = \"nosuch\"\n").unwrap();
+    std::fs::write(&config, "theme = \"bad\"\n").unwrap();
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    let message = stderr(&out);
+    assert!(
+        message.contains("bad.toml: line 1, column 10: its parent `nosuch` is not a theme"),
+        "{message}"
+    );
+    assert!(
+        message.contains("line 1, column 9: theme `bad` is not usable"),
+        "{message}"
+    );
+    // The console says why too, not only that there is none.
+    let out = deskterm(home.path(), &["ls"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("theme `bad` is not usable: ")
+            && stderr(&out).contains("its parent `nosuch`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn config_check_says_the_line_of_a_file_that_is_not_utf8() {
+    let home = TempDir::new().unwrap();
+    let config = common::write_config(home.path(), "");
+    std::fs::write(
+        &config,
+        b"theme = \"dark\"\ndefault_section = \"caf\xe9\"\n",
+    )
+    .unwrap();
+    let out = deskterm(home.path(), &["config", "check"]);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(
+        message.contains("line 2, column 23: not UTF-8 text (the byte 0xE9 here)"),
+        "{message}"
+    );
 }

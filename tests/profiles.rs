@@ -139,7 +139,11 @@ fn files_other_users_could_change_are_refused_with_the_fix() {
 
     chmod(&config, 0o600);
     let token = config.parent().unwrap().join("district.token");
-    std::fs::write(&token, format!("{TOKEN}\n")).unwrap();
+    std::fs::write(
+        &token,
+        format!("# deskterm rt https://rt.example.org:443\n{TOKEN}\n"),
+    )
+    .unwrap();
     chmod(&token, 0o644);
     let out = run(home.path(), &["--profile", "district"], &[], "");
     assert!(!out.status.success());
@@ -178,6 +182,7 @@ fn the_kernel_keyring_keeps_a_token_from_one_process_to_the_next() {
         profile: profile.clone(),
         user: "alice".into(),
         url: "https://rt.example.org".into(),
+        backend: "rt".into(),
     };
     // This test process has no session keyring of its own: the store joins
     // a fresh one, as it would on a cron job or in a stale tmux.
@@ -317,8 +322,8 @@ fn requests_go_through_the_profiles_proxy_or_the_environments() {
     write_config(
         home.path(),
         &format!(
-            "[profiles.viaconfig]\nbackend = \"rt\"\nurl = \"http://rt.pvusd.invalid\"\nuser = \"alice\"\nproxy = \"http://127.0.0.1:{port}\"\n\n\
-             [profiles.viaenv]\nbackend = \"rt\"\nurl = \"http://rt.pvusd.invalid\"\nuser = \"alice\"\n"
+            "[profiles.viaconfig]\nbackend = \"rt\"\nurl = \"http://rt.pvusd.invalid\"\nuser = \"alice\"\nproxy = \"http://127.0.0.1:{port}\"\nallow_insecure_http = true\n\n\
+             [profiles.viaenv]\nbackend = \"rt\"\nurl = \"http://rt.pvusd.invalid\"\nuser = \"alice\"\nallow_insecure_http = true\n"
         ),
     );
     let timeout = std::time::Duration::from_secs(10);
@@ -370,4 +375,151 @@ fn requests_go_through_the_profiles_proxy_or_the_environments() {
         stderr(&out)
     );
     assert!(seen.try_recv().is_err(), "NO_PROXY was ignored");
+}
+
+/// A stand-in desk: records the first line of every request it is sent and
+/// answers each with `response`.
+fn recording_desk(response: &'static [u8]) -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            let _ = tx.send(line.trim().to_string());
+            // The rest of the request, up to its blank line.
+            loop {
+                let mut header = String::new();
+                match reader.read_line(&mut header) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) if header.trim().is_empty() => break,
+                    Ok(_) => {}
+                }
+            }
+            let mut stream = stream;
+            let _ = stream.write_all(response);
+        }
+    });
+    (url, rx)
+}
+
+const ALICE: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 79\r\nconnection: close\r\n\r\n{\"id\":\"alice\",\"Name\":\"alice\",\"RealName\":\"Alice\",\"EmailAddress\":\"a@example.org\"}";
+
+fn moved_profile(url: &str) -> String {
+    format!(
+        "[profiles.moved]\nbackend = \"rt\"\nurl = \"{url}\"\nuser = \"alice\"\ntoken_file = \"moved.token\"\n"
+    )
+}
+
+#[test]
+fn a_stored_token_is_never_sent_to_a_desk_it_was_not_made_for() {
+    let home = TempDir::new().unwrap();
+    let (desk, desk_saw) = recording_desk(ALICE);
+    let (elsewhere, elsewhere_saw) = recording_desk(ALICE);
+    write_config(home.path(), &moved_profile(&desk));
+    let out = run(
+        home.path(),
+        &["login", "moved", "--store", "file"],
+        &[],
+        &format!("{TOKEN}\n"),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        desk_saw
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .is_ok()
+    );
+
+    // The profile's url now points at another machine: no request goes
+    // there, and the message names the desk and the way back.
+    write_config(home.path(), &moved_profile(&elsewhere));
+    let out = run(home.path(), &["--profile", "moved", "ls"], &[], "");
+    assert!(!out.status.success());
+    let text = stderr(&out);
+    assert!(
+        text.contains(&format!(
+            "profile `moved` has no credential for rt at {elsewhere}"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("deskterm login moved"), "{text}");
+    assert!(!text.contains(TOKEN), "{text}");
+    assert!(
+        elsewhere_saw
+            .recv_timeout(std::time::Duration::from_millis(500))
+            .is_err(),
+        "the token was sent to a desk it was not made for"
+    );
+
+    // The desk it was made for still gets it.
+    write_config(home.path(), &moved_profile(&desk));
+    let _ = run(home.path(), &["--profile", "moved", "ls"], &[], "");
+    assert!(
+        desk_saw
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap()
+            .starts_with("GET /REST/2.0/"),
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_token_kept_before_tokens_were_bound_is_never_sent() {
+    use deskterm::credential::{Account, CredentialStore, KernelKeyring};
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let profile = format!("legacy-{}-{nanos}", std::process::id());
+    let (url, saw) = recording_desk(ALICE);
+    let home = TempDir::new().unwrap();
+    write_config(
+        home.path(),
+        &format!("[profiles.{profile}]\nbackend = \"rt\"\nurl = \"{url}\"\nuser = \"alice\"\n"),
+    );
+    let account = Account {
+        profile: profile.clone(),
+        user: "alice".into(),
+        url: url.clone(),
+        backend: "rt".into(),
+    };
+    // Asking first gives this thread a session keyring; then a token is kept
+    // as deskterm kept it before, under the profile's name alone.
+    assert_eq!(KernelKeyring.get(&account).unwrap(), None);
+    let store: std::sync::Arc<keyring_core::api::CredentialStore> =
+        linux_keyutils_keyring_store::Store::new().unwrap();
+    keyring_core::Entry::new_in_store(&store, &account.legacy_service(), "alice")
+        .unwrap()
+        .set_password(TOKEN)
+        .unwrap();
+
+    let out = run(home.path(), &["--profile", &profile, "ls"], &[], "");
+    assert!(!out.status.success());
+    let text = stderr(&out);
+    assert!(
+        text.contains("was kept before tokens were bound to a desk"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("`deskterm login {profile}` signs in again")),
+        "{text}"
+    );
+    assert!(
+        saw.recv_timeout(std::time::Duration::from_millis(500))
+            .is_err(),
+        "a token of unknown origin was sent"
+    );
+
+    // Logout forgets it too.
+    let out = run(home.path(), &["logout", &profile], &[], "");
+    assert!(stdout(&out).contains("removed"), "{}", stdout(&out));
+    let out = run(home.path(), &["--profile", &profile, "ls"], &[], "");
+    assert!(
+        !stderr(&out).contains("was kept before"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -169,18 +169,61 @@ async fn nothing_listening_is_unreachable_and_the_token_is_never_in_the_message(
 }
 
 #[test]
-fn a_url_that_is_not_http_is_refused_up_front() {
-    let err = RtDesk::new(RtSettings {
-        url: "rt.example.org".into(),
+fn a_url_that_is_not_http_is_the_profiles_mistake_not_the_desks() {
+    let settings = |url: &str| RtSettings {
+        url: url.into(),
         user: "alice".into(),
         auth: Auth::Token(Secret::new("t")),
         transport: Transport::with_timeout(Duration::from_secs(2)),
         roles: Vec::new(),
         channel_field: None,
-    })
-    .err()
-    .unwrap();
+    };
+    let err = RtDesk::new(settings("rt.example.org")).err().unwrap();
     assert!(
-        matches!(err, DeskError::Protocol(m) if m.contains("is not a URL") || m.contains("https://"))
+        matches!(&err, DeskError::Config(m) if m.contains("has no scheme")),
+        "{err:?}"
     );
+    assert!(
+        err.to_string().starts_with("the profile is wrong: "),
+        "{err}"
+    );
+    assert!(!err.is_transient());
+    // Plain http to another machine is refused by the client itself.
+    let err = RtDesk::new(settings("http://192.0.2.7")).err().unwrap();
+    assert!(
+        matches!(&err, DeskError::Config(m) if m.contains("allow_insecure_http")),
+        "{err:?}"
+    );
+    let mut allowed = settings("http://192.0.2.7");
+    allowed.transport.allow_insecure_http = true;
+    assert!(RtDesk::new(allowed).is_ok());
+}
+
+#[tokio::test]
+async fn fake_plain_http_server_on_an_https_url_did_not_speak_tls() {
+    use std::io::{Read, Write};
+    // Answers in plain HTTP whatever it is sent, as a web server on the
+    // wrong port does to a TLS greeting.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.read(&mut [0u8; 4096]);
+            let _ = stream.write_all(&answer("400 Bad Request", "", b"plain http"));
+        }
+    });
+    let err = desk(format!("https://127.0.0.1:{port}"))
+        .me()
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!(
+            "127.0.0.1:{port} did not speak TLS (a plain-HTTP server there?): check the url's \
+             scheme and port"
+        )),
+        "{text}"
+    );
+    assert_eq!(err.short(), "the desk did not speak TLS");
 }

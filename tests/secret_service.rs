@@ -27,6 +27,7 @@ fn the_secret_service_keeps_a_token_for_the_next_process() {
         profile: "district".into(),
         user: "alice".into(),
         url: "https://rt.example.org".into(),
+        backend: "rt".into(),
     };
     OsKeyring.set(&account, &Secret::new(TOKEN)).unwrap();
     assert_eq!(

@@ -66,7 +66,8 @@ pub(super) fn config_command(
         }
         ConfigAction::Check => {
             let mut problems = Vec::new();
-            match Config::load(path) {
+            let loaded = Config::load(path);
+            match &loaded {
                 Ok(config) => {
                     let dir = path
                         .parent()
@@ -75,7 +76,7 @@ pub(super) fn config_command(
                     for (name, profile) in &config.profiles {
                         let found = profile::problems(name, profile, &dir);
                         if found.is_empty() && profile.backend == profile::Backend::Helpdesk {
-                            problems.extend(verify_helpdesk(&config, name, profile, &dir));
+                            problems.extend(verify_helpdesk(config, name, profile, &dir));
                         }
                         problems.extend(found);
                     }
@@ -93,9 +94,21 @@ pub(super) fn config_command(
                 }
                 Err(e) => problems.push(e.to_string()),
             }
-            let (_, theme_errors) =
+            let (themes, theme_errors) =
                 ThemeSet::load(&paths::user_themes_dir(), ColorDepth::TrueColor, false);
             problems.extend(theme_errors.iter().map(ToString::to_string));
+            if let Ok(config) = &loaded
+                && let Some(theme) = &config.theme
+                && themes.get(theme.get_ref()).is_none()
+            {
+                let text = config::read_text(path).ok().flatten().unwrap_or_default();
+                let error = config::ConfigError {
+                    path: path.to_path_buf(),
+                    at: Some(config::line_column(&text, theme.span().start)),
+                    message: themes.missing(theme.get_ref()),
+                };
+                problems.push(error.to_string());
+            }
             if problems.is_empty() {
                 let state = if path.exists() {
                     "ok"

@@ -83,7 +83,9 @@ impl From<DeskError> for Failure {
             | DeskError::Unreachable(_)
             | DeskError::Server { .. }
             | DeskError::Protocol(_) => Exit::Network,
-            DeskError::Rejected(_) | DeskError::Unsupported(_) => Exit::Usage,
+            DeskError::Rejected(_) | DeskError::Unsupported(_) | DeskError::Config(_) => {
+                Exit::Usage
+            }
         };
         Self::new(exit, e.to_string())
     }

@@ -375,13 +375,10 @@ fn base_settings(cli: &Cli, config: &Config) -> anyhow::Result<(Settings, Vec<St
     let theme_name = cli
         .theme
         .clone()
-        .or(config.theme.clone())
+        .or(config.theme_name().map(str::to_string))
         .unwrap_or_else(|| themes.default_name().to_string());
     let Some(theme) = themes.get(&theme_name) else {
-        anyhow::bail!(
-            "no theme `{theme_name}`; there are: {}",
-            themes.names().join(", ")
-        );
+        anyhow::bail!("{}", themes.missing(&theme_name));
     };
 
     let engine = sla_engine(config, cli)?;

@@ -29,8 +29,9 @@ pub struct Config {
     pub default_profile: Option<String>,
     /// The desks deskterm can open, by name.
     pub profiles: std::collections::BTreeMap<String, profile::Profile>,
-    /// Theme name: a built-in or a file in the config folder's `themes/`.
-    pub theme: Option<String>,
+    /// Theme name: a built-in or a file in the config folder's `themes/`
+    /// (where it is written, so `config check` can point at a wrong one).
+    pub theme: Option<toml::Spanned<String>>,
     /// The section tab the console opens on ("all", "mine", "unassigned", or a queue).
     pub default_section: Option<String>,
     /// Seconds between incremental refreshes.
@@ -116,11 +117,34 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// 1-based line and column of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
+}
+
+/// A file's text; one that is not UTF-8 is refused with the line and
+/// column of its first bad byte. `Ok(None)` when there is no such file.
+pub fn read_text(path: &Path) -> Result<Option<String>, ConfigError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(ConfigError::io(path, &e)),
+    };
+    String::from_utf8(bytes).map(Some).map_err(|e| {
+        let bytes = e.as_bytes();
+        let good = e.utf8_error().valid_up_to();
+        let before = String::from_utf8_lossy(&bytes[..good]);
+        ConfigError {
+            path: path.to_path_buf(),
+            at: Some(line_column(&before, before.len())),
+            message: format!(
+                "not UTF-8 text (the byte 0x{:02X} here): save the file as UTF-8",
+                bytes[good]
+            ),
+        }
+    })
 }
 
 /// Parse TOML, locating any error in the source.
@@ -133,6 +157,11 @@ pub fn parse_toml<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T, Con
 }
 
 impl Config {
+    /// The theme the file names, if it names one.
+    pub fn theme_name(&self) -> Option<&str> {
+        self.theme.as_ref().map(|t| t.get_ref().as_str())
+    }
+
     /// The macros in use: the file's, else the default config's.
     pub fn macros(&self) -> Vec<macros::Macro> {
         match &self.macros {
@@ -158,10 +187,9 @@ impl Config {
                 });
             }
         }
-        match std::fs::read_to_string(path) {
-            Ok(text) => parse_toml(&text, path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(e) => Err(ConfigError::io(path, &e)),
+        match read_text(path)? {
+            Some(text) => parse_toml(&text, path),
+            None => Ok(Self::default()),
         }
     }
 }
@@ -193,7 +221,7 @@ mod tests {
     #[test]
     fn the_default_config_parses() {
         let config = parse(DEFAULT_CONFIG).expect("default config");
-        assert_eq!(config.theme.as_deref(), Some("dark"));
+        assert_eq!(config.theme_name(), Some("dark"));
     }
 
     #[test]
@@ -239,6 +267,21 @@ mod tests {
         assert_eq!(err.at.map(|(line, _)| line), Some(2));
         let err = parse("[keymap.inbox]\n\"j\" = \"down\"\n").expect_err("bad context");
         assert_eq!(err.at.map(|(line, _)| line), Some(1));
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_names_the_line_of_its_first_bad_byte() {
+        let dir = tempfile::TempDir::new().expect("dir");
+        let path = dir.path().join("config.toml");
+        // Latin-1 "é", as an editor on another system might save it.
+        std::fs::write(&path, b"theme = \"dark\"\n# caf\xe9\nrefresh_seconds = 5\n").expect("file");
+        let err = Config::load(&path).expect_err("not UTF-8");
+        assert_eq!(err.at, Some((2, 6)), "{err}");
+        assert_eq!(
+            err.message,
+            "not UTF-8 text (the byte 0xE9 here): save the file as UTF-8"
+        );
+        assert!(err.to_string().contains("line 2, column 6"), "{err}");
     }
 
     #[test]

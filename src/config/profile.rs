@@ -92,6 +92,7 @@ impl From<RoleName> for RequesterRole {
 pub struct Profile {
     pub backend: Backend,
     /// The desk's address, e.g. `https://rt.example.org`.
+    #[serde(default, deserialize_with = "desk_url")]
     pub url: Option<String>,
     /// The user deskterm signs in as.
     pub user: Option<String>,
@@ -114,6 +115,10 @@ pub struct Profile {
     /// Read only: every write action is disabled.
     #[serde(default)]
     pub read_only: bool,
+    /// Send the credential over plain `http://` to a machine other than
+    /// this one (loopback needs no leave): only on a network you trust.
+    #[serde(default)]
+    pub allow_insecure_http: bool,
     /// A command that prints the token (`pass show desk/rt`).
     pub credential_command: Option<String>,
     /// Opt in to a token file (mode 0600, yours), relative to the config folder.
@@ -131,6 +136,39 @@ pub struct Profile {
     #[serde(default)]
     pub agents: BTreeMap<String, AgentEntry>,
 }
+
+/// A profile's `url`: refused where it is written, with its line, when it
+/// is not an http(s) address.
+fn desk_url<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let text = String::deserialize(d)?;
+    if text.trim().is_empty() {
+        // Said as a missing url, by `problems`.
+        return Ok(Some(text));
+    }
+    match reqwest::Url::parse(text.trim()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => {
+            Ok(Some(text))
+        }
+        Ok(_) => Err(serde::de::Error::custom(format!(
+            "the url {text:?} must start with https:// (or http://)"
+        ))),
+        Err(e) => Err(serde::de::Error::custom(not_a_url(&text, &e))),
+    }
+}
+
+/// Why `url` is not a desk's address, and the fix.
+pub fn not_a_url(url: &str, e: &UrlError) -> String {
+    match e {
+        UrlError::RelativeUrlWithoutBase => format!(
+            "the url {url:?} has no scheme: write it as \"https://{}\"",
+            url.trim().trim_end_matches('/')
+        ),
+        e => format!("the url {url:?} is not a URL ({e})"),
+    }
+}
+
+/// Why a URL did not parse (the url crate's, through reqwest).
+pub type UrlError = <reqwest::Url as std::str::FromStr>::Err;
 
 /// A django-helpdesk agent in a profile: the login, or the login with the
 /// name and email people know them by (which the API cannot tell).
@@ -186,6 +224,7 @@ impl Profile {
             profile: name.to_string(),
             user: self.user.clone().unwrap_or_default(),
             url: self.url.clone().unwrap_or_default(),
+            backend: self.backend.name().to_string(),
         }
     }
 
@@ -203,6 +242,7 @@ impl Profile {
         }
         transport.ca_file = self.ca_file.as_ref().map(|f| config_dir.join(f));
         transport.proxy = self.proxy.clone().filter(|p| !p.trim().is_empty());
+        transport.allow_insecure_http = self.allow_insecure_http;
         if let Some(mb) = self.max_body_mb {
             transport.max_body = mb.max(1) * 1024 * 1024;
         }
@@ -257,6 +297,11 @@ pub fn problems(name: &str, profile: &Profile, config_dir: &Path) -> Vec<String>
             }
         }
     }
+    if let Some(url) = profile.url.as_deref()
+        && let Some(why) = crate::desk::http::insecure(url, profile.allow_insecure_http)
+    {
+        problems.push(format!("profile `{name}`: {why}"));
+    }
     if profile.backend == Backend::Helpdesk {
         problems.extend(helpdesk_problems(name, profile));
     }
@@ -297,6 +342,32 @@ fn helpdesk_problems(name: &str, profile: &Profile) -> Vec<String> {
     problems
 }
 
+/// What to say when no store has a credential for the profile's desk;
+/// `unbound` names those kept for it that are not bound to that desk.
+pub fn no_credential(name: &str, profile: &Profile, unbound: &[String]) -> String {
+    let desk = profile.account(name).desk();
+    if !unbound.is_empty() {
+        return format!(
+            "profile `{name}` has no credential for {desk}: {}",
+            unbound.join("; ")
+        );
+    }
+    format!(
+        "profile `{name}` has no credential for {desk}: run `deskterm login {name}` to sign in \
+         with {}{}, or set DESKTERM_TOKEN",
+        if profile.backend == Backend::Rt {
+            "an RT auth token (RT: Logged in as → Settings → Auth Tokens)"
+        } else {
+            "a django-helpdesk API token (Django admin → Auth Token → Tokens)"
+        },
+        if profile.auth == AuthKind::Basic {
+            " or, with auth = \"basic\", the password"
+        } else {
+            ""
+        }
+    )
+}
+
 fn numbered(map: &BTreeMap<String, String>) -> Vec<(u64, String)> {
     map.iter()
         .filter_map(|(id, name)| Some((id.parse().ok()?, name.clone())))
@@ -328,20 +399,7 @@ pub fn select(
         Backend::Rt | Backend::Helpdesk => {
             let user = profile.user.clone().unwrap_or_default();
             let Some(secret) = token else {
-                anyhow::bail!(
-                    "profile `{name}` has no credential: run `deskterm login {name}` to sign in \
-                     with {}{}, or set DESKTERM_TOKEN",
-                    if profile.backend == Backend::Rt {
-                        "an RT auth token (RT: Logged in as → Settings → Auth Tokens)"
-                    } else {
-                        "a django-helpdesk API token (Django admin → Auth Token → Tokens)"
-                    },
-                    if profile.auth == AuthKind::Basic {
-                        " or, with auth = \"basic\", the password"
-                    } else {
-                        ""
-                    }
-                );
+                anyhow::bail!("{}", no_credential(&name, profile, &[]));
             };
             let auth = match profile.auth {
                 AuthKind::Token => Auth::Token(secret),
@@ -498,6 +556,69 @@ requester_roles = { "students.pvusd.org" = "student" }
                 }
             ]
         );
+    }
+
+    #[test]
+    fn plain_http_goes_only_to_this_machine_unless_the_profile_says_so() {
+        let here = Path::new(".");
+        let profile = |url: &str, allow: bool| {
+            config(&format!(
+                "[profiles.p]\nbackend = \"rt\"\nurl = \"{url}\"\nuser = \"alice\"\n\
+                 allow_insecure_http = {allow}\n"
+            ))
+            .profiles["p"]
+                .clone()
+        };
+        let problems_of = |url: &str, allow: bool| problems("p", &profile(url, allow), here);
+        assert_eq!(
+            problems_of("http://192.168.1.20/rt", false),
+            [
+                "profile `p`: the url \"http://192.168.1.20/rt\" is plain http to another \
+              machine, so the token would cross the network readable by anyone on the way: \
+              use https://, or set allow_insecure_http = true in the profile if you trust \
+              that network"
+            ]
+        );
+        assert!(!problems_of("http://rt.pvusd.invalid", false).is_empty());
+        assert!(problems_of("http://192.168.1.20/rt", true).is_empty());
+        for here in [
+            "http://localhost:8080",
+            "http://127.0.0.1:9",
+            "http://127.1.2.3",
+            "http://[::1]:8080",
+            "https://192.168.1.20",
+        ] {
+            assert!(problems_of(here, false).is_empty(), "{here}");
+        }
+        // select refuses it too, before any desk is built.
+        let plain =
+            config("[profiles.p]\nbackend = \"rt\"\nurl = \"http://10.0.0.5\"\nuser = \"alice\"\n");
+        let err = select(&plain, Some("p"), Some(Secret::new("t")), here).expect_err("refused");
+        assert!(
+            err.to_string().contains("allow_insecure_http = true"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_url_that_is_not_one_is_located() {
+        let err = parse_toml::<Config>(
+            "[profiles.x]\nbackend = \"rt\"\nurl = \"rt.example.org\"\nuser = \"a\"\n",
+            Path::new("config.toml"),
+        )
+        .expect_err("no scheme");
+        assert_eq!(err.at, Some((3, 7)), "{err}");
+        assert_eq!(
+            err.message,
+            "the url \"rt.example.org\" has no scheme: write it as \"https://rt.example.org\""
+        );
+        let err = parse_toml::<Config>(
+            "[profiles.x]\nbackend = \"rt\"\nurl = \"ftp://rt.example.org\"\n",
+            Path::new("config.toml"),
+        )
+        .expect_err("not http");
+        assert_eq!(err.at.map(|(line, _)| line), Some(3), "{err}");
+        assert!(err.message.contains("must start with https://"), "{err}");
     }
 
     #[test]

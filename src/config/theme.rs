@@ -13,7 +13,7 @@ use std::str::FromStr;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
-use super::{ConfigError, parse_toml};
+use super::{ConfigError, line_column, parse_toml};
 
 macro_rules! roles {
     ($($variant:ident => $name:literal,)*) => {
@@ -205,7 +205,7 @@ impl StyleSpec {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ThemeFile {
-    parent: Option<String>,
+    parent: Option<toml::Spanned<String>>,
     #[serde(default)]
     roles: BTreeMap<Role, StyleSpec>,
 }
@@ -306,6 +306,8 @@ pub struct ThemeSet {
     user: BTreeMap<String, ThemeFile>,
     depth: ColorDepth,
     pub no_color: bool,
+    /// User themes skipped, and why.
+    broken: BTreeMap<String, String>,
 }
 
 impl ThemeSet {
@@ -323,6 +325,9 @@ impl ThemeSet {
             }
         }
         let mut user = BTreeMap::new();
+        let mut broken = BTreeMap::new();
+        // Where each user theme names its parent.
+        let mut parents = Vec::new();
         let mut paths: Vec<_> = std::fs::read_dir(user_dir)
             .map(|entries| entries.flatten().map(|e| e.path()).collect())
             .unwrap_or_default();
@@ -332,21 +337,60 @@ impl ThemeSet {
                 (Some(stem), Some(ext)) if ext == "toml" => stem.to_string_lossy().into_owned(),
                 _ => continue,
             };
-            let parsed = std::fs::read_to_string(&path)
-                .map_err(|e| ConfigError::io(&path, &e))
-                .and_then(|text| parse_toml::<ThemeFile>(&text, &path));
+            let parsed = super::read_text(&path)
+                .map(Option::unwrap_or_default)
+                .and_then(|text| {
+                    let file = parse_toml::<ThemeFile>(&text, &path)?;
+                    if let Some(parent) = &file.parent {
+                        let at = line_column(&text, parent.span().start);
+                        parents.push((name.clone(), path.clone(), parent.get_ref().clone(), at));
+                    }
+                    Ok(file)
+                });
             match parsed {
                 Ok(file) => {
                     user.insert(name, file);
                 }
-                Err(e) => errors.push(e),
+                Err(e) => {
+                    broken.insert(name, e.to_string());
+                    errors.push(e);
+                }
             }
+        }
+        // A parent that is no theme is a mistake, not a quiet fall back to
+        // nothing.
+        for (name, path, parent, at) in parents {
+            if user.contains_key(&parent) || built_in.contains_key(&parent) {
+                continue;
+            }
+            let mut names: Vec<&String> = built_in
+                .keys()
+                .chain(user.keys().filter(|n| **n != name))
+                .collect();
+            names.sort();
+            names.dedup();
+            let error = ConfigError {
+                path,
+                at: Some(at),
+                message: format!(
+                    "its parent `{parent}` is not a theme; there are: {}",
+                    names
+                        .iter()
+                        .map(|n| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            user.remove(&name);
+            broken.insert(name, error.to_string());
+            errors.push(error);
         }
         let set = Self {
             built_in,
             user,
             depth,
             no_color,
+            broken,
         };
         (set, errors)
     }
@@ -366,6 +410,15 @@ impl ThemeSet {
         names.sort();
         names.dedup();
         names
+    }
+
+    /// What to say when `name` gives no theme: why it was skipped, or the
+    /// names there are.
+    pub fn missing(&self, name: &str) -> String {
+        match self.broken.get(name) {
+            Some(why) => format!("theme `{name}` is not usable: {why}"),
+            None => format!("no theme `{name}`; there are: {}", self.names().join(", ")),
+        }
     }
 
     /// The default when nothing was asked for: `ansi16` on a 16-colour terminal.
@@ -402,7 +455,7 @@ impl ThemeSet {
                 },
             };
             chain.push(file);
-            next = match &file.parent {
+            next = match file.parent.as_ref().map(|p| p.get_ref()) {
                 Some(parent) if *parent != current => Some((parent.clone(), true)),
                 Some(_) => None,
                 None => fallback,
@@ -545,6 +598,36 @@ mod tests {
         assert!(errors[1].message.contains("#fff"));
         assert!(set.get("oops").is_none());
         assert!(set.get("dark").is_some());
+    }
+
+    #[test]
+    fn a_parent_that_is_no_theme_is_reported_with_its_line_and_skipped() {
+        let dir = user_dir(&[(
+            "bad.toml",
+            "# mine\nparent = \"ligth\"\n[roles]\ntext = { fg = \"blue\" }\n",
+        )]);
+        let (set, errors) = ThemeSet::load(dir.path(), ColorDepth::TrueColor, false);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].at, Some((2, 10)), "{}", errors[0]);
+        assert!(
+            errors[0]
+                .message
+                .starts_with("its parent `ligth` is not a theme; there are: ansi16, dark,"),
+            "{}",
+            errors[0]
+        );
+        assert!(set.get("bad").is_none());
+        // Asked for, it says why, not only that there is none.
+        let why = set.missing("bad");
+        assert!(why.starts_with("theme `bad` is not usable: "), "{why}");
+        assert!(
+            why.contains("bad.toml: line 2, column 10: its parent `ligth`"),
+            "{why}"
+        );
+        assert!(
+            set.missing("neon")
+                .starts_with("no theme `neon`; there are: ansi16")
+        );
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! cred-cmd: `pass show desk/rt`, `op read op://desk/rt/token`. It runs
 //! through the shell with no input; its first line of output is the token.
 //! It learns which profile is asked for from DESKTERM_PROFILE, DESKTERM_USER
-//! and DESKTERM_URL, never from its arguments.
+//! and DESKTERM_URL, and which desk from DESKTERM_BACKEND and DESKTERM_ORIGIN
+//! (`https://rt.example.org:443`), never from its arguments: binding the
+//! token it prints to a desk is its own business.
 
 use std::process::{Command, Stdio};
 
@@ -51,6 +53,8 @@ impl CredentialStore for CredentialCommand {
             .env("DESKTERM_PROFILE", &account.profile)
             .env("DESKTERM_USER", &account.user)
             .env("DESKTERM_URL", &account.url)
+            .env("DESKTERM_BACKEND", &account.backend)
+            .env("DESKTERM_ORIGIN", account.origin())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -1,6 +1,14 @@
 //! A token in a file, only where the profile asks for one (`token_file`), and
 //! only if the file is the user's own and mode 0600: as ssh refuses a loose
 //! private key, a token others can read is refused, not used.
+//!
+//! Its first line names the desk the token is for, and a profile whose desk
+//! is another is not given it:
+//!
+//! ```text
+//! # deskterm rt https://rt.example.org:443
+//! 1-14-0123456789abcdef
+//! ```
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,9 +21,66 @@ pub struct TokenFile {
     path: PathBuf,
 }
 
+/// How the first line of a token file begins.
+const HEADER: &str = "# deskterm ";
+
+/// The first line naming `account`'s desk.
+fn header(account: &Account) -> String {
+    format!("{HEADER}{} {}", account.backend, account.origin())
+}
+
+/// What a token file holds, read.
+enum Held {
+    Nothing,
+    /// For this account's desk.
+    Bound(Secret),
+    /// For another desk, or for none (kept before binding): why not used.
+    Unbound(String),
+}
+
 impl TokenFile {
     pub fn new(path: PathBuf) -> Self {
         Self { path }
+    }
+
+    fn read(&self, account: &Account) -> Result<Held, StoreError> {
+        if !self.path.exists() {
+            return Ok(Held::Nothing);
+        }
+        if let Some(why) = paths::readable_by_others(&self.path) {
+            return Err(format!("refused: {why}").into());
+        }
+        let text =
+            std::fs::read_to_string(&self.path).map_err(|e| format!("cannot read it: {e}"))?;
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        let Some(first) = lines.next() else {
+            return Ok(Held::Nothing);
+        };
+        let again = format!(
+            "`deskterm login {} --store file` signs in again",
+            account.profile
+        );
+        let Some(named) = first.strip_prefix(HEADER.trim_end()) else {
+            return Ok(Held::Unbound(format!(
+                "{} names no desk (it was kept before tokens were bound to one): {again}, or \
+                 make its first line `{}`",
+                self.location(),
+                header(account)
+            )));
+        };
+        let mut words = named.split_whitespace();
+        let (backend, at) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+        let at = super::origin(at).unwrap_or_else(|| at.to_ascii_lowercase());
+        if backend != account.backend || at != account.origin() {
+            return Ok(Held::Unbound(format!(
+                "{} is for {backend} at {at}: {again}",
+                self.location()
+            )));
+        }
+        Ok(match lines.next() {
+            Some(token) => Held::Bound(Secret::new(token)),
+            None => Held::Nothing,
+        })
     }
 }
 
@@ -28,20 +93,21 @@ impl CredentialStore for TokenFile {
         format!("the token file {}", self.path.display())
     }
 
-    fn get(&self, _: &Account) -> Result<Option<Secret>, StoreError> {
-        if !self.path.exists() {
-            return Ok(None);
-        }
-        if let Some(why) = paths::readable_by_others(&self.path) {
-            return Err(format!("refused: {why}").into());
-        }
-        let text =
-            std::fs::read_to_string(&self.path).map_err(|e| format!("cannot read it: {e}"))?;
-        let token = text.lines().next().unwrap_or_default().trim();
-        Ok((!token.is_empty()).then(|| Secret::new(token)))
+    fn get(&self, account: &Account) -> Result<Option<Secret>, StoreError> {
+        Ok(match self.read(account)? {
+            Held::Bound(secret) => Some(secret),
+            Held::Nothing | Held::Unbound(_) => None,
+        })
     }
 
-    fn set(&self, _: &Account, secret: &Secret) -> Result<(), StoreError> {
+    fn unbound(&self, account: &Account) -> Result<Option<String>, StoreError> {
+        Ok(match self.read(account)? {
+            Held::Unbound(why) => Some(why),
+            Held::Nothing | Held::Bound(_) => None,
+        })
+    }
+
+    fn set(&self, account: &Account, secret: &Secret) -> Result<(), StoreError> {
         if let Some(dir) = self.path.parent() {
             paths::private_dir(dir).map_err(|e| format!("cannot create its folder: {e}"))?;
         }
@@ -53,6 +119,8 @@ impl CredentialStore for TokenFile {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let written = options.open(&temporary).and_then(|mut f| {
+            f.write_all(header(account).as_bytes())?;
+            f.write_all(b"\n")?;
             f.write_all(secret.expose().as_bytes())?;
             f.write_all(b"\n")?;
             f.sync_all()

@@ -11,13 +11,31 @@
 use keyring_core::Entry;
 use keyring_core::api::CredentialStore as Native;
 
-use super::keyring::explain;
+use super::keyring::{explain, kept_before_binding};
 use super::{Account, CredentialStore, StoreError, StoreKind};
 use crate::config::secret::Secret;
 
 fn entry(account: &Account) -> Result<Entry, keyring_core::Error> {
+    entry_for(&account.service(), &account.user)
+}
+
+/// The entry a token was kept under before tokens were bound to a desk.
+fn legacy_entry(account: &Account) -> Result<Entry, keyring_core::Error> {
+    entry_for(&account.legacy_service(), &account.user)
+}
+
+fn entry_for(service: &str, user: &str) -> Result<Entry, keyring_core::Error> {
     let store: std::sync::Arc<Native> = linux_keyutils_keyring_store::Store::new()?;
-    Entry::new_in_store(&store, &account.service(), &account.user)
+    Entry::new_in_store(&store, service, user)
+}
+
+/// Forget what an entry holds; whether it held anything.
+fn forget(entry: keyring_core::Result<Entry>) -> keyring_core::Result<bool> {
+    match entry?.delete_credential() {
+        Ok(()) => Ok(true),
+        Err(keyring_core::Error::NoEntry) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Run `call`; when the session keyring is missing or revoked, join a fresh
@@ -72,18 +90,27 @@ impl CredentialStore for KernelKeyring {
     }
 
     fn set(&self, account: &Account, secret: &Secret) -> Result<(), StoreError> {
-        with_session(|| entry(account)?.set_password(secret.expose())).map_err(|e| explain(&e))
+        with_session(|| entry(account)?.set_password(secret.expose())).map_err(|e| explain(&e))?;
+        // A token kept before binding is replaced, not left behind.
+        let _ = with_session(|| forget(legacy_entry(account)));
+        Ok(())
     }
 
     fn delete(&self, account: &Account) -> Result<bool, StoreError> {
-        match with_session(|| entry(account)?.delete_credential()) {
-            Ok(()) => Ok(true),
-            Err(keyring_core::Error::NoEntry) => Ok(false),
-            Err(e) => Err(explain(&e)),
-        }
+        let bound = with_session(|| forget(entry(account))).map_err(|e| explain(&e))?;
+        let legacy = with_session(|| forget(legacy_entry(account))).map_err(|e| explain(&e))?;
+        Ok(bound || legacy)
     }
 
     fn writable(&self) -> bool {
         true
+    }
+
+    fn unbound(&self, account: &Account) -> Result<Option<String>, StoreError> {
+        match with_session(|| legacy_entry(account)?.get_password()) {
+            Ok(_) => Ok(Some(kept_before_binding(account, "the kernel keyring"))),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(explain(&e)),
+        }
     }
 }

@@ -50,9 +50,45 @@ pub fn explain(e: &keyring_core::Error) -> StoreError {
 }
 
 fn entry(account: &Account) -> Result<Entry, StoreError> {
+    entry_for(&account.service(), &account.user)
+}
+
+/// The entry a token was kept under before tokens were bound to a desk.
+fn legacy_entry(account: &Account) -> Result<Entry, StoreError> {
+    entry_for(&account.legacy_service(), &account.user)
+}
+
+fn entry_for(service: &str, user: &str) -> Result<Entry, StoreError> {
     // Not reaching the keyring at all means it is not there.
     let store = native().map_err(|e| StoreError::Unavailable(explain(&e).to_string()))?;
-    Entry::new_in_store(&store, &account.service(), &account.user).map_err(|e| explain(&e))
+    Entry::new_in_store(&store, service, user).map_err(|e| explain(&e))
+}
+
+/// Whether `entry` holds a credential.
+fn holds(entry: &Entry) -> Result<bool, StoreError> {
+    match entry.get_password() {
+        Ok(_) => Ok(true),
+        Err(keyring_core::Error::NoEntry) => Ok(false),
+        Err(e) => Err(explain(&e)),
+    }
+}
+
+/// Forget what `entry` holds; whether it held anything.
+fn forget(entry: &Entry) -> Result<bool, StoreError> {
+    match entry.delete_credential() {
+        Ok(()) => Ok(true),
+        Err(keyring_core::Error::NoEntry) => Ok(false),
+        Err(e) => Err(explain(&e)),
+    }
+}
+
+/// What to say of a token kept before tokens were bound to a desk.
+pub fn kept_before_binding(account: &Account, store: &str) -> String {
+    format!(
+        "the token for {profile} in {store} was kept before tokens were bound to a desk; \
+         `deskterm login {profile}` signs in again",
+        profile = account.profile
+    )
 }
 
 /// The Secret Service, the macOS Keychain or the Windows Credential Manager.
@@ -74,18 +110,23 @@ impl CredentialStore for OsKeyring {
     fn set(&self, account: &Account, secret: &Secret) -> Result<(), StoreError> {
         entry(account)?
             .set_password(secret.expose())
-            .map_err(|e| explain(&e))
+            .map_err(|e| explain(&e))?;
+        // A token kept before binding is replaced, not left behind.
+        let _ = legacy_entry(account).and_then(|e| forget(&e));
+        Ok(())
     }
 
     fn delete(&self, account: &Account) -> Result<bool, StoreError> {
-        match entry(account)?.delete_credential() {
-            Ok(()) => Ok(true),
-            Err(keyring_core::Error::NoEntry) => Ok(false),
-            Err(e) => Err(explain(&e)),
-        }
+        let bound = forget(&entry(account)?)?;
+        let legacy = forget(&legacy_entry(account)?)?;
+        Ok(bound || legacy)
     }
 
     fn writable(&self) -> bool {
         true
+    }
+
+    fn unbound(&self, account: &Account) -> Result<Option<String>, StoreError> {
+        Ok(holds(&legacy_entry(account)?)?.then(|| kept_before_binding(account, NAME)))
     }
 }

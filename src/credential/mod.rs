@@ -106,17 +106,55 @@ impl From<&str> for StoreError {
     }
 }
 
-/// Whose credential: one for each profile.
+/// Whose credential, and for which desk: one for each profile, bound to the
+/// desk's backend and origin as a browser binds a password to a site, so a
+/// profile whose `url` now points elsewhere finds none.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Account {
     pub profile: String,
     pub user: String,
     pub url: String,
+    /// `rt` or `helpdesk`.
+    pub backend: String,
+}
+
+/// `scheme://host:port` of a desk's address, the host in lower case and the
+/// port always written (443 for https): `https://RT.example.org/rt` and
+/// `https://rt.example.org:443` are one desk. `None` when it is not a URL.
+pub fn origin(url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(url.trim()).ok()?;
+    let host = url.host_str()?.to_ascii_lowercase();
+    let port = url.port_or_known_default()?;
+    Some(format!("{}://{host}:{port}", url.scheme()))
 }
 
 impl Account {
-    /// The service name in keyrings: `deskterm:district`.
+    /// The desk's origin, or the url as written when it is not a URL (a
+    /// profile with such a url is refused before any store is asked).
+    pub fn origin(&self) -> String {
+        origin(&self.url).unwrap_or_else(|| self.url.trim().to_ascii_lowercase())
+    }
+
+    /// The desk in words: `rt at https://rt.example.org:443`.
+    pub fn desk(&self) -> String {
+        format!("{} at {}", self.backend, self.origin())
+    }
+
+    /// The service name in keyrings:
+    /// `deskterm:district@rt+https://rt.example.org:443`.
     pub fn service(&self) -> String {
+        format!(
+            "deskterm:{}@{}+{}",
+            self.profile,
+            self.backend,
+            self.origin()
+        )
+    }
+
+    /// The service name tokens were kept under before they were bound to a
+    /// desk (`deskterm:district`): found, such a token is never sent, since
+    /// nothing says which desk it was made for.
+    pub fn legacy_service(&self) -> String {
         format!("deskterm:{}", self.profile)
     }
 }
@@ -146,6 +184,13 @@ pub trait CredentialStore: Send + Sync {
     fn runs_a_program(&self) -> bool {
         false
     }
+
+    /// A credential this store keeps for the profile that is not bound to
+    /// its desk (kept before binding, or for another desk), in words; it is
+    /// never used, only named so the user knows to sign in again.
+    fn unbound(&self, _account: &Account) -> Result<Option<String>, StoreError> {
+        Ok(None)
+    }
 }
 
 /// A credential and where it was found.
@@ -162,6 +207,9 @@ pub struct Lookup {
     pub found: Option<Found>,
     /// Stores that could not be asked, and why.
     pub unavailable: Vec<String>,
+    /// When nothing was found: credentials kept for the profile that are not
+    /// bound to its desk, and so were not used.
+    pub unbound: Vec<String>,
 }
 
 /// The stores for one profile, in the order they are asked.
@@ -216,6 +264,7 @@ impl Chain {
                     .push(format!("{}: {why}", store.location())),
             }
         }
+        self.note_unbound(account, &mut lookup);
         lookup
     }
 
@@ -248,7 +297,22 @@ impl Chain {
                     .push(format!("{}: {why}", store.location())),
             }
         }
+        self.note_unbound(account, &mut lookup);
         lookup
+    }
+
+    /// When nothing was found, what the stores keep for the profile that is
+    /// not bound to its desk.
+    fn note_unbound(&self, account: &Account, lookup: &mut Lookup) {
+        if lookup.found.is_some() {
+            return;
+        }
+        for store in &self.stores {
+            let asked = account.clone();
+            if let Ok(Some(why)) = within(self.timeout, store, move |s| s.unbound(&asked)) {
+                lookup.unbound.push(why);
+            }
+        }
     }
 
     /// Keep `secret` in the first writable store that takes it (or in the

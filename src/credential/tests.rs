@@ -97,6 +97,7 @@ fn account() -> Account {
         profile: "district".into(),
         user: "alice".into(),
         url: "https://rt.example.org".into(),
+        backend: "rt".into(),
     }
 }
 
@@ -234,4 +235,152 @@ fn a_token_file_must_be_the_users_alone() {
 
     assert!(file.delete(&account()).expect("deleted"));
     assert!(!file.delete(&account()).expect("gone already"));
+}
+
+/// `account()` with its desk elsewhere.
+fn at(url: &str, backend: &str) -> Account {
+    Account {
+        url: url.into(),
+        backend: backend.into(),
+        ..account()
+    }
+}
+
+#[test]
+fn a_credential_is_bound_to_the_desks_origin_and_backend() {
+    let kernel = InMemory::new(StoreKind::KernelKeyring);
+    let chain = chain(vec![kernel.clone()]);
+    chain
+        .save(&account(), &Secret::new("tok"), None)
+        .expect("kept");
+    // The same desk, however its address is written.
+    for same in [
+        "https://rt.example.org",
+        "https://RT.example.org:443/rt",
+        "https://rt.example.org/",
+    ] {
+        let found = chain.find(&at(same, "rt")).found;
+        assert_eq!(
+            found.map(|f| f.secret.expose().to_string()),
+            Some("tok".into()),
+            "{same}"
+        );
+    }
+    // Another host, port, scheme or backend: nothing.
+    for (other, backend) in [
+        ("https://evil.example.net", "rt"),
+        ("https://rt.example.org:8443", "rt"),
+        ("http://rt.example.org", "rt"),
+        ("https://rt.example.org", "helpdesk"),
+    ] {
+        assert!(
+            chain.find(&at(other, backend)).found.is_none(),
+            "{backend} at {other}"
+        );
+    }
+    assert_eq!(
+        at("https://RT.example.org:443/rt", "rt").service(),
+        "deskterm:district@rt+https://rt.example.org:443"
+    );
+    assert_eq!(
+        super::origin("http://[::1]/x").as_deref(),
+        Some("http://[::1]:80")
+    );
+}
+
+/// A store holding a token under the name tokens had before they were bound
+/// to a desk.
+struct Legacy;
+
+impl CredentialStore for Legacy {
+    fn kind(&self) -> StoreKind {
+        StoreKind::KernelKeyring
+    }
+    fn get(&self, _: &Account) -> Result<Option<Secret>, StoreError> {
+        Ok(None)
+    }
+    fn set(&self, _: &Account, _: &Secret) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn delete(&self, _: &Account) -> Result<bool, StoreError> {
+        Ok(false)
+    }
+    fn writable(&self) -> bool {
+        true
+    }
+    fn unbound(&self, account: &Account) -> Result<Option<String>, StoreError> {
+        Ok(Some(super::keyring::kept_before_binding(
+            account,
+            "the kernel keyring",
+        )))
+    }
+}
+
+#[test]
+fn a_token_kept_before_binding_is_named_and_never_used() {
+    let lookup = chain(vec![Arc::new(Legacy)]).find(&account());
+    assert!(lookup.found.is_none());
+    assert_eq!(
+        lookup.unbound,
+        [
+            "the token for district in the kernel keyring was kept before tokens were bound to \
+          a desk; `deskterm login district` signs in again"
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_token_file_names_its_desk_and_another_desk_is_not_given_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::TempDir::new().expect("dir");
+    let path = dir.path().join("district.token");
+    let file = TokenFile::new(path.clone());
+    file.set(&account(), &Secret::new("tok")).expect("written");
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert_eq!(text, "# deskterm rt https://rt.example.org:443\ntok\n");
+    assert!(
+        file.get(&at("https://RT.example.org/", "rt"))
+            .expect("read")
+            .is_some()
+    );
+
+    let elsewhere = at("https://evil.example.net", "rt");
+    assert!(file.get(&elsewhere).expect("read").is_none());
+    let why = file.unbound(&elsewhere).expect("read").expect("named");
+    assert!(
+        why.contains("is for rt at https://rt.example.org:443"),
+        "{why}"
+    );
+    assert!(
+        why.contains("deskterm login district --store file"),
+        "{why}"
+    );
+    assert!(
+        file.get(&at("https://rt.example.org", "helpdesk"))
+            .expect("read")
+            .is_none()
+    );
+
+    // A file from before binding names no desk: never used, and said how to fix.
+    std::fs::write(&path, "tok\n").expect("old file");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    assert!(file.get(&account()).expect("read").is_none());
+    let why = file.unbound(&account()).expect("read").expect("named");
+    assert!(why.contains("names no desk"), "{why}");
+    assert!(
+        why.contains("`# deskterm rt https://rt.example.org:443`"),
+        "{why}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_credential_command_is_told_the_desk() {
+    let command = CredentialCommand::new("echo \"$DESKTERM_BACKEND $DESKTERM_ORIGIN\"");
+    let token = command
+        .get(&at("https://RT.example.org/rt", "rt"))
+        .expect("ran")
+        .expect("token");
+    assert_eq!(token.expose(), "rt https://rt.example.org:443");
 }

@@ -37,6 +37,8 @@ pub struct Transport {
     pub proxy: Option<String>,
     /// Answers larger than this are refused rather than read.
     pub max_body: usize,
+    /// Plain http to another machine is allowed (the profile said so).
+    pub allow_insecure_http: bool,
 }
 
 impl Default for Transport {
@@ -53,6 +55,7 @@ impl Transport {
             ca_file: None,
             proxy: None,
             max_body: MAX_BODY,
+            allow_insecure_http: false,
         }
     }
 
@@ -60,11 +63,11 @@ impl Transport {
     /// building a client: the CA file and the proxy.
     fn check(&self) -> Result<(), DeskError> {
         if let Some(path) = &self.ca_file {
-            read_ca_file(path).map_err(DeskError::Protocol)?;
+            read_ca_file(path).map_err(DeskError::Config)?;
         }
         if let Some(proxy) = &self.proxy {
             reqwest::Proxy::all(proxy.as_str()).map_err(|e| {
-                DeskError::Protocol(format!("the proxy {proxy:?} is not usable: {e}"))
+                DeskError::Config(format!("the proxy {proxy:?} is not usable: {e}"))
             })?;
         }
         Ok(())
@@ -82,20 +85,48 @@ impl Transport {
             builder = builder.tls_certs_only(Vec::new());
         }
         if let Some(path) = &self.ca_file {
-            let certificates = read_ca_file(path).map_err(DeskError::Protocol)?;
+            let certificates = read_ca_file(path).map_err(DeskError::Config)?;
             builder = builder.tls_certs_merge(certificates);
         }
         if let Some(proxy) = &self.proxy {
             let proxy = reqwest::Proxy::all(proxy.as_str())
-                .map_err(|e| {
-                    DeskError::Protocol(format!("the proxy {proxy:?} is not usable: {e}"))
-                })?
+                .map_err(|e| DeskError::Config(format!("the proxy {proxy:?} is not usable: {e}")))?
                 .no_proxy(reqwest::NoProxy::from_env());
             builder = builder.proxy(proxy);
         }
         builder
             .build()
-            .map_err(|e| DeskError::Protocol(format!("cannot start the HTTP client: {e}")))
+            .map_err(|e| DeskError::Config(format!("cannot start the HTTP client: {e}")))
+    }
+}
+
+/// Why the credential must not go to `url`: plain http to a machine other
+/// than this one, unless `allowed`. Loopback (localhost, 127.0.0.0/8, ::1)
+/// never leaves the machine.
+pub fn insecure(url: &str, allowed: bool) -> Option<String> {
+    let parsed = Url::parse(url.trim()).ok()?;
+    if parsed.scheme() != "http" || allowed || is_loopback(&parsed) {
+        return None;
+    }
+    Some(format!(
+        "the url {url:?} is plain http to another machine, so the token would cross the \
+         network readable by anyone on the way: use https://, or set allow_insecure_http = \
+         true in the profile if you trust that network"
+    ))
+}
+
+/// Whether `url` names this machine.
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => {
+            let name = host.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost"
+        }
     }
 }
 
@@ -169,13 +200,16 @@ pub struct Answer {
 
 impl Client {
     pub fn new(url: &str, auth: Auth, transport: &Transport, api: Api) -> Result<Self, DeskError> {
-        let mut base = Url::parse(url.trim_end_matches('/')).map_err(|e| {
-            DeskError::Protocol(format!("the profile's url {url:?} is not a URL: {e}"))
-        })?;
+        let mut base = Url::parse(url.trim_end_matches('/'))
+            .map_err(|e| DeskError::Config(crate::config::profile::not_a_url(url, &e)))?;
         if !matches!(base.scheme(), "http" | "https") {
-            return Err(DeskError::Protocol(format!(
-                "the profile's url {url:?} must start with https:// (or http://)"
+            return Err(DeskError::Config(format!(
+                "the url {url:?} must start with https:// (or http://)"
             )));
+        }
+        // Checked again here, whoever built the settings.
+        if let Some(why) = insecure(url, transport.allow_insecure_http) {
+            return Err(DeskError::Config(why));
         }
         let path = base.path().trim_end_matches('/').to_string();
         let root = format!("/{}", api.root);
@@ -448,6 +482,7 @@ fn transport_error(e: reqwest::Error) -> DeskError {
         .and_then(|u| u.host_str())
         .unwrap_or("the desk")
         .to_string();
+    let port = e.url().and_then(Url::port_or_known_default);
     // The chain of causes names the real problem (refused, DNS, certificate).
     let e = e.without_url();
     let mut text = e.to_string();
@@ -460,6 +495,13 @@ fn transport_error(e: reqwest::Error) -> DeskError {
         }
         source = cause.source();
     }
+    if no_tls(&text) {
+        let at = port.map_or(host.clone(), |port| format!("{host}:{port}"));
+        return DeskError::Unreachable(format!(
+            "{at} did not speak TLS (a plain-HTTP server there?): check the url's scheme and \
+             port"
+        ));
+    }
     if let Some(why) = certificate_problem(&text) {
         return DeskError::Unreachable(format!(
             "the TLS certificate of {host} was refused: {why} ({text})"
@@ -470,6 +512,14 @@ fn transport_error(e: reqwest::Error) -> DeskError {
     } else {
         DeskError::Unreachable(text)
     }
+}
+
+/// Whether the TLS library's message says the server answered in something
+/// other than TLS (rustls: "received corrupt message of type
+/// InvalidContentType"), as a plain-HTTP server on an https:// url does.
+fn no_tls(text: &str) -> bool {
+    let text = text.to_lowercase();
+    text.contains("invalidcontenttype") || text.contains("corrupt message")
 }
 
 /// What was wrong with a server's certificate, in words, from the TLS

@@ -174,6 +174,8 @@ impl DeskError {
                 let why = why.to_lowercase();
                 if why.contains("timed out") || why.contains("timeout") {
                     "the desk is not answering"
+                } else if why.contains("did not speak tls") {
+                    "the desk did not speak TLS"
                 } else if why.contains("certificate") {
                     "the desk's certificate was refused"
                 } else if why.contains("dns error") || why.contains("failed to lookup") {
@@ -190,6 +192,7 @@ impl DeskError {
             Self::Protocol(_) => "the desk's answer made no sense".into(),
             Self::Rejected(why) => format!("refused: {why}"),
             Self::Unsupported(what) => format!("this desk cannot {what}"),
+            Self::Config(_) => "the profile is wrong (deskterm config check)".into(),
         }
     }
 
@@ -239,4 +242,9 @@ pub enum DeskError {
     Rejected(String),
     #[error("this desk cannot {0}")]
     Unsupported(&'static str),
+    /// A mistake in the profile (its url, CA file or proxy), found before
+    /// anything was asked of the desk: never the desk's fault, and no try
+    /// again will mend it.
+    #[error("the profile is wrong: {0}")]
+    Config(String),
 }

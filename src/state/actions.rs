@@ -515,10 +515,7 @@ impl State {
                         self.theme = theme;
                         self.info(format!("theme {name}"));
                     }
-                    None => {
-                        let names = self.themes.names().join(", ");
-                        self.error(format!("no theme `{name}`; there are: {names}"));
-                    }
+                    None => self.error(self.themes.missing(&name)),
                 }
                 Vec::new()
             }

@@ -192,6 +192,7 @@ fn next_after(e: &DeskError) -> Next {
                 "dns error",
                 "failed to lookup",
                 "certificate",
+                "did not speak tls",
             ]
             .iter()
             .any(|w| why.contains(w));
@@ -210,6 +211,8 @@ fn next_after(e: &DeskError) -> Next {
             after: None,
         },
         DeskError::Auth => Next::SignIn,
+        // A mistake in the profile: no retry mends it.
+        DeskError::Config(_) => Next::Reject,
         _ => Next::Reject,
     }
 }
@@ -1030,5 +1033,12 @@ mod tests {
                 "new message from Maria Lopez: “Still cold.”"
             ]
         );
+    }
+
+    #[test]
+    fn a_mistake_in_the_profile_is_refused_for_good_not_retried() {
+        let mistake = DeskError::Config("the url \"rt.example.org\" has no scheme".into());
+        assert!(matches!(next_after(&mistake), Next::Reject));
+        assert!(!mistake.is_transient());
     }
 }
