@@ -50,6 +50,8 @@ pub struct FollowUp {
 #[derive(Clone, Debug, Deserialize)]
 pub struct FollowUpAttachment {
     #[serde(default)]
+    pub id: Option<u64>,
+    #[serde(default)]
     pub filename: String,
     #[serde(default)]
     pub size: u64,
@@ -348,6 +350,7 @@ pub fn entries(t: &Ticket, names: &Names) -> Vec<Entry> {
                 name: SafeText::line(&a.filename),
                 size: a.size,
                 mime: SafeText::line(&a.mime_type),
+                id: a.id.map(|id| id.to_string()),
             })
             .collect();
         if !body.trim().is_empty() || !attachments.is_empty() || opening {
