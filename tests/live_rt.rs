@@ -46,6 +46,7 @@ pub fn rt_as(token_var: &str) -> RtDesk {
 
 /// The seeded "Request N" tickets are ids 9 to 22; the suite uses 9 to 17,
 /// the other live tests 19 and 20, and tests/live_faults.rs 18 and 21.
+/// Ticket 23 carries a 15 MB attachment and 24 a 0.9 MB message.
 async fn rt() -> Fixture {
     Fixture {
         desk: Arc::new(rt_as("DESKTERM_RT_TOKEN")),
@@ -810,4 +811,68 @@ fn killed_in_the_undo_window_a_reply_reaches_rt_once_after_a_fresh_window() {
     assert_eq!(landed(), 1, "exactly once");
     again.send("q");
     assert!(again.wait_exit().success());
+}
+
+/// A reply carrying a 15 MB scan (seeded as ticket 23): the conversation
+/// lists the file and never downloads it, so the ticket opens in a few
+/// kilobytes; `deskterm show` prints it and exits 0.
+#[tokio::test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+async fn a_ticket_with_a_15_mb_attachment_opens_without_downloading_it() {
+    let desk = rt_as("DESKTERM_RT_TOKEN");
+    let before = desk.traffic();
+    let detail = ticket(&desk, "23").await;
+    let cost = desk.traffic();
+    let (requests, bytes) = (cost.requests - before.requests, cost.bytes - before.bytes);
+    eprintln!("opening ticket 23 (a 15 MB attachment): {requests} requests, {bytes} bytes");
+    let bodies: Vec<&str> = detail.entries.iter().map(|e| e.body.as_str()).collect();
+    assert_eq!(
+        bodies,
+        [
+            "Could you file the signed lease?",
+            "Here is the scan of the signed lease.",
+            "Status new → open"
+        ]
+    );
+    let scan = &detail.entries[1].attachments;
+    assert_eq!(scan.len(), 1, "{scan:?}");
+    assert_eq!(scan[0].name.as_str(), "lease-scan.pdf");
+    assert_eq!(scan[0].mime.as_str(), "application/pdf");
+    assert_eq!(scan[0].size, 15_000_000);
+    assert!(scan[0].id.is_some());
+    assert!(bytes < 64 * 1024, "{bytes} bytes");
+
+    let home = rt_home();
+    let out = command_on_rt(home.path(), &["show", "23"], &env("DESKTERM_RT_TOKEN"), "");
+    let printed = common::stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    assert!(
+        printed.contains("Here is the scan of the signed lease.\n[attachment] lease-scan.pdf (application/pdf, 14.3 MB)"),
+        "{printed}"
+    );
+}
+
+/// A 0.9 MB log pasted into a message (seeded as ticket 24) is shown cut,
+/// with a note, and the reply after it still shows.
+#[tokio::test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+async fn a_huge_message_on_rt_is_cut_and_the_rest_of_the_ticket_shows() {
+    let desk = rt_as("DESKTERM_RT_TOKEN");
+    let before = desk.traffic();
+    let detail = ticket(&desk, "24").await;
+    let bytes = desk.traffic().bytes - before.bytes;
+    eprintln!("opening ticket 24 (a 0.9 MB message): {bytes} bytes");
+    let log = detail.entries[0].body.as_str();
+    assert!(log.starts_with("The kiosk keeps failing; the log is below."));
+    assert!(log.contains("000001 kiosk-3 sync failed"));
+    assert!(
+        log.ends_with("retrying\n\n[cut: this message is 891 KB; the first 256 KB is shown]"),
+        "{}",
+        &log[log.len() - 200..]
+    );
+    assert!(log.len() < 256 * 1024 + 100, "{}", log.len());
+    assert_eq!(
+        detail.entries[1].body.as_str(),
+        "Thanks, I will look at kiosk 3 today."
+    );
 }

@@ -9,12 +9,12 @@ mod common;
 use std::net::TcpListener;
 use std::time::Duration;
 
-use common::fake_http::{answer, fake_server};
+use common::fake_http::{answer, fake_server, json_answer};
 
 use deskterm::config::secret::Secret;
 use deskterm::desk::http::{Auth, Transport};
 use deskterm::desk::rt::{RtDesk, RtSettings};
-use deskterm::desk::{Desk, DeskError};
+use deskterm::desk::{Desk, DeskError, TicketId};
 
 fn desk(url: String) -> RtDesk {
     RtDesk::new(RtSettings {
@@ -226,4 +226,188 @@ async fn fake_plain_http_server_on_an_https_url_did_not_speak_tls() {
         "{text}"
     );
     assert_eq!(err.short(), "the desk did not speak TLS");
+}
+
+/// Ticket 23 as RT 5 answers it: an opening message, a reply carrying a
+/// 15 MB scan, a pasted 300 KB log and a 25 MB message. RT puts every
+/// part's bytes into an attachment listing that asks for `Content` (the scan
+/// alone is 22 MB of JSON there), so that request is answered as RT would:
+/// larger than the 20 MB cap. `bigger_than_said`: the pasted log's content
+/// comes back larger than one answer may be, whatever its length said.
+fn fake_rt_ticket_23(
+    bigger_than_said: bool,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use serde_json::json;
+    let list = |items: serde_json::Value| {
+        json_answer(&json!({"page": 1, "per_page": 100, "count": 1, "items": items}))
+    };
+    let ticket = json!({
+        "id": 23, "Subject": "Signed lease for the annex", "Status": "open", "Priority": "0",
+        "Created": "2026-11-28T16:00:00Z", "LastUpdated": "2026-11-28T16:05:00Z",
+        "Queue": {"id": "1", "Name": "General"},
+        "Requestor": [{"id": "clerk@school.test", "Name": "clerk@school.test"}],
+        "Owner": {"id": "Nobody", "Name": "Nobody"}
+    });
+    let alice = json!({"Name": "alice", "RealName": "Alice Rivera"});
+    let clerk = json!({"Name": "clerk@school.test"});
+    let history = json!([
+        {"id": "264", "Type": "Create", "Created": "2026-11-28T16:00:00Z", "Creator": clerk},
+        {"id": "266", "Type": "Correspond", "Created": "2026-11-28T16:02:00Z", "Creator": alice},
+        {"id": "268", "Type": "Correspond", "Created": "2026-11-28T16:03:00Z", "Creator": clerk},
+        {"id": "270", "Type": "Comment", "Created": "2026-11-28T16:04:00Z", "Creator": alice},
+        {"id": "272", "Type": "Correspond", "Created": "2026-11-28T16:05:00Z", "Creator": alice}
+    ]);
+    let part = |id: &str, txn: &str, kind: &str, file: &str, size: u64| {
+        json!({"id": id, "TransactionId": txn, "ContentType": kind, "Filename": file,
+               "ContentLength": size.to_string(), "Headers": "X-RT-Interface: Email"})
+    };
+    let parts = json!([
+        part("110", "264", "text/plain", "", 32),
+        part("114", "266", "multipart/mixed", "", 0),
+        part("115", "266", "text/plain", "", 37),
+        part(
+            "116",
+            "266",
+            "application/pdf",
+            "lease-scan.pdf",
+            15_000_000
+        ),
+        part("120", "268", "text/plain", "", 300_000),
+        part("122", "270", "text/plain", "", 25_000_000),
+        part("124", "272", "text/plain", "", 12)
+    ]);
+    let log: String = "kiosk-3 sync failed: timeout after 30 s, retrying\n".repeat(6000);
+    let contents = json!([
+        {"id": "110", "TransactionId": "264", "Content": "Could you file the signed lease?"},
+        {"id": "115", "TransactionId": "266", "Content": "Here is the scan of the signed lease."},
+        {"id": "120", "TransactionId": "268", "Content": format!("The log:\n{}", &log[..300_000 - 9])},
+        {"id": "124", "TransactionId": "272", "Content": "Filed. Done."}
+    ]);
+    let too_big = answer(
+        "200 OK",
+        "Content-Type: application/json\r\n",
+        &vec![b' '; 22 * 1024 * 1024],
+    );
+    let summary = ticket.clone();
+    common::fake_http::routing_server(vec![
+        (
+            Box::new(move |t: &str| {
+                bigger_than_said && t.contains("query=") && t.contains("\"120\"")
+            }),
+            too_big.clone(),
+        ),
+        (
+            Box::new(|t: &str| t.contains("/attachments") && t.contains("query=")),
+            list(contents),
+        ),
+        (
+            Box::new(|t: &str| {
+                t.contains("/attachments")
+                    && t.split("fields=")
+                        .nth(1)
+                        .is_some_and(|f| f.split([',', '&']).any(|f| f == "Content"))
+            }),
+            too_big,
+        ),
+        (Box::new(|t: &str| t.contains("/attachments")), list(parts)),
+        (Box::new(|t: &str| t.contains("/history")), list(history)),
+        (
+            Box::new(|t: &str| t.contains("/tickets?")),
+            list(json!([summary])),
+        ),
+        (
+            Box::new(|t: &str| t.contains("/queues/all")),
+            list(json!([{"id": "1", "Name": "General"}])),
+        ),
+        (
+            Box::new(|t: &str| t.ends_with("/ticket/23")),
+            answer(
+                "200 OK",
+                "Content-Type: application/json\r\nETag: \"7\"\r\n",
+                ticket.to_string().as_bytes(),
+            ),
+        ),
+    ])
+}
+
+#[tokio::test]
+async fn fake_rt_server_a_ticket_with_a_15_mb_attachment_opens_without_downloading_it() {
+    let (url, log) = fake_rt_ticket_23(false);
+    let detail = desk(url)
+        .ticket(&TicketId("23".into()))
+        .await
+        .expect("the ticket opens");
+    let bodies: Vec<&str> = detail.entries.iter().map(|e| e.body.as_str()).collect();
+    assert_eq!(bodies[0], "Could you file the signed lease?");
+    assert_eq!(bodies[1], "Here is the scan of the signed lease.");
+    assert_eq!(bodies[4], "Filed. Done.", "the rest of the ticket shows");
+    let scan = &detail.entries[1].attachments;
+    assert_eq!(scan.len(), 1, "{scan:?}");
+    assert_eq!(scan[0].name.as_str(), "lease-scan.pdf");
+    assert_eq!(scan[0].size, 15_000_000);
+    assert_eq!(scan[0].mime.as_str(), "application/pdf");
+    assert_eq!(
+        scan[0].id.as_deref(),
+        Some("116"),
+        "kept for saving it later"
+    );
+
+    // Metadata for every part; contents only for the text shown, in one request.
+    let asked = log.lock().unwrap().clone();
+    let listings: Vec<&String> = asked
+        .iter()
+        .filter(|t| t.contains("/attachments"))
+        .collect();
+    assert_eq!(listings.len(), 2, "{listings:#?}");
+    assert!(!listings[0].contains("Content,") && !listings[0].contains("query="));
+    let contents = listings[1];
+    for id in ["110", "115", "120", "124"] {
+        assert!(contents.contains(&format!("\"{id}\"")), "{contents}");
+    }
+    for never in ["116", "122", "114"] {
+        assert!(!contents.contains(never), "{contents}");
+    }
+}
+
+#[tokio::test]
+async fn fake_rt_server_a_huge_message_is_cut_and_the_rest_of_the_ticket_shows() {
+    let (url, _log) = fake_rt_ticket_23(false);
+    let detail = desk(url).ticket(&TicketId("23".into())).await.unwrap();
+    assert_eq!(detail.entries.len(), 5);
+    // 300 KB pasted: the first 256 KB is shown, and a note says so.
+    let pasted = detail.entries[2].body.as_str();
+    assert!(pasted.starts_with("The log:\nkiosk-3 sync failed"));
+    assert!(
+        pasted.ends_with("\n[cut: this message is 293 KB; the first 256 KB is shown]"),
+        "{}",
+        &pasted[pasted.len() - 120..]
+    );
+    assert!(pasted.len() < 256 * 1024 + 100);
+    // 25 MB is more than one answer may carry: not asked for, and said so.
+    assert_eq!(
+        detail.entries[3].body.as_str(),
+        "[not shown: this message is 23.8 MB, more than the 20 MB one answer may carry (max_body_mb in the profile)]"
+    );
+    assert_eq!(detail.entries[4].body.as_str(), "Filed. Done.");
+}
+
+#[tokio::test]
+async fn fake_rt_server_a_message_larger_than_its_length_said_is_noted_and_the_rest_shows() {
+    let (url, log) = fake_rt_ticket_23(true);
+    let detail = desk(url).ticket(&TicketId("23".into())).await.unwrap();
+    let bodies: Vec<&str> = detail.entries.iter().map(|e| e.body.as_str()).collect();
+    assert_eq!(
+        bodies[2],
+        "[not shown: this message is more than the 20 MB one answer may carry (max_body_mb in the profile)]"
+    );
+    assert_eq!(bodies[0], "Could you file the signed lease?");
+    assert_eq!(bodies[1], "Here is the scan of the signed lease.");
+    assert_eq!(bodies[4], "Filed. Done.");
+    // The batch, then each of its texts alone.
+    let asked = log.lock().unwrap().clone();
+    let contents = asked
+        .iter()
+        .filter(|t| t.contains("/attachments?query="))
+        .count();
+    assert_eq!(contents, 1 + 4, "{asked:#?}");
 }

@@ -154,3 +154,52 @@ for my $spec (@tickets) {
         check("$kind on $subject", $ok, $m);
     }
 }
+
+# Ticket 23: a reply carrying a 15 MB scan (the console lists it and never
+# downloads it to show the conversation).
+{
+    my $person = RT::User->new($system);
+    my ($uid, $umsg) = $person->LoadOrCreateByEmail('clerk@school.test');
+    check('requestor clerk@school.test', $uid, $umsg);
+    my $ticket = RT::Ticket->new(RT::CurrentUser->new($person));
+    my ($id, $txn, $msg) = $ticket->Create(
+        Queue     => $queues{General}->Id,
+        Subject   => 'Signed lease for the annex',
+        Requestor => ['clerk@school.test'],
+        MIMEObj   => body('Could you file the signed lease?', 'text/plain', From => 'clerk@school.test'),
+    );
+    check('ticket with a big attachment', $id, $msg);
+    # Bytes that do not compress, as a scan's would: a random block repeated.
+    my $block = pack('C*', map { int rand 256 } 1 .. 65536);
+    my $scan = substr($block x 230, 0, 15 * 1000 * 1000);
+    my $reply = MIME::Entity->build(Type => 'multipart/mixed');
+    $reply->attach(Type => 'text/plain', Charset => 'UTF-8', Encoding => 'quoted-printable',
+                   Data => ['Here is the scan of the signed lease.']);
+    $reply->attach(Type => 'application/pdf', Encoding => 'base64', Filename => 'lease-scan.pdf',
+                   Disposition => 'attachment', Data => $scan);
+    my $t = RT::Ticket->new(as('alice'));
+    $t->Load($id);
+    my ($ok, $m) = $t->Correspond(MIMEObj => $reply);
+    check('reply with the scan', $ok, $m);
+}
+
+# Ticket 24: a requester pastes a 1 MB log into a message (shown cut).
+{
+    my $person = RT::User->new($system);
+    my ($uid, $umsg) = $person->LoadOrCreateByEmail('lab.tech@school.test');
+    check('requestor lab.tech@school.test', $uid, $umsg);
+    my $ticket = RT::Ticket->new(RT::CurrentUser->new($person));
+    my $log = join '', map { sprintf("%06d kiosk-3 sync failed: timeout after 30 s, retrying\n", $_) } 1 .. 16000;
+    my ($id, $txn, $msg) = $ticket->Create(
+        Queue     => $queues{General}->Id,
+        Subject   => 'Lab kiosk sync log',
+        Requestor => ['lab.tech@school.test'],
+        MIMEObj   => body("The kiosk keeps failing; the log is below.\n\n$log", 'text/plain',
+                          From => 'lab.tech@school.test'),
+    );
+    check('ticket with a big message', $id, $msg);
+    my $t = RT::Ticket->new(as('bob'));
+    $t->Load($id);
+    my ($ok, $m) = $t->Correspond(MIMEObj => body('Thanks, I will look at kiosk 3 today.'));
+    check('reply to the big message', $ok, $m);
+}

@@ -83,6 +83,8 @@ Set(\$LogToSTDERR, 'warning');
 Set(\$LogToSyslog, undef);
 Set(\$LogToFile, undef);
 Set(\$BcryptCost, 4);
+# The seed has a 15 MB attachment; RT keeps 10 MiB by default.
+Set(\$MaxAttachmentSize, 32*1024*1024);
 Set(\$MailCommand, sub { open(my \$fh, '>>', '$dir/mail.log'); print \$fh join('', @_), "\n"; close(\$fh); });
 Set(%ServiceAgreements, (
     Default => '4h',

@@ -416,6 +416,10 @@ fn text(detail: &TicketDetail, desk: &Connected) -> String {
             out.push_str(e.body.trim_end());
             out.push('\n');
         }
+        for a in &e.attachments {
+            out.push_str(&format::attachment(a));
+            out.push('\n');
+        }
     }
     out
 }

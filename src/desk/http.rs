@@ -236,6 +236,11 @@ impl Client {
         Ok(self.http.get_or_init(|| built))
     }
 
+    /// The most one answer may be (max_body_mb in the profile).
+    pub fn max_body(&self) -> usize {
+        self.max_body
+    }
+
     pub fn traffic(&self) -> Traffic {
         Traffic {
             requests: self.requests.load(Ordering::Relaxed),
@@ -384,11 +389,18 @@ async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<
     Ok(bytes)
 }
 
+const TOO_BIG: &str = "the answer was larger than";
+
 fn too_big(cap: usize) -> DeskError {
     DeskError::Protocol(format!(
-        "the answer was larger than {} MB and was not read (max_body_mb in the profile)",
+        "{TOO_BIG} {} MB and was not read (max_body_mb in the profile)",
         cap.div_ceil(1024 * 1024)
     ))
+}
+
+/// Whether the error is an answer refused for its size (see [`Transport::max_body`]).
+pub fn is_too_big(err: &DeskError) -> bool {
+    matches!(err, DeskError::Protocol(m) if m.starts_with(TOO_BIG))
 }
 
 fn parse_json(api: Api, headers: &HeaderMap, bytes: &[u8]) -> Result<Value, DeskError> {

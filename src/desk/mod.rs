@@ -7,6 +7,7 @@
 pub mod demo;
 pub mod helpdesk;
 pub mod http;
+pub mod message;
 pub mod model;
 pub mod query;
 pub mod rt;
@@ -16,6 +17,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 
+pub use message::{cut_message, cut_with_note};
 pub use model::*;
 pub use query::{OwnerFilter, Page, PageRequest, Query};
 

@@ -312,6 +312,10 @@ pub struct Attachment {
     pub name: SafeText,
     pub size: u64,
     pub mime: SafeText,
+    /// The desk's id for the file, to fetch its contents on request; the
+    /// conversation carries only its name, size and type.
+    #[serde(default)]
+    pub id: Option<String>,
 }
 
 /// One item of a ticket's conversation.

@@ -3,7 +3,7 @@
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
-use crate::desk::{Requester, RequesterRole};
+use crate::desk::{Attachment, Requester, RequesterRole};
 use crate::sla::{Reading, SlaClock, compact_duration};
 use crate::text::width::{cells, truncate, wrap};
 
@@ -42,6 +42,17 @@ pub fn full(at: Timestamp, tz: &TimeZone) -> String {
     at.to_zoned_datetime(tz.clone())
         .strftime("%a %-d %b %H:%M")
         .to_string()
+}
+
+/// "[attachment] lease-scan.pdf (application/pdf, 14.3 MB)": a file listed
+/// with a message; its contents are not part of the conversation.
+pub fn attachment(a: &Attachment) -> String {
+    format!(
+        "[attachment] {} ({}, {})",
+        a.name,
+        a.mime,
+        crate::desk::message::size_text(a.size)
+    )
 }
 
 /// The pause mark: narrow in every terminal font, unlike the ⏸ emoji.

@@ -295,12 +295,7 @@ pub fn lay_out(view: &TicketView, time_zone: &jiff::tz::TimeZone, width: usize) 
         lines.extend(
             wrap(&entry.body, body_width)
                 .into_iter()
-                .chain(
-                    entry
-                        .attachments
-                        .iter()
-                        .map(|a| format!("[attachment] {} ({}, {} bytes)", a.name, a.mime, a.size)),
-                )
+                .chain(entry.attachments.iter().map(format::attachment))
                 .map(|text| ConvLine::Body { note, text }),
         );
         lines.push(ConvLine::Blank);

@@ -1,9 +1,11 @@
 //! A fake HTTP server, a few lines over a TCP socket, for what no real desk
-//! can be made to answer on demand (500, HTML, garbage, 21 MB, nothing).
-//! Tests that use it say so in their names.
+//! can be made to answer on demand (500, HTML, garbage, 21 MB, nothing),
+//! and a routing one that answers a whole ticket by request target and logs
+//! what it was asked. Tests that use them say so in their names.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Serve `response` (raw HTTP) to every connection; answer the URL.
@@ -39,4 +41,72 @@ pub fn answer(status: &str, headers: &str, body: &[u8]) -> Vec<u8> {
     .into_bytes();
     out.extend_from_slice(body);
     out
+}
+
+/// Which answer a [`routing_server`] gives: the first route whose test
+/// accepts the request target (percent-decoded), else 404.
+pub type Route = (Box<dyn Fn(&str) -> bool + Send>, Vec<u8>);
+
+/// A fake desk that answers by request target and logs every target it was
+/// asked for (percent-decoded), in order.
+pub fn routing_server(routes: Vec<Route>) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let asked = Arc::clone(&log);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
+            let head = String::from_utf8_lossy(&request);
+            let target = decode(head.split(' ').nth(1).unwrap_or(""));
+            asked.lock().unwrap().push(target.clone());
+            let response = routes
+                .iter()
+                .find(|(accepts, _)| accepts(&target))
+                .map(|(_, response)| response.clone())
+                .unwrap_or_else(|| answer("404 Not Found", "", b"{}"));
+            let _ = stream.write_all(&response);
+        }
+    });
+    (url, log)
+}
+
+/// A request target with its %XX escapes (and + for space) decoded.
+fn decode(target: &str) -> String {
+    let bytes = target.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(&target[i + 1..i + 3], 16) {
+                Ok(b) => {
+                    out.push(b);
+                    i += 3;
+                    continue;
+                }
+                Err(_) => out.push(b'%'),
+            },
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A JSON 200.
+pub fn json_answer(body: &serde_json::Value) -> Vec<u8> {
+    answer(
+        "200 OK",
+        "Content-Type: application/json\r\n",
+        body.to_string().as_bytes(),
+    )
 }

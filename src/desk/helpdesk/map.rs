@@ -50,6 +50,8 @@ pub struct FollowUp {
 #[derive(Clone, Debug, Deserialize)]
 pub struct FollowUpAttachment {
     #[serde(default)]
+    pub id: Option<u64>,
+    #[serde(default)]
     pub filename: String,
     #[serde(default)]
     pub size: u64,
@@ -340,7 +342,7 @@ pub fn entries(t: &Ticket, names: &Names) -> Vec<Entry> {
             Some(user) if !opening => (names.agent(user), true),
             _ => (requester.clone(), false),
         };
-        let body = f.comment.clone().unwrap_or_default();
+        let body = crate::desk::cut_with_note(f.comment.as_deref().unwrap_or_default());
         let attachments: Vec<Attachment> = f
             .followupattachment_set
             .iter()
@@ -348,6 +350,7 @@ pub fn entries(t: &Ticket, names: &Names) -> Vec<Entry> {
                 name: SafeText::line(&a.filename),
                 size: a.size,
                 mime: SafeText::line(&a.mime_type),
+                id: a.id.map(|id| id.to_string()),
             })
             .collect();
         if !body.trim().is_empty() || !attachments.is_empty() || opening {
@@ -535,6 +538,26 @@ mod tests {
         assert_eq!(entries[0].author.as_str(), "maria@parents.example.org");
         assert_eq!(entries[3].status, Some(StatusKind::Resolved));
         assert!(entries.windows(2).all(|w| w[0].at <= w[1].at));
+    }
+
+    #[test]
+    fn a_huge_follow_up_is_cut_and_its_files_are_listed() {
+        let mut t = ticket();
+        t.followup_set[1].comment = Some("line of a pasted log\n".repeat(20_000));
+        t.followup_set[1].followupattachment_set = vec![FollowUpAttachment {
+            id: Some(4),
+            filename: "scan.pdf".into(),
+            size: 15_000_000,
+            mime_type: "application/pdf".into(),
+        }];
+        let all = entries(&t, &names());
+        assert!(
+            all[0]
+                .body
+                .ends_with("log\n\n[cut: this message is 410 KB; the first 256 KB is shown]")
+        );
+        assert_eq!(all[0].attachments[0].id.as_deref(), Some("4"));
+        assert_eq!(all[1].body.as_str(), "Internal", "the rest shows");
     }
 
     #[test]

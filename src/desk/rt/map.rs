@@ -281,54 +281,118 @@ pub fn channel_from_headers(headers: &str) -> Channel {
     }
 }
 
+/// The attachment fields a ticket's parts are listed with: no `Content`,
+/// which RT would fill with every file's bytes.
+pub const PART_FIELDS: &str = "TransactionId,ContentType,Headers,Filename,ContentLength";
+
 /// A message part of a transaction.
 #[derive(Clone, Debug)]
 pub struct Part {
+    pub id: String,
     pub transaction: String,
     pub content_type: String,
+    /// Read only for the part a transaction shows as its text.
     pub content: String,
+    /// What stands in for the content when it was not read.
+    pub withheld: Option<String>,
     pub headers: String,
     pub filename: Option<String>,
-    pub size: u64,
+    /// RT's ContentLength, in bytes.
+    pub size: Option<u64>,
 }
 
 impl Part {
+    /// A part from a listing with [`PART_FIELDS`] (`Content` too, when asked).
     pub fn from(value: &Value) -> Option<Self> {
         Some(Self {
+            id: record::id(value).unwrap_or_default(),
             transaction: record::text(value, "TransactionId")?,
             content_type: record::text(value, "ContentType")
                 .unwrap_or_default()
                 .to_lowercase(),
             content: record::text(value, "Content").unwrap_or_default(),
+            withheld: None,
             headers: record::text(value, "Headers").unwrap_or_default(),
             filename: record::text(value, "Filename"),
-            size: record::number(value, "ContentLength").unwrap_or(0).max(0) as u64,
+            size: record::number(value, "ContentLength").map(|n| n.max(0) as u64),
         })
+    }
+
+    fn inline(&self, content_type: &str) -> bool {
+        self.filename.is_none() && self.content_type == content_type && self.size != Some(0)
     }
 }
 
-/// The readable text of a transaction's parts: plain text first, else HTML
-/// converted; files become attachment entries.
-fn body_of(parts: &[&Part]) -> (String, Vec<Attachment>) {
-    let inline: Vec<&&Part> = parts.iter().filter(|p| p.filename.is_none()).collect();
-    let plain = inline
+/// Where the part a transaction shows as its text is: its plain text, else
+/// its HTML.
+fn text_index<'a>(parts: impl Iterator<Item = &'a Part> + Clone) -> Option<usize> {
+    let first = |kind: &str| parts.clone().position(|p| p.inline(kind));
+    first("text/plain").or_else(|| first("text/html"))
+}
+
+/// The transactions in a history that are messages the conversation shows
+/// (not, say, the copies of outgoing mail RT records).
+pub fn message_transactions(history: &[Value]) -> Vec<String> {
+    history
         .iter()
-        .find(|p| p.content_type == "text/plain" && !p.content.trim().is_empty());
-    let body = match plain {
-        Some(p) => p.content.clone(),
-        None => inline
-            .iter()
-            .find(|p| p.content_type == "text/html")
-            .map(|p| html::to_text(&p.content))
-            .unwrap_or_default(),
+        // The types `entries` reads a body for.
+        .filter(|txn| {
+            matches!(
+                record::text(txn, "Type").as_deref(),
+                Some("Create" | "Correspond" | "Comment")
+            )
+        })
+        .filter_map(record::id)
+        .collect()
+}
+
+/// Which parts to read the content of: one text for each of `messages`
+/// (transaction ids), never a file; in the order listed.
+pub fn text_parts(parts: &[Part], messages: &[String]) -> Vec<usize> {
+    let mut by_transaction: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, part) in parts.iter().enumerate() {
+        if messages.contains(&part.transaction) {
+            by_transaction.entry(&part.transaction).or_default().push(i);
+        }
+    }
+    let mut chosen: Vec<usize> = by_transaction
+        .values()
+        .filter_map(|indices| text_index(indices.iter().map(|&i| &parts[i])).map(|at| indices[at]))
+        .collect();
+    chosen.sort_unstable();
+    chosen
+}
+
+/// The readable text of a transaction's parts: plain text first, else HTML
+/// converted, a huge one cut with a note; files become attachment entries.
+fn body_of(parts: &[&Part]) -> (String, Vec<Attachment>) {
+    let body = match text_index(parts.iter().copied()).map(|i| parts[i]) {
+        Some(Part {
+            withheld: Some(note),
+            ..
+        }) => note.clone(),
+        Some(p) => {
+            let (shown, note) = crate::desk::cut_message(&p.content);
+            let text = if p.content_type == "text/html" {
+                html::to_text(shown)
+            } else {
+                shown.to_string()
+            };
+            match note {
+                Some(note) => format!("{}\n\n{note}", text.trim_end()),
+                None => text,
+            }
+        }
+        None => String::new(),
     };
     let files = parts
         .iter()
         .filter_map(|p| {
             Some(Attachment {
                 name: SafeText::line(p.filename.as_deref()?),
-                size: p.size,
+                size: p.size.unwrap_or(0),
                 mime: SafeText::line(&p.content_type),
+                id: Some(p.id.clone()).filter(|id| !id.is_empty()),
             })
         })
         .collect();
@@ -575,12 +639,14 @@ mod tests {
                    "Created": "2026-11-28T16:04:00Z", "Creator": {"Name": "RT_System"}}),
         ];
         let part = |txn: &str, kind: &str, content: &str, file: Option<&str>| Part {
+            id: format!("{txn}-{kind}"),
             transaction: txn.into(),
             content_type: kind.into(),
             content: content.into(),
+            withheld: None,
             headers: String::new(),
             filename: file.map(str::to_string),
-            size: 10,
+            size: Some(10),
         };
         let parts = vec![
             part("87", "text/plain", "It is down.", None),
@@ -620,12 +686,14 @@ mod tests {
             json!({"id": "94", "Type": "Correspond", "Created": "2026-11-28T16:10:00Z", "Creator": alice}),
         ];
         let part = |txn: &str, content: &str| Part {
+            id: txn.into(),
             transaction: txn.into(),
             content_type: "text/plain".into(),
             content: content.into(),
+            withheld: None,
             headers: String::new(),
             filename: None,
-            size: 10,
+            size: Some(10),
         };
         let parts = vec![
             part("87", "Caller says the laptop will not start."),
@@ -654,6 +722,50 @@ mod tests {
             summary.first_response_at,
             Some("2026-11-28T16:10:00Z".parse().expect("a time"))
         );
+    }
+
+    #[test]
+    fn only_the_text_of_each_message_is_read_never_a_file() {
+        let history = vec![
+            json!({"id": "264", "Type": "Create"}),
+            json!({"id": "265", "Type": "EmailRecord"}),
+            json!({"id": "266", "Type": "Correspond"}),
+            json!({"id": "268", "Type": "Comment"}),
+        ];
+        let messages = message_transactions(&history);
+        assert_eq!(messages, ["264", "266", "268"]);
+        let part = |id: &str, txn: &str, kind: &str, file: Option<&str>, size: u64| Part {
+            id: id.into(),
+            transaction: txn.into(),
+            content_type: kind.into(),
+            content: String::new(),
+            withheld: None,
+            headers: String::new(),
+            filename: file.map(str::to_string),
+            size: Some(size),
+        };
+        let parts = vec![
+            part("110", "264", "text/plain", None, 32),
+            part("111", "265", "text/plain", None, 574),
+            part("114", "266", "multipart/mixed", None, 0),
+            part("115", "266", "text/plain", None, 37),
+            part(
+                "116",
+                "266",
+                "application/pdf",
+                Some("scan.pdf"),
+                15_000_000,
+            ),
+            part("117", "266", "text/plain", Some("notes.txt"), 900),
+            part("119", "268", "text/plain", None, 0),
+            part("120", "268", "text/html", None, 80),
+        ];
+        let read: Vec<&str> = text_parts(&parts, &messages)
+            .into_iter()
+            .map(|i| parts[i].id.as_str())
+            .collect();
+        // An empty plain text gives way to the HTML.
+        assert_eq!(read, ["110", "115", "120"]);
     }
 
     #[test]

@@ -21,6 +21,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::http::{self, Answer, Auth, Client, Transport};
+use super::message;
 use super::{
     Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, Page, PageRequest,
     Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary, Version, lock,
@@ -248,18 +249,17 @@ impl RtDesk {
                 ],
             )
             .await?;
-        let parts: Vec<Part> = self
+        let mut parts: Vec<Part> = self
             .all_pages(
                 &format!("ticket/{number}/attachments"),
-                &[(
-                    "fields",
-                    "TransactionId,ContentType,Content,Headers,Filename,ContentLength",
-                )],
+                &[("fields", map::PART_FIELDS)],
             )
             .await?
             .iter()
             .filter_map(Part::from)
             .collect();
+        let messages = map::message_transactions(&history);
+        self.read_texts(number, &mut parts, &messages).await?;
 
         // Names for the user and queue ids in the history.
         let mut users = HashMap::new();
@@ -330,6 +330,88 @@ impl RtDesk {
             entries,
             custom_fields,
         })
+    }
+
+    /// Read the content of the parts the conversation shows as text (never a
+    /// file's), a few at a time by id: each answer stays under the body cap,
+    /// and a text too large for one answer stands as a note instead.
+    async fn read_texts(
+        &self,
+        number: u64,
+        parts: &mut [Part],
+        messages: &[String],
+    ) -> Result<(), DeskError> {
+        let cap = self.client.max_body();
+        // JSON escapes and the record around each text: room to spare.
+        let budget = (cap / 4) as u64;
+        let mut batches: Vec<Vec<usize>> = Vec::new();
+        let mut sum = 0;
+        for i in map::text_parts(parts, messages) {
+            let size = parts[i].size.unwrap_or(0);
+            if size >= cap as u64 {
+                parts[i].withheld = Some(message::not_shown(Some(size), cap));
+                continue;
+            }
+            match batches.last_mut() {
+                Some(batch) if sum + size <= budget && batch.len() < PER_PAGE as usize => {
+                    batch.push(i);
+                    sum += size;
+                }
+                _ => {
+                    batches.push(vec![i]);
+                    sum = size;
+                }
+            }
+        }
+        while let Some(batch) = batches.pop() {
+            match self.contents(number, parts, &batch).await {
+                Ok(found) => {
+                    for (id, content) in found {
+                        if let Some(part) = parts.iter_mut().find(|p| p.id == id) {
+                            part.content = content;
+                        }
+                    }
+                }
+                // Larger than its sizes said: one by one, and a single text
+                // too large becomes a note.
+                Err(e) if http::is_too_big(&e) && batch.len() > 1 => {
+                    batches.extend(batch.into_iter().map(|i| vec![i]));
+                }
+                Err(e) if http::is_too_big(&e) => {
+                    parts[batch[0]].withheld = Some(message::not_shown(None, cap));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// The contents of some of a ticket's parts, by id: RT's JSON query on
+    /// the ticket's attachments (`id IN (...)`), so no other ticket's part
+    /// can be asked for.
+    async fn contents(
+        &self,
+        number: u64,
+        parts: &[Part],
+        batch: &[usize],
+    ) -> Result<Vec<(String, String)>, DeskError> {
+        let ids: Vec<&str> = batch.iter().map(|&i| parts[i].id.as_str()).collect();
+        let query = json!([{ "field": "id", "operator": "IN", "value": ids }]).to_string();
+        let items = self
+            .all_pages(
+                &format!("ticket/{number}/attachments"),
+                &[("query", &query), ("fields", "Content")],
+            )
+            .await?;
+        Ok(items
+            .iter()
+            .filter_map(|item| {
+                Some((
+                    record::id(item)?,
+                    record::text(item, "Content").unwrap_or_default(),
+                ))
+            })
+            .collect())
     }
 
     /// Check `based_on` against the ticket now; answer its ETag for If-Match
