@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::fake_http::{answer, fake_server};
+use common::fake_http::{answer, fake_server, json_answer, param, routing_server};
 use deskterm::config::secret::Secret;
 use deskterm::desk::helpdesk::{HelpdeskDesk, HelpdeskSettings, Staff};
 use deskterm::desk::http::{Auth, Transport};
@@ -193,4 +193,69 @@ fn fake_helpdesk_server_login_exit_codes_and_words() {
         told.starts_with("signed in to hd as alice; the token"),
         "{told}"
     );
+}
+
+#[tokio::test]
+async fn fake_helpdesk_server_answering_json_of_the_wrong_shape_signs_nobody_in() {
+    let desk = desk(fake_server(
+        answer("200 OK", JSON, br#"{"redirect": "/login/"}"#),
+        false,
+    ));
+    let err = desk.me().await.unwrap_err();
+    assert!(
+        matches!(&err, DeskError::Protocol(m) if m.contains("without results") && m.contains("redirect")),
+        "{err:?}"
+    );
+}
+
+/// The same two tickets on every page, and always a next one.
+fn endless(count: u64, fresh: bool) -> (String, common::fake_http::Count) {
+    routing_server(move |line| {
+        let page: u64 = param(line, "page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1);
+        let base = if fresh { page * 10 } else { 0 };
+        let ticket = |id: u64| {
+            format!(
+                r#"{{"id": {id}, "queue": 1, "title": "T{id}", "status": 1, "priority": 3,
+                    "assigned_to": null, "due_date": null, "followup_set": []}}"#
+            )
+        };
+        json_answer(&format!(
+            r#"{{"count": {count}, "next": "http://x/api/tickets/?page={}", "previous": null,
+                "results": [{}, {}]}}"#,
+            page + 1,
+            ticket(base + 1),
+            ticket(base + 2)
+        ))
+    })
+}
+
+#[tokio::test]
+async fn fake_helpdesk_server_with_an_endless_next_stops_and_says_so() {
+    let (url, count) = endless(2, false);
+    let (helpdesk, query) = (desk(url), Query::active());
+    let search = helpdesk.search(&query, PageRequest::first(50));
+    let err = tokio::time::timeout(Duration::from_secs(5), search)
+        .await
+        .expect("the desk kept paging")
+        .unwrap_err();
+    assert!(
+        matches!(&err, DeskError::Protocol(m) if m.contains("stopped after 2 pages")),
+        "{err:?}"
+    );
+    assert_eq!(count.get(), 2);
+    // New tickets on every page: the count the first page gave bounds it.
+    let (url, count) = endless(1000, true);
+    let (helpdesk, query) = (desk(url), Query::active());
+    let search = helpdesk.search(&query, PageRequest::first(50));
+    let err = tokio::time::timeout(Duration::from_secs(5), search)
+        .await
+        .expect("the desk kept paging")
+        .unwrap_err();
+    assert!(
+        matches!(&err, DeskError::Protocol(m) if m.contains("stopped after 4 pages")),
+        "{err:?}"
+    );
+    assert_eq!(count.get(), 4, "2 pages of 500 hold 1000; 2 more");
 }

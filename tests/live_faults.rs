@@ -1,7 +1,8 @@
 //! The RT backend through a fault-injecting proxy on 127.0.0.1, in front of
 //! the live RT: the conformance operations (who am I, queues, a search, a
 //! ticket, a note) in every mode the proxy has: passing through, slow,
-//! dropped, reset, trickled, truncated, 429, 500, 503, HTML, garbage, and an
+//! dropped, reset, trickled, truncated, 429, 500, 503, HTML, garbage, JSON of
+//! the wrong shape, and an
 //! answer lost after RT did the write. Each ends in the right result or a
 //! clear error, never a panic; the lost answer is found on RT, not sent twice.
 //! Ignored in `cargo test`; `.ci/run` runs it with the live RT.
@@ -39,6 +40,8 @@ enum Mode {
     Html,
     /// 200 with bytes that mean nothing.
     Garbage,
+    /// 200 with JSON of another shape: a login page's redirect.
+    WrongShape,
     /// Pass reads; pass a write to RT, then lose RT's answer.
     LoseWriteAnswer,
 }
@@ -173,6 +176,11 @@ fn serve(mut client: TcpStream, upstream: &str, mode: Mode) {
         Mode::Status(code) => canned(&format!("{code} Error"), "text/html", page),
         Mode::Html => canned("200 OK", "text/html", page),
         Mode::Garbage => canned("200 OK", "application/json", b"\x00\xff{{{ not json \xfe"),
+        Mode::WrongShape => canned(
+            "200 OK",
+            "application/json",
+            br#"{"redirect":"/NoAuth/Login.html"}"#,
+        ),
     };
     match mode {
         Mode::Trickle => {
@@ -298,6 +306,8 @@ async fn every_fault_ends_in_a_clear_error_and_nothing_breaks() {
             Mode::Garbage,
             |e| matches!(e, DeskError::Protocol(m) if m.contains("not JSON")),
         ),
+        // Never an empty desk or "not found".
+        (Mode::WrongShape, |e| matches!(e, DeskError::Protocol(_))),
     ];
     for mode in [Mode::Pass, Mode::Delay(Duration::from_millis(500))] {
         let version = version_now(&proxy).await;

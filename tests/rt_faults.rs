@@ -9,12 +9,12 @@ mod common;
 use std::net::TcpListener;
 use std::time::Duration;
 
-use common::fake_http::{answer, fake_server, json_answer};
+use common::fake_http::{answer, fake_server, json_answer, json_value, param, routing_server};
 
 use deskterm::config::secret::Secret;
 use deskterm::desk::http::{Auth, Transport};
 use deskterm::desk::rt::{RtDesk, RtSettings};
-use deskterm::desk::{Desk, DeskError, TicketId};
+use deskterm::desk::{Change, Desk, DeskError, PageRequest, Query, TicketId, Version};
 
 fn desk(url: String) -> RtDesk {
     RtDesk::new(RtSettings {
@@ -239,7 +239,7 @@ fn fake_rt_ticket_23(
 ) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     use serde_json::json;
     let list = |items: serde_json::Value| {
-        json_answer(&json!({"page": 1, "per_page": 100, "count": 1, "items": items}))
+        json_value(&json!({"page": 1, "per_page": 100, "count": 1, "items": items}))
     };
     let ticket = json!({
         "id": 23, "Subject": "Signed lease for the annex", "Status": "open", "Priority": "0",
@@ -289,7 +289,7 @@ fn fake_rt_ticket_23(
         &vec![b' '; 22 * 1024 * 1024],
     );
     let summary = ticket.clone();
-    common::fake_http::routing_server(vec![
+    common::fake_http::route_server(vec![
         (
             Box::new(move |t: &str| {
                 bigger_than_said && t.contains("query=") && t.contains("\"120\"")
@@ -410,4 +410,246 @@ async fn fake_rt_server_a_message_larger_than_its_length_said_is_noted_and_the_r
         .filter(|t| t.contains("/attachments?query="))
         .count();
     assert_eq!(contents, 1 + 4, "{asked:#?}");
+}
+
+/// A fake RT answering a login page's JSON (a redirect) to every request.
+fn fake_rt_server_answering_a_login_redirect() -> String {
+    let (url, _) = routing_server(|_| json_answer(r#"{"redirect":"/NoAuth/Login.html"}"#));
+    url
+}
+
+fn protocol_naming(result: Result<impl std::fmt::Debug, DeskError>, what: &str) {
+    match result {
+        Err(DeskError::Protocol(m)) => assert!(
+            m.contains(what) && m.contains("redirect"),
+            "{m} should name {what} and what came"
+        ),
+        other => panic!("{other:?} should be a protocol error naming {what}"),
+    }
+}
+
+#[tokio::test]
+async fn fake_rt_server_answering_json_of_the_wrong_shape_is_no_empty_desk() {
+    let desk = desk(fake_rt_server_answering_a_login_redirect());
+    let search = desk.search(&Query::active(), PageRequest::first(50)).await;
+    protocol_naming(search.map(|p| p.items.len()), "without a list of items");
+    // Not "not found": nothing was said about the ticket.
+    protocol_naming(
+        desk.ticket(&TicketId("5".into())).await.map(|_| ()),
+        "ticket 5",
+    );
+    let since = jiff::Timestamp::now();
+    protocol_naming(
+        desk.changed_since(&Query::active(), since)
+            .await
+            .map(|c| c.len()),
+        "without a list of items",
+    );
+    protocol_naming(desk.queues().await.map(|q| q.len()), "queues");
+    protocol_naming(desk.agents().await.map(|a| a.len()), "Privileged group");
+    let note = Change::Note {
+        body: "hello".into(),
+        then: None,
+    };
+    protocol_naming(
+        desk.apply(&TicketId("5".into()), &Version(String::new()), &note)
+            .await
+            .map(|_| ()),
+        "ticket 5",
+    );
+}
+
+#[tokio::test]
+async fn fake_rt_server_listing_items_none_of_which_is_a_ticket() {
+    let (url, _) =
+        routing_server(|_| json_answer(r#"{"page":1,"pages":1,"items":[{"x":1},{"y":2}]}"#));
+    let err = desk(url)
+        .search(&Query::active(), PageRequest::first(50))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, DeskError::Protocol(m) if m.contains("none could be read")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn fake_rt_server_listing_no_such_ticket_is_not_found() {
+    let (url, _) = routing_server(|line| {
+        if line.contains("/ticket/5 ") {
+            json_answer(r#"{"id":5,"LastUpdated":"2026-01-01T00:00:00Z"}"#)
+        } else {
+            json_answer(r#"{"page":1,"pages":0,"total":0,"items":[]}"#)
+        }
+    });
+    let err = desk(url).ticket(&TicketId("5".into())).await.unwrap_err();
+    assert_eq!(err, DeskError::NotFound);
+}
+
+#[tokio::test]
+async fn fake_rt_server_answering_a_write_with_a_login_redirect() {
+    let (url, _) = routing_server(|line| {
+        if line.starts_with("GET ") {
+            answer(
+                "200 OK",
+                "Content-Type: application/json\r\nETag: \"abc\"\r\n",
+                br#"{"id":5,"LastUpdated":"2026-01-01T00:00:00Z"}"#,
+            )
+        } else {
+            json_answer(r#"{"redirect":"/NoAuth/Login.html"}"#)
+        }
+    });
+    let note = Change::Note {
+        body: "hello".into(),
+        then: None,
+    };
+    let err = desk(url)
+        .apply(&TicketId("5".into()), &Version(String::new()), &note)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, DeskError::Protocol(m) if m.contains("where its messages belong") && m.contains("redirect")),
+        "{err:?}"
+    );
+}
+
+/// RT tickets `ids`, on a page of a million.
+fn million_pages(page: &str, ids: &[u64], total: Option<u64>) -> Vec<u8> {
+    let items: Vec<String> = ids
+        .iter()
+        .map(|id| format!(r#"{{"id":"{id}","Subject":"Ticket {id}","Status":"open"}}"#))
+        .collect();
+    let total = total.map_or("null".to_string(), |t| t.to_string());
+    json_answer(&format!(
+        r#"{{"page":{page},"pages":1000000,"per_page":100,"total":{total},"items":[{}]}}"#,
+        items.join(",")
+    ))
+}
+
+/// The request line's page, 1 when it names none.
+fn page_asked(line: &str) -> String {
+    param(line, "page").unwrap_or_else(|| "1".into())
+}
+
+async fn within_seconds<T>(secs: u64, work: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(secs), work)
+        .await
+        .expect("the desk kept paging")
+}
+
+#[tokio::test]
+async fn fake_rt_server_always_answering_page_one_of_a_million() {
+    let (url, count) = routing_server(|_| million_pages("1", &[3, 2, 1], Some(100_000_000)));
+    let desk = desk(url);
+    let since = jiff::Timestamp::now();
+    let err = within_seconds(5, desk.changed_since(&Query::active(), since))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, DeskError::Protocol(m) if m.contains("answered page 1") && m.contains("asked for page 2")),
+        "{err:?}"
+    );
+    assert_eq!(count.get(), 2);
+    let err = within_seconds(5, desk.queues()).await.unwrap_err();
+    assert!(matches!(err, DeskError::Protocol(_)), "{err:?}");
+    assert_eq!(count.get(), 4);
+}
+
+#[tokio::test]
+async fn fake_rt_server_repeating_the_same_tickets_on_a_million_pages() {
+    let (url, count) = routing_server(|line| million_pages(&page_asked(line), &[3, 2, 1], None));
+    let desk = desk(url);
+    let since = jiff::Timestamp::now();
+    let err = within_seconds(5, desk.changed_since(&Query::active(), since))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, DeskError::Protocol(m) if m.contains("stopped after 2 pages")),
+        "{err:?}"
+    );
+    assert_eq!(count.get(), 2);
+}
+
+#[tokio::test]
+async fn fake_rt_server_with_a_million_pages_of_new_tickets_and_a_total_of_250() {
+    let (url, count) = routing_server(|line| {
+        let page: u64 = page_asked(line).parse().unwrap();
+        let ids: Vec<u64> = (0..100).map(|i| page * 100 + i).collect();
+        million_pages(&page.to_string(), &ids, Some(250))
+    });
+    let desk = desk(url);
+    let since = jiff::Timestamp::now();
+    let err = within_seconds(10, desk.changed_since(&Query::active(), since))
+        .await
+        .unwrap_err();
+    // Three pages hold 250; two more for tickets that arrive meanwhile.
+    assert!(
+        matches!(&err, DeskError::Protocol(m) if m.contains("stopped after 5 pages")),
+        "{err:?}"
+    );
+    assert_eq!(count.get(), 5);
+}
+
+/// A fake RT for the binary: alice, one queue, and a ticket list that
+/// goes on for a million pages of the same three tickets.
+fn fake_rt_server_for_ls() -> (String, common::fake_http::Count) {
+    routing_server(|line| {
+        if line.contains("/user/") {
+            json_answer(r#"{"id":"alice","Name":"alice","RealName":"Alice Rivera"}"#)
+        } else if line.contains("/queues/all") {
+            json_answer(r#"{"page":1,"pages":1,"total":1,"items":[{"id":1,"Name":"IT"}]}"#)
+        } else {
+            million_pages(&page_asked(line), &[3, 2, 1], None)
+        }
+    })
+}
+
+fn ls_on(url: &str, args: &[&str]) -> std::process::Output {
+    let home = tempfile::tempdir().unwrap();
+    common::write_config(
+        home.path(),
+        &format!(
+            "default_profile = \"fake\"\n[profiles.fake]\nbackend = \"rt\"\nurl = \"{url}\"\nuser = \"alice\"\n"
+        ),
+    );
+    let mut all = vec!["ls"];
+    all.extend_from_slice(args);
+    // Paging forever never ends; a busy machine can make a start slow, so
+    // the bound is the requests counted, and this only the safety net.
+    common::run_within(
+        Duration::from_secs(30),
+        home.path(),
+        &all,
+        &[("DESKTERM_TOKEN", "1-2-secret-token-never-printed")],
+    )
+    .expect("deskterm ls kept paging for 30 s")
+}
+
+#[test]
+fn fake_rt_server_with_a_million_pages_ls_limit_stops_once_it_has_enough() {
+    let (url, count) = fake_rt_server_for_ls();
+    let out = ls_on(&url, &["--limit", "3", "--sort", "id", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    assert_eq!(
+        common::stdout(&out).lines().count(),
+        4,
+        "a head and 3 tickets"
+    );
+    // Who the user is, and one round of pages side by side.
+    let first = count.get();
+    assert!(first <= 8, "{first} requests");
+    // The SLA order needs every active ticket: reading stops at the bound,
+    // says so, and the exit code tells a script.
+    let out = ls_on(&url, &["--limit", "3", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(5), "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).contains(
+            "stopped after 2 pages: the desk kept saying there were more; the list may be incomplete"
+        ),
+        "{}",
+        common::stderr(&out)
+    );
+    assert_eq!(common::stdout(&out).lines().count(), 4);
+    let second = count.get() - first;
+    assert!(second <= 8, "{second} requests");
 }

@@ -884,3 +884,122 @@ fn an_opened_pending_ticket_stays_paused_in_its_view_and_its_row() {
     let row = s.tickets.by_id(&pending.id).unwrap();
     assert!(paused(row), "in the row: {:?}", row.sla.clocks);
 }
+
+/// A state showing three cached tickets, and the load's request.
+fn from_the_cache() -> (State, u64) {
+    let mut s = state();
+    let request = search_request(&s.start());
+    let cached = deskterm::store::Cached {
+        tickets: vec![ticket(1, 90), ticket(2, 30), ticket(3, 10)],
+        directory: None,
+        saved: Some(common::now()),
+        total: 3,
+    };
+    update(
+        &mut s,
+        Msg::Desk(DeskReply::Cached(Ok(Box::new(cached)))),
+        common::now(),
+    );
+    (s, request)
+}
+
+#[test]
+fn a_page_of_the_wrong_shape_keeps_what_was_held_and_cached() {
+    let (mut s, request) = from_the_cache();
+    update(
+        &mut s,
+        page_reply(request, vec![ticket(3, 10), ticket(4, 60)], true),
+        common::now(),
+    );
+    let wrong = DeskError::Protocol(
+        "RT sent a ticket search without a list of items (a login page or a proxy answering?): \
+         an object with keys redirect"
+            .into(),
+    );
+    let effects = update(
+        &mut s,
+        Msg::Desk(DeskReply::Page {
+            request,
+            page: PageRequest::first(100).next(),
+            result: Err(wrong),
+        }),
+        common::now(),
+    );
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(visible_ids(&s), ["3", "2", "4", "1"], "nothing dropped");
+    assert_eq!(s.tickets.unconfirmed().len(), 2, "1 and 2 still to confirm");
+    assert!(matches!(s.connection, Connection::Offline(_)));
+    let flash = s.flash.clone().unwrap();
+    assert!(
+        flash.error && flash.text.contains("made no sense"),
+        "{flash:?}"
+    );
+}
+
+#[test]
+fn a_ticket_read_in_the_wrong_shape_shows_the_cached_copy() {
+    let wrong = DeskError::Protocol("RT sent ticket 2 without its id".into());
+    // What the worker does with it: a transient error shows the cached copy.
+    assert!(wrong.is_transient());
+    let mut s = loaded();
+    let effects = update(&mut s, key(KeyCode::Enter), common::now());
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadTicket { request, .. } => Some(*request),
+            _ => None,
+        })
+        .unwrap();
+    let copy = TicketDetail {
+        summary: ticket(2, -30),
+        entries: Vec::new(),
+        custom_fields: Vec::new(),
+    };
+    update(
+        &mut s,
+        Msg::Desk(DeskReply::Ticket {
+            request,
+            result: Ok(Box::new(copy)),
+            cached: Some(wrong.to_string()),
+        }),
+        common::now(),
+    );
+    let view = s.ticket.as_ref().unwrap();
+    assert!(view.detail.is_some() && view.cached.is_some());
+    assert!(s.flash.clone().unwrap().text.contains("cached copy"));
+}
+
+#[test]
+fn pages_that_never_end_are_followed_to_the_bound_and_the_cache_is_kept() {
+    let (mut s, request) = from_the_cache();
+    // The desk keeps saying there is more, with the same ticket each time.
+    let page = |items| {
+        Msg::Desk(DeskReply::Page {
+            request,
+            page: PageRequest::first(100),
+            result: Ok(Page {
+                items,
+                total: Some(1_000_000),
+                more: true,
+            }),
+        })
+    };
+    let effects = update(&mut s, page(vec![ticket(3, 10)]), common::now());
+    assert!(
+        matches!(&effects[..], [Effect::Search { .. }]),
+        "{effects:?}"
+    );
+    let effects = update(&mut s, page(vec![ticket(3, 10)]), common::now());
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Search { .. })),
+        "no further page: {effects:?}"
+    );
+    assert_eq!(visible_ids(&s), ["3", "2", "1"], "the cached ones kept");
+    assert_eq!(s.tickets.unconfirmed().len(), 2);
+    let flash = s.flash.clone().unwrap();
+    assert!(
+        flash.error && flash.text.contains("the list may be incomplete"),
+        "{flash:?}"
+    );
+    assert_eq!(s.connection, Connection::Live);
+}

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use jiff::tz::TimeZone;
 
-use super::exit::Failure;
+use super::exit::{Exit, Failure};
 use super::{Cli, Connected, json, terminal_width, ticket_id};
+use crate::desk::paging::{Next, Pager, Stopped};
 use crate::desk::query::{TextFilter, search_text};
 use crate::desk::{
     Agent, Desk, DeskError, OwnerFilter, PageRequest, Query, Queue, StatusKind, TicketDetail,
@@ -178,7 +179,7 @@ pub(super) fn ls(cli: &Cli, args: &LsArgs) -> Result<ExitCode, Failure> {
     }
     .max(1);
     let words = TextFilter::new(&query.text.to_lowercase());
-    let found = desk.block_on(pages(
+    let (found, stopped) = desk.block_on(pages(
         desk.session.desk.clone(),
         query,
         per_page,
@@ -195,6 +196,11 @@ pub(super) fn ls(cli: &Cli, args: &LsArgs) -> Result<ExitCode, Failure> {
     }
     tickets.truncate(args.limit.unwrap_or(usize::MAX));
     print!("{}", list(&tickets, &desk, args.format));
+    // What was read is shown; the exit code says it may not be all.
+    if let Some(stopped) = stopped {
+        eprintln!("deskterm: {stopped}");
+        return Ok(Exit::Network.into());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -204,15 +210,17 @@ pub(super) fn ls(cli: &Cli, args: &LsArgs) -> Result<ExitCode, Failure> {
 const SIDE_BY_SIDE: u32 = 4;
 
 /// The tickets of `query` that `keep` keeps, page after page in rounds of
-/// pages side by side, until the desk has no more or `enough` are found.
+/// pages side by side, until the desk has no more, `enough` are found, or
+/// the [`Pager`] stops (then the list may be incomplete, and it says why).
 async fn pages(
     desk: Arc<dyn Desk>,
     query: Query,
     per_page: u32,
     enough: usize,
     keep: impl Fn(&TicketSummary) -> bool,
-) -> Result<Vec<TicketSummary>, DeskError> {
+) -> Result<(Vec<TicketSummary>, Option<Stopped>), DeskError> {
     let mut tickets = Vec::new();
+    let mut pager = Pager::new(per_page);
     let mut first = 0;
     loop {
         let mut round = tokio::task::JoinSet::new();
@@ -227,9 +235,14 @@ async fn pages(
         answers.sort_by_key(|(page, _)| *page);
         for (_, answer) in answers {
             let answer = answer?;
+            let ids = answer.items.iter().map(|t| t.id.0.clone());
+            let next = pager.after(answer.total, ids, answer.more);
             tickets.extend(answer.items.into_iter().filter(|t| keep(t)));
-            if !answer.more || tickets.len() >= enough {
-                return Ok(tickets);
+            match next {
+                _ if tickets.len() >= enough => return Ok((tickets, None)),
+                Next::More => {}
+                Next::Done => return Ok((tickets, None)),
+                Next::Stopped(stopped) => return Ok((tickets, Some(stopped))),
             }
         }
         first += SIDE_BY_SIDE;

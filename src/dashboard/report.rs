@@ -7,6 +7,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use super::{finished_at, median};
+use crate::desk::paging::{Next, Pager};
 use crate::desk::{Desk, DeskError, PageRequest, Query, StatusKind, TicketSummary};
 use crate::sla::engine::{Engine, Facts};
 use crate::sla::{Level, Thresholds, compact_duration};
@@ -25,13 +26,20 @@ pub async fn gather(
 ) -> Result<Vec<TicketSummary>, DeskError> {
     let mut tickets = Vec::new();
     let mut page = PageRequest::first(PER_PAGE);
+    let mut pager = Pager::new(PER_PAGE);
     loop {
         let found = desk.search(&Query::active(), page).await?;
+        let ids = found.items.iter().map(|t| t.id.0.clone());
+        let next = pager.after(found.total, ids, found.more);
         tickets.extend(found.items);
-        if !found.more {
-            break;
+        match next {
+            Next::More => page = page.next(),
+            Next::Done => break,
+            // Figures from part of the desk would mislead: none rather.
+            Next::Stopped(stopped) => {
+                return Err(DeskError::Protocol(format!("the open tickets: {stopped}")));
+            }
         }
-        page = page.next();
     }
     let finished = Query {
         statuses: vec![StatusKind::Resolved, StatusKind::Closed],

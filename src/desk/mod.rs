@@ -9,6 +9,7 @@ pub mod helpdesk;
 pub mod http;
 pub mod message;
 pub mod model;
+pub mod paging;
 pub mod query;
 pub mod rt;
 
@@ -126,6 +127,25 @@ pub fn found_on(
             .owner
             .as_ref()
             .is_some_and(|o| me.is_some_and(|me| o.id == *me)),
+    }
+}
+
+/// A few words on what an answer is, for saying it was not what was expected.
+pub fn json_shape(answer: &serde_json::Value) -> String {
+    match answer {
+        serde_json::Value::Object(map) if map.is_empty() => "an empty object".into(),
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&str> = map.keys().map(String::as_str).take(8).collect();
+            if map.len() > keys.len() {
+                keys.push("…");
+            }
+            format!("an object with keys {}", keys.join(", "))
+        }
+        serde_json::Value::Array(items) => format!("a list of {} values", items.len()),
+        serde_json::Value::String(_) => "a string".into(),
+        serde_json::Value::Number(_) => "a number".into(),
+        serde_json::Value::Bool(_) => "true or false".into(),
+        serde_json::Value::Null => "null".into(),
     }
 }
 

@@ -31,6 +31,7 @@ use crate::config::macros::Macro;
 use crate::config::secret::Secret;
 use crate::config::sla::Notify;
 use crate::config::theme::{Theme, ThemeSet};
+use crate::desk::paging::Pager;
 use crate::desk::{
     Agent, Applied, Change, DeskError, Page, PageRequest, Query, Queue, TicketDetail, TicketId,
     TicketSummary, Version,
@@ -338,6 +339,8 @@ pub struct State {
     directory_loaded: bool,
     directory_in_flight: bool,
     load_request: Option<u64>,
+    /// How far the load's pages are followed.
+    load_pager: Pager,
     refresh_request: Option<u64>,
     ticks_since_refresh: u32,
     failures: u32,
@@ -411,6 +414,7 @@ impl State {
             directory_loaded: false,
             directory_in_flight: false,
             load_request: None,
+            load_pager: Pager::new(1),
             refresh_request: None,
             ticks_since_refresh: 0,
             failures: 0,
@@ -476,6 +480,7 @@ impl State {
     fn begin_load(&mut self) -> Effect {
         let request = self.request_id();
         self.load_request = Some(request);
+        self.load_pager = Pager::new(self.page_size);
         self.ticks_since_refresh = 0;
         Effect::Search {
             request,

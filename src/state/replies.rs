@@ -2,6 +2,7 @@
 
 use super::queue::sections_for;
 use super::{Connection, DeskReply, Effect, State};
+use crate::desk::paging::Next;
 use crate::desk::{DeskError, Query};
 
 pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
@@ -36,20 +37,30 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             }
             match result {
                 Ok(found) => {
+                    let ids = found.items.iter().map(|t| t.id.0.clone());
+                    let next = state.load_pager.after(found.total, ids, found.more);
                     for ticket in found.items {
                         state.hold(ticket);
                     }
                     state.place();
-                    if found.more {
-                        return vec![Effect::Search {
-                            request,
-                            query: Query::active(),
-                            page: page.next(),
-                        }];
-                    }
+                    let stopped = match next {
+                        Next::More => {
+                            return vec![Effect::Search {
+                                request,
+                                query: Query::active(),
+                                page: page.next(),
+                            }];
+                        }
+                        Next::Done => None,
+                        Next::Stopped(stopped) => Some(stopped),
+                    };
                     state.load_request = None;
-                    // What the cache held and the desk no longer lists is gone.
-                    let gone = state.tickets.unconfirmed();
+                    // What the cache held and the desk no longer lists is
+                    // gone; when the list was cut short, nothing is known gone.
+                    let gone = match stopped {
+                        None => state.tickets.unconfirmed(),
+                        Some(_) => Vec::new(),
+                    };
                     for id in &gone {
                         state.forget(id);
                     }
@@ -60,8 +71,14 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                         state.place();
                     }
                     back_online(state);
+                    if let Some(stopped) = &stopped {
+                        state.error_with(
+                            "the list may be incomplete: the desk kept saying there were more",
+                            stopped.to_string(),
+                        );
+                    }
                     if first {
-                        if !state.lacks.is_empty() {
+                        if stopped.is_none() && !state.lacks.is_empty() {
                             state.info("this desk lacks some features; ? lists them");
                         }
                         return vec![state.load_finished()];

@@ -5,6 +5,7 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -33,6 +34,68 @@ pub fn fake_server(response: Vec<u8>, hang: bool) -> String {
     url
 }
 
+/// Requests a routing server has answered.
+#[derive(Clone, Default)]
+pub struct Count(Arc<AtomicUsize>);
+
+impl Count {
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Answer each request with what `respond` makes of its first line
+/// ("GET /path?query HTTP/1.1"); count them. The URL and the count.
+pub fn routing_server(
+    respond: impl Fn(&str) -> Vec<u8> + Send + Sync + 'static,
+) -> (String, Count) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = Count::default();
+    let counted = count.clone();
+    let respond = Arc::new(respond);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let (respond, counted) = (respond.clone(), counted.clone());
+            std::thread::spawn(move || {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                counted.0.fetch_add(1, Ordering::SeqCst);
+                let text = String::from_utf8_lossy(&request);
+                let line = text.lines().next().unwrap_or("").to_string();
+                let _ = stream.write_all(&respond(&line));
+            });
+        }
+    });
+    (url, count)
+}
+
+/// A query parameter of a request line, decoded no further.
+pub fn param(line: &str, name: &str) -> Option<String> {
+    let target = line.split_whitespace().nth(1)?;
+    let (_, query) = target.split_once('?')?;
+    query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+/// A 200 with a JSON body.
+pub fn json_answer(body: &str) -> Vec<u8> {
+    answer(
+        "200 OK",
+        "Content-Type: application/json\r\n",
+        body.as_bytes(),
+    )
+}
+
 pub fn answer(status: &str, headers: &str, body: &[u8]) -> Vec<u8> {
     let mut out = format!(
         "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n",
@@ -43,13 +106,13 @@ pub fn answer(status: &str, headers: &str, body: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Which answer a [`routing_server`] gives: the first route whose test
+/// Which answer a [`route_server`] gives: the first route whose test
 /// accepts the request target (percent-decoded), else 404.
 pub type Route = (Box<dyn Fn(&str) -> bool + Send>, Vec<u8>);
 
 /// A fake desk that answers by request target and logs every target it was
 /// asked for (percent-decoded), in order.
-pub fn routing_server(routes: Vec<Route>) -> (String, Arc<Mutex<Vec<String>>>) {
+pub fn route_server(routes: Vec<Route>) -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let log = Arc::new(Mutex::new(Vec::new()));
@@ -102,8 +165,8 @@ fn decode(target: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A JSON 200.
-pub fn json_answer(body: &serde_json::Value) -> Vec<u8> {
+/// A JSON 200 of a value.
+pub fn json_value(body: &serde_json::Value) -> Vec<u8> {
     answer(
         "200 OK",
         "Content-Type: application/json\r\n",

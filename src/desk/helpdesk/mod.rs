@@ -27,6 +27,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::http::{self, Auth, Client, Transport};
+use super::paging::{Next, Pager};
 use super::{
     Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, Page, PageRequest,
     Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary, Version, lock,
@@ -113,6 +114,21 @@ fn read_ticket(value: &Value) -> Result<map::Ticket, DeskError> {
         .map_err(|e| DeskError::Protocol(format!("django-helpdesk sent a ticket unlike one: {e}")))
 }
 
+/// The tickets of a list answer; one without them is no empty list.
+fn results(answer: &Value) -> Result<&[Value], DeskError> {
+    answer
+        .get("results")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .ok_or_else(|| {
+            DeskError::Protocol(format!(
+                "django-helpdesk sent a ticket list without results (a login page or a proxy \
+                 answering?): {}",
+                super::json_shape(answer)
+            ))
+        })
+}
+
 /// A refused write: 400 with field errors.
 fn refused(e: DeskError) -> DeskError {
     match e {
@@ -184,6 +200,7 @@ impl HelpdeskDesk {
             .join(",");
         let per_page = PER_PAGE.to_string();
         let mut all = Vec::new();
+        let mut pager = Pager::new(PER_PAGE);
         for page in 1.. {
             let page_text = page.to_string();
             let mut query = vec![("page", page_text.as_str()), ("page_size", &per_page)];
@@ -192,13 +209,18 @@ impl HelpdeskDesk {
             }
             let answer = self.client.get("tickets/", &query).await?;
             let now = answer.date.unwrap_or_else(Timestamp::now);
-            let results = answer
-                .body
-                .get("results")
-                .and_then(Value::as_array)
-                .ok_or_else(|| {
-                    DeskError::Protocol("django-helpdesk sent a ticket list without results".into())
-                })?;
+            let results = results(&answer.body)?;
+            let ids: Vec<String> = results
+                .iter()
+                .enumerate()
+                .map(|(i, item)| match item.get("id") {
+                    Some(id) => id.to_string(),
+                    None => format!("#{page}.{i}"),
+                })
+                .collect();
+            let count = answer.body.get("count").and_then(Value::as_u64);
+            let more = answer.body.get("next").is_some_and(|n| !n.is_null());
+            let next = pager.after(count, ids, more);
             for item in results {
                 // One ticket that cannot be read does not hide the others.
                 match read_ticket(item) {
@@ -206,9 +228,12 @@ impl HelpdeskDesk {
                     Err(e) => tracing::warn!(error = %e, "a ticket was skipped"),
                 }
             }
-            let more = answer.body.get("next").is_some_and(|n| !n.is_null());
-            if !more || results.is_empty() {
-                break;
+            match next {
+                Next::More => {}
+                Next::Done => break,
+                Next::Stopped(stopped) => {
+                    return Err(DeskError::Protocol(format!("the ticket list: {stopped}")));
+                }
             }
         }
         if statuses == [1, 2] {
@@ -307,7 +332,8 @@ impl Desk for HelpdeskDesk {
     /// The profile's user among its agents; the token is checked with a
     /// one-ticket list (the API has no "who am I").
     async fn me(&self) -> Result<Agent, DeskError> {
-        self.client.get("tickets/", &[("page_size", "1")]).await?;
+        let answer = self.client.get("tickets/", &[("page_size", "1")]).await?;
+        results(&answer.body)?;
         let id = self.my_id().ok_or_else(|| {
             DeskError::Protocol(format!(
                 "the profile's user {:?} is not among its agents (agents = {{ \"ID\" = \"{}\" }})",

@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 
 use super::http::{self, Answer, Auth, Client, Transport};
 use super::message;
+use super::paging::{Next, Pager};
 use super::{
     Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, Page, PageRequest,
     Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary, Version, lock,
@@ -92,27 +93,39 @@ const REFUSALS: &[&str] = &[
     "you already own",
 ];
 
-fn refusals(answer: &Value) -> Vec<String> {
+/// The refusals among a write's answer: RT answers a list of messages, an
+/// object with one, or one as a string; anything else is no answer RT gives
+/// to a write, and the write is not taken as done.
+fn refusals(answer: &Value) -> Result<Vec<String>, DeskError> {
+    let unlike = || {
+        DeskError::Protocol(format!(
+            "RT answered a change with {} where its messages belong (a login page or a proxy \
+             answering?)",
+            super::json_shape(answer)
+        ))
+    };
     let messages: Vec<String> = match answer {
         Value::Array(items) => items
             .iter()
-            .filter_map(|m| m.as_str().map(str::to_string))
-            .collect(),
-        Value::Object(_) => answer
-            .get("message")
-            .and_then(Value::as_str)
-            .map(|m| vec![m.to_string()])
-            .unwrap_or_default(),
+            .map(|m| m.as_str().map(str::to_string).ok_or_else(unlike))
+            .collect::<Result<_, _>>()?,
+        Value::Object(_) => vec![
+            answer
+                .get("message")
+                .and_then(Value::as_str)
+                .ok_or_else(unlike)?
+                .to_string(),
+        ],
         Value::String(m) => vec![m.clone()],
-        _ => Vec::new(),
+        _ => return Err(unlike()),
     };
-    messages
+    Ok(messages
         .into_iter()
         .filter(|m| {
             let lower = m.to_lowercase();
             REFUSALS.iter().any(|r| lower.contains(r))
         })
-        .collect()
+        .collect())
 }
 
 impl RtDesk {
@@ -149,9 +162,17 @@ impl RtDesk {
         Ok(answer)
     }
 
-    /// Every page of a collection.
-    async fn all_pages(&self, path: &str, query: &[(&str, &str)]) -> Result<Vec<Value>, DeskError> {
+    /// Every page of a collection (`what` names it in errors), as far as
+    /// [`Pager`] allows: a list that goes on past it is an error, never a
+    /// list cut short in silence.
+    async fn all_pages(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        what: &str,
+    ) -> Result<Vec<Value>, DeskError> {
         let mut items = Vec::new();
+        let mut pager = Pager::new(PER_PAGE);
         for page in 1.. {
             let page_text = page.to_string();
             let per_page = PER_PAGE.to_string();
@@ -159,9 +180,25 @@ impl RtDesk {
             q.push(("page", &page_text));
             q.push(("per_page", &per_page));
             let answer = self.get(path, &q).await?;
-            items.extend(record::items(&answer.body).iter().cloned());
-            if !record::has_next_page(&answer.body) || record::items(&answer.body).is_empty() {
-                break;
+            record::check_page(&answer.body, page, what)?;
+            let found = record::items(&answer.body, what)?;
+            let ids: Vec<String> = found
+                .iter()
+                .enumerate()
+                .map(|(i, item)| record::id(item).unwrap_or_else(|| format!("#{page}.{i}")))
+                .collect();
+            let next = pager.after(
+                total(&answer.body),
+                ids,
+                record::has_next_page(&answer.body),
+            );
+            items.extend(found.iter().cloned());
+            match next {
+                Next::More => {}
+                Next::Done => break,
+                Next::Stopped(stopped) => {
+                    return Err(DeskError::Protocol(format!("{what}: {stopped}")));
+                }
             }
         }
         Ok(items)
@@ -201,14 +238,25 @@ impl RtDesk {
         query.push(("fields", &fields));
         query.extend_from_slice(map::NESTED_FIELDS);
         let answer = self.get("tickets", &query).await?;
-        let items = record::items(&answer.body);
+        record::check_page(&answer.body, page, "a ticket search")?;
+        let items = record::items(&answer.body, "a ticket search")?;
+        let summaries = self.to_summaries(items);
+        if summaries.is_empty() && !items.is_empty() {
+            return Err(DeskError::Protocol(format!(
+                "RT sent {} tickets of which none could be read (the first is {})",
+                items.len(),
+                super::json_shape(&items[0])
+            )));
+        }
         Ok(Page {
-            total: record::number(&answer.body, "total").map(|t| t.max(0) as u64),
+            total: total(&answer.body),
             more: record::has_next_page(&answer.body) && !items.is_empty(),
-            items: self.to_summaries(items),
+            items: summaries,
         })
     }
 
+    /// Not found only when RT lists no such ticket; an answer unlike a list
+    /// is an error, never an absence.
     async fn one_summary(&self, id: &TicketId) -> Result<TicketSummary, DeskError> {
         let number = ticket_number(id)?;
         let page = self.search_sql(&format!("id = {number}"), 1, 1).await?;
@@ -239,6 +287,7 @@ impl RtDesk {
 
     async fn load_detail(&self, id: &TicketId, answer: Answer) -> Result<TicketDetail, DeskError> {
         let number = ticket_number(id)?;
+        ticket_record(&answer.body, number)?;
         let mut summary = self.one_summary(id).await?;
         let history = self
             .all_pages(
@@ -247,12 +296,14 @@ impl RtDesk {
                     ("fields", "Type,Creator,Created,Field,OldValue,NewValue"),
                     ("fields[Creator]", "Name,RealName,EmailAddress"),
                 ],
+                "a ticket's history",
             )
             .await?;
         let mut parts: Vec<Part> = self
             .all_pages(
                 &format!("ticket/{number}/attachments"),
                 &[("fields", map::PART_FIELDS)],
+                "a ticket's attachments",
             )
             .await?
             .iter()
@@ -401,6 +452,7 @@ impl RtDesk {
             .all_pages(
                 &format!("ticket/{number}/attachments"),
                 &[("query", &query), ("fields", "Content")],
+                "a ticket's message texts",
             )
             .await?;
         Ok(items
@@ -422,7 +474,10 @@ impl RtDesk {
         based_on: &Version,
     ) -> Result<(String, String), DeskError> {
         let answer = self.get(&format!("ticket/{number}"), &[]).await?;
-        let now = record::text(&answer.body, "LastUpdated").unwrap_or_default();
+        ticket_record(&answer.body, number)?;
+        let now = record::text(&answer.body, "LastUpdated").ok_or_else(|| {
+            DeskError::Protocol(format!("RT sent ticket {number} without its LastUpdated"))
+        })?;
         if !based_on.0.is_empty() && based_on.0 != now {
             return Err(DeskError::Conflict { now: Version(now) });
         }
@@ -433,6 +488,25 @@ impl RtDesk {
             .etag
             .ok_or_else(|| DeskError::Protocol("RT sent no ETag for the ticket".into()))?;
         Ok((etag, owner))
+    }
+}
+
+/// The total a collection answer gives.
+fn total(answer: &Value) -> Option<u64> {
+    record::number(answer, "total").map(|t| t.max(0) as u64)
+}
+
+/// A ticket's record is one: it carries its id.
+fn ticket_record(answer: &Value, number: u64) -> Result<(), DeskError> {
+    match record::id(answer) {
+        Some(id) if id == number.to_string() => Ok(()),
+        Some(id) => Err(DeskError::Protocol(format!(
+            "RT sent ticket {id} when asked for ticket {number}"
+        ))),
+        None => Err(DeskError::Protocol(format!(
+            "RT sent ticket {number} without its id (a login page or a proxy answering?): {}",
+            super::json_shape(answer)
+        ))),
     }
 }
 
@@ -477,7 +551,11 @@ impl Desk for RtDesk {
 
     async fn queues(&self) -> Result<Vec<Queue>, DeskError> {
         let items = self
-            .all_pages("queues/all", &[("fields", "Name,Description")])
+            .all_pages(
+                "queues/all",
+                &[("fields", "Name,Description")],
+                "the list of queues",
+            )
             .await?;
         let mut queues: Vec<Queue> = items
             .iter()
@@ -510,11 +588,15 @@ impl Desk for RtDesk {
         };
         let group_query = r#"[{"field":"Name","value":"Privileged"},{"field":"Domain","value":"SystemInternal"}]"#;
         let group = self.get("groups", &[("query", group_query)]).await?;
-        let members = match record::items(&group.body).first().and_then(record::id) {
+        let members = match record::items(&group.body, "the Privileged group")?
+            .first()
+            .and_then(record::id)
+        {
             Some(gid) => {
                 self.all_pages(
                     &format!("group/{gid}/members"),
                     &[("fields", "Name,RealName,EmailAddress")],
+                    "the Privileged group's members",
                 )
                 .await
             }
@@ -536,7 +618,7 @@ impl Desk for RtDesk {
                 ];
                 query.push(("fields[Owner]", "Name,RealName,EmailAddress"));
                 let answer = self.get("tickets", &query).await?;
-                let mut owners: Vec<Agent> = record::items(&answer.body)
+                let mut owners: Vec<Agent> = record::items(&answer.body, "the tickets' owners")?
                     .iter()
                     .filter_map(|t| record::user(t, "Owner"))
                     .map(agent)
@@ -575,11 +657,20 @@ impl Desk for RtDesk {
             ticketsql::ticket_sql(query)
         );
         let mut all = Vec::new();
+        let mut pager = Pager::new(PER_PAGE);
         for page in 1.. {
             let found = self.search_sql(&sql, page, PER_PAGE).await?;
+            let ids: Vec<String> = found.items.iter().map(|t| t.id.0.clone()).collect();
+            let next = pager.after(found.total, ids, found.more);
             all.extend(found.items);
-            if !found.more {
-                break;
+            match next {
+                Next::More => {}
+                Next::Done => break,
+                Next::Stopped(stopped) => {
+                    return Err(DeskError::Protocol(format!(
+                        "the changed tickets: {stopped}"
+                    )));
+                }
             }
         }
         Ok(all)
@@ -677,8 +768,8 @@ impl Desk for RtDesk {
                 other => other,
             })?;
         self.heard(&answer);
-        let refused = refusals(&answer.body);
         lock(&self.details).remove(id);
+        let refused = refusals(&answer.body)?;
         if !refused.is_empty() {
             return Err(DeskError::Rejected(refused.join("; ")));
         }
@@ -697,20 +788,49 @@ mod tests {
     #[test]
     fn refusals_hidden_in_a_200_are_found() {
         let answer = json!(["Ticket 4: That user does not exist"]);
-        assert_eq!(refusals(&answer), ["Ticket 4: That user does not exist"]);
+        assert_eq!(
+            refusals(&answer).expect("a known shape"),
+            ["Ticket 4: That user does not exist"]
+        );
         let fine = json!([
             "Correspondence added",
             "Status changed from 'open' to 'stalled'"
         ]);
-        assert!(refusals(&fine).is_empty());
+        assert!(refusals(&fine).expect("a known shape").is_empty());
         let owner = json!(["That user may not own tickets in that queue"]);
-        assert_eq!(refusals(&owner).len(), 1);
+        assert_eq!(refusals(&owner).expect("a known shape").len(), 1);
         assert_eq!(
             refusals(&json!([
                 "Status 'x' isn't a valid status for tickets in this queue."
             ]))
+            .expect("a known shape")
             .len(),
             1
         );
+    }
+
+    #[test]
+    fn a_write_answered_in_no_shape_rt_gives_is_no_success() {
+        assert!(
+            refusals(&json!("Ticket 4 taken"))
+                .expect("a known shape")
+                .is_empty()
+        );
+        assert!(
+            refusals(&json!({"message": "Ticket 4 taken"}))
+                .expect("a known shape")
+                .is_empty()
+        );
+        for wrong in [
+            json!({"redirect": "/login"}),
+            json!([1, 2]),
+            json!(null),
+            json!(7),
+        ] {
+            assert!(
+                matches!(refusals(&wrong), Err(DeskError::Protocol(_))),
+                "{wrong}"
+            );
+        }
     }
 }

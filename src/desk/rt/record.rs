@@ -5,6 +5,8 @@
 use jiff::Timestamp;
 use serde_json::Value;
 
+use crate::desk::{DeskError, json_shape};
+
 /// A field as text: strings as they are, numbers as digits; empty is none.
 pub fn text(record: &Value, key: &str) -> Option<String> {
     match record.get(key)? {
@@ -66,12 +68,29 @@ pub fn user(record: &Value, key: &str) -> Option<UserRef> {
     UserRef::from(record.get(key)?)
 }
 
-/// The items of a collection answer.
-pub fn items(answer: &Value) -> &[Value] {
+/// The items of a collection answer. An answer without a list of them is
+/// not an empty collection: a login page or a proxy answered in JSON.
+pub fn items<'a>(answer: &'a Value, what: &str) -> Result<&'a [Value], DeskError> {
     answer
         .get("items")
         .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
+        .map(Vec::as_slice)
+        .ok_or_else(|| {
+            DeskError::Protocol(format!(
+                "RT sent {what} without a list of items (a login page or a proxy answering?): {}",
+                json_shape(answer)
+            ))
+        })
+}
+
+/// A page is the one asked for, when the answer says which it is.
+pub fn check_page(answer: &Value, asked: u32, what: &str) -> Result<(), DeskError> {
+    match number(answer, "page") {
+        Some(page) if page != i64::from(asked) => Err(DeskError::Protocol(format!(
+            "RT answered page {page} of {what} when asked for page {asked}"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Whether a collection answer has another page after this one.
@@ -103,6 +122,24 @@ mod tests {
         assert!(date(&record, "Due").is_some());
         assert_eq!(date(&record, "Resolved"), None);
         assert_eq!(text(&record, "Subject"), None);
+    }
+
+    #[test]
+    fn a_list_without_items_is_no_empty_list() {
+        assert_eq!(items(&json!({"items": []}), "tickets"), Ok(&[][..]));
+        let err = items(&json!({"redirect": "/login", "ok": 1}), "tickets").expect_err("an error");
+        assert_eq!(
+            err,
+            DeskError::Protocol(
+                "RT sent tickets without a list of items (a login page or a proxy answering?): \
+                 an object with keys ok, redirect"
+                    .into()
+            )
+        );
+        assert!(items(&json!([1, 2]), "queues").is_err());
+        assert!(check_page(&json!({"page": 2}), 2, "tickets").is_ok());
+        assert!(check_page(&json!({}), 2, "tickets").is_ok());
+        assert!(check_page(&json!({"page": 1}), 2, "tickets").is_err());
     }
 
     #[test]
