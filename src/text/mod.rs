@@ -9,7 +9,7 @@ mod sanitize;
 pub mod table;
 pub mod width;
 
-pub use sanitize::{sanitize_block, sanitize_line};
+pub use sanitize::{MAX_MARKS, sanitize_block, sanitize_line};
 
 use std::collections::HashSet;
 use std::fmt;

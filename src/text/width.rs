@@ -1,6 +1,9 @@
 //! Terminal-cell widths: CJK and emoji take two cells, combining marks none.
+//! Text is cut between grapheme clusters, never inside one: 👩‍💻 or "é"
+//! written as e and a combining accent stay whole, as the terminal draws them.
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// Cells the text occupies on screen.
 pub fn cells(text: &str) -> usize {
@@ -17,12 +20,12 @@ pub fn truncate(text: &str, max: usize) -> String {
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
+    for g in text.graphemes(true) {
+        let w = cells(g);
         if used + w > max - 1 {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += w;
     }
     out.push('…');
@@ -58,13 +61,13 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
                 line_cells = 0;
             }
             // A word longer than a whole line is split by cells.
-            for c in word.chars() {
-                let w = c.width().unwrap_or(0);
-                if line_cells + w > max && line_cells > 0 && c != ' ' {
+            for g in word.graphemes(true) {
+                let w = cells(g);
+                if line_cells + w > max && line_cells > 0 && g != " " {
                     lines.push(std::mem::take(&mut line));
                     line_cells = 0;
                 }
-                line.push(c);
+                line.push_str(g);
                 line_cells += w;
             }
         }
@@ -91,6 +94,26 @@ mod tests {
         for max in 0..12 {
             assert!(cells(&truncate("打印机 printer 🙂", max)) <= max);
         }
+    }
+
+    #[test]
+    fn text_is_cut_between_graphemes_never_inside_one() {
+        let coder = "👩\u{200d}💻";
+        assert_eq!(cells(coder), 2);
+        // The joined emoji goes whole or not at all: no dangling joiner.
+        assert_eq!(truncate(&format!("{coder} codes"), 2), "…");
+        assert_eq!(truncate(&format!("{coder} codes"), 4), format!("{coder} …"));
+        assert_eq!(truncate(&format!("ab{coder}cd"), 4), "ab…");
+        let accent = "e\u{301}";
+        assert_eq!(truncate(&accent.repeat(5), 3), format!("{accent}{accent}…"));
+        assert_eq!(
+            wrap(&coder.repeat(3), 4),
+            [coder.repeat(2), coder.to_string()]
+        );
+        assert_eq!(
+            wrap(&format!("{coder}{coder}{accent}{accent}"), 2),
+            [coder, coder, &format!("{accent}{accent}")]
+        );
     }
 
     #[test]
