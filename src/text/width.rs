@@ -60,8 +60,19 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
                 line.clear();
                 line_cells = 0;
             }
-            // A word longer than a whole line is split by cells.
-            for g in word.graphemes(true) {
+            // A word longer than a whole line is split by cells, between
+            // graphemes; one wider than a line itself (a run of Hangul
+            // jamo) between its characters.
+            let pieces = word.graphemes(true).flat_map(|g| {
+                if cells(g) <= max {
+                    vec![g]
+                } else {
+                    g.char_indices()
+                        .map(|(i, c)| &g[i..i + c.len_utf8()])
+                        .collect()
+                }
+            });
+            for g in pieces {
                 let w = cells(g);
                 if line_cells + w > max && line_cells > 0 && g != " " {
                     lines.push(std::mem::take(&mut line));
@@ -114,6 +125,10 @@ mod tests {
             wrap(&format!("{coder}{coder}{accent}{accent}"), 2),
             [coder, coder, &format!("{accent}{accent}")]
         );
+        // A cluster wider than the line is split between its characters.
+        let jamo = "\u{1142}\u{1142}";
+        assert_eq!(cells(jamo), 4);
+        assert_eq!(wrap(jamo, 2), ["\u{1142}", "\u{1142}"]);
     }
 
     #[test]
