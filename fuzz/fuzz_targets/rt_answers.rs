@@ -29,8 +29,11 @@ fuzz_target!(|data: &[u8]| {
             .unwrap_or_default();
         let parts: Vec<Part> = items.iter().filter_map(Part::from).collect();
         let entries = map::entries(&items, &parts, &["someone@example.org".into()], &NoNames);
-        if let Some(mut summary) = map::summary(&value, &Reading::default()) {
-            map::refine_sla(&mut summary, &entries);
+        if let Some(summary) = map::summary(&value, &Reading::default()) {
+            // Logged by an agent or sent by the requester.
+            for logged in [false, true] {
+                map::refine_sla(&mut summary.clone(), &entries, logged);
+            }
         }
         let _ = map::channel_from_headers(&value.to_string());
     }
