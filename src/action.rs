@@ -50,6 +50,7 @@ actions! {
     Back => "back", "back to the queue";
     NextTicket => "next-ticket", "next ticket in the list";
     PrevTicket => "prev-ticket", "previous ticket in the list";
+    ToggleQuotes => "toggle-quotes", "show or fold quoted mail";
     Filter => "filter", "filter as you type (subject, requester, id)";
     Clear => "clear", "clear the marks, then the filter";
     NextSection => "next-section", "next section tab";

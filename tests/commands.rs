@@ -160,6 +160,29 @@ fn show_agents_and_queues_in_each_format() {
 }
 
 #[test]
+fn show_folds_quoted_mail_unless_asked_and_json_keeps_it_whole() {
+    let home = Home::new();
+    let body = "Fixed after a restart.\n\nOn Mon, Maria wrote:\n> The printer in room 12\n> prints blank pages.\n> Can someone look?";
+    home.ok(&["reply", "600", "-m", body]);
+    let shown = home.ok(&["show", "600"]);
+    assert!(
+        shown.contains("Fixed after a restart.\n\n… 4 quoted lines (--quotes shows them)\n"),
+        "{shown}"
+    );
+    assert!(!shown.contains("blank pages"), "{shown}");
+    let whole = home.ok(&["show", "600", "--quotes"]);
+    assert!(whole.contains(body), "{whole}");
+    assert!(!whole.contains("quoted lines"), "{whole}");
+    let json = home.json(&["show", "600", "--format", "json"]);
+    let entries = json["entries"].as_array().unwrap();
+    assert!(entries.iter().any(|e| e["body"] == body), "{json}");
+    assert!(
+        home.ok(&["show", "600", "--format", "csv"])
+            .contains("> prints blank pages.")
+    );
+}
+
+#[test]
 fn writes_land_and_read_back() {
     let home = Home::new();
     // A reply from stdin, setting pending with it.

@@ -423,3 +423,134 @@ async fn queue_columns_grow_to_their_names_when_there_is_room() {
         }
     }
 }
+
+/// The first ticket open with a conversation of quoted mail: a one-line
+/// quote, a Gmail-style reply quoting six lines, an Outlook reply carrying
+/// the original under its header, then a long note.
+async fn ticket_with_quoted_mail(w: u16, h: u16) -> common::Console {
+    use deskterm::desk::{Entry, EntryKind};
+    use deskterm::state::Msg;
+    let mut c = common::console(w, h).await;
+    c.ui.press("enter").await;
+    let detail = c.ui.state.ticket.as_mut().unwrap().detail.as_mut().unwrap();
+    let first = detail.entries[0].clone();
+    let entry = |hours: i64, agent: bool, kind: EntryKind, body: &str| Entry {
+        kind,
+        author: if agent {
+            "Leticia Gomez"
+        } else {
+            "Zara Rodriguez"
+        }
+        .into(),
+        by_agent: agent,
+        at: first.at + jiff::SignedDuration::from_hours(hours),
+        body: deskterm::text::SafeText::block(body),
+        attachments: Vec::new(),
+        status: None,
+    };
+    let checklist: Vec<String> = (1..=15)
+        .map(|i| format!("{i}. step {i} of the leave checklist"))
+        .collect();
+    detail.entries = vec![
+        first.clone(),
+        entry(
+            1,
+            true,
+            EntryKind::Reply,
+            "> Where can I find the leave request form?\n\nHi Zara, the leave request form is in the staff portal under HR Forms. Submit it to your principal first.",
+        ),
+        entry(
+            2,
+            false,
+            EntryKind::Reply,
+            "Thank you, I found it. Does my principal sign it before or after HR?\n\nOn Sat, 14 Feb 2026 at 04:04, Leticia Gomez wrote:\n> Hi Zara, the leave request form is in the staff portal under HR Forms.\n> Submit it to your principal first.\n>\n> Leticia Gomez\n> HR help desk",
+        ),
+        entry(
+            3,
+            true,
+            EntryKind::Reply,
+            "Before: your principal signs first, then HR.\n\n________________________________\nFrom: Zara Rodriguez <zara.rodriguez33@pvusd.org>\nSent: Saturday, February 14, 2026 5:04 AM\nTo: HR help desk <hr@pvusd.org>\nSubject: Re: Leave request form for next month\n\nThank you, I found it. Does my principal sign it before or after HR?",
+        ),
+        entry(4, true, EntryKind::Note, &checklist.join("\n")),
+    ];
+    // Laid out anew, as when the conversation arrives.
+    c.ui.message(Msg::Resize(w, h)).await;
+    c
+}
+
+/// The screen's first conversation row.
+fn top_row(screen: &str) -> &str {
+    screen
+        .lines()
+        .skip_while(|l| !l.starts_with("── Conversation"))
+        .nth(1)
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn quoted_mail_is_folded_and_z_shows_it() {
+    for (w, h) in LAYOUT_SIZES {
+        let c = ticket_with_quoted_mail(w, h).await;
+        let screen = c.ui.screen();
+        assert!(
+            screen.contains("│ ┆ … 6 quoted lines (z shows them)"),
+            "{screen}"
+        );
+        if h == 50 {
+            assert!(
+                screen.contains("│ ┆ … 7 quoted lines (z shows them)"),
+                "{screen}"
+            );
+        }
+        assert!(!screen.contains("HR help desk"), "{screen}");
+        // One quoted line is dimmed, not folded.
+        assert!(
+            screen.contains("│ ┆ > Where can I find the leave request form?"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(format!("ticket_quoted_{w}x{h}"), screen);
+    }
+    let mut c = ticket_with_quoted_mail(80, 24).await;
+    let folded = c.ui.screen();
+    c.ui.press("z").await;
+    let shown = c.ui.screen();
+    assert!(
+        shown.contains("│ ┆ On Sat, 14 Feb 2026 at 04:04, Leticia Gomez wrote:"),
+        "{shown}"
+    );
+    assert!(!shown.contains("quoted lines"), "{shown}");
+    c.ui.press(&["j"; 7].join(" ")).await;
+    insta::assert_snapshot!("ticket_quoted_shown_80x24", c.ui.screen());
+    c.ui.press("g z").await;
+    assert_eq!(c.ui.screen(), folded, "z folds them again");
+
+    // The entry at the top of the screen stays there, whichever way.
+    c.ui.press("z").await;
+    c.ui.press(&["j"; 19].join(" ")).await;
+    let top = top_row(&c.ui.screen()).to_string();
+    assert!(top.starts_with("│ Leticia Gomez · agent"), "{top}");
+    assert!(top.contains("06:04"), "the Outlook reply: {top}");
+    c.ui.press("z").await;
+    assert_eq!(top_row(&c.ui.screen()), top);
+    c.ui.press("z").await;
+    assert_eq!(top_row(&c.ui.screen()), top);
+    // Inside a quote: the quote's first row (or its fold) stays on top.
+    c.ui.press(&["k"; 5].join(" ")).await;
+    assert!(
+        top_row(&c.ui.screen()).contains("> Submit it"),
+        "{}",
+        c.ui.screen()
+    );
+    c.ui.press("z").await;
+    assert!(
+        top_row(&c.ui.screen()).contains("… 6 quoted lines"),
+        "{}",
+        c.ui.screen()
+    );
+    c.ui.press("z").await;
+    assert!(
+        top_row(&c.ui.screen()).contains("wrote:"),
+        "{}",
+        c.ui.screen()
+    );
+}

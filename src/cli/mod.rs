@@ -88,6 +88,10 @@ enum Command {
         id: String,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+        /// Print quoted mail whole (it is folded into one line otherwise;
+        /// json and csv always have the whole text).
+        #[arg(long)]
+        quotes: bool,
     },
     /// Send a public reply: the text from --message, --file, stdin or $EDITOR.
     Reply(write::TextArgs),
@@ -254,7 +258,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let path = config_path(&cli);
     match &cli.command {
         Some(Command::Ls(args)) => return tickets::ls(&cli, args),
-        Some(Command::Show { id, format }) => return tickets::show(&cli, id, *format),
+        Some(Command::Show { id, format, quotes }) => {
+            return tickets::show(&cli, id, *format, *quotes);
+        }
         Some(Command::Agents { format }) => return tickets::agents(&cli, *format),
         Some(Command::Queues { format }) => return tickets::queues(&cli, *format),
         Some(Command::Reply(args)) => return write::text(&cli, args, false),

@@ -347,7 +347,7 @@ fn pretty<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
 }
 
-pub(super) fn show(cli: &Cli, id: &str, format: Format) -> Result<ExitCode, Failure> {
+pub(super) fn show(cli: &Cli, id: &str, format: Format, quotes: bool) -> Result<ExitCode, Failure> {
     let desk = Connected::open(cli)?;
     let mut detail = desk
         .block_on(desk.desk().ticket(&ticket_id(id)))
@@ -357,7 +357,7 @@ pub(super) fn show(cli: &Cli, id: &str, format: Format) -> Result<ExitCode, Fail
     let out = match format {
         Format::Json => pretty(&json::detail(&detail, desk.now, desk.thresholds())),
         Format::Csv => conversation_csv(&detail),
-        Format::Table => text(&detail, &desk),
+        Format::Table => text(&detail, &desk, quotes),
     };
     print!("{out}");
     Ok(ExitCode::SUCCESS)
@@ -384,8 +384,9 @@ fn conversation_csv(detail: &TicketDetail) -> String {
     table.csv()
 }
 
-/// The ticket as a person reads it: the fields, the clocks, the conversation.
-fn text(detail: &TicketDetail, desk: &Connected) -> String {
+/// The ticket as a person reads it: the fields, the clocks, the conversation,
+/// quoted mail folded into one line unless `quotes`.
+fn text(detail: &TicketDetail, desk: &Connected, quotes: bool) -> String {
     let (t, now, tz) = (&detail.summary, desk.now, TimeZone::system());
     let mut out = format!("{} {}\n", t.key, t.subject);
     let mut field = |name: &str, value: String| out.push_str(&format!("  {name:<15} {value}\n"));
@@ -426,7 +427,7 @@ fn text(detail: &TicketDetail, desk: &Connected) -> String {
             format::full(e.at, &tz)
         ));
         if !e.body.is_empty() {
-            out.push_str(e.body.trim_end());
+            out.push_str(&folded(e.body.trim_end(), quotes));
             out.push('\n');
         }
         for a in &e.attachments {
@@ -435,6 +436,26 @@ fn text(detail: &TicketDetail, desk: &Connected) -> String {
         }
     }
     out
+}
+
+/// A body with each quote of three lines or more folded into one line
+/// (or whole, when `whole`).
+fn folded(body: &str, whole: bool) -> String {
+    use crate::text::quote::{FOLD_MIN, runs};
+    if whole {
+        return body.to_string();
+    }
+    runs(body)
+        .iter()
+        .map(|run| {
+            if run.quoted && run.lines >= FOLD_MIN {
+                format!("… {} quoted lines (--quotes shows them)", run.lines)
+            } else {
+                run.text.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub(super) fn agents(cli: &Cli, format: Format) -> Result<ExitCode, Failure> {

@@ -312,6 +312,7 @@ const DEFAULTS: &[(Context, &str, &str)] = &[
     (Context::Ticket, "q", "back"),
     (Context::Ticket, "]", "next-ticket"),
     (Context::Ticket, "[", "prev-ticket"),
+    (Context::Ticket, "z", "toggle-quotes"),
     (Context::Ticket, "ctrl-r", "refresh"),
     (Context::Ticket, "f5", "refresh"),
     // ctrl-x sends, as in pine and alpine; no terminal or tmux takes it.

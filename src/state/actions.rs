@@ -768,6 +768,10 @@ impl State {
                 self.ticket = None;
                 return Vec::new();
             }
+            Action::ToggleQuotes => {
+                self.toggle_quotes();
+                return Vec::new();
+            }
             Action::NextTicket | Action::PrevTicket => {
                 let step = if action == Action::NextTicket { 1 } else { -1 };
                 let before = self.queue.cursor;

@@ -678,6 +678,25 @@ impl State {
         }
     }
 
+    /// Quoted mail shown or folded again, the entry at the top of the
+    /// screen kept where it is.
+    pub(crate) fn toggle_quotes(&mut self) {
+        let width = usize::from(self.viewport.width);
+        let Some(view) = &mut self.ticket else {
+            return;
+        };
+        let anchor = (view.laid_out == Some(width))
+            .then(|| crate::state::ticket::Anchor::at(&view.lines, view.scroll));
+        view.show_quotes = !view.show_quotes;
+        self.lay_out_ticket();
+        if let Some(view) = &mut self.ticket
+            && let Some(anchor) = anchor
+        {
+            view.scroll = anchor.row(&view.lines);
+        }
+        self.clamp_ticket_scroll();
+    }
+
     pub(crate) fn clamp_ticket_scroll(&mut self) {
         let max = ui::ticket::max_scroll(self);
         if let Some(view) = &mut self.ticket {

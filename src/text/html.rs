@@ -1,7 +1,12 @@
 //! HTML message bodies as plain text: paragraphs and line breaks kept, lists
 //! bulleted, links shown with their address, scripts and styles dropped,
-//! entities decoded. A single pass with no recursion, so deeply nested or
-//! broken HTML costs no more than its length.
+//! entities decoded, quoted mail (`<blockquote>`, Gmail's, Yahoo's and
+//! Thunderbird's quote blocks) marked with `> ` as a plain-text mail would
+//! be. A single pass with no recursion, so deeply nested or broken HTML
+//! costs no more than its length.
+
+/// The classes mail clients give the `<div>` around a quoted message.
+const QUOTE_CLASSES: &[&str] = &["gmail_quote", "yahoo_quoted", "moz-cite-prefix"];
 
 /// Convert an HTML body to text. The result still goes through the sanitiser.
 pub fn to_text(html: &str) -> String {
@@ -10,6 +15,10 @@ pub fn to_text(html: &str) -> String {
     let mut skipping: Option<String> = None;
     let mut pre = 0usize;
     let mut link: Option<String> = None;
+    // Open `<div>`s, and how deep each open quote `<div>` was.
+    let mut divs = 0usize;
+    let mut quote_divs: Vec<usize> = Vec::new();
+    let mut blockquotes = 0usize;
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
             if skipping.is_none() {
@@ -43,6 +52,26 @@ pub fn to_text(html: &str) -> String {
             continue;
         }
         match (tag.name.as_str(), tag.closing) {
+            ("blockquote" | "div", _) if !tag.self_closing => {
+                out.paragraph();
+                match (tag.name.as_str(), tag.closing) {
+                    ("blockquote", false) => blockquotes += 1,
+                    ("blockquote", true) => blockquotes = blockquotes.saturating_sub(1),
+                    (_, false) => {
+                        divs += 1;
+                        if tag.quotes() {
+                            quote_divs.push(divs);
+                        }
+                    }
+                    (_, true) => {
+                        if quote_divs.last() == Some(&divs) {
+                            quote_divs.pop();
+                        }
+                        divs = divs.saturating_sub(1);
+                    }
+                }
+                out.quoted = blockquotes > 0 || !quote_divs.is_empty();
+            }
             ("script" | "style" | "head" | "title", false) if !tag.self_closing => {
                 skipping = Some(tag.name.clone());
             }
@@ -94,6 +123,8 @@ struct Output {
     /// Newlines owed before the next text: 1 for a line break, 2 for a paragraph.
     pending: usize,
     space: bool,
+    /// Inside quoted mail: each line starts with `> `.
+    quoted: bool,
 }
 
 impl Output {
@@ -101,7 +132,10 @@ impl Output {
         if preformatted {
             if !text.is_empty() {
                 self.flush_breaks();
-                self.text.push_str(text);
+                for piece in text.split_inclusive('\n') {
+                    self.mark_quote(piece == "\n");
+                    self.text.push_str(piece);
+                }
                 self.space = false;
             }
             return;
@@ -122,8 +156,16 @@ impl Output {
                 self.text.push(' ');
             }
             self.flush_breaks();
+            self.mark_quote(false);
             self.text.push_str(word);
             self.space = false;
+        }
+    }
+
+    /// At the start of a line of quoted mail, its `> ` (`>` on a blank line).
+    fn mark_quote(&mut self, blank: bool) {
+        if self.quoted && (self.text.is_empty() || self.text.ends_with('\n')) {
+            self.text.push_str(if blank { ">" } else { "> " });
         }
     }
 
@@ -160,6 +202,7 @@ struct Tag {
     self_closing: bool,
     href: Option<String>,
     alt: Option<String>,
+    class: Option<String>,
 }
 
 impl Tag {
@@ -175,10 +218,22 @@ impl Tag {
         Self {
             href: attribute(inner, "href"),
             alt: attribute(inner, "alt"),
+            class: (name == "div" && !closing)
+                .then(|| attribute(inner, "class"))
+                .flatten(),
             name,
             closing,
             self_closing,
         }
+    }
+}
+
+impl Tag {
+    /// A `<div>` a mail client puts around the message it quotes.
+    fn quotes(&self) -> bool {
+        self.class
+            .as_deref()
+            .is_some_and(|class| class.split_whitespace().any(|c| QUOTE_CLASSES.contains(&c)))
     }
 }
 
@@ -308,9 +363,36 @@ mod tests {
     }
 
     #[test]
+    fn quoted_mail_is_marked_at_each_line_start() {
+        let gmail = "<div dir=\"ltr\">Works now, thanks!</div><br><div class=\"gmail_quote gmail_quote_container\"><div dir=\"ltr\" class=\"gmail_attr\">On Mon, Mar 2, 2026 Maria wrote:<br></div><blockquote class=\"gmail_quote\" style=\"margin:0\"><div>It prints<br>blank pages.</div><blockquote>Did you restart it?</blockquote></blockquote></div>";
+        assert_eq!(
+            to_text(gmail),
+            "Works now, thanks!\n\n> On Mon, Mar 2, 2026 Maria wrote:\n\n> It prints\n> blank pages.\n\n> Did you restart it?"
+        );
+        let thunderbird = "<p>Done.</p><div class=\"moz-cite-prefix\">Bob wrote:<br></div><blockquote type=\"cite\"><pre>line one\n\nline two</pre></blockquote><p>Bye</p>";
+        assert_eq!(
+            to_text(thunderbird),
+            "Done.\n\n> Bob wrote:\n\n> line one\n>\n> line two\n\nBye"
+        );
+        let yahoo =
+            "Ok<div class=\"yahoo_quoted\"><div>inner <b>bold</b></div>still quoted</div>mine";
+        assert_eq!(
+            to_text(yahoo),
+            "Ok\n\n> inner bold\n\n> still quoted\n\nmine"
+        );
+        // Other divs are not quotes.
+        assert_eq!(to_text("<div class=\"x\">a</div>b"), "a\n\nb");
+    }
+
+    #[test]
     fn deep_and_broken_html_is_cheap_and_safe() {
         let deep = "<div>".repeat(100_000) + "deep" + &"</div>".repeat(100_000);
         assert_eq!(to_text(&deep), "deep");
+        let quotes = "<blockquote>".repeat(100_000) + "deep" + &"</blockquote>".repeat(100_000);
+        assert_eq!(to_text(&quotes), "> deep");
+        let divs =
+            "<div class=gmail_quote>".repeat(100_000) + "deep" + &"</div>".repeat(100_000) + "out";
+        assert_eq!(to_text(&divs), "> deep\n\nout");
         assert_eq!(to_text("a < b and <unclosed"), "a < b and <unclosed");
         assert_eq!(decode_entities("&bogus; &amp &#xZZ;"), "&bogus; & &#xZZ;");
     }

@@ -2,14 +2,16 @@
 //!
 //! [`SafeText`] is the only way a server string enters the domain model, so the
 //! terminal never sees an escape sequence, a control character or a bidi override
-//! from a ticket. [`width`] measures and fits text in terminal cells.
+//! from a ticket. [`width`] measures and fits text in terminal cells; [`quote`]
+//! finds the quoted mail in a body.
 
 pub mod html;
+pub mod quote;
 mod sanitize;
 pub mod table;
 pub mod width;
 
-pub use sanitize::{sanitize_block, sanitize_line};
+pub use sanitize::{MAX_MARKS, sanitize_block, sanitize_line};
 
 use std::collections::HashSet;
 use std::fmt;

@@ -5,11 +5,22 @@
 //! title change never reaches the terminal. Other control characters are made
 //! visible as Unicode control pictures. Bidi overrides, invisible tag characters
 //! and zero-width spaces are dropped because they let text lie about itself.
+//! A zero-width joiner is kept only where it joins (an emoji sequence such as
+//! 👩‍💻, an Indic conjunct): a bare one between letters upsets the line
+//! drawing of some terminals and of tmux. Combining marks are capped at
+//! [`MAX_MARKS`] a character, so "Zalgo" text cannot pile up over other lines.
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthChar;
 
 const ESC: char = '\u{1b}';
 const BEL: char = '\u{07}';
 const C1_ST: char = '\u{9c}';
 const TAB_WIDTH: usize = 4;
+const ZWJ: char = '\u{200d}';
+/// The most zero-width characters (combining marks, joiners, variation
+/// selectors) kept after one visible character.
+pub const MAX_MARKS: usize = 4;
 
 /// Sanitise a one-line field: line breaks and tabs become single spaces.
 pub fn sanitize_line(input: &str) -> String {
@@ -24,7 +35,7 @@ pub fn sanitize_line(input: &str) -> String {
             }
         }
     }
-    out
+    tidy_marks(out)
 }
 
 /// Sanitise a body: line breaks are kept (CRLF and lone CR become LF), tabs
@@ -47,6 +58,44 @@ pub fn sanitize_block(input: &str) -> String {
                 out.extend(std::iter::repeat_n(' ', spaces));
                 column += spaces;
             }
+        }
+    }
+    tidy_marks(out)
+}
+
+/// A character drawn in no cells of its own: a combining mark, a joiner, a
+/// variation selector.
+fn zero_width(c: char) -> bool {
+    c.width() == Some(0)
+}
+
+/// Joiners that join nothing dropped, and zero-width runs cut to
+/// [`MAX_MARKS`]. Text without either (all ASCII, most text) is returned as it is.
+fn tidy_marks(text: String) -> String {
+    if text.is_ascii() || !text.chars().any(zero_width) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut run = 0usize;
+    for cluster in text.graphemes(true) {
+        let mut chars = cluster.chars().peekable();
+        let mut first = true;
+        while let Some(c) = chars.next() {
+            // A joiner stays only inside a cluster, before a visible character.
+            let joins = !first && chars.peek().is_some_and(|&next| !zero_width(next));
+            first = false;
+            if c == ZWJ && !joins {
+                continue;
+            }
+            if zero_width(c) {
+                run += 1;
+                if run > MAX_MARKS {
+                    continue;
+                }
+            } else {
+                run = 0;
+            }
+            out.push(c);
         }
     }
     out
@@ -211,8 +260,49 @@ mod tests {
             sanitize_line("invoice\u{202e}fdp.exe\u{200b}"),
             "invoicefdp.exe"
         );
-        // ZWJ stays: emoji sequences need it.
-        assert_eq!(sanitize_line("👩\u{200d}💻"), "👩\u{200d}💻");
+    }
+
+    #[test]
+    fn a_joiner_stays_only_where_it_joins() {
+        // Emoji sequences and an Indic conjunct keep theirs.
+        for joined in [
+            "👩\u{200d}💻",
+            "👨\u{200d}👩\u{200d}👧",
+            "❤\u{fe0f}\u{200d}🔥",
+            "👩🏽\u{200d}💻",
+            "क्\u{200d}ष",
+        ] {
+            assert_eq!(sanitize_line(joined), joined);
+            assert_eq!(
+                sanitize_block(&format!("a {joined}\nb")),
+                format!("a {joined}\nb")
+            );
+        }
+        // Between letters, at a line's edges, doubled or before a mark: gone.
+        assert_eq!(sanitize_line("a\u{200d}b"), "ab");
+        assert_eq!(sanitize_block("\u{200d}a\u{200d}\n\u{200d}b"), "a\nb");
+        assert_eq!(sanitize_line("👩\u{200d}\u{200d}💻"), "👩💻");
+        assert_eq!(sanitize_line("e\u{200d}\u{301}"), "e\u{301}");
+    }
+
+    #[test]
+    fn combining_marks_are_capped_per_character() {
+        let zalgo = format!("e{}", "\u{301}".repeat(200));
+        assert_eq!(
+            sanitize_line(&zalgo),
+            format!("e{}", "\u{301}".repeat(MAX_MARKS))
+        );
+        assert_eq!(
+            sanitize_block(&format!("{zalgo}\n{zalgo}")),
+            format!("e{0}\ne{0}", "\u{301}".repeat(MAX_MARKS))
+        );
+        // Vietnamese and a keycap keep all of theirs.
+        assert_eq!(
+            sanitize_line("Việt ệ 1\u{fe0f}\u{20e3}"),
+            "Việt ệ 1\u{fe0f}\u{20e3}"
+        );
+        let stacked = "a\u{323}\u{302}\u{301}\u{308}";
+        assert_eq!(sanitize_line(stacked), stacked);
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! Terminal-cell widths: CJK and emoji take two cells, combining marks none.
+//! Text is cut between grapheme clusters, never inside one: 👩‍💻 or "é"
+//! written as e and a combining accent stay whole, as the terminal draws them.
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// Cells the text occupies on screen.
 pub fn cells(text: &str) -> usize {
@@ -17,12 +20,12 @@ pub fn truncate(text: &str, max: usize) -> String {
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
+    for g in text.graphemes(true) {
+        let w = cells(g);
         if used + w > max - 1 {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += w;
     }
     out.push('…');
@@ -57,14 +60,25 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
                 line.clear();
                 line_cells = 0;
             }
-            // A word longer than a whole line is split by cells.
-            for c in word.chars() {
-                let w = c.width().unwrap_or(0);
-                if line_cells + w > max && line_cells > 0 && c != ' ' {
+            // A word longer than a whole line is split by cells, between
+            // graphemes; one wider than a line itself (a run of Hangul
+            // jamo) between its characters.
+            let pieces = word.graphemes(true).flat_map(|g| {
+                if cells(g) <= max {
+                    vec![g]
+                } else {
+                    g.char_indices()
+                        .map(|(i, c)| &g[i..i + c.len_utf8()])
+                        .collect()
+                }
+            });
+            for g in pieces {
+                let w = cells(g);
+                if line_cells + w > max && line_cells > 0 && g != " " {
                     lines.push(std::mem::take(&mut line));
                     line_cells = 0;
                 }
-                line.push(c);
+                line.push_str(g);
                 line_cells += w;
             }
         }
@@ -91,6 +105,30 @@ mod tests {
         for max in 0..12 {
             assert!(cells(&truncate("打印机 printer 🙂", max)) <= max);
         }
+    }
+
+    #[test]
+    fn text_is_cut_between_graphemes_never_inside_one() {
+        let coder = "👩\u{200d}💻";
+        assert_eq!(cells(coder), 2);
+        // The joined emoji goes whole or not at all: no dangling joiner.
+        assert_eq!(truncate(&format!("{coder} codes"), 2), "…");
+        assert_eq!(truncate(&format!("{coder} codes"), 4), format!("{coder} …"));
+        assert_eq!(truncate(&format!("ab{coder}cd"), 4), "ab…");
+        let accent = "e\u{301}";
+        assert_eq!(truncate(&accent.repeat(5), 3), format!("{accent}{accent}…"));
+        assert_eq!(
+            wrap(&coder.repeat(3), 4),
+            [coder.repeat(2), coder.to_string()]
+        );
+        assert_eq!(
+            wrap(&format!("{coder}{coder}{accent}{accent}"), 2),
+            [coder, coder, &format!("{accent}{accent}")]
+        );
+        // A cluster wider than the line is split between its characters.
+        let jamo = "\u{1142}\u{1142}";
+        assert_eq!(cells(jamo), 4);
+        assert_eq!(wrap(jamo, 2), ["\u{1142}", "\u{1142}"]);
     }
 
     #[test]

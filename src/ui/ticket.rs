@@ -1,6 +1,8 @@
 //! The ticket view: a header with the fields and SLA clocks, then the
 //! conversation. Public replies, internal notes and events look different
 //! even without colour: a thin bar, a labelled thick bar, a bullet line.
+//! Quoted mail is dimmed behind a `┆` and, from three lines, folded into
+//! one line until the toggle-quotes key shows it.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -16,7 +18,11 @@ use crate::config::theme::{Role, Theme};
 use crate::desk::{EntryKind, TicketSummary};
 use crate::state::State;
 use crate::state::ticket::{ConvLine, TicketView};
+use crate::text::quote::{self, FOLD_MIN};
 use crate::text::width::{cells, fit, truncate, wrap};
+
+/// Marks every row of quoted mail.
+const QUOTE_BAR: &str = "┆ ";
 
 /// The narrowest a label column is, so the first lines up with "Requester".
 const LABEL: usize = 10;
@@ -292,19 +298,47 @@ pub fn lay_out(view: &TicketView, time_zone: &jiff::tz::TimeZone, width: usize) 
                 true
             }
         };
-        lines.extend(
-            wrap(&entry.body, body_width)
-                .into_iter()
-                .chain(entry.attachments.iter().map(format::attachment))
-                .map(|text| ConvLine::Body { note, text }),
-        );
+        let quote_width = body_width.saturating_sub(cells(QUOTE_BAR)).max(1);
+        for run in quote::runs(&entry.body) {
+            if !run.quoted {
+                lines.extend(
+                    wrap(run.text, body_width)
+                        .into_iter()
+                        .map(|text| ConvLine::Body { note, text }),
+                );
+            } else if view.show_quotes || run.lines < FOLD_MIN {
+                lines.extend(
+                    wrap(run.text, quote_width)
+                        .into_iter()
+                        .map(|text| ConvLine::Quote { note, text }),
+                );
+            } else {
+                lines.push(ConvLine::Folded {
+                    note,
+                    lines: run.lines,
+                });
+            }
+        }
+        lines.extend(entry.attachments.iter().map(|a| ConvLine::Body {
+            note,
+            text: format::attachment(a),
+        }));
         lines.push(ConvLine::Blank);
     }
     lines
 }
 
-/// One laid-out line, styled.
-fn styled(line: &ConvLine, theme: &Theme) -> Line<'static> {
+/// The entry's bar: thin for a reply, thick for a note.
+fn bar(note: bool) -> (&'static str, Role) {
+    if note {
+        ("┃ ", Role::Note)
+    } else {
+        ("│ ", Role::Reply)
+    }
+}
+
+/// One laid-out line, styled; `unfold` names the key that shows quotes.
+fn styled(line: &ConvLine, theme: &Theme, unfold: &str, width: usize) -> Line<'static> {
     match line {
         ConvLine::Problem(text) => Line::from(Span::styled(text.clone(), theme.style(Role::Error))),
         ConvLine::Muted(text) => Line::from(Span::styled(text.clone(), theme.style(Role::Muted))),
@@ -320,14 +354,34 @@ fn styled(line: &ConvLine, theme: &Theme) -> Line<'static> {
             Span::styled(rest.clone(), theme.style(Role::Muted)),
         ]),
         ConvLine::Body { note, text } => {
-            let (bar, role) = if *note {
-                ("┃ ", Role::Note)
-            } else {
-                ("│ ", Role::Reply)
-            };
+            let (bar, role) = bar(*note);
             Line::from(vec![
                 Span::styled(bar, theme.style(role)),
                 Span::styled(text.clone(), theme.style(role)),
+            ])
+        }
+        ConvLine::Quote { note, text } => {
+            let (bar, role) = bar(*note);
+            Line::from(vec![
+                Span::styled(bar, theme.style(role)),
+                Span::styled(QUOTE_BAR, theme.style(Role::Muted)),
+                Span::styled(text.clone(), theme.style(Role::Muted)),
+            ])
+        }
+        ConvLine::Folded { note, lines } => {
+            let (bar, role) = bar(*note);
+            let what = if *lines == 1 { "line" } else { "lines" };
+            let room = width.saturating_sub(cells(bar) + cells(QUOTE_BAR));
+            Line::from(vec![
+                Span::styled(bar, theme.style(role)),
+                Span::styled(QUOTE_BAR, theme.style(Role::Muted)),
+                Span::styled(
+                    truncate(
+                        &format!("… {lines} quoted {what} ({unfold} shows them)"),
+                        room,
+                    ),
+                    theme.style(Role::Muted),
+                ),
             ])
         }
         ConvLine::Blank => Line::default(),
@@ -424,12 +478,16 @@ pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State, view: &Ti
     };
     lines.truncate(header_rows.saturating_sub(1));
     lines.push(separator(theme, width, &position));
+    let unfold = state
+        .keymap
+        .key_for(Context::Ticket, Action::ToggleQuotes)
+        .map_or_else(|| Action::ToggleQuotes.name(), |k| k.to_string());
     lines.extend(
         conversation
             .iter()
             .skip(scroll)
             .take(rows)
-            .map(|line| styled(line, theme)),
+            .map(|line| styled(line, theme, &unfold, width)),
     );
     frame.render_widget(Paragraph::new(lines), body);
     if let Some(compose) = &state.compose {
