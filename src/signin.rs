@@ -103,6 +103,28 @@ pub async fn login(
     })
 }
 
+/// `deskterm login NAME --adopt`: bind the token kept for the profile before
+/// tokens were bound to a desk to the desk the profile names now. Nothing is
+/// sent: the user says it is the desk the token was made for.
+pub fn adopt(config: &Config, config_dir: &Path, name: Option<&str>) -> anyhow::Result<String> {
+    let (name, profile) = real_profile(config, name)?;
+    // The profile must be sound (a scheme, no plain http elsewhere) first.
+    profile::select(config, Some(&name), Some(Secret::new("unused")), config_dir)?;
+    let account = profile.account(&name);
+    let chain = Chain::for_profile(profile, config_dir);
+    match chain.adopt(&account) {
+        Ok(Some(location)) => Ok(format!(
+            "{name}'s token in {location} is bound to {} now; nothing was sent",
+            account.desk()
+        )),
+        Ok(None) => anyhow::bail!(
+            "no token kept before tokens were bound to a desk for {name}; `deskterm login \
+             {name}` signs in"
+        ),
+        Err(reasons) => anyhow::bail!("could not bind it:\n  {}", reasons.join("\n  ")),
+    }
+}
+
 /// Forget the profile's token in every store that keeps one.
 pub fn logout(config: &Config, config_dir: &Path, name: Option<&str>) -> anyhow::Result<String> {
     let (name, profile) = real_profile(config, name)?;

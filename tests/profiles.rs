@@ -513,6 +513,36 @@ fn a_token_kept_before_tokens_were_bound_is_never_sent() {
         "a token of unknown origin was sent"
     );
 
+    // The user says this is its desk: bound there, with nothing sent, and
+    // then used for it (and for no other).
+    let out = run(home.path(), &["login", &profile, "--adopt"], &[], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("nothing was sent"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        saw.recv_timeout(std::time::Duration::from_millis(300))
+            .is_err(),
+        "adopting sent the token"
+    );
+    assert_eq!(
+        KernelKeyring
+            .get(&account)
+            .unwrap()
+            .map(|s| s.expose().to_string()),
+        Some(TOKEN.to_string())
+    );
+    let out = run(home.path(), &["--profile", &profile, "ls"], &[], "");
+    assert!(
+        !stderr(&out).contains("was kept before"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(home.path(), &["login", &profile, "--adopt"], &[], "");
+    assert!(!out.status.success(), "nothing left to adopt");
+
     // Logout forgets it too.
     let out = run(home.path(), &["logout", &profile], &[], "");
     assert!(stdout(&out).contains("removed"), "{}", stdout(&out));

@@ -163,6 +163,10 @@ enum Command {
         /// Keep it here rather than in the first store that works: keyring, kernel, file.
         #[arg(long, value_name = "STORE")]
         store: Option<String>,
+        /// Bind a token kept before tokens were bound to a desk to the desk the
+        /// profile names now (only if it was made for that desk); sends nothing.
+        #[arg(long, conflicts_with = "store")]
+        adopt: bool,
     },
     /// Forget a profile's stored token.
     Logout {
@@ -291,7 +295,15 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Some(Command::Config { action }) => return Ok(admin::config_command(action, &path)?),
         Some(Command::Sla { action }) => return Ok(admin::sla_command(&cli, action)?),
-        Some(Command::Login { name, store }) => {
+        Some(Command::Login {
+            name, adopt: true, ..
+        }) => {
+            let config = load_config(&path)?;
+            let name = name.as_deref().or(cli.profile.as_deref());
+            println!("{}", signin::adopt(&config, &config_dir(&cli), name)?);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(Command::Login { name, store, .. }) => {
             let config = load_config(&path)?;
             return Ok(admin::login(
                 &cli,

@@ -34,8 +34,11 @@ enum Held {
     Nothing,
     /// For this account's desk.
     Bound(Secret),
-    /// For another desk, or for none (kept before binding): why not used.
+    /// For another desk: why not used.
     Unbound(String),
+    /// For no desk (kept before binding): why not used, and the token, for
+    /// `deskterm login --adopt` alone.
+    Legacy(String, Secret),
 }
 
 impl TokenFile {
@@ -61,12 +64,17 @@ impl TokenFile {
             account.profile
         );
         let Some(named) = first.strip_prefix(HEADER.trim_end()) else {
-            return Ok(Held::Unbound(format!(
-                "{} names no desk (it was kept before tokens were bound to one): {again}, or \
-                 make its first line `{}`",
-                self.location(),
-                header(account)
-            )));
+            return Ok(Held::Legacy(
+                format!(
+                    "{} names no desk (it was kept before tokens were bound to one): {again}, \
+                     or, if {} is the desk it was made for, `deskterm login {} --adopt` binds \
+                     it there, sending nothing",
+                    self.location(),
+                    account.desk(),
+                    account.profile
+                ),
+                Secret::new(first),
+            ));
         };
         let mut words = named.split_whitespace();
         let (backend, at) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
@@ -96,14 +104,21 @@ impl CredentialStore for TokenFile {
     fn get(&self, account: &Account) -> Result<Option<Secret>, StoreError> {
         Ok(match self.read(account)? {
             Held::Bound(secret) => Some(secret),
-            Held::Nothing | Held::Unbound(_) => None,
+            Held::Nothing | Held::Unbound(_) | Held::Legacy(..) => None,
         })
     }
 
     fn unbound(&self, account: &Account) -> Result<Option<String>, StoreError> {
         Ok(match self.read(account)? {
-            Held::Unbound(why) => Some(why),
+            Held::Unbound(why) | Held::Legacy(why, _) => Some(why),
             Held::Nothing | Held::Bound(_) => None,
+        })
+    }
+
+    fn kept_before_binding(&self, account: &Account) -> Result<Option<Secret>, StoreError> {
+        Ok(match self.read(account)? {
+            Held::Legacy(_, secret) => Some(secret),
+            Held::Nothing | Held::Bound(_) | Held::Unbound(_) => None,
         })
     }
 

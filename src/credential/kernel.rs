@@ -107,8 +107,13 @@ impl CredentialStore for KernelKeyring {
     }
 
     fn unbound(&self, account: &Account) -> Result<Option<String>, StoreError> {
+        Ok(CredentialStore::kept_before_binding(self, account)?
+            .map(|_| kept_before_binding(account, "the kernel keyring")))
+    }
+
+    fn kept_before_binding(&self, account: &Account) -> Result<Option<Secret>, StoreError> {
         match with_session(|| legacy_entry(account)?.get_password()) {
-            Ok(_) => Ok(Some(kept_before_binding(account, "the kernel keyring"))),
+            Ok(token) => Ok(Some(Secret::new(token))),
             Err(keyring_core::Error::NoEntry) => Ok(None),
             Err(e) => Err(explain(&e)),
         }

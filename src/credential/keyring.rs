@@ -86,8 +86,10 @@ fn forget(entry: &Entry) -> Result<bool, StoreError> {
 pub fn kept_before_binding(account: &Account, store: &str) -> String {
     format!(
         "the token for {profile} in {store} was kept before tokens were bound to a desk; \
-         `deskterm login {profile}` signs in again",
-        profile = account.profile
+         `deskterm login {profile}` signs in again (or, if {desk} is the desk it was made for, \
+         `deskterm login {profile} --adopt` binds it there, sending nothing)",
+        profile = account.profile,
+        desk = account.desk(),
     )
 }
 
@@ -128,5 +130,13 @@ impl CredentialStore for OsKeyring {
 
     fn unbound(&self, account: &Account) -> Result<Option<String>, StoreError> {
         Ok(holds(&legacy_entry(account)?)?.then(|| kept_before_binding(account, NAME)))
+    }
+
+    fn kept_before_binding(&self, account: &Account) -> Result<Option<Secret>, StoreError> {
+        match legacy_entry(account)?.get_password() {
+            Ok(token) => Ok(Some(Secret::new(token))),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(explain(&e)),
+        }
     }
 }

@@ -191,6 +191,12 @@ pub trait CredentialStore: Send + Sync {
     fn unbound(&self, _account: &Account) -> Result<Option<String>, StoreError> {
         Ok(None)
     }
+
+    /// The token this store kept for the profile before tokens were bound
+    /// to a desk, for `deskterm login --adopt` alone.
+    fn kept_before_binding(&self, _account: &Account) -> Result<Option<Secret>, StoreError> {
+        Ok(None)
+    }
 }
 
 /// A credential and where it was found.
@@ -342,6 +348,34 @@ impl Chain {
             });
         }
         Err(reasons)
+    }
+
+    /// Bind a token kept before tokens were bound to a desk to `account`'s
+    /// desk, in the store that kept it: where, or None when there is none.
+    /// Nothing is sent: the user says this is the desk it was made for.
+    pub fn adopt(&self, account: &Account) -> Result<Option<String>, Vec<String>> {
+        let mut reasons = Vec::new();
+        for store in self.stores.iter().filter(|s| s.writable()) {
+            let asked = account.clone();
+            let legacy = match within(self.timeout, store, move |s| s.kept_before_binding(&asked)) {
+                Ok(Some(secret)) => secret,
+                Ok(None) | Err(StoreError::Unavailable(_)) => continue,
+                Err(why) => {
+                    reasons.push(format!("{}: {why}", store.location()));
+                    continue;
+                }
+            };
+            let asked = account.clone();
+            match within(self.timeout, store, move |s| s.set(&asked, &legacy)) {
+                Ok(()) => return Ok(Some(store.location())),
+                Err(why) => reasons.push(format!("{}: {why}", store.location())),
+            }
+        }
+        if reasons.is_empty() {
+            Ok(None)
+        } else {
+            Err(reasons)
+        }
     }
 
     /// Forget the credential everywhere it can be forgotten: where it was

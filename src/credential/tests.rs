@@ -324,7 +324,9 @@ fn a_token_kept_before_binding_is_named_and_never_used() {
         lookup.unbound,
         [
             "the token for district in the kernel keyring was kept before tokens were bound to \
-          a desk; `deskterm login district` signs in again"
+          a desk; `deskterm login district` signs in again (or, if rt at \
+          https://rt.example.org:443 is the desk it was made for, `deskterm login district \
+          --adopt` binds it there, sending nothing)"
         ]
     );
 }
@@ -368,10 +370,15 @@ fn a_token_file_names_its_desk_and_another_desk_is_not_given_it() {
     assert!(file.get(&account()).expect("read").is_none());
     let why = file.unbound(&account()).expect("read").expect("named");
     assert!(why.contains("names no desk"), "{why}");
-    assert!(
-        why.contains("`# deskterm rt https://rt.example.org:443`"),
-        "{why}"
-    );
+    assert!(why.contains("deskterm login district --adopt"), "{why}");
+    // Adopted for the desk the profile names: bound there, and only there.
+    let chain = Chain::new(vec![Arc::new(file)], Duration::from_secs(1));
+    assert!(chain.adopt(&account()).expect("adopted").is_some());
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert_eq!(text, "# deskterm rt https://rt.example.org:443\ntok\n");
+    assert_eq!(chain.adopt(&account()).expect("nothing left"), None);
+    // One made for another desk is never adopted.
+    assert_eq!(chain.adopt(&elsewhere).expect("nothing for it"), None);
 }
 
 #[cfg(unix)]
