@@ -16,14 +16,7 @@ pub fn fake_server(response: Vec<u8>, hang: bool) -> String {
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
-            let mut request = Vec::new();
-            let mut buf = [0u8; 4096];
-            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => request.extend_from_slice(&buf[..n]),
-                }
-            }
+            read_head(&mut stream);
             if hang {
                 std::thread::sleep(Duration::from_secs(30));
                 continue;
@@ -59,17 +52,10 @@ pub fn routing_server(
             let Ok(mut stream) = stream else { continue };
             let (respond, counted) = (respond.clone(), counted.clone());
             std::thread::spawn(move || {
-                let mut request = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match stream.read(&mut buf) {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => request.extend_from_slice(&buf[..n]),
-                    }
-                }
+                let Some(line) = read_head(&mut stream) else {
+                    return;
+                };
                 counted.0.fetch_add(1, Ordering::SeqCst);
-                let text = String::from_utf8_lossy(&request);
-                let line = text.lines().next().unwrap_or("").to_string();
                 let _ = stream.write_all(&respond(&line));
             });
         }
@@ -113,33 +99,35 @@ pub type Route = (Box<dyn Fn(&str) -> bool + Send>, Vec<u8>);
 /// A fake desk that answers by request target and logs every target it was
 /// asked for (percent-decoded), in order.
 pub fn route_server(routes: Vec<Route>) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
     let log = Arc::new(Mutex::new(Vec::new()));
     let asked = Arc::clone(&log);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut request = Vec::new();
-            let mut buf = [0u8; 4096];
-            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => request.extend_from_slice(&buf[..n]),
-                }
-            }
-            let head = String::from_utf8_lossy(&request);
-            let target = decode(head.split(' ').nth(1).unwrap_or(""));
-            asked.lock().unwrap().push(target.clone());
-            let response = routes
-                .iter()
-                .find(|(accepts, _)| accepts(&target))
-                .map(|(_, response)| response.clone())
-                .unwrap_or_else(|| answer("404 Not Found", "", b"{}"));
-            let _ = stream.write_all(&response);
-        }
+    let routes = Mutex::new(routes);
+    let (url, _) = routing_server(move |line| {
+        let target = decode(line.split(' ').nth(1).unwrap_or(""));
+        asked.lock().unwrap().push(target.clone());
+        routes
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(accepts, _)| accepts(&target))
+            .map(|(_, response)| response.clone())
+            .unwrap_or_else(|| answer("404 Not Found", "", b"{}"))
     });
     (url, log)
+}
+
+/// Read a request's head; its first line, unless the client went away first.
+fn read_head(stream: &mut std::net::TcpStream) -> Option<String> {
+    let mut request = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => request.extend_from_slice(&buf[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&request);
+    Some(text.lines().next().unwrap_or("").to_string())
 }
 
 /// A request target with its %XX escapes (and + for space) decoded.

@@ -123,16 +123,10 @@ pub async fn console(width: u16, height: u16) -> Console {
     console_with(settings("dark"), width, height).await
 }
 
-/// Run the binary with a home of its own and no inherited environment.
-pub fn run(
-    home: &std::path::Path,
-    args: &[&str],
-    env: &[(&str, &str)],
-    stdin: &str,
-) -> std::process::Output {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_deskterm"))
+/// The binary with a home of its own and no inherited environment.
+fn deskterm(home: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_deskterm"));
+    command
         .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -141,7 +135,20 @@ pub fn run(
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_STATE_HOME", home.join("state"))
         .env("DESKTERM_NOW", NOW)
-        .envs(env.iter().copied())
+        .envs(env.iter().copied());
+    command
+}
+
+/// Run the binary with a home of its own and no inherited environment.
+pub fn run(
+    home: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: &str,
+) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = deskterm(home, args, env)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -164,17 +171,8 @@ pub fn run_within(
     args: &[&str],
     env: &[(&str, &str)],
 ) -> Option<std::process::Output> {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_deskterm"))
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("DESKTERM_NOW", NOW)
-        .envs(env.iter().copied())
+    use std::process::Stdio;
+    let mut child = deskterm(home, args, env)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
