@@ -128,20 +128,7 @@ fn start_shows_the_cache_and_asks_for_the_directory_the_first_page_and_the_outbo
 
 #[test]
 fn cached_tickets_the_desk_no_longer_lists_are_dropped_once_it_has_answered() {
-    let mut s = state();
-    let effects = s.start();
-    let request = search_request(&effects);
-    let cached = deskterm::store::Cached {
-        tickets: vec![ticket(1, 90), ticket(2, 30), ticket(3, 10)],
-        directory: None,
-        saved: Some(common::now()),
-        total: 3,
-    };
-    update(
-        &mut s,
-        Msg::Desk(DeskReply::Cached(Ok(Box::new(cached)))),
-        common::now(),
-    );
+    let (mut s, request) = from_the_cache();
     assert_eq!(
         visible_ids(&s),
         ["3", "2", "1"],
