@@ -457,3 +457,24 @@ async fn an_agent_in_no_department_shows_only_the_open_count_in_the_assign_picke
     let row = screen.lines().find(|l| l.contains("Zoe Newhire")).unwrap();
     assert!(!row.contains('·'), "{row}");
 }
+
+/// A picked agent or queue is told by its own name, never by parsing the
+/// label the picker shows ("… (me)", "→ …").
+#[tokio::test]
+async fn a_picked_agent_is_named_as_the_desk_names_them() {
+    use deskterm::desk::{Agent, AgentId};
+    let mut settings = common::settings("dark");
+    settings.undo_seconds = 5;
+    let mut c = common::console_with(settings, 100, 30).await;
+    c.ui.state.agents.push(Agent {
+        id: AgentId("901".into()),
+        name: "Lee Vance (me)".into(),
+        email: "lee.vance@pvusd.org".into(),
+        queues: Vec::new(),
+    });
+    c.ui.press("a").await;
+    c.ui.type_text("Lee Vance").await;
+    c.ui.press("enter").await;
+    let summary = c.ui.state.outgoing_summary().unwrap_or_default();
+    assert!(summary.contains("to Lee Vance (me) in"), "{summary}");
+}

@@ -10,7 +10,10 @@ use super::writes::Item;
 use super::{Effect, Overlay, State};
 use crate::action::Action;
 use crate::config::macros::{self, Macro};
-use crate::desk::{AgentId, Assignee, Change, PriorityLevel, StatusKind, TicketId, TicketSummary};
+use crate::desk::{
+    AgentId, AgentRef, Assignee, Change, PriorityLevel, QueueRef, StatusKind, TicketId,
+    TicketSummary,
+};
 use crate::state::command::CommandLine;
 
 /// "resolve #12", "assign 3 tickets to Priya Raman": `{}` names the targets.
@@ -205,7 +208,10 @@ impl State {
                     } else {
                         format!("{open} open · {}", groups.join(", "))
                     },
-                    choice: Choice::Agent(agent.id.clone()),
+                    choice: Choice::Agent(AgentRef {
+                        id: agent.id.clone(),
+                        name: agent.name.clone(),
+                    }),
                 }
             })
             .collect();
@@ -217,7 +223,10 @@ impl State {
         options.extend(self.queues.iter().map(|q| Pick {
             label: format!("→ {}", q.name),
             detail: format!("move to the {} queue", q.name),
-            choice: Choice::Queue(q.id.clone()),
+            choice: Choice::Queue(QueueRef {
+                id: q.id.clone(),
+                name: q.name.clone(),
+            }),
         }));
         let count = self.targets().len();
         let title = if count > 1 {
@@ -317,12 +326,11 @@ impl State {
         };
         let (verb, items) = match &chosen.choice {
             Choice::Agent(agent) => {
-                let name = chosen.label.trim_end_matches(" (me)").to_string();
                 let items = each(&|t| {
-                    (t.owner.as_ref().map(|o| &o.id) != Some(agent))
-                        .then(|| Change::Assign(Assignee::Agent(agent.clone())))
+                    (t.owner.as_ref().map(|o| &o.id) != Some(&agent.id))
+                        .then(|| Change::Assign(Assignee::Agent(agent.id.clone())))
                 });
-                (format!("assign {{}} to {name}"), items)
+                (format!("assign {{}} to {}", agent.name), items)
             }
             Choice::Nobody => (
                 "unassign {}".to_string(),
@@ -333,10 +341,9 @@ impl State {
                 }),
             ),
             Choice::Queue(queue) => {
-                let name = chosen.label.trim_start_matches("→ ").to_string();
                 let items =
-                    each(&|t| (t.queue.id != *queue).then(|| Change::MoveTo(queue.clone())));
-                (format!("move {{}} to {name}"), items)
+                    each(&|t| (t.queue.id != queue.id).then(|| Change::MoveTo(queue.id.clone())));
+                (format!("move {{}} to {}", queue.name), items)
             }
             Choice::Status(status) => (
                 format!("set {{}} {}", status.name()),

@@ -5,13 +5,14 @@ use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher};
 
 use super::input::LineInput;
-use crate::desk::{AgentId, PriorityLevel, QueueId, StatusKind, TicketId};
+use crate::desk::{AgentRef, PriorityLevel, QueueRef, StatusKind, TicketId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Choice {
-    Agent(AgentId),
+    /// An agent, with the name the write is told by (never the label).
+    Agent(AgentRef),
     Nobody,
-    Queue(QueueId),
+    Queue(QueueRef),
     /// An index into the configured macros.
     Macro(usize),
     Status(StatusKind),
