@@ -448,7 +448,7 @@ fn sending_carries_the_version_and_a_failure_gives_the_text_back() {
     let failed = Msg::Desk(DeskReply::Applied {
         request,
         id: id.clone(),
-        result: Err(DeskError::Unreachable("connection refused".into())),
+        result: Err(DeskError::NotSent("connection refused".into())),
     });
     let effects = update(&mut s, failed, common::now());
     assert!(s.compose.is_none());

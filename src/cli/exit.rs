@@ -81,6 +81,7 @@ impl From<DeskError> for Failure {
             DeskError::Conflict { .. } => Exit::Conflict,
             DeskError::RateLimited { .. }
             | DeskError::Unreachable(_)
+            | DeskError::NotSent(_)
             | DeskError::Server { .. }
             | DeskError::Protocol(_) => Exit::Network,
             DeskError::Rejected(_) | DeskError::Unsupported(_) | DeskError::Config(_) => {

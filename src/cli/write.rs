@@ -15,6 +15,7 @@ use super::exit::{Exit, Failure};
 use super::tickets::{find_agent, find_queue, list};
 use super::{Cli, Connected, json, ticket_id};
 use crate::clock::Clock;
+use crate::desk::retry::{Backoff, Next, next_after};
 use crate::desk::{
     Applied, Assignee, Change, Desk, DeskError, PriorityLevel, StatusKind, TicketId, Version,
 };
@@ -54,6 +55,9 @@ pub struct TextArgs {
 
 /// Tries within one command before the write is left to the outbox.
 const ATTEMPTS: u32 = 3;
+
+/// The longest a command waits between two tries.
+const MAX_WAIT: Duration = Duration::from_secs(10);
 
 fn the_text(args: &TextArgs) -> Result<String, Failure> {
     let text = if let Some(message) = &args.message {
@@ -334,10 +338,16 @@ async fn deliver(
     };
     item.first_sent = Some(clock.now());
     keep(&item)?;
+    // The console's policy, with the short pauses a waiting command needs.
+    let backoff = Backoff {
+        first: pause,
+        most: pause * 2,
+    };
     let mut last = None;
-    for attempt in 0..ATTEMPTS {
-        if attempt > 0 {
-            tokio::time::sleep(pause * (1 << (attempt - 1))).await;
+    let mut wait = None;
+    for _ in 0..ATTEMPTS {
+        if let Some(wait) = wait.take() {
+            tokio::time::sleep(wait).await;
         }
         let there = match (item.uncertain, item.first_sent) {
             (true, Some(since)) => {
@@ -357,20 +367,28 @@ async fn deliver(
                 forget(&item);
                 return Ok(applied);
             }
-            Err(e) if e.is_transient() => {
-                // It may have reached the desk though no answer came.
-                item.uncertain = true;
-                item.last_error = Some(e.to_string());
-                last = Some(e);
-            }
-            Err(e) => {
-                forget(&item);
-                let nothing = match e {
-                    DeskError::Conflict { .. } => "; nothing was written (show it, then try again)",
-                    _ => "; nothing was written",
-                };
-                return Err(Failure::from(e).about_then(nothing));
-            }
+            Err(e) => match next_after(&e) {
+                Next::Retry { uncertain, after } => {
+                    // Looked for before it is sent again when it may have
+                    // reached the desk though no answer came.
+                    item.uncertain |= uncertain;
+                    item.last_error = Some(e.to_string());
+                    // The desk's Retry-After too, within what a command waits.
+                    let pause = after.unwrap_or_else(|| backoff.pause(item.attempts, &item.key));
+                    wait = Some(pause.min(MAX_WAIT));
+                    last = Some(e);
+                }
+                Next::SignIn | Next::Reject => {
+                    forget(&item);
+                    let nothing = match e {
+                        DeskError::Conflict { .. } => {
+                            "; nothing was written (show it, then try again)"
+                        }
+                        _ => "; nothing was written",
+                    };
+                    return Err(Failure::from(e).about_then(nothing));
+                }
+            },
         }
     }
     keep(&item)?;

@@ -489,6 +489,12 @@ fn status_error(api: Api, status: StatusCode, headers: &HeaderMap, bytes: &[u8])
 
 fn transport_error(e: reqwest::Error) -> DeskError {
     let timed_out = e.is_timeout();
+    // No connection was made: the request cannot have reached the desk.
+    let unreachable = if e.is_connect() {
+        DeskError::NotSent
+    } else {
+        DeskError::Unreachable
+    };
     let host = e
         .url()
         .and_then(|u| u.host_str())
@@ -509,20 +515,20 @@ fn transport_error(e: reqwest::Error) -> DeskError {
     }
     if no_tls(&text) {
         let at = port.map_or(host.clone(), |port| format!("{host}:{port}"));
-        return DeskError::Unreachable(format!(
+        return unreachable(format!(
             "{at} did not speak TLS (a plain-HTTP server there?): check the url's scheme and \
              port"
         ));
     }
     if let Some(why) = certificate_problem(&text) {
-        return DeskError::Unreachable(format!(
+        return unreachable(format!(
             "the TLS certificate of {host} was refused: {why} ({text})"
         ));
     }
     if timed_out {
-        DeskError::Unreachable(format!("timed out ({text})"))
+        unreachable(format!("timed out ({text})"))
     } else {
-        DeskError::Unreachable(text)
+        unreachable(text)
     }
 }
 

@@ -11,6 +11,7 @@ pub mod message;
 pub mod model;
 pub mod paging;
 pub mod query;
+pub mod retry;
 pub mod rt;
 
 use std::time::Duration;
@@ -192,7 +193,7 @@ impl DeskError {
             Self::NotFound => "not on the desk".into(),
             Self::Conflict { .. } => "changed on the desk meanwhile".into(),
             Self::RateLimited { .. } => "the desk asked us to slow down".into(),
-            Self::Unreachable(why) => {
+            Self::Unreachable(why) | Self::NotSent(why) => {
                 let why = why.to_lowercase();
                 if why.contains("timed out") || why.contains("timeout") {
                     "the desk is not answering"
@@ -230,9 +231,10 @@ impl DeskError {
     /// again later, and worth showing the cached copy meanwhile.
     pub fn is_transient(&self) -> bool {
         match self {
-            DeskError::Unreachable(_) | DeskError::RateLimited { .. } | DeskError::Protocol(_) => {
-                true
-            }
+            DeskError::Unreachable(_)
+            | DeskError::NotSent(_)
+            | DeskError::RateLimited { .. }
+            | DeskError::Protocol(_) => true,
             DeskError::Server { status, .. } => *status >= 500,
             _ => false,
         }
@@ -256,6 +258,10 @@ pub enum DeskError {
     RateLimited { retry_after: Option<Duration> },
     #[error("cannot reach the desk: {0}")]
     Unreachable(String),
+    /// The desk could not be reached, and the request never left: no
+    /// connection was made (refused, no such host, the TLS handshake failed).
+    #[error("cannot reach the desk: {0}")]
+    NotSent(String),
     #[error("the desk answered {status}: {message}")]
     Server { status: u16, message: String },
     #[error("the desk sent something unexpected: {0}")]

@@ -10,21 +10,18 @@
 //! never overwritten.
 
 use std::collections::VecDeque;
-use std::hash::{Hash, Hasher};
 
 use jiff::{SignedDuration, Timestamp};
 
 use super::compose::{Compose, ComposeKind};
 use super::{Effect, Overlay, State};
+use crate::desk::retry::{Backoff, Next, next_after};
 use crate::desk::{
     AgentRef, Applied, Assignee, Change, DeskError, Priority, QueueRef, Status, TicketDetail,
     TicketId, TicketSummary, Version,
 };
 use crate::store::Pending;
 use crate::text::SafeText;
-
-/// The longest pause between two tries of a write.
-const MAX_BACKOFF: SignedDuration = SignedDuration::from_mins(5);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ItemStatus {
@@ -144,16 +141,10 @@ impl Item {
         })
     }
 
-    /// The pause before try number `attempts + 1`: doubling from 2 s up to
-    /// five minutes, give or take a quarter so that many writes do not all
-    /// come back at once.
+    /// The pause before the next try, by the one retry policy.
     fn backoff(&self) -> SignedDuration {
-        let base = SignedDuration::from_secs(2 << self.attempts.min(10));
-        let base = base.min(MAX_BACKOFF);
-        let mut hasher = std::hash::DefaultHasher::new();
-        (&self.key, self.attempts).hash(&mut hasher);
-        let spread = (hasher.finish() % 501) as f64 / 1000.0 + 0.75;
-        SignedDuration::from_secs_f64(base.as_secs_f64() * spread)
+        let pause = Backoff::OUTBOX.pause(self.attempts, &self.key);
+        SignedDuration::try_from(pause).unwrap_or(SignedDuration::from_mins(5))
     }
 }
 
@@ -162,59 +153,6 @@ impl Item {
 pub struct Rejected {
     pub label: String,
     pub item: Item,
-}
-
-/// How a failed try goes on.
-#[derive(Clone, Debug, PartialEq)]
-enum Next {
-    /// Try again later; `uncertain` when it may have reached the desk.
-    Retry {
-        uncertain: bool,
-        after: Option<SignedDuration>,
-    },
-    /// The credential was refused: wait for the user to sign in again.
-    SignIn,
-    /// Refused for good.
-    Reject,
-}
-
-fn next_after(e: &DeskError) -> Next {
-    match e {
-        DeskError::RateLimited { retry_after } => Next::Retry {
-            uncertain: false,
-            after: retry_after.and_then(|d| SignedDuration::try_from(d).ok()),
-        },
-        DeskError::Unreachable(why) => {
-            // Refused or unknown host: the request never left.
-            let why = why.to_lowercase();
-            let never_sent = [
-                "connection refused",
-                "dns error",
-                "failed to lookup",
-                "certificate",
-                "did not speak tls",
-            ]
-            .iter()
-            .any(|w| why.contains(w));
-            Next::Retry {
-                uncertain: !never_sent,
-                after: None,
-            }
-        }
-        DeskError::Server { status, .. } if *status >= 500 => Next::Retry {
-            uncertain: true,
-            after: None,
-        },
-        // Garbage, HTML or an oversized answer: the write may have landed.
-        DeskError::Protocol(_) => Next::Retry {
-            uncertain: true,
-            after: None,
-        },
-        DeskError::Auth => Next::SignIn,
-        // A mistake in the profile: no retry mends it.
-        DeskError::Config(_) => Next::Reject,
-        _ => Next::Reject,
-    }
 }
 
 /// A send or a (bulk) change, from the key press until every ticket is done.
@@ -526,7 +464,9 @@ impl State {
                     Next::Retry { uncertain, after } => {
                         item.attempts += 1;
                         item.uncertain |= uncertain;
-                        let pause = after.unwrap_or_else(|| item.backoff());
+                        let pause = after
+                            .and_then(|d| SignedDuration::try_from(d).ok())
+                            .unwrap_or_else(|| item.backoff());
                         item.next_at = Some(now + pause);
                         item.status = ItemStatus::Waiting;
                         effects.push(Effect::OutboxPut(vec![item.pending(&label)]));
