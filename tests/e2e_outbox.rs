@@ -25,16 +25,6 @@ fn home_with(config: &str) -> TempDir {
     home
 }
 
-fn kill_9(term: &mut Terminal) {
-    let pid = term.child.process_id().unwrap();
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(pid as i32),
-        nix::sys::signal::Signal::SIGKILL,
-    )
-    .unwrap();
-    term.wait_exit();
-}
-
 fn outbox(home: &Path) -> Vec<deskterm::store::Pending> {
     Store::open(&home.join("data/deskterm/profiles"), "demo")
         .unwrap()
@@ -106,7 +96,7 @@ fn killed_in_the_undo_window_the_reply_comes_back_in_a_fresh_window() {
     // On disk before anything was sent, and no longer a draft.
     assert_eq!(outbox(home.path()).len(), 1);
     assert!(drafts(home.path()).is_empty(), "queued and a draft too");
-    kill_9(&mut term);
+    term.kill_9();
     assert_eq!(replies_with(home.path(), &id, text), 0);
 
     let mut again = Terminal::start(home.path(), ARGS, &[], 100, 30);
@@ -136,7 +126,7 @@ fn killed_in_the_undo_window_the_reply_goes_once_after_a_fresh_window() {
     let mut term = Terminal::start(home.path(), ARGS, &[], 100, 30);
     let id = send_reply(&mut term, text);
     term.wait_for("u undoes");
-    kill_9(&mut term);
+    term.kill_9();
 
     let mut again = Terminal::start(home.path(), ARGS, &[], 100, 30);
     again.wait_for("u undoes");
@@ -166,7 +156,7 @@ fn killed_while_the_answer_is_on_its_way_the_reply_is_not_sent_twice() {
     });
     assert_eq!(outbox(home.path()).len(), 1, "still in the outbox");
     assert!(outbox(home.path())[0].first_sent.is_some());
-    kill_9(&mut term);
+    term.kill_9();
 
     let mut again = Terminal::start(home.path(), ARGS, &[], 100, 30);
     again.wait_for("● live");

@@ -214,13 +214,7 @@ fn a_reply_half_written_when_the_process_is_killed_comes_back() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    let pid = term.child.process_id().unwrap();
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(pid as i32),
-        nix::sys::signal::Signal::SIGKILL,
-    )
-    .unwrap();
-    term.wait_exit();
+    term.kill_9();
 
     let mut again = Terminal::start(home.path(), ARGS, &[], 100, 30);
     again.wait_for("● live");

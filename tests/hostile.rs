@@ -120,13 +120,7 @@ fn a_ten_megabyte_poisoned_ticket_is_drawn_safely_and_scrolls() {
         "one page"
     );
     let effects = update(&mut state, key(KeyCode::Enter), common::now());
-    let request = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadTicket { request, .. } => Some(*request),
-            _ => None,
-        })
-        .unwrap();
+    let request = common::load_ticket_request(&effects);
     update(
         &mut state,
         Msg::Desk(DeskReply::Ticket {

@@ -793,13 +793,7 @@ fn killed_in_the_undo_window_a_reply_reaches_rt_once_after_a_fresh_window() {
     term.wait_for(&text);
     term.send("\x18");
     term.wait_for("u undoes");
-    let pid = term.child.process_id().unwrap();
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(pid as i32),
-        nix::sys::signal::Signal::SIGKILL,
-    )
-    .unwrap();
-    term.wait_exit();
+    term.kill_9();
     drop(term);
     assert_eq!(landed(), 0);
 

@@ -837,13 +837,7 @@ fn an_opened_pending_ticket_stays_paused_in_its_view_and_its_row() {
     };
     assert!(paused(s.tickets.by_id(&pending.id).unwrap()), "as listed");
     let effects = update(&mut s, key(KeyCode::Enter), common::now());
-    let request = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadTicket { request, .. } => Some(*request),
-            _ => None,
-        })
-        .unwrap();
+    let request = common::load_ticket_request(&effects);
     let detail = TicketDetail {
         summary: pending.clone(),
         entries: vec![Entry {
@@ -930,13 +924,7 @@ fn a_ticket_read_in_the_wrong_shape_shows_the_cached_copy() {
     assert!(wrong.is_transient());
     let mut s = loaded();
     let effects = update(&mut s, key(KeyCode::Enter), common::now());
-    let request = effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::LoadTicket { request, .. } => Some(*request),
-            _ => None,
-        })
-        .unwrap();
+    let request = common::load_ticket_request(&effects);
     let copy = TicketDetail {
         summary: ticket(2, -30),
         entries: Vec::new(),

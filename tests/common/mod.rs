@@ -139,6 +139,17 @@ fn deskterm(home: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> std:
     command
 }
 
+/// The request of the ticket an update asked to load.
+pub fn load_ticket_request(effects: &[deskterm::state::Effect]) -> u64 {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            deskterm::state::Effect::LoadTicket { request, .. } => Some(*request),
+            _ => None,
+        })
+        .expect("a ticket load")
+}
+
 /// Run the binary with a home of its own and no inherited environment.
 pub fn run(
     home: &std::path::Path,

@@ -162,6 +162,17 @@ impl Terminal {
         assert!(self.wait_exit().success());
     }
 
+    /// `kill -9`, as a crash or a closed laptop would, and wait for it.
+    pub fn kill_9(&mut self) {
+        let pid = self.child.process_id().unwrap();
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid as i32),
+            nix::sys::signal::Signal::SIGKILL,
+        )
+        .unwrap();
+        self.wait_exit();
+    }
+
     pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
         let start = Instant::now();
         loop {
