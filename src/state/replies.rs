@@ -2,7 +2,7 @@
 
 use super::queue::sections_for;
 use super::{Connection, DeskReply, Effect, State};
-use crate::desk::paging::Next;
+use crate::desk::paging::{Next, Pager};
 use crate::desk::{DeskError, Query};
 
 pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
@@ -55,6 +55,8 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                         Next::Stopped(stopped) => Some(stopped),
                     };
                     state.load_request = None;
+                    // The ids it counted are held now: let them go.
+                    state.load_pager = Pager::new(1);
                     // What the cache held and the desk no longer lists is
                     // gone; when the list was cut short, nothing is known gone.
                     let gone = match stopped {

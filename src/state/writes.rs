@@ -595,19 +595,16 @@ impl State {
     /// Drafts that are the text of a write in the outbox: the outbox has
     /// it, so they go (left by an older deskterm, or read late at start).
     pub(crate) fn drop_queued_drafts(&mut self) -> Vec<Effect> {
-        let queued: Vec<Item> = self
+        let queued: Vec<TicketId> = self
             .outgoing
             .iter()
             .flat_map(|o| &o.items)
             .filter(|i| !i.status.finished())
             .chain(self.rejected.iter().map(|r| &r.item))
             .filter(|i| self.is_draft_of(i))
-            .cloned()
+            .map(|i| i.ticket.clone())
             .collect();
-        queued
-            .iter()
-            .map(|item| self.forget_draft(&item.ticket))
-            .collect()
+        queued.iter().map(|id| self.forget_draft(id)).collect()
     }
 
     /// Writes whose tickets are all done: tell the user how they went.
