@@ -60,7 +60,7 @@ fn state_with(detail: TicketDetail, width: u16, height: u16) -> State {
         usize::from(width),
     ));
     view.laid_out = Some(usize::from(width));
-    state.ticket = Some(view);
+    state.screen.show_ticket(view);
     state
 }
 
@@ -115,7 +115,7 @@ fn huge_ticket() -> TicketDetail {
 #[divan::bench(sample_count = 10)]
 fn lay_out_a_10_mb_conversation(bencher: Bencher) {
     let state = state_with(huge_ticket(), 80, 24);
-    let view = state.ticket.as_ref().expect("view");
+    let view = state.screen.ticket().expect("view");
     bencher.bench(|| deskterm::ui::ticket::lay_out(view, &jiff::tz::TimeZone::UTC, 80).len());
 }
 

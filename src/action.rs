@@ -62,6 +62,14 @@ actions! {
     Command => "command", "command line (:queue, :sort, :theme, :quit)";
     Help => "help", "show or hide this help";
     Quit => "quit", "quit deskterm";
+    NextPage => "next-page", "next page";
+    PrevPage => "prev-page", "previous page";
+    Retry => "retry", "try the write again now";
+    EditWrite => "edit-write", "take a reply or note back into its pane";
+    Discard => "discard", "let the write go, unsent";
+    Choose => "choose", "choose the highlighted entry";
+    Yes => "yes", "yes";
+    No => "no", "no";
 }
 
 impl Action {

@@ -19,7 +19,7 @@ use crate::credential::StoreKind;
 use crate::desk::Desk;
 use crate::editor;
 use crate::session::{Launcher, Session};
-use crate::state::{DeskReply, Effect, Msg, State, update};
+use crate::state::{DeskReply, Effect, Msg, State, keys, update};
 use crate::terminal::{InputReader, TerminalGuard};
 use crate::ui;
 use crate::worker::Worker;
@@ -106,6 +106,12 @@ struct Console {
 impl Console {
     /// Fold a message in and run what it asks for.
     fn handle(&mut self, msg: Msg) -> anyhow::Result<()> {
+        // A key becomes an action through the keymap of the screen on top,
+        // here, before update() sees it.
+        let msg = match msg {
+            Msg::Key(key) => keys::resolve(&self.state, key),
+            msg => msg,
+        };
         let mut effects = update(&mut self.state, msg, self.clock.now());
         loop {
             let local = split_local(effects);
@@ -121,7 +127,7 @@ impl Console {
                 let backend = self.guard.terminal.backend_mut();
                 for text in &local.notices {
                     tracing::info!(%text, "breach warning");
-                    backend.write_all(&notification(self.state.notify, text, in_tmux))?;
+                    backend.write_all(&notification(self.state.settings.notify, text, in_tmux))?;
                 }
                 backend.flush()?;
             }
@@ -160,7 +166,7 @@ impl Console {
     fn sign_in(&self, token: Secret) {
         let launcher = Arc::clone(&self.launcher);
         let tx = self.signed_tx.clone();
-        let name = self.state.profile.clone();
+        let name = self.state.settings.profile.clone();
         tokio::spawn(async move {
             let result = launcher
                 .sign_in(&name, token)
@@ -174,7 +180,7 @@ impl Console {
     fn signed_in(&mut self, result: Signing) -> anyhow::Result<()> {
         let result = result.map(|(desk, told, kept_in)| {
             self.worker.set_desk(desk);
-            self.state.credential = Some(kept_in.short().to_string());
+            self.state.settings.credential = Some(kept_in.short().to_string());
             told
         });
         self.handle(Msg::SignedIn(result))
@@ -196,7 +202,7 @@ impl Console {
         let _ = tokio::time::timeout(Duration::from_secs(3), self.worker.flush_store()).await;
         session.start(&self.launcher.arrivals);
         let mut settings = self.launcher.settings(&session);
-        settings.theme = self.state.theme.clone();
+        settings.theme = self.state.settings.theme.clone();
         let mut state = State::new(settings, self.clock.now(), self.state.viewport);
         let (tx, replies) = mpsc::unbounded_channel();
         self.worker = Worker::new(session.desk.clone(), session.store.clone(), self.clock, tx);

@@ -120,12 +120,15 @@ impl Headless {
         } else {
             crossterm::event::KeyModifiers::CONTROL
         };
-        self.send(Msg::Key(KeyEvent {
+        let event = KeyEvent {
             code: key.code(),
             modifiers,
             kind: KeyEventKind::Press,
             state: KeyEventState::NONE,
-        }));
+        };
+        // As the app loop does: resolved before update().
+        let msg = crate::state::keys::resolve(&self.state, event);
+        self.send(msg);
         self.settle().await;
     }
 

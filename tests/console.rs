@@ -161,23 +161,23 @@ async fn sorts_by_key_and_by_command() {
 async fn enter_opens_the_ticket_and_q_goes_back() {
     let mut c = common::console(80, 24).await;
     c.ui.press("j enter").await;
-    let view = c.ui.state.ticket.as_ref().unwrap();
+    let view = c.ui.state.screen.ticket().unwrap();
     let detail = view.detail.as_ref().unwrap();
     assert!(!detail.entries.is_empty());
     assert_eq!(Some(&detail.summary.id), visible(&c).get(1).map(|t| &t.id));
     c.ui.press("G").await;
-    let bottom = c.ui.state.ticket.as_ref().unwrap().scroll;
+    let bottom = c.ui.state.screen.ticket().unwrap().scroll;
     c.ui.press("j j j").await;
     assert_eq!(
-        c.ui.state.ticket.as_ref().unwrap().scroll,
+        c.ui.state.screen.ticket().unwrap().scroll,
         bottom,
         "clamped"
     );
     c.ui.press("q").await;
-    assert!(c.ui.state.ticket.is_none());
+    assert!(c.ui.state.screen.ticket().is_none());
     assert_eq!(c.ui.state.queue.cursor, 1);
     c.ui.press("enter esc").await;
-    assert!(c.ui.state.ticket.is_none());
+    assert!(c.ui.state.screen.ticket().is_none());
     assert!(!c.ui.state.should_quit);
     c.ui.press("q").await;
     assert!(c.ui.state.should_quit);
@@ -188,11 +188,11 @@ async fn next_and_previous_ticket_from_the_ticket_view() {
     let mut c = common::console(80, 24).await;
     let second = visible(&c)[1].id.clone();
     c.ui.press("enter ]").await;
-    assert_eq!(c.ui.state.ticket.as_ref().unwrap().id, second);
+    assert_eq!(c.ui.state.screen.ticket().unwrap().id, second);
     assert_eq!(
         c.ui.state
-            .ticket
-            .as_ref()
+            .screen
+            .ticket()
             .unwrap()
             .detail
             .as_ref()
@@ -219,11 +219,14 @@ async fn help_opens_and_closes_and_follows_the_keymap() {
     settings.keymap = Keymap::with_overrides(&overrides);
     let mut c = common::console_with(settings, 100, 40).await;
     c.ui.press("?").await;
-    assert!(matches!(c.ui.state.overlay, Overlay::Help { .. }));
+    assert!(matches!(
+        c.ui.state.screen.overlay(),
+        Some(Overlay::Help { .. })
+    ));
     let screen = c.ui.screen();
     assert!(screen.contains("j, down, J"), "{screen}");
     c.ui.press("?").await;
-    assert!(matches!(c.ui.state.overlay, Overlay::None));
+    assert!(c.ui.state.screen.overlay().is_none());
     c.ui.press("J").await;
     assert_eq!(c.ui.state.queue.cursor, 1);
 }
@@ -236,12 +239,12 @@ async fn command_line_completes_and_switches_theme() {
     c.ui.press("tab").await;
     c.ui.type_text("li").await;
     c.ui.press("tab").await;
-    match &c.ui.state.overlay {
-        Overlay::Command(line) => assert_eq!(line.input.text(), "theme light"),
+    match c.ui.state.screen.overlay() {
+        Some(Overlay::Command(line)) => assert_eq!(line.input.text(), "theme light"),
         other => panic!("{other:?}"),
     }
     c.ui.press("enter").await;
-    assert_eq!(c.ui.state.theme.name, "light");
+    assert_eq!(c.ui.state.settings.theme.name, "light");
     c.ui.press(":").await;
     c.ui.type_text("frobnicate").await;
     c.ui.press("enter").await;
@@ -258,7 +261,7 @@ async fn command_line_completes_and_switches_theme() {
             .text
             .contains("no theme `nope`")
     );
-    assert_eq!(c.ui.state.theme.name, "light");
+    assert_eq!(c.ui.state.settings.theme.name, "light");
     c.ui.press(":").await;
     c.ui.type_text("q").await;
     c.ui.press("enter").await;
@@ -272,7 +275,7 @@ async fn open_by_id_from_the_command_line() {
     c.ui.press(":").await;
     c.ui.type_text(&format!("open {}", target.key)).await;
     c.ui.press("enter").await;
-    let view = c.ui.state.ticket.as_ref().unwrap();
+    let view = c.ui.state.screen.ticket().unwrap();
     assert_eq!(view.detail.as_ref().unwrap().summary.id, target.id);
     assert_eq!(c.ui.state.queue.cursor, 10);
 }
@@ -328,7 +331,7 @@ async fn hostile_text_never_reaches_the_screen() {
     c.ui.press("/").await;
     c.ui.type_text("printer on fire").await;
     c.ui.press("enter enter").await;
-    let view = c.ui.state.ticket.as_ref().unwrap();
+    let view = c.ui.state.screen.ticket().unwrap();
     let body = &view.detail.as_ref().unwrap().entries[0].body;
     assert!(body.contains("Still plain."));
     let buffer = c.ui.draw();
@@ -386,13 +389,16 @@ async fn reply_from_the_ticket_view_lands_on_the_desk() {
     use deskterm::desk::{Desk, EntryKind};
     let mut c = common::console(80, 24).await;
     c.ui.press("enter r").await;
-    let id = c.ui.state.ticket.as_ref().unwrap().id.clone();
+    let id = c.ui.state.screen.ticket().unwrap().id.clone();
     assert!(c.ui.screen().contains("REPLY · public"));
     c.ui.type_text("Thanks, we are on it.").await;
     c.ui.press("enter").await;
     c.ui.type_text("Sam (IT)").await;
     c.ui.press("ctrl-x").await;
-    assert!(c.ui.state.compose.is_none(), "the pane closes once sent");
+    assert!(
+        c.ui.state.screen.compose().is_none(),
+        "the pane closes once sent"
+    );
     assert_eq!(
         c.ui.state.flash.as_ref().unwrap().text,
         format!("reply to #{} ✓", id.0)
@@ -417,7 +423,7 @@ async fn a_note_from_the_queue_says_loudly_that_it_is_internal() {
     c.ui.press("j n").await;
     let screen = c.ui.screen();
     assert!(screen.contains("INTERNAL NOTE · agents only"), "{screen}");
-    let id = c.ui.state.ticket.as_ref().unwrap().id.clone();
+    let id = c.ui.state.screen.ticket().unwrap().id.clone();
     c.ui.type_text("Checked the asset list: ? and : are text here.")
         .await;
     c.ui.press("ctrl-x").await;
@@ -438,20 +444,20 @@ async fn a_note_from_the_queue_says_loudly_that_it_is_internal() {
 async fn esc_keeps_the_text_as_a_draft_and_blank_text_is_not_sent() {
     let mut c = common::console(80, 24).await;
     c.ui.press("enter r ctrl-x").await;
-    assert!(c.ui.state.compose.is_some());
+    assert!(c.ui.state.screen.compose().is_some());
     assert_eq!(
         c.ui.state.flash.as_ref().unwrap().text,
         "nothing to send yet"
     );
     c.ui.type_text("draft").await;
     c.ui.press("esc").await;
-    assert!(c.ui.state.compose.is_none());
+    assert!(c.ui.state.screen.compose().is_none());
     assert_eq!(
         c.ui.state.flash.as_ref().unwrap().text,
         "draft kept: r continues it"
     );
-    assert!(c.ui.state.ticket.is_some(), "still on the ticket");
-    let id = c.ui.state.ticket.as_ref().unwrap().id.clone();
+    assert!(c.ui.state.screen.ticket().is_some(), "still on the ticket");
+    let id = c.ui.state.screen.ticket().unwrap().id.clone();
     assert_eq!(c.store.draft(&id).unwrap().unwrap().text, "draft");
     c.ui.press("D").await;
     assert!(c.store.draft(&id).unwrap().is_none());
@@ -462,7 +468,7 @@ async fn a_reply_to_a_ticket_that_changed_meanwhile_asks_first() {
     use deskterm::desk::{Change, Desk, EntryKind};
     let mut c = common::console(80, 24).await;
     c.ui.press("enter r").await;
-    let id = c.ui.state.ticket.as_ref().unwrap().id.clone();
+    let id = c.ui.state.screen.ticket().unwrap().id.clone();
     c.ui.type_text("My answer").await;
     // A colleague writes first.
     let version = c.desk.ticket(&id).await.unwrap().summary.version;
@@ -478,7 +484,7 @@ async fn a_reply_to_a_ticket_that_changed_meanwhile_asks_first() {
         .await
         .unwrap();
     c.ui.press("ctrl-x").await;
-    let compose = c.ui.state.compose.as_ref().expect("kept open");
+    let compose = c.ui.state.screen.compose().expect("kept open");
     assert!(compose.conflict);
     assert_eq!(compose.text(), "My answer");
     assert!(
@@ -487,7 +493,7 @@ async fn a_reply_to_a_ticket_that_changed_meanwhile_asks_first() {
     );
     // Sending again goes on top of the new version.
     c.ui.press("ctrl-x").await;
-    assert!(c.ui.state.compose.is_none());
+    assert!(c.ui.state.screen.compose().is_none());
     let detail = c.desk.ticket(&id).await.unwrap();
     let last = detail
         .entries

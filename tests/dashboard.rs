@@ -26,7 +26,7 @@ async fn choose(c: &mut common::Console, wanted: impl Fn(&Focus) -> bool) -> Foc
 async fn d_and_colon_dash_open_it_and_its_figures_agree_with_the_queue() {
     let mut c = common::console(80, 24).await;
     c.ui.press("d").await;
-    assert!(c.ui.state.dash.is_some());
+    assert!(c.ui.state.screen.dash().is_some());
     assert!(c.ui.screen().contains("Open by department"));
 
     let d = &c.ui.state.dashboard;
@@ -49,14 +49,17 @@ async fn d_and_colon_dash_open_it_and_its_figures_agree_with_the_queue() {
     assert_eq!(d.daily.iter().map(|f| f.new).sum::<usize>(), 639);
 
     c.ui.press("esc").await;
-    assert!(c.ui.state.dash.is_none());
+    assert!(c.ui.state.screen.dash().is_none());
     assert!(c.ui.screen().contains("All"));
     c.ui.press(":").await;
     c.ui.type_text("dash").await;
     c.ui.press("enter").await;
-    assert!(c.ui.state.dash.is_some());
+    assert!(c.ui.state.screen.dash().is_some());
     c.ui.press("d").await;
-    assert!(c.ui.state.dash.is_none(), "d goes back, as it came");
+    assert!(
+        c.ui.state.screen.dash().is_none(),
+        "d goes back, as it came"
+    );
 }
 
 #[tokio::test]
@@ -67,7 +70,7 @@ async fn enter_on_a_figure_narrows_the_queue_and_esc_shows_everything_again() {
     // The first figure is the largest department.
     let it = c.ui.state.dashboard.by_queue[0].clone();
     c.ui.press("enter").await;
-    assert!(c.ui.state.dash.is_none());
+    assert!(c.ui.state.screen.dash().is_none());
     let Focus::Queue(queue) = &it.focus else {
         panic!("{:?}", it.focus)
     };
@@ -96,7 +99,7 @@ async fn enter_on_a_figure_narrows_the_queue_and_esc_shows_everything_again() {
     assert_eq!(focus, Focus::Slipping(row.id.clone()));
     c.ui.press("enter").await;
     let now = c.ui.state.now;
-    let thresholds = c.ui.state.thresholds;
+    let thresholds = c.ui.state.settings.thresholds;
     assert_eq!(visible(&c).len(), row.at_risk + row.breached);
     assert!(visible(&c).iter().all(|t| {
         t.queue.id == row.id
@@ -133,7 +136,7 @@ async fn enter_on_one_of_the_oldest_opens_that_ticket() {
     // The page turned to show the chosen figure.
     assert!(c.ui.screen().contains("Oldest open"), "{}", c.ui.screen());
     c.ui.press("enter").await;
-    assert_eq!(c.ui.state.ticket.as_ref().unwrap().id, id);
+    assert_eq!(c.ui.state.screen.ticket().unwrap().id, id);
 }
 
 #[tokio::test]

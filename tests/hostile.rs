@@ -130,7 +130,7 @@ fn a_ten_megabyte_poisoned_ticket_is_drawn_safely_and_scrolls() {
         }),
         common::now(),
     );
-    let view = state.ticket.as_ref().unwrap();
+    let view = state.screen.ticket().unwrap();
     assert_eq!(view.laid_out, Some(80), "laid out once, on arrival");
     assert!(view.lines.len() > 100_000);
     for keys in [

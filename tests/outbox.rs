@@ -175,7 +175,7 @@ async fn reply(c: &mut Console, text: &str) -> TicketId {
     c.ui.press("g enter r").await;
     c.ui.type_text(text).await;
     c.ui.press("ctrl-x").await;
-    c.ui.state.ticket.as_ref().unwrap().id.clone()
+    c.ui.state.screen.ticket().unwrap().id.clone()
 }
 
 async fn replies_with(c: &Console, id: &TicketId, text: &str) -> usize {
@@ -330,7 +330,10 @@ async fn a_busy_desk_is_asked_again_when_it_says_and_a_refusal_stays_in_view() {
     c.ui.press(":").await;
     c.ui.type_text("outbox").await;
     c.ui.press("enter").await;
-    assert!(matches!(c.ui.state.overlay, Overlay::Outbox { .. }));
+    assert!(matches!(
+        c.ui.state.screen.overlay(),
+        Some(Overlay::Outbox { .. })
+    ));
     let rows = c.ui.state.outbox_rows();
     assert!(
         rows[0].state.starts_with("refused: not allowed"),
@@ -338,7 +341,7 @@ async fn a_busy_desk_is_asked_again_when_it_says_and_a_refusal_stays_in_view() {
     );
     c.ui.press("D").await;
     assert!(c.store.pending().unwrap().is_empty());
-    assert!(matches!(c.ui.state.overlay, Overlay::None));
+    assert!(c.ui.state.screen.overlay().is_none());
 }
 
 #[tokio::test]
@@ -371,7 +374,7 @@ async fn with_no_network_the_cache_is_read_filtered_and_opened() {
     let dir = tempfile::TempDir::new().unwrap();
     let mut c = start(dir.path(), 0, common::now()).await;
     c.ui.press("g enter").await;
-    let view = c.ui.state.ticket.as_ref().unwrap();
+    let view = c.ui.state.screen.ticket().unwrap();
     let opened = view.detail.as_ref().unwrap().summary.clone();
     let count = c.ui.state.queue.visible.len();
     c.ui.press("q").await;
@@ -391,7 +394,7 @@ async fn with_no_network_the_cache_is_read_filtered_and_opened() {
     c.ui.type_text(&opened.id.0).await;
     assert!(c.ui.state.queue.visible.len() < count);
     c.ui.press("enter g enter").await;
-    let view = c.ui.state.ticket.as_ref().unwrap();
+    let view = c.ui.state.screen.ticket().unwrap();
     assert_eq!(view.id, opened.id);
     assert!(view.cached.is_some(), "the copy is said to be one");
     assert!(view.detail.is_some());
@@ -439,7 +442,7 @@ async fn read_only_holds_the_outbox_whichever_way_a_write_comes() {
     assert_eq!(replies_with(&c, &id, text).await, 0, "sent by r");
 
     c.ui.press("e").await;
-    assert!(c.ui.state.compose.is_some(), "back in its pane");
+    assert!(c.ui.state.screen.compose().is_some(), "back in its pane");
     c.ui.press("ctrl-x").await;
     for _ in 0..3 {
         c.ui.tick().await;
@@ -456,7 +459,10 @@ async fn the_quit_question_counts_its_writes_and_q_stays() {
     reply(&mut c, "Thanks, fixed.").await;
     assert!(c.ui.state.signed_out);
     c.ui.press("q q").await;
-    assert!(matches!(c.ui.state.overlay, Overlay::QuitPending));
+    assert!(matches!(
+        c.ui.state.screen.overlay(),
+        Some(Overlay::QuitPending)
+    ));
     let screen = c.ui.screen();
     assert!(
         screen.contains("1 write is not on the desk yet"),
@@ -467,10 +473,13 @@ async fn the_quit_question_counts_its_writes_and_q_stays() {
     // q, like n and esc, stays: the question closes and nothing is lost.
     c.ui.press("q").await;
     assert!(!c.ui.state.should_quit);
-    assert!(matches!(c.ui.state.overlay, Overlay::None));
+    assert!(c.ui.state.screen.overlay().is_none());
     assert_eq!(c.store.pending().unwrap().len(), 1);
     c.ui.press("q").await;
-    assert!(matches!(c.ui.state.overlay, Overlay::QuitPending));
+    assert!(matches!(
+        c.ui.state.screen.overlay(),
+        Some(Overlay::QuitPending)
+    ));
     c.ui.press("y").await;
     assert!(c.ui.state.should_quit);
 }
@@ -502,7 +511,7 @@ async fn a_message_says_what_happens_first_and_messages_has_the_rest() {
         assert!(screen.contains("os error 111"), "{screen}");
         insta::assert_snapshot!(format!("messages_{w}x{h}"), screen);
         c.ui.press("esc").await;
-        assert!(matches!(c.ui.state.overlay, Overlay::None));
+        assert!(c.ui.state.screen.overlay().is_none());
     }
 }
 

@@ -98,12 +98,9 @@ async fn read_only_disables_every_write_action_and_says_why() {
             flash.starts_with("read-only: profile `district` is read_only in config.toml"),
             "{keys}: {flash}"
         );
-        assert!(c.ui.state.compose.is_none(), "{keys}");
+        assert!(c.ui.state.screen.compose().is_none(), "{keys}");
         assert!(c.ui.state.outgoing.is_empty(), "{keys}");
-        assert!(
-            matches!(c.ui.state.overlay, deskterm::state::Overlay::None),
-            "{keys}"
-        );
+        assert!(c.ui.state.screen.overlay().is_none(), "{keys}");
         c.ui.state.flash = None;
     }
     c.ui.press("q").await;
@@ -284,8 +281,8 @@ async fn profile_command_and_picker_ask_the_console_to_switch() {
     c.ui.type_text("profile").await;
     c.ui.press("enter").await;
     assert!(matches!(
-        c.ui.state.overlay,
-        deskterm::state::Overlay::Picker(_)
+        c.ui.state.screen.overlay(),
+        Some(deskterm::state::Overlay::Picker(_))
     ));
     c.ui.type_text("dist").await;
     c.ui.press("enter").await;

@@ -288,7 +288,14 @@ async fn ticket_from_another_desk(w: u16, h: u16) -> common::Console {
     use deskterm::desk::{Priority, PriorityLevel, RequesterRole};
     let mut c = common::console(w, h).await;
     c.ui.press("enter").await;
-    let detail = c.ui.state.ticket.as_mut().unwrap().detail.as_mut().unwrap();
+    let detail =
+        c.ui.state
+            .screen
+            .ticket_mut()
+            .unwrap()
+            .detail
+            .as_mut()
+            .unwrap();
     let summary = &mut detail.summary;
     summary.priority = Priority {
         level: PriorityLevel::Urgent,
@@ -432,7 +439,14 @@ async fn ticket_with_quoted_mail(w: u16, h: u16) -> common::Console {
     use deskterm::state::Msg;
     let mut c = common::console(w, h).await;
     c.ui.press("enter").await;
-    let detail = c.ui.state.ticket.as_mut().unwrap().detail.as_mut().unwrap();
+    let detail =
+        c.ui.state
+            .screen
+            .ticket_mut()
+            .unwrap()
+            .detail
+            .as_mut()
+            .unwrap();
     let first = detail.entries[0].clone();
     let entry = |hours: i64, agent: bool, kind: EntryKind, body: &str| Entry {
         kind,

@@ -206,11 +206,11 @@ fn breached_first_then_soonest_due() {
 fn a_stale_answer_is_dropped() {
     let mut s = loaded();
     update(&mut s, key(KeyCode::Enter), common::now());
-    let first = s.ticket.as_ref().unwrap().request;
+    let first = s.screen.ticket().unwrap().request;
     update(&mut s, key(KeyCode::Esc), common::now());
     update(&mut s, key(KeyCode::Char('j')), common::now());
     update(&mut s, key(KeyCode::Enter), common::now());
-    let second = s.ticket.as_ref().unwrap().request;
+    let second = s.screen.ticket().unwrap().request;
     assert_ne!(first, second);
     let detail = |id| {
         Box::new(TicketDetail {
@@ -226,7 +226,7 @@ fn a_stale_answer_is_dropped() {
     });
     update(&mut s, late, common::now());
     assert!(
-        s.ticket.as_ref().unwrap().detail.is_none(),
+        s.screen.ticket().unwrap().detail.is_none(),
         "old answer ignored"
     );
     let fresh = Msg::Desk(DeskReply::Ticket {
@@ -235,7 +235,7 @@ fn a_stale_answer_is_dropped() {
         result: Ok(detail(3)),
     });
     update(&mut s, fresh, common::now());
-    assert!(s.ticket.as_ref().unwrap().detail.is_some());
+    assert!(s.screen.ticket().unwrap().detail.is_some());
 }
 
 #[test]
@@ -406,7 +406,10 @@ fn sending_carries_the_version_and_a_failure_gives_the_text_back() {
     }
     let send = Msg::Key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL));
     let effects = update(&mut s, send, common::now());
-    assert!(s.compose.is_none(), "the pane closes while the reply goes");
+    assert!(
+        s.screen.compose().is_none(),
+        "the pane closes while the reply goes"
+    );
     // Into the outbox, and out of the drafts, in one step.
     assert!(effects.iter().any(|e| matches!(
         e,
@@ -442,7 +445,7 @@ fn sending_carries_the_version_and_a_failure_gives_the_text_back() {
         result: Err(DeskError::NotFound),
     });
     update(&mut s, stale, common::now());
-    assert!(s.compose.is_none(), "not ours");
+    assert!(s.screen.compose().is_none(), "not ours");
     // The desk cannot be reached: the reply waits in the outbox and is
     // tried again after a pause; the pane stays closed.
     let failed = Msg::Desk(DeskReply::Applied {
@@ -451,7 +454,7 @@ fn sending_carries_the_version_and_a_failure_gives_the_text_back() {
         result: Err(DeskError::NotSent("connection refused".into())),
     });
     let effects = update(&mut s, failed, common::now());
-    assert!(s.compose.is_none());
+    assert!(s.screen.compose().is_none());
     assert!(
         effects
             .iter()
@@ -483,7 +486,7 @@ fn sending_carries_the_version_and_a_failure_gives_the_text_back() {
         }),
     });
     let effects = update(&mut s, refused, later);
-    let compose = s.compose.as_ref().expect("text back in the pane");
+    let compose = s.screen.compose().expect("text back in the pane");
     assert_eq!(compose.text(), "Hi");
     assert!(
         s.flash
@@ -623,7 +626,7 @@ fn a_conflict_asks_and_yes_writes_on_the_new_version() {
         }),
         common::now(),
     );
-    let deskterm::state::Overlay::Confirm(confirm) = &s.overlay else {
+    let Some(deskterm::state::Overlay::Confirm(confirm)) = s.screen.overlay() else {
         panic!("no question");
     };
     assert_eq!(confirm.lines, ["status open → pending"]);
@@ -860,7 +863,7 @@ fn an_opened_pending_ticket_stays_paused_in_its_view_and_its_row() {
         }),
         common::now(),
     );
-    let view = s.ticket.as_ref().unwrap().summary().unwrap();
+    let view = s.screen.ticket().unwrap().summary().unwrap();
     assert!(paused(view), "in the view: {:?}", view.sla.clocks);
     let row = s.tickets.by_id(&pending.id).unwrap();
     assert!(paused(row), "in the row: {:?}", row.sla.clocks);
@@ -939,7 +942,7 @@ fn a_ticket_read_in_the_wrong_shape_shows_the_cached_copy() {
         }),
         common::now(),
     );
-    let view = s.ticket.as_ref().unwrap();
+    let view = s.screen.ticket().unwrap();
     assert!(view.detail.is_some() && view.cached.is_some());
     assert!(s.flash.clone().unwrap().text.contains("cached copy"));
 }

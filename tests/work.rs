@@ -83,7 +83,10 @@ async fn menus_choose_a_status_or_a_priority_by_typing() {
     let mut c = common::console(80, 24).await;
     let t = row(&c, 0);
     c.ui.press("x").await;
-    assert!(matches!(c.ui.state.overlay, Overlay::Picker(_)));
+    assert!(matches!(
+        c.ui.state.screen.overlay(),
+        Some(Overlay::Picker(_))
+    ));
     c.ui.type_text("pend").await;
     c.ui.press("enter").await;
     assert_eq!(on_desk(&c, &t.id).await.status.kind, StatusKind::Pending);
@@ -155,7 +158,7 @@ async fn a_macro_inserted_while_writing_sends_its_actions_with_the_text() {
     c.ui.press("enter r ctrl-t").await;
     c.ui.type_text("acknow").await;
     c.ui.press("enter").await;
-    let compose = c.ui.state.compose.as_ref().unwrap();
+    let compose = c.ui.state.screen.compose().unwrap();
     assert!(compose.text().contains(&format!("(#{})", t.id.0)));
     assert_eq!(compose.actions.len(), 2, "{:?}", compose.actions);
     c.ui.press("ctrl-x").await;
@@ -223,7 +226,7 @@ async fn one_failure_in_a_bulk_change_does_not_stop_the_rest_and_is_shown() {
     c.ui.press("P").await;
     c.ui.type_text("urgent").await;
     c.ui.press("enter").await;
-    let Overlay::Results(results) = &c.ui.state.overlay else {
+    let Some(Overlay::Results(results)) = c.ui.state.screen.overlay() else {
         panic!("no results: {:?}", c.ui.state.flash);
     };
     assert_eq!(results.rows.iter().filter(|(_, r)| r.is_ok()).count(), 2);
@@ -240,7 +243,7 @@ async fn one_failure_in_a_bulk_change_does_not_stop_the_rest_and_is_shown() {
         PriorityLevel::Urgent
     );
     c.ui.press("esc").await;
-    assert!(matches!(c.ui.state.overlay, Overlay::None));
+    assert!(c.ui.state.screen.overlay().is_none());
 }
 
 #[tokio::test]
@@ -259,7 +262,7 @@ async fn a_change_to_a_ticket_that_moved_on_asks_first() {
         .await
         .unwrap();
     c.ui.press("c").await;
-    let Overlay::Confirm(confirm) = &c.ui.state.overlay else {
+    let Some(Overlay::Confirm(confirm)) = c.ui.state.screen.overlay() else {
         panic!("no question: {:?}", c.ui.state.flash);
     };
     assert!(
@@ -292,7 +295,10 @@ async fn no_leaves_the_changed_ticket_alone() {
         .await
         .unwrap();
     c.ui.press("t").await;
-    assert!(matches!(c.ui.state.overlay, Overlay::Confirm(_)));
+    assert!(matches!(
+        c.ui.state.screen.overlay(),
+        Some(Overlay::Confirm(_))
+    ));
     c.ui.press("n").await;
     assert!(on_desk(&c, &t.id).await.owner.is_none());
     assert_eq!(
@@ -346,13 +352,13 @@ async fn undoing_a_reply_gives_the_text_back() {
     settings.undo_seconds = 5;
     let mut c = common::console_with(settings, 100, 30).await;
     c.ui.press("enter r").await;
-    let id = c.ui.state.ticket.as_ref().unwrap().id.clone();
+    let id = c.ui.state.screen.ticket().unwrap().id.clone();
     c.ui.type_text("Oops, wrong ticket").await;
     c.ui.press("ctrl-x").await;
-    assert!(c.ui.state.compose.is_none());
+    assert!(c.ui.state.screen.compose().is_none());
     c.ui.press("u").await;
     assert_eq!(
-        c.ui.state.compose.as_ref().unwrap().text(),
+        c.ui.state.screen.compose().unwrap().text(),
         "Oops, wrong ticket"
     );
     for _ in 0..6 {
@@ -380,7 +386,7 @@ async fn quitting_with_a_change_waiting_sends_it_first() {
 async fn drafts_are_saved_within_seconds_and_come_back() {
     let mut c = common::console(100, 30).await;
     c.ui.press("enter r").await;
-    let id = c.ui.state.ticket.as_ref().unwrap().id.clone();
+    let id = c.ui.state.screen.ticket().unwrap().id.clone();
     c.ui.type_text("Half a reply").await;
     c.ui.tick().await;
     assert_eq!(
@@ -400,7 +406,7 @@ async fn drafts_are_saved_within_seconds_and_come_back() {
     assert!(screen.contains("✎ your reply from"), "{screen}");
     c.ui.press("r").await;
     assert_eq!(
-        c.ui.state.compose.as_ref().unwrap().text(),
+        c.ui.state.screen.compose().unwrap().text(),
         "Half a reply, and more"
     );
     assert!(
@@ -444,7 +450,7 @@ async fn an_agent_in_no_department_shows_only_the_open_count_in_the_assign_picke
         queues: Vec::new(),
     });
     c.ui.press("a").await;
-    let Overlay::Picker(picker) = &c.ui.state.overlay else {
+    let Some(Overlay::Picker(picker)) = c.ui.state.screen.overlay() else {
         panic!("no picker");
     };
     let zoe = picker

@@ -20,14 +20,28 @@ pub enum Context {
     Ticket,
     /// The compose pane; keys not bound here are typed into the text.
     Compose,
+    Dashboard,
+    /// `:outbox`, the writes not yet on the desk.
+    Outbox,
+    /// A list to choose from; keys not bound here narrow it.
+    Picker,
+    /// A yes-or-no question.
+    Confirm,
+    /// The help overlay, `:messages` and a bulk change's results.
+    Help,
 }
 
 impl Context {
-    pub const ALL: [Context; 4] = [
+    pub const ALL: [Context; 9] = [
         Context::Queue,
         Context::Ticket,
-        Context::Compose,
         Context::Global,
+        Context::Compose,
+        Context::Dashboard,
+        Context::Outbox,
+        Context::Picker,
+        Context::Confirm,
+        Context::Help,
     ];
 
     pub fn title(self) -> &'static str {
@@ -36,7 +50,46 @@ impl Context {
             Context::Queue => "Queue",
             Context::Ticket => "Ticket",
             Context::Compose => "Compose (reply or note)",
+            Context::Dashboard => "Dashboard",
+            Context::Outbox => "Outbox (:outbox)",
+            Context::Picker => "Choosing from a list",
+            Context::Confirm => "Questions",
+            Context::Help => "Help, :messages and results",
         }
+    }
+
+    /// What `action` does here, for help (moving on the dashboard moves
+    /// between figures, back in an overlay closes it).
+    pub fn describe(self, action: Action) -> String {
+        let text = match (self, action) {
+            (Context::Dashboard, Action::Down) => "next figure",
+            (Context::Dashboard, Action::Up) => "previous figure",
+            (Context::Dashboard, Action::Open) => "the tickets behind the figure",
+            (Context::Outbox, Action::Down) => "next write",
+            (Context::Outbox, Action::Up) => "previous write",
+            (Context::Outbox, Action::Back) => "close the outbox",
+            (Context::Picker, Action::Down) => "next entry",
+            (Context::Picker, Action::Up) => "previous entry",
+            (Context::Picker, Action::Back) => "close without choosing",
+            (Context::Confirm, Action::Yes) => "yes, go ahead",
+            (Context::Confirm, Action::No) => "no, leave it",
+            (Context::Help, Action::Down) => "scroll down",
+            (Context::Help, Action::Up) => "scroll up",
+            (Context::Help, Action::Open) => "close :messages or the results",
+            (Context::Help, Action::Back) => "close",
+            (Context::Help, Action::Help) => "close the help",
+            _ => return action.describe(),
+        };
+        text.to_string()
+    }
+
+    /// Whether keys of `global` apply here too. Overlays and the compose
+    /// pane take only their own: `?` and `:` are typed, `u` is not undo.
+    pub fn falls_back(self) -> bool {
+        matches!(
+            self,
+            Context::Queue | Context::Ticket | Context::Dashboard | Context::Global
+        )
     }
 }
 
@@ -104,6 +157,25 @@ impl Key {
 
     pub fn plain(&self) -> bool {
         self.modifiers & (CTRL | ALT) == 0
+    }
+
+    fn is_arrow(&self) -> bool {
+        self.modifiers == 0
+            && matches!(
+                self.code.0,
+                KeyCode::Up | KeyCode::Down | KeyCode::Left | KeyCode::Right
+            )
+    }
+
+    /// As a hint shows it: arrows as arrows.
+    pub fn glyph(&self) -> String {
+        match (self.modifiers, self.code.0) {
+            (0, KeyCode::Up) => "↑".into(),
+            (0, KeyCode::Down) => "↓".into(),
+            (0, KeyCode::Left) => "←".into(),
+            (0, KeyCode::Right) => "→".into(),
+            _ => self.to_string(),
+        }
     }
 }
 
@@ -321,6 +393,58 @@ const DEFAULTS: &[(Context, &str, &str)] = &[
     (Context::Compose, "ctrl-c", "cancel"),
     (Context::Compose, "ctrl-o", "external-editor"),
     (Context::Compose, "ctrl-t", "insert-macro"),
+    // The first key of each action here is the one its hint shows.
+    (Context::Dashboard, "j", "down"),
+    (Context::Dashboard, "down", "down"),
+    (Context::Dashboard, "k", "up"),
+    (Context::Dashboard, "up", "up"),
+    (Context::Dashboard, "tab", "next-page"),
+    (Context::Dashboard, "pagedown", "next-page"),
+    (Context::Dashboard, "space", "next-page"),
+    (Context::Dashboard, "backtab", "prev-page"),
+    (Context::Dashboard, "pageup", "prev-page"),
+    (Context::Dashboard, "enter", "open"),
+    (Context::Dashboard, "d", "back"),
+    (Context::Dashboard, "esc", "back"),
+    (Context::Dashboard, "q", "back"),
+    (Context::Outbox, "j", "down"),
+    (Context::Outbox, "down", "down"),
+    (Context::Outbox, "k", "up"),
+    (Context::Outbox, "up", "up"),
+    (Context::Outbox, "r", "retry"),
+    (Context::Outbox, "e", "edit-write"),
+    (Context::Outbox, "D", "discard"),
+    (Context::Outbox, "esc", "back"),
+    (Context::Outbox, "q", "back"),
+    (Context::Picker, "up", "up"),
+    (Context::Picker, "ctrl-p", "up"),
+    (Context::Picker, "down", "down"),
+    (Context::Picker, "tab", "down"),
+    (Context::Picker, "ctrl-n", "down"),
+    (Context::Picker, "enter", "choose"),
+    (Context::Picker, "esc", "back"),
+    (Context::Confirm, "y", "yes"),
+    (Context::Confirm, "n", "no"),
+    (Context::Confirm, "esc", "no"),
+    // `q` by habit is never a yes.
+    (Context::Confirm, "q", "no"),
+    (Context::Confirm, "Y", "yes"),
+    (Context::Confirm, "N", "no"),
+    (Context::Help, "?", "help"),
+    (Context::Help, "esc", "back"),
+    (Context::Help, "q", "back"),
+    (Context::Help, "enter", "open"),
+    (Context::Help, "j", "down"),
+    (Context::Help, "down", "down"),
+    (Context::Help, "k", "up"),
+    (Context::Help, "up", "up"),
+    (Context::Help, "pagedown", "page-down"),
+    (Context::Help, "space", "page-down"),
+    (Context::Help, "pageup", "page-up"),
+    (Context::Help, "g", "top"),
+    (Context::Help, "home", "top"),
+    (Context::Help, "G", "bottom"),
+    (Context::Help, "end", "bottom"),
 ];
 
 #[derive(Clone, Debug, PartialEq)]
@@ -356,15 +480,14 @@ impl Keymap {
         map
     }
 
-    /// The action for `key` in `context`, falling back to global bindings.
+    /// The action for `key` in `context`, falling back to global bindings
+    /// where the context does ([`Context::falls_back`]).
     pub fn action(&self, context: Context, key: Key) -> Option<Action> {
-        let find = |ctx: Context| {
-            self.bindings
-                .iter()
-                .find(|(c, k, _)| *c == ctx && *k == key)
-                .map(|(_, _, a)| *a)
-        };
-        find(context).or_else(|| find(Context::Global))
+        let found = self.action_in(context, key);
+        match found {
+            None if context.falls_back() => self.action_in(Context::Global, key),
+            found => found,
+        }
     }
 
     /// The action for `key` in `context` alone, without the global fallback
@@ -394,12 +517,57 @@ impl Keymap {
 
     /// The first key bound to `action` in `context` (or globally), for hints.
     pub fn key_for(&self, context: Context, action: Action) -> Option<Key> {
-        [context, Context::Global].into_iter().find_map(|ctx| {
-            self.bindings
-                .iter()
-                .find(|(c, _, a)| *c == ctx && *a == action)
-                .map(|(_, k, _)| *k)
-        })
+        self.keys_for(context, &[action]).into_iter().next()
+    }
+
+    /// The keys bound to any of `actions` in `context` (or globally, where
+    /// the context falls back), in the order they were bound.
+    pub fn keys_for(&self, context: Context, actions: &[Action]) -> Vec<Key> {
+        let mut contexts = vec![context];
+        if context.falls_back() && context != Context::Global {
+            contexts.push(Context::Global);
+        }
+        let mut keys: Vec<Key> = Vec::new();
+        for ctx in contexts {
+            for (c, k, a) in &self.bindings {
+                // A key the context binds to something else is not global's.
+                let shadowed = ctx != context && self.action_in(context, *k).is_some();
+                if *c == ctx && actions.contains(a) && !shadowed && !keys.contains(k) {
+                    keys.push(*k);
+                }
+            }
+        }
+        keys
+    }
+
+    /// A hint's name for the key of `action`: its first key, or the
+    /// action's own name when no key is bound to it.
+    pub fn hint(&self, context: Context, action: Action) -> String {
+        self.key_for(context, action)
+            .map_or_else(|| action.name(), |k| k.glyph())
+    }
+
+    /// Like [`Keymap::hint`], preferring an arrow key ("↑↓ scroll").
+    pub fn arrow_hint(&self, context: Context, action: Action) -> String {
+        let keys = self.keys_for(context, &[action]);
+        keys.iter()
+            .find(|k| k.is_arrow())
+            .or(keys.first())
+            .map_or_else(|| action.name(), Key::glyph)
+    }
+
+    /// The first `most` keys of `actions`, as a hint says them, letters
+    /// before named keys: "n or esc", "n, q or esc".
+    pub fn hint_any(&self, context: Context, actions: &[Action], most: usize) -> String {
+        let mut keys: Vec<Key> = self.keys_for(context, actions);
+        keys.truncate(most);
+        keys.sort_by_key(|k| !matches!(k.code(), KeyCode::Char(_)));
+        let keys: Vec<String> = keys.iter().map(Key::glyph).collect();
+        match keys.split_last() {
+            None => actions.first().map_or_else(String::new, |a| a.name()),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        }
     }
 }
 

@@ -30,7 +30,7 @@ impl State {
     /// tickets, else the selected one.
     /// Each as the writes on their way will leave it.
     pub fn targets(&self) -> Vec<TicketSummary> {
-        let held: Vec<TicketSummary> = if let Some(view) = &self.ticket {
+        let held: Vec<TicketSummary> = if let Some(view) = self.screen.ticket() {
             view.summary().cloned().into_iter().collect()
         } else {
             let marked = self.marked();
@@ -116,7 +116,7 @@ impl State {
     /// Actions on tickets, the same from the queue and the ticket view.
     pub fn work(&mut self, action: Action) -> Option<Vec<Effect>> {
         if action.writes()
-            && let Some(why) = &self.read_only
+            && let Some(why) = &self.settings.read_only
         {
             self.error(format!("read-only: {why}; nothing is changed on the desk"));
             return Some(Vec::new());
@@ -144,7 +144,7 @@ impl State {
             Action::StatusMenu => self.open_menu(Purpose::Status),
             Action::PriorityMenu => self.open_menu(Purpose::Priority),
             Action::DiscardDraft => {
-                let id = self.ticket.as_ref().map(|v| v.id.clone())?;
+                let id = self.screen.ticket().map(|v| v.id.clone())?;
                 if !self.drafts.contains_key(&id) {
                     self.info("no draft to discard");
                     return Some(Vec::new());
@@ -156,7 +156,7 @@ impl State {
             Action::Note => self.start_compose(ComposeKind::Note),
             Action::Edit => {
                 let mut effects = self.start_compose(ComposeKind::Reply);
-                if let Some(compose) = &self.compose {
+                if let Some(compose) = self.screen.compose() {
                     effects.push(Effect::EditExternally {
                         text: compose.text(),
                     });
@@ -173,7 +173,9 @@ impl State {
             self.info("no ticket selected");
             return Vec::new();
         }
-        self.overlay = Overlay::Picker(Picker::new(title, purpose, targets, options));
+        self.screen.push(Overlay::Picker(Picker::new(
+            title, purpose, targets, options,
+        )));
         Vec::new()
     }
 
@@ -238,11 +240,12 @@ impl State {
     }
 
     pub fn open_macro_picker(&mut self, insert: bool) -> Vec<Effect> {
-        if self.macros.is_empty() {
+        if self.settings.macros.is_empty() {
             self.info("no macros: add [[macros]] to config.toml");
             return Vec::new();
         }
         let options = self
+            .settings
             .macros
             .iter()
             .enumerate()
@@ -254,12 +257,12 @@ impl State {
             .collect();
         if insert {
             let title = "Insert a macro".to_string();
-            self.overlay = Overlay::Picker(Picker::new(
+            self.screen.push(Overlay::Picker(Picker::new(
                 title,
                 Purpose::InsertMacro,
                 Vec::new(),
                 options,
-            ));
+            )));
             Vec::new()
         } else {
             self.picker("Apply a macro".into(), Purpose::ApplyMacro, options)
@@ -310,8 +313,8 @@ impl State {
                     .by_id(id)
                     .cloned()
                     .or_else(|| {
-                        self.ticket
-                            .as_ref()
+                        self.screen
+                            .ticket()
                             .filter(|v| v.id == *id)
                             .and_then(|v| v.summary().cloned())
                     })
@@ -356,7 +359,7 @@ impl State {
                 each(&|t| (t.priority.level != *level).then_some(Change::SetPriority(*level))),
             ),
             Choice::Macro(index) => {
-                let Some(m) = self.macros.get(*index).cloned() else {
+                let Some(m) = self.settings.macros.get(*index).cloned() else {
                     return Vec::new();
                 };
                 if picker.purpose == Purpose::InsertMacro {
@@ -452,7 +455,7 @@ impl State {
     /// ctrl-t while writing: the macro's text at the cursor, its actions
     /// sent after the text.
     fn insert_macro(&mut self, m: &Macro) -> Vec<Effect> {
-        let ticket = self.ticket.as_ref().and_then(|v| v.summary()).cloned();
+        let ticket = self.screen.ticket().and_then(|v| v.summary()).cloned();
         let Some(ticket) = ticket else {
             return Vec::new();
         };
@@ -463,7 +466,7 @@ impl State {
                 return Vec::new();
             }
         };
-        let Some(compose) = &mut self.compose else {
+        let Some(compose) = self.screen.compose_mut() else {
             return Vec::new();
         };
         // The message is the pane's; its status rides on the pane's send.
@@ -493,7 +496,7 @@ impl State {
             Command::Section(name) => {
                 match self.find_section(&name) {
                     Some(i) => {
-                        self.ticket = None;
+                        self.screen.show_queue();
                         self.select_section(i);
                     }
                     None => {
@@ -513,16 +516,16 @@ impl State {
                 Vec::new()
             }
             Command::Theme(name) => {
-                match self.themes.get(&name) {
-                    Some(theme) if self.themes.no_color => {
-                        self.theme = theme;
+                match self.settings.themes.get(&name) {
+                    Some(theme) if self.settings.themes.no_color => {
+                        self.settings.theme = theme;
                         self.info("NO_COLOR is set, so colours stay off");
                     }
                     Some(theme) => {
-                        self.theme = theme;
+                        self.settings.theme = theme;
                         self.info(format!("theme {name}"));
                     }
-                    None => self.error(self.themes.missing(&name)),
+                    None => self.error(self.settings.themes.missing(&name)),
                 }
                 Vec::new()
             }
@@ -543,18 +546,19 @@ impl State {
                 if self.messages.is_empty() {
                     self.info("no messages yet");
                 } else {
-                    self.overlay = Overlay::Messages { first: 0 };
+                    self.screen.push(Overlay::Messages { first: 0 });
                 }
                 Vec::new()
             }
             Command::Profile(Some(name)) => self.switch_profile(&name),
             Command::Profile(None) => {
                 let options = self
+                    .settings
                     .profiles
                     .iter()
                     .map(|name| Pick {
                         label: name.clone(),
-                        detail: if *name == self.profile {
+                        detail: if *name == self.settings.profile {
                             "(this one)".into()
                         } else {
                             String::new()
@@ -562,12 +566,12 @@ impl State {
                         choice: Choice::Profile(name.clone()),
                     })
                     .collect();
-                self.overlay = Overlay::Picker(Picker::new(
+                self.screen.push(Overlay::Picker(Picker::new(
                     "Switch to a profile".into(),
                     Purpose::Profile,
                     Vec::new(),
                     options,
-                ));
+                )));
                 Vec::new()
             }
         }
@@ -576,16 +580,17 @@ impl State {
     /// Leave this desk for another profile's, once nothing waits to be sent.
     pub fn switch_profile(&mut self, name: &str) -> Vec<Effect> {
         let Some(name) = self
+            .settings
             .profiles
             .iter()
             .find(|p| p.eq_ignore_ascii_case(name))
             .cloned()
         else {
-            let names = self.profiles.join(", ");
+            let names = self.settings.profiles.join(", ");
             self.error(format!("no profile `{name}`; there are: {names}"));
             return Vec::new();
         };
-        if name == self.profile {
+        if name == self.settings.profile {
             self.info(format!("already on {name}"));
             return Vec::new();
         }
@@ -600,7 +605,7 @@ impl State {
     }
 
     pub fn open_command_line(&mut self) {
-        self.overlay = Overlay::Command(CommandLine::default());
+        self.screen.push(Overlay::Command(CommandLine::default()));
     }
 
     pub fn sort_message(&self) -> String {
@@ -630,7 +635,7 @@ impl State {
         match action {
             Action::Quit => return self.quit(),
             Action::Help => {
-                self.overlay = Overlay::Help { scroll: 0 };
+                self.screen.push(Overlay::Help { scroll: 0 });
                 return Vec::new();
             }
             Action::Command => {
@@ -647,7 +652,7 @@ impl State {
         if let Some(effects) = self.work(action) {
             return effects;
         }
-        if self.ticket.is_some() {
+        if self.screen.ticket().is_some() {
             self.ticket_action(action)
         } else {
             self.queue_action(action)
@@ -662,7 +667,7 @@ impl State {
         }
         // Writes that cannot go now (offline, backing off, signed out): ask.
         let stuck = self.signed_out
-            || self.read_only.is_some()
+            || self.settings.read_only.is_some()
             || matches!(self.connection, super::Connection::Offline(_))
             || self
                 .outgoing
@@ -670,7 +675,7 @@ impl State {
                 .flat_map(|o| &o.items)
                 .any(|i| i.attempts > 0 && !i.status.finished());
         if stuck {
-            self.overlay = Overlay::QuitPending;
+            self.screen.push(Overlay::QuitPending);
             return Vec::new();
         }
         self.quit_when_sent = true;
@@ -761,7 +766,7 @@ impl State {
 
     fn ticket_action(&mut self, action: Action) -> Vec<Effect> {
         let page = crate::ui::ticket::conversation_rows(self).max(1);
-        let Some(view) = &mut self.ticket else {
+        let Some(view) = self.screen.ticket_mut() else {
             return Vec::new();
         };
         match action {
@@ -772,7 +777,7 @@ impl State {
             Action::Top => view.scroll = 0,
             Action::Bottom => view.scroll = usize::MAX / 2,
             Action::Back => {
-                self.ticket = None;
+                self.screen.show_queue();
                 return Vec::new();
             }
             Action::ToggleQuotes => {

@@ -5,12 +5,11 @@
 use ratatui_textarea::TextArea;
 
 use super::writes::Item;
-use super::{Effect, Overlay, State};
+use super::{Effect, State};
 use crate::action::Action;
-use crate::config::keymap::{Context, Key};
+use crate::config::keymap::Context;
 use crate::desk::{Change, TicketId, Version};
 use crate::store::Draft;
-use crossterm::event::KeyEvent;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ComposeKind {
@@ -99,13 +98,13 @@ impl State {
     /// saved draft for the ticket comes back into it.
     pub fn start_compose(&mut self, kind: ComposeKind) -> Vec<Effect> {
         let mut effects = Vec::new();
-        if self.ticket.is_none() {
+        if self.screen.ticket().is_none() {
             let Some(id) = self.selected().map(|t| t.id.clone()) else {
                 return effects;
             };
             effects = self.open_ticket(id);
         }
-        let Some(view) = &self.ticket else {
+        let Some(view) = self.screen.ticket() else {
             return effects;
         };
         let version = view
@@ -121,64 +120,55 @@ impl State {
                     ComposeKind::Reply => "reply",
                     ComposeKind::Note => "note",
                 };
-                let when = crate::ui::format::wall(draft.saved, self.now, &self.time_zone);
+                let when = crate::ui::format::wall(draft.saved, self.now, &self.settings.time_zone);
                 self.info(format!("your draft {what} from {when} is back"));
                 compose
             }
             None => Compose::new(kind, id, version),
         };
-        self.compose = Some(compose);
+        if !self.screen.put_compose(compose) {
+            return effects;
+        }
         // Writing follows the end of the conversation.
-        if let Some(view) = &mut self.ticket {
+        if let Some(view) = self.screen.ticket_mut() {
             view.scroll = usize::MAX / 2;
         }
         self.clamp_ticket_scroll();
         effects
     }
 
-    pub fn compose_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let action = self
-            .keymap
-            .action_in(Context::Compose, Key::from_event(&key));
-        let Some(compose) = &mut self.compose else {
+    /// An action of the compose pane; typed keys go to its editor
+    /// ([`super::keys::on_typed`]).
+    pub fn compose_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(compose) = self.screen.compose() else {
             return Vec::new();
         };
         match action {
-            Some(Action::Send) => return self.send(),
-            Some(Action::ExternalEditor) => {
-                return vec![Effect::EditExternally {
-                    text: compose.text(),
-                }];
-            }
-            Some(Action::InsertMacro) => return self.open_macro_picker(true),
+            Action::Send => self.send(),
+            Action::ExternalEditor => vec![Effect::EditExternally {
+                text: compose.text(),
+            }],
+            Action::InsertMacro => self.open_macro_picker(true),
             // Closing keeps the text as a draft; an empty pane leaves none.
-            Some(Action::Cancel) => {
-                let Some(compose) = self.compose.take() else {
+            Action::Cancel => {
+                let Some(compose) = self.screen.take_compose() else {
                     return Vec::new();
                 };
                 if compose.is_blank() {
                     return vec![self.forget_draft(&compose.ticket)];
                 }
                 let effect = self.keep_draft(&compose);
-                let key = self
-                    .keymap
-                    .key_for(Context::Ticket, Action::Reply)
-                    .map_or_else(|| "reply".to_string(), |k| k.to_string());
+                let key = self.settings.keymap.hint(Context::Ticket, Action::Reply);
                 self.info(format!("draft kept: {key} continues it"));
-                return vec![effect];
+                vec![effect]
             }
-            _ => {
-                if compose.editor.input(key) {
-                    compose.dirty = true;
-                }
-            }
+            _ => Vec::new(),
         }
-        Vec::new()
     }
 
     /// The text from an external editor, or why there is none.
     pub fn edited(&mut self, result: Result<String, String>) {
-        match (result, &mut self.compose) {
+        match (result, self.screen.compose_mut()) {
             (Ok(text), Some(compose)) => {
                 compose.set_text(&text);
                 self.info("text from the editor is in the pane; ctrl-x sends it");
@@ -189,8 +179,8 @@ impl State {
     }
 
     fn send(&mut self) -> Vec<Effect> {
-        let latest = self.ticket.as_ref().and_then(|v| v.summary()).cloned();
-        let Some(compose) = &mut self.compose else {
+        let latest = self.screen.ticket().and_then(|v| v.summary()).cloned();
+        let Some(compose) = self.screen.compose_mut() else {
             return Vec::new();
         };
         if compose.is_blank() {
@@ -204,7 +194,7 @@ impl State {
             compose.based_on = latest.version.clone();
             compose.conflict = false;
         }
-        let Some(compose) = self.compose.take() else {
+        let Some(compose) = self.screen.take_compose() else {
             return Vec::new();
         };
         let label = match compose.kind {
@@ -231,7 +221,7 @@ impl State {
 
     /// Once a second: the open pane's text, if it changed, into its draft.
     pub fn autosave(&mut self) -> Option<Effect> {
-        let compose = self.compose.as_mut().filter(|c| c.dirty)?;
+        let compose = self.screen.compose_mut().filter(|c| c.dirty)?;
         compose.dirty = false;
         let compose = compose.clone();
         Some(self.keep_draft(&compose))
@@ -244,6 +234,6 @@ impl State {
 
     /// Whether keys go to the compose pane (no overlay on top of it).
     pub fn composing(&self) -> bool {
-        self.compose.is_some() && matches!(self.overlay, Overlay::None)
+        self.screen.compose().is_some() && self.screen.overlay().is_none()
     }
 }

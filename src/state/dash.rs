@@ -3,10 +3,10 @@
 //! tickets change or the at-risk recount (every 5 s) moves; never from the
 //! desk, only from what the console holds.
 
-use crossterm::event::{KeyCode, KeyEvent};
 use jiff::SignedDuration;
 
 use super::{Effect, State};
+use crate::action::Action;
 use crate::dashboard::{Focus, HISTORY_DAYS};
 use crate::desk::{Query, StatusKind};
 use crate::ui;
@@ -20,8 +20,11 @@ pub struct DashView {
 
 impl State {
     pub fn open_dashboard(&mut self) {
-        self.ticket = None;
-        self.dash = Some(DashView::default());
+        if self.screen.compose().is_some() {
+            self.error("close the open reply first (esc keeps it as a draft)");
+            return;
+        }
+        self.screen.show_dashboard();
         self.compute_dashboard();
     }
 
@@ -35,7 +38,7 @@ impl State {
 
     /// On a tick: the figures again if tickets or levels changed.
     pub(crate) fn refresh_dashboard(&mut self) {
-        if self.dash.is_some() && self.dash_dirty {
+        if self.screen.dash().is_some() && self.dash_dirty {
             self.compute_dashboard();
         }
     }
@@ -55,50 +58,55 @@ impl State {
         }
     }
 
-    pub(crate) fn dash_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
-        let Some(mut view) = self.dash else {
+    /// An action on the dashboard; those it does not take (help, the
+    /// command line, undo, quit) are everyone's.
+    pub(crate) fn dash_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(mut view) = self.screen.dash().copied() else {
             return Vec::new();
         };
         let items = ui::dash::items(self);
         let pages = items.last().map_or(1, |(page, _, _)| page + 1);
         let first_on = |page: usize| items.iter().position(|(p, _, _)| *p == page);
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Char('d') => {
-                self.dash = None;
+        match action {
+            Action::Back => {
+                self.screen.show_queue();
                 return Vec::new();
             }
-            KeyCode::Down | KeyCode::Char('j') => {
+            Action::Down => {
                 view.cursor = (view.cursor + 1).min(items.len().saturating_sub(1));
             }
-            KeyCode::Up | KeyCode::Char('k') => view.cursor = view.cursor.saturating_sub(1),
-            KeyCode::Tab | KeyCode::PageDown | KeyCode::Char(' ') => {
+            Action::Up => view.cursor = view.cursor.saturating_sub(1),
+            Action::NextPage => {
                 view.page = (view.page + 1) % pages.max(1);
                 view.cursor = first_on(view.page).unwrap_or(view.cursor);
             }
-            KeyCode::BackTab | KeyCode::PageUp => {
+            Action::PrevPage => {
                 view.page = (view.page + pages.max(1) - 1) % pages.max(1);
                 view.cursor = first_on(view.page).unwrap_or(view.cursor);
             }
-            KeyCode::Enter => {
+            Action::Open => {
                 if let Some((_, _, focus)) = items.get(view.cursor).cloned() {
                     return self.follow(focus);
                 }
             }
-            KeyCode::Char('?') => self.overlay = super::Overlay::Help { scroll: 0 },
-            KeyCode::Char(':') => self.open_command_line(),
+            Action::Help | Action::Command | Action::Undo | Action::Quit => {
+                return self.act(action);
+            }
             _ => {}
         }
         // The page follows the chosen figure.
         if let Some((page, _, _)) = items.get(view.cursor) {
             view.page = *page;
         }
-        self.dash = Some(view);
+        if let Some(shown) = self.screen.dash_mut() {
+            *shown = view;
+        }
         Vec::new()
     }
 
     /// Enter on a figure: the queue narrowed to it, or the ticket itself.
     fn follow(&mut self, focus: Focus) -> Vec<Effect> {
-        self.dash = None;
+        self.screen.show_queue();
         if let Focus::Ticket(id) = focus {
             return self.open_ticket(id);
         }

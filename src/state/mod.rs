@@ -9,24 +9,26 @@ pub mod command;
 pub mod compose;
 pub mod dash;
 pub mod input;
+pub mod keys;
 pub mod messages;
 pub mod outbox;
 pub mod picker;
 pub mod queue;
 mod replies;
+pub mod screen;
 pub mod ticket;
 pub mod tickets;
 pub mod writes;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use ratatui::layout::Rect;
 
 use crate::action::Action;
-use crate::config::keymap::{Context, Key, Keymap};
+use crate::config::keymap::Keymap;
 use crate::config::macros::Macro;
 use crate::config::secret::Secret;
 use crate::config::sla::Notify;
@@ -40,19 +42,23 @@ use crate::sla::engine::{Engine, Facts};
 use crate::sla::{ClockKind, Reading, Thresholds};
 use crate::store::{Cached, Draft, Pending};
 use crate::ui;
-use command::{CommandLine, Vocabulary};
-use compose::Compose;
-use input::Edit;
-use picker::Picker;
+use command::Vocabulary;
 use queue::{Counts, QueueView, Section, sections_for};
+pub use screen::{Overlay, Screen, View};
 use ticket::TicketView;
 use tickets::TicketSet;
-use writes::{Confirm, Item, Outgoing, Results};
+use writes::{Item, Outgoing};
 
 /// Everything that can happen to the console.
 #[derive(Debug)]
 pub enum Msg {
+    /// A key press as the terminal sent it; the loop resolves it first
+    /// ([`keys::resolve`]) into one of the next two.
     Key(KeyEvent),
+    /// A key the keymap of the screen on top binds.
+    Action(Action),
+    /// A key for the text being typed (or for nothing).
+    Type(KeyEvent),
     Paste(String),
     Resize(u16, u16),
     /// Once a second: countdowns move, refreshes come due, messages expire.
@@ -196,32 +202,6 @@ pub struct Flash {
     ticks_left: u32,
 }
 
-#[derive(Clone, Debug)]
-pub enum Overlay {
-    None,
-    Help {
-        scroll: usize,
-    },
-    Command(CommandLine),
-    Picker(Picker),
-    /// Asked before a write goes on top of someone else's change.
-    Confirm(Box<Confirm>),
-    /// How a bulk change went, ticket by ticket.
-    Results(Results),
-    /// Writes not yet on the desk, and those it refused.
-    Outbox {
-        cursor: usize,
-    },
-    /// Quitting with writes that cannot go now.
-    QuitPending,
-    /// A new credential, typed without being shown.
-    SignIn(input::LineInput),
-    /// `:messages`, from the `first` newest on.
-    Messages {
-        first: usize,
-    },
-}
-
 /// What the console starts with, from the command line and config.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -251,15 +231,12 @@ pub struct Settings {
 }
 
 pub struct State {
-    pub profile: String,
+    /// From the command line and config; `:theme` changes the theme.
+    pub settings: Settings,
     pub now: Timestamp,
-    pub time_zone: TimeZone,
     pub viewport: Rect,
-    pub keymap: Keymap,
-    pub themes: ThemeSet,
-    pub theme: Theme,
-    pub thresholds: Thresholds,
-
+    /// The view and the overlays on it.
+    pub screen: Screen,
     pub me: Option<Agent>,
     pub queues: Vec<Queue>,
     pub agents: Vec<Agent>,
@@ -267,10 +244,6 @@ pub struct State {
     pub sections: Vec<Section>,
     pub section: usize,
     pub queue: QueueView,
-    pub ticket: Option<TicketView>,
-    /// A reply or note being written; shown under the ticket.
-    pub compose: Option<Compose>,
-    pub overlay: Overlay,
     pub counts: Counts,
     /// Tickets marked for a bulk action.
     pub marks: BTreeSet<TicketId>,
@@ -278,22 +251,8 @@ pub struct State {
     pub outgoing: Vec<Outgoing>,
     /// Saved drafts, by ticket.
     pub drafts: HashMap<TicketId, Draft>,
-    pub macros: Vec<Macro>,
-    pub undo_seconds: u32,
     /// Seconds since the start, counted by ticks (the clock may be pinned).
     pub ticks: u64,
-    /// The SLA engine: local policies for what the desk does not time.
-    pub sla: Engine,
-    pub notify: Notify,
-    /// Why writes are off, when they are.
-    pub read_only: Option<String>,
-    /// Which store the credential came from.
-    pub credential: Option<String>,
-    pub profiles: Vec<String>,
-    /// What the desk cannot do.
-    pub lacks: Vec<&'static str>,
-    /// The dashboard, while it is shown.
-    pub dash: Option<dash::DashView>,
     /// Its figures, as last worked out.
     pub dashboard: crate::dashboard::Dashboard,
     /// Tickets changed since the figures were worked out.
@@ -346,8 +305,6 @@ pub struct State {
     failures: u32,
     /// Refreshes in a row that found nothing new; the poll slows down.
     idle_refreshes: u32,
-    refresh_every: u32,
-    page_size: u32,
     pending_section: Option<String>,
     next_request: u64,
 }
@@ -356,15 +313,17 @@ const FLASH_TICKS: u32 = 6;
 
 impl State {
     pub fn new(settings: Settings, now: Timestamp, viewport: Rect) -> Self {
+        let pending_section = settings.default_section.clone();
+        let tally = crate::dashboard::Tally::new(settings.time_zone.clone());
         let mut state = Self {
-            profile: settings.profile,
+            settings: Settings {
+                refresh_every: settings.refresh_every.max(1),
+                page_size: settings.page_size.max(1),
+                ..settings
+            },
             now,
-            time_zone: settings.time_zone.clone(),
             viewport,
-            keymap: settings.keymap,
-            themes: settings.themes,
-            theme: settings.theme,
-            thresholds: settings.thresholds,
+            screen: Screen::default(),
             me: None,
             queues: Vec::new(),
             agents: Vec::new(),
@@ -372,32 +331,20 @@ impl State {
             sections: sections_for(&[]),
             section: 0,
             queue: QueueView::default(),
-            ticket: None,
-            compose: None,
-            overlay: Overlay::None,
             counts: Counts::default(),
             marks: BTreeSet::new(),
             outgoing: Vec::new(),
             drafts: HashMap::new(),
-            macros: settings.macros,
-            undo_seconds: settings.undo_seconds,
             ticks: 0,
-            sla: settings.sla,
-            notify: settings.notify,
-            dash: None,
             dashboard: Default::default(),
             dash_dirty: false,
-            tally: crate::dashboard::Tally::new(settings.time_zone.clone()),
+            tally,
             slipping: Default::default(),
             texts: Default::default(),
             finished_request: None,
             rejected: Vec::new(),
             signed_out: false,
             stale_since: None,
-            read_only: settings.read_only,
-            credential: settings.credential,
-            profiles: settings.profiles,
-            lacks: settings.lacks,
             notified: HashSet::new(),
             facts: HashMap::new(),
             counted_at: None,
@@ -419,9 +366,7 @@ impl State {
             ticks_since_refresh: 0,
             failures: 0,
             idle_refreshes: 0,
-            refresh_every: settings.refresh_every.max(1),
-            page_size: settings.page_size.max(1),
-            pending_section: settings.default_section,
+            pending_section,
             next_request: 0,
         };
         state.apply_pending_section();
@@ -480,12 +425,12 @@ impl State {
     fn begin_load(&mut self) -> Effect {
         let request = self.request_id();
         self.load_request = Some(request);
-        self.load_pager = Pager::new(self.page_size);
+        self.load_pager = Pager::new(self.settings.page_size);
         self.ticks_since_refresh = 0;
         Effect::Search {
             request,
             query: Query::active(),
-            page: PageRequest::first(self.page_size),
+            page: PageRequest::first(self.settings.page_size),
         }
     }
 
@@ -518,13 +463,13 @@ impl State {
         } else {
             (self.idle_refreshes / 6).min(2)
         };
-        (self.refresh_every << backoff).min(120.max(self.refresh_every))
+        (self.settings.refresh_every << backoff).min(120.max(self.settings.refresh_every))
     }
 
     /// Whether the prompt row (filter or command line) is on screen.
     pub fn prompt_visible(&self) -> bool {
-        matches!(self.overlay, Overlay::Command(_))
-            || (self.ticket.is_none()
+        matches!(self.screen.overlay(), Some(Overlay::Command(_)))
+            || (self.screen.ticket().is_none()
                 && (self.queue.filtering || !self.queue.filter.text().is_empty()))
     }
 
@@ -537,8 +482,8 @@ impl State {
         Vocabulary {
             queues: self.queues.iter().map(|q| q.name.to_string()).collect(),
             sections: self.sections.iter().map(|s| s.name.clone()).collect(),
-            themes: self.themes.names(),
-            profiles: self.profiles.clone(),
+            themes: self.settings.themes.names(),
+            profiles: self.settings.profiles.clone(),
         }
     }
 
@@ -566,7 +511,7 @@ impl State {
             Some((version, facts)) if *version == ticket.version => facts.clone(),
             _ => Facts::from_summary(&ticket),
         };
-        self.sla.fill(&mut ticket, &facts);
+        self.settings.sla.fill(&mut ticket, &facts);
         // Read from JSON, three clocks get room for four.
         ticket.sla.clocks.shrink_to_fit();
         self.watermark = Some(
@@ -609,13 +554,20 @@ impl State {
     pub(crate) fn open_ticket(&mut self, id: TicketId) -> Vec<Effect> {
         let request = self.request_id();
         let summary = self.tickets.by_id(&id).cloned();
-        self.ticket = Some(TicketView::new(id.clone(), summary, request));
-        vec![Effect::LoadTicket { request, id }]
+        let mut effects = Vec::new();
+        // A pane never goes out of sight: its text waits as its draft.
+        if let Some(compose) = self.screen.take_compose() {
+            effects.push(self.keep_draft(&compose));
+        }
+        self.screen
+            .show_ticket(TicketView::new(id.clone(), summary, request));
+        effects.push(Effect::LoadTicket { request, id });
+        effects
     }
 
     pub(crate) fn reload_ticket(&mut self) -> Vec<Effect> {
         let request = self.request_id();
-        match &mut self.ticket {
+        match self.screen.ticket_mut() {
             Some(view) => {
                 view.request = request;
                 vec![Effect::LoadTicket {
@@ -629,10 +581,10 @@ impl State {
 
     /// Announce each clock that comes within the lead time of breaching, once.
     fn warnings(&mut self) -> Vec<Effect> {
-        if self.notify == Notify::Off {
+        if self.settings.notify == Notify::Off {
             return Vec::new();
         }
-        let lead = self.thresholds.warn_before;
+        let lead = self.settings.thresholds.warn_before;
         let mut effects = Vec::new();
         for held in self.tickets.items() {
             let t = &held.ticket;
@@ -659,7 +611,7 @@ impl State {
     /// The whole-history facts of an opened ticket: its clocks from them.
     pub(crate) fn learn(&mut self, detail: &mut TicketDetail) {
         let facts = Facts::from_detail(detail);
-        self.sla.fill(&mut detail.summary, &facts);
+        self.settings.sla.fill(&mut detail.summary, &facts);
         self.facts.insert(
             detail.summary.id.clone(),
             (detail.summary.version.clone(), facts),
@@ -670,10 +622,11 @@ impl State {
     /// style the rows they show.
     pub(crate) fn lay_out_ticket(&mut self) {
         let width = usize::from(self.viewport.width);
-        if let Some(view) = &mut self.ticket
+        if let Some(view) = self.screen.ticket_mut()
             && view.detail.is_some()
         {
-            view.lines = std::sync::Arc::new(ui::ticket::lay_out(view, &self.time_zone, width));
+            view.lines =
+                std::sync::Arc::new(ui::ticket::lay_out(view, &self.settings.time_zone, width));
             view.laid_out = Some(width);
         }
     }
@@ -682,14 +635,14 @@ impl State {
     /// screen kept where it is.
     pub(crate) fn toggle_quotes(&mut self) {
         let width = usize::from(self.viewport.width);
-        let Some(view) = &mut self.ticket else {
+        let Some(view) = self.screen.ticket_mut() else {
             return;
         };
         let anchor = (view.laid_out == Some(width))
             .then(|| crate::state::ticket::Anchor::at(&view.lines, view.scroll));
         view.show_quotes = !view.show_quotes;
         self.lay_out_ticket();
-        if let Some(view) = &mut self.ticket
+        if let Some(view) = self.screen.ticket_mut()
             && let Some(anchor) = anchor
         {
             view.scroll = anchor.row(&view.lines);
@@ -699,7 +652,7 @@ impl State {
 
     pub(crate) fn clamp_ticket_scroll(&mut self) {
         let max = ui::ticket::max_scroll(self);
-        if let Some(view) = &mut self.ticket {
+        if let Some(view) = self.screen.ticket_mut() {
             view.scroll = view.scroll.min(max);
         }
     }
@@ -717,23 +670,14 @@ pub fn update(state: &mut State, msg: Msg, now: Timestamp) -> Vec<Effect> {
             state.clamp_ticket_scroll();
             Vec::new()
         }
-        Msg::Key(key) => on_key(state, key),
+        Msg::Key(key) => {
+            let msg = keys::resolve(state, key);
+            update(state, msg, now)
+        }
+        Msg::Action(action) => keys::on_action(state, action),
+        Msg::Type(key) => keys::on_typed(state, key),
         Msg::Paste(text) => {
-            if state.composing() {
-                if let Some(compose) = &mut state.compose {
-                    compose.editor.insert_str(&text);
-                    compose.dirty = true;
-                }
-            } else if let Overlay::Command(line) = &mut state.overlay {
-                line.input.insert_str(&text);
-                line.edited();
-            } else if let Overlay::Picker(picker) = &mut state.overlay {
-                picker.input.insert_str(&text);
-                picker.refilter();
-            } else if state.queue.filtering {
-                state.queue.filter.insert_str(&text);
-                state.refilter();
-            }
+            keys::on_paste(state, &text);
             Vec::new()
         }
         Msg::Desk(reply) => {
@@ -785,155 +729,4 @@ fn on_tick(state: &mut State) -> Vec<Effect> {
         effects.extend(state.begin_refresh());
     }
     effects
-}
-
-fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    // Someone is here: refresh at the normal pace again.
-    state.idle_refreshes = 0;
-    match &mut state.overlay {
-        Overlay::Command(_) => return command_key(state, &key),
-        Overlay::Help { scroll } => {
-            let scroll = *scroll;
-            help_key(state, &key, scroll);
-            return Vec::new();
-        }
-        Overlay::Picker(_) => return picker_key(state, &key),
-        Overlay::Confirm(_) => {
-            return match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => state.answer_confirm(true),
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
-                    state.answer_confirm(false)
-                }
-                _ => Vec::new(),
-            };
-        }
-        Overlay::Results(_) => {
-            if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
-                state.overlay = Overlay::None;
-            }
-            return Vec::new();
-        }
-        Overlay::Outbox { cursor } => {
-            let cursor = *cursor;
-            return state.outbox_view_key(&key, cursor);
-        }
-        Overlay::QuitPending => return state.quit_pending_key(&key),
-        Overlay::SignIn(_) => return state.sign_in_key(&key),
-        Overlay::Messages { first } => {
-            let first = *first;
-            messages_key(state, &key, first);
-            return Vec::new();
-        }
-        Overlay::None => {}
-    }
-    if state.compose.is_some() {
-        return state.compose_key(key);
-    }
-    if state.dash.is_some() && state.ticket.is_none() {
-        return state.dash_key(&key);
-    }
-    if state.queue.filtering && state.ticket.is_none() {
-        match state.queue.filter.handle(&key) {
-            Edit::Submit => state.queue.filtering = false,
-            Edit::Cancel => {
-                state.queue.filtering = false;
-                state.queue.filter.clear();
-                state.refilter();
-            }
-            Edit::Changed => state.filter_typed(),
-            Edit::Moved | Edit::Complete | Edit::Ignored => {}
-        }
-        return Vec::new();
-    }
-    let context = if state.ticket.is_some() {
-        Context::Ticket
-    } else {
-        Context::Queue
-    };
-    match state.keymap.action(context, Key::from_event(&key)) {
-        Some(action) => state.act(action),
-        None => Vec::new(),
-    }
-}
-
-fn help_key(state: &mut State, key: &KeyEvent, scroll: usize) {
-    let lines = ui::help::line_count(state);
-    let page = usize::from(state.viewport.height.saturating_sub(4)).max(1);
-    let max = lines.saturating_sub(page);
-    let keyed = state.keymap.action(Context::Global, Key::from_event(key));
-    let scroll = match key.code {
-        KeyCode::Esc | KeyCode::Char('q') => None,
-        _ if keyed == Some(Action::Help) => None,
-        KeyCode::Down | KeyCode::Char('j') => Some((scroll + 1).min(max)),
-        KeyCode::Up | KeyCode::Char('k') => Some(scroll.saturating_sub(1)),
-        KeyCode::PageDown | KeyCode::Char(' ') => Some((scroll + page).min(max)),
-        KeyCode::PageUp => Some(scroll.saturating_sub(page)),
-        KeyCode::Home | KeyCode::Char('g') => Some(0),
-        KeyCode::End | KeyCode::Char('G') => Some(max),
-        _ => Some(scroll),
-    };
-    state.overlay = scroll.map_or(Overlay::None, |scroll| Overlay::Help { scroll });
-}
-
-/// `:messages` scrolls a message at a time, newest at the top.
-fn messages_key(state: &mut State, key: &KeyEvent, first: usize) {
-    let last = state.messages.len().saturating_sub(1);
-    let first = match key.code {
-        KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => None,
-        KeyCode::Down | KeyCode::Char('j') => Some((first + 1).min(last)),
-        KeyCode::Up | KeyCode::Char('k') => Some(first.saturating_sub(1)),
-        KeyCode::PageDown | KeyCode::Char(' ') => Some((first + 5).min(last)),
-        KeyCode::PageUp => Some(first.saturating_sub(5)),
-        KeyCode::Home | KeyCode::Char('g') => Some(0),
-        KeyCode::End | KeyCode::Char('G') => Some(last),
-        _ => Some(first),
-    };
-    state.overlay = first.map_or(Overlay::None, |first| Overlay::Messages { first });
-}
-
-fn command_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
-    let vocabulary = state.vocabulary();
-    let Overlay::Command(line) = &mut state.overlay else {
-        return Vec::new();
-    };
-    match line.input.handle(key) {
-        Edit::Submit => {
-            let text = line.input.text().to_string();
-            state.overlay = Overlay::None;
-            return state.submit_command(&text);
-        }
-        Edit::Cancel => state.overlay = Overlay::None,
-        Edit::Complete => line.complete(&vocabulary),
-        Edit::Changed => line.edited(),
-        Edit::Moved | Edit::Ignored => {}
-    }
-    Vec::new()
-}
-
-fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
-    let Overlay::Picker(picker) = &mut state.overlay else {
-        return Vec::new();
-    };
-    let ctrl = key
-        .modifiers
-        .contains(crossterm::event::KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Up => picker.move_cursor(-1),
-        KeyCode::Down | KeyCode::Tab => picker.move_cursor(1),
-        KeyCode::Char('p') if ctrl => picker.move_cursor(-1),
-        KeyCode::Char('n') if ctrl => picker.move_cursor(1),
-        _ => match picker.input.handle(key) {
-            Edit::Submit => {
-                let Overlay::Picker(picker) = std::mem::replace(&mut state.overlay, Overlay::None)
-                else {
-                    return Vec::new();
-                };
-                return state.choose(picker);
-            }
-            Edit::Cancel => state.overlay = Overlay::None,
-            Edit::Changed => picker.refilter(),
-            Edit::Moved | Edit::Complete | Edit::Ignored => {}
-        },
-    }
-    Vec::new()
 }

@@ -3,12 +3,14 @@
 //! on quitting while some cannot go; and signing in again after the desk
 //! refused the credential, without losing anything on screen.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::compose::Compose;
 use super::input::{Edit, LineInput};
 use super::writes::{Item, ItemStatus, Outgoing};
 use super::{Effect, Overlay, State};
+use crate::action::Action;
+use crate::config::keymap::Context;
 use crate::config::secret::Secret;
 
 /// One row of the outbox view.
@@ -33,7 +35,7 @@ impl State {
                 let state = match (&item.status, item.next_at) {
                     (ItemStatus::Sending(_), _) => "sending".to_string(),
                     _ if outgoing.waiting(self.ticks) => "waiting out the undo window".into(),
-                    _ if self.read_only.is_some() => "held: read-only".to_string(),
+                    _ if self.settings.read_only.is_some() => "held: read-only".to_string(),
                     _ if self.signed_out => "waiting for :login".to_string(),
                     (_, Some(at)) if at > self.now => format!(
                         "next try in {} ({} so far): {}",
@@ -71,38 +73,39 @@ impl State {
             self.info("the outbox is empty: everything is on the desk");
             return;
         }
-        self.overlay = Overlay::Outbox { cursor: 0 };
+        self.screen.push(Overlay::Outbox { cursor: 0 });
     }
 
-    pub(crate) fn outbox_view_key(&mut self, key: &KeyEvent, cursor: usize) -> Vec<Effect> {
+    pub(crate) fn outbox_action(&mut self, action: Action, cursor: usize) -> Vec<Effect> {
         let rows = self.outbox_rows();
         let last = rows.len().saturating_sub(1);
         let chosen = rows.get(cursor.min(last)).map(|r| r.key.clone());
         let mut effects = Vec::new();
-        let cursor = match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => {
-                self.overlay = Overlay::None;
+        let cursor = match action {
+            Action::Back => {
+                self.screen.close();
                 return effects;
             }
-            KeyCode::Down | KeyCode::Char('j') => (cursor + 1).min(last),
-            KeyCode::Up | KeyCode::Char('k') => cursor.saturating_sub(1),
-            KeyCode::Char('r') => {
+            Action::Down => (cursor + 1).min(last),
+            Action::Up => cursor.saturating_sub(1),
+            Action::Retry => {
                 if let Some(key) = chosen {
                     effects = self.retry(&key);
                 }
                 cursor
             }
-            KeyCode::Char('e') => {
+            Action::EditWrite => {
                 if let Some(key) = chosen {
                     effects = self.edit_pending(&key);
                 }
-                if self.compose.is_some() {
-                    self.overlay = Overlay::None;
+                if self.screen.compose().is_some() {
+                    self.screen
+                        .close_all(|o| matches!(o, Overlay::Outbox { .. }));
                     return effects;
                 }
                 cursor
             }
-            KeyCode::Char('D') => {
+            Action::Discard => {
                 if let Some(key) = chosen {
                     effects = self.discard(&key);
                 }
@@ -112,8 +115,9 @@ impl State {
         };
         let count = self.outbox_rows().len();
         if count == 0 {
-            self.overlay = Overlay::None;
-        } else if let Overlay::Outbox { cursor: c } = &mut self.overlay {
+            self.screen
+                .close_all(|o| matches!(o, Overlay::Outbox { .. }));
+        } else if let Some(Overlay::Outbox { cursor: c }) = self.screen.overlay_mut() {
             *c = cursor.min(count - 1);
         }
         effects
@@ -144,7 +148,7 @@ impl State {
 
     /// `r`: try again now (a refused write too).
     fn retry(&mut self, key: &str) -> Vec<Effect> {
-        if let Some(why) = &self.read_only {
+        if let Some(why) = &self.settings.read_only {
             self.error(format!("read-only: nothing is sent ({why})"));
             return Vec::new();
         }
@@ -179,10 +183,17 @@ impl State {
             .find(|i| i.key == key)
             .and_then(Item::text);
         let Some((kind, text)) = text else {
-            self.info("only a reply or a note can be edited; r retries, D discards");
+            let keys = &self.settings.keymap;
+            let (retry, discard) = (
+                keys.hint(Context::Outbox, Action::Retry),
+                keys.hint(Context::Outbox, Action::Discard),
+            );
+            self.info(format!(
+                "only a reply or a note can be edited; {retry} retries, {discard} discards"
+            ));
             return Vec::new();
         };
-        if self.compose.is_some() {
+        if self.screen.compose().is_some() {
             self.error("close the open reply first (esc keeps it as a draft)");
             return Vec::new();
         }
@@ -191,13 +202,13 @@ impl State {
             return Vec::new();
         };
         let mut effects = vec![Effect::OutboxRemove(item.key.clone())];
-        if self.ticket.as_ref().is_none_or(|v| v.id != item.ticket) {
+        if !self.screen.showing(&item.ticket) {
             effects.extend(self.open_ticket(item.ticket.clone()));
         }
         let mut compose = Compose::new(kind, item.ticket.clone(), item.based_on.clone());
         compose.set_text(&text);
         effects.push(self.keep_draft(&compose));
-        self.compose = Some(compose);
+        let _kept_as_draft = self.screen.put_compose(compose);
         self.info(format!("{label}: back in the pane; ctrl-x sends it again"));
         effects
     }
@@ -212,18 +223,16 @@ impl State {
         vec![Effect::OutboxRemove(item.key)]
     }
 
-    /// `q` with writes that cannot go now: ask.
-    pub(crate) fn quit_pending_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
-        match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') => {
-                self.overlay = Overlay::None;
+    /// Quitting with writes that cannot go now: the answer.
+    pub(crate) fn quit_pending_action(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Yes => {
+                self.screen.close();
                 self.should_quit = true;
                 self.autosave().into_iter().collect()
             }
-            // `q` again is not a yes: a second press by habit must not
-            // leave writes behind.
-            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Char('q') | KeyCode::Esc => {
-                self.overlay = Overlay::None;
+            Action::No => {
+                self.screen.close();
                 Vec::new()
             }
             _ => Vec::new(),
@@ -231,17 +240,17 @@ impl State {
     }
 
     pub fn open_sign_in(&mut self) {
-        self.overlay = Overlay::SignIn(LineInput::default());
+        self.screen.push(Overlay::SignIn(LineInput::default()));
     }
 
     pub(crate) fn sign_in_key(&mut self, key: &KeyEvent) -> Vec<Effect> {
-        let Overlay::SignIn(input) = &mut self.overlay else {
+        let Some(Overlay::SignIn(input)) = self.screen.overlay_mut() else {
             return Vec::new();
         };
         match input.handle(key) {
             Edit::Submit => {
                 let token = Secret::new(input.text().trim());
-                self.overlay = Overlay::None;
+                self.screen.close();
                 if token.expose().is_empty() {
                     self.info("no token typed; nothing changed");
                     return Vec::new();
@@ -250,7 +259,7 @@ impl State {
                 vec![Effect::SignIn { token }]
             }
             Edit::Cancel => {
-                self.overlay = Overlay::None;
+                self.screen.close();
                 Vec::new()
             }
             _ => Vec::new(),

@@ -288,7 +288,7 @@ impl State {
             return;
         }
         step(&mut self.counts.open);
-        let level = t.sla.level(self.now, &self.thresholds);
+        let level = t.sla.level(self.now, &self.settings.thresholds);
         match level {
             Some(crate::sla::Level::Breached) => step(&mut self.counts.breached),
             Some(l) if l.at_risk() => step(&mut self.counts.at_risk),
@@ -360,7 +360,7 @@ impl State {
                         (every || section.query.matches_fields(&held.ticket, me))
                             && words.matches(&held.haystack)
                             && self.queue.focus.as_ref().is_none_or(|(focus, _)| {
-                                focus.matches(&held.ticket, self.now, &self.thresholds)
+                                focus.matches(&held.ticket, self.now, &self.settings.thresholds)
                             })
                     })
                     .collect();
@@ -400,7 +400,7 @@ impl State {
     /// changed (see [`crate::sla::SlaClocks::level_until`]), so the recount
     /// every few seconds does not walk the calendars of 100,000 tickets.
     pub fn recount_levels(&mut self) {
-        let (now, thresholds) = (self.now, self.thresholds);
+        let (now, thresholds) = (self.now, self.settings.thresholds);
         let mut counts = Counts::default();
         let mut slipping = crate::dashboard::Slipping::default();
         for held in self.tickets.items_mut() {

@@ -80,7 +80,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                         );
                     }
                     if first {
-                        if stopped.is_none() && !state.lacks.is_empty() {
+                        if stopped.is_none() && !state.settings.lacks.is_empty() {
                             state.info("this desk lacks some features; ? lists them");
                         }
                         return vec![state.load_finished()];
@@ -117,7 +117,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                     } else {
                         state.idle_refreshes = 0;
                     }
-                    let open_changed = state.ticket.as_ref().is_some_and(|view| {
+                    let open_changed = state.screen.ticket().is_some_and(|view| {
                         changed.iter().any(|t| {
                             t.id == view.id && view.summary().is_none_or(|s| s.version != t.version)
                         })
@@ -178,14 +178,14 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             result,
             cached,
         } => {
-            if state.ticket.as_ref().is_none_or(|v| v.request != request) {
+            if state.screen.ticket().is_none_or(|v| v.request != request) {
                 return Vec::new();
             }
             let result = result.map(|mut detail| {
                 state.learn(&mut detail);
                 detail
             });
-            let Some(view) = state.ticket.as_mut() else {
+            let Some(view) = state.screen.ticket_mut() else {
                 return Vec::new();
             };
             match result {
@@ -195,13 +195,14 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                     if let Some(why) = &cached {
                         state.error(format!("showing the cached copy: {why}"));
                     }
-                    let Some(view) = state.ticket.as_mut() else {
+                    let writing = state.screen.compose().is_some();
+                    let Some(view) = state.screen.ticket_mut() else {
                         return Vec::new();
                     };
                     let summary = detail.summary.clone();
                     view.detail = Some(*detail);
                     // While writing, the newest messages are the ones to see.
-                    if state.compose.is_some() {
+                    if writing {
                         view.scroll = usize::MAX / 2;
                     }
                     state.lay_out_ticket();

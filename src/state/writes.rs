@@ -15,6 +15,8 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::compose::{Compose, ComposeKind};
 use super::{Effect, Overlay, State};
+use crate::action::Action;
+use crate::config::keymap::Context;
 use crate::desk::retry::{Backoff, Next, next_after};
 use crate::desk::{
     AgentRef, Applied, Assignee, Change, DeskError, Priority, QueueRef, Status, TicketDetail,
@@ -277,7 +279,7 @@ impl State {
             id,
             label,
             items,
-            send_at: self.ticks + u64::from(self.undo_seconds),
+            send_at: self.ticks + u64::from(self.settings.undo_seconds),
             compose,
         });
         let mut effects = vec![keep];
@@ -297,7 +299,7 @@ impl State {
     /// The one gate every write passes: under read-only nothing leaves,
     /// whichever way it came (a key, the outbox view, an earlier run).
     pub fn pump(&mut self) -> Vec<Effect> {
-        if let Some(why) = &self.read_only {
+        if let Some(why) = &self.settings.read_only {
             let held = self.unsent();
             if held > self.held_told {
                 let why = why.clone();
@@ -400,11 +402,11 @@ impl State {
             self.drafts.insert(draft.ticket.clone(), draft.clone());
         }
         // Another reply open in the pane stays; this text is then a draft.
-        if let Some(compose) = compose.filter(|_| self.compose.is_none()) {
-            if self.ticket.as_ref().is_none_or(|v| v.id != compose.ticket) {
+        if let Some(compose) = compose.filter(|_| self.screen.compose().is_none()) {
+            if !self.screen.showing(&compose.ticket) {
                 effects.extend(self.open_ticket(compose.ticket.clone()));
             }
-            self.compose = Some(compose);
+            let _kept_as_draft = self.screen.put_compose(compose);
         }
         self.info(format!("undone: {}", outgoing.label));
         effects.push(Effect::OutboxUnqueue { keys, draft });
@@ -449,7 +451,7 @@ impl State {
                 let id = applied.summary.id.clone();
                 self.hold(applied.summary);
                 self.place();
-                if self.ticket.as_ref().is_some_and(|v| v.id == id) {
+                if self.screen.ticket().is_some_and(|v| v.id == id) {
                     effects.extend(self.reload_ticket());
                 }
             }
@@ -513,7 +515,7 @@ impl State {
                 effects.push(Effect::OutboxPut(vec![item.pending(&outgoing.label)]));
             }
         }
-        if let Some(compose) = &mut self.compose
+        if let Some(compose) = self.screen.compose_mut()
             && &compose.ticket == ticket
             && compose.based_on == *before
         {
@@ -648,7 +650,9 @@ impl State {
                 (ItemStatus::Conflict, Some(mut compose)) => {
                     compose.conflict = true;
                     let draft = self.keep_text(&compose);
-                    self.compose = Some(compose);
+                    // Back in its pane when its ticket is on screen; its
+                    // draft holds it either way.
+                    let _kept_as_draft = self.screen.put_compose(compose);
                     self.error(format!(
                         "not sent: #{} changed meanwhile · read what is new, then send again",
                         item.ticket.0
@@ -670,7 +674,7 @@ impl State {
                 // (its draft holds it too); otherwise it waits in the outbox.
                 (ItemStatus::Failed(reason), Some(compose)) => {
                     let draft = self.keep_text(&compose);
-                    self.compose = Some(compose);
+                    let _kept_as_draft = self.screen.put_compose(compose);
                     self.error_with(
                         format!("not sent, your text is kept · {reason}"),
                         item.last_error.clone(),
@@ -734,10 +738,10 @@ impl State {
                 outgoing.label,
                 total - done
             ));
-            self.overlay = Overlay::Results(Results {
+            self.screen.push(Overlay::Results(Results {
                 title: format!("{}: {done} of {total} done", outgoing.label),
                 rows,
-            });
+            }));
         }
         effects
     }
@@ -759,12 +763,12 @@ impl State {
                 item.status = ItemStatus::Waiting;
                 self.hold(detail.summary);
                 self.place();
-                self.overlay = Overlay::Confirm(Box::new(Confirm {
+                self.screen.push(Overlay::Confirm(Box::new(Confirm {
                     title: format!("#{} changed on the desk since you looked", item.ticket.0),
                     lines,
                     item,
                     label,
-                }));
+                })));
             }
             Err(e) => self.error_with(
                 format!(
@@ -778,7 +782,7 @@ impl State {
 
     /// The answer to a [`Confirm`]: yes writes at once, on the new version.
     pub fn answer_confirm(&mut self, yes: bool) -> Vec<Effect> {
-        let Overlay::Confirm(confirm) = std::mem::replace(&mut self.overlay, Overlay::None) else {
+        let Some(Overlay::Confirm(confirm)) = self.screen.close() else {
             return Vec::new();
         };
         let confirm = *confirm;
@@ -806,7 +810,8 @@ impl State {
         let tick = self.ticks;
         if let Some(waiting) = self.outgoing.iter().rev().find(|o| o.waiting(tick)) {
             let left = waiting.send_at - tick;
-            return Some(format!("↶ {} in {left}s · u undoes", waiting.label));
+            let undo = self.settings.keymap.hint(Context::Global, Action::Undo);
+            return Some(format!("↶ {} in {left}s · {undo} undoes", waiting.label));
         }
         let unsent = self.unsent();
         let retrying = self
@@ -815,7 +820,7 @@ impl State {
             .flat_map(|o| &o.items)
             .filter(|i| i.status == ItemStatus::Waiting && i.attempts > 0)
             .count();
-        if self.read_only.is_some() && unsent > 0 {
+        if self.settings.read_only.is_some() && unsent > 0 {
             return Some(format!("{unsent} held in the outbox · read-only"));
         }
         if self.signed_out && unsent > 0 {
@@ -868,7 +873,7 @@ impl State {
             let fresh = item.first_sent.is_none() && item.attempts == 0;
             let send_at = if fresh {
                 unsent += 1;
-                self.ticks + u64::from(self.undo_seconds)
+                self.ticks + u64::from(self.settings.undo_seconds)
             } else {
                 resumed += 1;
                 self.ticks
@@ -889,7 +894,7 @@ impl State {
                 }
             }
         }
-        if self.read_only.is_none() {
+        if self.settings.read_only.is_none() {
             if unsent > 0 {
                 self.info(format!(
                     "{unsent} not sent before deskterm stopped: they go when the undo window \

@@ -110,12 +110,15 @@ enum Piece {
 /// Walks the input and yields only what may be drawn.
 struct Pieces<'a> {
     chars: std::iter::Peekable<std::str::Chars<'a>>,
+    /// The rest of a character spelled out in narrower ones.
+    spelled: std::str::Chars<'static>,
 }
 
 impl<'a> Pieces<'a> {
     fn new(input: &'a str) -> Self {
         Self {
             chars: input.chars().peekable(),
+            spelled: "".chars(),
         }
     }
 
@@ -179,6 +182,9 @@ impl Iterator for Pieces<'_> {
     type Item = Piece;
 
     fn next(&mut self) -> Option<Piece> {
+        if let Some(c) = self.spelled.next() {
+            return Some(Piece::Char(c));
+        }
         loop {
             let c = self.chars.next()?;
             match c {
@@ -202,6 +208,13 @@ impl Iterator for Pieces<'_> {
                 '\u{7f}' => return Some(Piece::Char('\u{2421}')),
                 '\u{80}'..='\u{9f}' => return Some(Piece::Char('\u{fffd}')),
                 c if is_invisible_trick(c) => {}
+                // Khmer sign beyyal, the one character three cells wide:
+                // no row of two holds it, so it is spelled as Unicode
+                // recommends, ។ល។.
+                '\u{17d8}' => {
+                    self.spelled = "\u{179b}\u{17d4}".chars();
+                    return Some(Piece::Char('\u{17d4}'));
+                }
                 c => return Some(Piece::Char(c)),
             }
         }
@@ -228,6 +241,18 @@ fn is_invisible_trick(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_character_is_wider_than_two_cells() {
+        let beyyal = sanitize_block("etc \u{17d8}");
+        assert_eq!(beyyal, "etc \u{17d4}\u{179b}\u{17d4}");
+        assert!(
+            crate::text::width::wrap(&beyyal, 2)
+                .iter()
+                .all(|row| crate::text::width::cells(row) <= 2)
+        );
+        assert_eq!(sanitize_line("\u{17d8}"), "\u{17d4}\u{179b}\u{17d4}");
+    }
 
     #[test]
     fn strips_csi_colour_and_keeps_the_words() {

@@ -14,7 +14,7 @@ use crate::state::compose::{Compose, ComposeKind};
 
 /// Rows the pane takes out of a body `height` rows tall.
 pub fn height(state: &State, body_height: u16) -> u16 {
-    if state.compose.is_none() {
+    if state.screen.compose().is_none() {
         return 0;
     }
     (body_height * 2 / 5)
@@ -23,7 +23,7 @@ pub fn height(state: &State, body_height: u16) -> u16 {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, compose: &Compose) {
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     let (title, border) = match compose.kind {
         ComposeKind::Reply => (
             Span::styled(
@@ -42,6 +42,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, compose: &Compose) {
     };
     let key = |action| {
         state
+            .settings
             .keymap
             .key_for(Context::Compose, action)
             .map_or_else(|| action.name(), |k| k.to_string())
@@ -72,8 +73,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, compose: &Compose) {
         .style(theme.style(Role::Text));
     // Zendesk, Zammad and Freshdesk agree: a note never answers the requester.
     let first_response_running = state
-        .ticket
-        .as_ref()
+        .screen
+        .ticket()
         .and_then(|v| v.summary())
         .and_then(|s| s.sla.get(crate::sla::ClockKind::FirstResponse))
         .is_some_and(|c| c.stage == crate::sla::Stage::Active);

@@ -10,6 +10,8 @@ use ratatui::widgets::Paragraph;
 
 use super::format;
 use super::layout;
+use crate::action::Action;
+use crate::config::keymap::Context;
 use crate::config::theme::{Role, Theme};
 use crate::dashboard::{Bar, Dashboard, Flow, Focus, OLDEST_OPEN};
 use crate::sla::compact_duration;
@@ -109,7 +111,7 @@ fn took(d: Option<jiff::SignedDuration>) -> String {
 /// Every panel, for a column `width` cells wide.
 pub fn panels(state: &State, width: usize) -> Vec<Panel> {
     let d: &Dashboard = &state.dashboard;
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     let now = state.now;
     let mut out = Vec::new();
 
@@ -371,18 +373,22 @@ pub fn items(state: &State) -> Vec<(usize, usize, Focus)> {
 }
 
 pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State) {
-    let theme = &state.theme;
-    let Some(view) = &state.dash else {
+    let theme = &state.settings.theme;
+    let Some(view) = state.screen.dash() else {
         return;
     };
     let (panels, pages) = pages(state, body);
     let page = view.page.min(pages.len().saturating_sub(1));
     let chosen = items(state).get(view.cursor).cloned();
+    let keys = &state.settings.keymap;
     let title = format!(
-        " Dashboard · {} open · page {} of {} · tab pages, enter opens, d back",
+        " Dashboard · {} open · page {} of {} · {} pages, {} opens, {} back",
         state.dashboard.open,
         page + 1,
-        pages.len()
+        pages.len(),
+        keys.hint(Context::Dashboard, Action::NextPage),
+        keys.hint(Context::Dashboard, Action::Open),
+        keys.hint(Context::Dashboard, Action::Back),
     );
     frame.render_widget(
         Paragraph::new(Line::from(Span::styled(

@@ -7,6 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::layout;
+use crate::action::Action;
+use crate::config::keymap::Context;
 use crate::config::theme::Role;
 use crate::state::State;
 use crate::state::picker::Picker;
@@ -14,7 +16,7 @@ use crate::state::writes::{Confirm, Results};
 use crate::text::width::{cells, fit, truncate, wrap};
 
 fn frame_box(frame: &mut Frame, area: Rect, state: &State, title: &str, hint: &str) -> Rect {
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     let block = Block::bordered()
         .title(Span::styled(format!(" {title} "), theme.style(Role::Title)))
         .title_bottom(
@@ -29,7 +31,8 @@ fn frame_box(frame: &mut Frame, area: Rect, state: &State, title: &str, hint: &s
 }
 
 pub fn picker(frame: &mut Frame, area: Rect, state: &State, picker: &Picker) {
-    let theme = &state.theme;
+    let keys = &state.settings.keymap;
+    let theme = &state.settings.theme;
     let rows = picker.options.len().min(14) as u16;
     let popup = layout::centered(area, 72, rows + 4);
     let inner = frame_box(
@@ -37,7 +40,13 @@ pub fn picker(frame: &mut Frame, area: Rect, state: &State, picker: &Picker) {
         popup,
         state,
         &picker.title,
-        "type to narrow · ↑↓ · enter chooses · esc",
+        &format!(
+            "type to narrow · {}{} · {} chooses · {}",
+            keys.arrow_hint(Context::Picker, Action::Up),
+            keys.arrow_hint(Context::Picker, Action::Down),
+            keys.hint(Context::Picker, Action::Choose),
+            keys.hint(Context::Picker, Action::Back),
+        ),
     );
     if inner.height == 0 {
         return;
@@ -90,7 +99,8 @@ pub fn picker(frame: &mut Frame, area: Rect, state: &State, picker: &Picker) {
 }
 
 pub fn confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Confirm) {
-    let theme = &state.theme;
+    let keys = &state.settings.keymap;
+    let theme = &state.settings.theme;
     let height = confirm.lines.len() as u16 + 4;
     let popup = layout::centered(area, 76, height);
     let inner = frame_box(
@@ -98,7 +108,11 @@ pub fn confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Confirm) 
         popup,
         state,
         &confirm.title,
-        "y applies anyway · n or esc leaves it",
+        &format!(
+            "{} applies anyway · {} leaves it",
+            keys.hint(Context::Confirm, Action::Yes),
+            keys.hint_any(Context::Confirm, &[Action::No], 2),
+        ),
     );
     let mut lines: Vec<Line> = confirm
         .lines
@@ -118,10 +132,16 @@ pub fn confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Confirm) 
 }
 
 pub fn results(frame: &mut Frame, area: Rect, state: &State, results: &Results) {
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     let height = (results.rows.len() as u16 + 2).min(area.height.saturating_sub(2));
     let popup = layout::centered(area, 90, height);
-    let inner = frame_box(frame, popup, state, &results.title, "enter or esc closes");
+    let keys = &state.settings.keymap;
+    let closes = format!(
+        "{} or {} closes",
+        keys.hint(Context::Help, Action::Open),
+        keys.hint(Context::Help, Action::Back),
+    );
+    let inner = frame_box(frame, popup, state, &results.title, &closes);
     let width = usize::from(inner.width);
     let lines: Vec<Line> = results
         .rows
@@ -150,19 +170,25 @@ pub fn results(frame: &mut Frame, area: Rect, state: &State, results: &Results) 
 /// `:messages`: what the status line said, newest first, each whole, with
 /// the desk's or the network's own words under it.
 pub fn messages(frame: &mut Frame, area: Rect, state: &State, first: usize) {
-    let theme = &state.theme;
+    let keys = &state.settings.keymap;
+    let theme = &state.settings.theme;
     let popup = layout::centered(area, 100, area.height.saturating_sub(2));
     let inner = frame_box(
         frame,
         popup,
         state,
         &format!("Messages · {} · newest first", state.messages.len()),
-        "↑↓ scroll · esc closes",
+        &format!(
+            "{}{} scroll · {} closes",
+            keys.arrow_hint(Context::Help, Action::Up),
+            keys.arrow_hint(Context::Help, Action::Down),
+            keys.hint(Context::Help, Action::Back),
+        ),
     );
     let width = usize::from(inner.width).saturating_sub(1);
     let mut lines = Vec::new();
     for message in state.messages.newest_first().skip(first) {
-        let when = super::format::wall(message.at, state.now, &state.time_zone);
+        let when = super::format::wall(message.at, state.now, &state.settings.time_zone);
         let times = match message.times {
             1 => String::new(),
             n => format!(" (×{n})"),
@@ -205,7 +231,8 @@ pub fn messages(frame: &mut Frame, area: Rect, state: &State, first: usize) {
 
 /// `:outbox`: every write not yet on the desk, and those it refused.
 pub fn outbox(frame: &mut Frame, area: Rect, state: &State, cursor: usize) {
-    let theme = &state.theme;
+    let keys = &state.settings.keymap;
+    let theme = &state.settings.theme;
     let rows = state.outbox_rows();
     let height = (rows.len() as u16 * 2 + 2).min(area.height.saturating_sub(2));
     let popup = layout::centered(area, 100, height);
@@ -214,7 +241,13 @@ pub fn outbox(frame: &mut Frame, area: Rect, state: &State, cursor: usize) {
         popup,
         state,
         &format!("Outbox · {} not on the desk", rows.len()),
-        "r retries · e edits · D discards · esc",
+        &format!(
+            "{} retries · {} edits · {} discards · {}",
+            keys.hint(Context::Outbox, Action::Retry),
+            keys.hint(Context::Outbox, Action::EditWrite),
+            keys.hint(Context::Outbox, Action::Discard),
+            keys.hint(Context::Outbox, Action::Back),
+        ),
     );
     let width = usize::from(inner.width);
     let shown = usize::from(inner.height / 2).max(1);
@@ -246,7 +279,8 @@ pub fn outbox(frame: &mut Frame, area: Rect, state: &State, cursor: usize) {
 
 /// `q` while writes cannot go.
 pub fn quit_pending(frame: &mut Frame, area: Rect, state: &State) {
-    let theme = &state.theme;
+    let keys = &state.settings.keymap;
+    let theme = &state.settings.theme;
     let unsent = state.unsent();
     let popup = layout::centered(area, 76, 7);
     let inner = frame_box(
@@ -254,7 +288,11 @@ pub fn quit_pending(frame: &mut Frame, area: Rect, state: &State) {
         popup,
         state,
         "Quit with writes not sent?",
-        "y quits · n, q or esc stays",
+        &format!(
+            "{} quits · {} stays",
+            keys.hint(Context::Confirm, Action::Yes),
+            keys.hint_any(Context::Confirm, &[Action::No], 3),
+        ),
     );
     let one = unsent == 1;
     let (writes, stays) = if one {
@@ -286,7 +324,7 @@ pub fn quit_pending(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 fn why_stuck(state: &State, one: bool) -> &'static str {
-    if state.read_only.is_some() {
+    if state.settings.read_only.is_some() {
         "writes are off: read-only"
     } else if state.signed_out {
         "the desk refused the credential"
@@ -301,13 +339,13 @@ fn why_stuck(state: &State, one: bool) -> &'static str {
 
 /// `:login`: a new token, shown as dots.
 pub fn sign_in(frame: &mut Frame, area: Rect, state: &State, typed: usize) {
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     let popup = layout::centered(area, 72, 5);
     let inner = frame_box(
         frame,
         popup,
         state,
-        &format!("Sign in to {} again", state.profile),
+        &format!("Sign in to {} again", state.settings.profile),
         "enter checks and keeps it · esc",
     );
     let lines = vec![

@@ -24,16 +24,23 @@ enum Row {
 }
 
 fn rows(state: &State) -> Vec<Row> {
-    // The view on screen first.
-    let contexts = if state.ticket.is_some() {
-        [Context::Ticket, Context::Queue, Context::Global]
-    } else {
-        [Context::Queue, Context::Ticket, Context::Global]
-    };
+    // The view on screen first, then everywhere, then the rest.
+    let on_screen = crate::state::keys::view_routing(state)
+        .context()
+        .unwrap_or(Context::Queue);
+    let mut contexts = vec![on_screen];
+    for context in [Context::Queue, Context::Ticket, Context::Global]
+        .into_iter()
+        .chain(Context::ALL)
+    {
+        if !contexts.contains(&context) {
+            contexts.push(context);
+        }
+    }
     let mut rows = Vec::new();
-    if !state.lacks.is_empty() {
+    if !state.settings.lacks.is_empty() {
         rows.push(Row::Heading("This desk has no"));
-        for what in &state.lacks {
+        for what in &state.settings.lacks {
             rows.push(Row::Line(format!("· {what}")));
         }
         rows.push(Row::Blank);
@@ -41,7 +48,7 @@ fn rows(state: &State) -> Vec<Row> {
     for context in contexts {
         rows.push(Row::Heading(context.title()));
         let mut digits = String::new();
-        for (action, keys) in state.keymap.bound_in(context) {
+        for (action, keys) in state.settings.keymap.bound_in(context) {
             let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
             // Tabs bound to their own digit share one row.
             if let Action::Section(n) = action
@@ -60,7 +67,7 @@ fn rows(state: &State) -> Vec<Row> {
                 }
                 continue;
             }
-            rows.push(Row::Pair(keys.join(", "), action.describe()));
+            rows.push(Row::Pair(keys.join(", "), context.describe(action)));
         }
         rows.push(Row::Blank);
     }
@@ -77,7 +84,7 @@ fn rows(state: &State) -> Vec<Row> {
 }
 
 pub fn lines(state: &State) -> Vec<Line<'static>> {
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     let rows = rows(state);
     // Each section's first column is as wide as its longest entry.
     let mut widths = Vec::new();
@@ -122,12 +129,19 @@ pub fn line_count(state: &State) -> usize {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, scroll: usize) {
-    let theme = &state.theme;
+    let keys = &state.settings.keymap;
+    let theme = &state.settings.theme;
     let popup = layout::centered(area, 100, area.height.saturating_sub(2));
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(Span::styled(
-            " Help · ? or esc closes · j/k scroll ",
+            format!(
+                " Help · {} or {} closes · {}/{} scroll ",
+                keys.hint(Context::Help, Action::Help),
+                keys.hint(Context::Help, Action::Back),
+                keys.hint(Context::Help, Action::Down),
+                keys.hint(Context::Help, Action::Up),
+            ),
             theme.style(Role::Title),
         ))
         .border_style(theme.style(Role::Border))

@@ -16,16 +16,17 @@ use ratatui::Frame;
 use ratatui::widgets::Block;
 
 use crate::config::theme::Role;
-use crate::state::{Overlay, State};
+use crate::state::{Overlay, State, View};
 
 pub fn render(frame: &mut Frame, state: &State) {
     let area = frame.area();
-    frame.render_widget(Block::new().style(state.theme.style(Role::Text)), area);
+    let theme = &state.settings.theme;
+    frame.render_widget(Block::new().style(theme.style(Role::Text)), area);
     let screen = layout::screen(area, state.prompt_visible());
-    match &state.ticket {
-        Some(view) => ticket::render(frame, screen.top, screen.body, state, view),
-        None if state.dash.is_some() => dash::render(frame, screen.top, screen.body, state),
-        None => {
+    match state.screen.view() {
+        View::Ticket(shown) => ticket::render(frame, screen.top, screen.body, state, &shown.view),
+        View::Dashboard(_) => dash::render(frame, screen.top, screen.body, state),
+        View::Queue => {
             queue::render_tabs(frame, screen.top, state);
             queue::render_table(frame, screen.body, state);
         }
@@ -34,15 +35,20 @@ pub fn render(frame: &mut Frame, state: &State) {
         prompt::render(frame, prompt, state);
     }
     status::render(frame, screen.status, state);
-    match &state.overlay {
-        Overlay::Help { scroll } => help::render(frame, area, state, *scroll),
-        Overlay::Picker(picker) => dialog::picker(frame, area, state, picker),
-        Overlay::Confirm(confirm) => dialog::confirm(frame, area, state, confirm),
-        Overlay::Results(results) => dialog::results(frame, area, state, results),
-        Overlay::Outbox { cursor } => dialog::outbox(frame, area, state, *cursor),
-        Overlay::QuitPending => dialog::quit_pending(frame, area, state),
-        Overlay::SignIn(input) => dialog::sign_in(frame, area, state, input.text().chars().count()),
-        Overlay::Messages { first } => dialog::messages(frame, area, state, *first),
-        Overlay::None | Overlay::Command(_) => {}
+    // Bottom first: the overlay on top is drawn last.
+    for overlay in state.screen.overlays() {
+        match overlay {
+            Overlay::Help { scroll } => help::render(frame, area, state, *scroll),
+            Overlay::Picker(picker) => dialog::picker(frame, area, state, picker),
+            Overlay::Confirm(confirm) => dialog::confirm(frame, area, state, confirm),
+            Overlay::Results(results) => dialog::results(frame, area, state, results),
+            Overlay::Outbox { cursor } => dialog::outbox(frame, area, state, *cursor),
+            Overlay::QuitPending => dialog::quit_pending(frame, area, state),
+            Overlay::SignIn(input) => {
+                dialog::sign_in(frame, area, state, input.text().chars().count());
+            }
+            Overlay::Messages { first } => dialog::messages(frame, area, state, *first),
+            Overlay::Command(_) => {}
+        }
     }
 }

@@ -12,9 +12,9 @@ use crate::text::width::{cells, truncate};
 const MAX_CANDIDATES: usize = 8;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     let width = usize::from(area.width);
-    if let Overlay::Command(line) = &state.overlay {
+    if let Some(Overlay::Command(line)) = state.screen.overlay() {
         let text = line.input.text();
         frame.render_widget(
             Paragraph::new(Line::from(vec![
@@ -74,7 +74,7 @@ fn render_candidates(
     if candidates.is_empty() || prompt.y == 0 {
         return;
     }
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     let shown = candidates
         .len()
         .min(MAX_CANDIDATES)

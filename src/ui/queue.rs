@@ -206,12 +206,12 @@ fn requester_text(t: &TicketSummary, width: usize) -> String {
 }
 
 fn cell(column: Column, t: &TicketSummary, state: &State, width: usize) -> (String, Style) {
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     let now = state.now;
     let (text, role) = match column {
         Column::Sla => {
             let clock = t.sla.most_urgent(now);
-            let level = clock.map(|c| c.level(now, &state.thresholds));
+            let level = clock.map(|c| c.level(now, &state.settings.thresholds));
             (format::sla_cell(clock, now), level_role(level))
         }
         Column::Priority => (
@@ -255,7 +255,7 @@ fn cell(column: Column, t: &TicketSummary, state: &State, width: usize) -> (Stri
 }
 
 pub fn render_tabs(frame: &mut Frame, area: Rect, state: &State) {
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     let labels: Vec<String> = state
         .sections
         .iter()
@@ -294,7 +294,7 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
     if area.height == 0 {
         return;
     }
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     // Measured over the first rows, so a huge queue costs no more to draw.
     let mut id_width = 0;
     let mut wants = Wants::default();

@@ -11,7 +11,7 @@ use crate::state::{Connection, State};
 use crate::text::width::{cells, truncate};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     let width = usize::from(area.width);
     let (mark, role) = match &state.connection {
         Connection::Connecting => ("◌ connecting", Role::Muted),
@@ -25,11 +25,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     };
     let counts = &state.counts;
     // Which desk, where its credential came from, and whether writes are off.
-    let mut badge = format!(" {}", state.profile);
-    if let Some(store) = &state.credential {
+    let mut badge = format!(" {}", state.settings.profile);
+    if let Some(store) = &state.settings.credential {
         badge.push_str(&format!(" · {store}"));
     }
-    if state.read_only.is_some() {
+    if state.settings.read_only.is_some() {
         badge.push_str(" · read-only");
     }
     badge.push(' ');

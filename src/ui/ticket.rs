@@ -95,9 +95,9 @@ fn header_lines(
     state: &State,
     width: usize,
 ) -> Vec<Line<'static>> {
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     let now = state.now;
-    let tz = &state.time_zone;
+    let tz = &state.settings.time_zone;
     let label = |text: &str| Span::styled(fit(text, LABEL), theme.style(Role::Muted));
     // The subject's second and third lines; the first is the title row's.
     let mut lines: Vec<Line<'static>> = title_lines(view, width)
@@ -197,7 +197,7 @@ fn header_lines(
     }));
 
     for (i, clock) in summary.sla.clocks.iter().enumerate() {
-        let level = clock.level(now, &state.thresholds);
+        let level = clock.level(now, &state.settings.thresholds);
         let mut spans = vec![
             label(if i == 0 { "SLA" } else { "" }),
             Span::styled(fit(clock.kind.label(), 16), theme.style(Role::Text)),
@@ -222,7 +222,7 @@ fn header_lines(
         lines.push(Line::from(spans));
     }
     // A draft waits for this ticket: say so, and how to pick it up.
-    if state.compose.is_none()
+    if state.screen.compose().is_none()
         && let Some(draft) = state.drafts.get(&view.id)
     {
         let what = match draft.kind {
@@ -231,6 +231,7 @@ fn header_lines(
         };
         let key = |action: Action| {
             state
+                .settings
                 .keymap
                 .key_for(Context::Ticket, action)
                 .map_or_else(|| action.name(), |k| k.to_string())
@@ -397,7 +398,7 @@ fn conversation<'a>(
     if view.laid_out == Some(width) {
         std::borrow::Cow::Borrowed(&view.lines[..])
     } else {
-        std::borrow::Cow::Owned(lay_out(view, &state.time_zone, width))
+        std::borrow::Cow::Owned(lay_out(view, &state.settings.time_zone, width))
     }
 }
 
@@ -431,12 +432,12 @@ fn split(state: &State, view: &TicketView) -> (usize, usize) {
 
 /// Conversation rows on screen, for paging.
 pub fn conversation_rows(state: &State) -> usize {
-    state.ticket.as_ref().map_or(0, |view| split(state, view).1)
+    state.screen.ticket().map_or(0, |view| split(state, view).1)
 }
 
 /// The furthest the conversation can scroll.
 pub fn max_scroll(state: &State) -> usize {
-    let Some(view) = &state.ticket else {
+    let Some(view) = state.screen.ticket() else {
         return 0;
     };
     let width = usize::from(state.viewport.width);
@@ -445,7 +446,7 @@ pub fn max_scroll(state: &State) -> usize {
 }
 
 pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State, view: &TicketView) {
-    let theme = &state.theme;
+    let theme = &state.settings.theme;
     let width = usize::from(body.width);
     let title = title_lines(view, width)
         .into_iter()
@@ -479,6 +480,7 @@ pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State, view: &Ti
     lines.truncate(header_rows.saturating_sub(1));
     lines.push(separator(theme, width, &position));
     let unfold = state
+        .settings
         .keymap
         .key_for(Context::Ticket, Action::ToggleQuotes)
         .map_or_else(|| Action::ToggleQuotes.name(), |k| k.to_string());
@@ -490,7 +492,7 @@ pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State, view: &Ti
             .map(|line| styled(line, theme, &unfold, width)),
     );
     frame.render_widget(Paragraph::new(lines), body);
-    if let Some(compose) = &state.compose {
+    if let Some(compose) = state.screen.compose() {
         let height = super::compose::height(state, body.height);
         let area = Rect::new(body.x, body.y + body.height - height, body.width, height);
         super::compose::render(frame, area, state, compose);
