@@ -19,7 +19,7 @@ use crate::credential::StoreKind;
 use crate::desk::Desk;
 use crate::editor;
 use crate::session::{Launcher, Session};
-use crate::state::{DeskReply, Effect, Msg, State, keys, update};
+use crate::state::{DeskReply, Effect, Msg, SignInError, State, keys, update};
 use crate::terminal::{InputReader, TerminalGuard};
 use crate::ui;
 use crate::worker::Worker;
@@ -86,7 +86,7 @@ pub fn notification(kind: Notify, text: &str, in_tmux: bool) -> Vec<u8> {
 type Opening = (String, Result<Session, String>);
 
 /// Signing in again: the desk with the new token, what to say, where it is kept.
-type Signing = Result<(Arc<dyn Desk>, String, StoreKind), String>;
+type Signing = Result<(Arc<dyn Desk>, String, StoreKind), SignInError>;
 
 struct Console {
     state: State,
@@ -171,7 +171,7 @@ impl Console {
             let result = launcher
                 .sign_in(&name, token)
                 .await
-                .map_err(|e| format!("{e:#}"));
+                .map_err(|e| SignInError::new(&e));
             let _ = tx.send(result);
         });
     }

@@ -11,7 +11,7 @@ use tracing::Instrument;
 use crate::clock::Clock;
 use crate::desk::Desk;
 use crate::state::{DeskReply, Directory, Effect};
-use crate::store::Store;
+use crate::store::{Store, StoreError, StoreOperation};
 
 /// Cached tickets read for the first frame: more than a tall window shows.
 const CACHE_FIRST: usize = 300;
@@ -202,7 +202,9 @@ impl Worker {
                     return;
                 };
                 let task = tokio::task::spawn_blocking(move || {
-                    let drafts = store.drafts().map_err(|e| e.to_string());
+                    let drafts = store
+                        .drafts()
+                        .map_err(|e| StoreError::new(StoreOperation::ReadDrafts, e));
                     let _ = replies.send(DeskReply::Drafts(drafts));
                 });
                 self.tasks.push(task);
@@ -215,9 +217,8 @@ impl Worker {
                     return;
                 };
                 if let Err(e) = store.save_draft(&draft) {
-                    let _ = replies.send(DeskReply::Stored(Err(format!(
-                        "the draft could not be saved: {e}"
-                    ))));
+                    let operation = StoreOperation::SaveDraft(draft.ticket);
+                    let _ = replies.send(DeskReply::Stored(Err(StoreError::new(operation, e))));
                 }
             }
             Effect::DeleteDraft(ticket) => {
@@ -225,9 +226,8 @@ impl Worker {
                     return;
                 };
                 if let Err(e) = store.delete_draft(&ticket) {
-                    let _ = replies.send(DeskReply::Stored(Err(format!(
-                        "the draft could not be removed: {e}"
-                    ))));
+                    let operation = StoreOperation::DeleteDraft(ticket);
+                    let _ = replies.send(DeskReply::Stored(Err(StoreError::new(operation, e))));
                 }
             }
             Effect::OutboxQueue { items, sent_draft } => {
@@ -236,9 +236,8 @@ impl Worker {
                 };
                 if let Err(e) = store.queue(&items, Some(&sent_draft)) {
                     tracing::error!(error = %e, "the outbox was not written");
-                    let _ = replies.send(DeskReply::Stored(Err(format!(
-                        "the outbox could not be written ({e}); the write is only in memory"
-                    ))));
+                    let operation = StoreOperation::keep_writes(&items);
+                    let _ = replies.send(DeskReply::Stored(Err(StoreError::new(operation, e))));
                 }
             }
             Effect::OutboxUnqueue { keys, draft } => {
@@ -246,9 +245,8 @@ impl Worker {
                     return;
                 };
                 if let Err(e) = store.unqueue(&keys, draft.as_ref()) {
-                    let _ = replies.send(DeskReply::Stored(Err(format!(
-                        "the outbox could not be updated: {e}"
-                    ))));
+                    let operation = StoreOperation::UnqueueWrites;
+                    let _ = replies.send(DeskReply::Stored(Err(StoreError::new(operation, e))));
                 }
             }
             Effect::OutboxPut(items) => {
@@ -259,9 +257,8 @@ impl Worker {
                 };
                 if let Err(e) = store.put_pending(&items) {
                     tracing::error!(error = %e, "the outbox was not written");
-                    let _ = replies.send(DeskReply::Stored(Err(format!(
-                        "the outbox could not be written ({e}); the write is only in memory"
-                    ))));
+                    let operation = StoreOperation::keep_writes(&items);
+                    let _ = replies.send(DeskReply::Stored(Err(StoreError::new(operation, e))));
                 }
             }
             Effect::OutboxRemove(key) => {
@@ -271,7 +268,7 @@ impl Worker {
                 let task = tokio::task::spawn_blocking(move || {
                     let result = store
                         .remove_pending(&key)
-                        .map_err(|e| format!("the outbox could not be updated: {e}"));
+                        .map_err(|e| StoreError::new(StoreOperation::RemoveWrite(key), e));
                     let _ = replies.send(DeskReply::Stored(result));
                 });
                 self.saving.push(task);
@@ -281,7 +278,9 @@ impl Worker {
                     return;
                 };
                 let task = tokio::task::spawn_blocking(move || {
-                    let pending = store.pending().map_err(|e| e.to_string());
+                    let pending = store
+                        .pending()
+                        .map_err(|e| StoreError::new(StoreOperation::ReadOutbox, e));
                     let _ = replies.send(DeskReply::Outbox(pending));
                 });
                 self.tasks.push(task);
@@ -297,7 +296,8 @@ impl Worker {
                         replies.send(DeskReply::Cached(Ok(Box::new(part)))).is_ok()
                     });
                     if let Err(e) = result {
-                        let _ = replies.send(DeskReply::Cached(Err(e.to_string())));
+                        let failed = StoreError::new(StoreOperation::ReadCache, e);
+                        let _ = replies.send(DeskReply::Cached(Err(failed)));
                     }
                 });
                 self.tasks.push(task);

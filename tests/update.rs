@@ -981,3 +981,47 @@ fn pages_that_never_end_are_followed_to_the_bound_and_the_cache_is_kept() {
     );
     assert_eq!(s.connection, Connection::Live);
 }
+
+#[test]
+fn a_store_failure_is_told_in_a_few_words_and_sqlites_kept_in_messages() {
+    use deskterm::store::{StoreError, StoreErrorKind, StoreOperation};
+    let mut s = loaded();
+    let failed = StoreError {
+        operation: StoreOperation::SaveDraft(TicketId("12".into())),
+        kind: StoreErrorKind::Full,
+        detail: "database or disk is full".into(),
+    };
+    update(
+        &mut s,
+        Msg::Desk(DeskReply::Stored(Err(failed))),
+        common::now(),
+    );
+    let flash = s.flash.clone().unwrap();
+    assert!(flash.error, "{flash:?}");
+    assert_eq!(flash.text, "the draft could not be saved: the disk is full");
+    let said = s.messages.newest_first().next().unwrap();
+    assert_eq!(
+        said.detail.as_deref(),
+        Some("keeping the draft for #12: database or disk is full")
+    );
+}
+
+#[test]
+fn a_refused_sign_in_keeps_the_desks_error_by_kind() {
+    let mut s = loaded();
+    let refused =
+        DeskError::Auth.explained("the desk refused the token; nothing was stored".into());
+    let failed = deskterm::state::SignInError::new(&refused);
+    assert_eq!(failed.desk, Some(DeskError::Auth));
+    update(&mut s, Msg::SignedIn(Err(failed)), common::now());
+    let flash = s.flash.clone().unwrap();
+    assert_eq!(
+        flash.text,
+        "not signed in: the desk refused the token; nothing was stored"
+    );
+    let said = s.messages.newest_first().next().unwrap();
+    assert_eq!(said.detail, Some(DeskError::Auth.to_string()));
+    // Not the desk's fault: nothing beside the words.
+    let failed = deskterm::state::SignInError::new(&anyhow::anyhow!("no token given"));
+    assert_eq!(failed.desk, None);
+}

@@ -40,7 +40,7 @@ use crate::desk::{
 };
 use crate::sla::engine::{Engine, Facts};
 use crate::sla::{ClockKind, Reading, Thresholds};
-use crate::store::{Cached, Draft, Pending};
+use crate::store::{Cached, Draft, Pending, StoreError};
 use crate::ui;
 use command::Vocabulary;
 use queue::{Counts, QueueView, Section, sections_for};
@@ -69,7 +69,32 @@ pub enum Msg {
     /// A profile could not be opened; the console stays where it is.
     SwitchFailed(String),
     /// Signing in again: who the desk says we are, or why not.
-    SignedIn(Result<String, String>),
+    SignedIn(Result<String, SignInError>),
+}
+
+/// Why signing in again failed: the words to show, and the desk's error
+/// when the desk was asked (its kind, whatever words it was told in).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{why}")]
+pub struct SignInError {
+    pub why: String,
+    pub desk: Option<DeskError>,
+}
+
+impl SignInError {
+    /// From `signin::login`'s error, the desk's kept by its type.
+    pub fn new(error: &anyhow::Error) -> Self {
+        let desk = error.chain().find_map(|cause| {
+            cause
+                .downcast_ref::<crate::desk::Explained>()
+                .map(|told| told.error.clone())
+                .or_else(|| cause.downcast_ref::<DeskError>().cloned())
+        });
+        Self {
+            why: format!("{error:#}"),
+            desk,
+        }
+    }
 }
 
 /// Work for the outside world; its result comes back as a [`DeskReply`].
@@ -181,10 +206,10 @@ pub enum DeskReply {
         request: u64,
         result: Result<Box<TicketDetail>, DeskError>,
     },
-    Drafts(Result<Vec<Draft>, String>),
-    Stored(Result<(), String>),
-    Outbox(Result<Vec<Pending>, String>),
-    Cached(Result<Box<Cached>, String>),
+    Drafts(Result<Vec<Draft>, StoreError>),
+    Stored(Result<(), StoreError>),
+    Outbox(Result<Vec<Pending>, StoreError>),
+    Cached(Result<Box<Cached>, StoreError>),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

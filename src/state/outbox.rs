@@ -8,7 +8,7 @@ use crossterm::event::KeyEvent;
 use super::compose::Compose;
 use super::input::{Edit, LineInput};
 use super::writes::{Item, ItemStatus, Outgoing};
-use super::{Effect, Overlay, State};
+use super::{Effect, Overlay, SignInError, State};
 use crate::action::Action;
 use crate::config::keymap::Context;
 use crate::config::secret::Secret;
@@ -267,7 +267,7 @@ impl State {
     }
 
     /// The answer to `:login`: writes waiting for it go now.
-    pub fn signed_in(&mut self, result: Result<String, String>) -> Vec<Effect> {
+    pub fn signed_in(&mut self, result: Result<String, SignInError>) -> Vec<Effect> {
         match result {
             Ok(told) => {
                 self.signed_out = false;
@@ -279,8 +279,15 @@ impl State {
                 effects.extend(self.begin_refresh());
                 effects
             }
-            Err(why) => {
-                self.error(format!("not signed in: {why}"));
+            Err(failed) => {
+                // The explanation on the status line; the desk's own words
+                // beside it in `:messages`, unless they are the same.
+                let detail = failed
+                    .desk
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .filter(|words| *words != failed.why);
+                self.error_with(format!("not signed in: {}", failed.why), detail);
                 Vec::new()
             }
         }

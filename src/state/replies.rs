@@ -4,6 +4,7 @@ use super::queue::sections_for;
 use super::{Connection, DeskReply, Effect, State};
 use crate::desk::paging::{Next, Pager};
 use crate::desk::{DeskError, Query};
+use crate::store::StoreError;
 
 pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
     match reply {
@@ -151,18 +152,18 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                     }
                     return state.drop_queued_drafts();
                 }
-                Err(e) => state.error(format!("drafts could not be read: {e}")),
+                Err(e) => store_failed(state, &e),
             }
             Vec::new()
         }
         DeskReply::Stored(Err(e)) => {
-            state.error(e);
+            store_failed(state, &e);
             Vec::new()
         }
         DeskReply::Stored(Ok(())) => Vec::new(),
         DeskReply::Outbox(Ok(pending)) => state.restore_outbox(pending),
         DeskReply::Outbox(Err(e)) => {
-            state.error(format!("the outbox could not be read: {e}"));
+            store_failed(state, &e);
             Vec::new()
         }
         DeskReply::Cached(Ok(cached)) => {
@@ -170,7 +171,8 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             Vec::new()
         }
         DeskReply::Cached(Err(e)) => {
-            tracing::warn!(error = %e, "no cache");
+            // The desk has the truth: nothing to tell the user.
+            tracing::warn!(error = %e, kind = ?e.kind, "no cache");
             Vec::new()
         }
         DeskReply::Ticket {
@@ -248,6 +250,11 @@ fn from_cache(state: &mut State, cached: crate::store::Cached) {
     }
     state.stale_since = cached.saved;
     state.place();
+}
+
+/// What failed and why in a few words; SQLite's own in `:messages`.
+fn store_failed(state: &mut State, error: &StoreError) {
+    state.error_with(error.short(), error.to_string());
 }
 
 fn back_online(state: &mut State) {

@@ -6,9 +6,11 @@
 //! keep the file whole whenever the process dies.
 
 mod cache;
+mod error;
 mod outbox;
 
 pub use cache::Cached;
+pub use error::{StoreError, StoreErrorKind, StoreOperation};
 pub use outbox::Pending;
 
 use std::path::{Path, PathBuf};
