@@ -47,7 +47,7 @@ impl State {
     /// asked once, after the first load; refreshes keep them up to date.
     pub(crate) fn load_finished(&mut self) -> Effect {
         let request = self.request_id();
-        self.finished_request = Some(request);
+        self.schedule.finished = Some(request);
         Effect::Refresh {
             request,
             query: Query {

@@ -71,7 +71,7 @@ pub fn resolve(state: &State, key: KeyEvent) -> Msg {
 /// An action, for whatever is on top.
 pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
     // Someone is here: refresh at the normal pace again.
-    state.idle_refreshes = 0;
+    state.schedule.someone_is_here();
     match state.screen.overlay() {
         Some(Overlay::Help { scroll }) => {
             let scroll = *scroll;
@@ -111,7 +111,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
 
 /// A key for text: into the line, the pane or the query on top.
 pub fn on_typed(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    state.idle_refreshes = 0;
+    state.schedule.someone_is_here();
     match state.screen.overlay_mut() {
         Some(Overlay::Command(_)) => return command_key(state, &key),
         Some(Overlay::SignIn(_)) => return state.sign_in_key(&key),

@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod picker;
 pub mod queue;
 mod replies;
+pub mod schedule;
 pub mod screen;
 pub mod ticket;
 pub mod tickets;
@@ -44,6 +45,7 @@ use crate::store::{Cached, Draft, Pending, StoreError};
 use crate::ui;
 use command::Vocabulary;
 use queue::{Counts, QueueView, Section, sections_for};
+use schedule::Schedule;
 pub use screen::{Overlay, Screen, View};
 use ticket::TicketView;
 use tickets::TicketSet;
@@ -289,7 +291,6 @@ pub struct State {
     pub slipping: crate::dashboard::Slipping,
     /// The texts tickets repeat, kept once.
     texts: crate::text::Pool,
-    finished_request: Option<u64>,
     /// Writes the desk refused for good, until the user acts on them.
     pub rejected: Vec<writes::Rejected>,
     /// The desk refused the credential: writes wait for `:login`.
@@ -319,19 +320,9 @@ pub struct State {
 
     /// Newest `updated` seen: where the next incremental refresh starts.
     watermark: Option<Timestamp>,
-    loaded: bool,
-    directory_loaded: bool,
-    directory_in_flight: bool,
-    load_request: Option<u64>,
-    /// How far the load's pages are followed.
-    load_pager: Pager,
-    refresh_request: Option<u64>,
-    ticks_since_refresh: u32,
-    failures: u32,
-    /// Refreshes in a row that found nothing new; the poll slows down.
-    idle_refreshes: u32,
+    /// When the desk is asked next, and which answers are awaited.
+    pub schedule: Schedule,
     pending_section: Option<String>,
-    next_request: u64,
 }
 
 const FLASH_TICKS: u32 = 6;
@@ -366,7 +357,6 @@ impl State {
             tally,
             slipping: Default::default(),
             texts: Default::default(),
-            finished_request: None,
             rejected: Vec::new(),
             signed_out: false,
             stale_since: None,
@@ -382,17 +372,8 @@ impl State {
             held_told: 0,
             inspecting: None,
             watermark: None,
-            loaded: false,
-            directory_loaded: false,
-            directory_in_flight: false,
-            load_request: None,
-            load_pager: Pager::new(1),
-            refresh_request: None,
-            ticks_since_refresh: 0,
-            failures: 0,
-            idle_refreshes: 0,
+            schedule: Schedule::new(settings.refresh_every),
             pending_section,
-            next_request: 0,
         };
         state.apply_pending_section();
         state
@@ -401,7 +382,7 @@ impl State {
     /// The first effects: who am I, which queues, the first page of
     /// tickets, and the drafts left from last time.
     pub fn start(&mut self) -> Vec<Effect> {
-        self.directory_in_flight = true;
+        self.schedule.directory_in_flight = true;
         vec![
             Effect::LoadCache,
             Effect::LoadDirectory,
@@ -443,15 +424,14 @@ impl State {
     }
 
     pub(crate) fn request_id(&mut self) -> u64 {
-        self.next_request += 1;
-        self.next_request
+        self.schedule.request_id()
     }
 
     fn begin_load(&mut self) -> Effect {
         let request = self.request_id();
-        self.load_request = Some(request);
-        self.load_pager = Pager::new(self.settings.page_size);
-        self.ticks_since_refresh = 0;
+        self.schedule.load = Some(request);
+        self.schedule.pager = Pager::new(self.settings.page_size);
+        self.schedule.started();
         Effect::Search {
             request,
             query: Query::active(),
@@ -460,18 +440,18 @@ impl State {
     }
 
     pub(crate) fn begin_refresh(&mut self) -> Vec<Effect> {
-        if !self.loaded {
-            return match self.load_request {
+        if !self.schedule.loaded {
+            return match self.schedule.load {
                 Some(_) => Vec::new(),
                 None => vec![self.begin_load()],
             };
         }
-        if self.refresh_request.is_some() {
+        if self.schedule.refresh.is_some() {
             return Vec::new();
         }
         let request = self.request_id();
-        self.refresh_request = Some(request);
-        self.ticks_since_refresh = 0;
+        self.schedule.refresh = Some(request);
+        self.schedule.started();
         vec![Effect::Refresh {
             request,
             query: Query::default(),
@@ -479,16 +459,9 @@ impl State {
         }]
     }
 
-    /// Seconds until the next refresh is due: doubling after each failure
-    /// (up to 16 times), and twice or four times as long when the desk has
-    /// been quiet and nobody is at the keyboard.
+    /// Seconds until the next refresh is due ([`Schedule::interval`]).
     pub fn refresh_interval(&self) -> u32 {
-        let backoff = if self.failures > 0 {
-            self.failures.min(4)
-        } else {
-            (self.idle_refreshes / 6).min(2)
-        };
-        (self.settings.refresh_every << backoff).min(120.max(self.settings.refresh_every))
+        self.schedule.interval()
     }
 
     /// Whether the prompt row (filter or command line) is on screen.
@@ -745,10 +718,9 @@ fn on_tick(state: &mut State) -> Vec<Effect> {
     state.refresh_dashboard();
     effects.extend(state.autosave());
     effects.extend(state.pump());
-    state.ticks_since_refresh += 1;
-    if state.ticks_since_refresh >= state.refresh_interval() {
-        if !state.directory_loaded && !state.directory_in_flight {
-            state.directory_in_flight = true;
+    if state.schedule.tick() {
+        if !state.schedule.directory_loaded && !state.schedule.directory_in_flight {
+            state.schedule.directory_in_flight = true;
             effects.push(Effect::LoadDirectory);
         }
         effects.extend(state.begin_refresh());

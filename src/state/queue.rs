@@ -343,7 +343,11 @@ impl State {
         self.queue.narrowed.clear();
         // Once loaded, the cursor follows its ticket; while the first pages
         // arrive it stays where the user left it.
-        let keep = self.loaded.then(|| self.queue.selected.clone()).flatten();
+        let keep = self
+            .schedule
+            .loaded
+            .then(|| self.queue.selected.clone())
+            .flatten();
         let filter = self.queue.filter.text().to_lowercase();
         let me = self.me.as_ref().map(|m| &m.id);
         let items = self.tickets.items();

@@ -9,7 +9,7 @@ use crate::store::StoreError;
 pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
     match reply {
         DeskReply::Directory(result) => {
-            state.directory_in_flight = false;
+            state.schedule.directory_in_flight = false;
             match result {
                 Ok(directory) => {
                     let current = state.sections.get(state.section).map(|s| s.name.clone());
@@ -17,7 +17,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                     state.sections = sections_for(&directory.queues);
                     state.queues = directory.queues;
                     state.agents = directory.agents;
-                    state.directory_loaded = true;
+                    state.schedule.directory_loaded = true;
                     state.section = current
                         .and_then(|name| state.sections.iter().position(|s| s.name == name))
                         .unwrap_or(0);
@@ -33,13 +33,13 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             page,
             result,
         } => {
-            if state.load_request != Some(request) {
+            if state.schedule.load != Some(request) {
                 return Vec::new();
             }
             match result {
                 Ok(found) => {
                     let ids = found.items.iter().map(|t| t.id.0.clone());
-                    let next = state.load_pager.after(found.total, ids, found.more);
+                    let next = state.schedule.pager.after(found.total, ids, found.more);
                     for ticket in found.items {
                         state.hold(ticket);
                     }
@@ -55,9 +55,9 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                         Next::Done => None,
                         Next::Stopped(stopped) => Some(stopped),
                     };
-                    state.load_request = None;
+                    state.schedule.load = None;
                     // The ids it counted are held now: let them go.
-                    state.load_pager = Pager::new(1);
+                    state.schedule.pager = Pager::new(1);
                     // What the cache held and the desk no longer lists is
                     // gone; when the list was cut short, nothing is known gone.
                     let gone = match stopped {
@@ -68,8 +68,8 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                         state.forget(id);
                     }
                     state.stale_since = None;
-                    let first = !state.loaded;
-                    state.loaded = true;
+                    let first = !state.schedule.loaded;
+                    state.schedule.loaded = true;
                     if !gone.is_empty() {
                         state.place();
                     }
@@ -88,14 +88,14 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                     }
                 }
                 Err(e) => {
-                    state.load_request = None;
+                    state.schedule.load = None;
                     went_offline(state, &e);
                 }
             }
             Vec::new()
         }
-        DeskReply::Changed { request, result } if state.finished_request == Some(request) => {
-            state.finished_request = None;
+        DeskReply::Changed { request, result } if state.schedule.finished == Some(request) => {
+            state.schedule.finished = None;
             match result {
                 Ok(finished) => {
                     for ticket in finished {
@@ -107,17 +107,13 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             Vec::new()
         }
         DeskReply::Changed { request, result } => {
-            if state.refresh_request != Some(request) {
+            if state.schedule.refresh != Some(request) {
                 return Vec::new();
             }
-            state.refresh_request = None;
+            state.schedule.refresh = None;
             match result {
                 Ok(changed) => {
-                    if changed.is_empty() {
-                        state.idle_refreshes += 1;
-                    } else {
-                        state.idle_refreshes = 0;
-                    }
+                    state.schedule.refreshed(!changed.is_empty());
                     let open_changed = state.screen.ticket().is_some_and(|view| {
                         changed.iter().any(|t| {
                             t.id == view.id && view.summary().is_none_or(|s| s.version != t.version)
@@ -228,7 +224,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
 /// What the cache held, until the desk answers: only what the desk has not
 /// sent already.
 fn from_cache(state: &mut State, cached: crate::store::Cached) {
-    if !state.directory_loaded
+    if !state.schedule.directory_loaded
         && let Some(directory) = cached.directory
     {
         state.me = Some(directory.me);
@@ -237,7 +233,7 @@ fn from_cache(state: &mut State, cached: crate::store::Cached) {
         state.agents = directory.agents;
         state.apply_pending_section();
     }
-    if state.loaded || cached.tickets.is_empty() {
+    if state.schedule.loaded || cached.tickets.is_empty() {
         return;
     }
     state.make_room(cached.total);
@@ -258,10 +254,10 @@ fn store_failed(state: &mut State, error: &StoreError) {
 }
 
 fn back_online(state: &mut State) {
-    if state.failures > 0 {
+    if state.schedule.failures > 0 {
         state.info("connected again");
     }
-    state.failures = 0;
+    state.schedule.failures = 0;
     state.connection = Connection::Live;
     state.last_refresh = Some(state.now);
 }
@@ -271,7 +267,7 @@ fn went_offline(state: &mut State, error: &DeskError) {
     if *error == DeskError::Auth {
         state.signed_out = true;
     }
-    state.failures += 1;
+    state.schedule.failures += 1;
     state.connection = Connection::Offline(error.to_string());
     let retry = state.refresh_interval();
     let what = match error {
