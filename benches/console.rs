@@ -72,7 +72,7 @@ fn loaded(width: u16, height: u16) -> State {
         }),
         now(),
     );
-    assert!(state.tickets.len() >= TICKETS);
+    assert!(state.held.tickets.len() >= TICKETS);
     state
 }
 
@@ -185,7 +185,7 @@ fn open_a_ticket_of_500_entries(bencher: Bencher) {
         .queue
         .visible
         .first()
-        .and_then(|&i| state.tickets.get(i))
+        .and_then(|&i| state.held.tickets.get(i))
         .cloned()
         .expect("a ticket");
     let detail = long_conversation(selected);

@@ -26,8 +26,8 @@ async fn opens_on_all_active_tickets_most_urgent_first() {
     // Breached first: the first ticket's clock is past due.
     assert!(keys[0].1 < common::now().as_second());
     // Status line counts agree with the tickets.
-    assert_eq!(state.counts.open, tickets.len());
-    assert!(state.counts.breached > 0 && state.counts.at_risk > 0);
+    assert_eq!(state.held.counts.open, tickets.len());
+    assert!(state.held.counts.breached > 0 && state.held.counts.at_risk > 0);
 }
 
 #[tokio::test]
@@ -283,17 +283,18 @@ async fn open_by_id_from_the_command_line() {
 #[tokio::test]
 async fn refresh_brings_in_what_changed_on_the_desk() {
     let mut c = common::console(80, 24).await;
-    let before = c.ui.state.tickets.len();
+    let before = c.ui.state.held.tickets.len();
     common::a_new_ticket_arrives(&c.desk);
     // Refreshes come every 5 ticks; nothing shows before.
     for _ in 0..4 {
         c.ui.tick().await;
     }
-    assert_eq!(c.ui.state.tickets.len(), before);
+    assert_eq!(c.ui.state.held.tickets.len(), before);
     c.ui.tick().await;
-    assert_eq!(c.ui.state.tickets.len(), before + 1);
+    assert_eq!(c.ui.state.held.tickets.len(), before + 1);
     let newest =
         c.ui.state
+            .held
             .tickets
             .items()
             .iter()
@@ -321,7 +322,7 @@ async fn refresh_drops_tickets_that_were_resolved_elsewhere() {
         .await
         .unwrap();
     c.ui.press("ctrl-r").await;
-    assert!(c.ui.state.tickets.by_id(&target.id).is_none());
+    assert!(c.ui.state.held.tickets.by_id(&target.id).is_none());
     assert!(!visible(&c).iter().any(|t| t.id == target.id));
 }
 
@@ -373,7 +374,7 @@ async fn countdowns_tick_with_the_clock() {
     let after = deskterm::ui::format::sla_cell(Some(clock), later);
     assert_ne!(before, after);
     // Ticks re-read the clocks: breaching tickets are counted within seconds.
-    let breached = c.ui.state.counts.breached;
+    let breached = c.ui.state.held.counts.breached;
     for _ in 0..5 {
         deskterm::state::update(
             &mut c.ui.state,
@@ -381,7 +382,7 @@ async fn countdowns_tick_with_the_clock() {
             later + jiff::SignedDuration::from_hours(48),
         );
     }
-    assert!(c.ui.state.counts.breached > breached);
+    assert!(c.ui.state.held.counts.breached > breached);
 }
 
 #[tokio::test]
@@ -513,7 +514,7 @@ async fn a_breach_warning_is_announced_once_per_ticket_and_clock() {
     let soon = c
         .ui
         .state
-        .tickets
+        .held.tickets
         .items()
         .iter()
         .flat_map(|h| &h.ticket.sla.clocks)
@@ -536,7 +537,7 @@ async fn a_breach_warning_is_announced_once_per_ticket_and_clock() {
     c.ui.tick().await;
     assert!(c.ui.notices.len() > soon);
     // The status line counts them among the tickets at risk.
-    assert!(c.ui.state.counts.at_risk >= 1);
+    assert!(c.ui.state.held.counts.at_risk >= 1);
 }
 
 #[tokio::test]

@@ -30,7 +30,7 @@ async fn d_and_colon_dash_open_it_and_its_figures_agree_with_the_queue() {
     assert!(c.ui.screen().contains("Open by department"));
 
     let d = &c.ui.state.dashboard;
-    let counts = &c.ui.state.counts;
+    let counts = &c.ui.state.held.counts;
     assert_eq!(d.open, visible(&c).len());
     assert_eq!(d.open, counts.open);
     for bars in [&d.by_queue, &d.by_channel, &d.requesters] {
@@ -132,7 +132,7 @@ async fn enter_on_one_of_the_oldest_opens_that_ticket() {
         unreachable!()
     };
     let oldest = visible(&c).iter().map(|t| t.created).min().unwrap();
-    assert_eq!(c.ui.state.tickets.by_id(&id).unwrap().created, oldest);
+    assert_eq!(c.ui.state.held.tickets.by_id(&id).unwrap().created, oldest);
     // The page turned to show the chosen figure.
     assert!(c.ui.screen().contains("Oldest open"), "{}", c.ui.screen());
     c.ui.press("enter").await;

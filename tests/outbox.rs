@@ -251,7 +251,7 @@ async fn a_lost_answer_is_looked_for_before_sending_again_so_it_lands_once() {
 async fn writes_left_in_the_outbox_go_at_the_next_start_once_each() {
     let dir = tempfile::TempDir::new().unwrap();
     let c = start(dir.path(), 0, common::now()).await;
-    let ticket = c.ui.state.tickets.items()[0].ticket.clone();
+    let ticket = c.ui.state.held.tickets.items()[0].ticket.clone();
     // What a console killed in the middle left behind: one reply it had
     // sent (the desk has it), one it had not.
     let sent = Change::Reply {

@@ -82,7 +82,7 @@ async fn read_only_disables_every_write_action_and_says_why() {
     let mut settings = common::settings("dark");
     settings.read_only = Some("profile `district` is read_only in config.toml".into());
     let mut c = common::console_with(settings, 100, 30).await;
-    let before = c.ui.state.tickets.items()[0].ticket.clone();
+    let before = c.ui.state.held.tickets.items()[0].ticket.clone();
     let keys = [
         "t", "r", "n", "e", "o", "p", "c", "x", "+", "-", "P", "a", "m", "enter r", "n", "c",
     ];
@@ -104,7 +104,7 @@ async fn read_only_disables_every_write_action_and_says_why() {
         c.ui.state.flash = None;
     }
     c.ui.press("q").await;
-    let after = c.ui.state.tickets.by_id(&before.id).unwrap();
+    let after = c.ui.state.held.tickets.by_id(&before.id).unwrap();
     assert_eq!(after.version, before.version, "nothing was written");
 }
 

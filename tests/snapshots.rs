@@ -194,6 +194,7 @@ async fn bulk_marks_undo_countdown_and_results() {
     let mut c = common::console(80, 24).await;
     let second =
         c.ui.state
+            .held
             .tickets
             .get(c.ui.state.queue.visible[1])
             .unwrap()
@@ -222,6 +223,7 @@ async fn conflict_question() {
     let mut c = common::console(80, 24).await;
     let first =
         c.ui.state
+            .held
             .tickets
             .get(c.ui.state.queue.visible[0])
             .unwrap()

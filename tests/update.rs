@@ -108,7 +108,7 @@ fn visible_ids(s: &State) -> Vec<String> {
     s.queue
         .visible
         .iter()
-        .map(|&i| s.tickets.get(i).unwrap().id.0.clone())
+        .map(|&i| s.held.tickets.get(i).unwrap().id.0.clone())
         .collect()
 }
 
@@ -140,14 +140,18 @@ fn cached_tickets_the_desk_no_longer_lists_are_dropped_once_it_has_answered() {
         page_reply(request, vec![ticket(3, 10), ticket(4, 60)], true),
         common::now(),
     );
-    assert_eq!(s.tickets.len(), 4, "nothing dropped before the last page");
+    assert_eq!(
+        s.held.tickets.len(),
+        4,
+        "nothing dropped before the last page"
+    );
     update(
         &mut s,
         page_reply(request, vec![ticket(1, 90)], false),
         common::now(),
     );
     assert_eq!(visible_ids(&s), ["3", "4", "1"]);
-    assert!(s.tickets.unconfirmed().is_empty());
+    assert!(s.held.tickets.unconfirmed().is_empty());
 }
 
 #[test]
@@ -191,15 +195,15 @@ fn pages_are_followed_until_the_last() {
         "{effects:?}"
     );
     assert_eq!(s.connection, Connection::Live);
-    assert_eq!(s.tickets.len(), 2);
+    assert_eq!(s.held.tickets.len(), 2);
 }
 
 #[test]
 fn breached_first_then_soonest_due() {
     let s = loaded();
     assert_eq!(visible_ids(&s), ["2", "3", "1"]);
-    assert_eq!(s.counts.breached, 1);
-    assert_eq!(s.counts.at_risk, 1, "10 minutes left is an alert");
+    assert_eq!(s.held.counts.breached, 1);
+    assert_eq!(s.held.counts.at_risk, 1, "10 minutes left is an alert");
 }
 
 #[test]
@@ -288,7 +292,7 @@ fn refreshes_come_due_and_back_off_when_offline() {
     });
     update(&mut s, ok, common::now());
     assert_eq!(s.connection, Connection::Live);
-    assert_eq!(s.tickets.len(), 4);
+    assert_eq!(s.held.tickets.len(), 4);
     assert_eq!(s.flash.as_ref().unwrap().text, "connected again");
 }
 
@@ -393,7 +397,7 @@ fn time_is_what_update_is_given() {
     let later: Timestamp = common::now() + SignedDuration::from_hours(2);
     update(&mut s, Msg::Tick, later);
     assert_eq!(s.now, later);
-    assert_eq!(s.counts.breached, 3);
+    assert_eq!(s.held.counts.breached, 3);
 }
 
 #[test]
@@ -685,7 +689,7 @@ fn placing_changed_tickets_agrees_with_sorting_them_all() {
                 result: Ok(changed),
             });
             update(&mut s, reply, common::now());
-            let (placed, counts) = (visible_ids(&s), s.counts);
+            let (placed, counts) = (visible_ids(&s), s.held.counts);
             let sections: Vec<usize> = s.sections.iter().map(|x| x.count).collect();
             s.resort();
             assert_eq!(
@@ -693,7 +697,7 @@ fn placing_changed_tickets_agrees_with_sorting_them_all() {
                 placed,
                 "round {round}, reversed {reversed}"
             );
-            assert_eq!(s.counts, counts, "round {round}");
+            assert_eq!(s.held.counts, counts, "round {round}");
             assert_eq!(
                 s.sections.iter().map(|x| x.count).collect::<Vec<_>>(),
                 sections
@@ -838,7 +842,10 @@ fn an_opened_pending_ticket_stays_paused_in_its_view_and_its_row() {
                 .iter()
                 .all(|c| matches!(c.stage, Stage::Paused { .. }))
     };
-    assert!(paused(s.tickets.by_id(&pending.id).unwrap()), "as listed");
+    assert!(
+        paused(s.held.tickets.by_id(&pending.id).unwrap()),
+        "as listed"
+    );
     let effects = update(&mut s, key(KeyCode::Enter), common::now());
     let request = common::load_ticket_request(&effects);
     let detail = TicketDetail {
@@ -865,7 +872,7 @@ fn an_opened_pending_ticket_stays_paused_in_its_view_and_its_row() {
     );
     let view = s.screen.ticket().unwrap().summary().unwrap();
     assert!(paused(view), "in the view: {:?}", view.sla.clocks);
-    let row = s.tickets.by_id(&pending.id).unwrap();
+    let row = s.held.tickets.by_id(&pending.id).unwrap();
     assert!(paused(row), "in the row: {:?}", row.sla.clocks);
 }
 
@@ -911,7 +918,11 @@ fn a_page_of_the_wrong_shape_keeps_what_was_held_and_cached() {
     );
     assert!(effects.is_empty(), "{effects:?}");
     assert_eq!(visible_ids(&s), ["3", "2", "4", "1"], "nothing dropped");
-    assert_eq!(s.tickets.unconfirmed().len(), 2, "1 and 2 still to confirm");
+    assert_eq!(
+        s.held.tickets.unconfirmed().len(),
+        2,
+        "1 and 2 still to confirm"
+    );
     assert!(matches!(s.connection, Connection::Offline(_)));
     let flash = s.flash.clone().unwrap();
     assert!(
@@ -973,7 +984,7 @@ fn pages_that_never_end_are_followed_to_the_bound_and_the_cache_is_kept() {
         "no further page: {effects:?}"
     );
     assert_eq!(visible_ids(&s), ["3", "2", "1"], "the cached ones kept");
-    assert_eq!(s.tickets.unconfirmed().len(), 2);
+    assert_eq!(s.held.tickets.unconfirmed().len(), 2);
     let flash = s.flash.clone().unwrap();
     assert!(
         flash.error && flash.text.contains("the list may be incomplete"),

@@ -14,7 +14,12 @@ async fn on_desk(c: &common::Console, id: &TicketId) -> TicketSummary {
 
 fn row(c: &common::Console, n: usize) -> TicketSummary {
     let state = &c.ui.state;
-    state.tickets.get(state.queue.visible[n]).unwrap().clone()
+    state
+        .held
+        .tickets
+        .get(state.queue.visible[n])
+        .unwrap()
+        .clone()
 }
 
 /// The first ticket in the list that `keep` accepts, with the cursor on it.
@@ -75,7 +80,7 @@ async fn single_keys_set_status_and_priority() {
     );
     // Resolved tickets leave the active list.
     c.ui.press("q").await;
-    assert!(c.ui.state.tickets.by_id(&t.id).is_none());
+    assert!(c.ui.state.held.tickets.by_id(&t.id).is_none());
 }
 
 #[tokio::test]

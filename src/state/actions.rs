@@ -39,7 +39,7 @@ impl State {
             } else {
                 marked
                     .iter()
-                    .filter_map(|id| self.tickets.by_id(id).cloned())
+                    .filter_map(|id| self.held.tickets.by_id(id).cloned())
                     .collect()
             }
         };
@@ -57,7 +57,7 @@ impl State {
             .iter()
             .enumerate()
             .filter_map(|(row, &i)| {
-                let ticket = self.tickets.get(i)?;
+                let ticket = self.held.tickets.get(i)?;
                 let in_range = range.as_ref().is_some_and(|r| r.contains(&row));
                 (in_range || self.marks.contains(&ticket.id)).then(|| ticket.id.clone())
             })
@@ -182,7 +182,7 @@ impl State {
     fn open_assign_picker(&mut self) -> Vec<Effect> {
         // Each agent with the open tickets they hold, to spread the load.
         let mut load: HashMap<&AgentId, usize> = HashMap::new();
-        for held in self.tickets.items() {
+        for held in self.held.tickets.items() {
             if let Some(owner) = &held.ticket.owner {
                 *load.entry(&owner.id).or_default() += 1;
             }
@@ -309,7 +309,8 @@ impl State {
             .targets
             .iter()
             .filter_map(|id| {
-                self.tickets
+                self.held
+                    .tickets
                     .by_id(id)
                     .cloned()
                     .or_else(|| {
@@ -622,7 +623,7 @@ impl State {
             .queue
             .visible
             .iter()
-            .position(|&i| self.tickets.get(i).is_some_and(|t| t.id == id))
+            .position(|&i| self.held.tickets.get(i).is_some_and(|t| t.id == id))
         {
             self.queue.cursor = i;
             self.clamp_cursor();

@@ -29,16 +29,17 @@ impl State {
     }
 
     pub(crate) fn compute_dashboard(&mut self) {
-        let tickets = &self.tickets;
+        let tickets = &self.held.tickets;
         self.dashboard = self
+            .held
             .tally
-            .figures(self.now, &self.slipping, |id| tickets.by_id(id));
-        self.dash_dirty = false;
+            .figures(self.now, &self.held.slipping, |id| tickets.by_id(id));
+        self.held.changed = false;
     }
 
     /// On a tick: the figures again if tickets or levels changed.
     pub(crate) fn refresh_dashboard(&mut self) {
-        if self.screen.dash().is_some() && self.dash_dirty {
+        if self.screen.dash().is_some() && self.held.changed {
             self.compute_dashboard();
         }
     }

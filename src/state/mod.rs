@@ -8,6 +8,7 @@ mod actions;
 pub mod command;
 pub mod compose;
 pub mod dash;
+pub mod holdings;
 pub mod input;
 pub mod keys;
 pub mod messages;
@@ -21,11 +22,11 @@ pub mod ticket;
 pub mod tickets;
 pub mod writes;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use crossterm::event::KeyEvent;
+use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
 use ratatui::layout::Rect;
 
 use crate::action::Action;
@@ -39,16 +40,16 @@ use crate::desk::{
     Agent, Applied, Change, DeskError, Page, PageRequest, Query, Queue, TicketDetail, TicketId,
     TicketSummary, Version,
 };
-use crate::sla::engine::{Engine, Facts};
-use crate::sla::{ClockKind, Reading, Thresholds};
+use crate::sla::Thresholds;
+use crate::sla::engine::Engine;
 use crate::store::{Cached, Draft, Pending, StoreError};
 use crate::ui;
 use command::Vocabulary;
-use queue::{Counts, QueueView, Section, sections_for};
+use holdings::Holdings;
+use queue::{QueueView, Section, sections_for};
 use schedule::Schedule;
 pub use screen::{Overlay, Screen, View};
 use ticket::TicketView;
-use tickets::TicketSet;
 use writes::{Item, Outgoing};
 
 /// Everything that can happen to the console.
@@ -265,13 +266,13 @@ pub struct State {
     /// The view and the overlays on it.
     pub screen: Screen,
     pub me: Option<Agent>,
+    /// The tickets held, with their counts, tally and clocks.
+    pub held: Holdings,
     pub queues: Vec<Queue>,
     pub agents: Vec<Agent>,
-    pub tickets: TicketSet,
     pub sections: Vec<Section>,
     pub section: usize,
     pub queue: QueueView,
-    pub counts: Counts,
     /// Tickets marked for a bulk action.
     pub marks: BTreeSet<TicketId>,
     /// Writes waiting out the undo window, or on their way.
@@ -282,27 +283,12 @@ pub struct State {
     pub ticks: u64,
     /// Its figures, as last worked out.
     pub dashboard: crate::dashboard::Dashboard,
-    /// Tickets changed since the figures were worked out.
-    pub(crate) dash_dirty: bool,
-    /// The dashboard's running totals over open tickets and those finished
-    /// in the last 30 days, told of each change as it is held.
-    pub tally: crate::dashboard::Tally,
-    /// At risk and breached per department and agent, as of the last recount.
-    pub slipping: crate::dashboard::Slipping,
-    /// The texts tickets repeat, kept once.
-    texts: crate::text::Pool,
     /// Writes the desk refused for good, until the user acts on them.
     pub rejected: Vec<writes::Rejected>,
     /// The desk refused the credential: writes wait for `:login`.
     pub signed_out: bool,
     /// Showing what the cache held, since when: the desk has not answered yet.
     pub stale_since: Option<Timestamp>,
-    /// Clocks already announced as about to breach.
-    notified: HashSet<(TicketId, ClockKind)>,
-    /// Facts from the whole history of tickets opened, by version.
-    facts: HashMap<TicketId, (Version, Facts)>,
-    /// When the at-risk counts were last taken.
-    counted_at: Option<Timestamp>,
 
     pub connection: Connection,
     /// When the desk last answered a load or refresh.
@@ -318,8 +304,6 @@ pub struct State {
     /// A write that met a changed ticket, while that ticket is read.
     inspecting: Option<(u64, Item, String)>,
 
-    /// Newest `updated` seen: where the next incremental refresh starts.
-    watermark: Option<Timestamp>,
     /// When the desk is asked next, and which answers are awaited.
     pub schedule: Schedule,
     pending_section: Option<String>,
@@ -330,7 +314,7 @@ const FLASH_TICKS: u32 = 6;
 impl State {
     pub fn new(settings: Settings, now: Timestamp, viewport: Rect) -> Self {
         let pending_section = settings.default_section.clone();
-        let tally = crate::dashboard::Tally::new(settings.time_zone.clone());
+        let held = Holdings::new(settings.time_zone.clone());
         let mut state = Self {
             settings: Settings {
                 refresh_every: settings.refresh_every.max(1),
@@ -341,28 +325,20 @@ impl State {
             viewport,
             screen: Screen::default(),
             me: None,
+            held,
             queues: Vec::new(),
             agents: Vec::new(),
-            tickets: TicketSet::default(),
             sections: sections_for(&[]),
             section: 0,
             queue: QueueView::default(),
-            counts: Counts::default(),
             marks: BTreeSet::new(),
             outgoing: Vec::new(),
             drafts: HashMap::new(),
             ticks: 0,
             dashboard: Default::default(),
-            dash_dirty: false,
-            tally,
-            slipping: Default::default(),
-            texts: Default::default(),
             rejected: Vec::new(),
             signed_out: false,
             stale_since: None,
-            notified: HashSet::new(),
-            facts: HashMap::new(),
-            counted_at: None,
             connection: Connection::Connecting,
             last_refresh: None,
             flash: None,
@@ -371,7 +347,6 @@ impl State {
             quit_when_sent: false,
             held_told: 0,
             inspecting: None,
-            watermark: None,
             schedule: Schedule::new(settings.refresh_every),
             pending_section,
         };
@@ -455,7 +430,7 @@ impl State {
         vec![Effect::Refresh {
             request,
             query: Query::default(),
-            since: self.watermark.unwrap_or(self.now),
+            since: self.held.watermark().unwrap_or(self.now),
         }]
     }
 
@@ -496,62 +471,49 @@ impl State {
 
     /// Room for `total` tickets, before they come.
     pub(crate) fn make_room(&mut self, total: usize) {
-        self.tickets.make_room(total);
-        self.tally.make_room(total);
+        self.held.make_room(total);
     }
 
-    /// Keep a ticket from the desk, with the clocks the desk did not send
-    /// filled in by the SLA engine (from the whole history when the ticket
-    /// was opened at this version, else from what the summary tells).
-    pub(crate) fn hold(&mut self, mut ticket: TicketSummary) {
-        ticket.share(&mut self.texts);
-        let facts = match self.facts.get(&ticket.id) {
-            Some((version, facts)) if *version == ticket.version => facts.clone(),
-            _ => Facts::from_summary(&ticket),
-        };
-        self.settings.sla.fill(&mut ticket, &facts);
-        // Read from JSON, three clocks get room for four.
-        ticket.sla.clocks.shrink_to_fit();
-        self.watermark = Some(
-            self.watermark
-                .map_or(ticket.updated, |w| w.max(ticket.updated)),
-        );
-        self.dash_dirty = true;
+    /// Keep a ticket from the desk ([`Holdings::prepare`] fills its clocks),
+    /// in the counts, the tally and the queue's order; a ticket no longer
+    /// active is let go, and kept in the tally while it is recent.
+    pub(crate) fn hold(&mut self, ticket: TicketSummary) {
+        let ticket = self.held.prepare(ticket, &self.settings.sla);
         if ticket.status.kind.is_active() {
-            if let Some(old) = self.tickets.by_id(&ticket.id).cloned() {
+            if let Some(old) = self.held.tickets.by_id(&ticket.id).cloned() {
                 self.count(&old, false);
             }
             self.count(&ticket, true);
-            self.tally.put(&ticket);
+            self.held.tally.put(&ticket);
             self.queue.unplaced.insert(ticket.id.clone());
-            self.tickets.upsert(ticket);
+            self.held.tickets.upsert(ticket);
         } else {
             self.forget(&ticket.id);
             let recent =
                 self.now - jiff::SignedDuration::from_hours(crate::dashboard::HISTORY_DAYS * 24);
             if crate::dashboard::finished_at(&ticket).is_some_and(|at| at >= recent) {
-                self.tally.put(&ticket);
+                self.held.tally.put(&ticket);
             } else {
-                self.tally.remove(&ticket.id);
+                self.held.tally.remove(&ticket.id);
             }
         }
     }
 
     /// Stop holding a ticket: out of the counts, the tally and the queue.
     pub(crate) fn forget(&mut self, id: &TicketId) {
-        if let Some(old) = self.tickets.by_id(id).cloned() {
+        if let Some(old) = self.held.tickets.by_id(id).cloned() {
             self.count(&old, false);
         }
-        self.tally.remove(id);
+        self.held.tally.remove(id);
         self.queue.unplaced.remove(id);
-        if let Some((at, from)) = self.tickets.remove(id) {
+        if let Some((at, from)) = self.held.tickets.remove(id) {
             self.dropped(at, from);
         }
     }
 
     pub(crate) fn open_ticket(&mut self, id: TicketId) -> Vec<Effect> {
         let request = self.request_id();
-        let summary = self.tickets.by_id(&id).cloned();
+        let summary = self.held.tickets.by_id(&id).cloned();
         let mut effects = Vec::new();
         // A pane never goes out of sight: its text waits as its draft.
         if let Some(compose) = self.screen.take_compose() {
@@ -583,37 +545,16 @@ impl State {
             return Vec::new();
         }
         let lead = self.settings.thresholds.warn_before;
-        let mut effects = Vec::new();
-        for held in self.tickets.items() {
-            let t = &held.ticket;
-            for clock in &t.sla.clocks {
-                let Reading::Running { left } = clock.reading(self.now) else {
-                    continue;
-                };
-                if left < lead && self.notified.insert((t.id.clone(), clock.kind)) {
-                    effects.push(Effect::Notify {
-                        text: format!(
-                            "{} {} due in {}: {}",
-                            t.key,
-                            clock.kind.label(),
-                            crate::sla::compact_duration(left),
-                            t.subject
-                        ),
-                    });
-                }
-            }
-        }
-        effects
+        self.held
+            .announcements(self.now, lead)
+            .into_iter()
+            .map(|text| Effect::Notify { text })
+            .collect()
     }
 
     /// The whole-history facts of an opened ticket: its clocks from them.
     pub(crate) fn learn(&mut self, detail: &mut TicketDetail) {
-        let facts = Facts::from_detail(detail);
-        self.settings.sla.fill(&mut detail.summary, &facts);
-        self.facts.insert(
-            detail.summary.id.clone(),
-            (detail.summary.version.clone(), facts),
-        );
+        self.held.learn(detail, &self.settings.sla);
     }
 
     /// Wrap the open conversation for the window, once: frames then only
@@ -707,11 +648,7 @@ fn on_tick(state: &mut State) -> Vec<Effect> {
     // Countdowns cross thresholds as time passes; the counts follow within
     // seconds (each row's own countdown is redrawn every second anyway).
     let mut effects: Vec<Effect> = Vec::new();
-    let stale = state
-        .counted_at
-        .is_none_or(|at| state.now.duration_since(at) >= SignedDuration::from_secs(5));
-    if stale {
-        state.counted_at = Some(state.now);
+    if state.held.recount_due(state.now) {
         state.recount_levels();
         effects.extend(state.warnings());
     }

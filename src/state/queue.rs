@@ -189,13 +189,13 @@ impl State {
         self.queue
             .visible
             .get(self.queue.cursor)
-            .and_then(|&i| self.tickets.get(i))
+            .and_then(|&i| self.held.tickets.get(i))
     }
 
     /// Where a held ticket goes in the queue's order: its sort key, then
     /// newest first; compared the other way round when reversed.
     fn order_of(&self, i: usize) -> Order<'_> {
-        let t = &self.tickets.items()[i].ticket;
+        let t = &self.held.tickets.items()[i].ticket;
         (self.queue.sort.key(t, self.now), id_order(t))
     }
 
@@ -204,7 +204,7 @@ impl State {
     pub fn resort(&mut self) {
         let now = self.now;
         let sort = self.queue.sort;
-        let items = self.tickets.items();
+        let items = self.held.tickets.items();
         // Keys worked out once per ticket, not once per comparison.
         let mut keyed: Vec<(Order<'_>, usize)> = items
             .iter()
@@ -245,12 +245,12 @@ impl State {
             self.refilter();
             return;
         }
-        if changed * 8 > self.tickets.len().max(64) {
+        if changed * 8 > self.held.tickets.len().max(64) {
             return self.resort();
         }
         let unplaced: HashSet<usize> = std::mem::take(&mut self.queue.unplaced)
             .iter()
-            .filter_map(|id| self.tickets.position(id))
+            .filter_map(|id| self.held.tickets.position(id))
             .collect();
         let mut sorted = std::mem::take(&mut self.queue.sorted);
         sorted.retain(|i| !unplaced.contains(i));
@@ -284,20 +284,8 @@ impl State {
                 step(&mut section.count);
             }
         }
-        if !t.status.kind.is_active() {
-            return;
-        }
-        step(&mut self.counts.open);
-        let level = t.sla.level(self.now, &self.settings.thresholds);
-        match level {
-            Some(crate::sla::Level::Breached) => step(&mut self.counts.breached),
-            Some(l) if l.at_risk() => step(&mut self.counts.at_risk),
-            _ => {}
-        }
-        if add {
-            self.slipping.count(t, level);
-        } else {
-            self.slipping.uncount(t, level);
+        if t.status.kind.is_active() {
+            self.held.count(t, add, self.now, &self.settings.thresholds);
         }
     }
 
@@ -316,7 +304,7 @@ impl State {
         match narrowed.last() {
             Some((before, rows)) if *before == text => self.queue.visible = rows.clone(),
             Some((_, rows)) => {
-                let items = self.tickets.items();
+                let items = self.held.tickets.items();
                 let words = TextFilter::new(&text);
                 let rows: Vec<usize> = rows
                     .iter()
@@ -350,7 +338,7 @@ impl State {
             .flatten();
         let filter = self.queue.filter.text().to_lowercase();
         let me = self.me.as_ref().map(|m| &m.id);
-        let items = self.tickets.items();
+        let items = self.held.tickets.items();
         self.queue.visible = match self.sections.get(self.section) {
             Some(section) => {
                 // Decided in memory order, where the tickets lie next to each
@@ -379,7 +367,7 @@ impl State {
         };
         // By position in the set: comparing numbers, not every ticket's id.
         let found = keep
-            .and_then(|id| self.tickets.position(&id))
+            .and_then(|id| self.held.tickets.position(&id))
             .and_then(|at| self.queue.visible.iter().position(|&i| i == at));
         self.queue.cursor = found.unwrap_or(self.queue.cursor);
         self.clamp_cursor();
@@ -390,6 +378,7 @@ impl State {
         let me = self.me.as_ref().map(|m| m.id.clone());
         for section in &mut self.sections {
             section.count = self
+                .held
                 .tickets
                 .items()
                 .iter()
@@ -400,32 +389,10 @@ impl State {
     }
 
     /// The status line's and the dashboard's at-risk and breached counts at
-    /// the time now. A ticket's level is read again only once it may have
-    /// changed (see [`crate::sla::SlaClocks::level_until`]), so the recount
-    /// every few seconds does not walk the calendars of 100,000 tickets.
+    /// the time now ([`super::holdings::Holdings::recount_levels`]).
     pub fn recount_levels(&mut self) {
-        let (now, thresholds) = (self.now, self.settings.thresholds);
-        let mut counts = Counts::default();
-        let mut slipping = crate::dashboard::Slipping::default();
-        for held in self.tickets.items_mut() {
-            if now >= held.level_until {
-                (held.level, held.level_until) = held.ticket.sla.level_until(now, &thresholds);
-            }
-            let ticket = &held.ticket;
-            if !ticket.status.kind.is_active() {
-                continue;
-            }
-            counts.open += 1;
-            match held.level {
-                Some(crate::sla::Level::Breached) => counts.breached += 1,
-                Some(level) if level.at_risk() => counts.at_risk += 1,
-                _ => {}
-            }
-            slipping.count(ticket, held.level);
-        }
-        self.counts = counts;
-        self.slipping = slipping;
-        self.dash_dirty = true;
+        self.held
+            .recount_levels(self.now, &self.settings.thresholds);
     }
 
     pub fn clamp_cursor(&mut self) {

@@ -61,7 +61,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                     // What the cache held and the desk no longer lists is
                     // gone; when the list was cut short, nothing is known gone.
                     let gone = match stopped {
-                        None => state.tickets.unconfirmed(),
+                        None => state.held.tickets.unconfirmed(),
                         Some(_) => Vec::new(),
                     };
                     for id in &gone {
@@ -238,10 +238,10 @@ fn from_cache(state: &mut State, cached: crate::store::Cached) {
     }
     state.make_room(cached.total);
     for ticket in cached.tickets {
-        if state.tickets.by_id(&ticket.id).is_none() && ticket.status.kind.is_active() {
+        if state.held.tickets.by_id(&ticket.id).is_none() && ticket.status.kind.is_active() {
             let id = ticket.id.clone();
             state.hold(ticket);
-            state.tickets.mark_unconfirmed(&id);
+            state.held.tickets.mark_unconfirmed(&id);
         }
     }
     state.stale_since = cached.saved;

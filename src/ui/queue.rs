@@ -302,7 +302,7 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
         .queue
         .visible
         .iter()
-        .filter_map(|&i| state.tickets.get(i))
+        .filter_map(|&i| state.held.tickets.get(i))
         .take(2000)
     {
         id_width = id_width.max(cells(&t.key));
@@ -345,7 +345,7 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
 
     let rows = usize::from(area.height - 1);
     if state.queue.visible.is_empty() {
-        let text = match (&state.connection, state.tickets.is_empty()) {
+        let text = match (&state.connection, state.held.tickets.is_empty()) {
             (crate::state::Connection::Connecting, true) => "Loading tickets…",
             _ if !state.queue.filter.text().is_empty() => "No tickets match the filter.",
             _ => "No tickets in this section.",
@@ -357,7 +357,7 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
     }
     let end = (state.queue.offset + rows).min(state.queue.visible.len());
     for row in state.queue.offset..end {
-        let Some(ticket) = state.tickets.get(state.queue.visible[row]) else {
+        let Some(ticket) = state.held.tickets.get(state.queue.visible[row]) else {
             continue;
         };
         let selected = row == state.queue.cursor;

@@ -23,7 +23,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         Some(at) => format!("{mark} · cached {}", format::age(state.now, at)),
         None => mark.to_string(),
     };
-    let counts = &state.counts;
+    let counts = &state.held.counts;
     // Which desk, where its credential came from, and whether writes are off.
     let mut badge = format!(" {}", state.settings.profile);
     if let Some(store) = &state.settings.credential {

@@ -94,7 +94,7 @@ pub fn visible(console: &Console) -> Vec<&deskterm::desk::TicketSummary> {
         .queue
         .visible
         .iter()
-        .map(|&i| state.tickets.get(i).unwrap())
+        .map(|&i| state.held.tickets.get(i).unwrap())
         .collect()
 }
 
@@ -165,12 +165,14 @@ pub fn run(
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    let written = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    // A program that refuses before reading its input closes the pipe
+    // first: that is an answer too, not a failed test.
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        panic!("writing to the program's input: {e}");
+    }
     child.wait_with_output().unwrap()
 }
 
