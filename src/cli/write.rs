@@ -15,6 +15,7 @@ use super::exit::{Exit, Failure};
 use super::tickets::{find_agent, find_queue, list};
 use super::{Cli, Connected, json, ticket_id};
 use crate::clock::Clock;
+use crate::desk::gate;
 use crate::desk::retry::{Backoff, Next, next_after};
 use crate::desk::{
     Applied, Assignee, Change, Desk, DeskError, PriorityLevel, StatusKind, TicketId, Version,
@@ -169,9 +170,10 @@ fn send(
     change: impl FnOnce(&Connected) -> Result<(Change, Option<String>), Failure>,
 ) -> Result<ExitCode, Failure> {
     let desk = Connected::open(cli)?;
-    if let Some(why) = &desk.session.selected.read_only {
-        return Err(Failure::usage(format!("nothing was sent: {why}")));
-    }
+    // The console's gate: the command line has no signed-out state of its
+    // own (a refused credential is the answer to this very write).
+    gate::check(desk.session.selected.read_only.as_deref(), false)
+        .map_err(|closed| Failure::usage(closed.to_string()))?;
     let ticket = ticket_id(id);
     let about = format!("ticket {id}");
     // Offline, the ticket as last seen will do: the write is kept in the

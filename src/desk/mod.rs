@@ -5,6 +5,7 @@
 //! commands and the conformance tests speak to `dyn Desk` and nothing else.
 
 pub mod demo;
+pub mod gate;
 pub mod helpdesk;
 pub mod http;
 pub mod message;

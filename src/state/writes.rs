@@ -17,6 +17,7 @@ use super::compose::{Compose, ComposeKind};
 use super::{Effect, Overlay, State};
 use crate::action::Action;
 use crate::config::keymap::Context;
+use crate::desk::gate::{self, Closed};
 use crate::desk::retry::{Backoff, Next, next_after};
 use crate::desk::{
     AgentRef, Applied, Assignee, Change, DeskError, Priority, QueueRef, Status, TicketDetail,
@@ -299,23 +300,26 @@ impl State {
     /// The one gate every write passes: under read-only nothing leaves,
     /// whichever way it came (a key, the outbox view, an earlier run).
     pub fn pump(&mut self) -> Vec<Effect> {
-        if let Some(why) = &self.settings.read_only {
-            let held = self.unsent();
-            if held > self.held_told {
-                let why = why.clone();
-                self.error(format!(
-                    "read-only: {held} held in the outbox, nothing is sent ({why})"
-                ));
+        // The one gate: whatever put a write in the outbox, it leaves here.
+        match gate::check(self.settings.read_only.as_deref(), self.signed_out) {
+            Err(Closed::ReadOnly(why)) => {
+                let held = self.unsent();
+                if held > self.held_told {
+                    self.error(format!(
+                        "read-only: {held} held in the outbox, nothing is sent ({why})"
+                    ));
+                }
+                self.held_told = held;
+                return Vec::new();
             }
-            self.held_told = held;
-            return Vec::new();
+            Err(Closed::SignedOut) => return self.finish_done(),
+            Ok(()) => {}
         }
         let mut effects = Vec::new();
         let (tick, now) = (self.ticks, self.now);
         for index in 0..self.outgoing.len() {
             let outgoing = &self.outgoing[index];
-            if self.signed_out
-                || outgoing.waiting(tick)
+            if outgoing.waiting(tick)
                 || outgoing
                     .items
                     .iter()
