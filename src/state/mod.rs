@@ -3,6 +3,15 @@
 //! effects (desk calls, store writes, the external editor) to run. Nothing
 //! here awaits, reads a file or a socket: results come back later as
 //! [`Msg::Desk`] or [`Msg::Edited`].
+//!
+//! [`State`] is a composition of parts that own their data and rules:
+//! [`Settings`] (held once), [`Screen`] (what is on screen: one view and a
+//! stack of overlays), [`Holdings`] (the tickets held, their counts, tally
+//! and clocks), [`Schedule`] (when the desk is asked), the outbox
+//! ([`writes`], [`outbox`]: writes waiting, sent, refused; the one gate in
+//! [`crate::desk::gate`]), and the queue's view ([`queue`]). A key reaches
+//! `update` already resolved by [`keys::resolve`] through the keymap of
+//! whatever is on top.
 
 mod actions;
 pub mod command;
