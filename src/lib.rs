@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod desk;
 pub mod editor;
 pub mod headless;
+pub mod layout;
 pub mod logging;
 pub mod paths;
 pub mod session;

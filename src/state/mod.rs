@@ -25,7 +25,6 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use crossterm::event::KeyEvent;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use ratatui::layout::Rect;
 
 use crate::action::Action;
 use crate::config::keymap::Keymap;
@@ -38,10 +37,10 @@ use crate::desk::{
     Agent, Applied, Change, DeskError, Page, PageRequest, Query, Queue, TicketDetail, TicketId,
     TicketSummary, Version,
 };
+use crate::layout::{self, Area};
 use crate::sla::engine::{Engine, Facts};
 use crate::sla::{ClockKind, Reading, Thresholds};
 use crate::store::{Cached, Draft, Pending, StoreError};
-use crate::ui;
 use command::Vocabulary;
 use queue::{Counts, QueueView, Section, sections_for};
 pub use screen::{Overlay, Screen, View};
@@ -259,7 +258,7 @@ pub struct State {
     /// From the command line and config; `:theme` changes the theme.
     pub settings: Settings,
     pub now: Timestamp,
-    pub viewport: Rect,
+    pub viewport: Area,
     /// The view and the overlays on it.
     pub screen: Screen,
     pub me: Option<Agent>,
@@ -337,7 +336,7 @@ pub struct State {
 const FLASH_TICKS: u32 = 6;
 
 impl State {
-    pub fn new(settings: Settings, now: Timestamp, viewport: Rect) -> Self {
+    pub fn new(settings: Settings, now: Timestamp, viewport: Area) -> Self {
         let pending_section = settings.default_section.clone();
         let tally = crate::dashboard::Tally::new(settings.time_zone.clone());
         let mut state = Self {
@@ -500,7 +499,7 @@ impl State {
 
     /// Rows of tickets the table shows.
     pub fn list_height(&self) -> usize {
-        ui::layout::queue_rows(self.viewport, self.prompt_visible())
+        layout::queue_rows(self.viewport, self.prompt_visible())
     }
 
     fn vocabulary(&self) -> Vocabulary {
@@ -650,8 +649,11 @@ impl State {
         if let Some(view) = self.screen.ticket_mut()
             && view.detail.is_some()
         {
-            view.lines =
-                std::sync::Arc::new(ui::ticket::lay_out(view, &self.settings.time_zone, width));
+            view.lines = std::sync::Arc::new(layout::ticket::lay_out(
+                view,
+                &self.settings.time_zone,
+                width,
+            ));
             view.laid_out = Some(width);
         }
     }
@@ -676,7 +678,7 @@ impl State {
     }
 
     pub(crate) fn clamp_ticket_scroll(&mut self) {
-        let max = ui::ticket::max_scroll(self);
+        let max = layout::ticket::max_scroll(self);
         if let Some(view) = self.screen.ticket_mut() {
             view.scroll = view.scroll.min(max);
         }
@@ -689,7 +691,7 @@ pub fn update(state: &mut State, msg: Msg, now: Timestamp) -> Vec<Effect> {
     match msg {
         Msg::Tick => on_tick(state),
         Msg::Resize(width, height) => {
-            state.viewport = Rect::new(0, 0, width, height);
+            state.viewport = Area::new(0, 0, width, height);
             state.lay_out_ticket();
             state.clamp_cursor();
             state.clamp_ticket_scroll();
