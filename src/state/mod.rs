@@ -3,6 +3,10 @@
 //! effects (desk calls, store writes, the external editor) to run. Nothing
 //! here awaits, reads a file or a socket: results come back later as
 //! [`Msg::Desk`] or [`Msg::Edited`].
+//!
+//! Paging and scrolling need the screen's shape (rows per page, how the
+//! conversation wraps); that comes from [`crate::layout`], never from
+//! `ui`, which only reads the state to draw it.
 
 mod actions;
 pub mod command;

@@ -1,7 +1,6 @@
-//! The dashboard: panels of figures laid out in one column at 80 wide, two
-//! from 120, paged when they do not fit. Every figure is text (bars and
-//! sparklines are block characters, numbers beside them), so it reads the
-//! same in 16 colours or none.
+//! The dashboard drawn: the title row, then the page of panels that
+//! [`crate::layout::dash`] places (one column at 80 wide, two from 120),
+//! the chosen figure marked with `›` as well as its colour.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;

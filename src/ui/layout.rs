@@ -35,7 +35,7 @@ pub fn line(line: styled::Line, theme: &Theme) -> Line<'static> {
     )
 }
 
-/// Many lines, as [`line`].
+/// Many lines, as [`line()`].
 pub fn lines(lines: Vec<styled::Line>, theme: &Theme) -> Vec<Line<'static>> {
     lines.into_iter().map(|l| line(l, theme)).collect()
 }

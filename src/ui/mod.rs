@@ -1,5 +1,7 @@
 //! Drawing: pure functions from [`State`] to a frame. Nothing here awaits,
-//! reads a file or changes the state; one file per view or widget.
+//! reads a file or changes the state; one file per view or widget. Where
+//! things go and how many rows they take is [`crate::layout`]'s, which the
+//! state pages by too; the state never calls in here.
 
 pub mod compose;
 pub mod dash;

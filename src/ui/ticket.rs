@@ -2,7 +2,9 @@
 //! conversation. Public replies, internal notes and events look different
 //! even without colour: a thin bar, a labelled thick bar, a bullet line.
 //! Quoted mail is dimmed behind a `┆` and, from three lines, folded into
-//! one line until the toggle-quotes key shows it.
+//! one line until the toggle-quotes key shows it. What the rows say and
+//! how many there are comes from [`crate::layout::ticket`]; here they are
+//! styled and drawn.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
