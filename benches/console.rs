@@ -9,11 +9,11 @@
 mod common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use deskterm::layout::Area;
 use divan::Bencher;
 use jiff::SignedDuration;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::layout::Rect;
 
 use deskterm::desk::*;
 use deskterm::state::{DeskReply, Effect, Msg, State, update};
@@ -49,7 +49,7 @@ fn all_active() -> Vec<TicketSummary> {
 
 /// The console after its first load: every ticket held, sorted by SLA.
 fn loaded(width: u16, height: u16) -> State {
-    let mut state = State::new(common::settings(), now(), Rect::new(0, 0, width, height));
+    let mut state = State::new(common::settings(), now(), Area::new(0, 0, width, height));
     let request = state
         .start()
         .iter()

@@ -4,11 +4,11 @@
 //!
 //! `cargo bench --bench hostile`
 
+use deskterm::layout::Area;
 use divan::Bencher;
 use jiff::Timestamp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::layout::Rect;
 
 use deskterm::desk::*;
 use deskterm::sla::SlaClocks;
@@ -50,11 +50,11 @@ fn html_100_000_levels_deep(bencher: Bencher) {
 fn state_with(detail: TicketDetail, width: u16, height: u16) -> State {
     let settings = common::settings();
     let now: Timestamp = "2026-03-02T17:30:00Z".parse().expect("now");
-    let mut state = State::new(settings, now, Rect::new(0, 0, width, height));
+    let mut state = State::new(settings, now, Area::new(0, 0, width, height));
     let mut view = TicketView::new(detail.summary.id.clone(), Some(detail.summary.clone()), 1);
     view.detail = Some(detail);
     // Laid out once, as on arrival; then each frame styles what it shows.
-    view.lines = std::sync::Arc::new(deskterm::ui::ticket::lay_out(
+    view.lines = std::sync::Arc::new(deskterm::layout::ticket::lay_out(
         &view,
         &jiff::tz::TimeZone::UTC,
         usize::from(width),
@@ -116,7 +116,7 @@ fn huge_ticket() -> TicketDetail {
 fn lay_out_a_10_mb_conversation(bencher: Bencher) {
     let state = state_with(huge_ticket(), 80, 24);
     let view = state.screen.ticket().expect("view");
-    bencher.bench(|| deskterm::ui::ticket::lay_out(view, &jiff::tz::TimeZone::UTC, 80).len());
+    bencher.bench(|| deskterm::layout::ticket::lay_out(view, &jiff::tz::TimeZone::UTC, 80).len());
 }
 
 #[divan::bench(args = [(80, 24), (200, 50)], sample_count = 10)]

@@ -8,8 +8,8 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::layout::Area;
 use crossterm::event::{Event, KeyEventKind};
-use ratatui::layout::Rect;
 use tokio::sync::mpsc;
 
 use crate::clock::Clock;
@@ -236,7 +236,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
-    state.viewport = Rect::new(0, 0, size.width, size.height);
+    state.viewport = Area::new(0, 0, size.width, size.height);
 
     session.start(&launcher.arrivals);
     let (replies_tx, replies) = mpsc::unbounded_channel();

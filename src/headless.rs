@@ -8,7 +8,7 @@ use crossterm::event::{KeyEvent, KeyEventKind, KeyEventState};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+
 use tokio::sync::mpsc;
 
 use crate::app::split_local;
@@ -156,7 +156,7 @@ impl Headless {
 
     /// Draw the current state at the viewport's size.
     pub fn draw(&self) -> Buffer {
-        let Rect { width, height, .. } = self.state.viewport;
+        let crate::layout::Area { width, height, .. } = self.state.viewport;
         let mut terminal = match Terminal::new(TestBackend::new(width, height)) {
             Ok(t) => t,
             Err(e) => panic!("test terminal: {e}"),

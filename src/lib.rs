@@ -3,7 +3,8 @@
 //! The flow runs one way: terminal events, ticks and desk results become
 //! messages; [`state::update`] turns a message into new state and effects;
 //! [`ui::render`] draws the state; [`app`] runs the effects against a
-//! [`desk::Desk`] and feeds their results back as messages.
+//! [`desk::Desk`] and feeds their results back as messages. The screen's
+//! shape, which both the state and the drawing need, is [`layout`]'s.
 
 pub mod action;
 pub mod app;
@@ -15,6 +16,7 @@ pub mod dashboard;
 pub mod desk;
 pub mod editor;
 pub mod headless;
+pub mod layout;
 pub mod logging;
 pub mod paths;
 pub mod session;

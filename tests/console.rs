@@ -370,8 +370,8 @@ async fn countdowns_tick_with_the_clock() {
         .clone();
     let clock = running.sla.most_urgent(common::now()).unwrap();
     let later = common::now() + jiff::SignedDuration::from_mins(30);
-    let before = deskterm::ui::format::sla_cell(Some(clock), common::now());
-    let after = deskterm::ui::format::sla_cell(Some(clock), later);
+    let before = deskterm::layout::format::sla_cell(Some(clock), common::now());
+    let after = deskterm::layout::format::sla_cell(Some(clock), later);
     assert_ne!(before, after);
     // Ticks re-read the clocks: breaching tickets are counted within seconds.
     let breached = c.ui.state.held.counts.breached;

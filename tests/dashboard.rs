@@ -8,13 +8,13 @@ use common::visible;
 
 use deskterm::dashboard::Focus;
 use deskterm::desk::{Change, Desk, StatusKind};
+use deskterm::layout::dash::Placed;
 use deskterm::sla::Level;
-use deskterm::ui::dash::Placed;
 use jiff::SignedDuration;
 
 /// Move the dashboard's cursor to the first figure `wanted` accepts.
 async fn choose(c: &mut common::Console, wanted: impl Fn(&Focus) -> bool) -> Focus {
-    let items = deskterm::ui::dash::items(&c.ui.state);
+    let items = deskterm::layout::dash::items(&c.ui.state);
     let at = items.iter().position(|(_, _, f)| wanted(f)).unwrap();
     for _ in 0..at {
         c.ui.press("j").await;
@@ -185,7 +185,7 @@ async fn oldest_open_lists_the_ten_waiting_longest() {
     assert_eq!(deskterm::dashboard::OLDEST_OPEN, 10);
     let oldest = &c.ui.state.dashboard.oldest;
     assert_eq!(oldest.len(), 10);
-    let panels = deskterm::ui::dash::panels(&c.ui.state, 79);
+    let panels = deskterm::layout::dash::panels(&c.ui.state, 79);
     let panel = panels.iter().find(|p| p.title == "Oldest open").unwrap();
     assert_eq!(panel.lines.len(), 10);
     assert_eq!(panel.items.len(), 10);
@@ -206,8 +206,8 @@ async fn two_columns_share_the_panels_when_everything_fits() {
     for (w, h) in [(120, 70), (200, 80), (200, 50), (160, 48)] {
         let mut c = common::console(w, h).await;
         c.ui.press("d").await;
-        let body = deskterm::ui::layout::screen(c.ui.state.viewport, false).body;
-        let (panels, pages) = deskterm::ui::dash::pages(&c.ui.state, body);
+        let body = deskterm::layout::screen(c.ui.state.viewport, false).body;
+        let (panels, pages) = deskterm::layout::dash::pages(&c.ui.state, body);
         assert_eq!(pages.len(), 1, "{w}x{h}: one page");
         let page = &pages[0];
         assert_eq!(page.len(), panels.len(), "{w}x{h}: every panel");

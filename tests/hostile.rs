@@ -7,9 +7,9 @@
 mod common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use deskterm::layout::Area;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::layout::Rect;
 
 use deskterm::desk::*;
 use deskterm::sla::SlaClocks;
@@ -91,7 +91,7 @@ fn a_ten_megabyte_poisoned_ticket_is_drawn_safely_and_scrolls() {
     let mut state = State::new(
         common::settings("dark"),
         common::now(),
-        Rect::new(0, 0, 80, 24),
+        Area::new(0, 0, 80, 24),
     );
     let detail = hostile_ticket();
     let load = state

@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use deskterm::layout::Area;
 use jiff::{SignedDuration, Timestamp};
-use ratatui::layout::Rect;
 
 use deskterm::clock::Clock;
 use deskterm::desk::demo::DemoDesk;
@@ -160,7 +160,7 @@ async fn start_with(
     at: Timestamp,
 ) -> Console {
     let store = Arc::new(Store::open(&dir.join("profiles"), "demo").unwrap());
-    let state = State::new(settings, at, Rect::new(0, 0, 100, 30));
+    let state = State::new(settings, at, Area::new(0, 0, 100, 30));
     let ui = Headless::start(state, desk.clone(), Some(store.clone()), Clock::Fixed(at)).await;
     Console {
         ui,

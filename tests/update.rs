@@ -5,8 +5,8 @@
 mod common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use deskterm::layout::Area;
 use jiff::{SignedDuration, Timestamp};
-use ratatui::layout::Rect;
 
 use deskterm::desk::*;
 use deskterm::sla::{ClockKind, SlaClock, SlaClocks, Stage};
@@ -57,7 +57,7 @@ fn state() -> State {
     State::new(
         common::settings("dark"),
         common::now(),
-        Rect::new(0, 0, 80, 24),
+        Area::new(0, 0, 80, 24),
     )
 }
 
@@ -158,7 +158,7 @@ fn cached_tickets_the_desk_no_longer_lists_are_dropped_once_it_has_answered() {
 fn what_the_desk_lacks_is_said_once_the_first_load_is_done() {
     let mut settings = common::settings("dark");
     settings.lacks = vec!["search (tickets are filtered here)"];
-    let mut s = State::new(settings, common::now(), Rect::new(0, 0, 80, 24));
+    let mut s = State::new(settings, common::now(), Area::new(0, 0, 80, 24));
     let request = search_request(&s.start());
     update(
         &mut s,
@@ -331,7 +331,7 @@ fn a_refresh_that_resolves_a_ticket_removes_it_and_keeps_the_cursor() {
 fn the_directory_builds_a_tab_per_queue_and_applies_the_default_section() {
     let mut settings = common::settings("dark");
     settings.default_section = Some("hr".into());
-    let mut s = State::new(settings, common::now(), Rect::new(0, 0, 80, 24));
+    let mut s = State::new(settings, common::now(), Area::new(0, 0, 80, 24));
     s.start();
     let queue = |id: &str, name: &str| Queue {
         id: QueueId(id.into()),
@@ -561,7 +561,7 @@ fn applies(effects: &[Effect]) -> Vec<(u64, Version, Change)> {
 fn one_ticket_with_undo(undo: u32) -> State {
     let mut settings = common::settings("dark");
     settings.undo_seconds = undo;
-    let mut s = State::new(settings, common::now(), Rect::new(0, 0, 80, 24));
+    let mut s = State::new(settings, common::now(), Area::new(0, 0, 80, 24));
     let request = search_request(&s.start());
     update(
         &mut s,

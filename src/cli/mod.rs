@@ -14,10 +14,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use crate::layout::Area;
 use clap::{CommandFactory, Parser, Subcommand};
 use jiff::SignedDuration;
 use jiff::tz::TimeZone;
-use ratatui::layout::Rect;
 
 use crate::clock::Clock;
 use crate::config::keymap::Keymap;
@@ -361,7 +361,7 @@ fn console(cli: &Cli, config: Config) -> anyhow::Result<ExitCode> {
     let mut state = State::new(
         launcher.settings(&session),
         clock.now(),
-        Rect::new(0, 0, 80, 24),
+        Area::new(0, 0, 80, 24),
     );
     if let Some(first) = theme_errors.first() {
         state.error(format!("theme skipped: {first}"));

@@ -13,9 +13,9 @@ use crate::desk::{
     Agent, Desk, DeskError, OwnerFilter, PageRequest, Query, Queue, StatusKind, TicketDetail,
     TicketSummary,
 };
+use crate::layout::format;
 use crate::state::queue::{SortKey, sections_for, sort_tickets};
 use crate::text::table::{Format, Table};
-use crate::ui::format;
 
 #[derive(clap::Args)]
 pub struct LsArgs {

@@ -766,7 +766,7 @@ impl State {
     }
 
     fn ticket_action(&mut self, action: Action) -> Vec<Effect> {
-        let page = crate::ui::ticket::conversation_rows(self).max(1);
+        let page = crate::layout::ticket::conversation_rows(self).max(1);
         let Some(view) = self.screen.ticket_mut() else {
             return Vec::new();
         };

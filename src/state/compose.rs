@@ -120,7 +120,8 @@ impl State {
                     ComposeKind::Reply => "reply",
                     ComposeKind::Note => "note",
                 };
-                let when = crate::ui::format::wall(draft.saved, self.now, &self.settings.time_zone);
+                let when =
+                    crate::layout::format::wall(draft.saved, self.now, &self.settings.time_zone);
                 self.info(format!("your draft {what} from {when} is back"));
                 compose
             }

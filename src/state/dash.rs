@@ -9,7 +9,7 @@ use super::{Effect, State};
 use crate::action::Action;
 use crate::dashboard::{Focus, HISTORY_DAYS};
 use crate::desk::{Query, StatusKind};
-use crate::ui;
+use crate::layout;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DashView {
@@ -65,7 +65,7 @@ impl State {
         let Some(mut view) = self.screen.dash().copied() else {
             return Vec::new();
         };
-        let items = ui::dash::items(self);
+        let items = layout::dash::items(self);
         let pages = items.last().map_or(1, |(page, _, _)| page + 1);
         let first_on = |page: usize| items.iter().position(|(p, _, _)| *p == page);
         match action {

@@ -10,7 +10,7 @@ use super::screen::{Overlay, View};
 use super::{Effect, Msg, State};
 use crate::action::Action;
 use crate::config::keymap::{Context, Key};
-use crate::ui;
+use crate::layout;
 
 /// How keys are read on top of the screen now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -172,7 +172,7 @@ pub fn on_paste(state: &mut State, text: &str) {
 }
 
 fn help_action(state: &mut State, action: Action, scroll: usize) {
-    let lines = ui::help::line_count(state);
+    let lines = layout::help::line_count(state);
     let page = usize::from(state.viewport.height.saturating_sub(4)).max(1);
     let max = lines.saturating_sub(page);
     let scroll = match action {

@@ -12,6 +12,10 @@
 //! [`crate::desk::gate`]), and the queue's view ([`queue`]). A key reaches
 //! `update` already resolved by [`keys::resolve`] through the keymap of
 //! whatever is on top.
+//!
+//! Paging and scrolling need the screen's shape (rows per page, how the
+//! conversation wraps); that comes from [`crate::layout`], never from
+//! `ui`, which only reads the state to draw it.
 
 mod actions;
 pub mod command;
@@ -36,7 +40,6 @@ use std::collections::{BTreeSet, HashMap};
 use crossterm::event::KeyEvent;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use ratatui::layout::Rect;
 
 use crate::action::Action;
 use crate::config::keymap::Keymap;
@@ -49,10 +52,10 @@ use crate::desk::{
     Agent, Applied, Change, DeskError, Page, PageRequest, Query, Queue, TicketDetail, TicketId,
     TicketSummary, Version,
 };
+use crate::layout::{self, Area};
 use crate::sla::Thresholds;
 use crate::sla::engine::Engine;
 use crate::store::{Cached, Draft, Pending, StoreError};
-use crate::ui;
 use command::Vocabulary;
 use holdings::Holdings;
 use queue::{QueueView, Section, sections_for};
@@ -271,7 +274,7 @@ pub struct State {
     /// From the command line and config; `:theme` changes the theme.
     pub settings: Settings,
     pub now: Timestamp,
-    pub viewport: Rect,
+    pub viewport: Area,
     /// The view and the overlays on it.
     pub screen: Screen,
     pub me: Option<Agent>,
@@ -321,7 +324,7 @@ pub struct State {
 const FLASH_TICKS: u32 = 6;
 
 impl State {
-    pub fn new(settings: Settings, now: Timestamp, viewport: Rect) -> Self {
+    pub fn new(settings: Settings, now: Timestamp, viewport: Area) -> Self {
         let pending_section = settings.default_section.clone();
         let held = Holdings::new(settings.time_zone.clone());
         let mut state = Self {
@@ -457,7 +460,7 @@ impl State {
 
     /// Rows of tickets the table shows.
     pub fn list_height(&self) -> usize {
-        ui::layout::queue_rows(self.viewport, self.prompt_visible())
+        layout::queue_rows(self.viewport, self.prompt_visible())
     }
 
     fn vocabulary(&self) -> Vocabulary {
@@ -573,8 +576,11 @@ impl State {
         if let Some(view) = self.screen.ticket_mut()
             && view.detail.is_some()
         {
-            view.lines =
-                std::sync::Arc::new(ui::ticket::lay_out(view, &self.settings.time_zone, width));
+            view.lines = std::sync::Arc::new(layout::ticket::lay_out(
+                view,
+                &self.settings.time_zone,
+                width,
+            ));
             view.laid_out = Some(width);
         }
     }
@@ -599,7 +605,7 @@ impl State {
     }
 
     pub(crate) fn clamp_ticket_scroll(&mut self) {
-        let max = ui::ticket::max_scroll(self);
+        let max = layout::ticket::max_scroll(self);
         if let Some(view) = self.screen.ticket_mut() {
             view.scroll = view.scroll.min(max);
         }
@@ -612,7 +618,7 @@ pub fn update(state: &mut State, msg: Msg, now: Timestamp) -> Vec<Effect> {
     match msg {
         Msg::Tick => on_tick(state),
         Msg::Resize(width, height) => {
-            state.viewport = Rect::new(0, 0, width, height);
+            state.viewport = Area::new(0, 0, width, height);
             state.lay_out_ticket();
             state.clamp_cursor();
             state.clamp_ticket_scroll();

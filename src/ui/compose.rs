@@ -12,16 +12,6 @@ use crate::config::theme::Role;
 use crate::state::State;
 use crate::state::compose::{Compose, ComposeKind};
 
-/// Rows the pane takes out of a body `height` rows tall.
-pub fn height(state: &State, body_height: u16) -> u16 {
-    if state.screen.compose().is_none() {
-        return 0;
-    }
-    (body_height * 2 / 5)
-        .max(6)
-        .min(body_height.saturating_sub(4))
-}
-
 pub fn render(frame: &mut Frame, area: Rect, state: &State, compose: &Compose) {
     let theme = &state.settings.theme;
     let (title, border) = match compose.kind {

@@ -1,383 +1,26 @@
-//! The dashboard: panels of figures laid out in one column at 80 wide, two
-//! from 120, paged when they do not fit. Every figure is text (bars and
-//! sparklines are block characters, numbers beside them), so it reads the
-//! same in 16 colours or none.
+//! The dashboard drawn: the title row, then the page of panels that
+//! [`crate::layout::dash`] places (one column at 80 wide, two from 120),
+//! the chosen figure marked with `›` as well as its colour.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::format;
 use super::layout;
 use crate::action::Action;
 use crate::config::keymap::Context;
-use crate::config::theme::{Role, Theme};
-use crate::dashboard::{Bar, Dashboard, Flow, Focus, OLDEST_OPEN};
-use crate::sla::compact_duration;
+use crate::config::theme::Role;
+use crate::layout::dash::{items, pages};
 use crate::state::State;
-use crate::text::width::{fit, truncate};
-
-/// One panel: a title, its lines, and which lines Enter can follow.
-pub struct Panel {
-    pub title: &'static str,
-    pub lines: Vec<Line<'static>>,
-    /// (line, where it leads)
-    pub items: Vec<(usize, Focus)>,
-}
-
-/// A panel placed on a page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Placed {
-    pub panel: usize,
-    pub area: Rect,
-}
-
-const BAR_ROWS: usize = 8;
-
-fn bars(bars: &[Bar], width: usize, theme: &Theme) -> (Vec<Line<'static>>, Vec<(usize, Focus)>) {
-    let label = bars
-        .iter()
-        .map(|b| b.label.chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(16);
-    let most = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
-    let count = most.to_string().len();
-    let room = width.saturating_sub(label + count + 4).max(1);
-    let mut lines = Vec::new();
-    let mut items = Vec::new();
-    for bar in bars.iter().take(BAR_ROWS) {
-        let len = (bar.value * room).div_ceil(most).min(room);
-        items.push((lines.len(), bar.focus.clone()));
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!(" {} ", fit(&bar.label, label)),
-                theme.style(Role::Text),
-            ),
-            Span::styled("█".repeat(len), theme.style(Role::Accent)),
-            Span::styled(format!(" {:>count$}", bar.value), theme.style(Role::Text)),
-        ]));
-    }
-    if bars.is_empty() {
-        lines.push(Line::from(Span::styled(
-            " nothing open",
-            theme.style(Role::Muted),
-        )));
-    }
-    (lines, items)
-}
-
-/// A count per slot as block characters; `·` where there was none.
-fn spark(values: &[usize]) -> String {
-    const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let most = values.iter().copied().max().unwrap_or(0).max(1);
-    values
-        .iter()
-        .map(|&v| {
-            if v == 0 {
-                '·'
-            } else {
-                LEVELS[((v * 8).div_ceil(most)).clamp(1, 8) - 1]
-            }
-        })
-        .collect()
-}
-
-fn flow_lines(label: &str, flows: &[Flow], theme: &Theme) -> Vec<Line<'static>> {
-    let new: Vec<usize> = flows.iter().map(|f| f.new).collect();
-    let done: Vec<usize> = flows.iter().map(|f| f.resolved).collect();
-    let row = |head: &str, what: &str, values: &[usize], role: Role| {
-        Line::from(vec![
-            Span::styled(format!(" {head:<10}"), theme.style(Role::Muted)),
-            Span::styled(format!("{what:<9}"), theme.style(Role::Text)),
-            Span::styled(spark(values), theme.style(role)),
-            Span::styled(
-                format!(" {}", values.iter().sum::<usize>()),
-                theme.style(Role::Text),
-            ),
-        ])
-    };
-    vec![
-        row(label, "new", &new, Role::Accent),
-        row("", "resolved", &done, Role::Live),
-    ]
-}
-
-fn took(d: Option<jiff::SignedDuration>) -> String {
-    d.map_or_else(|| "—".to_string(), compact_duration)
-}
-
-/// Every panel, for a column `width` cells wide.
-pub fn panels(state: &State, width: usize) -> Vec<Panel> {
-    let d: &Dashboard = &state.dashboard;
-    let theme = &state.settings.theme;
-    let now = state.now;
-    let mut out = Vec::new();
-
-    let (lines, items) = bars(&d.by_queue, width, theme);
-    out.push(Panel {
-        title: "Open by department",
-        lines,
-        items,
-    });
-    let (lines, items) = bars(&d.by_channel, width, theme);
-    out.push(Panel {
-        title: "Open by channel",
-        lines,
-        items,
-    });
-
-    let mut lines = flow_lines("last 24 h", &d.hourly, theme);
-    lines.extend(flow_lines("last 30 d", &d.daily, theme));
-    out.push(Panel {
-        title: "New and resolved",
-        lines,
-        items: Vec::new(),
-    });
-
-    let mut lines = Vec::new();
-    let mut items = Vec::new();
-    let name = d
-        .sla
-        .iter()
-        .map(|r| r.queue.chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(16);
-    for row in d.sla.iter().take(BAR_ROWS) {
-        items.push((lines.len(), Focus::Slipping(row.id.clone())));
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!(" {} ", fit(&row.queue, name)),
-                theme.style(Role::Text),
-            ),
-            Span::styled(
-                format!("{:>3} at risk", row.at_risk),
-                theme.style(if row.at_risk > 0 {
-                    Role::SlaWarn
-                } else {
-                    Role::Muted
-                }),
-            ),
-            Span::styled(" · ", theme.style(Role::Muted)),
-            Span::styled(
-                format!("{:>3} breached", row.breached),
-                theme.style(if row.breached > 0 {
-                    Role::SlaBreached
-                } else {
-                    Role::Muted
-                }),
-            ),
-        ]));
-    }
-    out.push(Panel {
-        title: "SLA by department",
-        lines,
-        items,
-    });
-
-    let mut lines = Vec::new();
-    let mut items = Vec::new();
-    let name = d
-        .agents
-        .iter()
-        .map(|a| a.name.chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(18);
-    for agent in d.agents.iter().take(BAR_ROWS) {
-        items.push((lines.len(), Focus::Agent(agent.id.clone())));
-        let oldest = agent.oldest.map_or_else(String::new, |at| {
-            format!(" · oldest {}", format::age(now, at))
-        });
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!(" {} ", fit(&agent.name, name)),
-                theme.style(Role::Text),
-            ),
-            Span::styled(
-                truncate(
-                    &format!(
-                        "{:>3} open · {:>2} at risk · {:>2} breached{oldest}",
-                        agent.open, agent.at_risk, agent.breached
-                    ),
-                    width.saturating_sub(name + 2),
-                ),
-                theme.style(if agent.breached > 0 {
-                    Role::SlaBreached
-                } else if agent.at_risk > 0 {
-                    Role::SlaWarn
-                } else {
-                    Role::Text
-                }),
-            ),
-        ]));
-    }
-    if d.agents.is_empty() {
-        lines.push(Line::from(Span::styled(
-            " nobody holds a ticket",
-            theme.style(Role::Muted),
-        )));
-    }
-    out.push(Panel {
-        title: "Agent load",
-        lines,
-        items,
-    });
-
-    let mut lines = Vec::new();
-    let mut items = Vec::new();
-    for t in d.oldest.iter().take(OLDEST_OPEN) {
-        items.push((lines.len(), Focus::Ticket(t.id.clone())));
-        let head = format!(" {:<6} {:>4}  ", t.key, format::age(now, t.created));
-        let room = width.saturating_sub(head.chars().count());
-        lines.push(Line::from(vec![
-            Span::styled(head, theme.style(Role::Text)),
-            Span::styled(truncate(&t.subject, room), theme.style(Role::Muted)),
-        ]));
-    }
-    out.push(Panel {
-        title: "Oldest open",
-        lines,
-        items,
-    });
-
-    let times = |what: &str, m: &crate::dashboard::Medians| {
-        Line::from(vec![
-            Span::styled(format!(" {what:<15}"), theme.style(Role::Text)),
-            Span::styled(format!("{:>8}", took(m.today)), theme.style(Role::Accent)),
-            Span::styled(format!("{:>14}", took(m.week)), theme.style(Role::Text)),
-        ])
-    };
-    out.push(Panel {
-        title: "Median times",
-        lines: vec![
-            Line::from(Span::styled(
-                format!(" {:<15}{:>8}{:>14}", "", "today", "last 7 days"),
-                theme.style(Role::Muted),
-            )),
-            times("first response", &d.first_response),
-            times("resolution", &d.resolution),
-        ],
-        items: Vec::new(),
-    });
-
-    let (lines, items) = bars(&d.requesters, width, theme);
-    out.push(Panel {
-        title: "Who is asking",
-        lines,
-        items,
-    });
-    out
-}
-
-/// How many of `heights`, from the first, fit one above the other in
-/// `room` rows; at least one, cut to fit if it must.
-fn fitting(heights: &[u16], room: u16) -> usize {
-    let mut used = 0;
-    let n = heights
-        .iter()
-        .take_while(|h| {
-            used += **h;
-            used <= room
-        })
-        .count();
-    n.max(1).min(heights.len())
-}
-
-/// Where the second of two columns starts among `heights`, all of which fit
-/// in the two: the break that leaves the taller column least tall, the
-/// first column taller on a tie.
-fn balanced(heights: &[u16], room: u16) -> usize {
-    let total: u16 = heights.iter().sum();
-    let mut best = (u16::MAX, fitting(heights, room));
-    let mut first = 0;
-    for split in 1..=heights.len() {
-        first += heights[split - 1];
-        if first > room {
-            break;
-        }
-        let second = total - first;
-        if second <= room && first.max(second) <= best.0 {
-            best = (first.max(second), split);
-        }
-    }
-    best.1
-}
-
-/// The panels on pages: one column under 120 cells, two from 120. A column
-/// is filled before the next and a panel goes on the next page when it does
-/// not fit what is left; when the panels left all fit in the two columns,
-/// the columns share them about evenly.
-pub fn pages(state: &State, body: Rect) -> (Vec<Panel>, Vec<Vec<Placed>>) {
-    let columns: u16 = if body.width >= 120 { 2 } else { 1 };
-    let column_width = body.width / columns;
-    let panels = panels(state, usize::from(column_width.saturating_sub(1)));
-    let room = body.height.max(1);
-    // Title, lines, a blank row after.
-    let heights: Vec<u16> = panels
-        .iter()
-        .map(|p| (p.lines.len() as u16 + 2).min(room))
-        .collect();
-    let mut pages: Vec<Vec<Placed>> = Vec::new();
-    let mut start = 0;
-    while start < panels.len() {
-        // Each column's first panel, filling one column after the other.
-        let mut breaks = Vec::new();
-        let mut end = start;
-        for _ in 0..columns {
-            breaks.push(end);
-            if end < panels.len() {
-                end += fitting(&heights[end..], room);
-            }
-        }
-        if columns == 2 && end == panels.len() {
-            breaks[1] = start + balanced(&heights[start..end], room);
-        }
-        breaks.push(end);
-        let mut page = Vec::new();
-        for (column, span) in breaks.windows(2).enumerate() {
-            let mut y = body.y;
-            for (i, height) in heights.iter().enumerate().take(span[1]).skip(span[0]) {
-                let x = body.x + column as u16 * column_width;
-                page.push(Placed {
-                    panel: i,
-                    area: Rect::new(x, y, column_width, *height),
-                });
-                y += height;
-            }
-        }
-        pages.push(page);
-        start = end;
-    }
-    if pages.is_empty() {
-        pages.push(Vec::new());
-    }
-    (panels, pages)
-}
-
-/// Every figure Enter can follow, in reading order: (page, panel, item).
-pub fn items(state: &State) -> Vec<(usize, usize, Focus)> {
-    let body = layout::screen(state.viewport, false).body;
-    let (panels, pages) = pages(state, body);
-    let mut out = Vec::new();
-    for (page, placed) in pages.iter().enumerate() {
-        for p in placed {
-            for (_, focus) in &panels[p.panel].items {
-                out.push((page, p.panel, focus.clone()));
-            }
-        }
-    }
-    out
-}
+use crate::text::width::truncate;
 
 pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State) {
     let theme = &state.settings.theme;
     let Some(view) = state.screen.dash() else {
         return;
     };
-    let (panels, pages) = pages(state, body);
+    let (panels, pages) = pages(state, body.into());
     let page = view.page.min(pages.len().saturating_sub(1));
     let chosen = items(state).get(view.cursor).cloned();
     let keys = &state.settings.keymap;
@@ -416,7 +59,7 @@ pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State) {
                 theme.style(Role::TabActive),
             ))];
             for (n, line) in panel.lines.iter().enumerate() {
-                let mut line = line.clone();
+                let mut line = layout::line(line.clone(), theme);
                 if selected == Some(n) {
                     line = line.style(theme.style(Role::Selected));
                     // The row itself says it is chosen, colour or not.
@@ -427,7 +70,7 @@ pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State) {
                 }
                 lines.push(line);
             }
-            frame.render_widget(Paragraph::new(lines), place.area);
+            frame.render_widget(Paragraph::new(lines), Rect::from(place.area));
         }
     }
 }

@@ -188,7 +188,7 @@ pub fn messages(frame: &mut Frame, area: Rect, state: &State, first: usize) {
     let width = usize::from(inner.width).saturating_sub(1);
     let mut lines = Vec::new();
     for message in state.messages.newest_first().skip(first) {
-        let when = super::format::wall(message.at, state.now, &state.settings.time_zone);
+        let when = crate::layout::format::wall(message.at, state.now, &state.settings.time_zone);
         let times = match message.times {
             1 => String::new(),
             n => format!(" (×{n})"),

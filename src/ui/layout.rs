@@ -1,39 +1,43 @@
-//! Where each part of the screen goes. The state asks the same functions how
-//! many rows a page has, so paging and drawing always agree.
+//! The screen's shape in ratatui's terms. The shape itself is worked out in
+//! [`crate::layout`], which the state reads too; here its areas become
+//! `Rect`s, its styled text becomes `Line`s, and the boxes only ui draws
+//! (popups) are placed.
 
 use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
 
-/// The screen's rows: a title or tab bar on top, the body, an optional prompt
-/// (filter or command line), and the status line at the bottom.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Screen {
-    pub top: Rect,
-    pub body: Rect,
-    pub prompt: Option<Rect>,
-    pub status: Rect,
-}
+use crate::config::theme::Theme;
+use crate::layout::{Area, styled};
 
-fn row(area: Rect, y: u16) -> Rect {
-    Rect::new(area.x, y, area.width, 1)
-}
-
-pub fn screen(area: Rect, prompt: bool) -> Screen {
-    let bottom = area.y + area.height;
-    let status = row(area, bottom.saturating_sub(1));
-    let prompt_row = (prompt && area.height >= 4).then(|| row(area, bottom.saturating_sub(2)));
-    let chrome = 2 + u16::from(prompt_row.is_some());
-    let body_height = area.height.saturating_sub(chrome);
-    Screen {
-        top: row(area, area.y),
-        body: Rect::new(area.x, area.y + 1, area.width, body_height),
-        prompt: prompt_row,
-        status,
+impl From<Area> for Rect {
+    fn from(a: Area) -> Self {
+        Rect::new(a.x, a.y, a.width, a.height)
     }
 }
 
-/// Ticket rows the queue table shows (its header takes one row).
-pub fn queue_rows(area: Rect, prompt: bool) -> usize {
-    usize::from(screen(area, prompt).body.height.saturating_sub(1))
+impl From<Rect> for Area {
+    fn from(r: Rect) -> Self {
+        Area::new(r.x, r.y, r.width, r.height)
+    }
+}
+
+/// A line of [`styled`] text in the theme's styles; a span without a role
+/// keeps whatever style is under it.
+pub fn line(line: styled::Line, theme: &Theme) -> Line<'static> {
+    Line::from(
+        line.spans
+            .into_iter()
+            .map(|span| match span.role {
+                Some(role) => Span::styled(span.text, theme.style(role)),
+                None => Span::raw(span.text),
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Many lines, as [`line()`].
+pub fn lines(lines: Vec<styled::Line>, theme: &Theme) -> Vec<Line<'static>> {
+    lines.into_iter().map(|l| line(l, theme)).collect()
 }
 
 /// A box centred in `area`, at most `width` x `height`.

@@ -1,10 +1,11 @@
 //! Drawing: pure functions from [`State`] to a frame. Nothing here awaits,
-//! reads a file or changes the state; one file per view or widget.
+//! reads a file or changes the state; one file per view or widget. Where
+//! things go and how many rows they take is [`crate::layout`]'s, which the
+//! state pages by too; the state never calls in here.
 
 pub mod compose;
 pub mod dash;
 pub mod dialog;
-pub mod format;
 pub mod help;
 pub mod layout;
 pub mod prompt;
@@ -13,6 +14,7 @@ pub mod status;
 pub mod ticket;
 
 use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::widgets::Block;
 
 use crate::config::theme::Role;
@@ -22,19 +24,20 @@ pub fn render(frame: &mut Frame, state: &State) {
     let area = frame.area();
     let theme = &state.settings.theme;
     frame.render_widget(Block::new().style(theme.style(Role::Text)), area);
-    let screen = layout::screen(area, state.prompt_visible());
+    let screen = crate::layout::screen(area.into(), state.prompt_visible());
+    let (top, body) = (Rect::from(screen.top), Rect::from(screen.body));
     match state.screen.view() {
-        View::Ticket(shown) => ticket::render(frame, screen.top, screen.body, state, &shown.view),
-        View::Dashboard(_) => dash::render(frame, screen.top, screen.body, state),
+        View::Ticket(shown) => ticket::render(frame, top, body, state, &shown.view),
+        View::Dashboard(_) => dash::render(frame, top, body, state),
         View::Queue => {
-            queue::render_tabs(frame, screen.top, state);
-            queue::render_table(frame, screen.body, state);
+            queue::render_tabs(frame, top, state);
+            queue::render_table(frame, body, state);
         }
     }
     if let Some(prompt) = screen.prompt {
-        prompt::render(frame, prompt, state);
+        prompt::render(frame, prompt.into(), state);
     }
-    status::render(frame, screen.status, state);
+    status::render(frame, screen.status.into(), state);
     // Bottom first: the overlay on top is drawn last.
     for overlay in state.screen.overlays() {
         match overlay {

@@ -7,10 +7,10 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::format;
 use crate::config::theme::Role;
-use crate::desk::{Channel, PriorityLevel, RequesterRole, StatusKind, TicketSummary};
-use crate::sla::Level;
+use crate::desk::{Channel, RequesterRole, StatusKind, TicketSummary};
+use crate::layout::format;
+use crate::layout::styled::{level_role, priority_role};
 use crate::state::State;
 use crate::state::queue::SortKey;
 use crate::text::width::{cells, fit, truncate};
@@ -156,35 +156,6 @@ fn layout(width: usize, id_width: usize, wants: Wants) -> Vec<(Column, usize)> {
             (c, c.width(id_width) + extra)
         })
         .collect()
-}
-
-pub fn level_role(level: Option<Level>) -> Role {
-    match level {
-        Some(Level::Breached) => Role::SlaBreached,
-        Some(Level::Alert) => Role::SlaAlert,
-        Some(Level::Warn) => Role::SlaWarn,
-        Some(Level::Paused) => Role::SlaPaused,
-        Some(Level::Ok) => Role::SlaOk,
-        Some(Level::Met) | None => Role::SlaMet,
-    }
-}
-
-pub fn priority_role(level: PriorityLevel) -> Role {
-    match level {
-        PriorityLevel::Low => Role::PriorityLow,
-        PriorityLevel::Normal => Role::PriorityNormal,
-        PriorityLevel::High => Role::PriorityHigh,
-        PriorityLevel::Urgent => Role::PriorityUrgent,
-    }
-}
-
-pub fn status_role(status: StatusKind) -> Role {
-    match status {
-        StatusKind::New => Role::StatusNew,
-        StatusKind::Open => Role::StatusOpen,
-        StatusKind::Pending => Role::StatusPending,
-        StatusKind::Resolved | StatusKind::Closed => Role::StatusDone,
-    }
 }
 
 /// "Maria Lopez · parent", shortening the name before the role; the email

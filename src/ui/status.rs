@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::format;
 use crate::config::theme::Role;
+use crate::layout::format;
 use crate::state::{Connection, State};
 use crate::text::width::{cells, truncate};
 

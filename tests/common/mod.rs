@@ -8,9 +8,9 @@ pub mod pty;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+use deskterm::layout::Area;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use ratatui::layout::Rect;
 use tempfile::TempDir;
 
 use deskterm::clock::Clock;
@@ -101,7 +101,7 @@ pub fn visible(console: &Console) -> Vec<&deskterm::desk::TicketSummary> {
 pub async fn console_with(settings: Settings, width: u16, height: u16) -> Console {
     let (desk, dir) = demo_desk();
     let store = Arc::new(Store::open(&dir.path().join("profiles"), "demo").unwrap());
-    let state = State::new(settings, now(), Rect::new(0, 0, width, height));
+    let state = State::new(settings, now(), Area::new(0, 0, width, height));
     let ui = Headless::start(state, desk.clone(), Some(store.clone()), clock()).await;
     Console {
         ui,

@@ -1,4 +1,5 @@
-//! Times and durations as a technician reads them.
+//! Times and durations as a technician reads them: the same words on
+//! screen, in the state's messages and from the command line.
 
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
