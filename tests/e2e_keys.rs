@@ -1,0 +1,278 @@
+//! End to end, keys the user rebinds in config.toml: the real binary in a
+//! pseudo-terminal, with `[keymap.dashboard]` and `[keymap.outbox]`
+//! overrides. The new key does the action and the old one no longer does;
+//! the hint on screen and the help overlay name the new key.
+//!
+//! Nothing here sends ESC and then another key at once: crossterm would
+//! read the pair as Alt+key. Every ESC waits for the screen to change.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+mod common;
+use common::pty::Terminal;
+use deskterm::clock::Clock;
+use deskterm::desk::demo::DemoDesk;
+use deskterm::desk::{Change, Desk, EntryKind, PageRequest, Query, TicketId};
+use deskterm::store::{Pending, Store};
+
+const ARGS: &[&str] = &["--new-ticket-every", "0"];
+
+const DASHBOARD_KEYS: &str = "[keymap.dashboard]\n\"n\" = \"next-page\"\n\"tab\" = \"none\"\n";
+
+fn home_with(config: &str) -> TempDir {
+    let home = TempDir::new().unwrap();
+    common::write_config(home.path(), config);
+    home
+}
+
+/// The dashboard's title line: "Dashboard · 196 open · page 1 of 4 · …".
+fn title(screen: &str) -> &str {
+    screen
+        .lines()
+        .find(|l| l.contains("Dashboard ·"))
+        .unwrap_or_default()
+}
+
+/// (page, pages) as the dashboard's title says them.
+fn page_of(screen: &str) -> Option<(usize, usize)> {
+    let title = title(screen);
+    let rest = &title[title.find("page ")? + "page ".len()..];
+    let mut words = rest.split_whitespace();
+    let page = words.next()?.parse().ok()?;
+    let pages = words.nth(1)?.parse().ok()?;
+    Some((page, pages))
+}
+
+fn on_page(term: &Terminal, page: usize) -> String {
+    term.wait_until(&format!("dashboard page {page}"), |s| {
+        page_of(s).is_some_and(|(p, _)| p == page)
+    })
+}
+
+/// The keys help lists for `what` in the section headed `heading` (up to
+/// the blank row that ends it), as the overlay on `screen` shows them.
+fn help_keys(screen: &str, heading: &str, what: &str) -> Option<Vec<String>> {
+    let rows: Vec<&str> = screen
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect();
+    let start = rows.iter().position(|r| *r == heading)?;
+    rows[start + 1..]
+        .iter()
+        .take_while(|r| !r.is_empty())
+        .find_map(|r| {
+            let keys = r.strip_suffix(what)?;
+            Some(keys.trim().split(", ").map(str::to_string).collect())
+        })
+}
+
+/// Page down through the help overlay until the section headed `heading`
+/// is on screen to its end (the blank row after it).
+fn scroll_help_to(term: &mut Terminal, heading: &str) -> String {
+    let whole = |s: &str| {
+        let rows: Vec<&str> = s
+            .lines()
+            .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+            .collect();
+        rows.iter()
+            .position(|r| *r == heading)
+            .is_some_and(|at| rows[at + 1..].iter().any(|r| r.is_empty()))
+    };
+    let mut screen = term.wait_for("Help ·");
+    for _ in 0..20 {
+        if whole(&screen) {
+            return screen;
+        }
+        let before = screen.clone();
+        term.send(" "); // space pages down in help
+        screen = term.wait_until("help to scroll", |s| s != before);
+    }
+    panic!("no {heading:?} section in help:\n{screen}");
+}
+
+/// `[keymap.dashboard]` binds next-page to `n` and unbinds `tab`: `n`
+/// turns the page, `tab` does not, and help lists `n` for the next page.
+#[test]
+fn a_dashboard_key_rebound_in_config_turns_the_page_and_help_lists_it() {
+    let home = home_with(DASHBOARD_KEYS);
+    let mut term = Terminal::start(home.path(), ARGS, &[], 80, 24);
+    term.wait_for("● live");
+    term.send("d");
+    let screen = on_page(&term, 1);
+    let (_, pages) = page_of(&screen).unwrap();
+    // Below, tab then backtab shows page 1 only if tab did nothing.
+    assert!(pages >= 3, "too few pages to tell:\n{screen}");
+
+    // n is not a dashboard key by default: only the override turns the page.
+    term.send("n");
+    on_page(&term, 2);
+
+    // Were tab still next-page, tab and backtab would go 2 → 3 → 2.
+    term.send("\t");
+    term.send("\x1b[Z"); // backtab
+    let screen = on_page(&term, 1);
+    assert_eq!(page_of(&screen), Some((1, pages)), "{screen}");
+
+    term.send("?");
+    let screen = term.wait_for("Help ·");
+    let keys = help_keys(&screen, "Dashboard", "next page")
+        .unwrap_or_else(|| panic!("no next page under Dashboard:\n{screen}"));
+    assert!(keys.contains(&"n".to_string()), "{keys:?}\n{screen}");
+    assert!(!keys.contains(&"tab".to_string()), "{keys:?}\n{screen}");
+
+    term.send("\x1b");
+    term.wait_until("help closed", |s| !s.contains("Help ·"));
+    term.send("d");
+    term.wait_for("SLA↓");
+    term.send("q");
+    assert!(term.wait_exit().success());
+}
+
+/// The same config: the dashboard's title names `n` as the key that pages
+/// ("n pages"), not a default the user did not choose.
+#[test]
+fn the_dashboard_hint_names_the_next_page_key_from_config() {
+    let home = home_with(DASHBOARD_KEYS);
+    let mut term = Terminal::start(home.path(), ARGS, &[], 80, 24);
+    term.wait_for("● live");
+    term.send("d");
+    let screen = on_page(&term, 1);
+    assert!(
+        title(&screen).contains("· n pages,"),
+        "the hint does not name n:\n{}",
+        title(&screen)
+    );
+    term.send("q");
+    term.wait_for("SLA↓");
+    term.send("q");
+    assert!(term.wait_exit().success());
+}
+
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < common::pty::DEADLINE, "waited for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn store(home: &Path) -> Store {
+    Store::open(&home.join("data/deskterm/profiles"), "demo").unwrap()
+}
+
+fn demo_desk(home: &Path) -> DemoDesk {
+    let clock = Clock::Fixed(common::now());
+    DemoDesk::open(&home.join("data/deskterm/demo.sqlite"), None, clock).unwrap()
+}
+
+/// How many replies on the demo desk's ticket `id` say `text`.
+fn replies_with(home: &Path, id: &TicketId, text: &str) -> usize {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime
+        .block_on(demo_desk(home).ticket(id))
+        .unwrap()
+        .entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Reply && e.body.as_str() == text)
+        .count()
+}
+
+/// `[keymap.outbox]` binds retry to `R` and unbinds `r`. A reply the desk
+/// refused in an earlier run waits in the outbox: the hint says "R
+/// retries", `r` leaves it where it is, `R` tries it again and the desk
+/// has it; help lists `R` under the outbox.
+#[test]
+fn an_outbox_key_rebound_in_config_retries_and_help_lists_it() {
+    let home = home_with(
+        "undo_seconds = 0\n\n[demo]\nlatency_ms = 2000\n\n\
+         [keymap.outbox]\n\"R\" = \"retry\"\n\"r\" = \"none\"\n",
+    );
+    // A first run makes the demo desk; a reply to its newest ticket is left
+    // in the outbox, refused, as an earlier run would have left it.
+    let mut term = Terminal::start(home.path(), ARGS, &[], 100, 30);
+    term.wait_for("● live");
+    term.send("q");
+    assert!(term.wait_exit().success());
+    drop(term);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let ticket = runtime
+        .block_on(demo_desk(home.path()).search(&Query::active(), PageRequest::first(1)))
+        .unwrap()
+        .items
+        .remove(0);
+    let id = ticket.id.clone();
+    let text = "Sent again with the key from config";
+    let mut refused = Pending::new(
+        "earlier-1".into(),
+        format!("reply to #{}", id.0),
+        id.clone(),
+        ticket.version.clone(),
+        vec![Change::Reply {
+            body: text.into(),
+            then: None,
+        }],
+    );
+    refused.attempts = 1;
+    refused.rejected = true;
+    refused.last_error = Some("refused for the test".into());
+    store(home.path()).put_pending(&[refused]).unwrap();
+
+    let mut term = Terminal::start(home.path(), ARGS, &[], 100, 30);
+    term.wait_for("● live");
+    term.wait_for("1 refused");
+    term.send(":outbox\r");
+    let screen = term.wait_for("refused: refused for the test");
+    // The hint is on the overlay's bottom edge.
+    let hint = screen
+        .lines()
+        .find(|l| l.contains("discards"))
+        .unwrap_or_default();
+    assert!(hint.contains(" R retries ·"), "{hint}\n{screen}");
+
+    // r is no longer retry: the write stays refused. Esc after it closes
+    // the outbox once r has been read, so nothing of r is still to come.
+    term.send("r");
+    term.send("\x1b");
+    let screen = term.wait_until("the outbox closed", |s| !s.contains("Outbox ·"));
+    assert!(screen.contains("1 refused"), "{screen}");
+    assert!(store(home.path()).pending().unwrap()[0].rejected);
+    assert_eq!(replies_with(home.path(), &id, text), 0);
+
+    term.send(":outbox\r");
+    term.wait_for("refused: refused for the test");
+    term.send("R");
+    // While it is on its way the status line shows the write, not the
+    // news; "trying again" is kept in :messages.
+    term.wait_for(&format!("reply to #{} ✓", id.0));
+    assert_eq!(replies_with(home.path(), &id, text), 1);
+    wait_until("the outbox on disk to empty", || {
+        store(home.path()).pending().unwrap().is_empty()
+    });
+    term.send("\x1b");
+    term.wait_until("the outbox closed", |s| !s.contains("Outbox ·"));
+
+    // `?` is no outbox key: help opens from the queue and lists R, and R
+    // alone, for retry.
+    term.send("?");
+    let screen = scroll_help_to(&mut term, "Outbox (:outbox)");
+    let keys = help_keys(&screen, "Outbox (:outbox)", "try the write again now")
+        .unwrap_or_else(|| panic!("no retry under the outbox in help:\n{screen}"));
+    assert_eq!(keys, ["R"], "{screen}");
+
+    term.send("\x1b");
+    term.wait_until("help closed", |s| !s.contains("Help ·"));
+
+    // One retry, R's: r had said nothing.
+    term.send(":messages\r");
+    let screen = term.wait_for("Messages ·");
+    let tried = format!("reply to #{}: trying again", id.0);
+    assert_eq!(screen.matches(&tried).count(), 1, "{screen}");
+    term.send("\x1b");
+    term.wait_until("messages closed", |s| !s.contains("Messages ·"));
+    term.send("q");
+    assert!(term.wait_exit().success());
+}
