@@ -344,6 +344,34 @@ async fn a_busy_desk_is_asked_again_when_it_says_and_a_refusal_stays_in_view() {
     assert!(c.ui.state.screen.overlay().is_none());
 }
 
+/// A refused write tried again from `:outbox` lands; the view, now empty,
+/// closes by itself rather than staying open on nothing.
+#[tokio::test]
+async fn the_outbox_view_closes_once_a_retried_write_lands() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut c = start(dir.path(), 0, common::now()).await;
+    c.desk.next_write(WriteFault::Fail(DeskError::Forbidden {
+        need: "OwnTicket".into(),
+    }));
+    c.ui.press("g t").await;
+    assert!(c.store.pending().unwrap()[0].rejected);
+    c.ui.press(":").await;
+    c.ui.type_text("outbox").await;
+    c.ui.press("enter").await;
+    assert!(matches!(
+        c.ui.state.screen.overlay(),
+        Some(Overlay::Outbox { .. })
+    ));
+    c.ui.press("r").await;
+    c.ui.tick().await;
+    assert!(c.store.pending().unwrap().is_empty(), "on the desk");
+    assert!(
+        c.ui.state.screen.overlay().is_none(),
+        "{:?}",
+        c.ui.state.screen.overlay()
+    );
+}
+
 #[tokio::test]
 async fn a_refused_credential_keeps_the_write_until_login() {
     let dir = tempfile::TempDir::new().unwrap();

@@ -450,6 +450,8 @@ const DEFAULTS: &[(Context, &str, &str)] = &[
 #[derive(Clone, Debug, PartialEq)]
 pub struct Keymap {
     bindings: Vec<(Context, Key, Action)>,
+    /// Keys the user bound: hints name these before the defaults.
+    chosen: Vec<(Context, Key)>,
 }
 
 impl Default for Keymap {
@@ -460,7 +462,10 @@ impl Default for Keymap {
                 Some((*context, key.parse().ok()?, action.parse().ok()?))
             })
             .collect();
-        Self { bindings }
+        Self {
+            bindings,
+            chosen: Vec::new(),
+        }
     }
 }
 
@@ -474,6 +479,7 @@ impl Keymap {
                 map.bindings.retain(|(c, k, _)| !(c == context && k == key));
                 if let Some(action) = bound.0 {
                     map.bindings.push((*context, *key, action));
+                    map.chosen.push((*context, *key));
                 }
             }
         }
@@ -537,6 +543,13 @@ impl Keymap {
                 }
             }
         }
+        // The user's own keys first, so a hint names the key they chose.
+        keys.sort_by_key(|k| {
+            !self
+                .chosen
+                .iter()
+                .any(|(c, chosen)| chosen == k && (*c == context || *c == Context::Global))
+        });
         keys
     }
 
@@ -625,5 +638,7 @@ mod tests {
             .find(|(a, _)| *a == Action::Down)
             .map(|(_, keys)| keys);
         assert_eq!(down_keys, Some(vec![key("down"), key("J")]));
+        // Help lists the defaults first; a hint names the user's key.
+        assert_eq!(map.hint(Context::Queue, Action::Down), "J");
     }
 }

@@ -638,6 +638,7 @@ pub fn update(state: &mut State, msg: Msg, now: Timestamp) -> Vec<Effect> {
             let effects = replies::on_reply(state, reply);
             // An open dashboard shows what just arrived.
             state.refresh_dashboard();
+            state.close_empty_outbox();
             effects
         }
         Msg::Edited(result) => {

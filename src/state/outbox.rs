@@ -68,6 +68,15 @@ impl State {
         rows
     }
 
+    /// The outbox view closes once everything in it is on the desk (a
+    /// retried write landed, the last one was discarded).
+    pub(crate) fn close_empty_outbox(&mut self) {
+        let is_outbox = |o: &Overlay| matches!(o, Overlay::Outbox { .. });
+        if self.screen.has(is_outbox) && self.outbox_rows().is_empty() {
+            self.screen.close_all(is_outbox);
+        }
+    }
+
     pub fn open_outbox(&mut self) {
         if self.outbox_rows().is_empty() {
             self.info("the outbox is empty: everything is on the desk");
