@@ -25,7 +25,7 @@ fn home_with(config: &str) -> TempDir {
     home
 }
 
-fn outbox(home: &Path) -> Vec<deskterm::store::Pending> {
+fn outbox(home: &Path) -> Vec<deskterm::store::QueuedWrite> {
     Store::open(&home.join("data/deskterm/profiles"), "demo")
         .unwrap()
         .pending()

@@ -613,7 +613,7 @@ async fn the_first_screen_of_a_1000_ticket_queue_on_the_wire() {
 #[test]
 #[ignore = "needs a live RT: .ci/run starts one"]
 fn read_only_holds_the_outbox_on_rt() {
-    use deskterm::store::{Pending, Store};
+    use deskterm::store::{QueuedWrite, Store};
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let id = runtime.block_on(new_ticket(
         "Read-only outbox",
@@ -633,7 +633,7 @@ fn read_only_holds_the_outbox_on_rt() {
     };
     Store::open(&profiles, "district")
         .unwrap()
-        .put_pending(&[Pending::new(
+        .put_pending(&[QueuedWrite::new(
             "earlier-1".into(),
             format!("reply to #{id}"),
             TicketId(id.clone()),

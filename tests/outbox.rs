@@ -21,7 +21,7 @@ use deskterm::desk::demo::DemoDesk;
 use deskterm::desk::*;
 use deskterm::headless::Headless;
 use deskterm::state::{Overlay, State};
-use deskterm::store::{Pending, Store};
+use deskterm::store::{QueuedWrite, Store};
 
 /// What the stand-in does to the next write.
 enum WriteFault {
@@ -264,7 +264,7 @@ async fn writes_left_in_the_outbox_go_at_the_next_start_once_each() {
         .apply(&ticket.id, &ticket.version, &sent)
         .await
         .unwrap();
-    let pending = |key: &str, body: &str, based_on: &Version, first_sent| Pending {
+    let pending = |key: &str, body: &str, based_on: &Version, first_sent| QueuedWrite {
         key: key.into(),
         label: format!("reply to {}", ticket.key),
         ticket: ticket.id.clone(),
@@ -280,6 +280,7 @@ async fn writes_left_in_the_outbox_go_at_the_next_start_once_each() {
         uncertain: false,
         last_error: None,
         rejected: false,
+        progress: Default::default(),
     };
     c.store
         .put_pending(&[

@@ -20,7 +20,7 @@ use crate::desk::retry::{Backoff, Next, next_after};
 use crate::desk::{
     Applied, Assignee, Change, Desk, DeskError, PriorityLevel, StatusKind, TicketId, Version,
 };
-use crate::store::{Pending, Store};
+use crate::store::{QueuedWrite, Store};
 use crate::text::table::Format;
 
 #[derive(clap::Args)]
@@ -211,9 +211,9 @@ fn send(
     }
     let action = json::change(&change).0;
     let label = format!("{action} {}", seen.key);
-    let pending = Pending {
+    let pending = QueuedWrite {
         seen: Some(seen),
-        ..Pending::new(
+        ..QueuedWrite::new(
             format!(
                 "cli-{}-{}",
                 Timestamp::now().as_nanosecond(),
@@ -314,14 +314,14 @@ const NOT_KEPT: &str = "; nothing was sent and nothing was kept (the ticket was 
 async fn deliver(
     desk: &dyn Desk,
     store: Option<&Store>,
-    mut item: Pending,
+    mut item: QueuedWrite,
     clock: Clock,
     pause: Duration,
 ) -> Result<Applied, Failure> {
     let Some(change) = item.changes.first().cloned() else {
         return Err(Failure::usage("nothing to send"));
     };
-    let keep = |item: &Pending| -> Result<(), Failure> {
+    let keep = |item: &QueuedWrite| -> Result<(), Failure> {
         if let Some(store) = store {
             store.put_pending(std::slice::from_ref(item)).map_err(|e| {
                 Failure::usage(format!(
@@ -331,7 +331,7 @@ async fn deliver(
         }
         Ok(())
     };
-    let forget = |item: &Pending| {
+    let forget = |item: &QueuedWrite| {
         if let Some(store) = store
             && let Err(e) = store.remove_pending(&item.key)
         {
@@ -511,7 +511,7 @@ mod tests {
             .await
             .unwrap_or_else(|e| panic!("{e}"))
             .summary;
-        let item = Pending::new(
+        let item = QueuedWrite::new(
             "cli-test".into(),
             "reply #3".into(),
             ticket.clone(),
@@ -574,7 +574,7 @@ mod tests {
             .ticket(&ticket)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let item = Pending::new(
+        let item = QueuedWrite::new(
             "cli-test".into(),
             "note #3".into(),
             ticket,
@@ -601,7 +601,7 @@ mod tests {
         // Based on the version before the first reply: someone changed it.
         let (second, _) = reply(&s, "Second.").await;
         assert!(second.is_ok(), "a fresh read each time");
-        let stale = Pending::new(
+        let stale = QueuedWrite::new(
             "cli-stale".into(),
             "status #3".into(),
             ticket.clone(),

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use super::command::{self, Command};
 use super::compose::ComposeKind;
 use super::picker::{Choice, Pick, Picker, Purpose};
-use super::writes::Item;
 use super::{Effect, Overlay, State};
 use crate::action::Action;
 use crate::config::macros::{self, Macro};
@@ -15,6 +14,7 @@ use crate::desk::{
     TicketSummary,
 };
 use crate::state::command::CommandLine;
+use crate::store::QueuedWrite;
 
 /// "resolve #12", "assign 3 tickets to Priya Raman": `{}` names the targets.
 fn label(template: &str, targets: &[TicketSummary]) -> String {
@@ -71,9 +71,9 @@ impl State {
         change: impl Fn(&TicketSummary) -> Option<Change>,
     ) -> Vec<Effect> {
         let targets = self.targets();
-        let items: Vec<Item> = targets
+        let items: Vec<QueuedWrite> = targets
             .iter()
-            .filter_map(|t| change(t).map(|c| Item::new(t, vec![c])))
+            .filter_map(|t| change(t).map(|c| QueuedWrite::on_ticket(t, vec![c])))
             .collect();
         if items.is_empty() && !targets.is_empty() {
             self.info(format!("{}: nothing to change", label(verb, &targets)));
@@ -322,10 +322,10 @@ impl State {
                     .map(|t| self.as_queued(t))
             })
             .collect();
-        let each = |f: &dyn Fn(&TicketSummary) -> Option<Change>| -> Vec<Item> {
+        let each = |f: &dyn Fn(&TicketSummary) -> Option<Change>| -> Vec<QueuedWrite> {
             targets
                 .iter()
-                .filter_map(|t| f(t).map(|c| Item::new(t, vec![c])))
+                .filter_map(|t| f(t).map(|c| QueuedWrite::on_ticket(t, vec![c])))
                 .collect()
         };
         let (verb, items) = match &chosen.choice {
@@ -369,7 +369,9 @@ impl State {
                 let mut items = Vec::new();
                 for t in &targets {
                     match self.macro_changes(&m, t) {
-                        Ok(changes) if !changes.is_empty() => items.push(Item::new(t, changes)),
+                        Ok(changes) if !changes.is_empty() => {
+                            items.push(QueuedWrite::on_ticket(t, changes))
+                        }
                         Ok(_) => {}
                         Err(e) => {
                             self.error(e);
@@ -674,7 +676,7 @@ impl State {
                 .outgoing
                 .iter()
                 .flat_map(|o| &o.items)
-                .any(|i| i.attempts > 0 && !i.status.finished());
+                .any(|i| i.attempts > 0 && !i.finished());
         if stuck {
             self.screen.push(Overlay::QuitPending);
             return Vec::new();

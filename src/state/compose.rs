@@ -4,12 +4,12 @@
 
 use ratatui_textarea::TextArea;
 
-use super::writes::Item;
 use super::{Effect, State};
 use crate::action::Action;
 use crate::config::keymap::Context;
 use crate::desk::{Change, TicketId, Version};
 use crate::store::Draft;
+use crate::store::QueuedWrite;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ComposeKind {
@@ -202,7 +202,7 @@ impl State {
             ComposeKind::Reply => format!("reply to #{}", compose.ticket.0),
             ComposeKind::Note => format!("note on #{}", compose.ticket.0),
         };
-        let item = Item::on(
+        let item = QueuedWrite::on(
             compose.ticket.clone(),
             compose.based_on.clone(),
             compose.changes(),

@@ -55,14 +55,14 @@ use crate::desk::{
 use crate::layout::{self, Area};
 use crate::sla::Thresholds;
 use crate::sla::engine::Engine;
-use crate::store::{Cached, Draft, Pending, StoreError};
+use crate::store::{Cached, Draft, QueuedWrite, StoreError};
 use command::Vocabulary;
 use holdings::Holdings;
 use queue::{QueueView, Section, sections_for};
 use schedule::Schedule;
 pub use screen::{Overlay, Screen, View};
 use ticket::TicketView;
-use writes::{Item, Outgoing};
+use writes::Outgoing;
 
 /// Everything that can happen to the console.
 #[derive(Debug)]
@@ -148,11 +148,11 @@ pub enum Effect {
     LoadDrafts,
     SaveDraft(Draft),
     /// Keep writes in the outbox on disk, before they are sent.
-    OutboxPut(Vec<Pending>),
+    OutboxPut(Vec<QueuedWrite>),
     /// Keep a reply or note from the pane in the outbox and let go of its
     /// draft, in one transaction.
     OutboxQueue {
-        items: Vec<Pending>,
+        items: Vec<QueuedWrite>,
         sent_draft: TicketId,
     },
     /// Writes taken back out of the outbox, their text a draft again, in one
@@ -223,7 +223,7 @@ pub enum DeskReply {
     },
     Drafts(Result<Vec<Draft>, StoreError>),
     Stored(Result<(), StoreError>),
-    Outbox(Result<Vec<Pending>, StoreError>),
+    Outbox(Result<Vec<QueuedWrite>, StoreError>),
     Cached(Result<Box<Cached>, StoreError>),
 }
 
@@ -296,7 +296,7 @@ pub struct State {
     /// Its figures, as last worked out.
     pub dashboard: crate::dashboard::Dashboard,
     /// Writes the desk refused for good, until the user acts on them.
-    pub rejected: Vec<writes::Rejected>,
+    pub rejected: Vec<QueuedWrite>,
     /// The desk refused the credential: writes wait for `:login`.
     pub signed_out: bool,
     /// Showing what the cache held, since when: the desk has not answered yet.
@@ -314,7 +314,7 @@ pub struct State {
     /// Writes held under read-only that the user has been told of.
     held_told: usize,
     /// A write that met a changed ticket, while that ticket is read.
-    inspecting: Option<(u64, Item, String)>,
+    inspecting: Option<(u64, QueuedWrite)>,
 
     /// When the desk is asked next, and which answers are awaited.
     pub schedule: Schedule,

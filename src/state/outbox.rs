@@ -7,11 +7,12 @@ use crossterm::event::KeyEvent;
 
 use super::compose::Compose;
 use super::input::{Edit, LineInput};
-use super::writes::{Item, ItemStatus, Outgoing};
+use super::writes::Outgoing;
 use super::{Effect, Overlay, SignInError, State};
 use crate::action::Action;
 use crate::config::keymap::Context;
 use crate::config::secret::Secret;
+use crate::store::{Progress, QueuedWrite};
 
 /// One row of the outbox view.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,11 +30,11 @@ impl State {
         let mut rows = Vec::new();
         for outgoing in &self.outgoing {
             for item in &outgoing.items {
-                if item.status.finished() {
+                if item.finished() {
                     continue;
                 }
-                let state = match (&item.status, item.next_at) {
-                    (ItemStatus::Sending(_), _) => "sending".to_string(),
+                let state = match (item.progress, item.next_at) {
+                    (Progress::Sending(_), _) => "sending".to_string(),
                     _ if outgoing.waiting(self.ticks) => "waiting out the undo window".into(),
                     _ if self.settings.read_only.is_some() => "held: read-only".to_string(),
                     _ if self.signed_out => "waiting for :login".to_string(),
@@ -54,15 +55,11 @@ impl State {
             }
         }
         for rejected in &self.rejected {
-            let reason = match &rejected.item.status {
-                ItemStatus::Failed(reason) => reason.clone(),
-                _ => String::new(),
-            };
             rows.push(Row {
                 label: rejected.label.clone(),
-                ticket: format!("#{}", rejected.item.ticket.0),
-                state: format!("refused: {reason}"),
-                key: rejected.item.key.clone(),
+                ticket: format!("#{}", rejected.ticket.0),
+                state: format!("refused: {}", rejected.refusal().unwrap_or_default()),
+                key: rejected.key.clone(),
             });
         }
         rows
@@ -132,24 +129,22 @@ impl State {
         effects
     }
 
-    /// Take an item out of the outbox (in memory); where it was.
-    fn take_item(&mut self, key: &str) -> Option<(String, Item)> {
-        if let Some(i) = self.rejected.iter().position(|r| r.item.key == key) {
-            let rejected = self.rejected.remove(i);
-            return Some((rejected.label, rejected.item));
+    /// Take a write out of the outbox (in memory), unless it is being sent.
+    fn take_item(&mut self, key: &str) -> Option<QueuedWrite> {
+        if let Some(i) = self.rejected.iter().position(|r| r.key == key) {
+            return Some(self.rejected.remove(i));
         }
         for o in 0..self.outgoing.len() {
             if let Some(i) = self.outgoing[o]
                 .items
                 .iter()
-                .position(|it| it.key == key && !matches!(it.status, ItemStatus::Sending(_)))
+                .position(|it| it.key == key && !matches!(it.progress, Progress::Sending(_)))
             {
-                let label = self.outgoing[o].label.clone();
                 let item = self.outgoing[o].items.remove(i);
                 if self.outgoing[o].items.is_empty() {
                     self.outgoing.remove(o);
                 }
-                return Some((label, item));
+                return Some(item);
             }
         }
         None
@@ -161,18 +156,17 @@ impl State {
             self.error(format!("read-only: nothing is sent ({why})"));
             return Vec::new();
         }
-        let Some((label, mut item)) = self.take_item(key) else {
+        let Some(mut item) = self.take_item(key) else {
             self.info("it is being sent right now");
             return Vec::new();
         };
-        item.status = ItemStatus::Waiting;
-        item.next_at = None;
-        self.info(format!("{label}: trying again"));
-        let keep = Effect::OutboxPut(vec![item.pending(&label)]);
+        item.again();
+        self.info(format!("{}: trying again", item.label));
+        let keep = Effect::OutboxPut(vec![item.clone()]);
         let id = self.request_id();
         self.outgoing.push(Outgoing {
             id,
-            label,
+            label: item.label.clone(),
             items: vec![item],
             send_at: self.ticks,
             compose: None,
@@ -188,9 +182,9 @@ impl State {
             .outgoing
             .iter()
             .flat_map(|o| &o.items)
-            .chain(self.rejected.iter().map(|r| &r.item))
+            .chain(&self.rejected)
             .find(|i| i.key == key)
-            .and_then(Item::text);
+            .and_then(QueuedWrite::text);
         let Some((kind, text)) = text else {
             let keys = &self.settings.keymap;
             let (retry, discard) = (
@@ -206,10 +200,11 @@ impl State {
             self.error("close the open reply first (esc keeps it as a draft)");
             return Vec::new();
         }
-        let Some((label, item)) = self.take_item(key) else {
+        let Some(item) = self.take_item(key) else {
             self.info("it is being sent right now");
             return Vec::new();
         };
+        let label = item.label.clone();
         let mut effects = vec![Effect::OutboxRemove(item.key.clone())];
         if !self.screen.showing(&item.ticket) {
             effects.extend(self.open_ticket(item.ticket.clone()));
@@ -224,11 +219,11 @@ impl State {
 
     /// `D`: let it go for good.
     fn discard(&mut self, key: &str) -> Vec<Effect> {
-        let Some((label, item)) = self.take_item(key) else {
+        let Some(item) = self.take_item(key) else {
             self.info("it is being sent right now");
             return Vec::new();
         };
-        self.info(format!("{label}: discarded, not sent"));
+        self.info(format!("{}: discarded, not sent", item.label));
         vec![Effect::OutboxRemove(item.key)]
     }
 

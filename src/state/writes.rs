@@ -9,11 +9,9 @@
 //! discards it. A ticket that changed meanwhile is shown and asked about,
 //! never overwritten.
 
-use std::collections::VecDeque;
+use jiff::SignedDuration;
 
-use jiff::{SignedDuration, Timestamp};
-
-use super::compose::{Compose, ComposeKind};
+use super::compose::Compose;
 use super::{Effect, Overlay, State};
 use crate::action::Action;
 use crate::config::keymap::Context;
@@ -23,139 +21,32 @@ use crate::desk::{
     AgentRef, Applied, Assignee, Change, DeskError, Priority, QueueRef, Status, TicketDetail,
     TicketId, TicketSummary, Version,
 };
-use crate::store::Pending;
+use crate::store::{Progress, QueuedWrite};
 use crate::text::SafeText;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ItemStatus {
-    Waiting,
-    Sending(u64),
+/// How a write ended, as its report tells it.
+enum Outcome {
     Done,
-    Failed(String),
-    /// The ticket changed on the desk; not written.
     Conflict,
+    Refused(String),
+    Unsent,
 }
 
-impl ItemStatus {
-    pub fn finished(&self) -> bool {
-        matches!(self, Self::Done | Self::Failed(_) | Self::Conflict)
+fn outcome(write: &QueuedWrite) -> Outcome {
+    if let Some(reason) = write.refusal() {
+        return Outcome::Refused(reason.to_string());
     }
-}
-
-/// One ticket's share of a write.
-#[derive(Clone, Debug)]
-pub struct Item {
-    pub ticket: TicketId,
-    pub based_on: Version,
-    /// Applied in order, each on the version the last one left.
-    pub changes: VecDeque<Change>,
-    /// What the user saw, to tell them what changed in a conflict.
-    pub seen: Option<TicketSummary>,
-    pub status: ItemStatus,
-    /// Its name in the outbox; given when the write is queued.
-    pub key: String,
-    pub attempts: u32,
-    /// Not tried again before this.
-    pub next_at: Option<Timestamp>,
-    pub first_sent: Option<Timestamp>,
-    /// The last try may have reached the desk: look before sending again.
-    pub uncertain: bool,
-    pub last_error: Option<String>,
-}
-
-impl Item {
-    pub fn new(ticket: &TicketSummary, changes: Vec<Change>) -> Self {
-        Self::on(
-            ticket.id.clone(),
-            ticket.version.clone(),
-            changes,
-            Some(ticket.clone()),
-        )
-    }
-
-    pub fn on(
-        ticket: TicketId,
-        based_on: Version,
-        changes: Vec<Change>,
-        seen: Option<TicketSummary>,
-    ) -> Self {
-        Self {
-            ticket,
-            based_on,
-            changes: changes.into(),
-            seen,
-            status: ItemStatus::Waiting,
-            key: String::new(),
-            attempts: 0,
-            next_at: None,
-            first_sent: None,
-            uncertain: false,
-            last_error: None,
-        }
-    }
-
-    /// As kept in the outbox.
-    pub fn pending(&self, label: &str) -> Pending {
-        Pending {
-            key: self.key.clone(),
-            label: label.to_string(),
-            ticket: self.ticket.clone(),
-            based_on: self.based_on.clone(),
-            changes: self.changes.iter().cloned().collect(),
-            seen: self.seen.clone(),
-            attempts: self.attempts,
-            next_at: self.next_at,
-            first_sent: self.first_sent,
-            uncertain: self.uncertain,
-            last_error: self.last_error.clone(),
-            rejected: matches!(self.status, ItemStatus::Failed(_)),
-        }
-    }
-
-    /// Back from the outbox after a restart. One that was ever sent may
-    /// have reached the desk just before the end: it is looked for first.
-    pub fn from_pending(p: Pending) -> Self {
-        let status = match (&p.last_error, p.rejected) {
-            (Some(reason), true) => ItemStatus::Failed(reason.clone()),
-            (None, true) => ItemStatus::Failed("refused by the desk".into()),
-            _ => ItemStatus::Waiting,
-        };
-        Self {
-            uncertain: p.uncertain || p.first_sent.is_some(),
-            ticket: p.ticket,
-            based_on: p.based_on,
-            changes: p.changes.into(),
-            seen: p.seen,
-            status,
-            key: p.key,
-            attempts: p.attempts,
-            next_at: p.next_at,
-            first_sent: p.first_sent,
-            last_error: p.last_error,
-        }
-    }
-
-    /// The text of a reply or note, to edit it again.
-    pub fn text(&self) -> Option<(ComposeKind, String)> {
-        self.changes.iter().find_map(|c| match c {
-            Change::Reply { body, .. } => Some((ComposeKind::Reply, body.clone())),
-            Change::Note { body, .. } => Some((ComposeKind::Note, body.clone())),
-            _ => None,
-        })
-    }
-
-    /// The pause before the next try, by the one retry policy.
-    fn backoff(&self) -> SignedDuration {
-        let pause = Backoff::OUTBOX.pause(self.attempts, &self.key);
-        SignedDuration::try_from(pause).unwrap_or(SignedDuration::from_mins(5))
+    match write.progress {
+        Progress::Done => Outcome::Done,
+        Progress::Conflict => Outcome::Conflict,
+        Progress::Waiting | Progress::Sending(_) => Outcome::Unsent,
     }
 }
 
-/// A write the desk refused for good: kept until the user acts.
-#[derive(Clone, Debug)]
-pub struct Rejected {
-    pub label: String,
-    pub item: Item,
+/// The pause before a write's next try, by the one retry policy.
+fn backoff(write: &QueuedWrite) -> SignedDuration {
+    let pause = Backoff::OUTBOX.pause(write.attempts, &write.key);
+    SignedDuration::try_from(pause).unwrap_or(SignedDuration::from_mins(5))
 }
 
 /// A send or a (bulk) change, from the key press until every ticket is done.
@@ -164,7 +55,7 @@ pub struct Outgoing {
     pub id: u64,
     /// "reply to #12", "close 3 tickets".
     pub label: String,
-    pub items: Vec<Item>,
+    pub items: Vec<QueuedWrite>,
     /// The tick it leaves at; until then `u` takes it back.
     pub send_at: u64,
     /// The compose pane the text came from: back on undo, failure or conflict.
@@ -177,7 +68,7 @@ impl Outgoing {
     }
 
     pub fn done_count(&self) -> usize {
-        self.items.iter().filter(|i| i.status.finished()).count()
+        self.items.iter().filter(|i| i.finished()).count()
     }
 }
 
@@ -187,8 +78,7 @@ pub struct Confirm {
     pub title: String,
     pub lines: Vec<String>,
     /// Written (on the ticket's new version) if the answer is yes.
-    pub item: Item,
-    pub label: String,
+    pub item: QueuedWrite,
 }
 
 /// The outcome of a bulk change, per ticket.
@@ -252,7 +142,7 @@ impl State {
     pub fn queue_write(
         &mut self,
         label: String,
-        mut items: Vec<Item>,
+        mut items: Vec<QueuedWrite>,
         compose: Option<Compose>,
     ) -> Vec<Effect> {
         if items.is_empty() {
@@ -263,8 +153,9 @@ impl State {
             if item.key.is_empty() {
                 item.key = self.outbox_key();
             }
+            item.label.clone_from(&label);
         }
-        let pending = items.iter().map(|i| i.pending(&label)).collect();
+        let pending = items.clone();
         let keep = match &compose {
             Some(compose) => {
                 self.drafts.remove(&compose.ticket);
@@ -323,22 +214,18 @@ impl State {
                 || outgoing
                     .items
                     .iter()
-                    .any(|i| matches!(i.status, ItemStatus::Sending(_)))
+                    .any(|i| matches!(i.progress, Progress::Sending(_)))
             {
                 continue;
             }
             let earlier = &self.outgoing[..index];
             let busy = |ticket: &TicketId| {
-                earlier.iter().any(|o| {
-                    o.items
-                        .iter()
-                        .any(|i| &i.ticket == ticket && !i.status.finished())
-                })
+                earlier
+                    .iter()
+                    .any(|o| o.items.iter().any(|i| &i.ticket == ticket && !i.finished()))
             };
             let next = outgoing.items.iter().position(|i| {
-                i.status == ItemStatus::Waiting
-                    && i.next_at.is_none_or(|at| at <= now)
-                    && !busy(&i.ticket)
+                i.waiting() && i.next_at.is_none_or(|at| at <= now) && !busy(&i.ticket)
             });
             if let Some(item) = next {
                 effects.extend(self.send_next(index, item));
@@ -353,19 +240,17 @@ impl State {
         let request = self.request_id();
         let now = self.now;
         let entry = &mut self.outgoing[outgoing].items[item];
-        let Some(change) = entry.changes.front().cloned() else {
-            entry.status = ItemStatus::Done;
+        let Some(change) = entry.changes.first().cloned() else {
+            entry.progress = Progress::Done;
             return Vec::new();
         };
-        entry.status = ItemStatus::Sending(request);
+        entry.progress = Progress::Sending(request);
         let mut effects = Vec::new();
         // Noted on disk before it leaves: if the process dies now, the next
         // start looks for it on the desk before sending it again.
         if entry.first_sent.is_none() {
             entry.first_sent = Some(now);
-            let label = self.outgoing[outgoing].label.clone();
-            let entry = &self.outgoing[outgoing].items[item];
-            effects.push(Effect::OutboxPut(vec![entry.pending(&label)]));
+            effects.push(Effect::OutboxPut(vec![entry.clone()]));
         }
         let entry = &self.outgoing[outgoing].items[item];
         effects.push(Effect::Apply {
@@ -426,7 +311,7 @@ impl State {
         let found = self.outgoing.iter().enumerate().find_map(|(o, out)| {
             out.items
                 .iter()
-                .position(|i| i.status == ItemStatus::Sending(request))
+                .position(|i| i.progress == Progress::Sending(request))
                 .map(|i| (o, i))
         });
         let Some((o, i)) = found else {
@@ -437,7 +322,9 @@ impl State {
         match result {
             Ok(applied) => {
                 let item = &mut self.outgoing[o].items[i];
-                item.changes.pop_front();
+                if !item.changes.is_empty() {
+                    item.changes.remove(0);
+                }
                 let before = std::mem::replace(&mut item.based_on, applied.version.clone());
                 let ticket = item.ticket.clone();
                 item.attempts = 0;
@@ -445,11 +332,11 @@ impl State {
                 item.next_at = None;
                 item.last_error = None;
                 if item.changes.is_empty() {
-                    item.status = ItemStatus::Done;
+                    item.progress = Progress::Done;
                     effects.push(Effect::OutboxRemove(item.key.clone()));
                 } else {
-                    item.status = ItemStatus::Waiting;
-                    effects.push(Effect::OutboxPut(vec![item.pending(&label)]));
+                    item.progress = Progress::Waiting;
+                    effects.push(Effect::OutboxPut(vec![item.clone()]));
                 }
                 effects.extend(self.rebase(&ticket, &before, &applied));
                 let id = applied.summary.id.clone();
@@ -460,7 +347,7 @@ impl State {
                 }
             }
             Err(DeskError::Conflict { .. }) => {
-                self.outgoing[o].items[i].status = ItemStatus::Conflict;
+                self.outgoing[o].items[i].progress = Progress::Conflict;
             }
             Err(e) => {
                 let now = self.now;
@@ -472,10 +359,10 @@ impl State {
                         item.uncertain |= uncertain;
                         let pause = after
                             .and_then(|d| SignedDuration::try_from(d).ok())
-                            .unwrap_or_else(|| item.backoff());
+                            .unwrap_or_else(|| backoff(item));
                         item.next_at = Some(now + pause);
-                        item.status = ItemStatus::Waiting;
-                        effects.push(Effect::OutboxPut(vec![item.pending(&label)]));
+                        item.progress = Progress::Waiting;
+                        effects.push(Effect::OutboxPut(vec![item.clone()]));
                         let pause = crate::sla::compact_duration(pause);
                         self.error_with(
                             format!(
@@ -486,8 +373,8 @@ impl State {
                         );
                     }
                     Next::SignIn => {
-                        item.status = ItemStatus::Waiting;
-                        effects.push(Effect::OutboxPut(vec![item.pending(&label)]));
+                        item.progress = Progress::Waiting;
+                        effects.push(Effect::OutboxPut(vec![item.clone()]));
                         self.signed_out = true;
                         self.error(format!(
                             "{label}: kept in the outbox · the desk refused the sign-in; \
@@ -495,8 +382,9 @@ impl State {
                         ));
                     }
                     Next::Reject => {
-                        item.status = ItemStatus::Failed(e.to_string());
-                        effects.push(Effect::OutboxPut(vec![item.pending(&label)]));
+                        item.progress = Progress::Waiting;
+                        item.refuse(e.to_string());
+                        effects.push(Effect::OutboxPut(vec![item.clone()]));
                     }
                 }
             }
@@ -511,12 +399,14 @@ impl State {
     fn rebase(&mut self, ticket: &TicketId, before: &Version, applied: &Applied) -> Vec<Effect> {
         let mut effects = Vec::new();
         for outgoing in &mut self.outgoing {
-            for item in outgoing.items.iter_mut().filter(|i| {
-                &i.ticket == ticket && i.status == ItemStatus::Waiting && i.based_on == *before
-            }) {
+            for item in outgoing
+                .items
+                .iter_mut()
+                .filter(|i| &i.ticket == ticket && i.waiting() && i.based_on == *before)
+            {
                 item.based_on = applied.version.clone();
                 item.seen = Some(applied.summary.clone());
-                effects.push(Effect::OutboxPut(vec![item.pending(&outgoing.label)]));
+                effects.push(Effect::OutboxPut(vec![item.clone()]));
             }
         }
         if let Some(compose) = self.screen.compose_mut()
@@ -535,7 +425,7 @@ impl State {
             .outgoing
             .iter()
             .flat_map(|o| &o.items)
-            .filter(|i| i.ticket == t.id && !i.status.finished())
+            .filter(|i| i.ticket == t.id && !i.finished())
             .flat_map(|i| &i.changes);
         for change in queued {
             match change {
@@ -591,7 +481,7 @@ impl State {
 
     /// Whether the ticket's draft holds this write's text (as an older
     /// deskterm left it, kept until the desk had it).
-    fn is_draft_of(&self, item: &Item) -> bool {
+    fn is_draft_of(&self, item: &QueuedWrite) -> bool {
         let sent = item.text().map(|(_, text)| text);
         self.drafts
             .get(&item.ticket)
@@ -605,8 +495,8 @@ impl State {
             .outgoing
             .iter()
             .flat_map(|o| &o.items)
-            .filter(|i| !i.status.finished())
-            .chain(self.rejected.iter().map(|r| &r.item))
+            .filter(|i| !i.finished())
+            .chain(&self.rejected)
             .filter(|i| self.is_draft_of(i))
             .map(|i| i.ticket.clone())
             .collect();
@@ -619,7 +509,7 @@ impl State {
         while let Some(index) = self
             .outgoing
             .iter()
-            .position(|o| o.items.iter().all(|i| i.status.finished()))
+            .position(|o| o.items.iter().all(QueuedWrite::finished))
         {
             let outgoing = self.outgoing.remove(index);
             effects.extend(self.report(outgoing));
@@ -635,13 +525,13 @@ impl State {
         let done = outgoing
             .items
             .iter()
-            .filter(|i| i.status == ItemStatus::Done)
+            .filter(|i| i.progress == Progress::Done && !i.rejected)
             .count();
         // A single ticket: a message, the compose pane back on trouble, or a question.
         if total == 1 {
             let item = outgoing.items.into_iter().next().expect("one item");
-            return match (&item.status, outgoing.compose) {
-                (ItemStatus::Done, _) => {
+            return match (outcome(&item), outgoing.compose) {
+                (Outcome::Done, _) => {
                     self.info(format!("{} ✓", outgoing.label));
                     // Its draft went as it was queued; one left by an older
                     // deskterm with the same text goes now.
@@ -651,7 +541,7 @@ impl State {
                         Vec::new()
                     }
                 }
-                (ItemStatus::Conflict, Some(mut compose)) => {
+                (Outcome::Conflict, Some(mut compose)) => {
                     compose.conflict = true;
                     let draft = self.keep_text(&compose);
                     // Back in its pane when its ticket is on screen; its
@@ -668,15 +558,15 @@ impl State {
                     effects.extend(self.reload_ticket());
                     effects
                 }
-                (ItemStatus::Conflict, None) => {
+                (Outcome::Conflict, None) => {
                     let request = self.request_id();
                     let id = item.ticket.clone();
-                    self.inspecting = Some((request, item, outgoing.label));
+                    self.inspecting = Some((request, item));
                     vec![Effect::Inspect { request, id }]
                 }
                 // Refused with the pane at hand: the text goes back into it
                 // (its draft holds it too); otherwise it waits in the outbox.
-                (ItemStatus::Failed(reason), Some(compose)) => {
+                (Outcome::Refused(reason), Some(compose)) => {
                     let draft = self.keep_text(&compose);
                     let _kept_as_draft = self.screen.put_compose(compose);
                     self.error_with(
@@ -688,7 +578,7 @@ impl State {
                         draft: Some(draft),
                     }]
                 }
-                (ItemStatus::Failed(reason), None) => {
+                (Outcome::Refused(reason), None) => {
                     self.error_with(
                         format!(
                             "{}: refused, kept in the outbox (:outbox) · {reason}",
@@ -696,13 +586,10 @@ impl State {
                         ),
                         item.last_error.clone(),
                     );
-                    self.rejected.push(Rejected {
-                        label: outgoing.label,
-                        item,
-                    });
+                    self.rejected.push(item);
                     Vec::new()
                 }
-                _ => Vec::new(),
+                (Outcome::Unsent, _) => Vec::new(),
             };
         }
         let rows: Vec<(String, Result<(), String>)> = outgoing
@@ -713,25 +600,22 @@ impl State {
                     || format!("#{}", item.ticket.0),
                     |t| format!("{} {}", t.key, t.subject),
                 );
-                let outcome = match &item.status {
-                    ItemStatus::Done => Ok(()),
-                    ItemStatus::Conflict => Err("changed on the desk; not applied".to_string()),
-                    ItemStatus::Failed(reason) => Err(format!("{reason} (kept in the outbox)")),
-                    _ => Err("not sent".to_string()),
+                let outcome = match outcome(item) {
+                    Outcome::Done => Ok(()),
+                    Outcome::Conflict => Err("changed on the desk; not applied".to_string()),
+                    Outcome::Refused(reason) => Err(format!("{reason} (kept in the outbox)")),
+                    Outcome::Unsent => Err("not sent".to_string()),
                 };
                 (name, outcome)
             })
             .collect();
         let mut effects = Vec::new();
         for item in outgoing.items {
-            match item.status {
+            match outcome(&item) {
                 // Shown in the results; not written on top of the change.
-                ItemStatus::Conflict => effects.push(Effect::OutboxRemove(item.key.clone())),
-                ItemStatus::Failed(_) => self.rejected.push(Rejected {
-                    label: outgoing.label.clone(),
-                    item,
-                }),
-                _ => {}
+                Outcome::Conflict => effects.push(Effect::OutboxRemove(item.key.clone())),
+                Outcome::Refused(_) => self.rejected.push(item),
+                Outcome::Done | Outcome::Unsent => {}
             }
         }
         if done == total {
@@ -752,11 +636,11 @@ impl State {
 
     /// The fresh ticket after a conflict: ask before writing on top of it.
     pub fn on_inspected(&mut self, request: u64, result: Result<Box<TicketDetail>, DeskError>) {
-        let Some((asked, mut item, label)) = self.inspecting.take() else {
+        let Some((asked, mut item)) = self.inspecting.take() else {
             return;
         };
         if asked != request {
-            self.inspecting = Some((asked, item, label));
+            self.inspecting = Some((asked, item));
             return;
         }
         match result {
@@ -764,19 +648,19 @@ impl State {
                 let lines = what_changed(item.seen.as_ref(), &detail);
                 item.based_on = detail.summary.version.clone();
                 item.seen = Some(detail.summary.clone());
-                item.status = ItemStatus::Waiting;
+                item.progress = Progress::Waiting;
                 self.hold(detail.summary);
                 self.place();
                 self.screen.push(Overlay::Confirm(Box::new(Confirm {
                     title: format!("#{} changed on the desk since you looked", item.ticket.0),
                     lines,
                     item,
-                    label,
                 })));
             }
             Err(e) => self.error_with(
                 format!(
-                    "{label}: not done, the ticket cannot be read · {}",
+                    "{}: not done, the ticket cannot be read · {}",
+                    item.label,
                     e.short()
                 ),
                 e.to_string(),
@@ -791,14 +675,14 @@ impl State {
         };
         let confirm = *confirm;
         if !yes {
-            self.info(format!("{}: not done", confirm.label));
+            self.info(format!("{}: not done", confirm.item.label));
             return vec![Effect::OutboxRemove(confirm.item.key)];
         }
         let id = self.request_id();
-        let keep = Effect::OutboxPut(vec![confirm.item.pending(&confirm.label)]);
+        let keep = Effect::OutboxPut(vec![confirm.item.clone()]);
         self.outgoing.push(Outgoing {
             id,
-            label: confirm.label,
+            label: confirm.item.label.clone(),
             items: vec![confirm.item],
             send_at: self.ticks,
             compose: None,
@@ -822,7 +706,7 @@ impl State {
             .outgoing
             .iter()
             .flat_map(|o| &o.items)
-            .filter(|i| i.status == ItemStatus::Waiting && i.attempts > 0)
+            .filter(|i| i.waiting() && i.attempts > 0)
             .count();
         if self.settings.read_only.is_some() && unsent > 0 {
             return Some(format!("{unsent} held in the outbox · read-only"));
@@ -848,28 +732,28 @@ impl State {
         self.outgoing
             .iter()
             .flat_map(|o| &o.items)
-            .filter(|i| !i.status.finished())
+            .filter(|i| !i.finished())
             .count()
     }
 
     /// Writes from the outbox after a restart: sent again at once (looked
     /// for on the desk first when they may have arrived), and the refused
     /// ones kept in view.
-    pub fn restore_outbox(&mut self, pending: Vec<crate::store::Pending>) -> Vec<Effect> {
+    pub fn restore_outbox(&mut self, pending: Vec<QueuedWrite>) -> Vec<Effect> {
         let known: std::collections::HashSet<String> = self
             .outgoing
             .iter()
             .flat_map(|o| &o.items)
             .map(|i| i.key.clone())
-            .chain(self.rejected.iter().map(|r| r.item.key.clone()))
+            .chain(self.rejected.iter().map(|r| r.key.clone()))
             .collect();
         let mut resumed = 0;
         let mut unsent = 0;
         for p in pending.into_iter().filter(|p| !known.contains(&p.key)) {
             let label = p.label.clone();
-            let item = Item::from_pending(p);
-            if matches!(item.status, ItemStatus::Failed(_)) {
-                self.rejected.push(Rejected { label, item });
+            let item = p.restored();
+            if item.rejected {
+                self.rejected.push(item);
                 continue;
             }
             // Never sent: it was still in its undo window when deskterm

@@ -117,7 +117,7 @@ pub enum StoreOperation {
 
 impl StoreOperation {
     /// Writes about to go into the outbox, named by the first.
-    pub fn keep_writes(items: &[super::Pending]) -> Self {
+    pub fn keep_writes(items: &[super::QueuedWrite]) -> Self {
         Self::KeepWrites(items.first().map(|i| i.label.clone()).unwrap_or_default())
     }
 }
@@ -189,7 +189,7 @@ mod tests {
 
     use super::*;
     use crate::state::compose::ComposeKind;
-    use crate::store::{Draft, Pending, Store};
+    use crate::store::{Draft, QueuedWrite, Store};
 
     fn draft(text: &str) -> Draft {
         Draft {
@@ -232,7 +232,7 @@ mod tests {
         assert!(told.starts_with("keeping the draft for #12: "), "{told}");
         assert!(told.contains("readonly database"), "{told}");
         // Inside an anyhow error, from the outbox.
-        let write = Pending::new(
+        let write = QueuedWrite::new(
             "k".into(),
             "reply to #12".into(),
             TicketId("12".into()),

@@ -11,7 +11,7 @@ mod outbox;
 
 pub use cache::Cached;
 pub use error::{StoreError, StoreErrorKind, StoreOperation};
-pub use outbox::Pending;
+pub use outbox::{Progress, QueuedWrite};
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

@@ -8,10 +8,14 @@ use serde::{Deserialize, Serialize};
 
 use super::{Draft, Store};
 use crate::desk::{Change, TicketId, TicketSummary, Version};
+use crate::state::compose::ComposeKind;
 
-/// One ticket's share of a write, as kept on disk.
+/// One ticket's share of a write: the same value in the console's outbox
+/// in memory, on disk, and on the command line. Only where it is in this
+/// run ([`Progress`]) is not kept; after a restart every write waits again
+/// (one ever sent is looked for on the desk first), or stays refused.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Pending {
+pub struct QueuedWrite {
     /// Unique to this write: the row's name, and what ties a retry to the
     /// first attempt in the logs.
     pub key: String,
@@ -32,11 +36,26 @@ pub struct Pending {
     /// the desk is asked before it is sent again.
     pub uncertain: bool,
     pub last_error: Option<String>,
-    /// Refused for good (403, 404, a 4xx, a refusal in the answer).
+    /// Refused for good (403, 404, a 4xx, a refusal in the answer); the
+    /// reason is `last_error`.
     pub rejected: bool,
+    #[serde(skip)]
+    pub progress: Progress,
 }
 
-impl Pending {
+/// Where a write is in this run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Progress {
+    #[default]
+    Waiting,
+    /// Sent as this request; its answer has not come.
+    Sending(u64),
+    Done,
+    /// The ticket changed on the desk; not written.
+    Conflict,
+}
+
+impl QueuedWrite {
     /// A write not yet tried.
     pub fn new(
         key: String,
@@ -58,20 +77,96 @@ impl Pending {
             uncertain: false,
             last_error: None,
             rejected: false,
+            progress: Progress::Waiting,
         }
+    }
+
+    /// A write on `ticket` as the user saw it (`seen`), not yet named: the
+    /// outbox gives it a key and a label when it is queued.
+    pub fn on(
+        ticket: TicketId,
+        based_on: Version,
+        changes: Vec<Change>,
+        seen: Option<TicketSummary>,
+    ) -> Self {
+        Self {
+            seen,
+            ..Self::new(String::new(), String::new(), ticket, based_on, changes)
+        }
+    }
+
+    /// A write on a ticket as the user sees it now.
+    pub fn on_ticket(ticket: &TicketSummary, changes: Vec<Change>) -> Self {
+        Self::on(
+            ticket.id.clone(),
+            ticket.version.clone(),
+            changes,
+            Some(ticket.clone()),
+        )
+    }
+
+    /// Back from the disk after a restart. One that was ever sent may have
+    /// reached the desk just before the end: it is looked for first.
+    pub fn restored(mut self) -> Self {
+        self.uncertain |= self.first_sent.is_some();
+        self.progress = Progress::Waiting;
+        self
+    }
+
+    /// Nothing more will happen to it without the user: on the desk, in a
+    /// conflict, or refused.
+    pub fn finished(&self) -> bool {
+        self.rejected || matches!(self.progress, Progress::Done | Progress::Conflict)
+    }
+
+    /// Ready to be sent when its time comes.
+    pub fn waiting(&self) -> bool {
+        !self.rejected && self.progress == Progress::Waiting
+    }
+
+    /// Refused for good: kept until the user retries, edits or discards it.
+    pub fn refuse(&mut self, reason: String) {
+        self.rejected = true;
+        self.last_error = Some(reason);
+    }
+
+    /// Why the desk refused it, if it did.
+    pub fn refusal(&self) -> Option<&str> {
+        self.rejected
+            .then(|| self.last_error.as_deref().unwrap_or("refused by the desk"))
+    }
+
+    /// To be tried again from the start: waiting, not refused, no pause.
+    pub fn again(&mut self) {
+        self.rejected = false;
+        self.progress = Progress::Waiting;
+        self.next_at = None;
+    }
+
+    /// The text of a reply or note, to edit it again.
+    pub fn text(&self) -> Option<(ComposeKind, String)> {
+        self.changes.iter().find_map(|c| match c {
+            Change::Reply { body, .. } => Some((ComposeKind::Reply, body.clone())),
+            Change::Note { body, .. } => Some((ComposeKind::Note, body.clone())),
+            _ => None,
+        })
     }
 }
 
 impl Store {
     /// Keep writes before they are sent: all of them, or none.
-    pub fn put_pending(&self, items: &[Pending]) -> anyhow::Result<()> {
+    pub fn put_pending(&self, items: &[QueuedWrite]) -> anyhow::Result<()> {
         self.queue(items, None)
     }
 
     /// Keep writes, and let go of the draft their text came from, in one
     /// transaction: a queued reply is never a draft as well, so it cannot
     /// be sent twice.
-    pub fn queue(&self, items: &[Pending], sent_draft: Option<&TicketId>) -> anyhow::Result<()> {
+    pub fn queue(
+        &self,
+        items: &[QueuedWrite],
+        sent_draft: Option<&TicketId>,
+    ) -> anyhow::Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         for item in items {
@@ -112,7 +207,7 @@ impl Store {
 
     /// Everything not yet on the desk, oldest first. A row that cannot be
     /// read is skipped and named in the log, never deleted.
-    pub fn pending(&self) -> anyhow::Result<Vec<Pending>> {
+    pub fn pending(&self) -> anyhow::Result<Vec<QueuedWrite>> {
         let conn = self.conn();
         let mut stmt = conn.prepare("SELECT key, item FROM outbox ORDER BY seq")?;
         let rows = stmt.query_map([], |row| {
@@ -134,8 +229,8 @@ impl Store {
 mod tests {
     use super::*;
 
-    fn item(key: &str, body: &str) -> Pending {
-        Pending::new(
+    fn item(key: &str, body: &str) -> QueuedWrite {
+        QueuedWrite::new(
             key.into(),
             "reply to #12".into(),
             TicketId("12".into()),
@@ -145,6 +240,32 @@ mod tests {
                 then: None,
             }],
         )
+    }
+
+    /// A row as the outbox kept it before a write was one type in memory
+    /// and on disk: it reads the same, waiting (or refused) again.
+    #[test]
+    fn an_outbox_row_from_before_reads_the_same() {
+        let dir = tempfile::TempDir::new().expect("dir");
+        let store = Store::open(dir.path(), "demo").expect("store");
+        let row = r#"{"key":"k1","label":"reply to #12","ticket":"12","based_on":"v1",
+            "changes":[{"Reply":{"body":"On its way","then":null}}],"seen":null,
+            "attempts":2,"next_at":null,"first_sent":"2026-11-30T09:00:00Z",
+            "uncertain":false,"last_error":"not allowed","rejected":true}"#;
+        store
+            .conn()
+            .execute("INSERT INTO outbox (key, item) VALUES ('k1', ?1)", [row])
+            .expect("row");
+        let read = store.pending().expect("pending");
+        assert_eq!(read.len(), 1, "the row is read, not dropped");
+        let write = read[0].clone().restored();
+        assert_eq!(write.refusal(), Some("not allowed"));
+        assert!(
+            write.uncertain,
+            "sent once: looked for before it goes again"
+        );
+        assert_eq!(write.progress, Progress::Waiting);
+        assert_eq!(write.text().map(|(_, t)| t).as_deref(), Some("On its way"));
     }
 
     #[test]

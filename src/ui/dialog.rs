@@ -122,7 +122,7 @@ pub fn confirm(frame: &mut Frame, area: Rect, state: &State, confirm: &Confirm) 
     lines.push(Line::default());
     lines.push(Line::from(vec![
         Span::styled(" Still ", theme.style(Role::Text)),
-        Span::styled(confirm.label.clone(), theme.style(Role::Accent)),
+        Span::styled(confirm.item.label.clone(), theme.style(Role::Accent)),
         Span::styled("? ", theme.style(Role::Text)),
         Span::styled("y", theme.style(Role::Key)),
         Span::styled(" / ", theme.style(Role::Text)),
