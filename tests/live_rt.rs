@@ -395,14 +395,19 @@ fn login_over_tls_with_the_district_ca_then_the_console_signs_in_from_the_keyrin
 /// A home whose default profile is the live RT as alice.
 fn rt_home() -> tempfile::TempDir {
     let home = tempfile::TempDir::new().unwrap();
+    rt_home_config(home.path());
+    home
+}
+
+/// The district profile on the live RT, as alice.
+fn rt_home_config(home: &std::path::Path) {
     common::write_config(
-        home.path(),
+        home,
         &format!(
             "default_profile = \"district\"\n[profiles.district]\nbackend = \"rt\"\nurl = \"{}\"\nuser = \"alice\"\n",
             env("DESKTERM_RT_URL")
         ),
     );
-    home
 }
 
 /// The binary with alice's token (or `token`) in the environment, never argv.
@@ -607,13 +612,15 @@ async fn the_first_screen_of_a_1000_ticket_queue_on_the_wire() {
     assert!(bytes < 200 * 1024, "{bytes} bytes");
 }
 
-/// `--read-only` sends nothing, whichever way a write comes: a reply left
-/// in the outbox by an earlier run, `r` in the outbox view, `e` and ctrl-x.
-/// Started again without it, the reply lands once.
+/// `--read-only` sends nothing, whichever way a write comes: a reply kept
+/// in the outbox by an earlier run while RT could not be reached, `r` in
+/// the outbox view, `e` and ctrl-x. Started again without it, the reply
+/// lands once.
 #[test]
 #[ignore = "needs a live RT: .ci/run starts one"]
 fn read_only_holds_the_outbox_on_rt() {
-    use deskterm::store::{QueuedWrite, Store};
+    use deskterm::desk::TicketId;
+    use deskterm::store::Store;
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let id = runtime.block_on(new_ticket(
         "Read-only outbox",
@@ -621,7 +628,6 @@ fn read_only_holds_the_outbox_on_rt() {
         "Is the bus late?",
     ));
     let alice = rt_as("DESKTERM_RT_TOKEN");
-    let seen = runtime.block_on(ticket(&alice, &id)).summary.version;
     let home = rt_home();
     let text = format!("Left by an earlier run {}", std::process::id());
     let profiles = home.path().join("data/deskterm/profiles");
@@ -631,19 +637,34 @@ fn read_only_holds_the_outbox_on_rt() {
             .pending()
             .unwrap()
     };
-    Store::open(&profiles, "district")
+    let token = env("DESKTERM_RT_TOKEN");
+
+    // A first run sees the ticket (the cache keeps it) ...
+    let mut term =
+        common::pty::Terminal::start(home.path(), &[], &[("DESKTERM_TOKEN", &token)], 120, 30);
+    term.wait_for("● live");
+    term.send("q");
+    assert!(term.wait_exit().success());
+    drop(term);
+    let cached = Store::open(&profiles, "district")
         .unwrap()
-        .put_pending(&[QueuedWrite::new(
-            "earlier-1".into(),
-            format!("reply to #{id}"),
-            TicketId(id.clone()),
-            seen,
-            vec![Change::Reply {
-                body: text.clone(),
-                then: None,
-            }],
-        )])
+        .cached_ticket(&TicketId(id.clone()))
         .unwrap();
+    assert!(cached.is_some(), "the first run cached #{id}");
+
+    // ... then RT cannot be reached: the reply is kept in the outbox.
+    common::write_config(
+        home.path(),
+        "default_profile = \"district\"\n[profiles.district]\nbackend = \"rt\"\n\
+         url = \"http://127.0.0.1:9\"\nuser = \"alice\"\n",
+    );
+    let out = command_on_rt(home.path(), &["reply", &id, "-m", &text], &token, "");
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(said.contains("kept in the outbox"), "{said}");
+    assert_eq!(outbox().len(), 1, "{said}");
+
+    // RT is back, and writes are off.
+    rt_home_config(home.path());
     let landed = || {
         let detail = runtime.block_on(ticket(&alice, &id));
         detail
@@ -652,7 +673,6 @@ fn read_only_holds_the_outbox_on_rt() {
             .filter(|e| e.body.as_str() == text)
             .count()
     };
-    let token = env("DESKTERM_RT_TOKEN");
     let mut term = common::pty::Terminal::start(
         home.path(),
         &["--read-only"],
@@ -682,7 +702,7 @@ fn read_only_holds_the_outbox_on_rt() {
 
     let mut term =
         common::pty::Terminal::start(home.path(), &[], &[("DESKTERM_TOKEN", &token)], 120, 30);
-    term.wait_for(&format!("reply to #{id} ✓"));
+    term.wait_until("the reply to land", |s| s.contains(&format!("#{id} ✓")));
     term.send("q");
     assert!(term.wait_exit().success());
     assert_eq!(landed(), 1, "sent once when writes are on");
