@@ -379,7 +379,7 @@ async fn a_refused_credential_keeps_the_write_until_login() {
     let mut c = start(dir.path(), 0, common::now()).await;
     c.desk.next_write(WriteFault::Fail(DeskError::Auth));
     let id = reply(&mut c, "Thanks, fixed.").await;
-    assert!(c.ui.state.signed_out);
+    assert!(c.ui.state.outbox.signed_out);
     assert!(flash(&c).contains(":login signs in again"), "{}", flash(&c));
     assert_eq!(c.store.pending().unwrap().len(), 1);
     // Nothing is sent while signed out, however long.
@@ -486,7 +486,7 @@ async fn the_quit_question_counts_its_writes_and_q_stays() {
     let mut c = start(dir.path(), 0, common::now()).await;
     c.desk.next_write(WriteFault::Fail(DeskError::Auth));
     reply(&mut c, "Thanks, fixed.").await;
-    assert!(c.ui.state.signed_out);
+    assert!(c.ui.state.outbox.signed_out);
     c.ui.press("q q").await;
     assert!(matches!(
         c.ui.state.screen.overlay(),

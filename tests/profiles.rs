@@ -99,7 +99,7 @@ async fn read_only_disables_every_write_action_and_says_why() {
             "{keys}: {flash}"
         );
         assert!(c.ui.state.screen.compose().is_none(), "{keys}");
-        assert!(c.ui.state.outgoing.is_empty(), "{keys}");
+        assert!(c.ui.state.outbox.outgoing.is_empty(), "{keys}");
         assert!(c.ui.state.screen.overlay().is_none(), "{keys}");
         c.ui.state.flash = None;
     }
@@ -268,7 +268,7 @@ async fn profile_command_and_picker_ask_the_console_to_switch() {
 
     // A write waiting out its undo window keeps the console where it is.
     c.ui.press("t").await;
-    assert!(!c.ui.state.outgoing.is_empty());
+    assert!(!c.ui.state.outbox.outgoing.is_empty());
     c.ui.press(":").await;
     c.ui.type_text("profile district").await;
     c.ui.press("enter").await;

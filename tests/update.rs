@@ -499,7 +499,7 @@ fn sending_carries_the_version_and_a_failure_gives_the_text_back() {
             .text
             .starts_with("not sent, your text is kept")
     );
-    assert!(s.outgoing.is_empty());
+    assert!(s.outbox.outgoing.is_empty());
     // Out of the outbox, and a draft again, in one step.
     assert!(effects.iter().any(|e| matches!(
         e,

@@ -664,15 +664,16 @@ impl State {
 
     /// Quit, unless writes are still waiting: then send them and quit after.
     fn quit(&mut self) -> Vec<Effect> {
-        if self.outgoing.is_empty() || self.quit_when_sent {
+        if self.outbox.outgoing.is_empty() || self.outbox.quit_when_sent {
             self.should_quit = true;
             return self.autosave().into_iter().collect();
         }
         // Writes that cannot go now (offline, backing off, signed out): ask.
-        let stuck = self.signed_out
+        let stuck = self.outbox.signed_out
             || self.settings.read_only.is_some()
             || matches!(self.connection, super::Connection::Offline(_))
             || self
+                .outbox
                 .outgoing
                 .iter()
                 .flat_map(|o| &o.items)
@@ -681,9 +682,9 @@ impl State {
             self.screen.push(Overlay::QuitPending);
             return Vec::new();
         }
-        self.quit_when_sent = true;
+        self.outbox.quit_when_sent = true;
         let tick = self.ticks;
-        for outgoing in &mut self.outgoing {
+        for outgoing in &mut self.outbox.outgoing {
             outgoing.send_at = outgoing.send_at.min(tick);
         }
         self.info("sending what is waiting, then quitting (q again quits at once)");

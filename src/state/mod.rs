@@ -62,7 +62,7 @@ use queue::{QueueView, Section, sections_for};
 use schedule::Schedule;
 pub use screen::{Overlay, Screen, View};
 use ticket::TicketView;
-use writes::Outgoing;
+use writes::Outbox;
 
 /// Everything that can happen to the console.
 #[derive(Debug)]
@@ -287,18 +287,14 @@ pub struct State {
     pub queue: QueueView,
     /// Tickets marked for a bulk action.
     pub marks: BTreeSet<TicketId>,
-    /// Writes waiting out the undo window, or on their way.
-    pub outgoing: Vec<Outgoing>,
+    /// Writes on their way, refused, or held ([`writes`], [`outbox`]).
+    pub outbox: Outbox,
     /// Saved drafts, by ticket.
     pub drafts: HashMap<TicketId, Draft>,
     /// Seconds since the start, counted by ticks (the clock may be pinned).
     pub ticks: u64,
     /// Its figures, as last worked out.
     pub dashboard: crate::dashboard::Dashboard,
-    /// Writes the desk refused for good, until the user acts on them.
-    pub rejected: Vec<QueuedWrite>,
-    /// The desk refused the credential: writes wait for `:login`.
-    pub signed_out: bool,
     /// Showing what the cache held, since when: the desk has not answered yet.
     pub stale_since: Option<Timestamp>,
 
@@ -309,12 +305,6 @@ pub struct State {
     /// What the status line has said, for `:messages`.
     pub messages: messages::Messages,
     pub should_quit: bool,
-    /// Quit once the waiting writes are sent.
-    quit_when_sent: bool,
-    /// Writes held under read-only that the user has been told of.
-    held_told: usize,
-    /// A write that met a changed ticket, while that ticket is read.
-    inspecting: Option<(u64, QueuedWrite)>,
 
     /// When the desk is asked next, and which answers are awaited.
     pub schedule: Schedule,
@@ -344,21 +334,16 @@ impl State {
             section: 0,
             queue: QueueView::default(),
             marks: BTreeSet::new(),
-            outgoing: Vec::new(),
+            outbox: Outbox::default(),
             drafts: HashMap::new(),
             ticks: 0,
             dashboard: Default::default(),
-            rejected: Vec::new(),
-            signed_out: false,
             stale_since: None,
             connection: Connection::Connecting,
             last_refresh: None,
             flash: None,
             messages: Default::default(),
             should_quit: false,
-            quit_when_sent: false,
-            held_told: 0,
-            inspecting: None,
             schedule: Schedule::new(settings.refresh_every),
             pending_section,
         };

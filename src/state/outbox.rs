@@ -28,7 +28,7 @@ impl State {
     /// Everything in the outbox, oldest first, then what the desk refused.
     pub fn outbox_rows(&self) -> Vec<Row> {
         let mut rows = Vec::new();
-        for outgoing in &self.outgoing {
+        for outgoing in &self.outbox.outgoing {
             for item in &outgoing.items {
                 if item.finished() {
                     continue;
@@ -37,7 +37,7 @@ impl State {
                     (Progress::Sending(_), _) => "sending".to_string(),
                     _ if outgoing.waiting(self.ticks) => "waiting out the undo window".into(),
                     _ if self.settings.read_only.is_some() => "held: read-only".to_string(),
-                    _ if self.signed_out => "waiting for :login".to_string(),
+                    _ if self.outbox.signed_out => "waiting for :login".to_string(),
                     (_, Some(at)) if at > self.now => format!(
                         "next try in {} ({} so far): {}",
                         crate::sla::compact_duration(self.now.duration_until(at)),
@@ -54,7 +54,7 @@ impl State {
                 });
             }
         }
-        for rejected in &self.rejected {
+        for rejected in &self.outbox.rejected {
             rows.push(Row {
                 label: rejected.label.clone(),
                 ticket: format!("#{}", rejected.ticket.0),
@@ -131,18 +131,18 @@ impl State {
 
     /// Take a write out of the outbox (in memory), unless it is being sent.
     fn take_item(&mut self, key: &str) -> Option<QueuedWrite> {
-        if let Some(i) = self.rejected.iter().position(|r| r.key == key) {
-            return Some(self.rejected.remove(i));
+        if let Some(i) = self.outbox.rejected.iter().position(|r| r.key == key) {
+            return Some(self.outbox.rejected.remove(i));
         }
-        for o in 0..self.outgoing.len() {
-            if let Some(i) = self.outgoing[o]
+        for o in 0..self.outbox.outgoing.len() {
+            if let Some(i) = self.outbox.outgoing[o]
                 .items
                 .iter()
                 .position(|it| it.key == key && !matches!(it.progress, Progress::Sending(_)))
             {
-                let item = self.outgoing[o].items.remove(i);
-                if self.outgoing[o].items.is_empty() {
-                    self.outgoing.remove(o);
+                let item = self.outbox.outgoing[o].items.remove(i);
+                if self.outbox.outgoing[o].items.is_empty() {
+                    self.outbox.outgoing.remove(o);
                 }
                 return Some(item);
             }
@@ -164,7 +164,7 @@ impl State {
         self.info(format!("{}: trying again", item.label));
         let keep = Effect::OutboxPut(vec![item.clone()]);
         let id = self.request_id();
-        self.outgoing.push(Outgoing {
+        self.outbox.outgoing.push(Outgoing {
             id,
             label: item.label.clone(),
             items: vec![item],
@@ -179,10 +179,11 @@ impl State {
     /// `e`: a reply or note back into its pane, out of the outbox.
     fn edit_pending(&mut self, key: &str) -> Vec<Effect> {
         let text = self
+            .outbox
             .outgoing
             .iter()
             .flat_map(|o| &o.items)
-            .chain(&self.rejected)
+            .chain(&self.outbox.rejected)
             .find(|i| i.key == key)
             .and_then(QueuedWrite::text);
         let Some((kind, text)) = text else {
@@ -274,8 +275,13 @@ impl State {
     pub fn signed_in(&mut self, result: Result<String, SignInError>) -> Vec<Effect> {
         match result {
             Ok(told) => {
-                self.signed_out = false;
-                for item in self.outgoing.iter_mut().flat_map(|o| o.items.iter_mut()) {
+                self.outbox.signed_out = false;
+                for item in self
+                    .outbox
+                    .outgoing
+                    .iter_mut()
+                    .flat_map(|o| o.items.iter_mut())
+                {
                     item.next_at = None;
                 }
                 self.info(told);

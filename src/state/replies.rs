@@ -265,7 +265,7 @@ fn back_online(state: &mut State) {
 fn went_offline(state: &mut State, error: &DeskError) {
     // A refused credential: writes wait for `:login` rather than fail.
     if *error == DeskError::Auth {
-        state.signed_out = true;
+        state.outbox.signed_out = true;
     }
     state.schedule.failures += 1;
     state.connection = Connection::Offline(error.to_string());

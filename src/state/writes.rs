@@ -49,6 +49,25 @@ fn backoff(write: &QueuedWrite) -> SignedDuration {
     SignedDuration::try_from(pause).unwrap_or(SignedDuration::from_mins(5))
 }
 
+/// The console's outbox: the writes on their way (each waiting out its
+/// undo window, being sent, or paused before its next try), those the
+/// desk refused for good, and what holds them all back.
+#[derive(Debug, Default)]
+pub struct Outbox {
+    /// Writes waiting out the undo window, or on their way.
+    pub outgoing: Vec<Outgoing>,
+    /// Writes the desk refused for good, until the user acts on them.
+    pub rejected: Vec<QueuedWrite>,
+    /// The desk refused the credential: writes wait for `:login`.
+    pub signed_out: bool,
+    /// Quit once the waiting writes are sent.
+    pub quit_when_sent: bool,
+    /// Writes held under read-only that the user has been told of.
+    pub held_told: usize,
+    /// A write that met a changed ticket, while that ticket is read.
+    pub inspecting: Option<(u64, QueuedWrite)>,
+}
+
 /// A send or a (bulk) change, from the key press until every ticket is done.
 #[derive(Clone, Debug)]
 pub struct Outgoing {
@@ -167,7 +186,7 @@ impl State {
             None => Effect::OutboxPut(pending),
         };
         let id = self.request_id();
-        self.outgoing.push(Outgoing {
+        self.outbox.outgoing.push(Outgoing {
             id,
             label,
             items,
@@ -192,15 +211,15 @@ impl State {
     /// whichever way it came (a key, the outbox view, an earlier run).
     pub fn pump(&mut self) -> Vec<Effect> {
         // The one gate: whatever put a write in the outbox, it leaves here.
-        match gate::check(self.settings.read_only.as_deref(), self.signed_out) {
+        match gate::check(self.settings.read_only.as_deref(), self.outbox.signed_out) {
             Err(Closed::ReadOnly(why)) => {
                 let held = self.unsent();
-                if held > self.held_told {
+                if held > self.outbox.held_told {
                     self.error(format!(
                         "read-only: {held} held in the outbox, nothing is sent ({why})"
                     ));
                 }
-                self.held_told = held;
+                self.outbox.held_told = held;
                 return Vec::new();
             }
             Err(Closed::SignedOut) => return self.finish_done(),
@@ -208,8 +227,8 @@ impl State {
         }
         let mut effects = Vec::new();
         let (tick, now) = (self.ticks, self.now);
-        for index in 0..self.outgoing.len() {
-            let outgoing = &self.outgoing[index];
+        for index in 0..self.outbox.outgoing.len() {
+            let outgoing = &self.outbox.outgoing[index];
             if outgoing.waiting(tick)
                 || outgoing
                     .items
@@ -218,7 +237,7 @@ impl State {
             {
                 continue;
             }
-            let earlier = &self.outgoing[..index];
+            let earlier = &self.outbox.outgoing[..index];
             let busy = |ticket: &TicketId| {
                 earlier
                     .iter()
@@ -239,7 +258,7 @@ impl State {
     fn send_next(&mut self, outgoing: usize, item: usize) -> Vec<Effect> {
         let request = self.request_id();
         let now = self.now;
-        let entry = &mut self.outgoing[outgoing].items[item];
+        let entry = &mut self.outbox.outgoing[outgoing].items[item];
         let Some(change) = entry.changes.first().cloned() else {
             entry.progress = Progress::Done;
             return Vec::new();
@@ -252,7 +271,7 @@ impl State {
             entry.first_sent = Some(now);
             effects.push(Effect::OutboxPut(vec![entry.clone()]));
         }
-        let entry = &self.outgoing[outgoing].items[item];
+        let entry = &self.outbox.outgoing[outgoing].items[item];
         effects.push(Effect::Apply {
             request,
             id: entry.ticket.clone(),
@@ -267,15 +286,15 @@ impl State {
     pub fn undo(&mut self) -> Vec<Effect> {
         let mut effects = Vec::new();
         let tick = self.ticks;
-        let Some(index) = self.outgoing.iter().rposition(|o| o.waiting(tick)) else {
-            self.info(if self.outgoing.is_empty() {
+        let Some(index) = self.outbox.outgoing.iter().rposition(|o| o.waiting(tick)) else {
+            self.info(if self.outbox.outgoing.is_empty() {
                 "nothing to undo"
             } else {
                 "too late to undo: already on its way"
             });
             return effects;
         };
-        let outgoing = self.outgoing.remove(index);
+        let outgoing = self.outbox.outgoing.remove(index);
         let keys: Vec<String> = outgoing.items.iter().map(|i| i.key.clone()).collect();
         // The text back in its pane (rebuilt when the write came back from
         // the outbox after a restart), and a draft again on disk.
@@ -308,20 +327,25 @@ impl State {
         request: u64,
         result: Result<Box<Applied>, DeskError>,
     ) -> Vec<Effect> {
-        let found = self.outgoing.iter().enumerate().find_map(|(o, out)| {
-            out.items
-                .iter()
-                .position(|i| i.progress == Progress::Sending(request))
-                .map(|i| (o, i))
-        });
+        let found = self
+            .outbox
+            .outgoing
+            .iter()
+            .enumerate()
+            .find_map(|(o, out)| {
+                out.items
+                    .iter()
+                    .position(|i| i.progress == Progress::Sending(request))
+                    .map(|i| (o, i))
+            });
         let Some((o, i)) = found else {
             return Vec::new();
         };
         let mut effects = Vec::new();
-        let label = self.outgoing[o].label.clone();
+        let label = self.outbox.outgoing[o].label.clone();
         match result {
             Ok(applied) => {
-                let item = &mut self.outgoing[o].items[i];
+                let item = &mut self.outbox.outgoing[o].items[i];
                 if !item.changes.is_empty() {
                     item.changes.remove(0);
                 }
@@ -347,11 +371,11 @@ impl State {
                 }
             }
             Err(DeskError::Conflict { .. }) => {
-                self.outgoing[o].items[i].progress = Progress::Conflict;
+                self.outbox.outgoing[o].items[i].progress = Progress::Conflict;
             }
             Err(e) => {
                 let now = self.now;
-                let item = &mut self.outgoing[o].items[i];
+                let item = &mut self.outbox.outgoing[o].items[i];
                 item.last_error = Some(e.to_string());
                 match next_after(&e) {
                     Next::Retry { uncertain, after } => {
@@ -375,7 +399,7 @@ impl State {
                     Next::SignIn => {
                         item.progress = Progress::Waiting;
                         effects.push(Effect::OutboxPut(vec![item.clone()]));
-                        self.signed_out = true;
+                        self.outbox.signed_out = true;
                         self.error(format!(
                             "{label}: kept in the outbox · the desk refused the sign-in; \
                              :login signs in again"
@@ -398,7 +422,7 @@ impl State {
     /// ours. A change by someone else in between still conflicts.
     fn rebase(&mut self, ticket: &TicketId, before: &Version, applied: &Applied) -> Vec<Effect> {
         let mut effects = Vec::new();
-        for outgoing in &mut self.outgoing {
+        for outgoing in &mut self.outbox.outgoing {
             for item in outgoing
                 .items
                 .iter_mut()
@@ -422,6 +446,7 @@ impl State {
     /// next key works from there (`+` `+` raises twice).
     pub fn as_queued(&self, mut t: TicketSummary) -> TicketSummary {
         let queued = self
+            .outbox
             .outgoing
             .iter()
             .flat_map(|o| &o.items)
@@ -492,11 +517,12 @@ impl State {
     /// it, so they go (left by an older deskterm, or read late at start).
     pub(crate) fn drop_queued_drafts(&mut self) -> Vec<Effect> {
         let queued: Vec<TicketId> = self
+            .outbox
             .outgoing
             .iter()
             .flat_map(|o| &o.items)
             .filter(|i| !i.finished())
-            .chain(&self.rejected)
+            .chain(&self.outbox.rejected)
             .filter(|i| self.is_draft_of(i))
             .map(|i| i.ticket.clone())
             .collect();
@@ -507,14 +533,15 @@ impl State {
     fn finish_done(&mut self) -> Vec<Effect> {
         let mut effects = Vec::new();
         while let Some(index) = self
+            .outbox
             .outgoing
             .iter()
             .position(|o| o.items.iter().all(QueuedWrite::finished))
         {
-            let outgoing = self.outgoing.remove(index);
+            let outgoing = self.outbox.outgoing.remove(index);
             effects.extend(self.report(outgoing));
         }
-        if self.outgoing.is_empty() && self.quit_when_sent {
+        if self.outbox.outgoing.is_empty() && self.outbox.quit_when_sent {
             self.should_quit = true;
         }
         effects
@@ -561,7 +588,7 @@ impl State {
                 (Outcome::Conflict, None) => {
                     let request = self.request_id();
                     let id = item.ticket.clone();
-                    self.inspecting = Some((request, item));
+                    self.outbox.inspecting = Some((request, item));
                     vec![Effect::Inspect { request, id }]
                 }
                 // Refused with the pane at hand: the text goes back into it
@@ -586,7 +613,7 @@ impl State {
                         ),
                         item.last_error.clone(),
                     );
-                    self.rejected.push(item);
+                    self.outbox.rejected.push(item);
                     Vec::new()
                 }
                 (Outcome::Unsent, _) => Vec::new(),
@@ -614,7 +641,7 @@ impl State {
             match outcome(&item) {
                 // Shown in the results; not written on top of the change.
                 Outcome::Conflict => effects.push(Effect::OutboxRemove(item.key.clone())),
-                Outcome::Refused(_) => self.rejected.push(item),
+                Outcome::Refused(_) => self.outbox.rejected.push(item),
                 Outcome::Done | Outcome::Unsent => {}
             }
         }
@@ -636,11 +663,11 @@ impl State {
 
     /// The fresh ticket after a conflict: ask before writing on top of it.
     pub fn on_inspected(&mut self, request: u64, result: Result<Box<TicketDetail>, DeskError>) {
-        let Some((asked, mut item)) = self.inspecting.take() else {
+        let Some((asked, mut item)) = self.outbox.inspecting.take() else {
             return;
         };
         if asked != request {
-            self.inspecting = Some((asked, item));
+            self.outbox.inspecting = Some((asked, item));
             return;
         }
         match result {
@@ -680,7 +707,7 @@ impl State {
         }
         let id = self.request_id();
         let keep = Effect::OutboxPut(vec![confirm.item.clone()]);
-        self.outgoing.push(Outgoing {
+        self.outbox.outgoing.push(Outgoing {
             id,
             label: confirm.item.label.clone(),
             items: vec![confirm.item],
@@ -696,13 +723,14 @@ impl State {
     /// to be tried again, or what the desk refused.
     pub fn outgoing_summary(&self) -> Option<String> {
         let tick = self.ticks;
-        if let Some(waiting) = self.outgoing.iter().rev().find(|o| o.waiting(tick)) {
+        if let Some(waiting) = self.outbox.outgoing.iter().rev().find(|o| o.waiting(tick)) {
             let left = waiting.send_at - tick;
             let undo = self.settings.keymap.hint(Context::Global, Action::Undo);
             return Some(format!("↶ {} in {left}s · {undo} undoes", waiting.label));
         }
         let unsent = self.unsent();
         let retrying = self
+            .outbox
             .outgoing
             .iter()
             .flat_map(|o| &o.items)
@@ -711,25 +739,27 @@ impl State {
         if self.settings.read_only.is_some() && unsent > 0 {
             return Some(format!("{unsent} held in the outbox · read-only"));
         }
-        if self.signed_out && unsent > 0 {
+        if self.outbox.signed_out && unsent > 0 {
             return Some(format!("{unsent} in the outbox · :login to send"));
         }
         if retrying > 0 {
             return Some(format!("{unsent} in the outbox, retrying · :outbox"));
         }
-        if let Some(o) = self.outgoing.first() {
+        if let Some(o) = self.outbox.outgoing.first() {
             return Some(if o.items.len() > 1 {
                 format!("{}: {}/{}", o.label, o.done_count(), o.items.len())
             } else {
                 format!("{}…", o.label)
             });
         }
-        (!self.rejected.is_empty()).then(|| format!("⚠ {} refused · :outbox", self.rejected.len()))
+        (!self.outbox.rejected.is_empty())
+            .then(|| format!("⚠ {} refused · :outbox", self.outbox.rejected.len()))
     }
 
     /// Writes not yet on the desk (not counting those the desk refused).
     pub fn unsent(&self) -> usize {
-        self.outgoing
+        self.outbox
+            .outgoing
             .iter()
             .flat_map(|o| &o.items)
             .filter(|i| !i.finished())
@@ -741,11 +771,12 @@ impl State {
     /// ones kept in view.
     pub fn restore_outbox(&mut self, pending: Vec<QueuedWrite>) -> Vec<Effect> {
         let known: std::collections::HashSet<String> = self
+            .outbox
             .outgoing
             .iter()
             .flat_map(|o| &o.items)
             .map(|i| i.key.clone())
-            .chain(self.rejected.iter().map(|r| r.key.clone()))
+            .chain(self.outbox.rejected.iter().map(|r| r.key.clone()))
             .collect();
         let mut resumed = 0;
         let mut unsent = 0;
@@ -753,7 +784,7 @@ impl State {
             let label = p.label.clone();
             let item = p.restored();
             if item.rejected {
-                self.rejected.push(item);
+                self.outbox.rejected.push(item);
                 continue;
             }
             // Never sent: it was still in its undo window when deskterm
@@ -766,13 +797,13 @@ impl State {
                 resumed += 1;
                 self.ticks
             };
-            match self.outgoing.last_mut() {
+            match self.outbox.outgoing.last_mut() {
                 Some(last) if last.label == label && last.send_at == send_at => {
                     last.items.push(item);
                 }
                 _ => {
                     let id = self.request_id();
-                    self.outgoing.push(Outgoing {
+                    self.outbox.outgoing.push(Outgoing {
                         id,
                         label,
                         items: vec![item],

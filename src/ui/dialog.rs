@@ -326,7 +326,7 @@ pub fn quit_pending(frame: &mut Frame, area: Rect, state: &State) {
 fn why_stuck(state: &State, one: bool) -> &'static str {
     if state.settings.read_only.is_some() {
         "writes are off: read-only"
-    } else if state.signed_out {
+    } else if state.outbox.signed_out {
         "the desk refused the credential"
     } else if matches!(state.connection, crate::state::Connection::Offline(_)) {
         "the desk cannot be reached"
