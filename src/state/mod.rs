@@ -7,8 +7,9 @@
 //! [`State`] is a composition of parts that own their data and rules:
 //! [`Settings`] (held once), [`Screen`] (what is on screen: one view and a
 //! stack of overlays), [`Holdings`] (the tickets held, their counts, tally
-//! and clocks), [`Schedule`] (when the desk is asked), the outbox
-//! ([`writes`], [`outbox`]: writes waiting, sent, refused; the one gate in
+//! and clocks), [`Schedule`] (when the desk is asked), [`Outbox`] (writes
+//! waiting, sent, refused, each one [`crate::store::QueuedWrite`] in memory
+//! and on disk; its views in [`outbox`]; the one gate in
 //! [`crate::desk::gate`]), and the queue's view ([`queue`]). A key reaches
 //! `update` already resolved by [`keys::resolve`] through the keymap of
 //! whatever is on top.
