@@ -170,6 +170,7 @@ impl Launcher {
             .map(|(kind, _)| kind.short().to_string());
         settings.profiles = self.profile_names();
         settings.lacks = session.desk.capabilities().lacks();
+        settings.delivers = session.desk.capabilities().delivers;
         settings
     }
 

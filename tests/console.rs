@@ -546,3 +546,42 @@ async fn no_announcement_unless_asked_for() {
     c.ui.tick().await;
     assert!(c.ui.notices.is_empty());
 }
+
+/// The reply pane says where the answer goes: on a desk that answers by
+/// SMS, the text counted in messages as it is typed; on a social channel,
+/// a warning that anyone can read it.
+#[tokio::test]
+async fn the_reply_pane_says_where_the_answer_goes() {
+    use deskterm::desk::Channel;
+    let mut settings = common::settings("dark");
+    settings.delivers = &Channel::ALL;
+    let mut c = common::console_with(settings, 100, 30).await;
+    let came_by = |c: &common::Console, channel| {
+        c.ui.state
+            .held
+            .tickets
+            .items()
+            .iter()
+            .find(|h| h.ticket.channel == channel)
+            .map(|h| h.ticket.id.0.clone())
+            .expect("the demo has one")
+    };
+    let sms = came_by(&c, Channel::Sms);
+    c.ui.press(":").await;
+    c.ui.type_text(&format!("open {sms}")).await;
+    c.ui.press("enter r").await;
+    c.ui.type_text(&"a".repeat(161)).await;
+    let screen = c.ui.screen();
+    assert!(
+        screen.contains("by SMS · 161 characters, 2 messages"),
+        "{screen}"
+    );
+    c.ui.press("esc esc").await;
+
+    let social = came_by(&c, Channel::Social);
+    c.ui.press(":").await;
+    c.ui.type_text(&format!("open {social}")).await;
+    c.ui.press("enter r").await;
+    let screen = c.ui.screen();
+    assert!(screen.contains("in public: anyone can read it"), "{screen}");
+}

@@ -428,6 +428,7 @@ fn base_settings(cli: &Cli, config: &Config) -> anyhow::Result<(Settings, Vec<St
         read_only: None,
         credential: None,
         lacks: Vec::new(),
+        delivers: &[crate::desk::Channel::Email],
         profiles: Vec::new(),
     };
     let theme_errors = theme_errors.iter().map(ToString::to_string).collect();

@@ -389,6 +389,9 @@ pub struct Capabilities {
     pub server_search: bool,
     /// The desk records changes as history, shown in the conversation.
     pub history: bool,
+    /// The channels the desk answers on itself; a reply to a request from
+    /// any other goes by email.
+    pub delivers: &'static [Channel],
 }
 
 impl Capabilities {

@@ -7,6 +7,7 @@
 //! as [`styled`] spans that name a theme role, and ui turns them into
 //! styled lines.
 
+pub mod compose;
 pub mod dash;
 pub mod format;
 pub mod help;

@@ -269,6 +269,8 @@ pub struct Settings {
     pub profiles: Vec<String>,
     /// What the desk cannot do ([`crate::desk::Capabilities::lacks`]), for help.
     pub lacks: Vec<&'static str>,
+    /// The channels the desk answers on ([`crate::desk::Capabilities::delivers`]).
+    pub delivers: &'static [crate::desk::Channel],
 }
 
 pub struct State {

@@ -8,6 +8,7 @@
 pub mod html;
 pub mod quote;
 mod sanitize;
+pub mod sms;
 pub mod table;
 pub mod width;
 

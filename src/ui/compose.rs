@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Clear};
 use crate::action::Action;
 use crate::config::keymap::Context;
 use crate::config::theme::Role;
+use crate::layout::compose::delivery;
 use crate::state::State;
 use crate::state::compose::{Compose, ComposeKind};
 
@@ -68,6 +69,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, compose: &Compose) {
         .and_then(|v| v.summary())
         .and_then(|s| s.sla.get(crate::sla::ClockKind::FirstResponse))
         .is_some_and(|c| c.stage == crate::sla::Stage::Active);
+    // Where the reply goes: its channel, counted as an SMS, or public.
+    let ticket = state.screen.ticket().and_then(|v| v.summary());
+    if let (ComposeKind::Reply, Some(ticket)) = (compose.kind, ticket) {
+        let delivery = delivery(ticket, state.settings.delivers, &compose.text());
+        let role = if delivery.warn {
+            Role::SlaWarn
+        } else {
+            Role::Muted
+        };
+        block = block.title_bottom(Line::from(Span::styled(
+            format!(" {} ", delivery.text),
+            theme.style(role),
+        )));
+    }
     if compose.kind == ComposeKind::Note && first_response_running {
         block = block.title_bottom(Line::from(Span::styled(
             " ⚠ a note is not a first response: that SLA clock keeps running ",

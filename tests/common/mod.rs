@@ -76,6 +76,7 @@ pub fn settings(theme: &str) -> Settings {
         read_only: None,
         credential: None,
         lacks: Vec::new(),
+        delivers: &[deskterm::desk::Channel::Email],
         profiles: vec!["demo".into()],
     }
 }

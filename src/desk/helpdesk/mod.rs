@@ -48,6 +48,8 @@ const CAPABILITIES: Capabilities = Capabilities {
     incremental: false,
     server_search: false,
     history: false,
+    // RT and django-helpdesk answer by email whatever the request came by.
+    delivers: &[crate::desk::Channel::Email],
 };
 
 const API: http::Api = http::Api {

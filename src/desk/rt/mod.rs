@@ -43,6 +43,8 @@ const CAPABILITIES: Capabilities = Capabilities {
     incremental: true,
     server_search: true,
     history: true,
+    // RT and django-helpdesk answer by email whatever the request came by.
+    delivers: &[crate::desk::Channel::Email],
 };
 
 /// RT answers at most 100 records a page.
