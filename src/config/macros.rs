@@ -143,32 +143,12 @@ mod tests {
     use crate::text::SafeText;
 
     fn ticket(name: &str) -> TicketSummary {
-        TicketSummary {
-            id: TicketId("42".into()),
-            key: SafeText::line("#42"),
-            subject: SafeText::line("Bus 12 late"),
-            status: Status::new(StatusKind::Open),
-            priority: Priority::new(PriorityLevel::Normal),
-            queue: QueueRef {
-                id: QueueId("3".into()),
-                name: SafeText::line("Transportation"),
-            },
-            owner: None,
-            requester: Requester {
-                name: SafeText::line(name),
-                email: SafeText::line("x@example.org"),
-                role: RequesterRole::Parent,
-                organisation: None,
-            },
-            channel: Channel::Email,
-            created: jiff::Timestamp::UNIX_EPOCH,
-            updated: jiff::Timestamp::UNIX_EPOCH,
-            first_response_at: None,
-            resolved_at: None,
-            sla: Default::default(),
-            tags: Vec::new(),
-            version: Version("1".into()),
-        }
+        let mut t = TicketSummary::example();
+        t.id = TicketId("42".into());
+        t.key = SafeText::line("#42");
+        t.subject = SafeText::line("Bus 12 late");
+        t.requester.name = SafeText::line(name);
+        t
     }
 
     #[test]

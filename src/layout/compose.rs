@@ -63,32 +63,10 @@ mod tests {
     use crate::text::SafeText;
 
     fn on(channel: Channel) -> TicketSummary {
-        TicketSummary {
-            id: TicketId("7".into()),
-            key: SafeText::line("#7"),
-            subject: SafeText::line("Bus 24 late"),
-            status: Status::new(StatusKind::Open),
-            priority: Priority::new(PriorityLevel::Normal),
-            queue: QueueRef {
-                id: QueueId("5".into()),
-                name: SafeText::line("Transportation"),
-            },
-            owner: None,
-            requester: Requester {
-                name: SafeText::line("Maria Lopez"),
-                email: SafeText::line("parent@example.org"),
-                role: RequesterRole::Parent,
-                organisation: None,
-            },
-            channel,
-            created: jiff::Timestamp::UNIX_EPOCH,
-            updated: jiff::Timestamp::UNIX_EPOCH,
-            first_response_at: None,
-            resolved_at: None,
-            sla: Default::default(),
-            tags: Vec::new(),
-            version: Version("1".into()),
-        }
+        let mut t = TicketSummary::example();
+        t.channel = channel;
+        t.requester.email = SafeText::line("parent@example.org");
+        t
     }
 
     #[test]

@@ -836,32 +836,7 @@ mod tests {
     use crate::text::SafeText;
 
     fn summary() -> TicketSummary {
-        TicketSummary {
-            id: TicketId("7".into()),
-            key: SafeText::line("#7"),
-            subject: SafeText::line("No heat"),
-            status: Status::new(StatusKind::Open),
-            priority: Priority::new(PriorityLevel::Normal),
-            queue: QueueRef {
-                id: QueueId("5".into()),
-                name: SafeText::line("Facilities"),
-            },
-            owner: None,
-            requester: Requester {
-                name: SafeText::line("Maria Lopez"),
-                email: SafeText::line("m@example.org"),
-                role: RequesterRole::Staff,
-                organisation: None,
-            },
-            channel: Channel::Email,
-            created: jiff::Timestamp::UNIX_EPOCH,
-            updated: jiff::Timestamp::UNIX_EPOCH,
-            first_response_at: None,
-            resolved_at: None,
-            sla: Default::default(),
-            tags: Vec::new(),
-            version: Version("1".into()),
-        }
+        TicketSummary::example()
     }
 
     #[test]
