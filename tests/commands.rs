@@ -499,3 +499,76 @@ fn an_unknown_query_term_is_named() {
     assert!(stderr(&home.run(&["ls", "--query", "priority:low"])).contains("--sort priority"));
     assert_eq!(code(&home.run(&["ls", "--query", "10:30"])), 0);
 }
+
+/// `create` logs a ticket for a caller and prints its id: the ticket reads
+/// back with the caller as its requester and their words as the opening
+/// message; a queue it does not know is named, and read-only sends nothing.
+#[test]
+fn create_logs_a_ticket_for_a_caller_and_prints_its_id() {
+    let home = Home::new();
+    let id = home.ok(&[
+        "create",
+        "--queue",
+        "Transportation",
+        "--subject",
+        "Bus 9 missed Elm Street",
+        "--requester",
+        "dana.caller@example.org",
+        "--name",
+        "Dana Caller",
+        "--channel",
+        "phone",
+        "--priority",
+        "high",
+        "-m",
+        "Bus 9 did not come this morning.",
+    ]);
+    let id = id.trim();
+    assert!(id.parse::<u64>().is_ok(), "{id:?}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&home.ok(&["show", id, "--format", "json"])).unwrap();
+    let text = shown.to_string();
+    assert!(text.contains("Bus 9 missed Elm Street"), "{text}");
+    assert!(text.contains("dana.caller@example.org"), "{text}");
+    assert!(text.contains("Bus 9 did not come this morning."), "{text}");
+    assert!(text.contains("\"phone\""), "{text}");
+
+    let out = home.run(&[
+        "create",
+        "-q",
+        "Nowhere",
+        "-s",
+        "x",
+        "--requester",
+        "a@example.org",
+        "-m",
+        "y",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no queue “Nowhere”"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = home.run(&[
+        "--read-only",
+        "create",
+        "-q",
+        "IT",
+        "-s",
+        "Not this one",
+        "--requester",
+        "a@example.org",
+        "-m",
+        "y",
+    ]);
+    assert_ne!(code(&out), 0);
+    assert!(
+        stderr(&out).contains("nothing was sent"),
+        "{}",
+        stderr(&out)
+    );
+    let all = home.ok(&["ls", "--query", "status:any", "--format", "json"]);
+    assert!(!all.contains("Not this one"));
+}

@@ -4,6 +4,7 @@
 //! and an exit code from [`exit`], never a panic or a stack trace.
 
 mod admin;
+mod create;
 pub mod exit;
 mod json;
 mod report;
@@ -97,6 +98,8 @@ enum Command {
     Reply(write::TextArgs),
     /// Add an internal note (agents only): the text as for reply.
     Note(write::TextArgs),
+    /// Log a ticket for someone (a call, a walk-in); prints its id.
+    Create(create::CreateArgs),
     /// Assign a ticket to an agent (id, name or email), "me" or "nobody".
     Assign {
         id: String,
@@ -269,6 +272,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Queues { format }) => return tickets::queues(&cli, *format),
         Some(Command::Reply(args)) => return write::text(&cli, args, false),
         Some(Command::Note(args)) => return write::text(&cli, args, true),
+        Some(Command::Create(args)) => return create::create(&cli, args),
         Some(Command::Assign { id, agent, write }) => {
             return write::assign(&cli, id, agent, write);
         }

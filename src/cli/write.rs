@@ -61,12 +61,21 @@ const ATTEMPTS: u32 = 3;
 const MAX_WAIT: Duration = Duration::from_secs(10);
 
 fn the_text(args: &TextArgs) -> Result<String, Failure> {
-    let text = if let Some(message) = &args.message {
-        message.clone()
-    } else if let Some(path) = args.file.as_ref().filter(|p| p.as_os_str() != "-") {
+    read_text(args.message.as_deref(), args.file.as_deref())
+}
+
+/// A text from `message`, the `file` ("-" for stdin), stdin when it is not
+/// a terminal, or $VISUAL / $EDITOR; never empty.
+pub(super) fn read_text(
+    message: Option<&str>,
+    file: Option<&std::path::Path>,
+) -> Result<String, Failure> {
+    let text = if let Some(message) = message {
+        message.to_string()
+    } else if let Some(path) = file.filter(|p| p.as_os_str() != "-") {
         std::fs::read_to_string(path)
             .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?
-    } else if args.file.is_some() || !std::io::stdin().is_terminal() {
+    } else if file.is_some() || !std::io::stdin().is_terminal() {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text)?;
         text

@@ -62,6 +62,13 @@ pub trait Desk: Send + Sync {
         change: &Change,
     ) -> Result<Applied, DeskError>;
 
+    /// Log a new ticket as the signed-in agent, for its requester: the
+    /// ticket as the desk now has it.
+    async fn create(&self, ticket: &NewTicket) -> Result<TicketSummary, DeskError> {
+        let _ = ticket;
+        Err(DeskError::Unsupported("logging new tickets"))
+    }
+
     /// Whether `change`, first sent at `since` on top of `based_on`, is
     /// already on the desk: a write whose answer was lost is looked for
     /// before it is sent again, so it lands once. The ticket as it is now
@@ -77,6 +84,29 @@ pub trait Desk: Send + Sync {
         let _ = based_on;
         look_for(self, id, change, since).await
     }
+}
+
+/// The ticket `asked` made, if the desk has it: a create whose answer was
+/// lost is looked for before it is sent again. The same subject from the
+/// same requester, made since it was sent (a minute either way for clocks
+/// that differ), among the newest active tickets.
+pub async fn find_created<D: Desk + ?Sized>(
+    desk: &D,
+    asked: &NewTicket,
+    sent_at: Timestamp,
+) -> Result<Option<TicketSummary>, DeskError> {
+    let after = sent_at - jiff::SignedDuration::from_mins(1);
+    let page = desk
+        .search(&Query::active(), PageRequest::first(100))
+        .await?;
+    Ok(page.items.into_iter().find(|t| {
+        t.subject.as_str() == asked.subject.trim()
+            && t.requester
+                .email
+                .as_str()
+                .eq_ignore_ascii_case(asked.requester_email.trim())
+            && t.created >= after
+    }))
 }
 
 /// Read the ticket and see whether `change` is there (see [`found_on`]).

@@ -379,6 +379,22 @@ pub enum Assignee {
     Nobody,
 }
 
+/// A ticket an agent logs for someone (a phone call, a walk-in, a word in
+/// the corridor): the requester's words are its opening message, whoever
+/// typed them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTicket {
+    pub queue: QueueId,
+    pub subject: String,
+    /// Who asked: found among known people by email, or new.
+    pub requester_email: String,
+    pub requester_name: String,
+    pub channel: Channel,
+    pub priority: PriorityLevel,
+    pub owner: Assignee,
+    pub body: String,
+}
+
 /// A write, as data: the outbox stores them, undo cancels them, bulk repeats them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
@@ -424,6 +440,8 @@ pub struct Capabilities {
     /// The channels the desk answers on itself; a reply to a request from
     /// any other goes by email.
     pub delivers: &'static [Channel],
+    /// Agents can log new tickets ([`crate::desk::Desk::create`]).
+    pub create: bool,
 }
 
 impl Capabilities {
@@ -437,6 +455,7 @@ impl Capabilities {
             (self.set_status, "status changes"),
             (self.set_priority, "priority changes"),
             (self.move_queue, "moving tickets between queues"),
+            (self.create, "logging new tickets"),
             (
                 self.server_sla,
                 "SLA deadlines of its own (the console's policy applies)",

@@ -57,6 +57,7 @@ const CAPABILITIES: Capabilities = Capabilities {
         crate::desk::Channel::Chat,
         crate::desk::Channel::Social,
     ],
+    create: true,
 };
 
 pub struct DemoDesk {
@@ -445,6 +446,94 @@ impl Desk for DemoDesk {
             tokio::time::sleep(self.latency).await;
         }
         applied
+    }
+
+    /// A ticket logged for someone: found among the requesters by email,
+    /// or added as a member of the community.
+    async fn create(&self, ticket: &crate::desk::NewTicket) -> Result<TicketSummary, DeskError> {
+        use rusqlite::OptionalExtension;
+        let ticket = ticket.clone();
+        let created = self
+            .with_db(move |conn, now| {
+                let queue = numeric_id(&ticket.queue.0)?;
+                let tx = conn.transaction().map_err(db_error)?;
+                let known: Option<(i64, String)> = tx
+                    .query_row(
+                        "SELECT id, name FROM requesters WHERE lower(email) = lower(?1)",
+                        [ticket.requester_email.trim()],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()
+                    .map_err(db_error)?;
+                let (requester, name) = match known {
+                    Some(found) => found,
+                    None => {
+                        let name = match ticket.requester_name.trim() {
+                            "" => ticket.requester_email.trim().to_string(),
+                            name => name.to_string(),
+                        };
+                        tx.execute(
+                            "INSERT INTO requesters (name, email, role, organisation)
+                             VALUES (?1, ?2, 'community', NULL)",
+                            rusqlite::params![name, ticket.requester_email.trim()],
+                        )
+                        .map_err(db_error)?;
+                        (tx.last_insert_rowid(), name)
+                    }
+                };
+                let owner = match &ticket.owner {
+                    Assignee::Me => Some(seed::ME),
+                    Assignee::Agent(agent) => Some(numeric_id(&agent.0)?),
+                    Assignee::Nobody => None,
+                };
+                let at = now.as_second();
+                let id = store::insert_ticket(
+                    &tx,
+                    &store::NewTicket {
+                        subject: ticket.subject.trim(),
+                        status: if owner.is_some() {
+                            StatusKind::Open
+                        } else {
+                            StatusKind::New
+                        },
+                        priority: ticket.priority,
+                        queue_id: queue,
+                        owner_id: owner,
+                        requester_id: requester,
+                        channel: ticket.channel,
+                        created: at,
+                        updated: at,
+                        first_response_at: None,
+                        tags: "",
+                    },
+                )
+                .map_err(db_error)?;
+                // The opening message is the requester's request.
+                store::insert_entry(
+                    &tx,
+                    id,
+                    &NewEntry {
+                        kind: EntryKind::Reply,
+                        author: &name,
+                        by_agent: false,
+                        at,
+                        body: &ticket.body,
+                        new_status: None,
+                    },
+                )
+                .map_err(db_error)?;
+                store::recompute_sla(&tx, id).map_err(db_error)?;
+                let summary = store::summary(&tx, id)
+                    .map_err(db_error)?
+                    .ok_or(DeskError::NotFound)?;
+                tx.commit().map_err(db_error)?;
+                Ok(summary)
+            })
+            .await;
+        if !self.latency.is_zero() {
+            tokio::time::sleep(self.latency).await;
+        }
+        created
     }
 }
 

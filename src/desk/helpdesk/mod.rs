@@ -50,6 +50,7 @@ const CAPABILITIES: Capabilities = Capabilities {
     history: false,
     // RT and django-helpdesk answer by email whatever the request came by.
     delivers: &[crate::desk::Channel::Email],
+    create: true,
 };
 
 const API: http::Api = http::Api {
@@ -532,5 +533,35 @@ impl Desk for HelpdeskDesk {
             version: summary.version.clone(),
             summary,
         })
+    }
+
+    /// The requester is the submitter's address (django-helpdesk keeps no
+    /// name for it, nor the channel); the description is the opening message.
+    async fn create(&self, ticket: &crate::desk::NewTicket) -> Result<TicketSummary, DeskError> {
+        let queue: u64 = ticket.queue.0.parse().map_err(|_| {
+            DeskError::Rejected(format!("no queue with the id {:?}", ticket.queue.0))
+        })?;
+        let mut body = json!({
+            "queue": queue,
+            "title": ticket.subject,
+            // Without a description the server answers 500.
+            "description": ticket.body,
+            "priority": map::helpdesk_priority(ticket.priority),
+            "submitter_email": ticket.requester_email.trim(),
+        });
+        if let Some(agent) = self.agent_id(&ticket.owner).await? {
+            body["assigned_to"] = json!(agent);
+        }
+        *self.last_search.lock().await = None;
+        let answer = self
+            .client
+            .write(Method::POST, "tickets/", &body, None)
+            .await
+            .map_err(refused)?;
+        let number = answer.body["id"].as_u64().ok_or_else(|| {
+            DeskError::Protocol("django-helpdesk did not say which ticket it made".into())
+        })?;
+        let (t, now) = self.get_ticket(number).await?;
+        Ok(self.summarise(&t, now))
     }
 }

@@ -45,6 +45,7 @@ const CAPABILITIES: Capabilities = Capabilities {
     history: true,
     // RT and django-helpdesk answer by email whatever the request came by.
     delivers: &[crate::desk::Channel::Email],
+    create: true,
 };
 
 /// RT answers at most 100 records a page.
@@ -780,6 +781,46 @@ impl Desk for RtDesk {
             version: summary.version.clone(),
             summary,
         })
+    }
+
+    /// The caller is the Requestor (RT makes a user of an address it does
+    /// not know); the channel goes to the profile's channel custom field.
+    async fn create(&self, ticket: &crate::desk::NewTicket) -> Result<TicketSummary, DeskError> {
+        let owner = match &ticket.owner {
+            Assignee::Me => self.user.clone(),
+            Assignee::Agent(agent) => agent.0.clone(),
+            Assignee::Nobody => "Nobody".to_string(),
+        };
+        let mut body = json!({
+            "Queue": ticket.queue.0,
+            "Subject": ticket.subject,
+            "Requestor": ticket.requester_email.trim(),
+            "Content": ticket.body,
+            "ContentType": "text/plain",
+            "Priority": map::rt_priority(ticket.priority),
+            "Owner": owner,
+        });
+        let channel_field = lock(&self.reading).channel_field.clone();
+        if let Some(field) = channel_field {
+            body["CustomFields"] = json!({ field: ticket.channel.name() });
+        }
+        let answer = self
+            .client
+            .write(Method::POST, "ticket", &body, None)
+            .await?;
+        self.heard(&answer);
+        let id = match &answer.body["id"] {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) if !s.is_empty() => s.clone(),
+            _ => {
+                let refused = refusals(&answer.body).unwrap_or_default();
+                return Err(match refused.is_empty() {
+                    true => DeskError::Protocol("RT did not say which ticket it made".into()),
+                    false => DeskError::Rejected(refused.join("; ")),
+                });
+            }
+        };
+        self.one_summary(&TicketId(id)).await
     }
 }
 
