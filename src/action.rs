@@ -68,6 +68,9 @@ actions! {
     EditWrite => "edit-write", "take a reply or note back into its pane";
     Discard => "discard", "let the write go, unsent";
     Choose => "choose", "choose the highlighted entry";
+    NewTicket => "new-ticket", "log a new ticket for someone (a call, a walk-in)";
+    NextField => "next-field", "next field";
+    PrevField => "prev-field", "previous field";
     Yes => "yes", "yes";
     No => "no", "no";
 }
@@ -79,6 +82,7 @@ impl Action {
         matches!(
             self,
             Action::Reply
+                | Action::NewTicket
                 | Action::Note
                 | Action::Edit
                 | Action::Send

@@ -187,6 +187,36 @@ impl Worker {
                 );
                 self.tasks.push(task);
             }
+            Effect::Create {
+                request,
+                ticket,
+                since,
+            } => {
+                let task = tokio::spawn(
+                    async move {
+                        let result = match desk.create(&ticket).await {
+                            // The answer was lost: it may be on the desk.
+                            Err(e) if e.is_transient() && !matches!(e, crate::desk::DeskError::NotSent(_)) => {
+                                match crate::desk::find_created(desk.as_ref(), &ticket, since).await {
+                                    Ok(Some(found)) => {
+                                        tracing::info!(id = %found.id.0, "the new ticket was on the desk");
+                                        Ok(found)
+                                    }
+                                    _ => Err(e),
+                                }
+                            }
+                            other => other,
+                        }
+                        .map(Box::new);
+                        if let Err(e) = &result {
+                            tracing::warn!(error = %e, "no ticket logged");
+                        }
+                        let _ = replies.send(DeskReply::Created { request, result });
+                    }
+                    .instrument(span),
+                );
+                self.tasks.push(task);
+            }
             Effect::Inspect { request, id } => {
                 let task = tokio::spawn(
                     async move {

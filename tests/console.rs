@@ -585,3 +585,64 @@ async fn the_reply_pane_says_where_the_answer_goes() {
     let screen = c.ui.screen();
     assert!(screen.contains("in public: anyone can read it"), "{screen}");
 }
+
+/// `N` logs a ticket for a caller: someone known is recognised as their
+/// address is typed, the queue is suggested from the words with the reason,
+/// and ctrl-x logs it; it shows in the queue at once, the caller's words
+/// as the opening message and its first response still to come. Missing a
+/// subject, nothing is sent and the form stays.
+#[tokio::test]
+async fn a_call_is_logged_from_the_intake_form() {
+    use deskterm::desk::{Desk, EntryKind};
+    let mut c = common::console(100, 30).await;
+    let known = c.ui.state.held.tickets.items()[0].ticket.requester.clone();
+    let before = c.ui.state.held.tickets.len();
+    c.ui.press("N").await;
+    assert!(c.ui.screen().contains("New ticket"), "{}", c.ui.screen());
+    c.ui.type_text(&known.email.as_str()[..6]).await;
+    let screen = c.ui.screen();
+    assert!(
+        screen.contains(&format!("known: {}", known.name)),
+        "{screen}"
+    );
+    // To the words: nothing logged without a subject.
+    c.ui.press("tab tab tab tab tab tab tab").await;
+    c.ui.type_text("Bus 24 was late again and nobody called")
+        .await;
+    c.ui.press("ctrl-x").await;
+    assert!(
+        flash_of(&c).contains("it needs a subject"),
+        "{}",
+        flash_of(&c)
+    );
+    assert!(c.ui.screen().contains("New ticket"));
+    // The form went to the subject: the queue follows the words.
+    c.ui.type_text("Bus 24 late").await;
+    let screen = c.ui.screen();
+    assert!(screen.contains("◂ Transportation ▸"), "{screen}");
+    assert!(screen.contains("suggested: “bus”"), "{screen}");
+    c.ui.press("ctrl-x").await;
+    assert!(
+        flash_of(&c).contains("logged: Bus 24 late"),
+        "{}",
+        flash_of(&c)
+    );
+    assert_eq!(c.ui.state.held.tickets.len(), before + 1);
+    let made = c.ui.state.selected().unwrap().clone();
+    assert_eq!(made.subject.as_str(), "Bus 24 late");
+    assert_eq!(made.requester.email, known.email);
+    assert!(made.first_response_at.is_none());
+    let detail = c.desk.ticket(&made.id).await.unwrap();
+    let opening = &detail.entries[0];
+    assert_eq!(opening.kind, EntryKind::Reply);
+    assert!(!opening.by_agent, "the caller's words");
+    assert!(opening.body.contains("nobody called"));
+}
+
+fn flash_of(c: &common::Console) -> String {
+    c.ui.state
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default()
+}

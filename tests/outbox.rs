@@ -121,6 +121,19 @@ impl Desk for FaultyDesk {
             None => self.inner.apply(id, based_on, change).await,
         }
     }
+    async fn create(&self, ticket: &NewTicket) -> Result<TicketSummary, DeskError> {
+        let fault = self.writes.lock().unwrap().pop_front();
+        match fault {
+            Some(WriteFault::Fail(e)) => Err(e),
+            Some(WriteFault::LoseAnswer) => {
+                self.inner.create(ticket).await?;
+                Err(DeskError::Unreachable(
+                    "timed out (operation timed out)".into(),
+                ))
+            }
+            None => self.inner.create(ticket).await,
+        }
+    }
 }
 
 struct Console {
@@ -572,4 +585,42 @@ async fn a_conflict_and_a_macro_that_cannot_apply_say_so_first() {
         status.contains("not applied: no queue “Transportation”"),
         "{status}"
     );
+}
+
+/// A call logged while the desk cannot be reached keeps the form, every
+/// word of it, with the reason; logged again when the answer is lost, it
+/// is found on the desk rather than made twice.
+#[tokio::test]
+async fn a_call_logged_while_the_desk_is_away_keeps_the_form_and_is_made_once() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut c = start(dir.path(), 0, common::now()).await;
+    c.ui.press("N").await;
+    c.ui.type_text("sam.away@example.org").await;
+    c.ui.press("tab tab tab tab tab tab").await;
+    c.ui.type_text("Heater broken in portable 3").await;
+    c.ui.press("tab").await;
+    c.ui.type_text("It is 12 degrees in here.").await;
+    c.desk.next_write(WriteFault::Fail(DeskError::NotSent(
+        "connection refused".into(),
+    )));
+    c.ui.press("ctrl-x").await;
+    let form = c.ui.state.screen.intake().expect("the form stays");
+    assert!(form.error.as_deref().unwrap_or("").contains("not logged"));
+    assert_eq!(form.subject.text(), "Heater broken in portable 3");
+    assert!(c.ui.screen().contains("It is 12 degrees in here."));
+
+    c.desk.next_write(WriteFault::LoseAnswer);
+    c.ui.press("ctrl-x").await;
+    assert!(c.ui.state.screen.intake().is_none(), "logged");
+    let made: Vec<TicketSummary> = c
+        .desk
+        .inner
+        .search(&Query::active(), PageRequest::first(100))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|t| t.subject.as_str() == "Heater broken in portable 3")
+        .collect();
+    assert_eq!(made.len(), 1, "one ticket for one call");
 }

@@ -33,6 +33,22 @@ async fn queue_filtered_on_a_department() {
     }
 }
 
+/// The intake form part filled: a known requester, a queue suggested from
+/// the words, the caller's words in their box.
+#[tokio::test]
+async fn intake_form() {
+    for (w, h) in SIZES {
+        let mut c = common::console(w, h).await;
+        c.ui.press("N").await;
+        c.ui.type_text("zara").await;
+        c.ui.press("tab tab tab tab tab tab").await;
+        c.ui.type_text("Bus 24 late").await;
+        c.ui.press("tab").await;
+        c.ui.type_text("It did not come to Elm Street.").await;
+        insta::assert_snapshot!(format!("intake_{w}x{h}"), c.ui.screen());
+    }
+}
+
 #[tokio::test]
 async fn ticket() {
     for (w, h) in SIZES {

@@ -29,10 +29,12 @@ pub enum Context {
     Confirm,
     /// The help overlay, `:messages` and a bulk change's results.
     Help,
+    /// The form for a new ticket; keys not bound here are typed.
+    Intake,
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Queue,
         Context::Ticket,
         Context::Global,
@@ -42,6 +44,7 @@ impl Context {
         Context::Picker,
         Context::Confirm,
         Context::Help,
+        Context::Intake,
     ];
 
     pub fn title(self) -> &'static str {
@@ -55,6 +58,7 @@ impl Context {
             Context::Picker => "Choosing from a list",
             Context::Confirm => "Questions",
             Context::Help => "Help, :messages and results",
+            Context::Intake => "New ticket (N or :new)",
         }
     }
 
@@ -78,6 +82,8 @@ impl Context {
             (Context::Help, Action::Open) => "close :messages or the results",
             (Context::Help, Action::Back) => "close",
             (Context::Help, Action::Help) => "close the help",
+            (Context::Intake, Action::Send) => "log the ticket",
+            (Context::Intake, Action::Cancel) => "close the form, logging nothing",
             _ => return action.describe(),
         };
         text.to_string()
@@ -350,6 +356,7 @@ const DEFAULTS: &[(Context, &str, &str)] = &[
     (Context::Queue, "s", "sort-next"),
     (Context::Queue, "S", "sort-reverse"),
     (Context::Queue, "d", "dashboard"),
+    (Context::Queue, "N", "new-ticket"),
     (Context::Queue, "ctrl-r", "refresh"),
     (Context::Queue, "f5", "refresh"),
     (Context::Queue, "q", "quit"),
@@ -385,6 +392,7 @@ const DEFAULTS: &[(Context, &str, &str)] = &[
     (Context::Ticket, "]", "next-ticket"),
     (Context::Ticket, "[", "prev-ticket"),
     (Context::Ticket, "z", "toggle-quotes"),
+    (Context::Ticket, "N", "new-ticket"),
     (Context::Ticket, "ctrl-r", "refresh"),
     (Context::Ticket, "f5", "refresh"),
     // ctrl-x sends, as in pine and alpine; no terminal or tmux takes it.
@@ -430,6 +438,10 @@ const DEFAULTS: &[(Context, &str, &str)] = &[
     (Context::Confirm, "q", "no"),
     (Context::Confirm, "Y", "yes"),
     (Context::Confirm, "N", "no"),
+    (Context::Intake, "tab", "next-field"),
+    (Context::Intake, "backtab", "prev-field"),
+    (Context::Intake, "ctrl-x", "send"),
+    (Context::Intake, "esc", "cancel"),
     (Context::Help, "?", "help"),
     (Context::Help, "esc", "back"),
     (Context::Help, "q", "back"),

@@ -541,6 +541,7 @@ impl State {
                 self.open_outbox();
                 Vec::new()
             }
+            Command::New => self.open_intake(),
             Command::Login => {
                 self.open_sign_in();
                 Vec::new()
@@ -646,6 +647,7 @@ impl State {
                 return Vec::new();
             }
             Action::Undo => return self.undo(),
+            Action::NewTicket => return self.open_intake(),
             Action::Dashboard => {
                 self.open_dashboard();
                 return Vec::new();

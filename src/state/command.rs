@@ -27,6 +27,8 @@ pub enum Command {
     Login,
     /// What the status line said, in full.
     Messages,
+    /// Log a new ticket for someone.
+    New,
 }
 
 /// What the argument of a command is, for completion.
@@ -83,6 +85,12 @@ pub const COMMANDS: &[Spec] = &[
         name: "dash",
         usage: ":dash",
         help: "the dashboard: open by department and channel, flow, SLA, load",
+        arg: Arg::None,
+    },
+    Spec {
+        name: "new",
+        usage: ":new",
+        help: "log a new ticket for someone who called or walked in",
         arg: Arg::None,
     },
     Spec {
@@ -174,6 +182,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "help" => Ok(Command::Help),
         "refresh" => Ok(Command::Refresh),
         "outbox" => Ok(Command::Outbox),
+        "new" => Ok(Command::New),
         "dash" => Ok(Command::Dashboard),
         "login" => Ok(Command::Login),
         "messages" => Ok(Command::Messages),

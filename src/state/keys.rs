@@ -42,6 +42,7 @@ pub fn view_routing(state: &State) -> Routing {
         View::Ticket(screen) if screen.compose.is_some() => Routing::KeysOrText(Context::Compose),
         View::Ticket(_) => Routing::Keys(Context::Ticket),
         View::Dashboard(_) => Routing::Keys(Context::Dashboard),
+        View::Intake(_) => Routing::KeysOrText(Context::Intake),
         View::Queue if state.queue.filtering => Routing::Text,
         View::Queue => Routing::Keys(Context::Queue),
     }
@@ -104,6 +105,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         None => match state.screen.view() {
             View::Ticket(screen) if screen.compose.is_some() => state.compose_action(action),
             View::Dashboard(_) => state.dash_action(action),
+            View::Intake(_) => state.intake_action(action),
             View::Ticket(_) | View::Queue => state.act(action),
         },
     }
@@ -129,6 +131,10 @@ pub fn on_typed(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         if compose.editor.input(key) {
             compose.dirty = true;
         }
+        return Vec::new();
+    }
+    if state.screen.intake().is_some() {
+        state.intake_typed(key);
         return Vec::new();
     }
     if state.queue.filtering && matches!(state.screen.view(), View::Queue) {
@@ -165,6 +171,8 @@ pub fn on_paste(state: &mut State, text: &str) {
     if let Some(compose) = state.screen.compose_mut() {
         compose.editor.insert_str(text);
         compose.dirty = true;
+    } else if state.screen.intake().is_some() {
+        state.intake_pasted(text);
     } else if state.queue.filtering && matches!(state.screen.view(), View::Queue) {
         state.queue.filter.insert_str(text);
         state.refilter();

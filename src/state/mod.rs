@@ -24,6 +24,7 @@ pub mod compose;
 pub mod dash;
 pub mod holdings;
 pub mod input;
+pub mod intake;
 pub mod keys;
 pub mod messages;
 pub mod outbox;
@@ -141,6 +142,13 @@ pub enum Effect {
         /// for it among what happened since, before sending it again.
         check_since: Option<Timestamp>,
     },
+    /// Log a new ticket; one whose answer was lost is looked for (made at
+    /// or after `since`) before it is sent again.
+    Create {
+        request: u64,
+        ticket: crate::desk::NewTicket,
+        since: Timestamp,
+    },
     /// Read a ticket that changed under a write, to tell the user what changed.
     Inspect {
         request: u64,
@@ -221,6 +229,10 @@ pub enum DeskReply {
     Inspected {
         request: u64,
         result: Result<Box<TicketDetail>, DeskError>,
+    },
+    Created {
+        request: u64,
+        result: Result<Box<TicketSummary>, DeskError>,
     },
     Drafts(Result<Vec<Draft>, StoreError>),
     Stored(Result<(), StoreError>),

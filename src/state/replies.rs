@@ -135,6 +135,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
         DeskReply::Applied {
             request, result, ..
         } => state.on_applied(request, result),
+        DeskReply::Created { request, result } => state.on_created(request, result),
         DeskReply::Inspected { request, result } => {
             state.on_inspected(request, result);
             Vec::new()

@@ -8,6 +8,7 @@ use super::command::CommandLine;
 use super::compose::Compose;
 use super::dash::DashView;
 use super::input::LineInput;
+use super::intake::IntakeForm;
 use super::picker::Picker;
 use super::ticket::TicketView;
 use super::writes::{Confirm, Results};
@@ -19,6 +20,8 @@ pub enum View {
     Queue,
     Ticket(Box<TicketScreen>),
     Dashboard(DashView),
+    /// A new ticket being logged.
+    Intake(Box<IntakeForm>),
 }
 
 /// A ticket, and the reply or note being written under it.
@@ -85,6 +88,24 @@ impl Screen {
 
     pub fn show_dashboard(&mut self) {
         self.view = View::Dashboard(DashView::default());
+    }
+
+    pub fn show_intake(&mut self, form: IntakeForm) {
+        self.view = View::Intake(Box::new(form));
+    }
+
+    pub fn intake(&self) -> Option<&IntakeForm> {
+        match &self.view {
+            View::Intake(form) => Some(form),
+            _ => None,
+        }
+    }
+
+    pub fn intake_mut(&mut self) -> Option<&mut IntakeForm> {
+        match &mut self.view {
+            View::Intake(form) => Some(form),
+            _ => None,
+        }
     }
 
     pub fn ticket(&self) -> Option<&TicketView> {

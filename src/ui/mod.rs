@@ -7,6 +7,7 @@ pub mod compose;
 pub mod dash;
 pub mod dialog;
 pub mod help;
+pub mod intake;
 pub mod layout;
 pub mod prompt;
 pub mod queue;
@@ -29,6 +30,7 @@ pub fn render(frame: &mut Frame, state: &State) {
     match state.screen.view() {
         View::Ticket(shown) => ticket::render(frame, top, body, state, &shown.view),
         View::Dashboard(_) => dash::render(frame, top, body, state),
+        View::Intake(form) => intake::render(frame, top, body, state, form),
         View::Queue => {
             queue::render_tabs(frame, top, state);
             queue::render_table(frame, body, state);
