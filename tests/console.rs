@@ -646,3 +646,43 @@ fn flash_of(c: &common::Console) -> String {
         .map(|f| f.text.clone())
         .unwrap_or_default()
 }
+
+/// The owner can be an agent of the desk, and a first reply goes with the
+/// new ticket through the outbox: the ticket is answered, its first
+/// response met by that reply.
+#[tokio::test]
+async fn a_logged_call_can_go_to_an_agent_with_a_first_reply() {
+    use deskterm::desk::{Desk, EntryKind};
+    let mut c = common::console(100, 30).await;
+    let agent = c.ui.state.agents[0].clone();
+    c.ui.press("N").await;
+    c.ui.type_text("lee.caller@example.org").await;
+    // To the owner: nobody, me, then the desk's agents.
+    c.ui.press("tab tab tab tab tab").await;
+    c.ui.press("right right").await;
+    assert!(c.ui.screen().contains(&format!("◂ {} ▸", agent.name)));
+    c.ui.press("tab").await;
+    c.ui.type_text("Locker 14 is jammed").await;
+    c.ui.press("tab").await;
+    c.ui.type_text("My locker will not open.").await;
+    c.ui.press("tab").await;
+    c.ui.type_text("A custodian is on the way.").await;
+    c.ui.press("ctrl-x").await;
+    let made = c.ui.state.selected().unwrap().clone();
+    assert_eq!(made.subject.as_str(), "Locker 14 is jammed");
+    assert_eq!(
+        made.owner.as_ref().map(|o| o.id.clone()),
+        Some(agent.id.clone())
+    );
+    // Past the undo window, the reply is on the desk.
+    for _ in 0..12 {
+        c.ui.tick().await;
+    }
+    let detail = c.desk.ticket(&made.id).await.unwrap();
+    let answered = detail
+        .entries
+        .iter()
+        .any(|e| e.kind == EntryKind::Reply && e.by_agent && e.body.contains("custodian"));
+    assert!(answered, "{:?}", detail.entries);
+    assert!(detail.summary.first_response_at.is_some());
+}

@@ -13,7 +13,8 @@ use super::input::{Edit, LineInput};
 use super::{Effect, State};
 use crate::action::Action;
 use crate::desk::gate;
-use crate::desk::{Assignee, Channel, NewTicket, PriorityLevel, QueueId, TicketSummary};
+use crate::desk::{Assignee, Change, Channel, NewTicket, PriorityLevel, QueueId, TicketSummary};
+use crate::store::QueuedWrite;
 
 /// The channels an agent logs a ticket from, most likely first.
 pub const CHANNELS: [Channel; 7] = [
@@ -36,10 +37,12 @@ pub enum Field {
     Owner,
     Subject,
     Message,
+    /// A first public reply, sent with it (optional).
+    Reply,
 }
 
 impl Field {
-    pub const ALL: [Field; 8] = [
+    pub const ALL: [Field; 9] = [
         Field::Email,
         Field::Name,
         Field::Channel,
@@ -48,6 +51,7 @@ impl Field {
         Field::Owner,
         Field::Subject,
         Field::Message,
+        Field::Reply,
     ];
 
     pub fn label(self) -> &'static str {
@@ -60,6 +64,7 @@ impl Field {
             Field::Owner => "Owner",
             Field::Subject => "Subject",
             Field::Message => "Their words",
+            Field::Reply => "First reply",
         }
     }
 
@@ -93,7 +98,10 @@ pub struct IntakeForm {
     /// The user chose the queue: no more suggestions over it.
     pub queue_chosen: bool,
     pub priority: PriorityLevel,
-    pub owner_me: bool,
+    /// 0 nobody, 1 me, then the desk's agents in order.
+    pub owner: usize,
+    /// Sent as a public reply once the ticket is made (optional).
+    pub reply: LineInput,
     /// The best match among known people for what is typed.
     pub known: Option<Known>,
     /// Why the queue was suggested.
@@ -115,7 +123,8 @@ impl Default for IntakeForm {
             queue: 0,
             queue_chosen: false,
             priority: PriorityLevel::Normal,
-            owner_me: false,
+            owner: 0,
+            reply: LineInput::default(),
             known: None,
             why: None,
             sending: None,
@@ -135,7 +144,7 @@ impl IntakeForm {
         self.field = Field::ALL[next];
     }
 
-    fn step_choice(&mut self, delta: isize, queues: usize) {
+    fn step_choice(&mut self, delta: isize, queues: usize, agents: usize) {
         let step =
             |at: usize, len: usize| (at as isize + delta).rem_euclid(len.max(1) as isize) as usize;
         match self.field {
@@ -158,7 +167,7 @@ impl IntakeForm {
                     .unwrap_or(0);
                 self.priority = PriorityLevel::ALL[step(at, PriorityLevel::ALL.len())];
             }
-            Field::Owner => self.owner_me = !self.owner_me,
+            Field::Owner => self.owner = step(self.owner, agents + 2),
             _ => {}
         }
     }
@@ -262,14 +271,15 @@ impl State {
     pub(crate) fn intake_typed(&mut self, key: crossterm::event::KeyEvent) {
         use crossterm::event::KeyCode;
         let queues = self.queues.len();
+        let agents = self.agents.len();
         let Some(form) = self.screen.intake_mut() else {
             return;
         };
         let field = form.field;
         if field.is_choice() {
             match key.code {
-                KeyCode::Left => form.step_choice(-1, queues),
-                KeyCode::Right | KeyCode::Char(' ') => form.step_choice(1, queues),
+                KeyCode::Left => form.step_choice(-1, queues, agents),
+                KeyCode::Right | KeyCode::Char(' ') => form.step_choice(1, queues, agents),
                 _ => {}
             }
             return;
@@ -278,6 +288,7 @@ impl State {
             Field::Email => form.email.handle(&key),
             Field::Name => form.name.handle(&key),
             Field::Subject => form.subject.handle(&key),
+            Field::Reply => form.reply.handle(&key),
             Field::Message => {
                 if form.message.input(key) {
                     Edit::Changed
@@ -310,6 +321,7 @@ impl State {
             Field::Email => form.email.insert_str(line),
             Field::Name => form.name.insert_str(line),
             Field::Subject => form.subject.insert_str(line),
+            Field::Reply => form.reply.insert_str(line),
             Field::Message => {
                 form.message.insert_str(text);
             }
@@ -373,6 +385,14 @@ impl State {
             .queues
             .get(self.screen.intake().map_or(0, |f| f.queue))
             .map(|q| q.id.clone());
+        let owner = match self.screen.intake().map_or(0, |f| f.owner) {
+            0 => Assignee::Nobody,
+            1 => Assignee::Me,
+            n => self
+                .agents
+                .get(n - 2)
+                .map_or(Assignee::Nobody, |a| Assignee::Agent(a.id.clone())),
+        };
         let request = self.request_id();
         let Some(form) = self.screen.intake_mut() else {
             return Vec::new();
@@ -421,11 +441,7 @@ impl State {
             requester_name: name,
             channel: form.channel,
             priority: form.priority,
-            owner: if form.owner_me {
-                Assignee::Me
-            } else {
-                Assignee::Nobody
-            },
+            owner,
             body: form.text().trim_end().to_string(),
         };
         form.sending = Some(request);
@@ -457,6 +473,20 @@ impl State {
                     "{} logged: {} ({})",
                     made.key, made.subject, made.queue.name
                 );
+                // The first reply goes as every reply does: through the
+                // outbox and its undo window.
+                let reply = self
+                    .screen
+                    .intake()
+                    .filter(|_| ours)
+                    .map(|f| f.reply.text().trim().to_string())
+                    .filter(|r| !r.is_empty());
+                let mut effects = Vec::new();
+                if let Some(body) = reply {
+                    let write =
+                        QueuedWrite::on_ticket(&made, vec![Change::Reply { body, then: None }]);
+                    effects = self.queue_write(format!("reply to {}", made.key), vec![write], None);
+                }
                 self.hold(*made);
                 self.place();
                 if ours {
@@ -472,6 +502,7 @@ impl State {
                     }
                 }
                 self.info(line);
+                return effects;
             }
             Err(e) => {
                 let short = format!("not logged · {} · the form is kept", e.short());

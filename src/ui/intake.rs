@@ -38,7 +38,14 @@ pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State, form: &In
         .queues
         .get(form.queue)
         .map_or_else(String::new, |q| q.name.to_string());
-    let owner = if form.owner_me { "me" } else { "nobody" };
+    let owner = match form.owner {
+        0 => "nobody".to_string(),
+        1 => "me".to_string(),
+        n => state
+            .agents
+            .get(n - 2)
+            .map_or_else(String::new, |a| a.name.to_string()),
+    };
     let mut cursor = None;
     let mut y = body.y;
     for field in Field::ALL {
@@ -62,7 +69,7 @@ pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State, form: &In
             Field::Priority => (format!("◂ {} ▸", form.priority.name()), None),
             Field::Owner => (format!("◂ {owner} ▸"), None),
             Field::Subject => (form.subject.text().to_string(), None),
-            Field::Message => (String::new(), None),
+            Field::Message | Field::Reply => (String::new(), None),
         };
         let marker = if focused { "›" } else { " " };
         let mut spans = vec![
@@ -101,7 +108,8 @@ pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State, form: &In
     // Their words, in a box below; the reason it was not logged under it.
     let bottom = body.y + body.height;
     let error_rows = u16::from(form.error.is_some());
-    let height = bottom.saturating_sub(y + error_rows);
+    // The first reply's row under the box.
+    let height = bottom.saturating_sub(y + error_rows + 1);
     if height >= 3 {
         let focused = form.field == Field::Message;
         let block = Block::bordered()
@@ -115,6 +123,36 @@ pub fn render(frame: &mut Frame, top: Rect, body: Rect, state: &State, form: &In
         frame.render_widget(block, area);
         frame.render_widget(&form.message, inner);
         y += height;
+    }
+    if y < bottom {
+        let focused = form.field == Field::Reply;
+        let marker = if focused { "›" } else { " " };
+        let line = Line::from(vec![
+            Span::styled(
+                format!(
+                    "{marker} {:<width$}",
+                    Field::Reply.label(),
+                    width = usize::from(LABEL) - 2
+                ),
+                theme.style(if focused { Role::Key } else { Role::Muted }),
+            ),
+            match form.reply.text() {
+                "" if !focused => Span::styled(
+                    "(optional: a public answer sent with it)",
+                    theme.style(Role::Muted),
+                ),
+                text => Span::styled(
+                    text.to_string(),
+                    theme.style(if focused { Role::Selected } else { Role::Text }),
+                ),
+            },
+        ]);
+        frame.render_widget(Paragraph::new(line), Rect::new(body.x, y, body.width, 1));
+        if focused {
+            let x = (usize::from(LABEL) + form.reply.cursor_chars()).min(width.saturating_sub(1));
+            cursor = Some(Position::new(body.x + x as u16, y));
+        }
+        y += 1;
     }
     if let Some(error) = &form.error
         && y < bottom
