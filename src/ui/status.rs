@@ -5,6 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::action::Action;
+use crate::config::keymap::Context;
 use crate::config::theme::Role;
 use crate::layout::format;
 use crate::state::{Connection, State};
@@ -88,10 +90,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         (Some(f), _) if f.error => flash(&f.text, Role::Error),
         (_, Some(waiting)) => flash(&waiting, Role::Accent),
         (Some(f), None) => flash(&f.text, Role::Info),
-        (None, None) => Span::styled(
-            truncate("? help  : command  / filter ", room),
-            theme.style(Role::Muted),
-        ),
+        (None, None) => {
+            let keys = &state.settings.keymap;
+            let hint = format!(
+                "{} help  {} command  {} filter ",
+                keys.hint(Context::Queue, Action::Help),
+                keys.hint(Context::Queue, Action::Command),
+                keys.hint(Context::Queue, Action::Filter),
+            );
+            Span::styled(truncate(&hint, room), theme.style(Role::Muted))
+        }
     };
     let right_width = cells(&right.content);
     let mut spans = if used + right_width + 1 > width {
