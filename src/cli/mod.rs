@@ -8,6 +8,7 @@ mod create;
 pub mod exit;
 mod json;
 mod report;
+mod save;
 mod tickets;
 mod write;
 
@@ -100,6 +101,8 @@ enum Command {
     Note(write::TextArgs),
     /// Log a ticket for someone (a call, a walk-in); prints its id.
     Create(create::CreateArgs),
+    /// Save a ticket's attachments into a folder; prints where each went.
+    Save(save::SaveArgs),
     /// Assign a ticket to an agent (id, name or email), "me" or "nobody".
     Assign {
         id: String,
@@ -273,6 +276,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Reply(args)) => return write::text(&cli, args, false),
         Some(Command::Note(args)) => return write::text(&cli, args, true),
         Some(Command::Create(args)) => return create::create(&cli, args),
+        Some(Command::Save(args)) => return save::save(&cli, args),
         Some(Command::Assign { id, agent, write }) => {
             return write::assign(&cli, id, agent, write);
         }

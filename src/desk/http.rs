@@ -273,7 +273,13 @@ impl Client {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
-        self.send(Method::GET, url, None, &[]).await
+        self.send(Method::GET, url, None, &[], self.max_body).await
+    }
+
+    /// A GET whose answer may be up to `cap` bytes (a file, not a page).
+    pub async fn get_up_to(&self, path: &str, cap: usize) -> Result<Answer, DeskError> {
+        let url = self.url(path)?;
+        self.send(Method::GET, url, None, &[], cap).await
     }
 
     /// A GET that answers `None` when the record still has `etag`.
@@ -281,7 +287,13 @@ impl Client {
         let url = self.url(path)?;
         let quoted = format!("\"{}\"", etag.trim_matches('"'));
         match self
-            .send(Method::GET, url, None, &[("If-None-Match", quoted)])
+            .send(
+                Method::GET,
+                url,
+                None,
+                &[("If-None-Match", quoted)],
+                self.max_body,
+            )
             .await
         {
             Ok(answer) if answer.status == 304 => Ok(None),
@@ -302,7 +314,8 @@ impl Client {
             .map(|etag| ("If-Match", format!("\"{}\"", etag.trim_matches('"'))))
             .into_iter()
             .collect();
-        self.send(method, url, Some(body), &headers).await
+        self.send(method, url, Some(body), &headers, self.max_body)
+            .await
     }
 
     async fn send(
@@ -311,6 +324,7 @@ impl Client {
         url: Url,
         body: Option<&Value>,
         headers: &[(&str, String)],
+        cap: usize,
     ) -> Result<Answer, DeskError> {
         let mut request = self.authorised(self.http()?.request(method.clone(), url.clone()));
         for (name, value) in headers {
@@ -326,7 +340,7 @@ impl Client {
         let response = request.send().await.map_err(transport_error)?;
         let status = response.status();
         let response_headers = response.headers().clone();
-        let bytes = read_capped(response, self.max_body).await?;
+        let bytes = read_capped(response, cap).await?;
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         tracing::debug!(
             %method,

@@ -69,6 +69,12 @@ pub trait Desk: Send + Sync {
         Err(DeskError::Unsupported("logging new tickets"))
     }
 
+    /// The contents of an attachment, by the id the conversation gave it.
+    async fn attachment(&self, id: &str) -> Result<Vec<u8>, DeskError> {
+        let _ = id;
+        Err(DeskError::Unsupported("saving attachments"))
+    }
+
     /// Whether `change`, first sent at `since` on top of `based_on`, is
     /// already on the desk: a write whose answer was lost is looked for
     /// before it is sent again, so it lands once. The ticket as it is now

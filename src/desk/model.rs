@@ -442,6 +442,8 @@ pub struct Capabilities {
     pub delivers: &'static [Channel],
     /// Agents can log new tickets ([`crate::desk::Desk::create`]).
     pub create: bool,
+    /// Attachments can be fetched to save ([`crate::desk::Desk::attachment`]).
+    pub attachments: bool,
 }
 
 impl Capabilities {
@@ -456,6 +458,7 @@ impl Capabilities {
             (self.set_priority, "priority changes"),
             (self.move_queue, "moving tickets between queues"),
             (self.create, "logging new tickets"),
+            (self.attachments, "saving attachments"),
             (
                 self.server_sla,
                 "SLA deadlines of its own (the console's policy applies)",

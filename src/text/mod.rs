@@ -5,6 +5,7 @@
 //! from a ticket. [`width`] measures and fits text in terminal cells; [`quote`]
 //! finds the quoted mail in a body.
 
+pub mod filename;
 pub mod html;
 pub mod quote;
 mod sanitize;

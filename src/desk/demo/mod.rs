@@ -58,6 +58,8 @@ const CAPABILITIES: Capabilities = Capabilities {
         crate::desk::Channel::Social,
     ],
     create: true,
+    // The demo's messages carry no files.
+    attachments: false,
 };
 
 pub struct DemoDesk {

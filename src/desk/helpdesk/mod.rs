@@ -51,6 +51,8 @@ const CAPABILITIES: Capabilities = Capabilities {
     // RT and django-helpdesk answer by email whatever the request came by.
     delivers: &[crate::desk::Channel::Email],
     create: true,
+    // Its API names a media URL, which its server need not serve.
+    attachments: false,
 };
 
 const API: http::Api = http::Api {
