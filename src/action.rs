@@ -51,6 +51,7 @@ actions! {
     NextTicket => "next-ticket", "next ticket in the list";
     PrevTicket => "prev-ticket", "previous ticket in the list";
     ToggleQuotes => "toggle-quotes", "show or fold quoted mail";
+    SaveAttachments => "save-attachments", "save the ticket's attachments (downloads folder)";
     Filter => "filter", "filter as you type (subject, requester, id)";
     Clear => "clear", "clear the marks, then the filter";
     NextSection => "next-section", "next section tab";

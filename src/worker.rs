@@ -217,6 +217,19 @@ impl Worker {
                 );
                 self.tasks.push(task);
             }
+            Effect::SaveAttachments { files, folder } => {
+                let task = tokio::spawn(
+                    async move {
+                        let mut saved = Vec::new();
+                        for (id, name) in files {
+                            saved.push(save_one(desk.as_ref(), &id, &name, &folder).await);
+                        }
+                        let _ = replies.send(DeskReply::Saved(saved));
+                    }
+                    .instrument(span),
+                );
+                self.tasks.push(task);
+            }
             Effect::Inspect { request, id } => {
                 let task = tokio::spawn(
                     async move {
@@ -399,4 +412,30 @@ impl Worker {
             let _ = task.await;
         }
     }
+}
+
+/// One attachment fetched and written as a new file in `folder`.
+async fn save_one(
+    desk: &dyn crate::desk::Desk,
+    id: &str,
+    name: &str,
+    folder: &std::path::Path,
+) -> Result<std::path::PathBuf, String> {
+    use std::io::Write;
+    let bytes = desk
+        .attachment(id)
+        .await
+        .map_err(|e| format!("{name}: {}", e.short()))?;
+    let folder = folder.to_path_buf();
+    let name = name.to_string();
+    tokio::task::spawn_blocking(move || {
+        let (mut file, path) = crate::text::filename::create_new(&folder, &name)
+            .map_err(|e| format!("{}: {e}", folder.display()))?;
+        file.write_all(&bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(path)
+    })
+    .await
+    .map_err(|e| format!("{e}"))?
 }

@@ -972,4 +972,29 @@ fn attachments_are_saved_with_the_bytes_rt_was_sent() {
 
     let scan = save(&["save", "23", "--name", "lease-scan.pdf", "--to", to]);
     assert_eq!(std::fs::metadata(&scan).unwrap().len(), 15 * 1000 * 1000);
+
+    // In the console, `s` in the ticket saves into the downloads folder.
+    let downloads = tempfile::TempDir::new().unwrap();
+    common::write_config(
+        home.path(),
+        &format!(
+            "downloads = \"{}\"\ndefault_profile = \"district\"\n[profiles.district]\n\
+             backend = \"rt\"\nurl = \"{}\"\nuser = \"alice\"\n",
+            downloads.path().display(),
+            env("DESKTERM_RT_URL")
+        ),
+    );
+    let mut term =
+        common::pty::Terminal::start(home.path(), &[], &[("DESKTERM_TOKEN", &token)], 120, 30);
+    term.wait_for("● live");
+    term.send(&format!(":open {id}\r"));
+    term.wait_for("bus stop.png");
+    term.send("s");
+    term.wait_for("saved ");
+    term.send("q");
+    term.wait_for("SLA↓");
+    term.send("q");
+    assert!(term.wait_exit().success());
+    let kept = std::fs::read(downloads.path().join("bus stop.png")).unwrap();
+    assert_eq!(kept, photo, "the console saves the bytes RT was sent");
 }

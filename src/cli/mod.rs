@@ -437,6 +437,9 @@ fn base_settings(cli: &Cli, config: &Config) -> anyhow::Result<(Settings, Vec<St
         credential: None,
         lacks: Vec::new(),
         delivers: &[crate::desk::Channel::Email],
+        downloads: config.downloads.clone().or_else(|| {
+            directories::UserDirs::new().and_then(|d| d.download_dir().map(PathBuf::from))
+        }),
         profiles: Vec::new(),
     };
     let theme_errors = theme_errors.iter().map(ToString::to_string).collect();

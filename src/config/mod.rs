@@ -38,6 +38,8 @@ pub struct Config {
     pub refresh_seconds: Option<u32>,
     /// Seconds a send or change waits, with undo, before it goes (0: at once).
     pub undo_seconds: Option<u32>,
+    /// Where attachments are saved (the platform's downloads folder if not).
+    pub downloads: Option<PathBuf>,
     pub sla: SlaConfig,
     pub demo: DemoConfig,
     pub keymap: KeymapOverrides,

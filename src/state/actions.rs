@@ -790,6 +790,7 @@ impl State {
                 self.toggle_quotes();
                 return Vec::new();
             }
+            Action::SaveAttachments => return self.save_attachments(),
             Action::NextTicket | Action::PrevTicket => {
                 let step = if action == Action::NextTicket { 1 } else { -1 };
                 let before = self.queue.cursor;

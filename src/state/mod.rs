@@ -149,6 +149,11 @@ pub enum Effect {
         ticket: crate::desk::NewTicket,
         since: Timestamp,
     },
+    /// Fetch attachments (id and name) into `folder`, each as a new file.
+    SaveAttachments {
+        files: Vec<(String, String)>,
+        folder: std::path::PathBuf,
+    },
     /// Read a ticket that changed under a write, to tell the user what changed.
     Inspect {
         request: u64,
@@ -234,6 +239,8 @@ pub enum DeskReply {
         request: u64,
         result: Result<Box<TicketSummary>, DeskError>,
     },
+    /// Where each attachment went, or why it did not.
+    Saved(Vec<Result<std::path::PathBuf, String>>),
     Drafts(Result<Vec<Draft>, StoreError>),
     Stored(Result<(), StoreError>),
     Outbox(Result<Vec<QueuedWrite>, StoreError>),
@@ -283,6 +290,8 @@ pub struct Settings {
     pub lacks: Vec<&'static str>,
     /// The channels the desk answers on ([`crate::desk::Capabilities::delivers`]).
     pub delivers: &'static [crate::desk::Channel],
+    /// Where attachments are saved.
+    pub downloads: Option<std::path::PathBuf>,
 }
 
 pub struct State {

@@ -136,6 +136,10 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             request, result, ..
         } => state.on_applied(request, result),
         DeskReply::Created { request, result } => state.on_created(request, result),
+        DeskReply::Saved(results) => {
+            state.on_saved(results);
+            Vec::new()
+        }
         DeskReply::Inspected { request, result } => {
             state.on_inspected(request, result);
             Vec::new()

@@ -1,5 +1,6 @@
 //! The ticket view: one ticket's header and conversation, scrolled.
 
+use super::{Effect, State};
 use crate::desk::{TicketDetail, TicketId, TicketSummary};
 
 /// One line of the conversation, laid out for the window.
@@ -145,5 +146,64 @@ impl TicketView {
             .as_ref()
             .map(|d| &d.summary)
             .or(self.summary.as_ref())
+    }
+}
+
+impl State {
+    /// `s` in a ticket: every attachment of its conversation into the
+    /// downloads folder, each as a new file.
+    pub(crate) fn save_attachments(&mut self) -> Vec<Effect> {
+        if self.settings.lacks.contains(&"saving attachments") {
+            self.error("this desk cannot give its attachments to save");
+            return Vec::new();
+        }
+        let Some(folder) = self.settings.downloads.clone() else {
+            self.error("no downloads folder: set downloads = \"DIR\" in config.toml");
+            return Vec::new();
+        };
+        let files: Vec<(String, String)> = self
+            .screen
+            .ticket()
+            .and_then(|v| v.detail.as_ref())
+            .into_iter()
+            .flat_map(|d| &d.entries)
+            .flat_map(|e| &e.attachments)
+            .filter_map(|a| Some((a.id.clone()?, a.name.to_string())))
+            .collect();
+        if files.is_empty() {
+            self.info("no attachments to save");
+            return Vec::new();
+        }
+        let count = files.len();
+        self.info(format!(
+            "saving {count} attachment{} to {}…",
+            if count == 1 { "" } else { "s" },
+            folder.display()
+        ));
+        vec![Effect::SaveAttachments { files, folder }]
+    }
+
+    /// Where the files went: named on the status line, every failure too.
+    pub(crate) fn on_saved(&mut self, results: Vec<Result<std::path::PathBuf, String>>) {
+        let (saved, failed): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+        let names: Vec<String> = saved
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|p| p.display().to_string())
+            .collect();
+        let failed: Vec<String> = failed.into_iter().filter_map(Result::err).collect();
+        if failed.is_empty() {
+            self.info(format!("saved {}", names.join(", ")));
+        } else {
+            self.error_with(
+                format!(
+                    "{} saved, {} not · {}",
+                    names.len(),
+                    failed.len(),
+                    failed[0]
+                ),
+                failed.join("; "),
+            );
+        }
     }
 }
