@@ -686,3 +686,23 @@ async fn a_logged_call_can_go_to_an_agent_with_a_first_reply() {
     assert!(answered, "{:?}", detail.entries);
     assert!(detail.summary.first_response_at.is_some());
 }
+
+/// `:time` adds minutes to the open ticket where the desk keeps time, and
+/// says so plainly where it does not (the demo), sending nothing.
+#[tokio::test]
+async fn time_worked_is_refused_in_words_where_the_desk_keeps_none() {
+    use deskterm::desk::Desk;
+    let mut settings = common::settings("dark");
+    let (demo, _dir) = common::demo_desk();
+    settings.lacks = demo.capabilities().lacks();
+    let mut c = common::console_with(settings, 100, 30).await;
+    c.ui.press(":").await;
+    c.ui.type_text("time 15").await;
+    c.ui.press("enter").await;
+    assert!(
+        flash_of(&c).contains("keeps no time worked"),
+        "{}",
+        flash_of(&c)
+    );
+    assert!(c.ui.state.outbox.outgoing.is_empty(), "nothing queued");
+}

@@ -241,5 +241,6 @@ pub fn change(change: &Change) -> (&'static str, String, Option<&'static str>) {
         Change::SetStatus(s) => ("status", s.name().into(), None),
         Change::SetPriority(p) => ("priority", p.name().into(), None),
         Change::MoveTo(q) => ("move", q.0.clone(), None),
+        Change::LogTime(minutes) => ("time", minutes.to_string(), None),
     }
 }

@@ -124,6 +124,13 @@ enum Command {
         #[command(flatten)]
         write: write::WriteArgs,
     },
+    /// Add minutes worked to a ticket's total: 15, 90.
+    Time {
+        id: String,
+        minutes: u32,
+        #[command(flatten)]
+        write: write::WriteArgs,
+    },
     /// Move a ticket to another queue (department), by id or name.
     Move {
         id: String,
@@ -289,6 +296,9 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             write,
         }) => return write::priority(&cli, id, priority, write),
         Some(Command::Move { id, queue, write }) => return write::move_to(&cli, id, queue, write),
+        Some(Command::Time { id, minutes, write }) => {
+            return write::time(&cli, id, *minutes, write);
+        }
         Some(Command::Report { since, by, format }) => {
             return report::report(&cli, since, *by, *format);
         }

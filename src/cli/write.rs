@@ -154,6 +154,23 @@ pub(super) fn priority(
     send(cli, id, args, |_| Ok((Change::SetPriority(level), None)))
 }
 
+pub(super) fn time(
+    cli: &Cli,
+    id: &str,
+    minutes: u32,
+    args: &WriteArgs,
+) -> Result<ExitCode, Failure> {
+    if minutes == 0 {
+        return Err(Failure::usage("no minutes to add; nothing was sent"));
+    }
+    send(cli, id, args, |desk| {
+        if !desk.desk().capabilities().time {
+            return Err(Failure::from(DeskError::Unsupported("time worked")));
+        }
+        Ok((Change::LogTime(minutes), None))
+    })
+}
+
 pub(super) fn move_to(
     cli: &Cli,
     id: &str,

@@ -92,6 +92,15 @@ pub trait Desk: Send + Sync {
     }
 }
 
+/// Minutes worked as a person says them: "45m", "1h30m", "26h00m" (in
+/// hours however long, as time sheets count).
+pub fn time_worked(minutes: i64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m}m"),
+        (h, m) => format!("{h}h{m:02}m"),
+    }
+}
+
 /// The ticket `asked` made, if the desk has it: a create whose answer was
 /// lost is looked for before it is sent again. The same subject from the
 /// same requester, made since it was sent (a minute either way for clocks
@@ -157,6 +166,8 @@ pub fn found_on(
         Change::SetStatus(status) => summary.status.kind == *status,
         Change::SetPriority(level) => summary.priority.level == *level,
         Change::MoveTo(queue) => summary.queue.id == *queue,
+        // A total cannot tell whose minutes are in it: never taken as there.
+        Change::LogTime(_) => false,
         Change::Assign(Assignee::Nobody) => summary.owner.is_none(),
         Change::Assign(Assignee::Agent(agent)) => {
             summary.owner.as_ref().is_some_and(|o| o.id == *agent)

@@ -410,6 +410,8 @@ pub enum Change {
     SetStatus(StatusKind),
     SetPriority(PriorityLevel),
     MoveTo(QueueId),
+    /// Minutes worked on the ticket, added to its total.
+    LogTime(u32),
 }
 
 /// What a successful write left behind.
@@ -444,6 +446,8 @@ pub struct Capabilities {
     pub create: bool,
     /// Attachments can be fetched to save ([`crate::desk::Desk::attachment`]).
     pub attachments: bool,
+    /// Time worked is kept per ticket ([`Change::LogTime`]).
+    pub time: bool,
 }
 
 impl Capabilities {
@@ -459,6 +463,7 @@ impl Capabilities {
             (self.move_queue, "moving tickets between queues"),
             (self.create, "logging new tickets"),
             (self.attachments, "saving attachments"),
+            (self.time, "time worked"),
             (
                 self.server_sla,
                 "SLA deadlines of its own (the console's policy applies)",

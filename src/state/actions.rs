@@ -542,6 +542,7 @@ impl State {
                 Vec::new()
             }
             Command::New => self.open_intake(),
+            Command::Time(minutes) => self.log_time(minutes),
             Command::Login => {
                 self.open_sign_in();
                 Vec::new()
@@ -579,6 +580,30 @@ impl State {
                 Vec::new()
             }
         }
+    }
+
+    /// `:time 15` on the open ticket: minutes worked, through the outbox.
+    fn log_time(&mut self, minutes: u32) -> Vec<Effect> {
+        if let Some(why) = &self.settings.read_only {
+            self.error(format!("read-only: nothing is sent ({why})"));
+            return Vec::new();
+        }
+        if self.settings.lacks.contains(&"time worked") {
+            self.error("this desk keeps no time worked");
+            return Vec::new();
+        }
+        let Some(ticket) = self.screen.ticket().and_then(|v| v.summary()).cloned() else {
+            self.error("open a ticket first: :time adds to the ticket on screen");
+            return Vec::new();
+        };
+        let ticket = self.as_queued(ticket);
+        let label = format!(
+            "{} on {}",
+            crate::desk::time_worked(i64::from(minutes)),
+            ticket.key
+        );
+        let write = QueuedWrite::on_ticket(&ticket, vec![Change::LogTime(minutes)]);
+        self.queue_write(label, vec![write], None)
     }
 
     /// Leave this desk for another profile's, once nothing waits to be sent.

@@ -29,6 +29,8 @@ pub enum Command {
     Messages,
     /// Log a new ticket for someone.
     New,
+    /// Minutes worked on the open ticket.
+    Time(u32),
 }
 
 /// What the argument of a command is, for completion.
@@ -85,6 +87,12 @@ pub const COMMANDS: &[Spec] = &[
         name: "dash",
         usage: ":dash",
         help: "the dashboard: open by department and channel, flow, SLA, load",
+        arg: Arg::None,
+    },
+    Spec {
+        name: "time",
+        usage: ":time MINUTES",
+        help: "add minutes worked to the open ticket (through the outbox)",
         arg: Arg::None,
     },
     Spec {
@@ -183,6 +191,10 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "refresh" => Ok(Command::Refresh),
         "outbox" => Ok(Command::Outbox),
         "new" => Ok(Command::New),
+        "time" => match rest.parse::<u32>() {
+            Ok(minutes) if minutes > 0 => Ok(Command::Time(minutes)),
+            _ => Err(need("a number of minutes")),
+        },
         "dash" => Ok(Command::Dashboard),
         "login" => Ok(Command::Login),
         "messages" => Ok(Command::Messages),

@@ -491,7 +491,9 @@ impl State {
                         };
                     }
                 }
-                Change::Reply { then: None, .. } | Change::Note { then: None, .. } => {}
+                Change::Reply { then: None, .. }
+                | Change::Note { then: None, .. }
+                | Change::LogTime(_) => {}
             }
         }
         t

@@ -69,7 +69,8 @@ macro_rules! conformance_tests {
             changed_since_sees_a_change,
             a_sequence_of_writes_each_on_the_last_version,
             unknown_tickets_are_not_found,
-            a_logged_ticket_reads_back_as_the_caller_asked
+            a_logged_ticket_reads_back_as_the_caller_asked,
+            time_worked_adds_up
         );
     };
 }
@@ -511,5 +512,54 @@ pub async fn a_logged_ticket_reads_back_as_the_caller_asked(f: &Fixture) {
             .await
             .unwrap()
             .is_none()
+    );
+}
+
+/// Minutes worked add up on the ticket, shown with its fields ("Time
+/// worked"), on a ticket of its own.
+pub async fn time_worked_adds_up(f: &Fixture) {
+    let can = f.desk.capabilities();
+    if !can.time || !can.create {
+        return;
+    }
+    let queue = f.summary(&f.ticket(REPLY)).await.queue.id;
+    let made = f
+        .desk
+        .create(&NewTicket {
+            queue,
+            subject: nonce("Time on a ticket"),
+            requester_email: "time.check@example.org".into(),
+            requester_name: String::new(),
+            channel: Channel::Phone,
+            priority: PriorityLevel::Normal,
+            owner: Assignee::Nobody,
+            body: "How long did it take?".into(),
+        })
+        .await
+        .unwrap();
+    f.apply(&made.id, Change::LogTime(15)).await;
+    f.apply(&made.id, Change::LogTime(75)).await;
+    let detail = f.desk.ticket(&made.id).await.unwrap();
+    let worked = detail
+        .custom_fields
+        .iter()
+        .find(|(name, _)| name.as_str() == "Time worked")
+        .map(|(_, value)| value.to_string());
+    assert_eq!(
+        worked.as_deref(),
+        Some("1h30m"),
+        "{:?}",
+        detail.custom_fields
+    );
+    // Logging time says nothing in the conversation.
+    assert_eq!(
+        detail
+            .entries
+            .iter()
+            .filter(|e| e.kind != EntryKind::Event)
+            .count(),
+        1,
+        "{:?}",
+        detail.entries
     );
 }

@@ -60,6 +60,8 @@ const CAPABILITIES: Capabilities = Capabilities {
     create: true,
     // The demo's messages carry no files.
     attachments: false,
+    // The demo keeps no time.
+    time: false,
 };
 
 pub struct DemoDesk {
@@ -413,6 +415,9 @@ impl Desk for DemoDesk {
         change: &Change,
     ) -> Result<Applied, DeskError> {
         let id = numeric_id(&id.0)?;
+        if matches!(change, Change::LogTime(_)) {
+            return Err(DeskError::Unsupported("time worked"));
+        }
         let based_on = based_on.clone();
         let change = change.clone();
         let applied = self
@@ -645,6 +650,8 @@ fn apply_change(
                 None,
             )?;
         }
+        // Refused in `apply`: the demo keeps no time.
+        Change::LogTime(_) => {}
         Change::MoveTo(queue) => {
             let queue_id: i64 = queue.0.parse().unwrap_or(-1);
             let name: String =

@@ -33,6 +33,18 @@ pub struct Ticket {
     pub followup_set: Vec<FollowUp>,
 }
 
+impl Ticket {
+    /// Minutes worked: the sum of its follow-ups' (the ticket's own total
+    /// is not in every answer).
+    pub fn minutes_worked(&self) -> i64 {
+        self.followup_set
+            .iter()
+            .filter_map(|f| f.time_spent.as_deref())
+            .filter_map(duration_minutes)
+            .sum()
+    }
+}
+
 #[derive(Clone, Debug, Deserialize)]
 pub struct FollowUp {
     pub id: u64,
@@ -45,6 +57,9 @@ pub struct FollowUp {
     pub date: Timestamp,
     #[serde(default)]
     pub followupattachment_set: Vec<FollowUpAttachment>,
+    /// As Django writes a duration: "01:15:00", "1 02:00:00".
+    #[serde(default)]
+    pub time_spent: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -115,6 +130,19 @@ pub fn status_numbers(kinds: &[StatusKind]) -> Vec<u8> {
 }
 
 /// 1 Critical, 2 High, 3 Normal, 4 Low, 5 Very Low.
+/// A Django duration ("[DD ]HH:MM:SS[.ffffff]") in whole minutes.
+pub fn duration_minutes(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (days, clock) = match text.split_once(' ') {
+        Some((days, clock)) => (days.parse::<i64>().ok()?, clock),
+        None => (0, text),
+    };
+    let mut parts = clock.split(':');
+    let hours: i64 = parts.next()?.parse().ok()?;
+    let minutes: i64 = parts.next()?.parse().ok()?;
+    Some(days * 24 * 60 + hours * 60 + minutes)
+}
+
 pub fn priority(number: u8) -> Priority {
     let (level, raw) = match number {
         1 => (PriorityLevel::Urgent, "Critical"),
@@ -387,6 +415,14 @@ pub fn entries(t: &Ticket, names: &Names) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_spent_is_read_in_minutes() {
+        assert_eq!(duration_minutes("01:15:00"), Some(75));
+        assert_eq!(duration_minutes("00:05:30.5"), Some(5));
+        assert_eq!(duration_minutes("1 02:00:00"), Some(26 * 60));
+        assert_eq!(duration_minutes(""), None);
+    }
 
     fn ticket() -> Ticket {
         serde_json::from_value(serde_json::json!({

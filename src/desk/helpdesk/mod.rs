@@ -53,6 +53,7 @@ const CAPABILITIES: Capabilities = Capabilities {
     create: true,
     // Its API names a media URL, which its server need not serve.
     attachments: false,
+    time: true,
 };
 
 const API: http::Api = http::Api {
@@ -450,7 +451,16 @@ impl Desk for HelpdeskDesk {
         Ok(TicketDetail {
             summary: self.summarise(&t, now),
             entries: map::entries(&t, &self.names),
-            custom_fields: Vec::new(),
+            custom_fields: Some(t.minutes_worked())
+                .filter(|m| *m > 0)
+                .map(|m| {
+                    (
+                        SafeText::line("Time worked"),
+                        SafeText::line(&crate::desk::time_worked(m)),
+                    )
+                })
+                .into_iter()
+                .collect(),
         })
     }
 
@@ -512,6 +522,13 @@ impl Desk for HelpdeskDesk {
             Change::SetPriority(level) => writes.push(Write::Patch(
                 json!({ "priority": map::helpdesk_priority(*level) }),
             )),
+            // A private follow-up that says nothing but its time.
+            Change::LogTime(minutes) => writes.push(Write::FollowUp(json!({
+                "ticket": number,
+                "comment": "",
+                "public": false,
+                "time_spent": format!("{:02}:{:02}:00", minutes / 60, minutes % 60),
+            }))),
             Change::MoveTo(queue) => {
                 let queue: u64 = queue.0.parse().map_err(|_| {
                     DeskError::Rejected(format!("no queue with the id {:?}", queue.0))

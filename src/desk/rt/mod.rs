@@ -50,6 +50,7 @@ const CAPABILITIES: Capabilities = Capabilities {
     delivers: &[crate::desk::Channel::Email],
     create: true,
     attachments: true,
+    time: true,
 };
 
 /// RT answers at most 100 records a page.
@@ -383,6 +384,12 @@ impl RtDesk {
                 }
             }
         }
+        if let Some(minutes) = record::number(&answer.body, "TimeWorked").filter(|m| *m > 0) {
+            custom_fields.push((
+                SafeText::line("Time worked"),
+                SafeText::line(&crate::desk::time_worked(minutes)),
+            ));
+        }
         Ok(TicketDetail {
             summary,
             entries,
@@ -479,7 +486,7 @@ impl RtDesk {
         &self,
         number: u64,
         based_on: &Version,
-    ) -> Result<(String, String), DeskError> {
+    ) -> Result<(String, String, i64), DeskError> {
         let answer = self.get(&format!("ticket/{number}"), &[]).await?;
         ticket_record(&answer.body, number)?;
         let now = record::text(&answer.body, "LastUpdated").ok_or_else(|| {
@@ -494,7 +501,8 @@ impl RtDesk {
         let etag = answer
             .etag
             .ok_or_else(|| DeskError::Protocol("RT sent no ETag for the ticket".into()))?;
-        Ok((etag, owner))
+        let worked = record::number(&answer.body, "TimeWorked").unwrap_or(0);
+        Ok((etag, owner, worked))
     }
 }
 
@@ -723,7 +731,7 @@ impl Desk for RtDesk {
         change: &Change,
     ) -> Result<Applied, DeskError> {
         let number = ticket_number(id)?;
-        let (etag, owner) = self.still_at(number, based_on).await?;
+        let (etag, owner, worked) = self.still_at(number, based_on).await?;
         let ticket = format!("ticket/{number}");
         let put = |body: Value| (Method::PUT, ticket.clone(), body, Some(etag.as_str()));
         let (method, path, body, if_match) = match change {
@@ -762,6 +770,8 @@ impl Desk for RtDesk {
             Change::SetStatus(status) => put(json!({ "Status": map::rt_status(*status) })),
             Change::SetPriority(level) => put(json!({ "Priority": map::rt_priority(*level) })),
             Change::MoveTo(queue) => put(json!({ "Queue": queue.0 })),
+            // On top of the total just read; the ETag keeps another's out.
+            Change::LogTime(minutes) => put(json!({ "TimeWorked": worked + i64::from(*minutes) })),
         };
         let answer = self
             .client
