@@ -998,3 +998,51 @@ fn attachments_are_saved_with_the_bytes_rt_was_sent() {
     let kept = std::fs::read(downloads.path().join("bus stop.png")).unwrap();
     assert_eq!(kept, photo, "the console saves the bytes RT was sent");
 }
+
+/// The people on an RT ticket show with its fields: the requesters beyond
+/// the first, and those on Cc (the principal copied on the answer).
+#[tokio::test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+async fn the_people_on_a_ticket_show_with_its_fields() {
+    let created = reqwest::Client::new()
+        .post(format!("{}/REST/2.0/ticket", env("DESKTERM_RT_URL")))
+        .header(
+            "Authorization",
+            format!("token {}", env("DESKTERM_RT_TOKEN")),
+        )
+        .header("Content-Type", "application/json")
+        .body(
+            serde_json::json!({
+                "Queue": "Facilities", "Subject": "Broken window in room 4",
+                "Requestor": ["parent.one@example.org", "parent.two@example.org"],
+                "Cc": "principal@example.org",
+                "Content": "The window will not close.", "ContentType": "text/plain"
+            })
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let created: serde_json::Value = serde_json::from_str(&created).unwrap();
+    let id = created["id"]
+        .as_str()
+        .map_or_else(|| created["id"].to_string(), str::to_string);
+    let detail = ticket(&rt_as("DESKTERM_RT_TOKEN"), &id).await;
+    let field = |name: &str| {
+        detail
+            .custom_fields
+            .iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, v)| v.to_string())
+    };
+    assert_eq!(field("Cc").as_deref(), Some("principal@example.org"));
+    let requestors = field("Requestors").unwrap_or_default();
+    assert!(
+        requestors.contains("parent.one@example.org")
+            && requestors.contains("parent.two@example.org"),
+        "{requestors}"
+    );
+}

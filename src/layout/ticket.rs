@@ -151,6 +151,10 @@ pub fn header_lines(
         })
         .unwrap_or_default();
     let mut fields = fields;
+    if !summary.tags.is_empty() {
+        let tags: Vec<&str> = summary.tags.iter().map(|t| t.as_str()).collect();
+        fields.push(("Tags", tags.join(", "), Role::Accent));
+    }
     fields.extend(
         extra
             .iter()

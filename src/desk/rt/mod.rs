@@ -384,6 +384,30 @@ impl RtDesk {
                 }
             }
         }
+        // The people on the ticket beside its first requester.
+        let people = |role: &str| -> Vec<String> {
+            answer.body[role]
+                .as_array()
+                .map(|all| {
+                    all.iter()
+                        .filter_map(|p| p["id"].as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let requestors = people("Requestor");
+        if requestors.len() > 1 {
+            custom_fields.push((
+                SafeText::line("Requestors"),
+                SafeText::line(&requestors.join(", ")),
+            ));
+        }
+        for (role, label) in [("Cc", "Cc"), ("AdminCc", "Admin Cc")] {
+            let them = people(role);
+            if !them.is_empty() {
+                custom_fields.push((SafeText::line(label), SafeText::line(&them.join(", "))));
+            }
+        }
         if let Some(minutes) = record::number(&answer.body, "TimeWorked").filter(|m| *m > 0) {
             custom_fields.push((
                 SafeText::line("Time worked"),
