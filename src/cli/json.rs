@@ -242,5 +242,7 @@ pub fn change(change: &Change) -> (&'static str, String, Option<&'static str>) {
         Change::SetPriority(p) => ("priority", p.name().into(), None),
         Change::MoveTo(q) => ("move", q.0.clone(), None),
         Change::LogTime(minutes) => ("time", minutes.to_string(), None),
+        Change::AddCc(email) => ("cc", email.clone(), None),
+        Change::RemoveCc(email) => ("uncc", email.clone(), None),
     }
 }

@@ -131,6 +131,15 @@ enum Command {
         #[command(flatten)]
         write: write::WriteArgs,
     },
+    /// Copy someone (an email address) on a ticket's answers; --remove stops.
+    Cc {
+        id: String,
+        email: String,
+        #[arg(long)]
+        remove: bool,
+        #[command(flatten)]
+        write: write::WriteArgs,
+    },
     /// Move a ticket to another queue (department), by id or name.
     Move {
         id: String,
@@ -296,6 +305,12 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             write,
         }) => return write::priority(&cli, id, priority, write),
         Some(Command::Move { id, queue, write }) => return write::move_to(&cli, id, queue, write),
+        Some(Command::Cc {
+            id,
+            email,
+            remove,
+            write,
+        }) => return write::cc(&cli, id, email, *remove, write),
         Some(Command::Time { id, minutes, write }) => {
             return write::time(&cli, id, *minutes, write);
         }

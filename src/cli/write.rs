@@ -171,6 +171,36 @@ pub(super) fn time(
     })
 }
 
+pub(super) fn cc(
+    cli: &Cli,
+    id: &str,
+    email: &str,
+    remove: bool,
+    args: &WriteArgs,
+) -> Result<ExitCode, Failure> {
+    let email = email.trim().to_string();
+    if !email.contains('@') {
+        return Err(Failure::usage(format!(
+            "“{email}” is not an email address; nothing was sent"
+        )));
+    }
+    send(cli, id, args, |desk| {
+        if !desk.desk().capabilities().cc {
+            return Err(Failure::from(DeskError::Unsupported(
+                "copying people on a ticket (Cc)",
+            )));
+        }
+        Ok((
+            if remove {
+                Change::RemoveCc(email)
+            } else {
+                Change::AddCc(email)
+            },
+            None,
+        ))
+    })
+}
+
 pub(super) fn move_to(
     cli: &Cli,
     id: &str,

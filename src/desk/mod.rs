@@ -142,6 +142,17 @@ pub async fn look_for<D: Desk + ?Sized>(
     }))
 }
 
+/// Whether `email` is on the ticket's Cc (as its fields list it).
+fn copied(now: &TicketDetail, email: &str) -> bool {
+    now.custom_fields.iter().any(|(name, value)| {
+        name.as_str() == "Cc"
+            && value
+                .as_str()
+                .split(", ")
+                .any(|e| e.eq_ignore_ascii_case(email))
+    })
+}
+
 /// Whether the ticket as it is now shows `change`, sent at `since`: the
 /// message among what agents wrote since (a minute either way for clocks
 /// that differ), or the field already at its new value. A version can stay
@@ -168,6 +179,8 @@ pub fn found_on(
         Change::MoveTo(queue) => summary.queue.id == *queue,
         // A total cannot tell whose minutes are in it: never taken as there.
         Change::LogTime(_) => false,
+        Change::AddCc(email) => copied(now, email),
+        Change::RemoveCc(email) => !copied(now, email),
         Change::Assign(Assignee::Nobody) => summary.owner.is_none(),
         Change::Assign(Assignee::Agent(agent)) => {
             summary.owner.as_ref().is_some_and(|o| o.id == *agent)

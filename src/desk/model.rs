@@ -412,6 +412,9 @@ pub enum Change {
     MoveTo(QueueId),
     /// Minutes worked on the ticket, added to its total.
     LogTime(u32),
+    /// Copy someone (an email address) on the ticket's answers, or stop.
+    AddCc(String),
+    RemoveCc(String),
 }
 
 /// What a successful write left behind.
@@ -448,6 +451,8 @@ pub struct Capabilities {
     pub attachments: bool,
     /// Time worked is kept per ticket ([`Change::LogTime`]).
     pub time: bool,
+    /// People can be copied on a ticket ([`Change::AddCc`]).
+    pub cc: bool,
 }
 
 impl Capabilities {
@@ -464,6 +469,7 @@ impl Capabilities {
             (self.create, "logging new tickets"),
             (self.attachments, "saving attachments"),
             (self.time, "time worked"),
+            (self.cc, "copying people on a ticket (Cc)"),
             (
                 self.server_sla,
                 "SLA deadlines of its own (the console's policy applies)",

@@ -543,6 +543,19 @@ impl State {
             }
             Command::New => self.open_intake(),
             Command::Time(minutes) => self.log_time(minutes),
+            Command::Cc(who) => {
+                let (change, what) = match who.strip_prefix('-') {
+                    Some(email) => (
+                        Change::RemoveCc(email.trim().to_string()),
+                        format!("{} off Cc", email.trim()),
+                    ),
+                    None => (
+                        Change::AddCc(who.trim().to_string()),
+                        format!("{} on Cc", who.trim()),
+                    ),
+                };
+                self.write_here("copying people on a ticket (Cc)", change, what)
+            }
             Command::Login => {
                 self.open_sign_in();
                 Vec::new()
@@ -584,25 +597,32 @@ impl State {
 
     /// `:time 15` on the open ticket: minutes worked, through the outbox.
     fn log_time(&mut self, minutes: u32) -> Vec<Effect> {
-        if let Some(why) = &self.settings.read_only {
-            self.error(format!("read-only: nothing is sent ({why})"));
-            return Vec::new();
-        }
         if self.settings.lacks.contains(&"time worked") {
             self.error("this desk keeps no time worked");
             return Vec::new();
         }
+        let what = crate::desk::time_worked(i64::from(minutes));
+        self.write_here("time worked", Change::LogTime(minutes), what)
+    }
+
+    /// One change to the ticket on screen, through the outbox; `lacking`
+    /// is what the desk calls it when it cannot.
+    fn write_here(&mut self, lacking: &str, change: Change, what: String) -> Vec<Effect> {
+        if let Some(why) = &self.settings.read_only {
+            self.error(format!("read-only: nothing is sent ({why})"));
+            return Vec::new();
+        }
+        if self.settings.lacks.contains(&lacking) {
+            self.error(format!("this desk has no {lacking}"));
+            return Vec::new();
+        }
         let Some(ticket) = self.screen.ticket().and_then(|v| v.summary()).cloned() else {
-            self.error("open a ticket first: :time adds to the ticket on screen");
+            self.error("open a ticket first: this goes to the ticket on screen");
             return Vec::new();
         };
         let ticket = self.as_queued(ticket);
-        let label = format!(
-            "{} on {}",
-            crate::desk::time_worked(i64::from(minutes)),
-            ticket.key
-        );
-        let write = QueuedWrite::on_ticket(&ticket, vec![Change::LogTime(minutes)]);
+        let label = format!("{what} on {}", ticket.key);
+        let write = QueuedWrite::on_ticket(&ticket, vec![change]);
         self.queue_write(label, vec![write], None)
     }
 

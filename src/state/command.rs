@@ -31,6 +31,8 @@ pub enum Command {
     New,
     /// Minutes worked on the open ticket.
     Time(u32),
+    /// Copy someone on the open ticket (`-email` stops).
+    Cc(String),
 }
 
 /// What the argument of a command is, for completion.
@@ -87,6 +89,12 @@ pub const COMMANDS: &[Spec] = &[
         name: "dash",
         usage: ":dash",
         help: "the dashboard: open by department and channel, flow, SLA, load",
+        arg: Arg::None,
+    },
+    Spec {
+        name: "cc",
+        usage: ":cc EMAIL",
+        help: "copy someone on the open ticket's answers; :cc -EMAIL stops",
         arg: Arg::None,
     },
     Spec {
@@ -191,6 +199,8 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "refresh" => Ok(Command::Refresh),
         "outbox" => Ok(Command::Outbox),
         "new" => Ok(Command::New),
+        "cc" if !rest.contains('@') => Err(need("an email address")),
+        "cc" => Ok(Command::Cc(rest.to_string())),
         "time" => match rest.parse::<u32>() {
             Ok(minutes) if minutes > 0 => Ok(Command::Time(minutes)),
             _ => Err(need("a number of minutes")),

@@ -493,7 +493,9 @@ impl State {
                 }
                 Change::Reply { then: None, .. }
                 | Change::Note { then: None, .. }
-                | Change::LogTime(_) => {}
+                | Change::LogTime(_)
+                | Change::AddCc(_)
+                | Change::RemoveCc(_) => {}
             }
         }
         t

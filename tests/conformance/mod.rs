@@ -70,7 +70,8 @@ macro_rules! conformance_tests {
             a_sequence_of_writes_each_on_the_last_version,
             unknown_tickets_are_not_found,
             a_logged_ticket_reads_back_as_the_caller_asked,
-            time_worked_adds_up
+            time_worked_adds_up,
+            someone_is_copied_and_then_not
         );
     };
 }
@@ -562,4 +563,49 @@ pub async fn time_worked_adds_up(f: &Fixture) {
         "{:?}",
         detail.entries
     );
+}
+
+/// Someone copied on a ticket shows on its Cc, and is gone again once
+/// removed; a write whose answer was lost is found either way.
+pub async fn someone_is_copied_and_then_not(f: &Fixture) {
+    let can = f.desk.capabilities();
+    if !can.cc || !can.create {
+        return;
+    }
+    let queue = f.summary(&f.ticket(REPLY)).await.queue.id;
+    let made = f
+        .desk
+        .create(&NewTicket {
+            queue,
+            subject: nonce("Copy the principal"),
+            requester_email: "cc.check@example.org".into(),
+            requester_name: String::new(),
+            channel: Channel::Email,
+            priority: PriorityLevel::Normal,
+            owner: Assignee::Nobody,
+            body: "Please copy the principal on the answer.".into(),
+        })
+        .await
+        .unwrap();
+    let cc = |d: &TicketDetail| {
+        d.custom_fields
+            .iter()
+            .find(|(n, _)| n.as_str() == "Cc")
+            .map(|(_, v)| v.to_string())
+    };
+    let add = Change::AddCc("principal@example.org".into());
+    f.apply(&made.id, add.clone()).await;
+    f.apply(&made.id, Change::AddCc("nurse@example.org".into()))
+        .await;
+    let detail = f.desk.ticket(&made.id).await.unwrap();
+    assert_eq!(
+        cc(&detail).as_deref(),
+        Some("principal@example.org, nurse@example.org")
+    );
+    assert!(found_on(&detail, &add, made.created, None));
+    let remove = Change::RemoveCc("principal@example.org".into());
+    f.apply(&made.id, remove.clone()).await;
+    let detail = f.desk.ticket(&made.id).await.unwrap();
+    assert_eq!(cc(&detail).as_deref(), Some("nurse@example.org"));
+    assert!(found_on(&detail, &remove, made.created, None));
 }

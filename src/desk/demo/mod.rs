@@ -62,6 +62,7 @@ const CAPABILITIES: Capabilities = Capabilities {
     attachments: false,
     // The demo keeps no time.
     time: false,
+    cc: false,
 };
 
 pub struct DemoDesk {
@@ -415,8 +416,12 @@ impl Desk for DemoDesk {
         change: &Change,
     ) -> Result<Applied, DeskError> {
         let id = numeric_id(&id.0)?;
-        if matches!(change, Change::LogTime(_)) {
-            return Err(DeskError::Unsupported("time worked"));
+        match change {
+            Change::LogTime(_) => return Err(DeskError::Unsupported("time worked")),
+            Change::AddCc(_) | Change::RemoveCc(_) => {
+                return Err(DeskError::Unsupported("copying people on a ticket (Cc)"));
+            }
+            _ => {}
         }
         let based_on = based_on.clone();
         let change = change.clone();
@@ -650,8 +655,8 @@ fn apply_change(
                 None,
             )?;
         }
-        // Refused in `apply`: the demo keeps no time.
-        Change::LogTime(_) => {}
+        // Refused in `apply`: the demo keeps no time, nor a Cc.
+        Change::LogTime(_) | Change::AddCc(_) | Change::RemoveCc(_) => {}
         Change::MoveTo(queue) => {
             let queue_id: i64 = queue.0.parse().unwrap_or(-1);
             let name: String =

@@ -54,6 +54,8 @@ const CAPABILITIES: Capabilities = Capabilities {
     // Its API names a media URL, which its server need not serve.
     attachments: false,
     time: true,
+    // Its API has no way to the ticket's CC list.
+    cc: false,
 };
 
 const API: http::Api = http::Api {
@@ -522,6 +524,9 @@ impl Desk for HelpdeskDesk {
             Change::SetPriority(level) => writes.push(Write::Patch(
                 json!({ "priority": map::helpdesk_priority(*level) }),
             )),
+            Change::AddCc(_) | Change::RemoveCc(_) => {
+                return Err(DeskError::Unsupported("copying people on a ticket (Cc)"));
+            }
             // A private follow-up that says nothing but its time.
             Change::LogTime(minutes) => writes.push(Write::FollowUp(json!({
                 "ticket": number,

@@ -51,6 +51,7 @@ const CAPABILITIES: Capabilities = Capabilities {
     create: true,
     attachments: true,
     time: true,
+    cc: true,
 };
 
 /// RT answers at most 100 records a page.
@@ -510,7 +511,7 @@ impl RtDesk {
         &self,
         number: u64,
         based_on: &Version,
-    ) -> Result<(String, String, i64), DeskError> {
+    ) -> Result<(String, String, i64, Vec<String>), DeskError> {
         let answer = self.get(&format!("ticket/{number}"), &[]).await?;
         ticket_record(&answer.body, number)?;
         let now = record::text(&answer.body, "LastUpdated").ok_or_else(|| {
@@ -526,7 +527,15 @@ impl RtDesk {
             .etag
             .ok_or_else(|| DeskError::Protocol("RT sent no ETag for the ticket".into()))?;
         let worked = record::number(&answer.body, "TimeWorked").unwrap_or(0);
-        Ok((etag, owner, worked))
+        let cc = answer.body["Cc"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter_map(|p| p["id"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok((etag, owner, worked, cc))
     }
 }
 
@@ -755,7 +764,7 @@ impl Desk for RtDesk {
         change: &Change,
     ) -> Result<Applied, DeskError> {
         let number = ticket_number(id)?;
-        let (etag, owner, worked) = self.still_at(number, based_on).await?;
+        let (etag, owner, worked, cc) = self.still_at(number, based_on).await?;
         let ticket = format!("ticket/{number}");
         let put = |body: Value| (Method::PUT, ticket.clone(), body, Some(etag.as_str()));
         let (method, path, body, if_match) = match change {
@@ -796,6 +805,22 @@ impl Desk for RtDesk {
             Change::MoveTo(queue) => put(json!({ "Queue": queue.0 })),
             // On top of the total just read; the ETag keeps another's out.
             Change::LogTime(minutes) => put(json!({ "TimeWorked": worked + i64::from(*minutes) })),
+            // The whole list, as just read with one more or one fewer; the
+            // ETag keeps a colleague's change to it from being lost.
+            Change::AddCc(email) => {
+                let mut cc = cc.clone();
+                if !cc.iter().any(|e| e.eq_ignore_ascii_case(email)) {
+                    cc.push(email.trim().to_string());
+                }
+                put(json!({ "Cc": cc }))
+            }
+            Change::RemoveCc(email) => {
+                let cc: Vec<&String> = cc
+                    .iter()
+                    .filter(|e| !e.eq_ignore_ascii_case(email))
+                    .collect();
+                put(json!({ "Cc": cc }))
+            }
         };
         let answer = self
             .client
