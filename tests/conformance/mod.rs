@@ -516,6 +516,25 @@ pub async fn a_logged_ticket_reads_back_as_the_caller_asked(f: &Fixture) {
     );
 }
 
+/// A new ticket for one check alone, in a queue the agent works in (the
+/// slots' tickets are shared by checks that run at once).
+async fn own_ticket(f: &Fixture, subject: &str) -> TicketSummary {
+    let queue = f.summary(&f.ticket(REPLY)).await.queue.id;
+    f.desk
+        .create(&NewTicket {
+            queue,
+            subject: nonce(subject),
+            requester_email: "own.ticket@example.org".into(),
+            requester_name: String::new(),
+            channel: Channel::Phone,
+            priority: PriorityLevel::Normal,
+            owner: Assignee::Nobody,
+            body: format!("{subject}, for one check."),
+        })
+        .await
+        .unwrap()
+}
+
 /// Minutes worked add up on the ticket, shown with its fields ("Time
 /// worked"), on a ticket of its own.
 pub async fn time_worked_adds_up(f: &Fixture) {
@@ -523,21 +542,7 @@ pub async fn time_worked_adds_up(f: &Fixture) {
     if !can.time || !can.create {
         return;
     }
-    let queue = f.summary(&f.ticket(REPLY)).await.queue.id;
-    let made = f
-        .desk
-        .create(&NewTicket {
-            queue,
-            subject: nonce("Time on a ticket"),
-            requester_email: "time.check@example.org".into(),
-            requester_name: String::new(),
-            channel: Channel::Phone,
-            priority: PriorityLevel::Normal,
-            owner: Assignee::Nobody,
-            body: "How long did it take?".into(),
-        })
-        .await
-        .unwrap();
+    let made = own_ticket(f, "Time on a ticket").await;
     f.apply(&made.id, Change::LogTime(15)).await;
     f.apply(&made.id, Change::LogTime(75)).await;
     let detail = f.desk.ticket(&made.id).await.unwrap();
@@ -572,21 +577,7 @@ pub async fn someone_is_copied_and_then_not(f: &Fixture) {
     if !can.cc || !can.create {
         return;
     }
-    let queue = f.summary(&f.ticket(REPLY)).await.queue.id;
-    let made = f
-        .desk
-        .create(&NewTicket {
-            queue,
-            subject: nonce("Copy the principal"),
-            requester_email: "cc.check@example.org".into(),
-            requester_name: String::new(),
-            channel: Channel::Email,
-            priority: PriorityLevel::Normal,
-            owner: Assignee::Nobody,
-            body: "Please copy the principal on the answer.".into(),
-        })
-        .await
-        .unwrap();
+    let made = own_ticket(f, "Copy the principal").await;
     let cc = |d: &TicketDetail| {
         d.custom_fields
             .iter()
