@@ -706,3 +706,27 @@ async fn time_worked_is_refused_in_words_where_the_desk_keeps_none() {
     );
     assert!(c.ui.state.outbox.outgoing.is_empty(), "nothing queued");
 }
+
+/// `:merge` on a desk that cannot merge (the demo) says so and queues
+/// nothing; `:merge` without an id says what it needs.
+#[tokio::test]
+async fn merging_is_refused_in_words_where_the_desk_cannot() {
+    use deskterm::desk::Desk;
+    let mut settings = common::settings("dark");
+    let (demo, _dir) = common::demo_desk();
+    settings.lacks = demo.capabilities().lacks();
+    let mut c = common::console_with(settings, 100, 30).await;
+    c.ui.press(":").await;
+    c.ui.type_text("merge").await;
+    c.ui.press("enter").await;
+    assert!(
+        flash_of(&c).contains("needs a ticket id"),
+        "{}",
+        flash_of(&c)
+    );
+    c.ui.press(":").await;
+    c.ui.type_text("merge 5").await;
+    c.ui.press("enter").await;
+    assert!(flash_of(&c).contains("cannot merge"), "{}", flash_of(&c));
+    assert!(c.ui.state.outbox.outgoing.is_empty(), "nothing queued");
+}

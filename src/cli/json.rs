@@ -244,5 +244,6 @@ pub fn change(change: &Change) -> (&'static str, String, Option<&'static str>) {
         Change::LogTime(minutes) => ("time", minutes.to_string(), None),
         Change::AddCc(email) => ("cc", email.clone(), None),
         Change::RemoveCc(email) => ("uncc", email.clone(), None),
+        Change::MergeInto(target) => ("merge", target.0.clone(), None),
     }
 }

@@ -140,6 +140,13 @@ enum Command {
         #[command(flatten)]
         write: write::WriteArgs,
     },
+    /// Merge a ticket into another: its requesters and conversation join it.
+    Merge {
+        id: String,
+        into: String,
+        #[command(flatten)]
+        write: write::WriteArgs,
+    },
     /// Move a ticket to another queue (department), by id or name.
     Move {
         id: String,
@@ -311,6 +318,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             remove,
             write,
         }) => return write::cc(&cli, id, email, *remove, write),
+        Some(Command::Merge { id, into, write }) => return write::merge(&cli, id, into, write),
         Some(Command::Time { id, minutes, write }) => {
             return write::time(&cli, id, *minutes, write);
         }

@@ -201,6 +201,24 @@ pub(super) fn cc(
     })
 }
 
+pub(super) fn merge(
+    cli: &Cli,
+    id: &str,
+    into: &str,
+    args: &WriteArgs,
+) -> Result<ExitCode, Failure> {
+    let target = ticket_id(into);
+    if target == ticket_id(id) {
+        return Err(Failure::usage("a ticket cannot be merged into itself"));
+    }
+    send(cli, id, args, |desk| {
+        if !desk.desk().capabilities().merge {
+            return Err(Failure::from(DeskError::Unsupported("merging tickets")));
+        }
+        Ok((Change::MergeInto(target), None))
+    })
+}
+
 pub(super) fn move_to(
     cli: &Cli,
     id: &str,

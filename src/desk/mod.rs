@@ -180,6 +180,8 @@ pub fn found_on(
         // A total cannot tell whose minutes are in it: never taken as there.
         Change::LogTime(_) => false,
         Change::AddCc(email) => copied(now, email),
+        // The merged ticket reads as the one it went into.
+        Change::MergeInto(target) => summary.id == *target,
         Change::RemoveCc(email) => !copied(now, email),
         Change::Assign(Assignee::Nobody) => summary.owner.is_none(),
         Change::Assign(Assignee::Agent(agent)) => {

@@ -415,6 +415,9 @@ pub enum Change {
     /// Copy someone (an email address) on the ticket's answers, or stop.
     AddCc(String),
     RemoveCc(String),
+    /// Merge this ticket into another: its requesters and conversation
+    /// join that one's, and it is no longer a ticket of its own.
+    MergeInto(TicketId),
 }
 
 /// What a successful write left behind.
@@ -453,6 +456,8 @@ pub struct Capabilities {
     pub time: bool,
     /// People can be copied on a ticket ([`Change::AddCc`]).
     pub cc: bool,
+    /// Tickets can be merged ([`Change::MergeInto`]).
+    pub merge: bool,
 }
 
 impl Capabilities {
@@ -470,6 +475,7 @@ impl Capabilities {
             (self.attachments, "saving attachments"),
             (self.time, "time worked"),
             (self.cc, "copying people on a ticket (Cc)"),
+            (self.merge, "merging tickets"),
             (
                 self.server_sla,
                 "SLA deadlines of its own (the console's policy applies)",

@@ -543,6 +543,21 @@ impl State {
             }
             Command::New => self.open_intake(),
             Command::Time(minutes) => self.log_time(minutes),
+            Command::Merge(into) => {
+                if let Some(why) = &self.settings.read_only {
+                    self.error(format!("read-only: nothing is sent ({why})"));
+                    return Vec::new();
+                }
+                if self.settings.lacks.contains(&"merging tickets") {
+                    self.error("this desk cannot merge tickets");
+                    return Vec::new();
+                }
+                let target = TicketId(into);
+                let verb = format!("merge {{}} into #{}", target.0);
+                self.change_each(&verb, |t| {
+                    (t.id != target).then(|| Change::MergeInto(target.clone()))
+                })
+            }
             Command::Cc(who) => {
                 let (change, what) = match who.strip_prefix('-') {
                     Some(email) => (

@@ -33,6 +33,8 @@ pub enum Command {
     Time(u32),
     /// Copy someone on the open ticket (`-email` stops).
     Cc(String),
+    /// Merge the marked tickets (or the one in view) into this one.
+    Merge(String),
 }
 
 /// What the argument of a command is, for completion.
@@ -89,6 +91,12 @@ pub const COMMANDS: &[Spec] = &[
         name: "dash",
         usage: ":dash",
         help: "the dashboard: open by department and channel, flow, SLA, load",
+        arg: Arg::None,
+    },
+    Spec {
+        name: "merge",
+        usage: ":merge ID",
+        help: "merge the marked tickets (or the one in view) into ticket ID",
         arg: Arg::None,
     },
     Spec {
@@ -199,6 +207,8 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "refresh" => Ok(Command::Refresh),
         "outbox" => Ok(Command::Outbox),
         "new" => Ok(Command::New),
+        "merge" if rest.trim_start_matches('#').is_empty() => Err(need("a ticket id")),
+        "merge" => Ok(Command::Merge(rest.trim_start_matches('#').to_string())),
         "cc" if !rest.contains('@') => Err(need("an email address")),
         "cc" => Ok(Command::Cc(rest.to_string())),
         "time" => match rest.parse::<u32>() {

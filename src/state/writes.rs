@@ -346,6 +346,7 @@ impl State {
         match result {
             Ok(applied) => {
                 let item = &mut self.outbox.outgoing[o].items[i];
+                let merged = matches!(item.changes.first(), Some(Change::MergeInto(_)));
                 if !item.changes.is_empty() {
                     item.changes.remove(0);
                 }
@@ -364,6 +365,10 @@ impl State {
                 }
                 effects.extend(self.rebase(&ticket, &before, &applied));
                 let id = applied.summary.id.clone();
+                // Merged, it is the other ticket now: not one of its own.
+                if merged {
+                    self.forget(&ticket);
+                }
                 self.hold(applied.summary);
                 self.place();
                 if self.screen.ticket().is_some_and(|v| v.id == id) {
@@ -495,7 +500,8 @@ impl State {
                 | Change::Note { then: None, .. }
                 | Change::LogTime(_)
                 | Change::AddCc(_)
-                | Change::RemoveCc(_) => {}
+                | Change::RemoveCc(_)
+                | Change::MergeInto(_) => {}
             }
         }
         t

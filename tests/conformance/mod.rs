@@ -71,7 +71,8 @@ macro_rules! conformance_tests {
             unknown_tickets_are_not_found,
             a_logged_ticket_reads_back_as_the_caller_asked,
             time_worked_adds_up,
-            someone_is_copied_and_then_not
+            someone_is_copied_and_then_not,
+            merged_tickets_read_as_one
         );
     };
 }
@@ -599,4 +600,41 @@ pub async fn someone_is_copied_and_then_not(f: &Fixture) {
     let detail = f.desk.ticket(&made.id).await.unwrap();
     assert_eq!(cc(&detail).as_deref(), Some("nurse@example.org"));
     assert!(found_on(&detail, &remove, made.created, None));
+}
+
+/// Two calls about one thing, merged: the second's words join the first's
+/// conversation, the second reads as the first (so a merge whose answer was
+/// lost is found), and it is no longer listed on its own.
+pub async fn merged_tickets_read_as_one(f: &Fixture) {
+    let can = f.desk.capabilities();
+    if !can.merge || !can.create {
+        return;
+    }
+    let first = own_ticket(f, "Bus 9 late, first call").await;
+    let second = own_ticket(f, "Bus 9 late, second call").await;
+    let merge = Change::MergeInto(first.id.clone());
+    let applied = f.apply(&second.id, merge.clone()).await;
+    assert_eq!(
+        applied.summary.id, first.id,
+        "the write answers the merged ticket"
+    );
+    let detail = f.desk.ticket(&first.id).await.unwrap();
+    let bodies: Vec<&str> = detail.entries.iter().map(|e| e.body.as_str()).collect();
+    assert!(
+        bodies.iter().any(|b| b.contains("first call"))
+            && bodies.iter().any(|b| b.contains("second call")),
+        "{bodies:?}"
+    );
+    let merged = f.desk.ticket(&second.id).await.unwrap();
+    assert_eq!(merged.summary.id, first.id);
+    assert!(found_on(&merged, &merge, second.created, None));
+    let listed = f
+        .desk
+        .search(&Query::active(), PageRequest::first(100))
+        .await
+        .unwrap();
+    assert!(
+        !listed.items.iter().any(|t| t.id == second.id),
+        "not its own"
+    );
 }

@@ -63,6 +63,7 @@ const CAPABILITIES: Capabilities = Capabilities {
     // The demo keeps no time.
     time: false,
     cc: false,
+    merge: false,
 };
 
 pub struct DemoDesk {
@@ -421,6 +422,7 @@ impl Desk for DemoDesk {
             Change::AddCc(_) | Change::RemoveCc(_) => {
                 return Err(DeskError::Unsupported("copying people on a ticket (Cc)"));
             }
+            Change::MergeInto(_) => return Err(DeskError::Unsupported("merging tickets")),
             _ => {}
         }
         let based_on = based_on.clone();
@@ -656,7 +658,7 @@ fn apply_change(
             )?;
         }
         // Refused in `apply`: the demo keeps no time, nor a Cc.
-        Change::LogTime(_) | Change::AddCc(_) | Change::RemoveCc(_) => {}
+        Change::LogTime(_) | Change::AddCc(_) | Change::RemoveCc(_) | Change::MergeInto(_) => {}
         Change::MoveTo(queue) => {
             let queue_id: i64 = queue.0.parse().unwrap_or(-1);
             let name: String =

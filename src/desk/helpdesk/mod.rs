@@ -56,6 +56,8 @@ const CAPABILITIES: Capabilities = Capabilities {
     time: true,
     // Its API has no way to the ticket's CC list.
     cc: false,
+    // Its API cannot merge.
+    merge: false,
 };
 
 const API: http::Api = http::Api {
@@ -527,6 +529,7 @@ impl Desk for HelpdeskDesk {
             Change::AddCc(_) | Change::RemoveCc(_) => {
                 return Err(DeskError::Unsupported("copying people on a ticket (Cc)"));
             }
+            Change::MergeInto(_) => return Err(DeskError::Unsupported("merging tickets")),
             // A private follow-up that says nothing but its time.
             Change::LogTime(minutes) => writes.push(Write::FollowUp(json!({
                 "ticket": number,

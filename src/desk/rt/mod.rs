@@ -52,6 +52,7 @@ const CAPABILITIES: Capabilities = Capabilities {
     attachments: true,
     time: true,
     cc: true,
+    merge: true,
 };
 
 /// RT answers at most 100 records a page.
@@ -295,8 +296,11 @@ impl RtDesk {
     }
 
     async fn load_detail(&self, id: &TicketId, answer: Answer) -> Result<TicketDetail, DeskError> {
-        let number = ticket_number(id)?;
-        ticket_record(&answer.body, number)?;
+        let asked = ticket_number(id)?;
+        // A merged ticket is read as the one it went into, as RT shows it.
+        let number = ticket_record(&answer.body, asked)?.unwrap_or(asked);
+        let merged_into = TicketId(number.to_string());
+        let id = &merged_into;
         let mut summary = self.one_summary(id).await?;
         let history = self
             .all_pages(
@@ -513,7 +517,12 @@ impl RtDesk {
         based_on: &Version,
     ) -> Result<(String, String, i64, Vec<String>), DeskError> {
         let answer = self.get(&format!("ticket/{number}"), &[]).await?;
-        ticket_record(&answer.body, number)?;
+        if let Some(other) = ticket_record(&answer.body, number)? {
+            // Written there, it would land on another ticket than the one seen.
+            return Err(DeskError::Rejected(format!(
+                "#{number} was merged into #{other}: write to #{other}"
+            )));
+        }
         let now = record::text(&answer.body, "LastUpdated").ok_or_else(|| {
             DeskError::Protocol(format!("RT sent ticket {number} without its LastUpdated"))
         })?;
@@ -545,12 +554,17 @@ fn total(answer: &Value) -> Option<u64> {
 }
 
 /// A ticket's record is one: it carries its id.
-fn ticket_record(answer: &Value, number: u64) -> Result<(), DeskError> {
+/// `Some(other)` when RT answered another ticket's record: the one asked
+/// for was merged into it, and RT answers for the merged ticket there.
+fn ticket_record(answer: &Value, number: u64) -> Result<Option<u64>, DeskError> {
     match record::id(answer) {
-        Some(id) if id == number.to_string() => Ok(()),
-        Some(id) => Err(DeskError::Protocol(format!(
-            "RT sent ticket {id} when asked for ticket {number}"
-        ))),
+        Some(id) if id == number.to_string() => Ok(None),
+        Some(id) => match id.parse::<u64>() {
+            Ok(other) if answer.get("Queue").is_some() => Ok(Some(other)),
+            _ => Err(DeskError::Protocol(format!(
+                "RT sent ticket {id} when asked for ticket {number}"
+            ))),
+        },
         None => Err(DeskError::Protocol(format!(
             "RT sent ticket {number} without its id (a login page or a proxy answering?): {}",
             super::json_shape(answer)
@@ -814,6 +828,10 @@ impl Desk for RtDesk {
                 }
                 put(json!({ "Cc": cc }))
             }
+            Change::MergeInto(target) => {
+                let target = ticket_number(target)?;
+                put(json!({ "MergeInto": target }))
+            }
             Change::RemoveCc(email) => {
                 let cc: Vec<&String> = cc
                     .iter()
@@ -835,11 +853,19 @@ impl Desk for RtDesk {
             })?;
         self.heard(&answer);
         lock(&self.details).remove(id);
+        if let Change::MergeInto(target) = change {
+            lock(&self.details).remove(target);
+        }
         let refused = refusals(&answer.body)?;
         if !refused.is_empty() {
             return Err(DeskError::Rejected(refused.join("; ")));
         }
-        let summary = self.one_summary(id).await?;
+        // A merged ticket lives on as the one it went into.
+        let now = match change {
+            Change::MergeInto(target) => target,
+            _ => id,
+        };
+        let summary = self.one_summary(now).await?;
         Ok(Applied {
             version: summary.version.clone(),
             summary,
