@@ -245,5 +245,6 @@ pub fn change(change: &Change) -> (&'static str, String, Option<&'static str>) {
         Change::AddCc(email) => ("cc", email.clone(), None),
         Change::RemoveCc(email) => ("uncc", email.clone(), None),
         Change::MergeInto(target) => ("merge", target.0.clone(), None),
+        Change::Link(kind, to) => ("link", format!("{} {}", kind.name(), to.0), None),
     }
 }

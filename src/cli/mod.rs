@@ -147,6 +147,14 @@ enum Command {
         #[command(flatten)]
         write: write::WriteArgs,
     },
+    /// Link a ticket to another: related, parent or depends-on.
+    Link {
+        id: String,
+        kind: String,
+        other: String,
+        #[command(flatten)]
+        write: write::WriteArgs,
+    },
     /// Move a ticket to another queue (department), by id or name.
     Move {
         id: String,
@@ -319,6 +327,12 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             write,
         }) => return write::cc(&cli, id, email, *remove, write),
         Some(Command::Merge { id, into, write }) => return write::merge(&cli, id, into, write),
+        Some(Command::Link {
+            id,
+            kind,
+            other,
+            write,
+        }) => return write::link(&cli, id, kind, other, write),
         Some(Command::Time { id, minutes, write }) => {
             return write::time(&cli, id, *minutes, write);
         }

@@ -18,7 +18,8 @@ use crate::clock::Clock;
 use crate::desk::gate;
 use crate::desk::retry::{Backoff, Next, next_after};
 use crate::desk::{
-    Applied, Assignee, Change, Desk, DeskError, PriorityLevel, StatusKind, TicketId, Version,
+    Applied, Assignee, Change, Desk, DeskError, LinkKind, PriorityLevel, StatusKind, TicketId,
+    Version,
 };
 use crate::store::{QueuedWrite, Store};
 use crate::text::table::Format;
@@ -216,6 +217,30 @@ pub(super) fn merge(
             return Err(Failure::from(DeskError::Unsupported("merging tickets")));
         }
         Ok((Change::MergeInto(target), None))
+    })
+}
+
+pub(super) fn link(
+    cli: &Cli,
+    id: &str,
+    kind: &str,
+    other: &str,
+    args: &WriteArgs,
+) -> Result<ExitCode, Failure> {
+    let kind = LinkKind::parse(kind).ok_or_else(|| {
+        Failure::usage(format!(
+            "no link “{kind}”: say related, parent or depends-on"
+        ))
+    })?;
+    let other = ticket_id(other);
+    if other == ticket_id(id) {
+        return Err(Failure::usage("a ticket cannot be linked to itself"));
+    }
+    send(cli, id, args, |desk| {
+        if !desk.desk().capabilities().links {
+            return Err(Failure::from(DeskError::Unsupported("linking tickets")));
+        }
+        Ok((Change::Link(kind, other), None))
     })
 }
 

@@ -182,6 +182,13 @@ pub fn found_on(
         Change::AddCc(email) => copied(now, email),
         // The merged ticket reads as the one it went into.
         Change::MergeInto(target) => summary.id == *target,
+        Change::Link(kind, to) => now.custom_fields.iter().any(|(name, value)| {
+            name.as_str() == "Links"
+                && value
+                    .as_str()
+                    .split(" · ")
+                    .any(|l| l == format!("{} #{}", kind.phrase(), to.0))
+        }),
         Change::RemoveCc(email) => !copied(now, email),
         Change::Assign(Assignee::Nobody) => summary.owner.is_none(),
         Change::Assign(Assignee::Agent(agent)) => {

@@ -418,6 +418,46 @@ pub enum Change {
     /// Merge this ticket into another: its requesters and conversation
     /// join that one's, and it is no longer a ticket of its own.
     MergeInto(TicketId),
+    /// Link this ticket to another.
+    Link(LinkKind, TicketId),
+}
+
+/// How one ticket is linked to another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkKind {
+    /// About the same thing (RT: refers to).
+    Related,
+    /// The other is this one's parent (RT: member of).
+    Parent,
+    /// This one waits for the other (RT: depends on).
+    DependsOn,
+}
+
+impl LinkKind {
+    pub const ALL: [LinkKind; 3] = [LinkKind::Related, LinkKind::Parent, LinkKind::DependsOn];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LinkKind::Related => "related",
+            LinkKind::Parent => "parent",
+            LinkKind::DependsOn => "depends-on",
+        }
+    }
+
+    /// As the ticket's Links field says it: "refers to #12".
+    pub fn phrase(self) -> &'static str {
+        match self {
+            LinkKind::Related => "refers to",
+            LinkKind::Parent => "parent",
+            LinkKind::DependsOn => "depends on",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(word))
+    }
 }
 
 /// What a successful write left behind.
@@ -458,6 +498,8 @@ pub struct Capabilities {
     pub cc: bool,
     /// Tickets can be merged ([`Change::MergeInto`]).
     pub merge: bool,
+    /// Tickets can be linked ([`Change::Link`]).
+    pub links: bool,
 }
 
 impl Capabilities {
@@ -476,6 +518,7 @@ impl Capabilities {
             (self.time, "time worked"),
             (self.cc, "copying people on a ticket (Cc)"),
             (self.merge, "merging tickets"),
+            (self.links, "linking tickets"),
             (
                 self.server_sla,
                 "SLA deadlines of its own (the console's policy applies)",

@@ -543,6 +543,10 @@ impl State {
             }
             Command::New => self.open_intake(),
             Command::Time(minutes) => self.log_time(minutes),
+            Command::Link(kind, other) => {
+                let what = format!("link ({} #{other})", kind.phrase());
+                self.write_here("linking tickets", Change::Link(kind, TicketId(other)), what)
+            }
             Command::Merge(into) => {
                 if let Some(why) = &self.settings.read_only {
                     self.error(format!("read-only: nothing is sent ({why})"));

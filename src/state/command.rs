@@ -35,6 +35,8 @@ pub enum Command {
     Cc(String),
     /// Merge the marked tickets (or the one in view) into this one.
     Merge(String),
+    /// Link the ticket in view to another.
+    Link(crate::desk::LinkKind, String),
 }
 
 /// What the argument of a command is, for completion.
@@ -91,6 +93,12 @@ pub const COMMANDS: &[Spec] = &[
         name: "dash",
         usage: ":dash",
         help: "the dashboard: open by department and channel, flow, SLA, load",
+        arg: Arg::None,
+    },
+    Spec {
+        name: "link",
+        usage: ":link related|parent|depends-on ID",
+        help: "link the ticket in view to ticket ID",
         arg: Arg::None,
     },
     Spec {
@@ -207,6 +215,16 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "refresh" => Ok(Command::Refresh),
         "outbox" => Ok(Command::Outbox),
         "new" => Ok(Command::New),
+        "link" => {
+            let mut words = rest.split_whitespace();
+            match (
+                words.next().and_then(crate::desk::LinkKind::parse),
+                words.next().map(|w| w.trim_start_matches('#')),
+            ) {
+                (Some(kind), Some(id)) if !id.is_empty() => Ok(Command::Link(kind, id.to_string())),
+                _ => Err(need("related, parent or depends-on, and a ticket id")),
+            }
+        }
         "merge" if rest.trim_start_matches('#').is_empty() => Err(need("a ticket id")),
         "merge" => Ok(Command::Merge(rest.trim_start_matches('#').to_string())),
         "cc" if !rest.contains('@') => Err(need("an email address")),

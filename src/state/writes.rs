@@ -501,7 +501,8 @@ impl State {
                 | Change::LogTime(_)
                 | Change::AddCc(_)
                 | Change::RemoveCc(_)
-                | Change::MergeInto(_) => {}
+                | Change::MergeInto(_)
+                | Change::Link(..) => {}
             }
         }
         t

@@ -72,7 +72,8 @@ macro_rules! conformance_tests {
             a_logged_ticket_reads_back_as_the_caller_asked,
             time_worked_adds_up,
             someone_is_copied_and_then_not,
-            merged_tickets_read_as_one
+            merged_tickets_read_as_one,
+            linked_tickets_show_their_links
         );
     };
 }
@@ -637,4 +638,39 @@ pub async fn merged_tickets_read_as_one(f: &Fixture) {
         !listed.items.iter().any(|t| t.id == second.id),
         "not its own"
     );
+}
+
+/// A ticket linked to another as related and to a parent shows both links
+/// with its fields; a link whose answer was lost is found.
+pub async fn linked_tickets_show_their_links(f: &Fixture) {
+    let can = f.desk.capabilities();
+    if !can.links || !can.create {
+        return;
+    }
+    let parent = own_ticket(f, "Heating out in the east wing").await;
+    let related = own_ticket(f, "Room 12 is cold").await;
+    let child = own_ticket(f, "Room 14 is cold").await;
+    let to_parent = Change::Link(LinkKind::Parent, parent.id.clone());
+    f.apply(&child.id, to_parent.clone()).await;
+    f.apply(
+        &child.id,
+        Change::Link(LinkKind::Related, related.id.clone()),
+    )
+    .await;
+    let detail = f.desk.ticket(&child.id).await.unwrap();
+    let links = detail
+        .custom_fields
+        .iter()
+        .find(|(n, _)| n.as_str() == "Links")
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_default();
+    assert!(
+        links.contains(&format!("parent #{}", parent.id.0)),
+        "{links}"
+    );
+    assert!(
+        links.contains(&format!("refers to #{}", related.id.0)),
+        "{links}"
+    );
+    assert!(found_on(&detail, &to_parent, child.created, None));
 }

@@ -64,6 +64,7 @@ const CAPABILITIES: Capabilities = Capabilities {
     time: false,
     cc: false,
     merge: false,
+    links: false,
 };
 
 pub struct DemoDesk {
@@ -423,6 +424,7 @@ impl Desk for DemoDesk {
                 return Err(DeskError::Unsupported("copying people on a ticket (Cc)"));
             }
             Change::MergeInto(_) => return Err(DeskError::Unsupported("merging tickets")),
+            Change::Link(..) => return Err(DeskError::Unsupported("linking tickets")),
             _ => {}
         }
         let based_on = based_on.clone();
@@ -658,7 +660,11 @@ fn apply_change(
             )?;
         }
         // Refused in `apply`: the demo keeps no time, nor a Cc.
-        Change::LogTime(_) | Change::AddCc(_) | Change::RemoveCc(_) | Change::MergeInto(_) => {}
+        Change::LogTime(_)
+        | Change::AddCc(_)
+        | Change::RemoveCc(_)
+        | Change::MergeInto(_)
+        | Change::Link(..) => {}
         Change::MoveTo(queue) => {
             let queue_id: i64 = queue.0.parse().unwrap_or(-1);
             let name: String =

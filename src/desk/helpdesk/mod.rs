@@ -58,6 +58,7 @@ const CAPABILITIES: Capabilities = Capabilities {
     cc: false,
     // Its API cannot merge.
     merge: false,
+    links: false,
 };
 
 const API: http::Api = http::Api {
@@ -530,6 +531,7 @@ impl Desk for HelpdeskDesk {
                 return Err(DeskError::Unsupported("copying people on a ticket (Cc)"));
             }
             Change::MergeInto(_) => return Err(DeskError::Unsupported("merging tickets")),
+            Change::Link(..) => return Err(DeskError::Unsupported("linking tickets")),
             // A private follow-up that says nothing but its time.
             Change::LogTime(minutes) => writes.push(Write::FollowUp(json!({
                 "ticket": number,

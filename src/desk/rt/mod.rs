@@ -53,6 +53,7 @@ const CAPABILITIES: Capabilities = Capabilities {
     time: true,
     cc: true,
     merge: true,
+    links: true,
 };
 
 /// RT answers at most 100 records a page.
@@ -412,6 +413,32 @@ impl RtDesk {
             if !them.is_empty() {
                 custom_fields.push((SafeText::line(label), SafeText::line(&them.join(", "))));
             }
+        }
+        // Links to other tickets, as RT names them in its hyperlinks.
+        let links: Vec<String> = answer.body["_hyperlinks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|h| h["type"] == "ticket")
+            .filter_map(|h| {
+                let phrase = match h["ref"].as_str()? {
+                    "refers-to" => "refers to",
+                    "referred-to-by" => "referred to by",
+                    "parent" => "parent",
+                    "child" => "child",
+                    "depends-on" => "depends on",
+                    "depended-on-by" => "depended on by",
+                    _ => return None,
+                };
+                let id = match &h["id"] {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                Some(format!("{phrase} #{id}"))
+            })
+            .collect();
+        if !links.is_empty() {
+            custom_fields.push((SafeText::line("Links"), SafeText::line(&links.join(" · "))));
         }
         if let Some(minutes) = record::number(&answer.body, "TimeWorked").filter(|m| *m > 0) {
             custom_fields.push((
@@ -831,6 +858,15 @@ impl Desk for RtDesk {
             Change::MergeInto(target) => {
                 let target = ticket_number(target)?;
                 put(json!({ "MergeInto": target }))
+            }
+            Change::Link(kind, to) => {
+                let to = ticket_number(to)?;
+                let field = match kind {
+                    crate::desk::LinkKind::Related => "AddRefersTo",
+                    crate::desk::LinkKind::Parent => "AddMemberOf",
+                    crate::desk::LinkKind::DependsOn => "AddDependsOn",
+                };
+                put(json!({ field: to }))
             }
             Change::RemoveCc(email) => {
                 let cc: Vec<&String> = cc
