@@ -421,21 +421,13 @@ async fn save_one(
     name: &str,
     folder: &std::path::Path,
 ) -> Result<std::path::PathBuf, String> {
-    use std::io::Write;
     let bytes = desk
         .attachment(id)
         .await
         .map_err(|e| format!("{name}: {}", e.short()))?;
     let folder = folder.to_path_buf();
     let name = name.to_string();
-    tokio::task::spawn_blocking(move || {
-        let (mut file, path) = crate::text::filename::create_new(&folder, &name)
-            .map_err(|e| format!("{}: {e}", folder.display()))?;
-        file.write_all(&bytes)
-            .and_then(|()| file.sync_all())
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(path)
-    })
-    .await
-    .map_err(|e| format!("{e}"))?
+    tokio::task::spawn_blocking(move || crate::text::filename::save_new(&folder, &name, &bytes))
+        .await
+        .map_err(|e| format!("{e}"))?
 }

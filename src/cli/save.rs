@@ -2,13 +2,12 @@
 //! downloads folder unless `--to` says), each under a name made safe and
 //! never over a file already there.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::exit::Failure;
 use super::{Cli, Connected, ticket_id};
-use crate::text::filename::create_new;
+use crate::text::filename::save_new;
 
 #[derive(clap::Args)]
 pub struct SaveArgs {
@@ -63,11 +62,7 @@ pub(super) fn save(cli: &Cli, args: &SaveArgs) -> Result<ExitCode, Failure> {
         let bytes = desk
             .block_on(desk.desk().attachment(id))
             .map_err(|e| Failure::from(e).about(attachment.name.as_str()))?;
-        let (mut file, path) = create_new(&folder, attachment.name.as_str())
-            .map_err(|e| Failure::usage(format!("{}: {e}", folder.display())))?;
-        file.write_all(&bytes)
-            .and_then(|()| file.sync_all())
-            .map_err(|e| Failure::usage(format!("{}: {e}", path.display())))?;
+        let path = save_new(&folder, attachment.name.as_str(), &bytes).map_err(Failure::usage)?;
         println!("{}", path.display());
     }
     Ok(ExitCode::SUCCESS)

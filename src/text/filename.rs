@@ -76,6 +76,17 @@ pub fn create_new(dir: &Path, name: &str) -> io::Result<(File, PathBuf)> {
     )))
 }
 
+/// Write `bytes` to a new file for `name` in `dir` ([`create_new`]), on
+/// disk before it returns; where it went, or what failed, naming the place.
+pub fn save_new(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, String> {
+    use std::io::Write;
+    let (mut file, path) = create_new(dir, name).map_err(|e| format!("{}: {e}", dir.display()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -391,16 +391,7 @@ impl RtDesk {
             }
         }
         // The people on the ticket beside its first requester.
-        let people = |role: &str| -> Vec<String> {
-            answer.body[role]
-                .as_array()
-                .map(|all| {
-                    all.iter()
-                        .filter_map(|p| p["id"].as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
+        let people = |role: &str| watchers(&answer.body, role);
         let requestors = people("Requestor");
         if requestors.len() > 1 {
             custom_fields.push((
@@ -563,14 +554,7 @@ impl RtDesk {
             .etag
             .ok_or_else(|| DeskError::Protocol("RT sent no ETag for the ticket".into()))?;
         let worked = record::number(&answer.body, "TimeWorked").unwrap_or(0);
-        let cc = answer.body["Cc"]
-            .as_array()
-            .map(|all| {
-                all.iter()
-                    .filter_map(|p| p["id"].as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let cc = watchers(&answer.body, "Cc");
         Ok((etag, owner, worked, cc))
     }
 }
@@ -581,6 +565,16 @@ fn total(answer: &Value) -> Option<u64> {
 }
 
 /// A ticket's record is one: it carries its id.
+/// The people a ticket record lists in `role` (Requestor, Cc, AdminCc).
+fn watchers(record: &Value, role: &str) -> Vec<String> {
+    record[role]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["id"].as_str().map(str::to_string))
+        .collect()
+}
+
 /// `Some(other)` when RT answered another ticket's record: the one asked
 /// for was merged into it, and RT answers for the merged ticket there.
 fn ticket_record(answer: &Value, number: u64) -> Result<Option<u64>, DeskError> {
