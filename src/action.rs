@@ -34,6 +34,7 @@ actions! {
     DiscardDraft => "discard-draft", "throw away the saved draft";
     ExternalEditor => "external-editor", "continue the text in $VISUAL / $EDITOR";
     InsertMacro => "insert-macro", "insert a macro (canned response)";
+    AttachFile => "attach-file", "attach a file (a path, Tab completes)";
     Take => "take", "take: assign to me";
     Assign => "assign", "assign to an agent, or move to a department";
     Macro => "macro", "apply a macro (canned response and actions)";

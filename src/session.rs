@@ -171,6 +171,7 @@ impl Launcher {
         settings.profiles = self.profile_names();
         settings.lacks = session.desk.capabilities().lacks();
         settings.delivers = session.desk.capabilities().delivers;
+        settings.uploads = session.desk.capabilities().uploads;
         settings
     }
 

@@ -572,3 +572,63 @@ fn create_logs_a_ticket_for_a_caller_and_prints_its_id() {
     let all = home.ok(&["ls", "--query", "status:any", "--format", "json"]);
     assert!(!all.contains("Not this one"));
 }
+
+#[test]
+fn reply_attach_sends_files_that_save_gives_back_and_a_bad_file_sends_nothing() {
+    let home = Home::new();
+    let dir = home.dir.path();
+    let photo: Vec<u8> = (0..=255u8).rev().cycle().take(5000).collect();
+    std::fs::write(dir.join("bus stop.png"), &photo).unwrap();
+    std::fs::write(dir.join("route.txt"), "Route 24: 7:10, 7:25\n").unwrap();
+    let before = home.json(&["show", "600", "--format", "json"])["entries"]
+        .as_array()
+        .unwrap()
+        .len();
+    // A missing file is named and nothing is sent.
+    let missing = dir.join("gone.pdf");
+    let out = home.run(&[
+        "reply",
+        "600",
+        "-m",
+        "See attached.",
+        "--attach",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("there is no file"),
+        "{}",
+        stderr(&out)
+    );
+    let after = home.json(&["show", "600", "--format", "json"])["entries"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(after, before, "nothing was sent");
+
+    let png = dir.join("bus stop.png");
+    let txt = dir.join("route.txt");
+    home.ok(&[
+        "reply",
+        "600",
+        "-m",
+        "The stop and the times.",
+        "--attach",
+        png.to_str().unwrap(),
+        "--attach",
+        txt.to_str().unwrap(),
+    ]);
+    let shown = home.ok(&["show", "600"]);
+    assert!(shown.contains("bus stop.png"), "{shown}");
+    let folder = TempDir::new().unwrap();
+    let saved = home.ok(&["save", "600", "--to", folder.path().to_str().unwrap()]);
+    assert!(saved.lines().count() >= 2, "{saved}");
+    assert_eq!(
+        std::fs::read(folder.path().join("bus stop.png")).unwrap(),
+        photo
+    );
+    assert_eq!(
+        std::fs::read_to_string(folder.path().join("route.txt")).unwrap(),
+        "Route 24: 7:10, 7:25\n"
+    );
+}

@@ -480,6 +480,7 @@ async fn a_reply_to_a_ticket_that_changed_meanwhile_asks_first() {
             &Change::Note {
                 body: "I took a look".into(),
                 then: None,
+                files: Vec::new(),
             },
         )
         .await

@@ -228,6 +228,7 @@ async fn writes_leave_a_trail_move_the_clocks_and_refuse_stale_versions() {
             &Change::Reply {
                 body: "On it.".into(),
                 then: Some(StatusKind::Pending),
+                files: Vec::new(),
             },
         )
         .await
@@ -264,6 +265,7 @@ async fn writes_leave_a_trail_move_the_clocks_and_refuse_stale_versions() {
         Change::Note {
             body: "internal".into(),
             then: None,
+            files: Vec::new(),
         },
         Change::Assign(Assignee::Me),
         Change::SetPriority(PriorityLevel::Urgent),

@@ -214,6 +214,7 @@ fn an_outbox_key_rebound_in_config_retries_and_help_lists_it() {
         vec![Change::Reply {
             body: text.into(),
             then: None,
+            files: Vec::new(),
         }],
     );
     refused.attempts = 1;

@@ -224,3 +224,59 @@ fn a_reply_half_written_when_the_process_is_killed_comes_back() {
     again.wait_for("your draft reply from");
     assert!(again.text().contains("Words that must survive"));
 }
+
+#[test]
+fn a_file_attached_in_the_pane_with_tab_completion_reaches_the_desk_byte_for_byte() {
+    let (home, _) = home();
+    let files = home.path().join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    let form: Vec<u8> = (0..=255u8).cycle().take(2600).collect();
+    std::fs::write(files.join("permission-form.pdf"), &form).unwrap();
+    std::fs::write(files.join("empty.txt"), b"").unwrap();
+    let mut term = Terminal::start(home.path(), ARGS, &[], 120, 32);
+    let screen = term.wait_for("● live");
+    let id = ids_on_screen(&screen)[3].clone();
+    term.send(&format!(":open {id}\r"));
+    term.wait_for("Conversation");
+    term.send("r");
+    term.wait_for("REPLY · public");
+    term.send("The form is attached.");
+    term.wait_for("The form is attached.");
+    // ctrl-g asks for a path; Tab completes it.
+    term.send("\x07");
+    term.send(&format!("{}/perm", files.display()));
+    term.wait_for("/perm");
+    term.send("\t");
+    term.wait_for("permission-form.pdf");
+    term.send("\r");
+    term.wait_for("Attached: permission-form.pdf (2.5 KB)");
+    // A file the desk would refuse is named, and the draft stays.
+    term.send("\x07");
+    term.send(&format!("{}/empty.txt\r", files.display()));
+    term.wait_for("empty.txt is empty; nothing was attached");
+    let screen = term.text();
+    assert!(screen.contains("The form is attached."), "{screen}");
+    term.send("\x18");
+    term.wait_for(&format!("reply to #{id} ✓"));
+    term.send("qq");
+    assert!(term.wait_exit().success());
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let desk = desk_at(home.path());
+        let detail = desk.ticket(&TicketId(id.clone())).await.unwrap();
+        let reply = detail
+            .entries
+            .iter()
+            .find(|e| e.body.as_str() == "The form is attached.")
+            .unwrap();
+        assert_eq!(reply.attachments.len(), 1, "{reply:?}");
+        let file = &reply.attachments[0];
+        assert_eq!(
+            (file.name.as_str(), file.mime.as_str(), file.size),
+            ("permission-form.pdf", "application/pdf", 2600)
+        );
+        let bytes = desk.attachment(file.id.as_deref().unwrap()).await.unwrap();
+        assert!(bytes == form, "{} bytes back", bytes.len());
+    });
+}

@@ -244,6 +244,7 @@ async fn operations(desk: &RtDesk, version: Version) -> Vec<(&'static str, Resul
     let note = Change::Note {
         body: "A note through the fault proxy".into(),
         then: None,
+        files: Vec::new(),
     };
     out.push((
         "note",
@@ -345,6 +346,7 @@ async fn a_note_whose_answer_was_lost_is_found_on_rt_and_not_sent_twice() {
     let change = Change::Note {
         body: body.clone(),
         then: None,
+        files: Vec::new(),
     };
     let before = desk.ticket(&lost_ticket()).await.unwrap().summary.version;
     let sent_at = jiff::Timestamp::now();
@@ -373,6 +375,7 @@ async fn a_note_whose_answer_was_lost_is_found_on_rt_and_not_sent_twice() {
     let other = Change::Note {
         body: format!("{body}, never sent"),
         then: None,
+        files: Vec::new(),
     };
     assert!(
         desk.was_applied(&lost_ticket(), &before, &other, sent_at)

@@ -187,6 +187,7 @@ async fn due_dates_are_the_resolution_deadline_and_a_new_status_is_an_event() {
             &Change::Note {
                 body: "Done here".into(),
                 then: Some(StatusKind::Resolved),
+                files: Vec::new(),
             },
         )
         .await

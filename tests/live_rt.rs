@@ -207,6 +207,7 @@ async fn a_colleague_writing_first_is_a_conflict() {
         &Change::Note {
             body: "Bob was here".into(),
             then: None,
+            files: Vec::new(),
         },
     )
     .await
@@ -218,6 +219,7 @@ async fn a_colleague_writing_first_is_a_conflict() {
             &Change::Reply {
                 body: "Alice's late reply".into(),
                 then: None,
+                files: Vec::new(),
             },
         )
         .await;
@@ -761,6 +763,7 @@ async fn an_agent_logged_ticket_waits_for_its_first_reply() {
             &Change::Reply {
                 body: "Bring it to room 12.".into(),
                 then: None,
+                files: Vec::new(),
             },
         )
         .await

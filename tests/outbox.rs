@@ -270,6 +270,7 @@ async fn writes_left_in_the_outbox_go_at_the_next_start_once_each() {
     let sent = Change::Reply {
         body: "First answer.".into(),
         then: None,
+        files: Vec::new(),
     };
     let applied = c
         .desk
@@ -285,6 +286,7 @@ async fn writes_left_in_the_outbox_go_at_the_next_start_once_each() {
         changes: vec![Change::Reply {
             body: body.into(),
             then: None,
+            files: Vec::new(),
         }],
         seen: None,
         attempts: 0,

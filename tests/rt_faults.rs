@@ -451,6 +451,7 @@ async fn fake_rt_server_answering_json_of_the_wrong_shape_is_no_empty_desk() {
     let note = Change::Note {
         body: "hello".into(),
         then: None,
+        files: Vec::new(),
     };
     protocol_naming(
         desk.apply(&TicketId("5".into()), &Version(String::new()), &note)
@@ -503,6 +504,7 @@ async fn fake_rt_server_answering_a_write_with_a_login_redirect() {
     let note = Change::Note {
         body: "hello".into(),
         then: None,
+        files: Vec::new(),
     };
     let err = desk(url)
         .apply(&TicketId("5".into()), &Version(String::new()), &note)

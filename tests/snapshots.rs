@@ -223,6 +223,7 @@ async fn bulk_marks_undo_countdown_and_results() {
             &Change::Note {
                 body: "meanwhile".into(),
                 then: None,
+                files: Vec::new(),
             },
         )
         .await
@@ -251,6 +252,7 @@ async fn conflict_question() {
             &Change::Reply {
                 body: "On my way.".into(),
                 then: Some(StatusKind::Pending),
+                files: Vec::new(),
             },
         )
         .await

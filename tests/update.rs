@@ -440,7 +440,8 @@ fn sending_carries_the_version_and_a_failure_gives_the_text_back() {
         change,
         Change::Reply {
             body: "Hi".into(),
-            then: None
+            then: None,
+            files: Vec::new(),
         }
     );
     let stale = Msg::Desk(DeskReply::Applied {

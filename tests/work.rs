@@ -224,6 +224,7 @@ async fn one_failure_in_a_bulk_change_does_not_stop_the_rest_and_is_shown() {
             &Change::Note {
                 body: "mine".into(),
                 then: None,
+                files: Vec::new(),
             },
         )
         .await
@@ -262,6 +263,7 @@ async fn a_change_to_a_ticket_that_moved_on_asks_first() {
             &Change::Reply {
                 body: "Answered by a colleague".into(),
                 then: Some(StatusKind::Pending),
+                files: Vec::new(),
             },
         )
         .await

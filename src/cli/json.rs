@@ -233,8 +233,8 @@ pub fn queue(q: &Queue) -> QueueJson {
 pub fn change(change: &Change) -> (&'static str, String, Option<&'static str>) {
     use crate::desk::Assignee;
     match change {
-        Change::Reply { body, then } => ("reply", body.clone(), then.map(|s| s.name())),
-        Change::Note { body, then } => ("note", body.clone(), then.map(|s| s.name())),
+        Change::Reply { body, then, .. } => ("reply", body.clone(), then.map(|s| s.name())),
+        Change::Note { body, then, .. } => ("note", body.clone(), then.map(|s| s.name())),
         Change::Assign(Assignee::Me) => ("assign", "me".into(), None),
         Change::Assign(Assignee::Nobody) => ("assign", "nobody".into(), None),
         Change::Assign(Assignee::Agent(id)) => ("assign", id.0.clone(), None),

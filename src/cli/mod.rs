@@ -484,6 +484,7 @@ fn base_settings(cli: &Cli, config: &Config) -> anyhow::Result<(Settings, Vec<St
         credential: None,
         lacks: Vec::new(),
         delivers: &[crate::desk::Channel::Email],
+        uploads: Default::default(),
         downloads: config.downloads.clone().or_else(|| {
             directories::UserDirs::new().and_then(|d| d.download_dir().map(PathBuf::from))
         }),

@@ -51,6 +51,10 @@ pub struct TextArgs {
     /// Set this status with it: open, pending or resolved.
     #[arg(long, value_name = "STATUS")]
     then: Option<String>,
+    /// Send this file with it (repeat for more); checked against the
+    /// desk's limits before anything is written or sent.
+    #[arg(long, value_name = "FILE")]
+    attach: Vec<PathBuf>,
     #[command(flatten)]
     write: WriteArgs,
 }
@@ -100,13 +104,21 @@ fn status_word(word: &str) -> Result<StatusKind, Failure> {
 
 pub(super) fn text(cli: &Cli, args: &TextArgs, note: bool) -> Result<ExitCode, Failure> {
     let then = args.then.as_deref().map(status_word).transpose()?;
+    let desk = Connected::open(cli)?;
+    // Before the text: a file the desk would refuse must not cost a draft.
+    let rules = desk.desk().capabilities().uploads;
+    let files = args
+        .attach
+        .iter()
+        .map(|path| crate::desk::read_upload(path, &rules).map_err(Failure::usage))
+        .collect::<Result<Vec<_>, _>>()?;
     let body = the_text(args)?;
     let change = if note {
-        Change::Note { body, then }
+        Change::Note { body, then, files }
     } else {
-        Change::Reply { body, then }
+        Change::Reply { body, then, files }
     };
-    send(cli, &args.id, &args.write, |_| Ok((change, None)))
+    send_on(desk, &args.id, &args.write, |_| Ok((change, None)))
 }
 
 pub(super) fn assign(
@@ -268,7 +280,15 @@ fn send(
     // The change, and the name of the agent or queue it names by id.
     change: impl FnOnce(&Connected) -> Result<(Change, Option<String>), Failure>,
 ) -> Result<ExitCode, Failure> {
-    let desk = Connected::open(cli)?;
+    send_on(Connected::open(cli)?, id, args, change)
+}
+
+fn send_on(
+    desk: Connected,
+    id: &str,
+    args: &WriteArgs,
+    change: impl FnOnce(&Connected) -> Result<(Change, Option<String>), Failure>,
+) -> Result<ExitCode, Failure> {
     // The console's gate: the command line has no signed-out state of its
     // own (a refused credential is the answer to this very write).
     gate::check(desk.session.selected.read_only.as_deref(), false)
@@ -618,6 +638,7 @@ mod tests {
             vec![Change::Reply {
                 body: body.into(),
                 then: None,
+                files: Vec::new(),
             }],
         );
         let result = deliver(
@@ -681,6 +702,7 @@ mod tests {
             vec![Change::Note {
                 body: "Nowhere to keep this.".into(),
                 then: None,
+                files: Vec::new(),
             }],
         );
         let failure = deliver(&s.desk, None, item, Clock::System, Duration::from_millis(1))

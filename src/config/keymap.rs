@@ -402,6 +402,8 @@ const DEFAULTS: &[(Context, &str, &str)] = &[
     (Context::Compose, "ctrl-c", "cancel"),
     (Context::Compose, "ctrl-o", "external-editor"),
     (Context::Compose, "ctrl-t", "insert-macro"),
+    // Free in the editor, and taken by no terminal or tmux.
+    (Context::Compose, "ctrl-g", "attach-file"),
     // The first key of each action here is the one its hint shows.
     (Context::Dashboard, "j", "down"),
     (Context::Dashboard, "down", "down"),

@@ -13,7 +13,7 @@ use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 
 use crate::config::secret::Secret;
-use crate::desk::DeskError;
+use crate::desk::{DeskError, Upload};
 
 /// How deskterm signs in.
 #[derive(Clone, Debug)]
@@ -314,15 +314,69 @@ impl Client {
             .map(|etag| ("If-Match", format!("\"{}\"", etag.trim_matches('"'))))
             .into_iter()
             .collect();
-        self.send(method, url, Some(body), &headers, self.max_body)
+        self.send(method, url, Some(Body::Json(body)), &headers, self.max_body)
             .await
+    }
+
+    /// A file's bytes from `url`, as the desk named it (a media link). The
+    /// credential goes only to the desk's own origin: a file kept elsewhere
+    /// (a storage service) is fetched without it.
+    pub async fn fetch_file(&self, url: &str, cap: usize) -> Result<Vec<u8>, DeskError> {
+        let url = self
+            .base
+            .join(url)
+            .map_err(|e| DeskError::Protocol(format!("bad file link {url:?}: {e}")))?;
+        let request = self.http()?.get(url.clone());
+        let request = if url.origin() == self.base.origin() {
+            self.authorised(request)
+        } else {
+            request
+        };
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let response = request.send().await.map_err(transport_error)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = read_capped(response, cap).await?;
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        tracing::debug!(
+            path = url.path(),
+            status = status.as_u16(),
+            bytes = bytes.len(),
+            "file"
+        );
+        if !status.is_success() {
+            return Err(status_error(self.api, status, &headers, &bytes));
+        }
+        Ok(bytes)
+    }
+
+    /// POST a form with files (multipart/form-data, as a browser sends
+    /// one): each of the object `fields` as a text part, each file as an
+    /// `file_part` part.
+    pub async fn write_form(
+        &self,
+        path: &str,
+        fields: &Value,
+        file_part: &str,
+        files: &[Upload],
+    ) -> Result<Answer, DeskError> {
+        let url = self.url(path)?;
+        let form = Form::new(fields, file_part, files);
+        self.send(
+            Method::POST,
+            url,
+            Some(Body::Form(&form)),
+            &[],
+            self.max_body,
+        )
+        .await
     }
 
     async fn send(
         &self,
         method: Method,
         url: Url,
-        body: Option<&Value>,
+        body: Option<Body<'_>>,
         headers: &[(&str, String)],
         cap: usize,
     ) -> Result<Answer, DeskError> {
@@ -330,10 +384,21 @@ impl Client {
         for (name, value) in headers {
             request = request.header(*name, value);
         }
-        if let Some(body) = body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.to_string());
+        match body {
+            Some(Body::Json(body)) => {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.to_string());
+            }
+            Some(Body::Form(form)) => {
+                request = request
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        format!("multipart/form-data; boundary={}", form.boundary),
+                    )
+                    .body(form.bytes.clone());
+            }
+            None => {}
         }
         let started = std::time::Instant::now();
         self.requests.fetch_add(1, Ordering::Relaxed);
@@ -370,6 +435,78 @@ impl Client {
             body,
         })
     }
+}
+
+enum Body<'a> {
+    Json(&'a Value),
+    Form(&'a Form),
+}
+
+/// A multipart/form-data body (RFC 7578), built whole: the files are in
+/// memory already, and a hand-built body needs no extra crate.
+struct Form {
+    boundary: String,
+    bytes: Vec<u8>,
+}
+
+impl Form {
+    fn new(fields: &Value, file_part: &str, files: &[Upload]) -> Self {
+        // A boundary must not occur in any part: one that does is replaced.
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        let boundary = (0u64..)
+            .map(|n| format!("deskterm-{seed:016x}-{n}"))
+            .find(|b| {
+                !files
+                    .iter()
+                    .any(|f| memchr::memmem::find(&f.bytes, b.as_bytes()).is_some())
+            })
+            .unwrap_or_default();
+        let mut bytes = Vec::new();
+        let mut part = |disposition: String, kind: Option<&str>, content: &[u8]| {
+            bytes.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            bytes.extend_from_slice(
+                format!("Content-Disposition: form-data; {disposition}\r\n").as_bytes(),
+            );
+            if let Some(kind) = kind {
+                bytes.extend_from_slice(format!("Content-Type: {kind}\r\n").as_bytes());
+            }
+            bytes.extend_from_slice(b"\r\n");
+            bytes.extend_from_slice(content);
+            bytes.extend_from_slice(b"\r\n");
+        };
+        if let Value::Object(map) = fields {
+            for (name, value) in map {
+                let text = match value {
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                };
+                part(format!("name=\"{}\"", quoted(name)), None, text.as_bytes());
+            }
+        }
+        for file in files {
+            part(
+                format!(
+                    "name=\"{}\"; filename=\"{}\"",
+                    quoted(file_part),
+                    quoted(&file.name)
+                ),
+                Some(&file.mime),
+                &file.bytes,
+            );
+        }
+        bytes.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        Form { boundary, bytes }
+    }
+}
+
+/// A name inside a quoted header parameter, as browsers write it: a quote
+/// as %22, a line break as %0A (RFC 7578, section 2).
+fn quoted(name: &str) -> String {
+    name.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {

@@ -14,6 +14,7 @@ pub mod paging;
 pub mod query;
 pub mod retry;
 pub mod rt;
+pub mod upload;
 
 use std::time::Duration;
 
@@ -23,6 +24,7 @@ use jiff::Timestamp;
 pub use message::{cut_message, cut_with_note};
 pub use model::*;
 pub use query::{OwnerFilter, Page, PageRequest, Query};
+pub use upload::{MAX_DOWNLOAD, MAX_UPLOAD, read_upload};
 
 #[async_trait]
 pub trait Desk: Send + Sync {

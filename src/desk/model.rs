@@ -395,16 +395,62 @@ pub struct NewTicket {
     pub body: String,
 }
 
+/// A file sent with a reply or note. Its bytes are read when the write is
+/// queued, so what is sent is what the agent chose, even if the file
+/// changes or goes before the desk is reachable again.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Upload {
+    /// The file's own name, without its folder.
+    pub name: String,
+    pub mime: String,
+    #[serde(with = "base64_bytes")]
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Upload({:?}, {}, {} bytes)",
+            self.name,
+            self.mime,
+            self.bytes.len()
+        )
+    }
+}
+
+/// An upload's bytes as base64 in the outbox's JSON (a quarter larger,
+/// not four times as an array of numbers would be).
+mod base64_bytes {
+    use base64::Engine;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 /// A write, as data: the outbox stores them, undo cancels them, bulk repeats them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
     Reply {
         body: String,
         then: Option<StatusKind>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        files: Vec<Upload>,
     },
     Note {
         body: String,
         then: Option<StatusKind>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        files: Vec<Upload>,
     },
     Assign(Assignee),
     SetStatus(StatusKind),
@@ -467,6 +513,15 @@ pub struct Applied {
     pub summary: TicketSummary,
 }
 
+/// The files a desk takes with a reply or note.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Uploads {
+    /// The most bytes one file may have; `None` when files cannot go.
+    pub limit: Option<u64>,
+    /// The file name endings accepted (".pdf"); empty for any.
+    pub types: &'static [&'static str],
+}
+
 /// What a backend can do, so the console hides what would only fail.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Capabilities {
@@ -492,6 +547,8 @@ pub struct Capabilities {
     pub create: bool,
     /// Attachments can be fetched to save ([`crate::desk::Desk::attachment`]).
     pub attachments: bool,
+    /// Which files can go with a reply or note ([`Upload`]).
+    pub uploads: Uploads,
     /// Time worked is kept per ticket ([`Change::LogTime`]).
     pub time: bool,
     /// People can be copied on a ticket ([`Change::AddCc`]).
@@ -515,6 +572,7 @@ impl Capabilities {
             (self.move_queue, "moving tickets between queues"),
             (self.create, "logging new tickets"),
             (self.attachments, "saving attachments"),
+            (self.uploads.limit.is_some(), "attaching files"),
             (self.time, "time worked"),
             (self.cc, "copying people on a ticket (Cc)"),
             (self.merge, "merging tickets"),

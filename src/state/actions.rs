@@ -430,9 +430,17 @@ impl State {
                 changes.push(Change::SetStatus(status));
             }
         } else if m.internal {
-            changes.push(Change::Note { body, then: status });
+            changes.push(Change::Note {
+                body,
+                then: status,
+                files: Vec::new(),
+            });
         } else {
-            changes.push(Change::Reply { body, then: status });
+            changes.push(Change::Reply {
+                body,
+                then: status,
+                files: Vec::new(),
+            });
         }
         if let Some(owner) = &m.owner {
             changes.push(Change::Assign(self.agent_for(owner).map_err(fail)?));
@@ -473,7 +481,7 @@ impl State {
             return Vec::new();
         };
         // The message is the pane's; its status rides on the pane's send.
-        if let Some(Change::Reply { body, then } | Change::Note { body, then }) =
+        if let Some(Change::Reply { body, then, .. } | Change::Note { body, then, .. }) =
             changes.first().cloned()
         {
             changes.remove(0);
@@ -543,6 +551,10 @@ impl State {
             }
             Command::New => self.open_intake(),
             Command::Time(minutes) => self.log_time(minutes),
+            Command::Attach(path) => {
+                self.attach_file(&path);
+                Vec::new()
+            }
             Command::Link(kind, other) => {
                 let what = format!("link ({} #{other})", kind.phrase());
                 self.write_here("linking tickets", Change::Link(kind, TicketId(other)), what)

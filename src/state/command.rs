@@ -37,6 +37,8 @@ pub enum Command {
     Merge(String),
     /// Link the ticket in view to another.
     Link(crate::desk::LinkKind, String),
+    /// Attach a file to the reply or note being written (`-name` takes it off).
+    Attach(String),
 }
 
 /// What the argument of a command is, for completion.
@@ -49,6 +51,7 @@ enum Arg {
     Theme,
     Ticket,
     Profile,
+    Path,
 }
 
 pub struct Spec {
@@ -94,6 +97,12 @@ pub const COMMANDS: &[Spec] = &[
         usage: ":dash",
         help: "the dashboard: open by department and channel, flow, SLA, load",
         arg: Arg::None,
+    },
+    Spec {
+        name: "attach",
+        usage: ":attach PATH",
+        help: "attach a file to the reply or note being written; :attach -NAME takes it off",
+        arg: Arg::Path,
     },
     Spec {
         name: "link",
@@ -227,6 +236,8 @@ pub fn parse(line: &str) -> Result<Command, String> {
         }
         "merge" if rest.trim_start_matches('#').is_empty() => Err(need("a ticket id")),
         "merge" => Ok(Command::Merge(rest.trim_start_matches('#').to_string())),
+        "attach" if rest.is_empty() => Err(need("a file")),
+        "attach" => Ok(Command::Attach(rest.to_string())),
         "cc" if !rest.contains('@') => Err(need("an email address")),
         "cc" => Ok(Command::Cc(rest.to_string())),
         "time" => match rest.parse::<u32>() {
@@ -282,13 +293,19 @@ pub fn candidates(line: &str, words: &Vocabulary) -> Vec<String> {
             let Some(spec) = spec(word) else {
                 return Vec::new();
             };
+            if spec.arg == Arg::Path {
+                return paths(rest.trim_start())
+                    .into_iter()
+                    .map(|p| format!("{} {p}", spec.name))
+                    .collect();
+            }
             let options: Vec<String> = match spec.arg {
                 Arg::Queue => words.queues.clone(),
                 Arg::Section => words.sections.clone(),
                 Arg::Theme => words.themes.clone(),
                 Arg::Profile => words.profiles.clone(),
                 Arg::Sort => SortKey::ALL.iter().map(|k| k.name().to_string()).collect(),
-                Arg::None | Arg::Ticket => Vec::new(),
+                Arg::None | Arg::Ticket | Arg::Path => Vec::new(),
             };
             let rest = rest.trim_start().to_lowercase();
             let starts: Vec<&String> = options
@@ -308,6 +325,44 @@ pub fn candidates(line: &str, words: &Vocabulary) -> Vec<String> {
                 .map(|o| format!("{} {o}", spec.name))
                 .collect()
         }
+    }
+}
+
+/// The files and folders whose path starts with `typed` (folders end in
+/// `/`; `~` is the home folder; hidden ones only when asked for).
+fn paths(typed: &str) -> Vec<String> {
+    let (folder, start) = match typed.rfind('/') {
+        Some(at) => typed.split_at(at + 1),
+        None => ("", typed),
+    };
+    let listed = match folder {
+        "" => std::path::PathBuf::from("."),
+        f => expand_home(f),
+    };
+    let Ok(entries) = std::fs::read_dir(&listed) else {
+        return Vec::new();
+    };
+    let mut found: Vec<String> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            if !name.starts_with(start) || (name.starts_with('.') && !start.starts_with('.')) {
+                return None;
+            }
+            let slash = if entry.path().is_dir() { "/" } else { "" };
+            Some(format!("{folder}{name}{slash}"))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// `~/x` as the home folder's `x`; anything else as it is.
+pub fn expand_home(path: &str) -> std::path::PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::Path::new(&home).join(rest),
+        _ if path == "~" => std::env::var_os("HOME").map_or_else(|| path.into(), Into::into),
+        _ => path.into(),
     }
 }
 
@@ -425,6 +480,32 @@ mod tests {
         assert!(parse("sort colour").is_err());
         assert!(parse("frobnicate").is_err());
         assert!(parse("queue").is_err());
+    }
+
+    #[test]
+    fn attach_completes_paths_folders_with_a_slash_and_no_hidden_files() {
+        let dir = tempfile::tempdir().expect("test setup");
+        let root = dir.path().display().to_string();
+        std::fs::write(dir.path().join("scan.pdf"), b"%PDF").expect("test setup");
+        std::fs::create_dir(dir.path().join("scans")).expect("test setup");
+        std::fs::write(dir.path().join(".scanrc"), b"").expect("test setup");
+        std::fs::write(dir.path().join("other.txt"), b"").expect("test setup");
+        let found = candidates(&format!("attach {root}/sc"), &words());
+        assert_eq!(
+            found,
+            [
+                format!("attach {root}/scan.pdf"),
+                format!("attach {root}/scans/")
+            ]
+        );
+        let mut line = CommandLine::default();
+        line.input.set(&format!("attach {root}/oth"));
+        line.complete(&words());
+        assert_eq!(line.input.text(), format!("attach {root}/other.txt"));
+        assert_eq!(
+            parse(&format!("attach {root}/other.txt")),
+            Ok(Command::Attach(format!("{root}/other.txt")))
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use ratatui_textarea::TextArea;
 use super::{Effect, State};
 use crate::action::Action;
 use crate::config::keymap::Context;
-use crate::desk::{Change, TicketId, Version};
+use crate::desk::{Change, TicketId, Upload, Version};
 use crate::store::Draft;
 use crate::store::QueuedWrite;
 
@@ -28,6 +28,8 @@ pub struct Compose {
     pub editor: TextArea<'static>,
     /// Changes that go after the text, from an inserted macro.
     pub actions: Vec<Change>,
+    /// Files that go with the text, read and checked when attached.
+    pub files: Vec<Upload>,
     /// The ticket changed on the desk since the pane opened; sending again
     /// sends on top of the new version.
     pub conflict: bool,
@@ -48,6 +50,7 @@ impl Compose {
             based_on,
             editor,
             actions: Vec::new(),
+            files: Vec::new(),
             conflict: false,
             dirty: false,
         }
@@ -74,9 +77,18 @@ impl Compose {
     /// The writes this pane sends: the text, then any macro actions.
     pub fn changes(&self) -> Vec<Change> {
         let body = self.text().trim_end().to_string();
+        let files = self.files.clone();
         let text = match self.kind {
-            ComposeKind::Reply => Change::Reply { body, then: None },
-            ComposeKind::Note => Change::Note { body, then: None },
+            ComposeKind::Reply => Change::Reply {
+                body,
+                then: None,
+                files,
+            },
+            ComposeKind::Note => Change::Note {
+                body,
+                then: None,
+                files,
+            },
         };
         std::iter::once(text)
             .chain(self.actions.iter().cloned())
@@ -150,6 +162,12 @@ impl State {
                 text: compose.text(),
             }],
             Action::InsertMacro => self.open_macro_picker(true),
+            Action::AttachFile => {
+                let mut line = super::command::CommandLine::default();
+                line.input.set("attach ");
+                self.screen.push(super::screen::Overlay::Command(line));
+                Vec::new()
+            }
             // Closing keeps the text as a draft; an empty pane leaves none.
             Action::Cancel => {
                 let Some(compose) = self.screen.take_compose() else {
@@ -164,6 +182,41 @@ impl State {
                 vec![effect]
             }
             _ => Vec::new(),
+        }
+    }
+
+    /// `:attach PATH`: read and check the file now, so a file the desk
+    /// would refuse is named while the draft is still being written.
+    /// `:attach -NAME` takes one off.
+    pub fn attach_file(&mut self, path: &str) {
+        let rules = self.settings.uploads;
+        let Some(compose) = self.screen.compose_mut() else {
+            self.error("files go with a reply or note: r or n, then ctrl-g");
+            return;
+        };
+        if let Some(name) = path.strip_prefix('-') {
+            let before = compose.files.len();
+            compose.files.retain(|f| f.name != name.trim());
+            if compose.files.len() < before {
+                self.info(format!("{} is no longer attached", name.trim()));
+            } else {
+                self.error(format!("no file {} is attached", name.trim()));
+            }
+            return;
+        }
+        let path = super::command::expand_home(path);
+        match crate::desk::read_upload(&path, &rules) {
+            Ok(file) => {
+                let said = format!(
+                    "{} ({}) attached; it goes with the send",
+                    file.name,
+                    crate::desk::message::size_text(file.bytes.len() as u64)
+                );
+                compose.files.retain(|f| f.name != file.name);
+                compose.files.push(file);
+                self.info(said);
+            }
+            Err(why) => self.error(why),
         }
     }
 

@@ -483,8 +483,14 @@ impl State {
                     .filter(|r| !r.is_empty());
                 let mut effects = Vec::new();
                 if let Some(body) = reply {
-                    let write =
-                        QueuedWrite::on_ticket(&made, vec![Change::Reply { body, then: None }]);
+                    let write = QueuedWrite::on_ticket(
+                        &made,
+                        vec![Change::Reply {
+                            body,
+                            then: None,
+                            files: Vec::new(),
+                        }],
+                    );
                     effects = self.queue_write(format!("reply to {}", made.key), vec![write], None);
                 }
                 self.hold(*made);

@@ -292,6 +292,8 @@ pub struct Settings {
     pub delivers: &'static [crate::desk::Channel],
     /// Where attachments are saved.
     pub downloads: Option<std::path::PathBuf>,
+    /// The files the desk takes with a reply or note.
+    pub uploads: crate::desk::Uploads,
 }
 
 pub struct State {

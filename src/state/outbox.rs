@@ -212,6 +212,7 @@ impl State {
         }
         let mut compose = Compose::new(kind, item.ticket.clone(), item.based_on.clone());
         compose.set_text(&text);
+        compose.files = item.files().to_vec();
         effects.push(self.keep_draft(&compose));
         let _kept_as_draft = self.screen.put_compose(compose);
         self.info(format!("{label}: back in the pane; ctrl-x sends it again"));

@@ -151,6 +151,17 @@ impl QueuedWrite {
             _ => None,
         })
     }
+
+    /// The files that go with its reply or note.
+    pub fn files(&self) -> &[crate::desk::Upload] {
+        self.changes
+            .iter()
+            .find_map(|c| match c {
+                Change::Reply { files, .. } | Change::Note { files, .. } => Some(files.as_slice()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
 }
 
 impl Store {
@@ -238,6 +249,7 @@ mod tests {
             vec![Change::Reply {
                 body: body.into(),
                 then: None,
+                files: Vec::new(),
             }],
         )
     }

@@ -48,9 +48,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, compose: &Compose) {
             theme.style(Role::Error),
         )
     } else {
+        let attach = match state.settings.uploads.limit {
+            Some(_) => format!(" · {} attach", key(Action::AttachFile)),
+            None => String::new(),
+        };
         Span::styled(
             format!(
-                " {} send · {} cancel ",
+                " {} send{attach} · {} cancel ",
                 key(Action::Send),
                 key(Action::Cancel)
             ),
@@ -101,8 +105,37 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, compose: &Compose) {
             .right_aligned(),
         );
     }
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(Clear, area);
     frame.render_widget(block, area);
+    // The files going with the text, on the pane's last line.
+    if !compose.files.is_empty() && inner.height > 1 {
+        inner.height -= 1;
+        let row = Rect {
+            y: inner.y + inner.height,
+            height: 1,
+            ..inner
+        };
+        frame.render_widget(
+            Line::from(Span::styled(attached(compose), theme.style(Role::Accent))),
+            row,
+        );
+    }
     frame.render_widget(&compose.editor, inner);
+}
+
+/// "Attached: form.pdf (2.9 KB), device log.txt (1.1 KB)"
+fn attached(compose: &Compose) -> String {
+    let files: Vec<String> = compose
+        .files
+        .iter()
+        .map(|f| {
+            format!(
+                "{} ({})",
+                crate::text::sanitize_line(&f.name),
+                crate::desk::message::size_text(f.bytes.len() as u64)
+            )
+        })
+        .collect();
+    format!("Attached: {}", files.join(", "))
 }

@@ -77,6 +77,7 @@ pub fn settings(theme: &str) -> Settings {
         credential: None,
         lacks: Vec::new(),
         delivers: &[deskterm::desk::Channel::Email],
+        uploads: Default::default(),
         downloads: None,
         profiles: vec!["demo".into()],
     }

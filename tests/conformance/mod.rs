@@ -73,7 +73,8 @@ macro_rules! conformance_tests {
             time_worked_adds_up,
             someone_is_copied_and_then_not,
             merged_tickets_read_as_one,
-            linked_tickets_show_their_links
+            linked_tickets_show_their_links,
+            attached_files_come_back_byte_for_byte
         );
     };
 }
@@ -215,6 +216,7 @@ pub async fn reply_shows_in_the_conversation(f: &Fixture) {
             Change::Reply {
                 body: text.clone(),
                 then: None,
+                files: Vec::new(),
             },
         )
         .await;
@@ -238,6 +240,7 @@ pub async fn note_is_internal(f: &Fixture) {
         Change::Note {
             body: text.clone(),
             then: None,
+            files: Vec::new(),
         },
     )
     .await;
@@ -258,6 +261,7 @@ pub async fn reply_with_a_status_change(f: &Fixture) {
             Change::Reply {
                 body: nonce("Waiting on you"),
                 then: Some(StatusKind::Pending),
+                files: Vec::new(),
             },
         )
         .await;
@@ -268,6 +272,7 @@ pub async fn reply_with_a_status_change(f: &Fixture) {
             Change::Note {
                 body: nonce("Back to work"),
                 then: Some(StatusKind::Open),
+                files: Vec::new(),
             },
         )
         .await;
@@ -353,6 +358,7 @@ pub async fn a_stale_version_is_a_conflict(f: &Fixture) {
             Change::Note {
                 body: nonce("someone else"),
                 then: None,
+                files: Vec::new(),
             },
         )
         .await
@@ -380,6 +386,7 @@ pub async fn changed_since_sees_a_change(f: &Fixture) {
             Change::Note {
                 body: nonce("a change"),
                 then: None,
+                files: Vec::new(),
             },
         )
         .await;
@@ -416,6 +423,7 @@ pub async fn a_sequence_of_writes_each_on_the_last_version(f: &Fixture) {
         Change::Reply {
             body: nonce("Taking this"),
             then: Some(StatusKind::Open),
+            files: Vec::new(),
         },
         Change::Assign(Assignee::Me),
         Change::SetPriority(PriorityLevel::High),
@@ -535,6 +543,68 @@ async fn own_ticket(f: &Fixture, subject: &str) -> TicketSummary {
         })
         .await
         .unwrap()
+}
+
+/// Files sent with a reply and a note are listed under their entries with
+/// their name, type and size, and saving one gives back the bytes sent.
+pub async fn attached_files_come_back_byte_for_byte(f: &Fixture) {
+    let can = f.desk.capabilities();
+    if can.uploads.limit.is_none() || !can.attachments || !can.create {
+        return;
+    }
+    let made = own_ticket(f, "Photo of the broken Chromebook").await;
+    // Every byte value, and a text whose UTF-8 must survive as it is.
+    let binary: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+    let text = "Grüße — the log says: ERR 42\n".repeat(20).into_bytes();
+    let file = |name: &str, mime: &str, bytes: &[u8]| Upload {
+        name: name.into(),
+        mime: mime.into(),
+        bytes: bytes.to_vec(),
+    };
+    f.apply(
+        &made.id,
+        Change::Reply {
+            body: "Here is the form to fill in.".into(),
+            then: None,
+            files: vec![file("form.pdf", "application/pdf", &binary)],
+        },
+    )
+    .await;
+    f.apply(
+        &made.id,
+        Change::Note {
+            body: "The device log.".into(),
+            then: None,
+            files: vec![file("device log.txt", "text/plain", &text)],
+        },
+    )
+    .await;
+    let detail = f.desk.ticket(&made.id).await.unwrap();
+    for (kind, name, mime, sent) in [
+        (EntryKind::Reply, "form.pdf", "application/pdf", &binary),
+        (EntryKind::Note, "device log.txt", "text/plain", &text),
+    ] {
+        let entry = detail
+            .entries
+            .iter()
+            .find(|e| e.kind == kind && e.attachments.iter().any(|a| a.name.as_str() == name))
+            .unwrap_or_else(|| panic!("no {kind:?} with {name}: {:?}", detail.entries));
+        let listed = entry
+            .attachments
+            .iter()
+            .find(|a| a.name.as_str() == name)
+            .unwrap();
+        assert_eq!(listed.size, sent.len() as u64, "{listed:?}");
+        assert!(listed.mime.as_str().starts_with(mime), "{listed:?}");
+        let id = listed.id.as_deref().expect("an attachment's id");
+        let saved = f.desk.attachment(id).await.unwrap();
+        assert!(
+            saved == *sent,
+            "{name}: {} bytes back, {} sent",
+            saved.len(),
+            sent.len()
+        );
+    }
 }
 
 /// Minutes worked add up on the ticket, shown with its fields ("Time

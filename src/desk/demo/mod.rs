@@ -37,7 +37,7 @@ pub use simulator::Arrivals;
 /// The seed a desk is built from when none is asked for.
 pub const DEFAULT_SEED: u64 = 42;
 
-const CAPABILITIES: Capabilities = Capabilities {
+pub(crate) const CAPABILITIES: Capabilities = Capabilities {
     name: "demo",
     reply: true,
     note: true,
@@ -59,7 +59,11 @@ const CAPABILITIES: Capabilities = Capabilities {
     ],
     create: true,
     // The demo's messages carry no files.
-    attachments: false,
+    attachments: true,
+    uploads: crate::desk::Uploads {
+        limit: Some(10 * 1024 * 1024),
+        types: &[],
+    },
     // The demo keeps no time.
     time: false,
     cc: false,
@@ -411,6 +415,16 @@ impl Desk for DemoDesk {
         .await
     }
 
+    async fn attachment(&self, id: &str) -> Result<Vec<u8>, DeskError> {
+        let id = numeric_id(id)?;
+        self.with_db(move |conn, _| {
+            store::attachment_bytes(conn, id)
+                .map_err(db_error)?
+                .ok_or(DeskError::NotFound)
+        })
+        .await
+    }
+
     async fn apply(
         &self,
         id: &TicketId,
@@ -576,6 +590,7 @@ fn apply_change(
                 new_status,
             },
         )
+        .map(drop)
     };
     let set_status = |tx: &rusqlite::Transaction<'_>, to: StatusKind| {
         tx.execute(
@@ -589,9 +604,9 @@ fn apply_change(
         )
     };
     match change {
-        Change::Reply { body, then } | Change::Note { body, then } => {
+        Change::Reply { body, then, files } | Change::Note { body, then, files } => {
             let public = matches!(change, Change::Reply { .. });
-            store::insert_entry(
+            let entry = store::insert_entry(
                 tx,
                 id,
                 &NewEntry {
@@ -607,6 +622,9 @@ fn apply_change(
                     new_status: None,
                 },
             )?;
+            for file in files {
+                store::insert_attachment(tx, entry, &file.name, &file.mime, &file.bytes)?;
+            }
             if public {
                 tx.execute(
                     "UPDATE tickets SET first_response_at = COALESCE(first_response_at, ?2)

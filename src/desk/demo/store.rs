@@ -10,8 +10,8 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 use crate::desk::{
-    AgentRef, Channel, Entry, EntryKind, Priority, PriorityLevel, QueueId, QueueRef, Requester,
-    RequesterRole, Status, StatusKind, TicketDetail, TicketId, TicketSummary, Version,
+    AgentRef, Attachment, Channel, Entry, EntryKind, Priority, PriorityLevel, QueueId, QueueRef,
+    Requester, RequesterRole, Status, StatusKind, TicketDetail, TicketId, TicketSummary, Version,
 };
 use crate::sla::calendar::Calendar;
 use crate::sla::engine::{self, Facts};
@@ -22,7 +22,7 @@ use crate::text::SafeText;
 use super::catalog::Dept;
 use super::rules;
 
-pub const SCHEMA_VERSION: &str = "2";
+pub const SCHEMA_VERSION: &str = "3";
 
 pub fn create_schema(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
@@ -67,6 +67,14 @@ pub fn create_schema(conn: &Connection) -> rusqlite::Result<()> {
             new_status TEXT
         );
         CREATE INDEX entries_ticket ON entries(ticket_id, at);
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            entry_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            mime TEXT NOT NULL,
+            bytes BLOB NOT NULL
+        );
+        CREATE INDEX attachments_entry ON attachments(entry_id);
         ",
     )
 }
@@ -167,7 +175,8 @@ pub fn insert_ticket(tx: &Transaction<'_>, t: &NewTicket<'_>) -> rusqlite::Resul
     Ok(tx.last_insert_rowid())
 }
 
-pub fn insert_entry(tx: &Transaction<'_>, ticket: i64, e: &NewEntry<'_>) -> rusqlite::Result<()> {
+/// The entry's id, for its attachments.
+pub fn insert_entry(tx: &Transaction<'_>, ticket: i64, e: &NewEntry<'_>) -> rusqlite::Result<i64> {
     tx.prepare_cached(
         "INSERT INTO entries (ticket_id, kind, author, by_agent, at, body, new_status)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -181,7 +190,27 @@ pub fn insert_entry(tx: &Transaction<'_>, ticket: i64, e: &NewEntry<'_>) -> rusq
         e.body,
         e.new_status.map(status_name),
     ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+pub fn insert_attachment(
+    tx: &Transaction<'_>,
+    entry: i64,
+    name: &str,
+    mime: &str,
+    bytes: &[u8],
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO attachments (entry_id, name, mime, bytes) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![entry, name, mime, bytes])?;
     Ok(())
+}
+
+pub fn attachment_bytes(conn: &Connection, id: i64) -> rusqlite::Result<Option<Vec<u8>>> {
+    conn.prepare_cached("SELECT bytes FROM attachments WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()
 }
 
 /// Store the clocks computed for a ticket.
@@ -378,16 +407,32 @@ pub fn summary(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketSumm
         .optional()
 }
 
+fn attachments_of(conn: &Connection, entry: i64) -> rusqlite::Result<Vec<Attachment>> {
+    conn.prepare_cached(
+        "SELECT id, name, mime, length(bytes) FROM attachments WHERE entry_id = ?1 ORDER BY id",
+    )?
+    .query_map([entry], |r| {
+        Ok(Attachment {
+            id: Some(r.get::<_, i64>(0)?.to_string()),
+            name: SafeText::line(&r.get::<_, String>(1)?),
+            mime: SafeText::line(&r.get::<_, String>(2)?),
+            size: r.get::<_, i64>(3)? as u64,
+        })
+    })?
+    .collect()
+}
+
 pub fn detail(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetail>> {
     let Some(summary) = summary(conn, id)? else {
         return Ok(None);
     };
     let entries = conn
         .prepare_cached(
-            "SELECT kind, author, by_agent, at, body, new_status FROM entries
+            "SELECT kind, author, by_agent, at, body, new_status, id FROM entries
              WHERE ticket_id = ?1 ORDER BY at, id",
         )?
         .query_map([id], |r| {
+            let entry: i64 = r.get(6)?;
             let kind = match r.get::<_, String>(0)?.as_str() {
                 "note" => EntryKind::Note,
                 "event" => EntryKind::Event,
@@ -399,7 +444,7 @@ pub fn detail(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetai
                 by_agent: r.get(2)?,
                 at: ts(r.get(3)?),
                 body: SafeText::block(&r.get::<_, String>(4)?),
-                attachments: Vec::new(),
+                attachments: attachments_of(conn, entry)?,
                 status: r.get::<_, Option<String>>(5)?.as_deref().map(parse_status),
             })
         })?

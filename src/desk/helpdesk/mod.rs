@@ -36,6 +36,12 @@ use super::{
 use crate::text::SafeText;
 use map::Names;
 
+/// The file endings django-helpdesk accepts by default
+/// (HELPDESK_VALID_EXTENSIONS); others are refused with a 400.
+const HELPDESK_TYPES: &[&str] = &[
+    ".txt", ".asc", ".pdf", ".doc", ".docx", ".odt", ".jpg", ".png", ".eml",
+];
+
 const CAPABILITIES: Capabilities = Capabilities {
     name: "helpdesk",
     reply: true,
@@ -51,8 +57,12 @@ const CAPABILITIES: Capabilities = Capabilities {
     // RT and django-helpdesk answer by email whatever the request came by.
     delivers: &[crate::desk::Channel::Email],
     create: true,
-    // Its API names a media URL, which its server need not serve.
-    attachments: false,
+    // Fetched from the media link its API names (served by the site).
+    attachments: true,
+    uploads: crate::desk::Uploads {
+        limit: Some(crate::desk::MAX_UPLOAD),
+        types: HELPDESK_TYPES,
+    },
     time: true,
     // Its API has no way to the ticket's CC list.
     cc: false,
@@ -90,8 +100,10 @@ pub struct HelpdeskSettings {
 }
 
 /// What a write sends.
-enum Write {
+enum Write<'a> {
     FollowUp(Value),
+    /// A follow-up with files: sent as a form, as the API takes files.
+    FollowUpWith(Value, &'a [crate::desk::Upload]),
     Patch(Value),
 }
 
@@ -469,6 +481,22 @@ impl Desk for HelpdeskDesk {
         })
     }
 
+    /// Through the attachment's record: its `file` is a media link, which
+    /// the site's web server must serve (django-helpdesk itself does not).
+    async fn attachment(&self, id: &str) -> Result<Vec<u8>, DeskError> {
+        let number: u64 = id
+            .parse()
+            .map_err(|_| DeskError::Rejected(format!("no attachment with the id {id:?}")))?;
+        let answer = self
+            .client
+            .get(&format!("followups-attachments/{number}/"), &[])
+            .await?;
+        let link = answer.body["file"].as_str().ok_or_else(|| {
+            DeskError::Protocol("the attachment's record names no file".to_string())
+        })?;
+        self.client.fetch_file(link, super::MAX_DOWNLOAD).await
+    }
+
     async fn apply(
         &self,
         id: &TicketId,
@@ -485,7 +513,7 @@ impl Desk for HelpdeskDesk {
         }
         let mut writes = Vec::new();
         match change {
-            Change::Reply { body, then } | Change::Note { body, then } => {
+            Change::Reply { body, then, files } | Change::Note { body, then, files } => {
                 // Never `title`: on a follow-up it renames the ticket.
                 let mut followup = json!({
                     "ticket": number,
@@ -498,7 +526,11 @@ impl Desk for HelpdeskDesk {
                 {
                     followup["new_status"] = json!(status);
                 }
-                writes.push(Write::FollowUp(followup));
+                writes.push(if files.is_empty() {
+                    Write::FollowUp(followup)
+                } else {
+                    Write::FollowUpWith(followup, files)
+                });
                 if let Some(hold) = hold
                     && hold != now.on_hold
                 {
@@ -547,14 +579,23 @@ impl Desk for HelpdeskDesk {
             }
         }
         for write in writes {
-            let (path, body, method) = match write {
-                Write::FollowUp(body) => ("followups/".to_string(), body, Method::POST),
-                Write::Patch(body) => (format!("tickets/{number}/"), body, Method::PATCH),
+            let sent = match write {
+                Write::FollowUp(body) => {
+                    self.client
+                        .write(Method::POST, "followups/", &body, None)
+                        .await
+                }
+                Write::FollowUpWith(fields, files) => {
+                    self.client
+                        .write_form("followups/", &fields, "attachments", files)
+                        .await
+                }
+                Write::Patch(body) => {
+                    let path = format!("tickets/{number}/");
+                    self.client.write(Method::PATCH, &path, &body, None).await
+                }
             };
-            self.client
-                .write(method, &path, &body, None)
-                .await
-                .map_err(refused)?;
+            sent.map_err(refused)?;
         }
         let (t, now) = self.get_ticket(number).await?;
         let summary = self.summarise(&t, now);

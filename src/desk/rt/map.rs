@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use jiff::{SignedDuration, Timestamp};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::record::{self, UserRef};
 use crate::desk::{
@@ -495,6 +495,16 @@ pub fn entries(
         });
     }
     entries
+}
+
+/// A file as REST2 takes it with a correspond or comment: its bytes in base64.
+pub fn rt_attachment(file: &crate::desk::Upload) -> Value {
+    use base64::Engine;
+    json!({
+        "FileName": file.name,
+        "FileType": file.mime,
+        "FileContent": base64::engine::general_purpose::STANDARD.encode(&file.bytes),
+    })
 }
 
 #[cfg(test)]

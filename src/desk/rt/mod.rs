@@ -31,8 +31,9 @@ use super::{
 use crate::text::SafeText;
 use map::{Names, Part, Reading};
 
-/// The largest file saved from RT (its own limit in the live suite is 32 MiB).
-pub const ATTACHMENT_MAX: usize = 100 * 1024 * 1024;
+/// RT's limit on a file ($MaxAttachmentSize, 10 MiB by default): a server
+/// set to truncate or drop larger ones says so only in the ticket's history.
+const RT_MAX_ATTACHMENT: u64 = 10 * 1024 * 1024;
 
 const CAPABILITIES: Capabilities = Capabilities {
     name: "rt",
@@ -50,6 +51,10 @@ const CAPABILITIES: Capabilities = Capabilities {
     delivers: &[crate::desk::Channel::Email],
     create: true,
     attachments: true,
+    uploads: crate::desk::Uploads {
+        limit: Some(RT_MAX_ATTACHMENT),
+        types: &[],
+    },
     time: true,
     cc: true,
     merge: true,
@@ -803,7 +808,7 @@ impl Desk for RtDesk {
         let ticket = format!("ticket/{number}");
         let put = |body: Value| (Method::PUT, ticket.clone(), body, Some(etag.as_str()));
         let (method, path, body, if_match) = match change {
-            Change::Reply { body, then } | Change::Note { body, then } => {
+            Change::Reply { body, then, files } | Change::Note { body, then, files } => {
                 let action = if matches!(change, Change::Reply { .. }) {
                     "correspond"
                 } else {
@@ -812,6 +817,9 @@ impl Desk for RtDesk {
                 let mut message = json!({ "Content": body, "ContentType": "text/plain" });
                 if let Some(status) = then {
                     message["Status"] = json!(map::rt_status(*status));
+                }
+                if !files.is_empty() {
+                    message["Attachments"] = files.iter().map(map::rt_attachment).collect();
                 }
                 // RT checks If-Match on the message resource, not the ticket;
                 // the version was checked just above.
@@ -909,7 +917,7 @@ impl Desk for RtDesk {
             return Err(DeskError::NotFound);
         }
         // Base64 is a third larger than the file it carries.
-        let cap = ATTACHMENT_MAX / 3 * 4 + 64 * 1024;
+        let cap = super::MAX_DOWNLOAD / 3 * 4 + 64 * 1024;
         let answer = self
             .client
             .get_up_to(&format!("attachment/{id}"), cap)
