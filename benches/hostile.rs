@@ -90,6 +90,7 @@ fn huge_ticket() -> TicketDetail {
         resolved_at: None,
         sla: SlaClocks::default(),
         tags: Vec::new(),
+        worked_minutes: 0,
         version: Version("1".into()),
     };
     let entry = |body: SafeText| Entry {

@@ -120,6 +120,7 @@ fn backlog() -> Vec<(TicketSummary, Facts)> {
                 resolved_at: None,
                 sla: SlaClocks::default(),
                 tags: Vec::new(),
+                worked_minutes: 0,
                 version: Version("1".into()),
             };
             let facts = Facts {

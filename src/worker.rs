@@ -230,6 +230,16 @@ impl Worker {
                 );
                 self.tasks.push(task);
             }
+            Effect::LoadFields { id } => {
+                let task = tokio::spawn(
+                    async move {
+                        let result = desk.fields(&id).await;
+                        let _ = replies.send(DeskReply::Fields { id, result });
+                    }
+                    .instrument(span),
+                );
+                self.tasks.push(task);
+            }
             Effect::Inspect { request, id } => {
                 let task = tokio::spawn(
                     async move {

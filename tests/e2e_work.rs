@@ -280,3 +280,39 @@ fn a_file_attached_in_the_pane_with_tab_completion_reaches_the_desk_byte_for_byt
         assert!(bytes == form, "{} bytes back", bytes.len());
     });
 }
+
+#[test]
+fn a_field_is_chosen_from_its_values_and_a_free_one_typed_then_both_show() {
+    let (home, _) = home();
+    let mut term = Terminal::start(home.path(), ARGS, &[], 120, 32);
+    let screen = term.wait_for("● live");
+    let id = ids_on_screen(&screen)[2].clone();
+    term.send(&format!(":open {id}\r"));
+    term.wait_for("Conversation");
+    // F offers the fields, then the chosen one's values.
+    term.send("F");
+    term.wait_for("Set a field");
+    term.send("school");
+    term.wait_for("one of 8");
+    term.send("\r");
+    term.wait_for("Westview High");
+    term.send("westview");
+    term.send("\r");
+    term.wait_for(&format!("set School of #{id} to Westview High ✓"));
+    // A free field goes to the command line to be typed.
+    term.send("F");
+    term.wait_for("Set a field");
+    term.send("employee");
+    term.wait_for("free text");
+    term.send("\r");
+    term.wait_for("field Employee ID = ");
+    term.send("E-20417\r");
+    term.wait_for(&format!("Employee ID = E-20417 on #{id} ✓"));
+    // Both read back in the ticket view, beside the status line's word.
+    let screen = term.wait_until("the field in the view", |s| {
+        s.matches("E-20417").count() >= 2
+    });
+    assert!(screen.contains("Westview High"), "{screen}");
+    term.send("qq");
+    assert!(term.wait_exit().success());
+}

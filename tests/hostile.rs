@@ -45,6 +45,7 @@ fn hostile_ticket() -> TicketDetail {
         resolved_at: None,
         sla: SlaClocks::default(),
         tags: Vec::new(),
+        worked_minutes: 0,
         version: Version("1".into()),
     };
     let entry = |body: &str| Entry {

@@ -1049,3 +1049,39 @@ async fn the_people_on_a_ticket_show_with_its_fields() {
         "{requestors}"
     );
 }
+
+/// With `channel_field` naming RT's Channel custom field, a ticket logged
+/// from an SMS says so in the field, and reads back as an SMS.
+#[tokio::test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+async fn the_channel_of_a_logged_ticket_goes_to_the_channel_field() {
+    let settings = RtSettings {
+        url: env("DESKTERM_RT_URL"),
+        user: "alice".into(),
+        auth: Auth::Token(Secret::new(env("DESKTERM_RT_TOKEN"))),
+        transport: Transport::with_timeout(Duration::from_secs(30)),
+        roles: Vec::new(),
+        channel_field: Some("Channel".into()),
+    };
+    let desk = RtDesk::new(settings.clone()).unwrap();
+    let made = desk
+        .create(&NewTicket {
+            queue: QueueId("IT".into()),
+            subject: format!("Text from a parent {}", std::process::id()),
+            requester_email: "parent.sms@example.org".into(),
+            requester_name: "A Parent".into(),
+            channel: Channel::Sms,
+            priority: PriorityLevel::Normal,
+            owner: Assignee::Nobody,
+            body: "Is the bus running today?".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(made.channel, Channel::Sms);
+    let detail = desk.ticket(&made.id).await.unwrap();
+    assert_eq!(field_value(&detail, "Channel"), Some("sms"));
+    // A desk started afresh reads the channel from the field, not memory.
+    let fresh = RtDesk::new(settings).unwrap();
+    let again = fresh.ticket(&made.id).await.unwrap();
+    assert_eq!(again.summary.channel, Channel::Sms);
+}

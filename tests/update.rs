@@ -49,6 +49,7 @@ fn ticket(id: u32, due_in_mins: i64) -> TicketSummary {
             starts: None,
         },
         tags: Vec::new(),
+        worked_minutes: 0,
         version: Version("1".into()),
     }
 }

@@ -491,3 +491,33 @@ async fn a_picked_agent_is_named_as_the_desk_names_them() {
     let summary = c.ui.state.outgoing_summary().unwrap_or_default();
     assert!(summary.contains("to Lee Vance (me) in"), "{summary}");
 }
+
+#[tokio::test]
+async fn a_macro_puts_on_its_tags_and_sets_its_fields() {
+    let mut settings = common::settings("dark");
+    settings.macros = vec![
+        toml::from_str(
+            r#"
+            name = "Chromebook loaner"
+            tags = ["loaner", "-nothing-to-remove"]
+            fields = { "Asset tag" = "CB-0417", School = "westview high" }
+            "#,
+        )
+        .unwrap(),
+    ];
+    let mut c = common::console_with(settings, 80, 24).await;
+    let t = select(&mut c, |t| t.status.kind.is_active()).await;
+    c.ui.press("m").await;
+    c.ui.type_text("loaner").await;
+    c.ui.press("enter").await;
+    let detail = c.desk.ticket(&t.id).await.unwrap();
+    let tags: Vec<&str> = detail.summary.tags.iter().map(|t| t.as_str()).collect();
+    assert!(tags.contains(&"loaner"), "{tags:?}");
+    let field = |name| deskterm::desk::field_value(&detail, name).map(str::to_string);
+    assert_eq!(field("Asset tag").as_deref(), Some("CB-0417"));
+    assert_eq!(
+        field("School").as_deref(),
+        Some("Westview High"),
+        "as the desk spells it"
+    );
+}

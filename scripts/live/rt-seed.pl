@@ -34,9 +34,27 @@ my $privileged = RT::Group->new($system);
 $privileged->LoadSystemInternalGroup('Privileged');
 for my $right (qw(SeeQueue ShowTicket ShowTicketComments CreateTicket ReplyToTicket
                   CommentOnTicket OwnTicket ModifyTicket TakeTicket StealTicket ReassignTicket
-                  ShowOutgoingEmail SeeCustomField)) {
+                  ShowOutgoingEmail SeeCustomField ModifyCustomField)) {
     my ($ok, $msg) = $privileged->PrincipalObj->GrantRight(Right => $right, Object => RT->System);
     check("right $right", $ok, $msg);
+}
+# Ticket custom fields on every queue: a school from a list, a free
+# employee id, and the channel a request came by (a profile's channel_field).
+for my $spec (['School', 'Select', ['North High', 'South Middle', 'East Elementary']],
+              ['Employee ID', 'Freeform', []],
+              ['Channel', 'Select', [qw(phone walk-in email web sms chat social)]]) {
+    my ($name, $type, $values) = @$spec;
+    my $cf = RT::CustomField->new($system);
+    my ($ok, $msg) = $cf->Create(Name => $name, Type => $type, MaxValues => 1,
+                                 LookupType => RT::Ticket->CustomFieldLookupType);
+    check("custom field $name", $ok, $msg);
+    my $order = 0;
+    for my $value (@$values) {
+        ($ok, $msg) = $cf->AddValue(Name => $value, SortOrder => $order++);
+        check("value $value of $name", $ok, $msg);
+    }
+    ($ok, $msg) = $cf->AddToObject(RT::Queue->new($system));
+    check("custom field $name on every queue", $ok, $msg);
 }
 # Requesters write in, as they would by email or the web.
 my $everyone = RT::Group->new($system);

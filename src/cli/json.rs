@@ -246,5 +246,12 @@ pub fn change(change: &Change) -> (&'static str, String, Option<&'static str>) {
         Change::RemoveCc(email) => ("uncc", email.clone(), None),
         Change::MergeInto(target) => ("merge", target.0.clone(), None),
         Change::Link(kind, to) => ("link", format!("{} {}", kind.name(), to.0), None),
+        Change::SetField { name, value } => (
+            "field",
+            format!("{name} = {}", value.as_deref().unwrap_or("")),
+            None,
+        ),
+        Change::Tag(tag) => ("tag", tag.clone(), None),
+        Change::Untag(tag) => ("untag", tag.clone(), None),
     }
 }

@@ -140,6 +140,27 @@ enum Command {
         #[command(flatten)]
         write: write::WriteArgs,
     },
+    /// Set a ticket's field (custom field) by name, or clear it; with no
+    /// name, list its fields and the values each takes.
+    Field {
+        id: String,
+        name: Option<String>,
+        value: Option<String>,
+        /// Clear the field instead of setting it.
+        #[arg(long, conflicts_with = "value")]
+        clear: bool,
+        #[command(flatten)]
+        write: write::WriteArgs,
+    },
+    /// Put a tag on a ticket; --remove takes it off.
+    Tag {
+        id: String,
+        tag: String,
+        #[arg(long)]
+        remove: bool,
+        #[command(flatten)]
+        write: write::WriteArgs,
+    },
     /// Merge a ticket into another: its requesters and conversation join it.
     Merge {
         id: String,
@@ -327,6 +348,20 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             write,
         }) => return write::cc(&cli, id, email, *remove, write),
         Some(Command::Merge { id, into, write }) => return write::merge(&cli, id, into, write),
+        Some(Command::Field { id, name: None, .. }) => return tickets::fields(&cli, id),
+        Some(Command::Field {
+            id,
+            name: Some(name),
+            value,
+            clear,
+            write,
+        }) => return write::field(&cli, id, name, value.as_deref(), *clear, write),
+        Some(Command::Tag {
+            id,
+            tag,
+            remove,
+            write,
+        }) => return write::tag(&cli, id, tag, *remove, write),
         Some(Command::Link {
             id,
             kind,

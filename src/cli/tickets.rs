@@ -488,6 +488,30 @@ pub(super) fn agents(cli: &Cli, format: Format) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `deskterm field ID`: the ticket's fields, each with its value now and
+/// the values it takes.
+pub(super) fn fields(cli: &Cli, id: &str) -> Result<ExitCode, Failure> {
+    let desk = Connected::open(cli)?;
+    let ticket = super::ticket_id(id);
+    let specs = desk.block_on(desk.desk().fields(&ticket))?;
+    let detail = desk.block_on(desk.desk().ticket(&ticket))?;
+    let mut table = Table::new(&["FIELD", "VALUE", "TAKES"]).flexible(2);
+    for spec in &specs {
+        let takes = match spec.values.len() {
+            0 => "any text".to_string(),
+            _ => spec.values.join(", "),
+        };
+        let now = crate::desk::field_value(&detail, &spec.name).unwrap_or("—");
+        table.push(vec![
+            crate::text::sanitize_line(&spec.name),
+            now.to_string(),
+            crate::text::sanitize_line(&takes),
+        ]);
+    }
+    print!("{}", table_or_csv(&table, Format::Table));
+    Ok(ExitCode::SUCCESS)
+}
+
 pub(super) fn queues(cli: &Cli, format: Format) -> Result<ExitCode, Failure> {
     let desk = Connected::open(cli)?;
     let queues = desk.block_on(desk.desk().queues())?;

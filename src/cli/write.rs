@@ -184,6 +184,65 @@ pub(super) fn time(
     })
 }
 
+pub(super) fn field(
+    cli: &Cli,
+    id: &str,
+    name: &str,
+    value: Option<&str>,
+    clear: bool,
+    args: &WriteArgs,
+) -> Result<ExitCode, Failure> {
+    let value = match (value.map(str::trim), clear) {
+        (Some(v), _) if !v.is_empty() => Some(v.to_string()),
+        (_, true) => None,
+        _ => {
+            return Err(Failure::usage(format!(
+                "give {name} a value, or --clear; nothing was sent"
+            )));
+        }
+    };
+    send(cli, id, args, |desk| {
+        if !desk.desk().capabilities().fields {
+            return Err(Failure::from(DeskError::Unsupported(
+                "fields agents can set",
+            )));
+        }
+        let change = Change::SetField {
+            name: name.trim().to_string(),
+            value,
+        };
+        Ok((change, None))
+    })
+}
+
+pub(super) fn tag(
+    cli: &Cli,
+    id: &str,
+    tag: &str,
+    remove: bool,
+    args: &WriteArgs,
+) -> Result<ExitCode, Failure> {
+    let tag = tag.trim().to_string();
+    if tag.is_empty() || tag.contains([' ', ',']) {
+        return Err(Failure::usage(format!(
+            "“{tag}” is not one tag (no spaces or commas); nothing was sent"
+        )));
+    }
+    send(cli, id, args, |desk| {
+        if !desk.desk().capabilities().tags {
+            return Err(Failure::from(DeskError::Unsupported("tags")));
+        }
+        Ok((
+            if remove {
+                Change::Untag(tag)
+            } else {
+                Change::Tag(tag)
+            },
+            None,
+        ))
+    })
+}
+
 pub(super) fn cc(
     cli: &Cli,
     id: &str,

@@ -73,6 +73,13 @@ pub struct Macro {
     pub owner: Option<String>,
     /// A queue's name or id.
     pub queue: Option<String>,
+    /// Tags to put on ("late-bus") or, written "-late-bus", take off.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Fields to set, by name: `fields = { School = "North High" }`; an
+    /// empty value clears one.
+    #[serde(default)]
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 /// The names placeholders are filled from.

@@ -102,6 +102,9 @@ pub struct Row {
     pub median_first_response: Option<SignedDuration>,
     #[serde(rename = "median_resolution_minutes", serialize_with = "as_minutes")]
     pub median_resolution: Option<SignedDuration>,
+    /// Minutes worked on the group's tickets (by agent: on the tickets
+    /// each owns), where the desk keeps time.
+    pub worked_minutes: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -141,6 +144,7 @@ pub fn rows<'a>(
     for t in tickets {
         let group = by.group(t);
         for tally in [groups.entry(group.clone()).or_default(), &mut all] {
+            tally.row.worked_minutes += u64::from(t.worked_minutes);
             if t.created >= since {
                 tally.row.new += 1;
             }
@@ -207,10 +211,13 @@ pub fn render(rows: &[Row], format: Format, by: By, since: Timestamp, now: Times
                 "resolved",
                 "median_first_response_minutes",
                 "median_resolution_minutes",
+                "worked_minutes",
             ]);
             let num = |d| minutes(d).map(|m| m.to_string()).unwrap_or_default();
             for r in rows {
-                table.push(cells(r, num));
+                let mut row = cells(r, num);
+                row.push(r.worked_minutes.to_string());
+                table.push(row);
             }
             table.csv()
         }
@@ -218,8 +225,11 @@ pub fn render(rows: &[Row], format: Format, by: By, since: Timestamp, now: Times
             let took =
                 |d: Option<SignedDuration>| d.map_or_else(|| "—".to_string(), compact_duration);
             let by = by.name().to_uppercase();
-            let mut table = Table::new(&[
-                &by,
+            // Time worked only where the desk keeps it: the table stays
+            // within 80 columns where it does not.
+            let worked = rows.iter().any(|r| r.worked_minutes > 0);
+            let mut header = vec![
+                by.as_str(),
                 "OPEN",
                 "AT RISK",
                 "BREACHED",
@@ -227,10 +237,20 @@ pub fn render(rows: &[Row], format: Format, by: By, since: Timestamp, now: Times
                 "RESOLVED",
                 "1ST RESPONSE",
                 "RESOLUTION",
-            ])
-            .right(&[1, 2, 3, 4, 5, 6, 7]);
+            ];
+            if worked {
+                header.push("WORKED");
+            }
+            let mut table = Table::new(&header).right(&[1, 2, 3, 4, 5, 6, 7, 8]);
             for r in rows {
-                table.push(cells(r, took));
+                let mut row = cells(r, took);
+                if worked {
+                    row.push(match r.worked_minutes {
+                        0 => "—".to_string(),
+                        m => crate::desk::time_worked(m.try_into().unwrap_or(i64::MAX)),
+                    });
+                }
+                table.push(row);
             }
             format!(
                 "since {} (medians of what was answered or resolved since)\n{}",

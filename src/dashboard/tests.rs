@@ -73,6 +73,7 @@ fn ticket(t: T) -> TicketSummary {
             starts: None,
         },
         tags: Vec::new(),
+        worked_minutes: 0,
         version: Version("1".into()),
     }
 }
@@ -312,6 +313,43 @@ fn medians_today_against_the_week() {
 }
 
 #[test]
+fn time_worked_adds_up_per_department_and_per_owner() {
+    let mut tickets = desk();
+    for (t, minutes) in tickets.iter_mut().zip([30, 45, 0, 90]) {
+        t.worked_minutes = minutes;
+    }
+    let since = now() - SignedDuration::from_hours(7 * 24);
+    let worked = |by| {
+        report::rows(&tickets, by, since, now(), &Thresholds::default())
+            .into_iter()
+            .map(|r| (r.group, r.worked_minutes))
+            .collect::<Vec<_>>()
+    };
+    let all = worked(By::Department).pop();
+    assert_eq!(all, Some(("all".to_string(), 165)));
+    let by_owner: u64 = worked(By::Agent)
+        .iter()
+        .filter(|(g, _)| g != "all")
+        .map(|(_, m)| m)
+        .sum();
+    assert_eq!(by_owner, 165, "every minute is someone's or nobody's");
+    let table = report::render(
+        &report::rows(
+            &tickets,
+            By::Department,
+            since,
+            now(),
+            &Thresholds::default(),
+        ),
+        Format::Table,
+        By::Department,
+        since,
+        now(),
+    );
+    assert!(table.contains("2h45m"), "{table}");
+}
+
+#[test]
 fn the_report_by_department_in_each_format() {
     let since = now() - SignedDuration::from_hours(7 * 24);
     let rows = report::rows(
@@ -347,11 +385,11 @@ fn the_report_by_department_in_each_format() {
     assert_eq!(
         lines.next(),
         Some(
-            "group,open,at_risk,breached,new,resolved,median_first_response_minutes,median_resolution_minutes"
+            "group,open,at_risk,breached,new,resolved,median_first_response_minutes,median_resolution_minutes,worked_minutes"
         )
     );
-    assert_eq!(lines.next(), Some("IT,3,1,1,4,1,60,1440"));
-    assert_eq!(lines.next(), Some("HR,1,0,0,2,1,70,120"));
+    assert_eq!(lines.next(), Some("IT,3,1,1,4,1,60,1440,0"));
+    assert_eq!(lines.next(), Some("HR,1,0,0,2,1,70,120,0"));
 
     let json: serde_json::Value = serde_json::from_str(&report::render(
         &rows,
@@ -484,7 +522,7 @@ fn a_report_dates_the_resolve_and_shows_seconds_under_a_minute() {
     assert_eq!(all, ["all", "0", "0", "0", "2", "2", "—", "45s"], "{table}");
     // Scripts get whole minutes, rounded: 45 seconds is one.
     let csv = report::render(&rows, Format::Csv, By::Department, since, now());
-    assert_eq!(csv.lines().last(), Some("all,0,0,0,2,2,,1"), "{csv}");
+    assert_eq!(csv.lines().last(), Some("all,0,0,0,2,2,,1,0"), "{csv}");
     // The dashboard agrees.
     let d = compute(&tickets, now(), &TimeZone::UTC, &Thresholds::default());
     assert_eq!(d.resolution.today, Some(SignedDuration::from_secs(45)));

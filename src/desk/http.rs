@@ -276,6 +276,14 @@ impl Client {
         self.send(Method::GET, url, None, &[], self.max_body).await
     }
 
+    /// What the API says a resource takes (Django REST framework answers
+    /// OPTIONS with each field's type and choices).
+    pub async fn options(&self, path: &str) -> Result<Answer, DeskError> {
+        let url = self.url(path)?;
+        self.send(Method::OPTIONS, url, None, &[], self.max_body)
+            .await
+    }
+
     /// A GET whose answer may be up to `cap` bytes (a file, not a page).
     pub async fn get_up_to(&self, path: &str, cap: usize) -> Result<Answer, DeskError> {
         let url = self.url(path)?;

@@ -77,6 +77,12 @@ pub trait Desk: Send + Sync {
         Err(DeskError::Unsupported("saving attachments"))
     }
 
+    /// The fields agents can set on the ticket, with the values each takes.
+    async fn fields(&self, id: &TicketId) -> Result<Vec<FieldSpec>, DeskError> {
+        let _ = id;
+        Err(DeskError::Unsupported("fields agents can set"))
+    }
+
     /// Whether `change`, first sent at `since` on top of `based_on`, is
     /// already on the desk: a write whose answer was lost is looked for
     /// before it is sent again, so it lands once. The ticket as it is now
@@ -192,6 +198,11 @@ pub fn found_on(
                     .any(|l| l == format!("{} #{}", kind.phrase(), to.0))
         }),
         Change::RemoveCc(email) => !copied(now, email),
+        Change::SetField { name, value } => {
+            field_value(now, name).map(str::to_lowercase) == value.as_deref().map(str::to_lowercase)
+        }
+        Change::Tag(tag) => summary.tags.iter().any(|t| t.as_str() == tag),
+        Change::Untag(tag) => !summary.tags.iter().any(|t| t.as_str() == tag),
         Change::Assign(Assignee::Nobody) => summary.owner.is_none(),
         Change::Assign(Assignee::Agent(agent)) => {
             summary.owner.as_ref().is_some_and(|o| o.id == *agent)

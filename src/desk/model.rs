@@ -270,6 +270,10 @@ pub struct TicketSummary {
     pub resolved_at: Option<Timestamp>,
     pub sla: SlaClocks,
     pub tags: Vec<SafeText>,
+    /// Minutes worked on it, as far as a listing tells (0 where the desk
+    /// keeps no time).
+    #[serde(default)]
+    pub worked_minutes: u32,
     pub version: Version,
 }
 
@@ -302,6 +306,7 @@ impl TicketSummary {
             resolved_at: None,
             sla: Default::default(),
             tags: Vec::new(),
+            worked_minutes: 0,
             version: Version("1".into()),
         }
     }
@@ -466,6 +471,54 @@ pub enum Change {
     MergeInto(TicketId),
     /// Link this ticket to another.
     Link(LinkKind, TicketId),
+    /// Set one of the ticket's fields (a custom field) by its name, or
+    /// clear it (`None`).
+    SetField {
+        name: String,
+        value: Option<String>,
+    },
+    /// Put a tag on the ticket, or take one off.
+    Tag(String),
+    Untag(String),
+}
+
+/// A field agents can set on a ticket, as the desk defines it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldSpec {
+    pub name: String,
+    /// The values it takes; empty for free text.
+    pub values: Vec<String>,
+}
+
+impl FieldSpec {
+    /// The value as the desk spells it, or why it is not one.
+    pub fn check(&self, value: &str) -> Result<String, String> {
+        if self.values.is_empty() {
+            return Ok(value.trim().to_string());
+        }
+        self.values
+            .iter()
+            .find(|v| v.eq_ignore_ascii_case(value.trim()))
+            .cloned()
+            .ok_or_else(|| {
+                format!(
+                    "{} takes {}; not “{}”",
+                    self.name,
+                    self.values.join(", "),
+                    value.trim()
+                )
+            })
+    }
+}
+
+/// The value of the ticket's field `name` as its detail shows it.
+pub fn field_value<'a>(detail: &'a TicketDetail, name: &str) -> Option<&'a str> {
+    detail
+        .custom_fields
+        .iter()
+        .find(|(n, _)| n.as_str().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.is_empty())
 }
 
 /// How one ticket is linked to another.
@@ -557,6 +610,10 @@ pub struct Capabilities {
     pub merge: bool,
     /// Tickets can be linked ([`Change::Link`]).
     pub links: bool,
+    /// Fields can be set ([`Change::SetField`], [`crate::desk::Desk::fields`]).
+    pub fields: bool,
+    /// Tickets carry tags agents can change ([`Change::Tag`]).
+    pub tags: bool,
 }
 
 impl Capabilities {
@@ -577,6 +634,8 @@ impl Capabilities {
             (self.cc, "copying people on a ticket (Cc)"),
             (self.merge, "merging tickets"),
             (self.links, "linking tickets"),
+            (self.fields, "fields agents can set"),
+            (self.tags, "tags"),
             (
                 self.server_sla,
                 "SLA deadlines of its own (the console's policy applies)",

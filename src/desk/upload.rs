@@ -117,7 +117,11 @@ mod tests {
     fn missing_large_folder_and_refused_files_are_named() {
         let dir = tempfile::tempdir().expect("test setup");
         let missing = read_upload(&dir.path().join("gone.txt"), &caps(Some(10), &[]));
-        assert!(missing.expect_err("refused").starts_with("there is no file"));
+        assert!(
+            missing
+                .expect_err("refused")
+                .starts_with("there is no file")
+        );
         let big = dir.path().join("big.txt");
         std::fs::write(&big, vec![b'x'; 2048]).expect("test setup");
         let err = read_upload(&big, &caps(Some(1024), &[])).expect_err("refused");

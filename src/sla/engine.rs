@@ -647,6 +647,7 @@ mod tests {
             resolved_at: None,
             sla,
             tags: Vec::new(),
+            worked_minutes: 0,
             version: Version("1".into()),
         }
     }

@@ -305,6 +305,10 @@ impl State {
         if let Choice::Profile(name) = &chosen.choice {
             return self.switch_profile(name);
         }
+        if let Choice::Field(spec) = &chosen.choice {
+            self.choose_field(&picker, spec);
+            return Vec::new();
+        }
         let targets: Vec<TicketSummary> = picker
             .targets
             .iter()
@@ -354,7 +358,18 @@ impl State {
                 each(&|t| (t.status.kind != *status).then_some(Change::SetStatus(*status))),
             ),
             // Handled before: a profile is not a change to tickets.
-            Choice::Profile(_) => return Vec::new(),
+            Choice::Profile(_) | Choice::Field(_) => return Vec::new(),
+            Choice::FieldValue { name, value } => {
+                let set = || Change::SetField {
+                    name: name.clone(),
+                    value: value.clone(),
+                };
+                let said = value.as_deref().unwrap_or("nothing");
+                (
+                    format!("set {name} of {{}} to {said}"),
+                    each(&|_| Some(set())),
+                )
+            }
             Choice::Priority(level) => (
                 format!("set the priority of {{}} to {}", level.name()),
                 each(&|t| (t.priority.level != *level).then_some(Change::SetPriority(*level))),
@@ -460,6 +475,20 @@ impl State {
         {
             changes.push(Change::SetPriority(priority));
         }
+        for tag in &m.tags {
+            let has = |t: &str| ticket.tags.iter().any(|x| x.as_str() == t);
+            match tag.strip_prefix('-') {
+                Some(off) if has(off) => changes.push(Change::Untag(off.to_string())),
+                None if !has(tag) => changes.push(Change::Tag(tag.clone())),
+                _ => {}
+            }
+        }
+        for (name, value) in &m.fields {
+            changes.push(Change::SetField {
+                name: name.clone(),
+                value: (!value.trim().is_empty()).then(|| value.clone()),
+            });
+        }
         Ok(changes)
     }
 
@@ -551,6 +580,24 @@ impl State {
             }
             Command::New => self.open_intake(),
             Command::Time(minutes) => self.log_time(minutes),
+            Command::Field { name, value } => {
+                let what = match &value {
+                    Some(v) => format!("{name} = {v}"),
+                    None => format!("{name} cleared"),
+                };
+                self.write_here(
+                    "fields agents can set",
+                    Change::SetField { name, value },
+                    what,
+                )
+            }
+            Command::Tag(tag) => {
+                let (change, what) = match tag.strip_prefix('-') {
+                    Some(off) => (Change::Untag(off.to_string()), format!("tag {off} off")),
+                    None => (Change::Tag(tag.clone()), format!("tag {tag}")),
+                };
+                self.write_here("tags", change, what)
+            }
             Command::Attach(path) => {
                 self.attach_file(&path);
                 Vec::new()
@@ -867,6 +914,7 @@ impl State {
                 return Vec::new();
             }
             Action::SaveAttachments => return self.save_attachments(),
+            Action::Fields => return self.open_fields(),
             Action::NextTicket | Action::PrevTicket => {
                 let step = if action == Action::NextTicket { 1 } else { -1 };
                 let before = self.queue.cursor;

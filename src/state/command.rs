@@ -39,6 +39,13 @@ pub enum Command {
     Link(crate::desk::LinkKind, String),
     /// Attach a file to the reply or note being written (`-name` takes it off).
     Attach(String),
+    /// Set a field of the ticket in view (`None` clears it).
+    Field {
+        name: String,
+        value: Option<String>,
+    },
+    /// Put a tag on the ticket in view (`-tag` takes it off).
+    Tag(String),
 }
 
 /// What the argument of a command is, for completion.
@@ -103,6 +110,18 @@ pub const COMMANDS: &[Spec] = &[
         usage: ":attach PATH",
         help: "attach a file to the reply or note being written; :attach -NAME takes it off",
         arg: Arg::Path,
+    },
+    Spec {
+        name: "field",
+        usage: ":field NAME = VALUE",
+        help: "set a field of the ticket in view (F chooses from its values); NAME = clears",
+        arg: Arg::None,
+    },
+    Spec {
+        name: "tag",
+        usage: ":tag TAG",
+        help: "put a tag on the ticket in view; :tag -TAG takes it off",
+        arg: Arg::None,
     },
     Spec {
         name: "link",
@@ -236,6 +255,17 @@ pub fn parse(line: &str) -> Result<Command, String> {
         }
         "merge" if rest.trim_start_matches('#').is_empty() => Err(need("a ticket id")),
         "merge" => Ok(Command::Merge(rest.trim_start_matches('#').to_string())),
+        "field" => match rest.split_once('=') {
+            Some((name, value)) if !name.trim().is_empty() => Ok(Command::Field {
+                name: name.trim().to_string(),
+                value: Some(value.trim().to_string()).filter(|v| !v.is_empty()),
+            }),
+            _ => Err(need("a field's name, =, and its value")),
+        },
+        "tag" if rest.trim_start_matches('-').is_empty() || rest.contains([' ', ',']) => {
+            Err(need("one tag, without spaces"))
+        }
+        "tag" => Ok(Command::Tag(rest.to_string())),
         "attach" if rest.is_empty() => Err(need("a file")),
         "attach" => Ok(Command::Attach(rest.to_string())),
         "cc" if !rest.contains('@') => Err(need("an email address")),
@@ -480,6 +510,30 @@ mod tests {
         assert!(parse("sort colour").is_err());
         assert!(parse("frobnicate").is_err());
         assert!(parse("queue").is_err());
+    }
+
+    #[test]
+    fn field_and_tag_read_their_names_and_values() {
+        assert_eq!(
+            parse(":field Employee ID = E-20417"),
+            Ok(Command::Field {
+                name: "Employee ID".into(),
+                value: Some("E-20417".into())
+            })
+        );
+        assert_eq!(
+            parse(":field School ="),
+            Ok(Command::Field {
+                name: "School".into(),
+                value: None
+            })
+        );
+        assert!(parse(":field School").is_err());
+        assert_eq!(
+            parse(":tag -late-bus"),
+            Ok(Command::Tag("-late-bus".into()))
+        );
+        assert!(parse(":tag two words").is_err());
     }
 
     #[test]

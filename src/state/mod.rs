@@ -22,6 +22,7 @@ mod actions;
 pub mod command;
 pub mod compose;
 pub mod dash;
+mod fields;
 pub mod holdings;
 pub mod input;
 pub mod intake;
@@ -154,6 +155,10 @@ pub enum Effect {
         files: Vec<(String, String)>,
         folder: std::path::PathBuf,
     },
+    /// The fields of a ticket agents can set, to choose one.
+    LoadFields {
+        id: TicketId,
+    },
     /// Read a ticket that changed under a write, to tell the user what changed.
     Inspect {
         request: u64,
@@ -238,6 +243,11 @@ pub enum DeskReply {
     Created {
         request: u64,
         result: Result<Box<TicketSummary>, DeskError>,
+    },
+    /// The fields of a ticket, to pick one.
+    Fields {
+        id: TicketId,
+        result: Result<Vec<crate::desk::FieldSpec>, DeskError>,
     },
     /// Where each attachment went, or why it did not.
     Saved(Vec<Result<std::path::PathBuf, String>>),

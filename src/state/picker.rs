@@ -19,6 +19,13 @@ pub enum Choice {
     Priority(PriorityLevel),
     /// A profile by name.
     Profile(String),
+    /// A field to set: its values come next, or a line to type it on.
+    Field(crate::desk::FieldSpec),
+    /// A field's new value (`None` clears it).
+    FieldValue {
+        name: String,
+        value: Option<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +49,8 @@ pub enum Purpose {
     Priority,
     /// Switch to another profile.
     Profile,
+    /// Choose a field of the ticket, then its value.
+    Field,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

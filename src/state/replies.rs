@@ -140,6 +140,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             state.on_saved(results);
             Vec::new()
         }
+        DeskReply::Fields { id, result } => state.on_fields(id, result),
         DeskReply::Inspected { request, result } => {
             state.on_inspected(request, result);
             Vec::new()

@@ -498,11 +498,18 @@ impl State {
                 }
                 Change::Reply { then: None, .. }
                 | Change::Note { then: None, .. }
-                | Change::LogTime(_)
                 | Change::AddCc(_)
                 | Change::RemoveCc(_)
                 | Change::MergeInto(_)
-                | Change::Link(..) => {}
+                | Change::Link(..)
+                | Change::SetField { .. } => {}
+                Change::Tag(tag) => {
+                    if !t.tags.iter().any(|x| x.as_str() == tag) {
+                        t.tags.push(SafeText::line(tag));
+                    }
+                }
+                Change::Untag(tag) => t.tags.retain(|x| x.as_str() != tag),
+                Change::LogTime(minutes) => t.worked_minutes += minutes,
             }
         }
         t

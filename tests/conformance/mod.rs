@@ -74,7 +74,9 @@ macro_rules! conformance_tests {
             someone_is_copied_and_then_not,
             merged_tickets_read_as_one,
             linked_tickets_show_their_links,
-            attached_files_come_back_byte_for_byte
+            attached_files_come_back_byte_for_byte,
+            fields_take_their_allowed_values_only,
+            tags_go_on_and_come_off
         );
     };
 }
@@ -605,6 +607,90 @@ pub async fn attached_files_come_back_byte_for_byte(f: &Fixture) {
             sent.len()
         );
     }
+}
+
+/// A list field takes one of its values (in any case, stored as the desk
+/// spells it) and refuses others by name; a free field takes any text; an
+/// unknown field is named. Each reads back on the ticket.
+pub async fn fields_take_their_allowed_values_only(f: &Fixture) {
+    let can = f.desk.capabilities();
+    if !can.fields || !can.create {
+        return;
+    }
+    let made = own_ticket(f, "A field or two").await;
+    let specs = f.desk.fields(&made.id).await.unwrap();
+    let list = specs
+        .iter()
+        .find(|s| !s.values.is_empty())
+        .expect("a field with a list of values");
+    let free = specs
+        .iter()
+        .find(|s| s.values.is_empty())
+        .expect("a free-text field");
+    let pick = list.values.last().unwrap().clone();
+    f.apply(
+        &made.id,
+        Change::SetField {
+            name: list.name.to_uppercase(),
+            value: Some(pick.to_lowercase()),
+        },
+    )
+    .await;
+    f.apply(
+        &made.id,
+        Change::SetField {
+            name: free.name.clone(),
+            value: Some("E-20417".into()),
+        },
+    )
+    .await;
+    let detail = f.desk.ticket(&made.id).await.unwrap();
+    assert_eq!(field_value(&detail, &list.name), Some(pick.as_str()));
+    assert_eq!(field_value(&detail, &free.name), Some("E-20417"));
+
+    let version = f.summary(&made.id).await.version;
+    let wrong = Change::SetField {
+        name: list.name.clone(),
+        value: Some("Hogwarts".into()),
+    };
+    match f.desk.apply(&made.id, &version, &wrong).await {
+        Err(DeskError::Rejected(why)) => assert!(why.contains("Hogwarts"), "{why}"),
+        other => panic!("a value not on the list: {other:?}"),
+    }
+    let unknown = Change::SetField {
+        name: "Shoe size".into(),
+        value: Some("9".into()),
+    };
+    match f.desk.apply(&made.id, &version, &unknown).await {
+        Err(DeskError::Rejected(why)) => assert!(why.contains("Shoe size"), "{why}"),
+        other => panic!("an unknown field: {other:?}"),
+    }
+    let detail = f.desk.ticket(&made.id).await.unwrap();
+    assert_eq!(
+        field_value(&detail, &list.name),
+        Some(pick.as_str()),
+        "unchanged"
+    );
+}
+
+/// A tag goes on and comes off, shown on the ticket's summary.
+pub async fn tags_go_on_and_come_off(f: &Fixture) {
+    let can = f.desk.capabilities();
+    if !can.tags || !can.create {
+        return;
+    }
+    let made = own_ticket(f, "Tag me").await;
+    let tags = |t: &TicketSummary| t.tags.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+    let on = f.apply(&made.id, Change::Tag("late-bus".into())).await;
+    assert!(
+        tags(&on.summary).contains(&"late-bus".to_string()),
+        "{:?}",
+        on.summary.tags
+    );
+    let read = f.summary(&made.id).await;
+    assert!(tags(&read).contains(&"late-bus".to_string()));
+    let off = f.apply(&made.id, Change::Untag("late-bus".into())).await;
+    assert!(!tags(&off.summary).contains(&"late-bus".to_string()));
 }
 
 /// Minutes worked add up on the ticket, shown with its fields ("Time

@@ -11,7 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")
 django.setup()
 
 from django.contrib.auth.models import User  # noqa: E402
-from helpdesk.models import Queue  # noqa: E402
+from helpdesk.models import CustomField, Queue  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
@@ -26,6 +26,18 @@ bob = User.objects.create_user(
 )
 it = Queue.objects.create(title="IT", slug="it", allow_public_submission=True)
 facilities = Queue.objects.create(title="Facilities", slug="facilities")
+# Custom fields as a district keeps them: a school from a list, a free id.
+# Not required: a required field would refuse every POST without it.
+CustomField.objects.create(
+    name="school",
+    label="School",
+    data_type="list",
+    list_values="North High\nSouth Middle\nEast Elementary",
+    ordering=1,
+)
+CustomField.objects.create(
+    name="employee_id", label="Employee ID", data_type="varchar", max_length=20, ordering=2
+)
 
 client = APIClient()
 client.force_authenticate(alice)

@@ -23,7 +23,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, params_from_iter, types::Value};
 
 use super::{
-    Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, EntryKind,
+    Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, EntryKind, FieldSpec,
     OwnerFilter, Page, PageRequest, Query, Queue, QueueId, StatusKind, TicketDetail, TicketId,
     TicketSummary, Version,
 };
@@ -69,6 +69,8 @@ pub(crate) const CAPABILITIES: Capabilities = Capabilities {
     cc: false,
     merge: false,
     links: false,
+    fields: true,
+    tags: true,
 };
 
 pub struct DemoDesk {
@@ -415,6 +417,11 @@ impl Desk for DemoDesk {
         .await
     }
 
+    async fn fields(&self, id: &TicketId) -> Result<Vec<FieldSpec>, DeskError> {
+        self.ticket(id).await?;
+        Ok(demo_fields())
+    }
+
     async fn attachment(&self, id: &str) -> Result<Vec<u8>, DeskError> {
         let id = numeric_id(id)?;
         self.with_db(move |conn, _| {
@@ -441,8 +448,28 @@ impl Desk for DemoDesk {
             Change::Link(..) => return Err(DeskError::Unsupported("linking tickets")),
             _ => {}
         }
+        // A field by its name as the desk spells it, with a value it takes.
+        let change = match change {
+            Change::SetField { name, value } => {
+                let spec = demo_field(name)?;
+                let value = value
+                    .as_deref()
+                    .map(|v| spec.check(v))
+                    .transpose()
+                    .map_err(DeskError::Rejected)?;
+                Change::SetField {
+                    name: spec.name,
+                    value,
+                }
+            }
+            Change::Tag(tag) | Change::Untag(tag) if !is_tag(tag) => {
+                return Err(DeskError::Rejected(format!(
+                    "“{tag}” cannot be a tag: one word, no commas"
+                )));
+            }
+            other => other.clone(),
+        };
         let based_on = based_on.clone();
-        let change = change.clone();
         let applied = self
             .with_db(move |conn, now| {
                 let tx = conn.transaction().map_err(db_error)?;
@@ -567,6 +594,43 @@ impl Desk for DemoDesk {
     }
 }
 
+/// The demo's fields: a school from the district's list, and two free ones.
+fn demo_fields() -> Vec<FieldSpec> {
+    vec![
+        FieldSpec {
+            name: "School".into(),
+            values: catalog::SCHOOLS.iter().map(|s| s.to_string()).collect(),
+        },
+        FieldSpec {
+            name: "Employee ID".into(),
+            values: Vec::new(),
+        },
+        FieldSpec {
+            name: "Asset tag".into(),
+            values: Vec::new(),
+        },
+    ]
+}
+
+fn demo_field(name: &str) -> Result<FieldSpec, DeskError> {
+    let fields = demo_fields();
+    let names: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
+    fields
+        .into_iter()
+        .find(|f| f.name.eq_ignore_ascii_case(name.trim()))
+        .ok_or_else(|| {
+            DeskError::Rejected(format!(
+                "no field “{name}” here; there are {}",
+                names.join(", ")
+            ))
+        })
+}
+
+/// One word the tags column can hold (it is comma-separated).
+fn is_tag(tag: &str) -> bool {
+    !tag.is_empty() && !tag.contains([',', ' ']) && !tag.chars().any(char::is_control)
+}
+
 /// Write one change as the signed-in agent: the entries it leaves in the
 /// conversation and the fields it sets.
 fn apply_change(
@@ -676,6 +740,34 @@ fn apply_change(
                 name.map_or("Unassigned".to_string(), |n| format!("Assigned to {n}")),
                 None,
             )?;
+        }
+        Change::SetField { name, value } => {
+            let before = store::field(tx, id, name)?;
+            store::set_field(tx, id, name, value.as_deref())?;
+            let said = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+            event(
+                tx,
+                format!("{name} {} → {}", said(&before), said(value)),
+                None,
+            )?;
+        }
+        Change::Tag(tag) | Change::Untag(tag) => {
+            let adding = matches!(change, Change::Tag(_));
+            let mut tags: Vec<String> = current
+                .tags
+                .iter()
+                .map(|t| t.to_string())
+                .filter(|t| t != tag)
+                .collect();
+            if adding {
+                tags.push(tag.clone());
+            }
+            tx.execute(
+                "UPDATE tickets SET tags = ?2 WHERE id = ?1",
+                rusqlite::params![id, tags.join(",")],
+            )?;
+            let what = if adding { "Tagged" } else { "Untagged" };
+            event(tx, format!("{what} {tag}"), None)?;
         }
         // Refused in `apply`: the demo keeps no time, nor a Cc.
         Change::LogTime(_)

@@ -75,6 +75,12 @@ pub fn create_schema(conn: &Connection) -> rusqlite::Result<()> {
             bytes BLOB NOT NULL
         );
         CREATE INDEX attachments_entry ON attachments(entry_id);
+        CREATE TABLE fields (
+            ticket_id INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (ticket_id, name)
+        );
         ",
     )
 }
@@ -204,6 +210,33 @@ pub fn insert_attachment(
         "INSERT INTO attachments (entry_id, name, mime, bytes) VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![entry, name, mime, bytes])?;
+    Ok(())
+}
+
+pub fn field(conn: &Connection, ticket: i64, name: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT value FROM fields WHERE ticket_id = ?1 AND name = ?2")?
+        .query_row(params![ticket, name], |r| r.get(0))
+        .optional()
+}
+
+/// Set or clear (`None`) one field of a ticket.
+pub fn set_field(
+    tx: &Transaction<'_>,
+    ticket: i64,
+    name: &str,
+    value: Option<&str>,
+) -> rusqlite::Result<()> {
+    match value {
+        Some(value) => tx.execute(
+            "INSERT INTO fields (ticket_id, name, value) VALUES (?1, ?2, ?3)
+             ON CONFLICT (ticket_id, name) DO UPDATE SET value = excluded.value",
+            params![ticket, name, value],
+        )?,
+        None => tx.execute(
+            "DELETE FROM fields WHERE ticket_id = ?1 AND name = ?2",
+            params![ticket, name],
+        )?,
+    };
     Ok(())
 }
 
@@ -397,6 +430,7 @@ pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
             .filter(|t| !t.is_empty())
             .map(SafeText::line)
             .collect(),
+        worked_minutes: 0,
         version: Version(row.get::<_, i64>(28)?.to_string()),
     })
 }
@@ -449,9 +483,18 @@ pub fn detail(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetai
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let custom_fields = conn
+        .prepare_cached("SELECT name, value FROM fields WHERE ticket_id = ?1 ORDER BY name")?
+        .query_map([id], |r| {
+            Ok((
+                SafeText::line(&r.get::<_, String>(0)?),
+                SafeText::line(&r.get::<_, String>(1)?),
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(Some(TicketDetail {
         summary,
         entries,
-        custom_fields: Vec::new(),
+        custom_fields,
     }))
 }

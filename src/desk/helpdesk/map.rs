@@ -31,9 +31,33 @@ pub struct Ticket {
     pub due_date: Option<Timestamp>,
     #[serde(default)]
     pub followup_set: Vec<FollowUp>,
+    /// Everything else, among it the custom fields (`custom_<name>`).
+    #[serde(flatten)]
+    pub rest: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Ticket {
+    /// The custom fields with a value, by their key without `custom_`,
+    /// in key order.
+    pub fn custom_fields(&self) -> Vec<(&str, String)> {
+        let mut fields: Vec<(&str, String)> = self
+            .rest
+            .iter()
+            .filter_map(|(key, value)| {
+                let key = key.strip_prefix("custom_")?;
+                let text = match value {
+                    serde_json::Value::Null => return None,
+                    serde_json::Value::String(s) if s.is_empty() => return None,
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                Some((key, text))
+            })
+            .collect();
+        fields.sort();
+        fields
+    }
+
     /// Minutes worked: the sum of its follow-ups' (the ticket's own total
     /// is not in every answer).
     pub fn minutes_worked(&self) -> i64 {
@@ -240,8 +264,21 @@ pub fn version(t: &Ticket) -> Version {
         t.priority,
         t.assigned_to.unwrap_or(0),
         t.queue,
-        digest(&t.title),
+        digest(&versioned_text(t)),
     ))
+}
+
+/// The title, and the custom fields when there are any: a field set
+/// behind one's back is a new version (its PATCH leaves no follow-up).
+fn versioned_text(t: &Ticket) -> String {
+    let mut text = t.title.clone();
+    for (key, value) in t.custom_fields() {
+        text.push('\u{1f}');
+        text.push_str(key);
+        text.push('=');
+        text.push_str(&value);
+    }
+    text
 }
 
 /// The follow-ups in time order (the API sends them so, but says nothing).
@@ -328,6 +365,7 @@ pub fn summary(t: &Ticket, names: &Names, observed: Option<Timestamp>) -> Ticket
         resolved_at,
         sla,
         tags: Vec::new(),
+        worked_minutes: t.minutes_worked().try_into().unwrap_or(u32::MAX),
         version: version(t),
     }
 }

@@ -29,9 +29,9 @@ use serde_json::{Value, json};
 use super::http::{self, Auth, Client, Transport};
 use super::paging::{Next, Pager};
 use super::{
-    Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, Page, PageRequest,
-    Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary, Version, lock,
-    ticket_number,
+    Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, FieldSpec, Page,
+    PageRequest, Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary,
+    Version, lock, ticket_number,
 };
 use crate::text::SafeText;
 use map::Names;
@@ -69,6 +69,8 @@ const CAPABILITIES: Capabilities = Capabilities {
     // Its API cannot merge.
     merge: false,
     links: false,
+    fields: true,
+    tags: false,
 };
 
 const API: http::Api = http::Api {
@@ -120,6 +122,9 @@ pub struct HelpdeskDesk {
     /// The last search's tickets, so its later pages need no new reading;
     /// held across a reading, so pages asked for side by side share one.
     last_search: tokio::sync::Mutex<Option<(Query, Vec<TicketSummary>)>>,
+    /// The custom fields, each with its key (`custom_<key>` in a ticket),
+    /// from the API's description of a ticket; read once.
+    fields: tokio::sync::OnceCell<Vec<(String, FieldSpec)>>,
 }
 
 /// A staff user as the console knows agents.
@@ -153,6 +158,35 @@ fn results(answer: &Value) -> Result<&[Value], DeskError> {
 }
 
 /// A refused write: 400 with field errors.
+impl HelpdeskDesk {
+    /// The custom fields from `OPTIONS tickets/`: each `custom_<key>` with
+    /// its label and, for a list, its choices.
+    async fn custom_fields(&self) -> Result<&Vec<(String, FieldSpec)>, DeskError> {
+        self.fields
+            .get_or_try_init(|| async {
+                let answer = self.client.options("tickets/").await?;
+                let post = answer.body["actions"]["POST"].as_object().cloned();
+                Ok(post
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(key, about)| {
+                        let key = key.strip_prefix("custom_")?.to_string();
+                        let name = about["label"].as_str().unwrap_or(&key).to_string();
+                        let values = about["choices"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|c| c["value"].as_str().map(str::to_string))
+                            .filter(|v| !v.is_empty())
+                            .collect();
+                        Some((key, FieldSpec { name, values }))
+                    })
+                    .collect())
+            })
+            .await
+    }
+}
+
 fn refused(e: DeskError) -> DeskError {
     match e {
         DeskError::Server {
@@ -174,6 +208,7 @@ impl HelpdeskDesk {
                 roles: settings.roles,
             },
             seen: Mutex::new(HashMap::new()),
+            fields: tokio::sync::OnceCell::new(),
             open: Mutex::new(None),
             last_search: tokio::sync::Mutex::new(None),
         })
@@ -465,20 +500,43 @@ impl Desk for HelpdeskDesk {
 
     async fn ticket(&self, id: &TicketId) -> Result<TicketDetail, DeskError> {
         let (t, now) = self.get_ticket(ticket_number(id)?).await?;
+        let set = t.custom_fields();
+        // Shown by their labels; by their keys if the API will not say.
+        let specs = match set.is_empty() {
+            true => &[][..],
+            false => self.custom_fields().await.map_or(&[][..], Vec::as_slice),
+        };
+        let mut custom_fields: Vec<(SafeText, SafeText)> = set
+            .into_iter()
+            .map(|(key, value)| {
+                let label = specs
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map_or(key, |(_, spec)| spec.name.as_str());
+                (SafeText::line(label), SafeText::line(&value))
+            })
+            .collect();
+        if let Some(m) = Some(t.minutes_worked()).filter(|m| *m > 0) {
+            custom_fields.push((
+                SafeText::line("Time worked"),
+                SafeText::line(&crate::desk::time_worked(m)),
+            ));
+        }
         Ok(TicketDetail {
             summary: self.summarise(&t, now),
             entries: map::entries(&t, &self.names),
-            custom_fields: Some(t.minutes_worked())
-                .filter(|m| *m > 0)
-                .map(|m| {
-                    (
-                        SafeText::line("Time worked"),
-                        SafeText::line(&crate::desk::time_worked(m)),
-                    )
-                })
-                .into_iter()
-                .collect(),
+            custom_fields,
         })
+    }
+
+    async fn fields(&self, id: &TicketId) -> Result<Vec<FieldSpec>, DeskError> {
+        self.get_ticket(ticket_number(id)?).await?;
+        Ok(self
+            .custom_fields()
+            .await?
+            .iter()
+            .map(|(_, spec)| spec.clone())
+            .collect())
     }
 
     /// Through the attachment's record: its `file` is a media link, which
@@ -564,6 +622,35 @@ impl Desk for HelpdeskDesk {
             }
             Change::MergeInto(_) => return Err(DeskError::Unsupported("merging tickets")),
             Change::Link(..) => return Err(DeskError::Unsupported("linking tickets")),
+            Change::Tag(_) | Change::Untag(_) => return Err(DeskError::Unsupported("tags")),
+            // A choice it does not offer, or a clear it does not allow,
+            // comes back as a 400 in its own words.
+            Change::SetField { name, value } => {
+                let fields = self.custom_fields().await?;
+                let (key, spec) = fields
+                    .iter()
+                    .find(|(key, spec)| {
+                        spec.name.eq_ignore_ascii_case(name.trim())
+                            || key.eq_ignore_ascii_case(name.trim())
+                    })
+                    .ok_or_else(|| {
+                        let names: Vec<&str> =
+                            fields.iter().map(|(_, s)| s.name.as_str()).collect();
+                        DeskError::Rejected(format!(
+                            "no field “{name}” here; there are {}",
+                            if names.is_empty() {
+                                "none".into()
+                            } else {
+                                names.join(", ")
+                            }
+                        ))
+                    })?;
+                let value = match value {
+                    Some(v) => spec.check(v).map_err(DeskError::Rejected)?,
+                    None => String::new(),
+                };
+                writes.push(Write::Patch(json!({ format!("custom_{key}"): value })));
+            }
             // A private follow-up that says nothing but its time.
             Change::LogTime(minutes) => writes.push(Write::FollowUp(json!({
                 "ticket": number,

@@ -15,7 +15,7 @@ use crate::sla::{ClockKind, SlaClock, SlaClocks, Stage};
 use crate::text::{SafeText, html};
 
 /// The fields a ticket list asks RT for.
-pub const LIST_FIELDS: &str = "Subject,Status,Owner,Priority,Due,Queue,Requestor,Created,LastUpdated,Starts,SLA,Told,Resolved,Creator";
+pub const LIST_FIELDS: &str = "Subject,Status,Owner,Priority,Due,Queue,Requestor,Created,LastUpdated,Starts,SLA,Told,Resolved,Creator,TimeWorked";
 
 /// And the fields of the records nested in them.
 pub const NESTED_FIELDS: &[(&str, &str)] = &[
@@ -171,6 +171,8 @@ pub fn summary(ticket: &Value, reading: &Reading) -> Option<TicketSummary> {
         first_response_at: told,
         resolved_at,
         tags: Vec::new(),
+        worked_minutes: record::number(ticket, "TimeWorked")
+            .map_or(0, |m| m.clamp(0, i64::from(u32::MAX)) as u32),
         // LastUpdated is what a list and a record both carry; writes turn it
         // into the ETag check.
         version: Version(record::text(ticket, "LastUpdated").unwrap_or_default()),

@@ -24,9 +24,9 @@ use super::http::{self, Answer, Auth, Client, Transport};
 use super::message;
 use super::paging::{Next, Pager};
 use super::{
-    Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, Page, PageRequest,
-    Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary, Version, lock,
-    ticket_number,
+    Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, FieldSpec, Page,
+    PageRequest, Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary,
+    Version, lock, ticket_number,
 };
 use crate::text::SafeText;
 use map::{Names, Part, Reading};
@@ -59,6 +59,8 @@ const CAPABILITIES: Capabilities = Capabilities {
     cc: true,
     merge: true,
     links: true,
+    fields: true,
+    tags: false,
 };
 
 /// RT answers at most 100 records a page.
@@ -87,6 +89,8 @@ pub struct RtDesk {
     queues: Mutex<HashMap<String, String>>,
     /// Opened tickets by ETag, for If-None-Match.
     details: Mutex<HashMap<TicketId, (String, TicketDetail)>>,
+    /// Each queue's custom fields, as [`Desk::fields`] read them.
+    fields: Mutex<HashMap<QueueId, Vec<FieldSpec>>>,
     /// The server's clock minus ours, from its Date headers.
     skew: Mutex<SignedDuration>,
 }
@@ -112,6 +116,27 @@ const REFUSALS: &[&str] = &[
 /// The refusals among a write's answer: RT answers a list of messages, an
 /// object with one, or one as a string; anything else is no answer RT gives
 /// to a write, and the write is not taken as done.
+impl RtDesk {
+    /// The ticket's field called `name` (in any case), or which there are.
+    async fn field_named(&self, id: &TicketId, name: &str) -> Result<FieldSpec, DeskError> {
+        let fields = self.fields(id).await?;
+        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        let none = format!(
+            "no field “{name}” on this ticket's queue; there are {}",
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
+        );
+        fields
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name.trim()))
+            .cloned()
+            .ok_or(DeskError::Rejected(none))
+    }
+}
+
 fn refusals(answer: &Value) -> Result<Vec<String>, DeskError> {
     let unlike = || {
         DeskError::Protocol(format!(
@@ -157,6 +182,7 @@ impl RtDesk {
             users: Mutex::new(HashMap::new()),
             queues: Mutex::new(HashMap::new()),
             details: Mutex::new(HashMap::new()),
+            fields: Mutex::new(HashMap::new()),
             skew: Mutex::new(SignedDuration::ZERO),
         })
     }
@@ -877,6 +903,18 @@ impl Desk for RtDesk {
                     .collect();
                 put(json!({ "Cc": cc }))
             }
+            // RT ignores a name it does not know, and stores "" as a value:
+            // the name and the value are checked here, and null clears.
+            Change::SetField { name, value } => {
+                let spec = self.field_named(id, name).await?;
+                let value = value
+                    .as_deref()
+                    .map(|v| spec.check(v))
+                    .transpose()
+                    .map_err(DeskError::Rejected)?;
+                put(json!({ "CustomFields": { spec.name: value } }))
+            }
+            Change::Tag(_) | Change::Untag(_) => return Err(DeskError::Unsupported("tags")),
         };
         let answer = self
             .client
@@ -908,6 +946,47 @@ impl Desk for RtDesk {
             version: summary.version.clone(),
             summary,
         })
+    }
+
+    /// The custom fields applied to the ticket's queue; a select field's
+    /// values from its own record. Kept per queue: they seldom change.
+    async fn fields(&self, id: &TicketId) -> Result<Vec<FieldSpec>, DeskError> {
+        let queue = self.one_summary(id).await?.queue.id;
+        if let Some(known) = lock(&self.fields).get(&queue) {
+            return Ok(known.clone());
+        }
+        let listed = self
+            .client
+            .get(
+                &format!("queue/{}/customfields", queue.0),
+                &[("fields", "Name,Type,MaxValues"), ("per_page", "100")],
+            )
+            .await?;
+        let mut specs = Vec::new();
+        for cf in listed.body["items"].as_array().into_iter().flatten() {
+            let (Some(cf_id), Some(name)) = (record::id(cf), record::text(cf, "Name")) else {
+                continue;
+            };
+            let values = match record::text(cf, "Type").as_deref() {
+                Some("Select" | "Combobox" | "Autocomplete") => {
+                    let one = self
+                        .client
+                        .get(&format!("customfield/{cf_id}"), &[])
+                        .await?;
+                    one.body["Values"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            specs.push(FieldSpec { name, values });
+        }
+        lock(&self.fields).insert(queue, specs.clone());
+        Ok(specs)
     }
 
     /// RT answers an attachment's record with its contents as base64.
