@@ -17,12 +17,12 @@ use crate::config::secret::Secret;
 use crate::config::sla::Notify;
 use crate::credential::StoreKind;
 use crate::desk::Desk;
-use crate::editor;
 use crate::session::{Launcher, Session};
 use crate::state::{DeskReply, Effect, Msg, SignInError, State, keys, update};
 use crate::terminal::{InputReader, TerminalGuard};
 use crate::ui;
 use crate::worker::Worker;
+use crate::{editor, opener};
 
 /// A terminal event as a message; key releases and focus changes are not news.
 pub fn message_for(event: Event) -> Option<Msg> {
@@ -39,6 +39,8 @@ pub fn message_for(event: Event) -> Option<Msg> {
 pub struct Local {
     /// Text to hand to the external editor.
     pub edit: Option<String>,
+    /// A file to show in the pager.
+    pub page: Option<std::path::PathBuf>,
     /// Breach warnings to announce.
     pub notices: Vec<String>,
     /// A profile to open in place of this one.
@@ -53,6 +55,7 @@ pub fn split_local(effects: Vec<Effect>) -> Local {
     for effect in effects {
         match effect {
             Effect::EditExternally { text } => local.edit = Some(text),
+            Effect::Page { path } => local.page = Some(path),
             Effect::Notify { text } => local.notices.push(text),
             Effect::SwitchProfile { name } => local.switch = Some(name),
             Effect::SignIn { token } => local.sign_in = Some(token),
@@ -131,24 +134,31 @@ impl Console {
                 }
                 backend.flush()?;
             }
-            let Some(text) = local.edit else {
-                return Ok(());
+            let msg = match (local.edit, local.page) {
+                (Some(text), _) => self.hand_over(|| Msg::Edited(editor::edit(&text)))?,
+                (None, Some(path)) => self.hand_over(|| Msg::Paged(opener::page(&path)))?,
+                (None, None) => return Ok(()),
             };
-            // The editor gets the terminal, and every keystroke, until it exits.
-            self.input.pause();
-            self.guard.suspend();
-            let result = editor::edit(&text);
-            self.guard.resume()?;
-            self.input.resume();
-            // The window may have changed size meanwhile.
-            let size = self.guard.terminal.size()?;
-            update(
-                &mut self.state,
-                Msg::Resize(size.width, size.height),
-                self.clock.now(),
-            );
-            effects = update(&mut self.state, Msg::Edited(result), self.clock.now());
+            effects = update(&mut self.state, msg, self.clock.now());
         }
+    }
+
+    /// The editor or pager gets the terminal, and every keystroke, until
+    /// it exits; what it says comes back as a message.
+    fn hand_over(&mut self, run: impl FnOnce() -> Msg) -> anyhow::Result<Msg> {
+        self.input.pause();
+        self.guard.suspend();
+        let msg = run();
+        self.guard.resume()?;
+        self.input.resume();
+        // The window may have changed size meanwhile.
+        let size = self.guard.terminal.size()?;
+        update(
+            &mut self.state,
+            Msg::Resize(size.width, size.height),
+            self.clock.now(),
+        );
+        Ok(msg)
     }
 
     /// Open a profile on a blocking thread (its credential may come from a

@@ -82,13 +82,13 @@ impl Headless {
             self.notices.extend(local.notices);
             self.switches.extend(local.switch);
             self.sign_ins += usize::from(local.sign_in.is_some());
-            // No terminal to hand over: the editor just runs.
-            let Some(text) = local.edit else { break };
-            effects = update(
-                &mut self.state,
-                Msg::Edited(editor::edit(&text)),
-                self.clock.now(),
-            );
+            // No terminal to hand over: the editor or pager just runs.
+            let msg = match (local.edit, local.page) {
+                (Some(text), _) => Msg::Edited(editor::edit(&text)),
+                (None, Some(path)) => Msg::Paged(crate::opener::page(&path)),
+                (None, None) => break,
+            };
+            effects = update(&mut self.state, msg, self.clock.now());
         }
     }
 

@@ -18,6 +18,7 @@ pub mod editor;
 pub mod headless;
 pub mod layout;
 pub mod logging;
+pub mod opener;
 pub mod paths;
 pub mod session;
 pub mod signin;

@@ -172,6 +172,7 @@ impl Launcher {
         settings.lacks = session.desk.capabilities().lacks();
         settings.delivers = session.desk.capabilities().delivers;
         settings.uploads = session.desk.capabilities().uploads;
+        settings.display = crate::opener::has_display();
         settings
     }
 

@@ -230,6 +230,21 @@ impl Worker {
                 );
                 self.tasks.push(task);
             }
+            Effect::FetchToView { id, name, mime } => {
+                let task = tokio::spawn(
+                    async move {
+                        let result = fetch_to_view(desk.as_ref(), &id, &name, &mime).await;
+                        let _ = replies.send(DeskReply::Fetched { name, mime, result });
+                    }
+                    .instrument(span),
+                );
+                self.tasks.push(task);
+            }
+            Effect::OpenFile { path } => {
+                if let Err(why) = crate::opener::open(&path) {
+                    tracing::warn!(%why, "opener");
+                }
+            }
             Effect::LoadFields { id } => {
                 let task = tokio::spawn(
                     async move {
@@ -356,6 +371,7 @@ impl Worker {
                 self.tasks.push(task);
             }
             Effect::EditExternally { .. }
+            | Effect::Page { .. }
             | Effect::Notify { .. }
             | Effect::SignIn { .. }
             | Effect::SwitchProfile { .. } => {
@@ -425,6 +441,30 @@ impl Worker {
 }
 
 /// One attachment fetched and written as a new file in `folder`.
+/// An attachment into the private view folder: a text made inert for the
+/// pager, anything else as its bytes.
+async fn fetch_to_view(
+    desk: &dyn crate::desk::Desk,
+    id: &str,
+    name: &str,
+    mime: &str,
+) -> Result<std::path::PathBuf, String> {
+    let bytes = desk.attachment(id).await.map_err(|e| e.short())?;
+    let pager = crate::opener::viewer_for(mime, name, false) == crate::opener::Viewer::Pager;
+    let name = name.to_string();
+    tokio::task::spawn_blocking(move || {
+        let dir = crate::opener::view_dir().map_err(|e| e.to_string())?;
+        let bytes = if pager {
+            crate::opener::inert_text(&bytes).into_bytes()
+        } else {
+            bytes
+        };
+        crate::text::filename::save_new(&dir, &name, &bytes)
+    })
+    .await
+    .map_err(|e| format!("{e}"))?
+}
+
 async fn save_one(
     desk: &dyn crate::desk::Desk,
     id: &str,

@@ -316,3 +316,113 @@ fn a_field_is_chosen_from_its_values_and_a_free_one_typed_then_both_show() {
     term.send("qq");
     assert!(term.wait_exit().success());
 }
+
+/// A small shell script at `path` that copies its last argument to `to`.
+fn copying_script(path: &Path, to: &Path) {
+    std::fs::write(
+        path,
+        format!(
+            "#!/bin/sh\nfor last; do :; done\ncp \"$last\" '{}'\n",
+            to.display()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+#[test]
+fn v_shows_a_text_in_the_pager_made_inert_and_a_picture_in_the_opener_or_says_where() {
+    let (home, _) = home();
+    let bin = home.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let paged = home.path().join("paged.txt");
+    let opened = home.path().join("opened.png");
+    copying_script(&bin.join("pager.sh"), &paged);
+    copying_script(&bin.join("xdg-open"), &opened);
+    let hostile = home.path().join("router.log");
+    std::fs::write(&hostile, b"link down\x1b]52;c;ZXZpbA==\x07\x1b[2J port 4\n").unwrap();
+    let photo = home.path().join("desk.png");
+    std::fs::write(&photo, [0x89, b'P', b'N', b'G', 0, 1, 2, 255]).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let pager = bin.join("pager.sh").display().to_string();
+    let env = [
+        ("PAGER", pager.as_str()),
+        ("PATH", path.as_str()),
+        ("DISPLAY", ":7"),
+    ];
+    let mut term = Terminal::start(home.path(), ARGS, &env, 120, 32);
+    let screen = term.wait_for("● live");
+    let id = ids_on_screen(&screen)[4].clone();
+    term.send(&format!(":open {id}\r"));
+    term.wait_for("Conversation");
+    for (file, text) in [(&hostile, "The router's log."), (&photo, "A photo of it.")] {
+        term.send("n");
+        term.wait_for("INTERNAL NOTE");
+        term.send(text);
+        term.wait_for(text);
+        term.send("\x07");
+        term.send(&format!("{}\r", file.display()));
+        term.wait_for("Attached: ");
+        term.send("\x18");
+        term.wait_for(&format!("note on #{id} ✓"));
+    }
+    // `v`, then the log by name among the ticket's files.
+    term.wait_for("desk.png");
+    term.send("v");
+    term.wait_for("Look at an attachment");
+    term.send("router\r");
+    let start = Instant::now();
+    while !paged.exists() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let shown = std::fs::read_to_string(&paged).unwrap();
+    assert!(
+        shown.contains("link down") && shown.contains("port 4"),
+        "{shown:?}"
+    );
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+        "{shown:?}"
+    );
+    // The picture goes to the opener, byte for byte.
+    term.send("v");
+    term.wait_for("Look at an attachment");
+    term.send("desk\r");
+    term.wait_for("desk.png opened with the system's viewer");
+    let start = Instant::now();
+    while !opened.exists() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(
+        std::fs::read(&opened).unwrap(),
+        std::fs::read(&photo).unwrap()
+    );
+    term.send("qq");
+    assert!(term.wait_exit().success());
+
+    // With no display (an SSH session), it says where the file is.
+    let env = [
+        ("PATH", path.as_str()),
+        ("DISPLAY", ""),
+        ("WAYLAND_DISPLAY", ""),
+    ];
+    let mut term = Terminal::start(home.path(), ARGS, &env, 120, 32);
+    term.wait_for("● live");
+    term.send(&format!(":open {id}\r"));
+    term.wait_for("desk.png");
+    term.send("v");
+    term.wait_for("Look at an attachment");
+    term.send("desk\r");
+    term.wait_for("no display here to open desk.png");
+    term.send("qq");
+    assert!(term.wait_exit().success());
+}

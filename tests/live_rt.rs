@@ -1085,3 +1085,90 @@ async fn the_channel_of_a_logged_ticket_goes_to_the_channel_field() {
     let again = fresh.ticket(&made.id).await.unwrap();
     assert_eq!(again.summary.channel, Channel::Sms);
 }
+
+/// A call logged through the console's intake form on the live RT: the
+/// caller is the Requestor, their words open the ticket, and its first
+/// response waits, unmet, for an agent's reply. Then a reply with a file
+/// attached in the pane reaches RT byte for byte.
+#[test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+fn a_call_logged_in_the_form_waits_for_its_first_response_and_a_file_goes_with_a_reply() {
+    let home = tempfile::TempDir::new().unwrap();
+    let token = env("DESKTERM_RT_TOKEN");
+    common::write_config(
+        home.path(),
+        &format!(
+            "undo_seconds = 1\ndefault_profile = \"district\"\n[profiles.district]\n\
+             backend = \"rt\"\nurl = \"{}\"\nuser = \"alice\"\n",
+            env("DESKTERM_RT_URL")
+        ),
+    );
+    let subject = format!("Projector dead in room {}", std::process::id() % 1000);
+    let form: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    let file = home.path().join("repair-form.pdf");
+    std::fs::write(&file, &form).unwrap();
+    let mut term =
+        common::pty::Terminal::start(home.path(), &[], &[("DESKTERM_TOKEN", &token)], 120, 32);
+    term.wait_for("● live");
+    term.send("N");
+    term.wait_for("New ticket");
+    term.send("pat.caller@example.org\tPat Caller");
+    term.wait_for("Pat Caller");
+    term.send(&format!("\t\t\t\t\t{subject}"));
+    term.wait_for(&subject);
+    term.send("\tThe projector in my room will not turn on.");
+    term.wait_for("will not turn on.");
+    term.send("\x18");
+    let screen = term.wait_for(&format!("logged: {subject}"));
+    let line = screen.lines().find(|l| l.contains("logged:")).unwrap();
+    let id = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix('#'))
+        .unwrap()
+        .to_string();
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let alice = rt_as("DESKTERM_RT_TOKEN");
+    let ticket = TicketId(id.clone());
+    let detail = runtime.block_on(alice.ticket(&ticket)).unwrap();
+    assert_eq!(
+        detail.summary.requester.email.as_str(),
+        "pat.caller@example.org"
+    );
+    assert!(!detail.entries[0].by_agent, "the caller's words open it");
+    assert_eq!(detail.summary.first_response_at, None);
+    let mut filled = detail.summary.clone();
+    Engine::default().fill(&mut filled, &Facts::from_detail(&detail));
+    let first = filled.sla.get(ClockKind::FirstResponse).expect("a clock");
+    assert!(
+        matches!(first.stage, deskterm::sla::Stage::Active),
+        "{first:?}"
+    );
+
+    // A reply from the pane with the form attached.
+    term.send(&format!(":open {id}\r"));
+    term.wait_for("will not turn on.");
+    term.send("r");
+    term.wait_for("REPLY · public");
+    term.send("Please fill in the repair form.");
+    term.wait_for("repair form.");
+    term.send("\x07");
+    term.send(&format!("{}\r", file.display()));
+    term.wait_for("Attached: repair-form.pdf (4 KB)");
+    term.send("\x18");
+    term.wait_for(&format!("reply to #{id} ✓"));
+    term.send("qq");
+    assert!(term.wait_exit().success());
+    let detail = runtime.block_on(alice.ticket(&ticket)).unwrap();
+    let sent = detail
+        .entries
+        .iter()
+        .flat_map(|e| &e.attachments)
+        .find(|a| a.name.as_str() == "repair-form.pdf")
+        .expect("the form on the reply");
+    let back = runtime
+        .block_on(alice.attachment(sent.id.as_deref().unwrap()))
+        .unwrap();
+    assert!(back == form, "{} bytes back", back.len());
+    assert!(detail.summary.first_response_at.is_some(), "answered now");
+}

@@ -395,6 +395,7 @@ const DEFAULTS: &[(Context, &str, &str)] = &[
     (Context::Ticket, "N", "new-ticket"),
     (Context::Ticket, "s", "save-attachments"),
     (Context::Ticket, "F", "fields"),
+    (Context::Ticket, "v", "view-attachment"),
     (Context::Ticket, "ctrl-r", "refresh"),
     (Context::Ticket, "f5", "refresh"),
     // ctrl-x sends, as in pine and alpine; no terminal or tmux takes it.

@@ -305,6 +305,9 @@ impl State {
         if let Choice::Profile(name) = &chosen.choice {
             return self.switch_profile(name);
         }
+        if let Choice::Attachment { id, name, mime } = &chosen.choice {
+            return self.view_attachment(id, name, mime);
+        }
         if let Choice::Field(spec) = &chosen.choice {
             self.choose_field(&picker, spec);
             return Vec::new();
@@ -358,7 +361,9 @@ impl State {
                 each(&|t| (t.status.kind != *status).then_some(Change::SetStatus(*status))),
             ),
             // Handled before: a profile is not a change to tickets.
-            Choice::Profile(_) | Choice::Field(_) => return Vec::new(),
+            Choice::Profile(_) | Choice::Field(_) | Choice::Attachment { .. } => {
+                return Vec::new();
+            }
             Choice::FieldValue { name, value } => {
                 let set = || Change::SetField {
                     name: name.clone(),
@@ -915,6 +920,7 @@ impl State {
             }
             Action::SaveAttachments => return self.save_attachments(),
             Action::Fields => return self.open_fields(),
+            Action::ViewAttachment => return self.choose_attachment(),
             Action::NextTicket | Action::PrevTicket => {
                 let step = if action == Action::NextTicket { 1 } else { -1 };
                 let before = self.queue.cursor;

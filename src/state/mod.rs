@@ -84,6 +84,8 @@ pub enum Msg {
     Desk(DeskReply),
     /// The external editor is done: the new text, or why there is none.
     Edited(Result<String, String>),
+    /// The pager is done, or why it did not run.
+    Paged(Result<(), String>),
     /// A profile could not be opened; the console stays where it is.
     SwitchFailed(String),
     /// Signing in again: who the desk says we are, or why not.
@@ -154,6 +156,20 @@ pub enum Effect {
     SaveAttachments {
         files: Vec<(String, String)>,
         folder: std::path::PathBuf,
+    },
+    /// Fetch an attachment into the private view folder, to look at it.
+    FetchToView {
+        id: String,
+        name: String,
+        mime: String,
+    },
+    /// Show a file in $PAGER; the terminal is released meanwhile.
+    Page {
+        path: std::path::PathBuf,
+    },
+    /// Hand a file to the system's opener.
+    OpenFile {
+        path: std::path::PathBuf,
     },
     /// The fields of a ticket agents can set, to choose one.
     LoadFields {
@@ -244,6 +260,12 @@ pub enum DeskReply {
         request: u64,
         result: Result<Box<TicketSummary>, DeskError>,
     },
+    /// An attachment fetched to look at: where it is, or why not.
+    Fetched {
+        name: String,
+        mime: String,
+        result: Result<std::path::PathBuf, String>,
+    },
     /// The fields of a ticket, to pick one.
     Fields {
         id: TicketId,
@@ -304,6 +326,8 @@ pub struct Settings {
     pub downloads: Option<std::path::PathBuf>,
     /// The files the desk takes with a reply or note.
     pub uploads: crate::desk::Uploads,
+    /// A graphical session is there to open files in.
+    pub display: bool,
 }
 
 pub struct State {
@@ -664,6 +688,12 @@ pub fn update(state: &mut State, msg: Msg, now: Timestamp) -> Vec<Effect> {
         }
         Msg::Edited(result) => {
             state.edited(result);
+            Vec::new()
+        }
+        Msg::Paged(result) => {
+            if let Err(why) = result {
+                state.error(why);
+            }
             Vec::new()
         }
         Msg::SwitchFailed(why) => {

@@ -21,6 +21,12 @@ pub enum Choice {
     Profile(String),
     /// A field to set: its values come next, or a line to type it on.
     Field(crate::desk::FieldSpec),
+    /// An attachment to look at.
+    Attachment {
+        id: String,
+        name: String,
+        mime: String,
+    },
     /// A field's new value (`None` clears it).
     FieldValue {
         name: String,
@@ -51,6 +57,8 @@ pub enum Purpose {
     Profile,
     /// Choose a field of the ticket, then its value.
     Field,
+    /// Choose an attachment to look at.
+    ViewAttachment,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -141,6 +141,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             Vec::new()
         }
         DeskReply::Fields { id, result } => state.on_fields(id, result),
+        DeskReply::Fetched { name, mime, result } => state.on_fetched(&name, &mime, result),
         DeskReply::Inspected { request, result } => {
             state.on_inspected(request, result);
             Vec::new()

@@ -1,7 +1,12 @@
 //! The ticket view: one ticket's header and conversation, scrolled.
 
+use super::picker::{Choice, Pick, Picker, Purpose};
+use super::screen::Overlay;
 use super::{Effect, State};
+use crate::action::Action;
+use crate::config::keymap::Context;
 use crate::desk::{TicketDetail, TicketId, TicketSummary};
+use crate::opener::Viewer;
 
 /// One line of the conversation, laid out for the window.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -181,6 +186,104 @@ impl State {
             folder.display()
         ));
         vec![Effect::SaveAttachments { files, folder }]
+    }
+
+    /// `v` in a ticket: look at an attachment; with several, choose one.
+    pub(crate) fn choose_attachment(&mut self) -> Vec<Effect> {
+        if self.settings.lacks.contains(&"saving attachments") {
+            self.error("this desk cannot give its attachments to look at");
+            return Vec::new();
+        }
+        let Some(view) = self.screen.ticket() else {
+            return Vec::new();
+        };
+        let files: Vec<Pick> = view
+            .detail
+            .iter()
+            .flat_map(|d| &d.entries)
+            .flat_map(|e| &e.attachments)
+            .filter_map(|a| {
+                Some(Pick {
+                    label: a.name.to_string(),
+                    detail: format!("{}, {}", a.mime, crate::desk::message::size_text(a.size)),
+                    choice: Choice::Attachment {
+                        id: a.id.clone()?,
+                        name: a.name.to_string(),
+                        mime: a.mime.to_string(),
+                    },
+                })
+            })
+            .collect();
+        let id = view.id.clone();
+        match files.as_slice() {
+            [] => {
+                self.info("no attachments to look at");
+                Vec::new()
+            }
+            [
+                Pick {
+                    choice: Choice::Attachment { id, name, mime },
+                    ..
+                },
+            ] => {
+                let (id, name, mime) = (id.clone(), name.clone(), mime.clone());
+                self.view_attachment(&id, &name, &mime)
+            }
+            _ => {
+                self.screen.push(Overlay::Picker(Picker::new(
+                    "Look at an attachment".into(),
+                    Purpose::ViewAttachment,
+                    vec![id],
+                    files,
+                )));
+                Vec::new()
+            }
+        }
+    }
+
+    pub(crate) fn view_attachment(&mut self, id: &str, name: &str, mime: &str) -> Vec<Effect> {
+        self.info(format!("fetching {}…", crate::text::sanitize_line(name)));
+        vec![Effect::FetchToView {
+            id: id.to_string(),
+            name: name.to_string(),
+            mime: mime.to_string(),
+        }]
+    }
+
+    /// The attachment is here: to the pager, to the opener, or, with no
+    /// display for it, where it is.
+    pub(crate) fn on_fetched(
+        &mut self,
+        name: &str,
+        mime: &str,
+        result: Result<std::path::PathBuf, String>,
+    ) -> Vec<Effect> {
+        let name = crate::text::sanitize_line(name);
+        let path = match result {
+            Ok(path) => path,
+            Err(why) => {
+                self.error(format!("{name} could not be fetched: {why}"));
+                return Vec::new();
+            }
+        };
+        match crate::opener::viewer_for(mime, &name, self.settings.display) {
+            Viewer::Pager => vec![Effect::Page { path }],
+            Viewer::Opener => {
+                self.info(format!("{name} opened with the system's viewer"));
+                vec![Effect::OpenFile { path }]
+            }
+            Viewer::Nowhere => {
+                let save = self
+                    .settings
+                    .keymap
+                    .hint(Context::Ticket, Action::SaveAttachments);
+                self.info(format!(
+                    "no display here to open {name}: it is in {} ({save} saves it into downloads)",
+                    path.display()
+                ));
+                Vec::new()
+            }
+        }
     }
 
     /// Where the files went: named on the status line, every failure too.

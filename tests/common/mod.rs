@@ -78,6 +78,7 @@ pub fn settings(theme: &str) -> Settings {
         lacks: Vec::new(),
         delivers: &[deskterm::desk::Channel::Email],
         uploads: Default::default(),
+        display: false,
         downloads: None,
         profiles: vec!["demo".into()],
     }
