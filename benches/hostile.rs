@@ -91,6 +91,7 @@ fn huge_ticket() -> TicketDetail {
         sla: SlaClocks::default(),
         tags: Vec::new(),
         worked_minutes: 0,
+        linked: false,
         version: Version("1".into()),
     };
     let entry = |body: SafeText| Entry {

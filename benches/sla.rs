@@ -121,6 +121,7 @@ fn backlog() -> Vec<(TicketSummary, Facts)> {
                 sla: SlaClocks::default(),
                 tags: Vec::new(),
                 worked_minutes: 0,
+                linked: false,
                 version: Version("1".into()),
             };
             let facts = Facts {

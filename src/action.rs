@@ -80,6 +80,19 @@ actions! {
 }
 
 impl Action {
+    /// What the desk must be able to do for the action to mean anything
+    /// (as [`crate::desk::Capabilities::lacks`] words it); help leaves out
+    /// an action the desk lacks.
+    pub fn needs(self) -> Option<&'static str> {
+        match self {
+            Action::SaveAttachments | Action::ViewAttachment => Some("saving attachments"),
+            Action::AttachFile => Some("attaching files"),
+            Action::Fields => Some("fields agents can set"),
+            Action::NewTicket => Some("logging new tickets"),
+            _ => None,
+        }
+    }
+
     /// Whether the action changes something on the desk (and so is off in
     /// read-only mode).
     pub fn writes(self) -> bool {

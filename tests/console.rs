@@ -731,3 +731,35 @@ async fn merging_is_refused_in_words_where_the_desk_cannot() {
     assert!(flash_of(&c).contains("cannot merge"), "{}", flash_of(&c));
     assert!(c.ui.state.outbox.outgoing.is_empty(), "nothing queued");
 }
+
+#[tokio::test]
+async fn what_the_desk_cannot_do_is_named_once_and_offered_nowhere() {
+    let mut c = common::console(100, 40).await;
+    // As a session sets it up from the desk.
+    c.ui.state.settings.lacks = deskterm::desk::Desk::capabilities(c.desk.as_ref()).lacks();
+    let help: Vec<String> = deskterm::layout::help::lines(&c.ui.state)
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.text.as_str()).collect())
+        .collect();
+    let text = help.join("\n");
+    // The demo keeps no Cc, time, merges or links: named, not listed.
+    assert!(text.contains("· copying people on a ticket (Cc)"), "{text}");
+    assert!(text.contains("· time worked"), "{text}");
+    assert!(!text.contains(":cc EMAIL"), "{text}");
+    assert!(!text.contains(":time MINUTES"), "{text}");
+    assert!(!text.contains(":merge ID"), "{text}");
+    // What it can do is there.
+    assert!(
+        text.contains(":attach PATH") && text.contains(":tag TAG"),
+        "{text}"
+    );
+    // Nor does the command line offer them.
+    c.ui.press(":").await;
+    c.ui.type_text("c").await;
+    c.ui.press("tab").await;
+    let line = match c.ui.state.screen.overlay() {
+        Some(Overlay::Command(line)) => line.input.text().to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert_ne!(line.trim(), "cc", "completed to a command the desk lacks");
+}

@@ -363,7 +363,10 @@ fn v_shows_a_text_in_the_pager_made_inert_and_a_picture_in_the_opener_or_says_wh
     let id = ids_on_screen(&screen)[4].clone();
     term.send(&format!(":open {id}\r"));
     term.wait_for("Conversation");
-    for (file, text) in [(&hostile, "The router's log."), (&photo, "A photo of it.")] {
+    for (file, name, text) in [
+        (&hostile, "router.log", "The router's log."),
+        (&photo, "desk.png", "A photo of it."),
+    ] {
         term.send("n");
         term.wait_for("INTERNAL NOTE");
         term.send(text);
@@ -372,10 +375,10 @@ fn v_shows_a_text_in_the_pager_made_inert_and_a_picture_in_the_opener_or_says_wh
         term.send(&format!("{}\r", file.display()));
         term.wait_for("Attached: ");
         term.send("\x18");
-        term.wait_for(&format!("note on #{id} ✓"));
+        // On the desk, and so in the conversation, not just in the outbox.
+        term.wait_for(&format!("[attachment] {name}"));
     }
     // `v`, then the log by name among the ticket's files.
-    term.wait_for("desk.png");
     term.send("v");
     term.wait_for("Look at an attachment");
     term.send("router\r");

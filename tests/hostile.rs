@@ -46,6 +46,7 @@ fn hostile_ticket() -> TicketDetail {
         sla: SlaClocks::default(),
         tags: Vec::new(),
         worked_minutes: 0,
+        linked: false,
         version: Version("1".into()),
     };
     let entry = |body: &str| Entry {

@@ -610,7 +610,8 @@ async fn the_first_screen_of_a_1000_ticket_queue_on_the_wire() {
         bytes / 1024
     );
     assert!(first.total.unwrap_or_default() >= 1000 && first.items.len() == 100);
-    assert!(requests <= 6, "{requests} requests");
+    // The seventh asks which are linked, beside the first page.
+    assert!(requests <= 7, "{requests} requests");
     assert!(bytes < 200 * 1024, "{bytes} bytes");
 }
 

@@ -74,6 +74,7 @@ fn ticket(t: T) -> TicketSummary {
         },
         tags: Vec::new(),
         worked_minutes: 0,
+        linked: false,
         version: Version("1".into()),
     }
 }

@@ -274,6 +274,10 @@ pub struct TicketSummary {
     /// keeps no time).
     #[serde(default)]
     pub worked_minutes: u32,
+    /// Linked to another ticket (as related, parent or child, or a
+    /// dependency), as far as a listing tells.
+    #[serde(default)]
+    pub linked: bool,
     pub version: Version,
 }
 
@@ -307,6 +311,7 @@ impl TicketSummary {
             sla: Default::default(),
             tags: Vec::new(),
             worked_minutes: 0,
+            linked: false,
             version: Version("1".into()),
         }
     }

@@ -44,7 +44,12 @@ fn rows(state: &State) -> Vec<Row> {
     for context in contexts {
         rows.push(Row::Heading(context.title()));
         let mut digits = String::new();
+        let lacks = |needs: Option<&str>| needs.is_some_and(|n| state.settings.lacks.contains(&n));
         for (action, keys) in state.settings.keymap.bound_in(context) {
+            // What the desk cannot do is named once, above, not as keys.
+            if lacks(action.needs()) {
+                continue;
+            }
             let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
             // Tabs bound to their own digit share one row.
             if let Action::Section(n) = action
@@ -69,6 +74,12 @@ fn rows(state: &State) -> Vec<Row> {
     }
     rows.push(Row::Heading("Commands (type : first)"));
     for spec in COMMANDS {
+        if spec
+            .needs
+            .is_some_and(|n| state.settings.lacks.contains(&n))
+        {
+            continue;
+        }
         rows.push(Row::Pair(spec.usage.to_string(), spec.help.to_string()));
     }
     rows.push(Row::Blank);

@@ -648,6 +648,7 @@ mod tests {
             sla,
             tags: Vec::new(),
             worked_minutes: 0,
+            linked: false,
             version: Version("1".into()),
         }
     }

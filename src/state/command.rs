@@ -66,6 +66,9 @@ pub struct Spec {
     pub usage: &'static str,
     pub help: &'static str,
     arg: Arg,
+    /// What the desk must be able to do (a [`crate::desk::Capabilities::lacks`]
+    /// word); help and completion leave the command out where it lacks it.
+    pub needs: Option<&'static str>,
 }
 
 pub const COMMANDS: &[Spec] = &[
@@ -74,132 +77,155 @@ pub const COMMANDS: &[Spec] = &[
         usage: ":queue NAME",
         help: "show one department's queue (e.g. :queue HR)",
         arg: Arg::Queue,
+        needs: None,
     },
     Spec {
         name: "section",
         usage: ":section NAME",
         help: "show a section tab: all, mine, unassigned, or a queue",
         arg: Arg::Section,
+        needs: None,
     },
     Spec {
         name: "sort",
         usage: ":sort sla|priority|updated|created|id [reverse]",
         help: "sort the queue",
         arg: Arg::Sort,
+        needs: None,
     },
     Spec {
         name: "theme",
         usage: ":theme NAME",
         help: "switch theme (dark, light, high-contrast, ansi16, mono, or yours)",
         arg: Arg::Theme,
+        needs: None,
     },
     Spec {
         name: "profile",
         usage: ":profile [NAME]",
         help: "switch to another desk (a profile in config.toml, or demo)",
         arg: Arg::Profile,
+        needs: None,
     },
     Spec {
         name: "dash",
         usage: ":dash",
         help: "the dashboard: open by department and channel, flow, SLA, load",
         arg: Arg::None,
+        needs: None,
     },
     Spec {
         name: "attach",
         usage: ":attach PATH",
         help: "attach a file to the reply or note being written; :attach -NAME takes it off",
         arg: Arg::Path,
+        needs: Some("attaching files"),
     },
     Spec {
         name: "field",
         usage: ":field NAME = VALUE",
         help: "set a field of the ticket in view (F chooses from its values); NAME = clears",
         arg: Arg::None,
+        needs: Some("fields agents can set"),
     },
     Spec {
         name: "tag",
         usage: ":tag TAG",
         help: "put a tag on the ticket in view; :tag -TAG takes it off",
         arg: Arg::None,
+        needs: Some("tags"),
     },
     Spec {
         name: "link",
         usage: ":link related|parent|depends-on ID",
         help: "link the ticket in view to ticket ID",
         arg: Arg::None,
+        needs: Some("linking tickets"),
     },
     Spec {
         name: "merge",
         usage: ":merge ID",
         help: "merge the marked tickets (or the one in view) into ticket ID",
         arg: Arg::None,
+        needs: Some("merging tickets"),
     },
     Spec {
         name: "cc",
         usage: ":cc EMAIL",
         help: "copy someone on the open ticket's answers; :cc -EMAIL stops",
         arg: Arg::None,
+        needs: Some("copying people on a ticket (Cc)"),
     },
     Spec {
         name: "time",
         usage: ":time MINUTES",
         help: "add minutes worked to the open ticket (through the outbox)",
         arg: Arg::None,
+        needs: Some("time worked"),
     },
     Spec {
         name: "new",
         usage: ":new",
         help: "log a new ticket for someone who called or walked in",
         arg: Arg::None,
+        needs: Some("logging new tickets"),
     },
     Spec {
         name: "outbox",
         usage: ":outbox",
         help: "writes not yet on the desk: r retries, e edits, D discards",
         arg: Arg::None,
+        needs: None,
     },
     Spec {
         name: "messages",
         usage: ":messages",
         help: "what the status line said, in full, with the desk's own words",
         arg: Arg::None,
+        needs: None,
     },
     Spec {
         name: "login",
         usage: ":login",
         help: "sign in again with a new token (nothing on screen is lost)",
         arg: Arg::None,
+        needs: None,
     },
     Spec {
         name: "open",
         usage: ":open ID",
         help: "open a ticket by id",
         arg: Arg::Ticket,
+        needs: None,
     },
     Spec {
         name: "refresh",
         usage: ":refresh",
         help: "refresh from the desk now",
         arg: Arg::None,
+        needs: None,
     },
     Spec {
         name: "help",
         usage: ":help",
         help: "show the keys and commands",
         arg: Arg::None,
+        needs: None,
     },
     Spec {
         name: "quit",
         usage: ":quit (or :q)",
         help: "quit deskterm",
         arg: Arg::None,
+        needs: None,
     },
 ];
 
 /// Names completion can offer for each kind of argument.
 #[derive(Clone, Debug, Default)]
 pub struct Vocabulary {
+    /// What the desk cannot do: its commands are not offered.
+    pub lacks: Vec<&'static str>,
     pub queues: Vec<String>,
     pub sections: Vec<String>,
     pub themes: Vec<String>,
@@ -314,6 +340,7 @@ pub fn candidates(line: &str, words: &Vocabulary) -> Vec<String> {
         None => COMMANDS
             .iter()
             .filter(|c| c.name.starts_with(&typed.to_lowercase()))
+            .filter(|c| !c.needs.is_some_and(|n| words.lacks.contains(&n)))
             .map(|c| {
                 let space = if c.arg == Arg::None { "" } else { " " };
                 format!("{}{space}", c.name)
@@ -465,6 +492,7 @@ mod tests {
 
     fn words() -> Vocabulary {
         Vocabulary {
+            lacks: vec!["tags"],
             queues: vec![
                 "IT".into(),
                 "HR".into(),

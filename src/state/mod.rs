@@ -510,6 +510,7 @@ impl State {
 
     fn vocabulary(&self) -> Vocabulary {
         Vocabulary {
+            lacks: self.settings.lacks.clone(),
             queues: self.queues.iter().map(|q| q.name.to_string()).collect(),
             sections: self.sections.iter().map(|s| s.name.clone()).collect(),
             themes: self.settings.themes.names(),

@@ -501,8 +501,8 @@ impl State {
                 | Change::AddCc(_)
                 | Change::RemoveCc(_)
                 | Change::MergeInto(_)
-                | Change::Link(..)
                 | Change::SetField { .. } => {}
+                Change::Link(..) => t.linked = true,
                 Change::Tag(tag) => {
                     if !t.tags.iter().any(|x| x.as_str() == tag) {
                         t.tags.push(SafeText::line(tag));

@@ -196,7 +196,10 @@ fn cell(column: Column, t: &TicketSummary, state: &State, width: usize) -> (Stri
             } else {
                 Role::Text
             };
-            (t.subject.to_string(), role)
+            // A linked ticket (a parent incident, a duplicate) says so
+            // first: `:open` and its Links field say to which.
+            let linked = if t.linked { "⇄ " } else { "" };
+            (format!("{linked}{}", t.subject), role)
         }
         Column::Requester => (requester_text(t, width), Role::Text),
         Column::Channel => match t.channel {

@@ -829,4 +829,22 @@ pub async fn linked_tickets_show_their_links(f: &Fixture) {
         "{links}"
     );
     assert!(found_on(&detail, &to_parent, child.created, None));
+    assert!(detail.summary.linked);
+    // A listing marks the linked tickets (both ends), and only them.
+    let listed = f
+        .desk
+        .search(&Query::active(), PageRequest::first(100))
+        .await
+        .unwrap();
+    let linked = |id: &TicketId| listed.items.iter().find(|t| t.id == *id).map(|t| t.linked);
+    assert_eq!(linked(&child.id), Some(true), "the child");
+    assert_eq!(linked(&parent.id), Some(true), "the parent");
+    let lone = own_ticket(f, "Nothing to do with the heating").await;
+    let listed = f
+        .desk
+        .search(&Query::active(), PageRequest::first(100))
+        .await
+        .unwrap();
+    let lone = listed.items.iter().find(|t| t.id == lone.id).unwrap();
+    assert!(!lone.linked, "{lone:?}");
 }

@@ -431,6 +431,7 @@ pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
             .map(SafeText::line)
             .collect(),
         worked_minutes: 0,
+        linked: false,
         version: Version(row.get::<_, i64>(28)?.to_string()),
     })
 }

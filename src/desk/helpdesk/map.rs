@@ -366,6 +366,7 @@ pub fn summary(t: &Ticket, names: &Names, observed: Option<Timestamp>) -> Ticket
         sla,
         tags: Vec::new(),
         worked_minutes: t.minutes_worked().try_into().unwrap_or(u32::MAX),
+        linked: false,
         version: version(t),
     }
 }

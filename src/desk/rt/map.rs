@@ -173,6 +173,7 @@ pub fn summary(ticket: &Value, reading: &Reading) -> Option<TicketSummary> {
         tags: Vec::new(),
         worked_minutes: record::number(ticket, "TimeWorked")
             .map_or(0, |m| m.clamp(0, i64::from(u32::MAX)) as u32),
+        linked: false,
         // LastUpdated is what a list and a record both carry; writes turn it
         // into the ETag check.
         version: Version(record::text(ticket, "LastUpdated").unwrap_or_default()),

@@ -12,7 +12,7 @@ pub mod map;
 pub mod record;
 pub mod ticketsql;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use async_trait::async_trait;
@@ -255,11 +255,14 @@ impl RtDesk {
     }
 
     /// One page of a TicketSQL search, newest first; `page` is 1-based.
+    /// One page of `sql`'s tickets; `first_screen` asks which are linked
+    /// beside the page rather than after it.
     async fn search_sql(
         &self,
         sql: &str,
         page: u32,
         per_page: u32,
+        first_screen: bool,
     ) -> Result<Page<TicketSummary>, DeskError> {
         let page_text = page.to_string();
         let per_page_text = per_page.clamp(1, PER_PAGE).to_string();
@@ -279,10 +282,31 @@ impl RtDesk {
         };
         query.push(("fields", &fields));
         query.extend_from_slice(map::NESTED_FIELDS);
-        let answer = self.get("tickets", &query).await?;
+        // A listing cannot say which tickets are linked; a second search
+        // can. For the first screen it goes beside the page's own (the
+        // newest linked ones: no wait added); otherwise it asks about the
+        // page's tickets after, and not at all about none (an idle refresh
+        // stays one request).
+        let (answer, newest_linked) = if first_screen {
+            let (answer, linked) =
+                tokio::join!(self.get("tickets", &query), self.linked_among(sql, None));
+            (answer?, Some(linked))
+        } else {
+            (self.get("tickets", &query).await?, None)
+        };
         record::check_page(&answer.body, page, "a ticket search")?;
         let items = record::items(&answer.body, "a ticket search")?;
-        let summaries = self.to_summaries(items);
+        let mut summaries = self.to_summaries(items);
+        let linked = match newest_linked {
+            Some(linked) => linked,
+            None => {
+                let ids: Vec<&str> = summaries.iter().map(|t| t.id.0.as_str()).collect();
+                self.linked_among(sql, Some(&ids)).await
+            }
+        };
+        for t in &mut summaries {
+            t.linked = linked.contains(&t.id.0);
+        }
         if summaries.is_empty() && !items.is_empty() {
             return Err(DeskError::Protocol(format!(
                 "RT sent {} tickets of which none could be read (the first is {})",
@@ -297,11 +321,48 @@ impl RtDesk {
         })
     }
 
+    /// The ids of the tickets `sql` finds that link to or from another:
+    /// among `ids` when given (none asks nothing), else the newest hundred.
+    /// A failure marks none: a mark is a hint, never a reason to fail a page.
+    async fn linked_among(&self, sql: &str, ids: Option<&[&str]>) -> HashSet<String> {
+        let within = match ids {
+            Some([]) => return HashSet::new(),
+            Some(ids) => {
+                let each: Vec<String> = ids.iter().map(|id| format!("id = {id}")).collect();
+                format!(" AND ({})", each.join(" OR "))
+            }
+            None => String::new(),
+        };
+        let linked =
+            format!("({sql}) AND (LinkedTo IS NOT NULL OR LinkedFrom IS NOT NULL){within}");
+        let query = [
+            ("query", linked.as_str()),
+            ("orderby", "id"),
+            ("order", "DESC"),
+            ("per_page", "100"),
+            ("fields", "id"),
+        ];
+        match self.get("tickets", &query).await {
+            Ok(answer) => answer.body["items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(record::id)
+                .collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "RT: which tickets are linked");
+                HashSet::new()
+            }
+        }
+    }
+
     /// Not found only when RT lists no such ticket; an answer unlike a list
     /// is an error, never an absence.
     async fn one_summary(&self, id: &TicketId) -> Result<TicketSummary, DeskError> {
         let number = ticket_number(id)?;
-        let page = self.search_sql(&format!("id = {number}"), 1, 1).await?;
+        let page = self
+            .search_sql(&format!("id = {number}"), 1, 1, false)
+            .await?;
         page.items.into_iter().next().ok_or(DeskError::NotFound)
     }
 
@@ -459,6 +520,7 @@ impl RtDesk {
                 Some(format!("{phrase} #{id}"))
             })
             .collect();
+        summary.linked = !links.is_empty();
         if !links.is_empty() {
             custom_fields.push((SafeText::line("Links"), SafeText::line(&links.join(" · "))));
         }
@@ -752,7 +814,8 @@ impl Desk for RtDesk {
         query: &Query,
         page: PageRequest,
     ) -> Result<Page<TicketSummary>, DeskError> {
-        self.search_sql(&ticketsql::ticket_sql(query), page.page + 1, page.per_page)
+        let sql = ticketsql::ticket_sql(query);
+        self.search_sql(&sql, page.page + 1, page.per_page, page.page == 0)
             .await
     }
 
@@ -773,7 +836,7 @@ impl Desk for RtDesk {
         let mut all = Vec::new();
         let mut pager = Pager::new(PER_PAGE);
         for page in 1.. {
-            let found = self.search_sql(&sql, page, PER_PAGE).await?;
+            let found = self.search_sql(&sql, page, PER_PAGE, false).await?;
             let ids: Vec<String> = found.items.iter().map(|t| t.id.0.clone()).collect();
             let next = pager.after(found.total, ids, found.more);
             all.extend(found.items);
