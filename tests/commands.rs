@@ -632,3 +632,46 @@ fn reply_attach_sends_files_that_save_gives_back_and_a_bad_file_sends_nothing() 
         "Route 24: 7:10, 7:25\n"
     );
 }
+
+#[test]
+fn create_with_a_first_reply_answers_the_caller_in_the_same_step() {
+    let home = Home::new();
+    let out = home.ok(&[
+        "create",
+        "-q",
+        "Facilities",
+        "-s",
+        "Lights out in room 12",
+        "--requester",
+        "pat.caller@example.org",
+        "--name",
+        "Pat Caller",
+        "-m",
+        "The lights in room 12 are out.",
+        "--reply",
+        "A custodian is on the way.",
+    ]);
+    let id = out.lines().next().unwrap().trim().to_string();
+    assert!(id.parse::<u64>().is_ok(), "{out:?}");
+    assert!(out.contains(&format!("#{id}: reply done")), "{out}");
+    let shown = home.json(&["show", &id, "--format", "json"]);
+    let entries = shown["entries"].as_array().unwrap();
+    let said: Vec<(&str, bool, &str)> = entries
+        .iter()
+        .filter(|e| e["kind"] == "reply")
+        .map(|e| {
+            (
+                e["body"].as_str().unwrap(),
+                e["by_agent"].as_bool().unwrap(),
+                e["author"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert_eq!(
+        (said[0].0, said[0].1),
+        ("The lights in room 12 are out.", false)
+    );
+    assert_eq!((said[1].0, said[1].1), ("A custodian is on the way.", true));
+    assert!(shown["first_response_at"].is_string(), "answered: {shown}");
+}

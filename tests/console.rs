@@ -763,3 +763,27 @@ async fn what_the_desk_cannot_do_is_named_once_and_offered_nowhere() {
     };
     assert_ne!(line.trim(), "cc", "completed to a command the desk lacks");
 }
+
+#[tokio::test]
+async fn a_stray_esc_keeps_the_callers_words_for_the_next_n() {
+    let mut c = common::console(100, 30).await;
+    c.ui.press("N").await;
+    c.ui.type_text("pat.caller@example.org").await;
+    c.ui.press("esc").await;
+    assert!(
+        flash_of(&c).contains("N brings the form back"),
+        "{}",
+        flash_of(&c)
+    );
+    assert!(!c.ui.screen().contains("New ticket"));
+    c.ui.press("N").await;
+    let screen = c.ui.screen();
+    assert!(screen.contains("pat.caller@example.org"), "{screen}");
+    let form = c.ui.state.screen.intake().unwrap();
+    assert_eq!(form.email.text(), "pat.caller@example.org");
+    // Closed empty, it is simply gone.
+    c.ui.press("ctrl-u esc").await;
+    assert_eq!(flash_of(&c), "no ticket logged");
+    c.ui.press("N").await;
+    assert_eq!(c.ui.state.screen.intake().unwrap().email.text(), "");
+}

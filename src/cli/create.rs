@@ -42,6 +42,10 @@ pub struct CreateArgs {
     message: Option<String>,
     #[arg(long, value_name = "PATH")]
     file: Option<PathBuf>,
+    /// A first public reply, sent once the ticket is made (through the
+    /// outbox, as any reply).
+    #[arg(long, value_name = "TEXT")]
+    reply: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
@@ -131,5 +135,10 @@ pub(super) fn create(cli: &Cli, args: &CreateArgs) -> Result<ExitCode, Failure> 
         ),
         _ => println!("{}", made.id.0),
     }
-    Ok(ExitCode::SUCCESS)
+    match args.reply.as_deref().map(str::trim) {
+        Some(reply) if !reply.is_empty() => {
+            super::write::reply_to_new(desk, &made.id.0, reply.to_string(), args.format)
+        }
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }

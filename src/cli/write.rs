@@ -24,7 +24,7 @@ use crate::desk::{
 use crate::store::{QueuedWrite, Store};
 use crate::text::table::Format;
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Default)]
 pub struct WriteArgs {
     /// Show what would be sent, and send nothing.
     #[arg(long)]
@@ -340,6 +340,26 @@ fn send(
     change: impl FnOnce(&Connected) -> Result<(Change, Option<String>), Failure>,
 ) -> Result<ExitCode, Failure> {
     send_on(Connected::open(cli)?, id, args, change)
+}
+
+/// A first public reply on a ticket just made (`create --reply`): as any
+/// reply, through the outbox, on top of the version the desk gave back.
+pub(super) fn reply_to_new(
+    desk: Connected,
+    id: &str,
+    body: String,
+    format: Format,
+) -> Result<ExitCode, Failure> {
+    let args = WriteArgs {
+        format,
+        ..WriteArgs::default()
+    };
+    let change = Change::Reply {
+        body,
+        then: None,
+        files: Vec::new(),
+    };
+    send_on(desk, id, &args, |_| Ok((change, None)))
 }
 
 fn send_on(

@@ -59,9 +59,10 @@ impl State {
                     (None, 0) => "free text".to_string(),
                     (None, n) => format!("one of {n}"),
                 };
+                // The desk's names and values, shown inert; written as they are.
                 Pick {
-                    label: spec.name.clone(),
-                    detail,
+                    label: crate::text::sanitize_line(&spec.name),
+                    detail: crate::text::sanitize_line(&detail),
                     choice: Choice::Field(spec),
                 }
             })
@@ -102,7 +103,7 @@ impl State {
             .values
             .iter()
             .map(|v| Pick {
-                label: v.clone(),
+                label: crate::text::sanitize_line(v),
                 detail: String::new(),
                 choice: value(Some(v)),
             })
@@ -113,7 +114,7 @@ impl State {
             choice: value(None),
         });
         self.screen.push(Overlay::Picker(Picker::new(
-            spec.name.clone(),
+            crate::text::sanitize_line(&spec.name),
             Purpose::Field,
             picker.targets.clone(),
             options,

@@ -111,6 +111,16 @@ pub struct IntakeForm {
     pub error: Option<String>,
 }
 
+impl IntakeForm {
+    /// Nothing typed in it yet.
+    pub fn is_empty(&self) -> bool {
+        [&self.email, &self.name, &self.subject, &self.reply]
+            .iter()
+            .all(|input| input.text().trim().is_empty())
+            && self.message.lines().iter().all(|l| l.trim().is_empty())
+    }
+}
+
 impl Default for IntakeForm {
     fn default() -> Self {
         Self {
@@ -246,7 +256,15 @@ impl State {
             self.error("close the open reply first (esc keeps it as a draft)");
             return Vec::new();
         }
-        self.screen.show_intake(IntakeForm::default());
+        let form = match self.unfinished_intake.take() {
+            Some(mut form) => {
+                form.error = None;
+                self.info("your unfinished ticket is back; ctrl-x logs it");
+                *form
+            }
+            None => IntakeForm::default(),
+        };
+        self.screen.show_intake(form);
         Vec::new()
     }
 
@@ -258,9 +276,21 @@ impl State {
             Action::NextField => form.step_field(1),
             Action::PrevField => form.step_field(-1),
             Action::Send => return self.send_intake(),
+            // A caller's words are never lost to a stray Esc.
             Action::Cancel => {
+                let typed = !form.is_empty();
+                let form = self.screen.intake().cloned();
                 self.screen.show_queue();
-                self.info("no ticket logged");
+                if typed && let Some(form) = form {
+                    self.unfinished_intake = Some(Box::new(form));
+                    let key = self
+                        .settings
+                        .keymap
+                        .hint(crate::config::keymap::Context::Queue, Action::NewTicket);
+                    self.info(format!("no ticket logged yet; {key} brings the form back"));
+                } else {
+                    self.info("no ticket logged");
+                }
             }
             _ => {}
         }

@@ -351,6 +351,8 @@ pub struct State {
     pub outbox: Outbox,
     /// Saved drafts, by ticket.
     pub drafts: HashMap<TicketId, Draft>,
+    /// A new ticket's form closed before it was logged: `N` brings it back.
+    pub unfinished_intake: Option<Box<intake::IntakeForm>>,
     /// Seconds since the start, counted by ticks (the clock may be pinned).
     pub ticks: u64,
     /// Its figures, as last worked out.
@@ -396,6 +398,7 @@ impl State {
             marks: BTreeSet::new(),
             outbox: Outbox::default(),
             drafts: HashMap::new(),
+            unfinished_intake: None,
             ticks: 0,
             dashboard: Default::default(),
             stale_since: None,
