@@ -82,6 +82,7 @@ fn huge_ticket() -> TicketDetail {
             email: SafeText::line("maria@example.org"),
             role: RequesterRole::Parent,
             organisation: None,
+            phone: None,
         },
         channel: Channel::Email,
         created: now,

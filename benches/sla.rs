@@ -112,6 +112,7 @@ fn backlog() -> Vec<(TicketSummary, Facts)> {
                     email: SafeText::line("maria@example.org"),
                     role: RequesterRole::Parent,
                     organisation: None,
+                    phone: None,
                 },
                 channel: Channel::Sms,
                 created,

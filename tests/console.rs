@@ -787,3 +787,24 @@ async fn a_stray_esc_keeps_the_callers_words_for_the_next_n() {
     c.ui.press("N").await;
     assert_eq!(c.ui.state.screen.intake().unwrap().email.text(), "");
 }
+
+#[tokio::test]
+async fn a_caller_is_found_by_the_number_they_read_out() {
+    let mut c = common::console(100, 30).await;
+    let known = c.ui.state.held.tickets.items()[3].ticket.requester.clone();
+    let phone = known
+        .phone
+        .clone()
+        .expect("the demo keeps phones")
+        .to_string();
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    c.ui.press("N").await;
+    // Read out as "555 1234": the digits, however they are spaced.
+    let said = format!("{} {}", &digits[3..6], &digits[6..]);
+    c.ui.type_text(&said).await;
+    let screen = c.ui.screen();
+    assert!(
+        screen.contains(&format!("known: {}", known.name)),
+        "{screen}"
+    );
+}

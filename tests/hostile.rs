@@ -37,6 +37,7 @@ fn hostile_ticket() -> TicketDetail {
             email: SafeText::line("mallory@example.org"),
             role: RequesterRole::Community,
             organisation: None,
+            phone: None,
         },
         channel: Channel::Web,
         created: now,

@@ -31,6 +31,7 @@ fn ticket(id: u32, due_in_mins: i64) -> TicketSummary {
             email: SafeText::line("maria@example.org"),
             role: RequesterRole::Parent,
             organisation: None,
+            phone: None,
         },
         channel: Channel::Email,
         created: now - SignedDuration::from_hours(1),

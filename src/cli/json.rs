@@ -46,6 +46,7 @@ pub struct Requester {
     pub email: String,
     pub role: &'static str,
     pub organisation: Option<String>,
+    pub phone: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -137,6 +138,7 @@ pub fn ticket(t: &TicketSummary, now: Timestamp, thresholds: &Thresholds) -> Tic
             email: t.requester.email.to_string(),
             role: t.requester.role.name(),
             organisation: t.requester.organisation.as_ref().map(ToString::to_string),
+            phone: t.requester.phone.as_ref().map(ToString::to_string),
         },
         channel: t.channel.name(),
         created: t.created,

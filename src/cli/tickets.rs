@@ -400,7 +400,8 @@ fn text(detail: &TicketDetail, desk: &Connected, quotes: bool) -> String {
             .map_or_else(|| "nobody".to_string(), |o| o.name.to_string()),
     );
     let who = format::requester_who(&t.requester);
-    let details = format::requester_details(&t.requester);
+    let mut details = format::requester_details(&t.requester);
+    details.extend(t.requester.phone.as_ref().map(|p| format!("tel. {p}")));
     field(
         "requester",
         if details.is_empty() {

@@ -55,6 +55,7 @@ fn ticket(t: T) -> TicketSummary {
             email: SafeText::line("r@example.org"),
             role: t.role,
             organisation: None,
+            phone: None,
         },
         channel: t.channel,
         created,

@@ -217,6 +217,9 @@ pub struct Requester {
     pub role: RequesterRole,
     /// The school or office they belong to, when the desk knows it.
     pub organisation: Option<SafeText>,
+    /// Their phone number, when the desk keeps one: a caller is found by it.
+    #[serde(default)]
+    pub phone: Option<SafeText>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -302,6 +305,7 @@ impl TicketSummary {
                 email: SafeText::line("m@example.org"),
                 role: RequesterRole::Staff,
                 organisation: None,
+                phone: None,
             },
             channel: Channel::Email,
             created: jiff::Timestamp::UNIX_EPOCH,
@@ -329,6 +333,9 @@ impl TicketSummary {
         pool.share(&mut self.requester.email);
         if let Some(organisation) = &mut self.requester.organisation {
             pool.share(organisation);
+        }
+        if let Some(phone) = &mut self.requester.phone {
+            pool.share(phone);
         }
         if let Some(policy) = &mut self.sla.policy {
             pool.share(policy);

@@ -149,6 +149,14 @@ pub fn requester_lines(r: &Requester, width: usize, max_lines: usize) -> Vec<Str
     if lines.iter().any(|l| cells(l) > width) {
         lines = wrap(&parts.join(" · "), width);
     }
+    // The phone where there is room for it, never a line of its own: the
+    // conversation needs the rows more (`show` has it always).
+    if let (Some(phone), Some(last)) = (&r.phone, lines.last_mut()) {
+        let phone = format!(" · tel. {phone}");
+        if cells(last) + cells(&phone) <= width {
+            last.push_str(&phone);
+        }
+    }
     at_most(lines, max_lines, width)
 }
 
@@ -174,6 +182,7 @@ mod tests {
             email: email.into(),
             role,
             organisation: school.map(Into::into),
+            phone: None,
         }
     }
 

@@ -639,6 +639,7 @@ mod tests {
                 email: SafeText::line("r@x"),
                 role: RequesterRole::Staff,
                 organisation: None,
+                phone: None,
             },
             channel: Channel::Email,
             created: local("2026-03-09 09:00"),

@@ -380,12 +380,23 @@ impl State {
             }
             .trim()
             .to_lowercase();
+            // A caller read out their number: found by its digits, however
+            // it is written.
+            let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
+            let by_phone = digits.len() >= 3 && digits.len() * 2 >= typed.chars().count();
+            let phone_has = |r: &crate::desk::Requester| {
+                r.phone.as_ref().is_some_and(|p| {
+                    let theirs: String = p.chars().filter(char::is_ascii_digit).collect();
+                    theirs.contains(&digits)
+                })
+            };
             form.known = (typed.chars().count() >= 2)
                 .then(|| {
                     held.iter()
                         .map(|t| &t.requester)
                         .find(|r| {
-                            r.email.as_str().to_lowercase().starts_with(&typed)
+                            (by_phone && phone_has(r))
+                                || r.email.as_str().to_lowercase().starts_with(&typed)
                                 || r.name.as_str().to_lowercase().contains(&typed)
                         })
                         .map(|r| Known {

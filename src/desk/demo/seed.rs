@@ -24,6 +24,14 @@ pub struct Person {
     pub school: Option<String>,
 }
 
+/// A made-up number in the 555 exchange, the same for the same address.
+fn phone_for(email: &str) -> String {
+    let n = email
+        .bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+    format!("(831) 555-{:04}", n % 10_000)
+}
+
 impl Person {
     pub fn first_name(&self) -> &str {
         self.name.split(' ').next().unwrap_or(&self.name)
@@ -142,8 +150,9 @@ fn insert_person(
     school: Option<&str>,
 ) -> rusqlite::Result<Person> {
     tx.execute(
-        "INSERT INTO requesters (name, email, role, organisation) VALUES (?1, ?2, ?3, ?4)",
-        params![name, email, role.name(), school],
+        "INSERT INTO requesters (name, email, role, organisation, phone)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![name, email, role.name(), school, phone_for(email)],
     )?;
     Ok(Person {
         id: tx.last_insert_rowid(),

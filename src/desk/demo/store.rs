@@ -33,7 +33,7 @@ pub fn create_schema(conn: &Connection) -> rusqlite::Result<()> {
         CREATE TABLE agent_queues (agent_id INTEGER NOT NULL, queue_id INTEGER NOT NULL,
             PRIMARY KEY (agent_id, queue_id));
         CREATE TABLE requesters (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL,
-            role TEXT NOT NULL, organisation TEXT);
+            role TEXT NOT NULL, organisation TEXT, phone TEXT);
         CREATE TABLE tickets (
             id INTEGER PRIMARY KEY,
             subject TEXT NOT NULL,
@@ -325,7 +325,7 @@ pub const SUMMARY_SELECT: &str = "
            r.name, r.email, r.role, r.organisation, t.channel, t.created, t.updated,
            t.first_response_at, t.sla_policy, t.sla_calendar,
            t.fr_due, t.fr_stage, t.fr_at, t.nr_due, t.nr_stage, t.nr_at,
-           t.res_due, t.res_stage, t.res_at, t.tags, t.version
+           t.res_due, t.res_stage, t.res_at, t.tags, t.version, r.phone
     FROM tickets t
     JOIN queues q ON q.id = t.queue_id
     JOIN requesters r ON r.id = t.requester_id
@@ -411,6 +411,10 @@ pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
             email: SafeText::line(&row.get::<_, String>(9)?),
             role: RequesterRole::parse(&row.get::<_, String>(10)?),
             organisation: organisation.as_deref().map(SafeText::line),
+            phone: row
+                .get::<_, Option<String>>(29)?
+                .as_deref()
+                .map(SafeText::line),
         },
         channel: Channel::parse(&row.get::<_, String>(12)?),
         created: ts(row.get(13)?),

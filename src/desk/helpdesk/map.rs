@@ -357,6 +357,7 @@ pub fn summary(t: &Ticket, names: &Names, observed: Option<Timestamp>) -> Ticket
             role: crate::desk::role_by_domain(&names.roles, &email),
             email: SafeText::line(&email),
             organisation: None,
+            phone: None,
         },
         channel: Channel::Unknown,
         created,

@@ -164,6 +164,8 @@ pub fn summary(ticket: &Value, reading: &Reading) -> Option<TicketSummary> {
             role: reading.role_for(&email),
             email: SafeText::line(&email),
             organisation: None,
+            // RT shows a user's phones only to those who may administer users.
+            phone: None,
         },
         channel,
         created,
