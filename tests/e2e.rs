@@ -207,23 +207,12 @@ fn a_call_is_logged_in_the_intake_form() {
     let home = TempDir::new().unwrap();
     let mut term = Terminal::start(home.path(), &["--new-ticket-every", "0"], &[], 100, 30);
     term.wait_for("● live");
-    term.send("N");
-    term.wait_for("New ticket");
-    term.send("dana.pty@example.org\tDana Pty");
-    term.wait_for("Dana Pty");
-    term.send("\t\t\t\t\tLights out in room 12");
-    term.wait_for("Lights out in room 12");
-    term.send("\tThe lights went out in room 12 at noon.");
-    term.wait_for("at noon.");
-    term.send("\x18"); // ctrl-x
-    let screen = term.wait_for("logged: Lights out in room 12");
-    // "#645 logged: …" on the status line.
-    let line = screen.lines().find(|l| l.contains("logged:")).unwrap();
-    let id = line
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix('#'))
-        .unwrap()
-        .to_string();
+    let id = term.log_call(
+        "dana.pty@example.org",
+        "Dana Pty",
+        "Lights out in room 12",
+        "The lights went out in room 12 at noon.",
+    );
     term.send("q");
     assert!(term.wait_exit().success());
     drop(term);

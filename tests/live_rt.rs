@@ -1111,22 +1111,12 @@ fn a_call_logged_in_the_form_waits_for_its_first_response_and_a_file_goes_with_a
     let mut term =
         common::pty::Terminal::start(home.path(), &[], &[("DESKTERM_TOKEN", &token)], 120, 32);
     term.wait_for("● live");
-    term.send("N");
-    term.wait_for("New ticket");
-    term.send("pat.caller@example.org\tPat Caller");
-    term.wait_for("Pat Caller");
-    term.send(&format!("\t\t\t\t\t{subject}"));
-    term.wait_for(&subject);
-    term.send("\tThe projector in my room will not turn on.");
-    term.wait_for("will not turn on.");
-    term.send("\x18");
-    let screen = term.wait_for(&format!("logged: {subject}"));
-    let line = screen.lines().find(|l| l.contains("logged:")).unwrap();
-    let id = line
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix('#'))
-        .unwrap()
-        .to_string();
+    let id = term.log_call(
+        "pat.caller@example.org",
+        "Pat Caller",
+        &subject,
+        "The projector in my room will not turn on.",
+    );
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let alice = rt_as("DESKTERM_RT_TOKEN");

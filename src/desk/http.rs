@@ -340,6 +340,22 @@ impl Client {
         } else {
             request
         };
+        let (status, headers, bytes) = self.exchange(request, Method::GET, &url, cap).await?;
+        if !status.is_success() {
+            return Err(status_error(self.api, status, &headers, &bytes));
+        }
+        Ok(bytes)
+    }
+
+    /// Send, read the answer up to `cap` bytes, count and log it.
+    async fn exchange(
+        &self,
+        request: reqwest::RequestBuilder,
+        method: Method,
+        url: &Url,
+        cap: usize,
+    ) -> Result<(StatusCode, HeaderMap, Vec<u8>), DeskError> {
+        let started = std::time::Instant::now();
         self.requests.fetch_add(1, Ordering::Relaxed);
         let response = request.send().await.map_err(transport_error)?;
         let status = response.status();
@@ -347,15 +363,15 @@ impl Client {
         let bytes = read_capped(response, cap).await?;
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         tracing::debug!(
+            %method,
             path = url.path(),
             status = status.as_u16(),
             bytes = bytes.len(),
-            "file"
+            ms = started.elapsed().as_millis() as u64,
+            "{}",
+            self.api.name
         );
-        if !status.is_success() {
-            return Err(status_error(self.api, status, &headers, &bytes));
-        }
-        Ok(bytes)
+        Ok((status, headers, bytes))
     }
 
     /// POST a form with files (multipart/form-data, as a browser sends
@@ -408,22 +424,7 @@ impl Client {
             }
             None => {}
         }
-        let started = std::time::Instant::now();
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        let response = request.send().await.map_err(transport_error)?;
-        let status = response.status();
-        let response_headers = response.headers().clone();
-        let bytes = read_capped(response, cap).await?;
-        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        tracing::debug!(
-            %method,
-            path = url.path(),
-            status = status.as_u16(),
-            bytes = bytes.len(),
-            ms = started.elapsed().as_millis() as u64,
-            "{}",
-            self.api.name
-        );
+        let (status, response_headers, bytes) = self.exchange(request, method, &url, cap).await?;
         if status == StatusCode::NOT_MODIFIED {
             return Ok(Answer {
                 status: 304,

@@ -145,6 +145,27 @@ impl Terminal {
         self.writer.flush().unwrap();
     }
 
+    /// From the queue: `N`, the caller's address and name, tab to the
+    /// subject and their words, ctrl-x; the new ticket's id, from the
+    /// status line's "#645 logged: …".
+    pub fn log_call(&mut self, email: &str, name: &str, subject: &str, words: &str) -> String {
+        self.send("N");
+        self.wait_for("New ticket");
+        self.send(&format!("{email}\t{name}"));
+        self.wait_for(name);
+        self.send(&format!("\t\t\t\t\t{subject}"));
+        self.wait_for(subject);
+        self.send(&format!("\t{words}"));
+        self.wait_for(words);
+        self.send("\x18"); // ctrl-x
+        let screen = self.wait_for(&format!("logged: {subject}"));
+        let line = screen.lines().find(|l| l.contains("logged:")).unwrap();
+        line.split_whitespace()
+            .find_map(|w| w.strip_prefix('#'))
+            .unwrap()
+            .to_string()
+    }
+
     /// From the queue: open ticket `id`, reply `text`, send it, back to the
     /// queue, quit; the console must exit cleanly.
     pub fn reply_and_quit(&mut self, id: &str, text: &str) {
