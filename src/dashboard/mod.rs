@@ -114,6 +114,19 @@ pub struct Dashboard {
     pub first_response: Medians,
     pub resolution: Medians,
     pub requesters: Vec<Bar>,
+    /// Who waits how long, per requester role (equity), largest first.
+    pub waits: Vec<RoleWait>,
+}
+
+/// One requester role's waits: medians over the last seven days, and its
+/// open tickets breached now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleWait {
+    pub role: RequesterRole,
+    pub first_response: Option<SignedDuration>,
+    pub resolution: Option<SignedDuration>,
+    pub open: usize,
+    pub breached: usize,
 }
 
 /// When a finished ticket was finished: when the desk says it was
@@ -191,6 +204,7 @@ pub fn compute<'a>(
 pub struct Slipping {
     by_queue: HashMap<QueueId, (usize, usize)>,
     by_agent: HashMap<AgentId, (usize, usize)>,
+    by_role: HashMap<RequesterRole, (usize, usize)>,
 }
 
 impl Slipping {
@@ -227,6 +241,7 @@ impl Slipping {
             }
         }
         bump(&mut self.by_queue, &t.queue.id, breached, add);
+        bump(&mut self.by_role, &t.requester.role, breached, add);
         if let Some(owner) = &t.owner {
             bump(&mut self.by_agent, &owner.id, breached, add);
         }
@@ -238,6 +253,7 @@ impl Slipping {
 #[derive(Clone, Debug)]
 struct Part {
     created: Timestamp,
+    role: RequesterRole,
     /// When the first response came.
     answered: Option<Timestamp>,
     /// When it was finished.
@@ -323,6 +339,9 @@ pub struct Tally {
     /// How long each took, keyed by when it happened.
     responses: BTreeMap<When, SignedDuration>,
     resolutions: BTreeMap<When, SignedDuration>,
+    /// The same per requester role, for who waits longer.
+    role_responses: HashMap<RequesterRole, BTreeMap<When, SignedDuration>>,
+    role_resolutions: HashMap<RequesterRole, BTreeMap<When, SignedDuration>>,
 }
 
 fn hour_of(at: Timestamp) -> i64 {
@@ -372,6 +391,8 @@ impl Tally {
             finished_daily: BTreeMap::new(),
             responses: BTreeMap::new(),
             resolutions: BTreeMap::new(),
+            role_responses: HashMap::new(),
+            role_resolutions: HashMap::new(),
         }
     }
 
@@ -400,6 +421,7 @@ impl Tally {
         });
         let part = Part {
             created: t.created,
+            role: t.requester.role,
             answered: t.first_response_at,
             finished,
             open,
@@ -408,14 +430,23 @@ impl Tally {
         let day = self.day(part.created);
         add(&mut self.new_daily, day);
         if let Some(at) = part.answered {
-            self.responses.insert((at, n), t.created.duration_until(at));
+            let took = t.created.duration_until(at);
+            self.responses.insert((at, n), took);
+            self.role_responses
+                .entry(part.role)
+                .or_default()
+                .insert((at, n), took);
         }
         if let Some(at) = part.finished {
             add(&mut self.finished_hourly, hour_of(at));
             let day = self.day(at);
             add(&mut self.finished_daily, day);
-            self.resolutions
-                .insert((at, n), t.created.duration_until(at));
+            let took = t.created.duration_until(at);
+            self.resolutions.insert((at, n), took);
+            self.role_resolutions
+                .entry(part.role)
+                .or_default()
+                .insert((at, n), took);
         }
         if let Some(open) = &part.open {
             *self.by_queue.entry(open.queue).or_default() += 1;
@@ -456,12 +487,18 @@ impl Tally {
         take(&mut self.new_daily, &day);
         if let Some(at) = part.answered {
             self.responses.remove(&(at, n));
+            if let Some(map) = self.role_responses.get_mut(&part.role) {
+                map.remove(&(at, n));
+            }
         }
         if let Some(at) = part.finished {
             take(&mut self.finished_hourly, &hour_of(at));
             let day = self.day(at);
             take(&mut self.finished_daily, &day);
             self.resolutions.remove(&(at, n));
+            if let Some(map) = self.role_resolutions.get_mut(&part.role) {
+                map.remove(&(at, n));
+            }
         }
         if let Some(open) = part.open {
             take_count(&mut self.by_queue, &open.queue);
@@ -602,6 +639,22 @@ impl Tally {
             today: since(&self.resolutions, midnight),
             week: since(&self.resolutions, week_ago),
         };
+        let week = |maps: &HashMap<RequesterRole, BTreeMap<When, SignedDuration>>, role| {
+            maps.get(&role).and_then(|map| since(map, week_ago))
+        };
+        d.waits = RequesterRole::ALL
+            .into_iter()
+            .map(|role| RoleWait {
+                role,
+                first_response: week(&self.role_responses, role),
+                resolution: week(&self.role_resolutions, role),
+                open: self.by_role.get(&role).copied().unwrap_or(0),
+                breached: slipping.by_role.get(&role).map_or(0, |(_, b)| *b),
+            })
+            .filter(|w| w.open > 0 || w.first_response.is_some() || w.resolution.is_some())
+            .collect();
+        d.waits
+            .sort_by(|a, b| b.open.cmp(&a.open).then(a.role.name().cmp(b.role.name())));
         d
     }
 }

@@ -10,7 +10,7 @@ use super::{finished_at, median};
 use crate::desk::paging::{Next, Pager};
 use crate::desk::{Desk, DeskError, PageRequest, Query, StatusKind, TicketSummary};
 use crate::sla::engine::{Engine, Facts};
-use crate::sla::{Level, Thresholds, compact_duration};
+use crate::sla::{Level, Reading, Thresholds, compact_duration};
 use crate::text::table::{Format, Table};
 
 /// Tickets asked for per page while gathering.
@@ -59,6 +59,10 @@ pub enum By {
     Department,
     Channel,
     Agent,
+    /// The requester's role: staff, student, parent, community.
+    Role,
+    /// The requester's school or office.
+    Organisation,
 }
 
 impl By {
@@ -67,7 +71,14 @@ impl By {
             By::Department => "department",
             By::Channel => "channel",
             By::Agent => "agent",
+            By::Role => "role",
+            By::Organisation => "organisation",
         }
+    }
+
+    /// Who is asking rather than who answers: the equity view.
+    fn is_requesters(self) -> bool {
+        matches!(self, By::Role | By::Organisation)
     }
 
     fn group(self, t: &TicketSummary) -> String {
@@ -78,6 +89,14 @@ impl By {
                 .owner
                 .as_ref()
                 .map_or_else(|| "nobody".to_string(), |o| o.name.to_string()),
+            By::Role => t.requester.role.name().to_string(),
+            By::Organisation => t
+                .requester
+                .organisation
+                .as_ref()
+                .map(|o| o.to_string())
+                .filter(|o| !o.trim().is_empty())
+                .unwrap_or_else(|| "none".to_string()),
         }
     }
 }
@@ -105,6 +124,10 @@ pub struct Row {
     /// Minutes worked on the group's tickets (by agent: on the tickets
     /// each owns), where the desk keeps time.
     pub worked_minutes: u64,
+    /// Of the group's tickets open now or finished in the period, the
+    /// share (in whole percent) with an SLA clock missed: breached now, or
+    /// met late. `None` when it has none with a clock.
+    pub sla_missed_percent: Option<u32>,
 }
 
 #[derive(Debug, Serialize)]
@@ -118,6 +141,9 @@ struct Report<'a> {
 #[derive(Default)]
 struct Tally {
     row: Row,
+    /// Tickets with a clock, and those with one missed.
+    timed: usize,
+    missed: usize,
     responses: Vec<SignedDuration>,
     resolutions: Vec<SignedDuration>,
 }
@@ -145,6 +171,17 @@ pub fn rows<'a>(
         let group = by.group(t);
         for tally in [groups.entry(group.clone()).or_default(), &mut all] {
             tally.row.worked_minutes += u64::from(t.worked_minutes);
+            let counted = t.status.kind.is_active() || finished_at(t).is_some_and(|d| d >= since);
+            if counted && !t.sla.clocks.is_empty() {
+                tally.timed += 1;
+                let missed = t.sla.clocks.iter().any(|c| {
+                    matches!(
+                        c.reading(now),
+                        Reading::Breached { .. } | Reading::Met { on_time: false }
+                    )
+                });
+                tally.missed += usize::from(missed);
+            }
             if t.created >= since {
                 tally.row.new += 1;
             }
@@ -173,6 +210,8 @@ pub fn rows<'a>(
         group,
         median_first_response: median(tally.responses),
         median_resolution: median(tally.resolutions),
+        sla_missed_percent: (tally.timed > 0)
+            .then(|| ((tally.missed * 100 + tally.timed / 2) / tally.timed) as u32),
         ..tally.row
     };
     let mut out: Vec<Row> = groups
@@ -212,14 +251,53 @@ pub fn render(rows: &[Row], format: Format, by: By, since: Timestamp, now: Times
                 "median_first_response_minutes",
                 "median_resolution_minutes",
                 "worked_minutes",
+                "sla_missed_percent",
             ]);
             let num = |d| minutes(d).map(|m| m.to_string()).unwrap_or_default();
             for r in rows {
                 let mut row = cells(r, num);
                 row.push(r.worked_minutes.to_string());
+                row.push(
+                    r.sla_missed_percent
+                        .map(|p| p.to_string())
+                        .unwrap_or_default(),
+                );
                 table.push(row);
             }
             table.csv()
+        }
+        Format::Table if by.is_requesters() => {
+            let took =
+                |d: Option<SignedDuration>| d.map_or_else(|| "—".to_string(), compact_duration);
+            let by = by.name().to_uppercase();
+            let mut table = Table::new(&[
+                &by,
+                "OPEN",
+                "NEW",
+                "RESOLVED",
+                "1ST RESPONSE",
+                "RESOLUTION",
+                "SLA MISSED",
+            ])
+            .right(&[1, 2, 3, 4, 5, 6]);
+            for r in rows {
+                table.push(vec![
+                    r.group.clone(),
+                    r.open.to_string(),
+                    r.new.to_string(),
+                    r.resolved.to_string(),
+                    took(r.median_first_response),
+                    took(r.median_resolution),
+                    r.sla_missed_percent
+                        .map_or_else(|| "—".to_string(), |p| format!("{p}%")),
+                ]);
+            }
+            format!(
+                "since {} (medians of what was answered or resolved since)\n\
+                 SLA MISSED: open now or finished since, with a clock breached or met late\n{}",
+                since.strftime("%Y-%m-%d %H:%M UTC"),
+                table.render(None)
+            )
         }
         Format::Table => {
             let took =

@@ -315,6 +315,89 @@ fn medians_today_against_the_week() {
 }
 
 #[test]
+fn the_dashboard_says_who_waits_and_keeps_it_as_tickets_change() {
+    use crate::desk::RequesterRole;
+    let mut tickets = desk();
+    for (i, t) in tickets.iter_mut().enumerate() {
+        t.requester.role = [RequesterRole::Parent, RequesterRole::Staff][i % 2];
+    }
+    let d = compute(&tickets, now(), &TimeZone::UTC, &Thresholds::default());
+    let open: usize = d.waits.iter().map(|w| w.open).sum();
+    assert_eq!(open, d.open, "{:?}", d.waits);
+    let breached: usize = d.waits.iter().map(|w| w.breached).sum();
+    let by_queue: usize = d.sla.iter().map(|r| r.breached).sum();
+    assert_eq!(breached, by_queue);
+    // Incremental: one ticket changing role moves its figures, nothing else.
+    let mut tally = Tally::new(TimeZone::UTC);
+    let mut slipping = Slipping::default();
+    for t in &tickets {
+        tally.put(t);
+        if t.status.kind.is_active() {
+            slipping.count(t, t.sla.level(now(), &Thresholds::default()));
+        }
+    }
+    let mut moved = tickets[1].clone();
+    moved.requester.role = RequesterRole::Student;
+    tally.put(&moved);
+    let mut again = tickets.clone();
+    again[1] = moved;
+    let fresh = compute(&again, now(), &TimeZone::UTC, &Thresholds::default());
+    let kept = tally.figures(now(), &slipping, |_| None);
+    let times = |d: &Dashboard| {
+        d.waits
+            .iter()
+            .map(|w| (w.role, w.first_response, w.resolution, w.open))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(times(&kept), times(&fresh));
+}
+
+#[test]
+fn who_is_asking_waits_how_long_by_role_and_by_school() {
+    use crate::desk::RequesterRole;
+    let mut tickets = desk();
+    for (i, t) in tickets.iter_mut().enumerate() {
+        t.requester.role = if i % 2 == 0 {
+            RequesterRole::Parent
+        } else {
+            RequesterRole::Staff
+        };
+        t.requester.organisation = (i < 3).then(|| crate::text::SafeText::line("Westview High"));
+    }
+    let since = now() - SignedDuration::from_hours(7 * 24);
+    let rows = report::rows(&tickets, By::Role, since, now(), &Thresholds::default());
+    let groups: Vec<&str> = rows.iter().map(|r| r.group.as_str()).collect();
+    assert!(
+        groups.contains(&"parent") && groups.contains(&"staff"),
+        "{groups:?}"
+    );
+    // The shares add up to the whole: each ticket is one role's.
+    let all = rows.last().expect("the all row");
+    assert_eq!(all.group, "all");
+    let timed = tickets.iter().filter(|t| !t.sla.clocks.is_empty()).count();
+    assert!(timed > 0);
+    assert!(all.sla_missed_percent.is_some_and(|p| p <= 100));
+    let rows = report::rows(
+        &tickets,
+        By::Organisation,
+        since,
+        now(),
+        &Thresholds::default(),
+    );
+    let groups: Vec<&str> = rows.iter().map(|r| r.group.as_str()).collect();
+    assert!(
+        groups.contains(&"Westview High") && groups.contains(&"none"),
+        "{groups:?}"
+    );
+    let table = report::render(&rows, Format::Table, By::Organisation, since, now());
+    assert!(
+        table.contains("SLA MISSED") && table.contains("%"),
+        "{table}"
+    );
+    assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
+}
+
+#[test]
 fn time_worked_adds_up_per_department_and_per_owner() {
     let mut tickets = desk();
     for (t, minutes) in tickets.iter_mut().zip([30, 45, 0, 90]) {
@@ -387,11 +470,11 @@ fn the_report_by_department_in_each_format() {
     assert_eq!(
         lines.next(),
         Some(
-            "group,open,at_risk,breached,new,resolved,median_first_response_minutes,median_resolution_minutes,worked_minutes"
+            "group,open,at_risk,breached,new,resolved,median_first_response_minutes,median_resolution_minutes,worked_minutes,sla_missed_percent"
         )
     );
-    assert_eq!(lines.next(), Some("IT,3,1,1,4,1,60,1440,0"));
-    assert_eq!(lines.next(), Some("HR,1,0,0,2,1,70,120,0"));
+    assert_eq!(lines.next(), Some("IT,3,1,1,4,1,60,1440,0,25"));
+    assert_eq!(lines.next(), Some("HR,1,0,0,2,1,70,120,0,0"));
 
     let json: serde_json::Value = serde_json::from_str(&report::render(
         &rows,
@@ -524,7 +607,7 @@ fn a_report_dates_the_resolve_and_shows_seconds_under_a_minute() {
     assert_eq!(all, ["all", "0", "0", "0", "2", "2", "—", "45s"], "{table}");
     // Scripts get whole minutes, rounded: 45 seconds is one.
     let csv = report::render(&rows, Format::Csv, By::Department, since, now());
-    assert_eq!(csv.lines().last(), Some("all,0,0,0,2,2,,1,0"), "{csv}");
+    assert_eq!(csv.lines().last(), Some("all,0,0,0,2,2,,1,0,0"), "{csv}");
     // The dashboard agrees.
     let d = compute(&tickets, now(), &TimeZone::UTC, &Thresholds::default());
     assert_eq!(d.resolution.today, Some(SignedDuration::from_secs(45)));

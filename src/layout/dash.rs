@@ -246,6 +246,37 @@ pub fn panels(state: &State, width: usize) -> Vec<Panel> {
         lines,
         items,
     });
+
+    // Equity: does one kind of requester wait longer than another?
+    let mut lines = vec![Line::from(Span::new(
+        format!(
+            " {:<10}{:>10}{:>12}{:>16}",
+            "", "1st reply", "resolution", "breached now"
+        ),
+        Role::Muted,
+    ))];
+    let mut items = Vec::new();
+    for wait in &d.waits {
+        items.push((lines.len(), Focus::Role(wait.role)));
+        lines.push(Line::from(vec![
+            Span::new(format!(" {:<10}", wait.role.name()), Role::Text),
+            Span::new(format!("{:>10}", took(wait.first_response)), Role::Accent),
+            Span::new(format!("{:>12}", took(wait.resolution)), Role::Text),
+            Span::new(
+                format!("{:>16}", format!("{} of {}", wait.breached, wait.open)),
+                if wait.breached > 0 {
+                    Role::SlaBreached
+                } else {
+                    Role::Muted
+                },
+            ),
+        ]));
+    }
+    out.push(Panel {
+        title: "Who waits (medians, last 7 days)",
+        lines,
+        items,
+    });
     out
 }
 
