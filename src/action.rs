@@ -52,6 +52,7 @@ actions! {
     NextTicket => "next-ticket", "next ticket in the list";
     PrevTicket => "prev-ticket", "previous ticket in the list";
     ToggleQuotes => "toggle-quotes", "show or fold quoted mail";
+    History => "history", "the requester's other tickets, open first";
     ViewAttachment => "view-attachment", "look at an attachment: text in $PAGER, else the system's opener";
     Fields => "fields", "set a field (custom field) of the ticket, from its allowed values";
     SaveAttachments => "save-attachments", "save the ticket's attachments (downloads folder)";

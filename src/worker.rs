@@ -245,6 +245,23 @@ impl Worker {
                     tracing::warn!(%why, "opener");
                 }
             }
+            Effect::LoadHistory { id, email } => {
+                let task = tokio::spawn(
+                    async move {
+                        let query = crate::desk::Query {
+                            requester: Some(email),
+                            ..crate::desk::Query::default()
+                        };
+                        let result = desk
+                            .search(&query, crate::desk::PageRequest::first(100))
+                            .await
+                            .map(|page| page.items);
+                        let _ = replies.send(DeskReply::History { id, result });
+                    }
+                    .instrument(span),
+                );
+                self.tasks.push(task);
+            }
             Effect::LoadFields { id } => {
                 let task = tokio::spawn(
                     async move {

@@ -808,3 +808,65 @@ async fn a_caller_is_found_by_the_number_they_read_out() {
         "{screen}"
     );
 }
+
+#[tokio::test]
+async fn h_lists_the_requesters_other_tickets_open_first_and_opens_one() {
+    use deskterm::desk::Desk;
+    let mut c = common::console(100, 30).await;
+    // A requester with more than one ticket on the seeded desk.
+    let held: Vec<_> =
+        c.ui.state
+            .held
+            .tickets
+            .items()
+            .iter()
+            .map(|h| h.ticket.clone())
+            .collect();
+    let t = held
+        .iter()
+        .find(|t| {
+            held.iter()
+                .filter(|o| o.requester.email == t.requester.email)
+                .count()
+                > 1
+        })
+        .expect("a requester with two open tickets")
+        .clone();
+    c.ui.press(":").await;
+    c.ui.type_text(&format!("open {}", t.id.0)).await;
+    c.ui.press("enter").await;
+    let screen = c.ui.screen();
+    assert!(
+        screen.contains("History") && screen.contains("other open"),
+        "{screen}"
+    );
+    c.ui.press("H").await;
+    let Some(Overlay::Picker(picker)) = c.ui.state.screen.overlay() else {
+        panic!("{:?}", c.ui.state.screen.overlay());
+    };
+    assert!(
+        picker.title.starts_with("Their other tickets"),
+        "{}",
+        picker.title
+    );
+    // Open ones first.
+    let statuses: Vec<bool> = picker
+        .options
+        .iter()
+        .map(|o| !o.detail.starts_with("resolved") && !o.detail.starts_with("closed"))
+        .collect();
+    assert!(statuses.windows(2).all(|w| w[0] >= w[1]), "{statuses:?}");
+    let first = picker.options[0].label.clone();
+    c.ui.press("enter").await;
+    let other = c.ui.state.screen.ticket().unwrap().id.clone();
+    assert_ne!(other, t.id);
+    assert!(first.starts_with(&format!("#{}", other.0)), "{first}");
+    let on_desk = c.desk.ticket(&other).await.unwrap();
+    assert!(
+        on_desk
+            .summary
+            .requester
+            .email
+            .eq_ignore_ascii_case(&t.requester.email)
+    );
+}

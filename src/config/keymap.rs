@@ -396,6 +396,7 @@ const DEFAULTS: &[(Context, &str, &str)] = &[
     (Context::Ticket, "s", "save-attachments"),
     (Context::Ticket, "F", "fields"),
     (Context::Ticket, "v", "view-attachment"),
+    (Context::Ticket, "H", "history"),
     (Context::Ticket, "ctrl-r", "refresh"),
     (Context::Ticket, "f5", "refresh"),
     // ctrl-x sends, as in pine and alpine; no terminal or tmux takes it.

@@ -21,6 +21,8 @@ pub struct Query {
     pub owner: OwnerFilter,
     /// Words that must all appear in the subject, the requester or the id.
     pub text: String,
+    /// Only this requester's tickets, by email address (any case).
+    pub requester: Option<String>,
 }
 
 impl Query {
@@ -39,6 +41,11 @@ impl Query {
         }
         if let Some(queue) = &self.queue
             && ticket.queue.id != *queue
+        {
+            return false;
+        }
+        if let Some(email) = &self.requester
+            && !ticket.requester.email.eq_ignore_ascii_case(email.trim())
         {
             return false;
         }

@@ -155,6 +155,7 @@ pub fn header_lines(
         let tags: Vec<&str> = summary.tags.iter().map(|t| t.as_str()).collect();
         fields.push(("Tags", tags.join(", "), Role::Accent));
     }
+
     fields.extend(
         extra
             .iter()
@@ -191,6 +192,17 @@ pub fn header_lines(
             Span::new(text, Role::Text),
         ])
     }));
+    // How often they write, on a line of its own (the grid keeps its
+    // columns); nothing for someone writing for the first time.
+    if let Some(history) = view.history.as_ref().filter(|h| !h.tickets.is_empty()) {
+        lines.push(Line::from(vec![
+            label("History"),
+            Span::new(
+                truncate(&history.said(), width.saturating_sub(LABEL)),
+                Role::Text,
+            ),
+        ]));
+    }
 
     for (i, clock) in summary.sla.clocks.iter().enumerate() {
         let level = clock.level(now, &state.settings.thresholds);

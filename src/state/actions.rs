@@ -305,6 +305,9 @@ impl State {
         if let Choice::Profile(name) = &chosen.choice {
             return self.switch_profile(name);
         }
+        if let Choice::Ticket(id) = &chosen.choice {
+            return self.open_ticket(id.clone());
+        }
         if let Choice::Attachment { id, name, mime } = &chosen.choice {
             return self.view_attachment(id, name, mime);
         }
@@ -361,7 +364,10 @@ impl State {
                 each(&|t| (t.status.kind != *status).then_some(Change::SetStatus(*status))),
             ),
             // Handled before: a profile is not a change to tickets.
-            Choice::Profile(_) | Choice::Field(_) | Choice::Attachment { .. } => {
+            Choice::Profile(_)
+            | Choice::Field(_)
+            | Choice::Attachment { .. }
+            | Choice::Ticket(_) => {
                 return Vec::new();
             }
             Choice::FieldValue { name, value } => {
@@ -921,6 +927,7 @@ impl State {
             Action::SaveAttachments => return self.save_attachments(),
             Action::Fields => return self.open_fields(),
             Action::ViewAttachment => return self.choose_attachment(),
+            Action::History => return self.show_history(),
             Action::NextTicket | Action::PrevTicket => {
                 let step = if action == Action::NextTicket { 1 } else { -1 };
                 let before = self.queue.cursor;

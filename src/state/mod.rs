@@ -171,6 +171,11 @@ pub enum Effect {
     OpenFile {
         path: std::path::PathBuf,
     },
+    /// A requester's tickets, every status, for the ticket in view.
+    LoadHistory {
+        id: TicketId,
+        email: String,
+    },
     /// The fields of a ticket agents can set, to choose one.
     LoadFields {
         id: TicketId,
@@ -265,6 +270,11 @@ pub enum DeskReply {
         name: String,
         mime: String,
         result: Result<std::path::PathBuf, String>,
+    },
+    /// The requester's tickets, for the ticket `id`.
+    History {
+        id: TicketId,
+        result: Result<Vec<TicketSummary>, DeskError>,
     },
     /// The fields of a ticket, to pick one.
     Fields {

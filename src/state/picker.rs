@@ -21,6 +21,8 @@ pub enum Choice {
     Profile(String),
     /// A field to set: its values come next, or a line to type it on.
     Field(crate::desk::FieldSpec),
+    /// A ticket to open.
+    Ticket(TicketId),
     /// An attachment to look at.
     Attachment {
         id: String,
@@ -59,6 +61,8 @@ pub enum Purpose {
     Field,
     /// Choose an attachment to look at.
     ViewAttachment,
+    /// Open a ticket (the requester's others).
+    OpenTicket,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -141,6 +141,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             Vec::new()
         }
         DeskReply::Fields { id, result } => state.on_fields(id, result),
+        DeskReply::History { id, result } => state.on_history(&id, result),
         DeskReply::Fetched { name, mime, result } => state.on_fetched(&name, &mime, result),
         DeskReply::Inspected { request, result } => {
             state.on_inspected(request, result);
@@ -214,6 +215,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                     state.hold(summary);
                     state.place();
                     state.clamp_ticket_scroll();
+                    return state.history_on_open().into_iter().collect();
                 }
                 Err(e) => {
                     view.error = Some(e.to_string());

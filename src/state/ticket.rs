@@ -127,6 +127,31 @@ pub struct TicketView {
     pub show_quotes: bool,
     /// The request whose answer this view waits for; older answers are dropped.
     pub request: u64,
+    /// The requester's other tickets, once read.
+    pub history: Option<History>,
+    /// `H` was pressed before they came: show them when they do.
+    pub history_wanted: bool,
+}
+
+/// A requester's other tickets: open ones first, then the rest, each
+/// newest first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    pub tickets: Vec<TicketSummary>,
+    pub open: usize,
+    /// Made in the last year.
+    pub year: usize,
+}
+
+impl History {
+    /// "3 other open · 12 in the last year"
+    pub fn said(&self) -> String {
+        let open = match self.open {
+            0 => "no other open".to_string(),
+            n => format!("{n} other open"),
+        };
+        format!("{open} · {} in the last year", self.year)
+    }
 }
 
 impl TicketView {
@@ -142,6 +167,8 @@ impl TicketView {
             scroll: 0,
             show_quotes: false,
             request,
+            history: None,
+            history_wanted: false,
         }
     }
 
@@ -186,6 +213,120 @@ impl State {
             folder.display()
         ));
         vec![Effect::SaveAttachments { files, folder }]
+    }
+
+    /// Once a ticket has come: its requester's other tickets, where the
+    /// desk searches itself (one request); a desk read whole is asked only
+    /// on `H`.
+    pub(crate) fn history_on_open(&mut self) -> Option<Effect> {
+        if self
+            .settings
+            .lacks
+            .contains(&"search (tickets are filtered here)")
+        {
+            return None;
+        }
+        self.ask_history()
+    }
+
+    fn ask_history(&self) -> Option<Effect> {
+        let view = self.screen.ticket()?;
+        if view.history.is_some() {
+            return None;
+        }
+        let email = view.summary()?.requester.email.to_string();
+        (!email.trim().is_empty()).then(|| Effect::LoadHistory {
+            id: view.id.clone(),
+            email,
+        })
+    }
+
+    /// `H`: the requester's other tickets to open one.
+    pub(crate) fn show_history(&mut self) -> Vec<Effect> {
+        let Some(view) = self.screen.ticket_mut() else {
+            return Vec::new();
+        };
+        let Some(history) = view.history.clone() else {
+            view.history_wanted = true;
+            let effect = self.ask_history();
+            if effect.is_none() {
+                self.info("no requester address to look for");
+            } else {
+                self.info("reading the requester's tickets…");
+            }
+            return effect.into_iter().collect();
+        };
+        if history.tickets.is_empty() {
+            self.info("no other tickets from this requester");
+            return Vec::new();
+        }
+        let now = self.now;
+        let options = history
+            .tickets
+            .iter()
+            .map(|t| Pick {
+                label: format!("{} {}", t.key, t.subject),
+                detail: format!(
+                    "{} · {}",
+                    t.status.kind.name(),
+                    crate::layout::format::age(now, t.created)
+                ),
+                choice: Choice::Ticket(t.id.clone()),
+            })
+            .collect();
+        let id = self.screen.ticket().map(|v| v.id.clone());
+        self.screen.push(Overlay::Picker(Picker::new(
+            format!("Their other tickets · {}", history.said()),
+            Purpose::OpenTicket,
+            id.into_iter().collect(),
+            options,
+        )));
+        Vec::new()
+    }
+
+    pub(crate) fn on_history(
+        &mut self,
+        id: &TicketId,
+        result: Result<Vec<TicketSummary>, crate::desk::DeskError>,
+    ) -> Vec<Effect> {
+        let year_ago = self.now - jiff::SignedDuration::from_hours(365 * 24);
+        let Some(view) = self.screen.ticket_mut().filter(|v| v.id == *id) else {
+            return Vec::new();
+        };
+        let mut tickets = match result {
+            Ok(tickets) => tickets,
+            Err(e) => {
+                let wanted = view.history_wanted;
+                view.history_wanted = false;
+                if wanted {
+                    self.error(format!(
+                        "the requester's tickets could not be read: {}",
+                        e.short()
+                    ));
+                }
+                return Vec::new();
+            }
+        };
+        tickets.retain(|t| t.id != *id);
+        // Open first, then the rest; newest first in each.
+        tickets.sort_by(|a, b| {
+            b.status
+                .kind
+                .is_active()
+                .cmp(&a.status.kind.is_active())
+                .then(b.updated.cmp(&a.updated))
+        });
+        let history = History {
+            open: tickets.iter().filter(|t| t.status.kind.is_active()).count(),
+            year: tickets.iter().filter(|t| t.created >= year_ago).count(),
+            tickets,
+        };
+        view.history = Some(history);
+        let wanted = std::mem::take(&mut view.history_wanted);
+        if wanted {
+            return self.show_history();
+        }
+        Vec::new()
     }
 
     /// `v` in a ticket: look at an attachment; with several, choose one.

@@ -76,6 +76,7 @@ macro_rules! conformance_tests {
             linked_tickets_show_their_links,
             attached_files_come_back_byte_for_byte,
             fields_take_their_allowed_values_only,
+            a_requesters_tickets_are_found_in_every_status,
             tags_go_on_and_come_off
         );
     };
@@ -671,6 +672,50 @@ pub async fn fields_take_their_allowed_values_only(f: &Fixture) {
         Some(pick.as_str()),
         "unchanged"
     );
+}
+
+/// A search for one requester finds their tickets whatever their status,
+/// and no one else's.
+pub async fn a_requesters_tickets_are_found_in_every_status(f: &Fixture) {
+    if !f.desk.capabilities().create {
+        return;
+    }
+    let email = format!("history.{}@example.org", std::process::id());
+    let mut made = Vec::new();
+    for subject in ["Bus pass lost", "Bus pass found"] {
+        let queue = f.summary(&f.ticket(REPLY)).await.queue.id;
+        made.push(
+            f.desk
+                .create(&NewTicket {
+                    queue,
+                    subject: nonce(subject),
+                    requester_email: email.clone(),
+                    requester_name: String::new(),
+                    channel: Channel::Phone,
+                    priority: PriorityLevel::Normal,
+                    owner: Assignee::Nobody,
+                    body: format!("{subject}."),
+                })
+                .await
+                .unwrap(),
+        );
+    }
+    f.apply(&made[1].id, Change::SetStatus(StatusKind::Resolved))
+        .await;
+    let query = Query {
+        requester: Some(email.to_uppercase()),
+        ..Query::default()
+    };
+    let found = f
+        .desk
+        .search(&query, PageRequest::first(100))
+        .await
+        .unwrap();
+    let mut ids: Vec<&TicketId> = found.items.iter().map(|t| &t.id).collect();
+    ids.sort();
+    let mut want: Vec<&TicketId> = made.iter().map(|t| &t.id).collect();
+    want.sort();
+    assert_eq!(ids, want, "{:?}", found.items);
 }
 
 /// A tag goes on and comes off, shown on the ticket's summary.

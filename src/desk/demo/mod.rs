@@ -256,6 +256,10 @@ fn where_clause(query: &Query, since: Option<Timestamp>) -> (String, Vec<Value>)
         conditions.push("t.queue_id = ?".into());
         values.push(Value::Integer(queue.0.parse().unwrap_or(-1)));
     }
+    if let Some(email) = &query.requester {
+        conditions.push("r.email = ? COLLATE NOCASE".into());
+        values.push(Value::Text(email.trim().to_string()));
+    }
     match &query.owner {
         OwnerFilter::Any => {}
         OwnerFilter::Nobody => conditions.push("t.owner_id IS NULL".into()),

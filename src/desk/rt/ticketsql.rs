@@ -37,6 +37,9 @@ pub fn ticket_sql(query: &Query) -> String {
     if let Some(queue) = &query.queue {
         clauses.push(format!("Queue = {}", quote(&queue.0)));
     }
+    if let Some(email) = &query.requester {
+        clauses.push(format!("Requestor.EmailAddress = {}", quote(email.trim())));
+    }
     match &query.owner {
         OwnerFilter::Any => {}
         OwnerFilter::Me => clauses.push("Owner = '__CurrentUser__'".into()),
