@@ -46,6 +46,7 @@ actions! {
     PriorityDown => "priority-down", "lower the priority";
     PriorityMenu => "priority-menu", "choose a priority";
     Undo => "undo", "undo the last send or change while it waits";
+    MarkFlood => "mark-flood", "mark every ticket of the selected one's flood (≋), to answer them at once";
     Mark => "mark", "mark or unmark the ticket (for bulk actions)";
     Visual => "visual", "mark a range: V, move, V";
     Back => "back", "back to the queue";

@@ -15,6 +15,7 @@ pub mod credential;
 pub mod dashboard;
 pub mod desk;
 pub mod editor;
+pub mod floods;
 pub mod headless;
 pub mod layout;
 pub mod logging;

@@ -870,3 +870,51 @@ async fn h_lists_the_requesters_other_tickets_open_first_and_opens_one() {
             .eq_ignore_ascii_case(&t.requester.email)
     );
 }
+
+#[tokio::test]
+async fn a_flood_shows_on_its_newest_ticket_and_star_marks_all_of_it() {
+    let mut c = common::console(120, 40).await;
+    let mut seed = 1;
+    while c.desk.simulate_once(seed).unwrap() != "a flood of tickets about one thing" {
+        seed += 1;
+    }
+    for _ in 0..6 {
+        c.ui.tick().await;
+    }
+    let flood =
+        c.ui.state
+            .held
+            .flood_list
+            .first()
+            .cloned()
+            .expect("the flood held");
+    assert!(flood.tickets.len() >= 4, "{flood:?}");
+    // On its newest ticket's row, the flood's size.
+    let at =
+        c.ui.state
+            .queue
+            .visible
+            .iter()
+            .position(|&i| c.ui.state.held.tickets.get(i).unwrap().id == flood.tickets[0])
+            .expect("the newest row");
+    c.ui.press("g").await;
+    for _ in 0..at {
+        c.ui.press("j").await;
+    }
+    let screen = c.ui.screen();
+    let key = format!("#{} ", flood.tickets[0].0);
+    let row = screen
+        .lines()
+        .find(|l| l.contains(&key))
+        .expect("the row on screen");
+    assert!(row.contains(&format!("≋{} ", flood.tickets.len())), "{row}");
+    // `*` on it marks the whole flood.
+    c.ui.press("*").await;
+    let marked: std::collections::BTreeSet<_> = c.ui.state.marks.iter().cloned().collect();
+    let want: std::collections::BTreeSet<_> = flood.tickets.iter().cloned().collect();
+    assert_eq!(marked, want);
+    // The dashboard says what is happening now.
+    c.ui.press("d").await;
+    let screen = c.ui.screen();
+    assert!(screen.contains("Happening now"), "{screen}");
+}

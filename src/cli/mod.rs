@@ -521,6 +521,7 @@ fn base_settings(cli: &Cli, config: &Config) -> anyhow::Result<(Settings, Vec<St
         delivers: &[crate::desk::Channel::Email],
         uploads: Default::default(),
         display: false,
+        floods: config.floods.thresholds(),
         downloads: config.downloads.clone().or_else(|| {
             directories::UserDirs::new().and_then(|d| d.download_dir().map(PathBuf::from))
         }),

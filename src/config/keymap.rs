@@ -337,6 +337,7 @@ const DEFAULTS: &[(Context, &str, &str)] = &[
     (Context::Queue, "-", "priority-down"),
     (Context::Queue, "P", "priority-menu"),
     (Context::Queue, "space", "mark"),
+    (Context::Queue, "*", "mark-flood"),
     (Context::Queue, "V", "visual"),
     (Context::Queue, "/", "filter"),
     (Context::Queue, "esc", "clear"),

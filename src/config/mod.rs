@@ -41,6 +41,7 @@ pub struct Config {
     /// Where attachments are saved (the platform's downloads folder if not).
     pub downloads: Option<PathBuf>,
     pub sla: SlaConfig,
+    pub floods: FloodConfig,
     pub demo: DemoConfig,
     pub keymap: KeymapOverrides,
     /// Canned responses and the actions that go with them; when the file
@@ -63,6 +64,31 @@ pub struct SlaConfig {
     pub calendars: Vec<sla::CalendarConfig>,
     /// Policies, first match wins; the standard policy catches the rest.
     pub policies: Vec<sla::PolicyConfig>,
+}
+
+/// When tickets arriving together are one flood (see [`crate::floods`]).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FloodConfig {
+    /// Tickets this many minutes apart can be one flood (30).
+    pub window_minutes: Option<u32>,
+    /// The share of their subjects' words two tickets must share, 0 to 1 (0.5).
+    pub similarity: Option<f64>,
+    /// The fewest tickets that make a flood (3).
+    pub min_tickets: Option<usize>,
+}
+
+impl FloodConfig {
+    pub fn thresholds(&self) -> crate::floods::Thresholds {
+        let d = crate::floods::Thresholds::default();
+        crate::floods::Thresholds {
+            window: self.window_minutes.map_or(d.window, |m| {
+                jiff::SignedDuration::from_mins(i64::from(m.max(1)))
+            }),
+            similarity: self.similarity.map_or(d.similarity, |s| s.clamp(0.05, 1.0)),
+            min_tickets: self.min_tickets.map_or(d.min_tickets, |n| n.max(2)),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -101,6 +101,37 @@ pub fn panels(state: &State, width: usize) -> Vec<Panel> {
     let now = state.now;
     let mut out = Vec::new();
 
+    // Many writing about one thing at once, first: where a single answer
+    // helps most (`*` in the queue marks a flood's tickets).
+    if !state.held.flood_list.is_empty() {
+        let mut lines = Vec::new();
+        let mut items = Vec::new();
+        for flood in state.held.flood_list.iter().take(BAR_ROWS) {
+            let Some(newest) = flood.tickets.first() else {
+                continue;
+            };
+            let subject = state
+                .held
+                .tickets
+                .by_id(newest)
+                .map_or_else(String::new, |t| t.subject.to_string());
+            items.push((lines.len(), Focus::Ticket(newest.clone())));
+            let head = format!(" ≋{:<3} ", flood.tickets.len());
+            let since = format!("  since {}", format::age(now, flood.first));
+            let room = width.saturating_sub(head.chars().count() + since.chars().count());
+            lines.push(Line::from(vec![
+                Span::new(head, Role::SlaWarn),
+                Span::new(fit(&subject, room), Role::Text),
+                Span::new(since, Role::Muted),
+            ]));
+        }
+        out.push(Panel {
+            title: "Happening now",
+            lines,
+            items,
+        });
+    }
+
     let (lines, items) = bars(&d.by_queue, width);
     out.push(Panel {
         title: "Open by department",

@@ -843,6 +843,22 @@ impl State {
                     return self.open_ticket(id);
                 }
             }
+            Action::MarkFlood => {
+                let flood = self
+                    .selected()
+                    .and_then(|t| self.held.flooded.get(&t.id))
+                    .map(|&i| self.held.flood_list[i].tickets.clone());
+                match flood {
+                    Some(tickets) => {
+                        let n = tickets.len();
+                        self.marks.extend(tickets);
+                        self.info(format!(
+                            "the flood's {n} tickets marked: m applies a macro (its reply) to each"
+                        ));
+                    }
+                    None => self.info("this ticket is not part of a flood (≋)"),
+                }
+            }
             Action::Mark => {
                 if let Some(id) = self.selected().map(|t| t.id.clone())
                     && !self.marks.remove(&id)

@@ -13,6 +13,7 @@ use super::queue::Counts;
 use super::tickets::TicketSet;
 use crate::dashboard::{Slipping, Tally};
 use crate::desk::{TicketDetail, TicketId, TicketSummary, Version};
+use crate::floods::{Flood, Floods};
 use crate::sla::engine::{Engine, Facts};
 use crate::sla::{ClockKind, Level, Reading, Thresholds};
 
@@ -36,10 +37,18 @@ pub struct Holdings {
     watermark: Option<Timestamp>,
     announced: HashSet<(TicketId, ClockKind)>,
     counted_at: Option<Timestamp>,
+    /// Every ticket seen, grouped into floods as it comes.
+    floods: Floods,
+    /// The floods among the tickets held, biggest first, as last grouped.
+    pub flood_list: Vec<Flood>,
+    /// Each flooded ticket's flood (an index into `flood_list`).
+    pub flooded: HashMap<TicketId, usize>,
+    /// Tickets came since the floods were last listed.
+    floods_stale: bool,
 }
 
 impl Holdings {
-    pub fn new(time_zone: TimeZone) -> Self {
+    pub fn new(time_zone: TimeZone, floods: crate::floods::Thresholds) -> Self {
         Self {
             tickets: TicketSet::default(),
             counts: Counts::default(),
@@ -51,7 +60,30 @@ impl Holdings {
             watermark: None,
             announced: HashSet::new(),
             counted_at: None,
+            floods: Floods::new(floods),
+            flood_list: Vec::new(),
+            flooded: HashMap::new(),
+            floods_stale: false,
         }
+    }
+
+    /// The floods among the active tickets held, listed again when
+    /// tickets came since.
+    pub fn regroup(&mut self) {
+        if !self.floods_stale {
+            return;
+        }
+        self.floods_stale = false;
+        let tickets = &self.tickets;
+        self.flood_list = self
+            .floods
+            .floods(|id| tickets.by_id(id).is_some_and(|t| t.status.kind.is_active()));
+        self.flooded = self
+            .flood_list
+            .iter()
+            .enumerate()
+            .flat_map(|(i, f)| f.tickets.iter().map(move |id| (id.clone(), i)))
+            .collect();
     }
 
     /// Room for `total` tickets, before they come.
@@ -71,6 +103,8 @@ impl Holdings {
             _ => Facts::from_summary(&ticket),
         };
         engine.fill(&mut ticket, &facts);
+        self.floods.add(&ticket);
+        self.floods_stale = true;
         // Read from JSON, three clocks get room for four.
         ticket.sla.clocks.shrink_to_fit();
         self.watermark = Some(

@@ -338,6 +338,8 @@ pub struct Settings {
     pub uploads: crate::desk::Uploads,
     /// A graphical session is there to open files in.
     pub display: bool,
+    /// When tickets arriving together are one flood.
+    pub floods: crate::floods::Thresholds,
 }
 
 pub struct State {
@@ -388,7 +390,7 @@ const FLASH_TICKS: u32 = 6;
 impl State {
     pub fn new(settings: Settings, now: Timestamp, viewport: Area) -> Self {
         let pending_section = settings.default_section.clone();
-        let held = Holdings::new(settings.time_zone.clone());
+        let held = Holdings::new(settings.time_zone.clone(), settings.floods);
         let mut state = Self {
             settings: Settings {
                 refresh_every: settings.refresh_every.max(1),
@@ -720,6 +722,8 @@ pub fn update(state: &mut State, msg: Msg, now: Timestamp) -> Vec<Effect> {
 
 fn on_tick(state: &mut State) -> Vec<Effect> {
     state.ticks += 1;
+    // At most once a second, however fast tickets come.
+    state.held.regroup();
     if let Some(flash) = &mut state.flash {
         flash.ticks_left = flash.ticks_left.saturating_sub(1);
         if flash.ticks_left == 0 {

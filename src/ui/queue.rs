@@ -199,7 +199,18 @@ fn cell(column: Column, t: &TicketSummary, state: &State, width: usize) -> (Stri
             // A linked ticket (a parent incident, a duplicate) says so
             // first: `:open` and its Links field say to which.
             let linked = if t.linked { "⇄ " } else { "" };
-            (format!("{linked}{}", t.subject), role)
+            // A flood says how big it is on its newest ticket.
+            let flood = match state
+                .held
+                .flooded
+                .get(&t.id)
+                .map(|&i| &state.held.flood_list[i])
+            {
+                Some(f) if f.tickets.first() == Some(&t.id) => format!("≋{} ", f.tickets.len()),
+                Some(_) => "≋ ".to_string(),
+                None => String::new(),
+            };
+            (format!("{flood}{linked}{}", t.subject), role)
         }
         Column::Requester => (requester_text(t, width), Role::Text),
         Column::Channel => match t.channel {

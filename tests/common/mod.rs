@@ -79,6 +79,7 @@ pub fn settings(theme: &str) -> Settings {
         delivers: &[deskterm::desk::Channel::Email],
         uploads: Default::default(),
         display: false,
+        floods: Default::default(),
         downloads: None,
         profiles: vec!["demo".into()],
     }

@@ -103,7 +103,10 @@ pub fn step(conn: &mut Connection, seed: u64, now: i64) -> rusqlite::Result<&'st
     let mut rng = Rng::new(seed);
     let tx = conn.transaction()?;
     let roll = rng.unit();
-    let what = if roll < 0.6 {
+    let what = if roll < FLOOD_CHANCE {
+        flood(&tx, &mut rng, now)?;
+        "a flood of tickets about one thing"
+    } else if roll < 0.6 {
         new_ticket(&tx, &mut rng, now)?;
         "new ticket"
     } else if roll < 0.85 && requester_replies(&tx, &mut rng, now)? {
@@ -117,6 +120,95 @@ pub fn step(conn: &mut Connection, seed: u64, now: i64) -> rusqlite::Result<&'st
     store::set_meta(&tx, "clock_at", &now.to_string())?;
     tx.commit()?;
     Ok(what)
+}
+
+/// The share of steps that are a flood.
+const FLOOD_CHANCE: f64 = 0.04;
+
+/// What a flood is about: ways people put it, `{bus}` and `{school}`
+/// filled once for all of them, and the department it goes to.
+const FLOODS: &[(&[&str], Dept)] = &[
+    (
+        &[
+            "Bus {bus} is late",
+            "Is bus {bus} running late?",
+            "Bus {bus} late this morning",
+            "bus {bus} late - kids waiting at the stop",
+            "Where is bus {bus}? Late again",
+            "Bus {bus} still not here, late",
+        ],
+        Dept::Transportation,
+    ),
+    (
+        &[
+            "Wi-Fi down at {school}",
+            "wifi down at {school} library",
+            "{school} Wi-Fi is down",
+            "No Wi-Fi in {school} classrooms, down since 8",
+        ],
+        Dept::It,
+    ),
+    (
+        &[
+            "Parent portal down",
+            "Parent portal is down again",
+            "parent portal down - cannot see grades",
+            "Is the parent portal down?",
+        ],
+        Dept::It,
+    ),
+];
+
+/// Four to eight people writing about one thing within minutes: a late
+/// bus, a Wi-Fi outage at one school, the portal down.
+pub fn flood(tx: &Transaction<'_>, rng: &mut Rng, now: i64) -> rusqlite::Result<()> {
+    let people = people(tx)?;
+    let (subjects, dept) = rng.pick(FLOODS);
+    let bus = 2 + rng.below(40) as i64;
+    let school = *rng.pick(catalog::SCHOOLS);
+    let count = 4 + rng.below(5);
+    for k in 0..count {
+        let person = rng.pick(&people);
+        let subject = rng
+            .pick(subjects)
+            .replace("{bus}", &bus.to_string())
+            .replace("{school}", school);
+        // Spread over the last few minutes, the newest now.
+        let created = now - (count - 1 - k) as i64 * (30 + rng.below(90) as i64);
+        let opening = format!("{subject}. Can someone tell us what is happening?");
+        let channel = *rng.weighted(catalog::channels_for(person.role));
+        let id = store::insert_ticket(
+            tx,
+            &NewTicket {
+                subject: &subject,
+                status: StatusKind::New,
+                priority: crate::desk::PriorityLevel::High,
+                queue_id: dept.queue_id(),
+                owner_id: None,
+                requester_id: person.id,
+                channel,
+                created,
+                // Come in at this step: the next refresh is to see them.
+                updated: now,
+                first_response_at: None,
+                tags: "",
+            },
+        )?;
+        store::insert_entry(
+            tx,
+            id,
+            &NewEntry {
+                kind: EntryKind::Reply,
+                author: &person.name,
+                by_agent: false,
+                at: created,
+                body: &opening,
+                new_status: None,
+            },
+        )?;
+        store::recompute_sla(tx, id)?;
+    }
+    Ok(())
 }
 
 fn people(tx: &Transaction<'_>) -> rusqlite::Result<Vec<Person>> {
@@ -305,6 +397,40 @@ fn colleague_picks_up(tx: &Transaction<'_>, rng: &mut Rng, now: i64) -> rusqlite
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_flood_on_the_demo_desk_is_grouped_as_one() {
+        use crate::desk::{Desk, PageRequest, Query};
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("demo.sqlite");
+        let clock = Clock::Fixed("2026-03-02T08:00:00Z".parse().expect("a time"));
+        drop(super::super::DemoDesk::create(&path, 7, 50, clock).expect("a demo desk"));
+        let now = clock.now().as_second();
+        {
+            let mut conn = Connection::open(&path).expect("the file");
+            let tx = conn.transaction().expect("a transaction");
+            flood(&tx, &mut Rng::new(3), now).expect("a flood");
+            tx.commit().expect("kept");
+        }
+        let desk = super::super::DemoDesk::open(&path, None, clock).expect("opened");
+        let held = desk
+            .search(&Query::active(), PageRequest::first(500))
+            .await
+            .expect("the tickets");
+        let mut floods = crate::floods::Floods::new(Default::default());
+        for t in &held.items {
+            floods.add(t);
+        }
+        let found = floods.floods(|_| true);
+        assert!(
+            found.iter().any(|f| f.tickets.len() >= 4),
+            "{found:?} among {:?}",
+            held.items
+                .iter()
+                .map(|t| t.subject.to_string())
+                .collect::<Vec<_>>()
+        );
+    }
 
     #[test]
     fn arrival_rates_parse() {

@@ -1,0 +1,103 @@
+use super::*;
+use crate::text::SafeText;
+
+fn at(minutes: i64) -> Timestamp {
+    Timestamp::from_second(1_770_000_000 + minutes * 60).expect("a time")
+}
+
+fn ticket(id: u32, minutes: i64, subject: &str) -> TicketSummary {
+    let mut t = TicketSummary::example();
+    t.id = TicketId(id.to_string());
+    t.subject = SafeText::line(subject);
+    t.created = at(minutes);
+    t
+}
+
+/// The morning of the late bus, a Wi-Fi outage at one school, and the
+/// ordinary tickets around them.
+fn morning() -> Vec<TicketSummary> {
+    vec![
+        ticket(1, 0, "Bus 24 is late this morning"),
+        ticket(2, 3, "bus 24 late again"),
+        ticket(3, 5, "Is bus 24 running late?"),
+        ticket(4, 9, "Bus 24 late - my son is waiting"),
+        ticket(5, 12, "Where is bus 24? Late"),
+        ticket(6, 4, "Bus 31 is late this morning"),
+        ticket(7, 6, "Wi-Fi down at Lincoln Elementary"),
+        ticket(8, 8, "wifi down at Lincoln Elementary library"),
+        ticket(9, 10, "Lincoln Elementary Wi-Fi down"),
+        ticket(10, 7, "Password reset for my account"),
+        ticket(11, 300, "Bus 24 is late this morning"),
+        ticket(12, 2, "Lunch balance question"),
+    ]
+}
+
+fn groups(tickets: &[TicketSummary]) -> Vec<Vec<String>> {
+    let mut floods = Floods::new(Thresholds::default());
+    for t in tickets {
+        floods.add(t);
+    }
+    let mut out: Vec<Vec<String>> = floods
+        .floods(|_| true)
+        .into_iter()
+        .map(|f| {
+            let mut ids: Vec<String> = f.tickets.into_iter().map(|id| id.0).collect();
+            ids.sort();
+            ids
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn tickets_saying_the_same_thing_together_are_one_flood() {
+    let found = groups(&morning());
+    assert_eq!(
+        found,
+        [vec!["1", "2", "3", "4", "5"], vec!["7", "8", "9"],],
+        "bus 31 is another bus; five hours later is another morning"
+    );
+}
+
+#[test]
+fn the_groups_are_the_same_whatever_order_tickets_arrive_in() {
+    let tickets = morning();
+    let want = groups(&tickets);
+    let mut seed: u64 = 7;
+    for _ in 0..50 {
+        let mut shuffled = tickets.clone();
+        for i in (1..shuffled.len()).rev() {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            shuffled.swap(i, (seed >> 33) as usize % (i + 1));
+        }
+        assert_eq!(groups(&shuffled), want);
+    }
+}
+
+#[test]
+fn identifiers_keep_their_numbers_and_other_numbers_go() {
+    let w = words("Bus 24 late at 7:45, room 12 too");
+    assert!(
+        w.contains("bus 24") && w.contains("room 12") && w.contains("late"),
+        "{w:?}"
+    );
+    assert!(
+        !w.iter().any(|x| x == "7" || x == "45" || x == "at"),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn a_flood_lists_its_newest_first_and_only_tickets_still_held() {
+    let mut floods = Floods::new(Thresholds::default());
+    for t in morning() {
+        floods.add(&t);
+    }
+    let all = floods.floods(|_| true);
+    assert_eq!(all[0].tickets[0].0, "5", "the newest first");
+    // Answered and gone, two of the Wi-Fi three leave too few.
+    let held = |id: &TicketId| id.0 != "8" && id.0 != "9";
+    let left = floods.floods(held);
+    assert_eq!(left.len(), 1, "{left:?}");
+}
