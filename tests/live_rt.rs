@@ -1163,3 +1163,81 @@ fn a_call_logged_in_the_form_waits_for_its_first_response_and_a_file_goes_with_a
     assert!(back == form, "{} bytes back", back.len());
     assert!(detail.summary.first_response_at.is_some(), "answered now");
 }
+
+/// A flood on the live RT: five parents write about one late bus within
+/// minutes; in the console `*` marks the flood and one macro answers every
+/// one of them, read back from RT.
+#[test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+fn one_macro_answers_every_requester_of_a_flood() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    // A bus no other run of this test on the same server wrote about.
+    let bus = 100
+        + std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+            % 900;
+    let said = [
+        format!("Bus {bus} is late"),
+        format!("Is bus {bus} running late?"),
+        format!("Bus {bus} late this morning"),
+        format!("bus {bus} late - kids waiting"),
+        format!("Where is bus {bus}? Late again"),
+    ];
+    let ids: Vec<String> = runtime.block_on(async {
+        let mut ids = Vec::new();
+        for (i, subject) in said.iter().enumerate() {
+            let who = format!("parent{i}.bus{bus}@example.org");
+            ids.push(new_ticket_in("Facilities", subject, &who, "Where is the bus?").await);
+        }
+        ids
+    });
+    let home = tempfile::TempDir::new().unwrap();
+    let token = env("DESKTERM_RT_TOKEN");
+    common::write_config(
+        home.path(),
+        &format!(
+            "undo_seconds = 1\ndefault_profile = \"district\"\n[profiles.district]\n\
+             backend = \"rt\"\nurl = \"{}\"\nuser = \"alice\"\n\
+             [[macros]]\nname = \"Bus is late\"\nbody = \"The bus is running 20 minutes late today.\"\n",
+            env("DESKTERM_RT_URL")
+        ),
+    );
+    let mut term =
+        common::pty::Terminal::start(home.path(), &[], &[("DESKTERM_TOKEN", &token)], 140, 40);
+    term.wait_for("● live");
+    // The newest of them shows the flood's size.
+    let newest = ids
+        .iter()
+        .max_by_key(|id| id.parse::<u64>().unwrap())
+        .unwrap();
+    // The filter shows the five (marks count among the tickets shown).
+    term.send(&format!("/bus {bus}\r"));
+    let screen = term.wait_for("≋5 ");
+    let row = screen.lines().find(|l| l.contains("≋5 ")).unwrap();
+    assert!(row.contains(&format!("#{newest}")), "{screen}");
+    term.send("*");
+    // Marked whatever the filter shows (Esc would clear the marks first).
+    term.wait_for("the flood's 5 tickets marked");
+    term.send("m");
+    term.wait_for("Apply a macro");
+    term.send("bus is late\r");
+    term.wait_for("(5 of 5)");
+    term.send("q");
+    assert!(term.wait_exit().success());
+
+    let alice = rt_as("DESKTERM_RT_TOKEN");
+    for id in &ids {
+        let detail = runtime
+            .block_on(alice.ticket(&TicketId(id.clone())))
+            .unwrap();
+        assert!(
+            detail.entries.iter().any(|e| e.kind == EntryKind::Reply
+                && e.by_agent
+                && e.body.contains("20 minutes late")),
+            "#{id}: {:?}",
+            detail.entries
+        );
+    }
+}

@@ -214,7 +214,11 @@ impl Floods {
             .into_values()
             .filter(|members| members.len() >= self.thresholds.min_tickets)
             .map(|mut members| {
-                members.sort_by_key(|&i| std::cmp::Reverse((self.arrivals[i].created, i)));
+                // Newest first; made in the same second, the later id.
+                members.sort_by_key(|&i| {
+                    let a = &self.arrivals[i];
+                    std::cmp::Reverse((a.created, a.id.0.parse::<u64>().ok(), a.id.0.clone()))
+                });
                 Flood {
                     first: members
                         .iter()

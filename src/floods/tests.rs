@@ -76,6 +76,17 @@ fn the_groups_are_the_same_whatever_order_tickets_arrive_in() {
 }
 
 #[test]
+fn made_in_the_same_second_the_later_id_is_the_newest() {
+    let mut floods = Floods::new(Thresholds::default());
+    // As a desk lists them: newest id first.
+    for id in [12, 11, 10] {
+        floods.add(&ticket(id, 0, "Bus 24 is late"));
+    }
+    let all = floods.floods(|_| true);
+    assert_eq!(all[0].tickets[0].0, "12");
+}
+
+#[test]
 fn identifiers_keep_their_numbers_and_other_numbers_go() {
     let w = words("Bus 24 late at 7:45, room 12 too");
     assert!(
