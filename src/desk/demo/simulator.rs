@@ -176,37 +176,15 @@ pub fn flood(tx: &Transaction<'_>, rng: &mut Rng, now: i64) -> rusqlite::Result<
         // Spread over the last few minutes, the newest now.
         let created = now - (count - 1 - k) as i64 * (30 + rng.below(90) as i64);
         let opening = format!("{subject}. Can someone tell us what is happening?");
-        let channel = *rng.weighted(catalog::channels_for(person.role));
-        let id = store::insert_ticket(
-            tx,
-            &NewTicket {
-                subject: &subject,
-                status: StatusKind::New,
-                priority: crate::desk::PriorityLevel::High,
-                queue_id: dept.queue_id(),
-                owner_id: None,
-                requester_id: person.id,
-                channel,
-                created,
-                // Come in at this step: the next refresh is to see them.
-                updated: now,
-                first_response_at: None,
-                tags: "",
-            },
-        )?;
-        store::insert_entry(
-            tx,
-            id,
-            &NewEntry {
-                kind: EntryKind::Reply,
-                author: &person.name,
-                by_agent: false,
-                at: created,
-                body: &opening,
-                new_status: None,
-            },
-        )?;
-        store::recompute_sla(tx, id)?;
+        let arrival = Arrival {
+            person,
+            dept: *dept,
+            priority: crate::desk::PriorityLevel::High,
+            channel: *rng.weighted(catalog::channels_for(person.role)),
+            created,
+            tags: "",
+        };
+        arrive(tx, &arrival, &subject, &opening, now)?;
     }
     Ok(())
 }
@@ -233,21 +211,50 @@ pub fn new_ticket(tx: &Transaction<'_>, rng: &mut Rng, now: i64) -> rusqlite::Re
     let channel = *rng.weighted(catalog::channels_for(person.role));
     let subject = fill.apply(scenario.subject);
     let opening = fill.apply(scenario.opening);
-    let dept = rules::route(&subject, &opening, channel);
+    let arrival = Arrival {
+        person,
+        dept: rules::route(&subject, &opening, channel),
+        priority: seed::pick_priority(rng, scenario.priority),
+        channel,
+        created: now,
+        tags: &scenario.tags.join(","),
+    };
+    arrive(tx, &arrival, &subject, &opening, now)
+}
+
+/// Who writes in, where it goes, and when it was written.
+struct Arrival<'a> {
+    person: &'a Person,
+    dept: Dept,
+    priority: crate::desk::PriorityLevel,
+    channel: crate::desk::Channel,
+    created: i64,
+    tags: &'a str,
+}
+
+/// A new ticket with the requester's words as its opening, seen by the
+/// desk at `now` (the next refresh is to find it).
+fn arrive(
+    tx: &Transaction<'_>,
+    a: &Arrival<'_>,
+    subject: &str,
+    opening: &str,
+    now: i64,
+) -> rusqlite::Result<i64> {
     let id = store::insert_ticket(
         tx,
         &NewTicket {
-            subject: &subject,
+            subject,
             status: StatusKind::New,
-            priority: seed::pick_priority(rng, scenario.priority),
-            queue_id: dept.queue_id(),
+            priority: a.priority,
+            queue_id: a.dept.queue_id(),
             owner_id: None,
-            requester_id: person.id,
-            channel,
-            created: now,
+            requester_id: a.person.id,
+            channel: a.channel,
+            created: a.created,
             updated: now,
             first_response_at: None,
-            tags: &scenario.tags.join(","),
+            tags: a.tags,
         },
     )?;
     store::insert_entry(
@@ -255,10 +262,10 @@ pub fn new_ticket(tx: &Transaction<'_>, rng: &mut Rng, now: i64) -> rusqlite::Re
         id,
         &NewEntry {
             kind: EntryKind::Reply,
-            author: &person.name,
+            author: &a.person.name,
             by_agent: false,
-            at: now,
-            body: &opening,
+            at: a.created,
+            body: opening,
             new_status: None,
         },
     )?;
