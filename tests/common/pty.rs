@@ -149,6 +149,14 @@ impl Terminal {
     /// subject and their words, ctrl-x; the new ticket's id, from the
     /// status line's "#645 logged: …".
     pub fn log_call(&mut self, email: &str, name: &str, subject: &str, words: &str) -> String {
+        // The form needs the desk's queues: their tabs show when they came
+        // (a first run has no cache to show them from before).
+        self.wait_until("the queues' tabs", |screen| {
+            screen
+                .lines()
+                .next()
+                .is_some_and(|tabs| tabs.matches('│').count() >= 3)
+        });
         self.send("N");
         self.wait_for("New ticket");
         self.send(&format!("{email}\t{name}"));
