@@ -491,12 +491,12 @@ fn a_write_offline_is_kept_if_the_ticket_was_seen_and_says_so_either_way() {
 #[test]
 fn an_unknown_query_term_is_named() {
     let home = Home::new();
-    for term in ["priority:low", "foo:bar"] {
+    for term in ["priority:later", "foo:bar"] {
         let out = home.run(&["ls", "--query", term]);
         assert_eq!(code(&out), 1, "{term}: {}", stderr(&out));
         assert!(stderr(&out).contains(term), "{}", stderr(&out));
     }
-    assert!(stderr(&home.run(&["ls", "--query", "priority:low"])).contains("--sort priority"));
+    assert_eq!(code(&home.run(&["ls", "--query", "priority:low"])), 0);
     assert_eq!(code(&home.run(&["ls", "--query", "10:30"])), 0);
 }
 
@@ -674,4 +674,53 @@ fn create_with_a_first_reply_answers_the_caller_in_the_same_step() {
     );
     assert_eq!((said[1].0, said[1].1), ("A custodian is on the way.", true));
     assert!(shown["first_response_at"].is_string(), "answered: {shown}");
+}
+
+#[test]
+fn ls_refines_by_priority_channel_role_and_tag() {
+    let home = Home::new();
+    let found = home.json(&[
+        "ls",
+        "--query",
+        "priority:high,urgent role:parent",
+        "--format",
+        "json",
+    ]);
+    let found = found.as_array().unwrap();
+    assert!(!found.is_empty());
+    for t in found {
+        assert!(
+            ["high", "urgent"].contains(&t["priority"]["kind"].as_str().unwrap()),
+            "{t}"
+        );
+        assert_eq!(t["requester"]["role"], "parent", "{t}");
+    }
+    let sms = home.json(&[
+        "ls",
+        "--query",
+        "channel:sms status:any",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        sms.as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["channel"] == "sms")
+    );
+    let tagged = home.json(&["ls", "--query", "tag:bus status:any", "--format", "json"]);
+    let tagged = tagged.as_array().unwrap();
+    assert!(!tagged.is_empty());
+    assert!(
+        tagged
+            .iter()
+            .all(|t| t["tags"].as_array().unwrap().iter().any(|x| x == "bus"))
+    );
+    let out = home.run(&["ls", "--query", "channel:fax"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("channel:fax: say phone"),
+        "{}",
+        stderr(&out)
+    );
 }

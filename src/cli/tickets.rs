@@ -10,8 +10,8 @@ use super::{Cli, Connected, json, terminal_width, ticket_id};
 use crate::desk::paging::{Next, Pager, Stopped};
 use crate::desk::query::{TextFilter, search_text};
 use crate::desk::{
-    Agent, Desk, DeskError, OwnerFilter, PageRequest, Query, Queue, StatusKind, TicketDetail,
-    TicketSummary,
+    Agent, Channel, Desk, DeskError, OwnerFilter, PageRequest, PriorityLevel, Query, Queue,
+    RequesterRole, StatusKind, TicketDetail, TicketSummary,
 };
 use crate::layout::format;
 use crate::state::queue::{SortKey, sections_for, sort_tickets};
@@ -133,6 +133,44 @@ fn query_for(desk: &Connected, args: &LsArgs) -> Result<Query, Failure> {
                 let queues = desk.block_on(desk.desk().queues())?;
                 query.queue = Some(find_queue(&queues, value)?.id.clone());
             }
+            Some(("priority", value)) => {
+                for word in value.split(',') {
+                    query
+                        .priorities
+                        .push(PriorityLevel::parse(word).ok_or_else(|| {
+                            Failure::usage(format!(
+                                "priority:{word}: say low, normal, high or urgent"
+                            ))
+                        })?);
+                }
+            }
+            Some(("channel", value)) => {
+                for word in value.split(',') {
+                    match Channel::parse(word) {
+                        Channel::Unknown => {
+                            return Err(Failure::usage(format!(
+                                "channel:{word}: say phone, walk-in, email, web, sms, chat or social"
+                            )));
+                        }
+                        channel => query.channels.push(channel),
+                    }
+                }
+            }
+            Some(("role", value)) => {
+                for word in value.split(',') {
+                    let role = RequesterRole::parse(word);
+                    if role == RequesterRole::Unknown && word != "unknown" {
+                        return Err(Failure::usage(format!(
+                            "role:{word}: say staff, student, parent, community or unknown"
+                        )));
+                    }
+                    query.roles.push(role);
+                }
+            }
+            Some(("tag", value)) if !value.is_empty() => query.tags.push(value.to_string()),
+            Some(("requester", value)) if value.contains('@') => {
+                query.requester = Some(value.to_string());
+            }
             Some(("owner", "me")) => query.owner = OwnerFilter::Me,
             Some(("owner", "nobody")) => query.owner = OwnerFilter::Nobody,
             Some(("owner", value)) => {
@@ -143,13 +181,8 @@ fn query_for(desk: &Connected, args: &LsArgs) -> Result<Query, Failure> {
             // before one is a term this query cannot read.
             Some((key, _)) if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphabetic()) => {
                 return Err(Failure::usage(format!(
-                    "--query cannot read “{term}”: it takes words and status:, queue: and owner: \
-                     terms{}",
-                    if key == "priority" {
-                        " (to order by priority: --sort priority)"
-                    } else {
-                        ""
-                    }
+                    "--query cannot read “{term}”: it takes words and status:, queue:, owner:, \
+                     priority:, channel:, role:, tag: and requester: terms"
                 )));
             }
             _ => words.push(term),
@@ -179,12 +212,14 @@ pub(super) fn ls(cli: &Cli, args: &LsArgs) -> Result<ExitCode, Failure> {
     }
     .max(1);
     let words = TextFilter::new(&query.text.to_lowercase());
+    let refine = query.clone();
     let (found, stopped) = desk.block_on(pages(
         desk.session.desk.clone(),
         query,
         per_page,
         enough,
-        |t| words.matches(&search_text(t)),
+        // What the desk could not ask itself is checked here.
+        |t| words.matches(&search_text(t)) && refine.refines(t),
     ))?;
     let mut tickets = found;
     for t in &mut tickets {

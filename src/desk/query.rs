@@ -2,7 +2,9 @@
 //! language (SQL for the demo, TicketSQL for RT), and the console evaluates the
 //! same query on tickets it already holds.
 
-use super::model::{AgentId, QueueId, StatusKind, TicketSummary};
+use super::model::{
+    AgentId, Channel, PriorityLevel, QueueId, RequesterRole, StatusKind, TicketSummary,
+};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum OwnerFilter {
@@ -23,6 +25,13 @@ pub struct Query {
     pub text: String,
     /// Only this requester's tickets, by email address (any case).
     pub requester: Option<String>,
+    /// Refinements: empty means any. A desk translates those it can; the
+    /// rest are applied to what it answers ([`Query::refines`]).
+    pub priorities: Vec<PriorityLevel>,
+    pub channels: Vec<Channel>,
+    pub roles: Vec<RequesterRole>,
+    /// Tickets carrying every one of these tags.
+    pub tags: Vec<String>,
 }
 
 impl Query {
@@ -34,8 +43,24 @@ impl Query {
         }
     }
 
+    /// Priority, channel, role and tags: what a desk may leave to the
+    /// client to check.
+    pub fn refines(&self, t: &TicketSummary) -> bool {
+        (self.priorities.is_empty() || self.priorities.contains(&t.priority.level))
+            && (self.channels.is_empty() || self.channels.contains(&t.channel))
+            && (self.roles.is_empty() || self.roles.contains(&t.requester.role))
+            && self.tags.iter().all(|tag| {
+                t.tags
+                    .iter()
+                    .any(|have| have.as_str().eq_ignore_ascii_case(tag))
+            })
+    }
+
     /// Everything but the text: status, queue and owner.
     pub fn matches_fields(&self, ticket: &TicketSummary, me: Option<&AgentId>) -> bool {
+        if !self.refines(ticket) {
+            return false;
+        }
         if !self.statuses.is_empty() && !self.statuses.contains(&ticket.status.kind) {
             return false;
         }

@@ -77,6 +77,7 @@ macro_rules! conformance_tests {
             attached_files_come_back_byte_for_byte,
             fields_take_their_allowed_values_only,
             a_requesters_tickets_are_found_in_every_status,
+            a_search_by_priority_finds_only_that_priority,
             tags_go_on_and_come_off
         );
     };
@@ -716,6 +717,35 @@ pub async fn a_requesters_tickets_are_found_in_every_status(f: &Fixture) {
     let mut want: Vec<&TicketId> = made.iter().map(|t| &t.id).collect();
     want.sort();
     assert_eq!(ids, want, "{:?}", found.items);
+}
+
+/// A search for one priority: the desk's own where it can, checked here
+/// where it cannot; either way only that priority, and the one just set.
+pub async fn a_search_by_priority_finds_only_that_priority(f: &Fixture) {
+    if !f.desk.capabilities().create {
+        return;
+    }
+    let made = own_ticket(f, "Urgent: gas smell in the kitchen").await;
+    f.apply(&made.id, Change::SetPriority(PriorityLevel::Urgent))
+        .await;
+    let query = Query {
+        priorities: vec![PriorityLevel::Urgent],
+        ..Query::active()
+    };
+    let found = f
+        .desk
+        .search(&query, PageRequest::first(100))
+        .await
+        .unwrap();
+    let kept: Vec<&TicketSummary> = found.items.iter().filter(|t| query.refines(t)).collect();
+    assert!(kept.iter().any(|t| t.id == made.id), "{:?}", found.items);
+    if f.desk.capabilities().server_search {
+        assert_eq!(
+            kept.len(),
+            found.items.len(),
+            "the desk's own search refines"
+        );
+    }
 }
 
 /// A tag goes on and comes off, shown on the ticket's summary.

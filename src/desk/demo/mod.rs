@@ -260,6 +260,28 @@ fn where_clause(query: &Query, since: Option<Timestamp>) -> (String, Vec<Value>)
         conditions.push("r.email = ? COLLATE NOCASE".into());
         values.push(Value::Text(email.trim().to_string()));
     }
+    let mut one_of = |column: &str, names: Vec<&'static str>| {
+        if !names.is_empty() {
+            conditions.push(format!(
+                "{column} IN ({})",
+                vec!["?"; names.len()].join(", ")
+            ));
+            values.extend(names.into_iter().map(|n| Value::Text(n.into())));
+        }
+    };
+    one_of(
+        "t.priority",
+        query.priorities.iter().map(|p| p.name()).collect(),
+    );
+    one_of(
+        "t.channel",
+        query.channels.iter().map(|c| c.name()).collect(),
+    );
+    one_of("r.role", query.roles.iter().map(|r| r.name()).collect());
+    for tag in &query.tags {
+        conditions.push("instr(',' || lower(t.tags) || ',', ?) > 0".into());
+        values.push(Value::Text(format!(",{},", tag.to_lowercase())));
+    }
     match &query.owner {
         OwnerFilter::Any => {}
         OwnerFilter::Nobody => conditions.push("t.owner_id IS NULL".into()),

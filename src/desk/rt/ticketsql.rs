@@ -1,6 +1,6 @@
 //! Backend-neutral queries as TicketSQL.
 
-use crate::desk::{OwnerFilter, Query, StatusKind};
+use crate::desk::{OwnerFilter, PriorityLevel, Query, StatusKind};
 
 /// A value inside single quotes, with quotes and backslashes escaped.
 pub fn quote(value: &str) -> String {
@@ -37,6 +37,20 @@ pub fn ticket_sql(query: &Query) -> String {
     if let Some(queue) = &query.queue {
         clauses.push(format!("Queue = {}", quote(&queue.0)));
     }
+    // RT's numbers for each level, as the console reads them (0-32 low…).
+    if !query.priorities.is_empty() {
+        let any: Vec<String> = query
+            .priorities
+            .iter()
+            .map(|level| match level {
+                PriorityLevel::Low => "Priority < 33".to_string(),
+                PriorityLevel::Normal => "(Priority >= 33 AND Priority < 66)".to_string(),
+                PriorityLevel::High => "(Priority >= 66 AND Priority < 90)".to_string(),
+                PriorityLevel::Urgent => "Priority >= 90".to_string(),
+            })
+            .collect();
+        clauses.push(format!("({})", any.join(" OR ")));
+    }
     if let Some(email) = &query.requester {
         clauses.push(format!("Requestor.EmailAddress = {}", quote(email.trim())));
     }
@@ -70,6 +84,18 @@ pub fn ticket_sql(query: &Query) -> String {
 mod tests {
     use super::*;
     use crate::desk::{AgentId, QueueId};
+
+    #[test]
+    fn priorities_are_rts_number_ranges() {
+        let q = Query {
+            priorities: vec![PriorityLevel::High, PriorityLevel::Urgent],
+            ..Query::default()
+        };
+        assert_eq!(
+            ticket_sql(&q),
+            "((Priority >= 66 AND Priority < 90) OR Priority >= 90)"
+        );
+    }
 
     #[test]
     fn active_tickets_in_a_queue_for_me() {
