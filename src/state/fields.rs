@@ -1,7 +1,7 @@
 //! Setting a ticket's fields (custom fields): `F` reads the fields the desk
 //! defines for the ticket, a picker offers them with their values now, and
 //! then the values a list field takes; a free field is typed on the command
-//! line. The write applies to the marked tickets, or the one in view.
+//! line. The write goes to the ticket the fields were read for.
 
 use super::command::CommandLine;
 use super::picker::{Choice, Pick, Picker, Purpose};
@@ -67,24 +67,13 @@ impl State {
                 }
             })
             .collect();
-        let targets = self.field_targets(&id);
         self.screen.push(Overlay::Picker(Picker::new(
             "Set a field".into(),
             Purpose::Field,
-            targets,
+            vec![id],
             options,
         )));
         Vec::new()
-    }
-
-    /// The marked tickets, or the one the fields were read for.
-    fn field_targets(&self, id: &TicketId) -> Vec<TicketId> {
-        let marked: Vec<TicketId> = self.targets().into_iter().map(|t| t.id).collect();
-        if marked.len() > 1 {
-            marked
-        } else {
-            vec![id.clone()]
-        }
     }
 
     /// A field chosen: its values to pick from, or a line to type it on.
