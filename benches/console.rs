@@ -49,7 +49,11 @@ fn all_active() -> Vec<TicketSummary> {
 
 /// The console after its first load: every ticket held, sorted by SLA.
 fn loaded(width: u16, height: u16) -> State {
-    let mut state = State::new(common::settings(), now(), Area::new(0, 0, width, height));
+    loaded_with(common::settings(), width, height)
+}
+
+fn loaded_with(settings: deskterm::state::Settings, width: u16, height: u16) -> State {
+    let mut state = State::new(settings, now(), Area::new(0, 0, width, height));
     let request = state
         .start()
         .iter()
@@ -119,6 +123,75 @@ fn resort_by_sla(bencher: Bencher) {
 #[divan::bench(sample_count = 20)]
 fn refresh_of_100_changed_tickets(bencher: Bencher) {
     let mut state = loaded(200, 50);
+    let mut changed: Vec<TicketSummary> = all_active().into_iter().take(100).collect();
+    let mut n = 0;
+    bencher.bench_local(|| {
+        n += 1;
+        for t in &mut changed {
+            t.updated = now() + SignedDuration::from_secs(n);
+            t.version = Version(n.to_string());
+        }
+        let request = update(&mut state, ctrl('r'), now())
+            .iter()
+            .find_map(|e| match e {
+                Effect::Refresh { request, .. } => Some(*request),
+                _ => None,
+            })
+            .expect("a refresh");
+        update(
+            &mut state,
+            Msg::Desk(DeskReply::Changed {
+                request,
+                result: Ok(changed.clone()),
+            }),
+            now(),
+        );
+    });
+}
+
+/// Three sections of the user's own over the held tickets.
+fn own_sections() -> deskterm::state::Settings {
+    let mut settings = common::settings();
+    settings.sections.specs = [
+        ("Parents by text", "role:parent channel:sms,phone"),
+        ("Slipping", "sla:at-risk,breached"),
+        (
+            "Fresh and unowned",
+            "owner:nobody updated:<2h priority:high,urgent",
+        ),
+    ]
+    .iter()
+    .map(|(name, query)| deskterm::state::sections::SectionSpec {
+        name: (*name).into(),
+        terms: deskterm::desk::query::text::parse(query).expect("query"),
+        sort: None,
+        columns: None,
+    })
+    .collect();
+    settings
+}
+
+/// Showing a section of one's own (every held ticket checked against its
+/// query, SLA level included), then All again.
+#[divan::bench(sample_count = 20)]
+fn show_an_own_section_and_back(bencher: Bencher) {
+    let mut state = loaded_with(own_sections(), 200, 50);
+    let slipping = state
+        .sections
+        .iter()
+        .position(|s| s.name == "Slipping")
+        .expect("the section");
+    bencher.bench_local(|| {
+        let _ = state.select_section(slipping);
+        let _ = state.select_section(0);
+    });
+}
+
+/// The same refresh with three sections of the user's own over the held
+/// tickets (each changed ticket counted in or out of each).
+#[divan::bench(sample_count = 20)]
+fn refresh_of_100_changed_with_three_own_sections(bencher: Bencher) {
+    let mut state = loaded_with(own_sections(), 200, 50);
     let mut changed: Vec<TicketSummary> = all_active().into_iter().take(100).collect();
     let mut n = 0;
     bencher.bench_local(|| {

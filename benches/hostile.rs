@@ -92,6 +92,7 @@ fn huge_ticket() -> TicketDetail {
         sla: SlaClocks::default(),
         tags: Vec::new(),
         worked_minutes: 0,
+        fields: Vec::new(),
         linked: false,
         version: Version("1".into()),
     };

@@ -122,6 +122,7 @@ fn backlog() -> Vec<(TicketSummary, Facts)> {
                 sla: SlaClocks::default(),
                 tags: Vec::new(),
                 worked_minutes: 0,
+                fields: Vec::new(),
                 linked: false,
                 version: Version("1".into()),
             };

@@ -58,6 +58,7 @@ actions! {
     Fields => "fields", "set a field (custom field) of the ticket, from its allowed values";
     SaveAttachments => "save-attachments", "save the ticket's attachments (downloads folder)";
     Filter => "filter", "filter as you type (subject, requester, id)";
+    Search => "search", "search the whole desk, every status (:search QUERY)";
     Clear => "clear", "clear the marks, then the filter";
     NextSection => "next-section", "next section tab";
     PrevSection => "prev-section", "previous section tab";

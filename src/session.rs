@@ -171,6 +171,7 @@ impl Launcher {
         settings.profiles = self.profile_names();
         settings.lacks = session.desk.capabilities().lacks();
         settings.delivers = session.desk.capabilities().delivers;
+        settings.server_search = session.desk.capabilities().server_search;
         settings.uploads = session.desk.capabilities().uploads;
         settings.display = crate::opener::has_display();
         settings

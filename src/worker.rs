@@ -10,6 +10,7 @@ use tracing::Instrument;
 
 use crate::clock::Clock;
 use crate::desk::Desk;
+use crate::desk::paging::{SIDE_BY_SIDE, find};
 use crate::state::{DeskReply, Directory, Effect};
 use crate::store::{Store, StoreError, StoreOperation};
 
@@ -244,6 +245,25 @@ impl Worker {
                 if let Err(why) = crate::opener::open(&path) {
                     tracing::warn!(%why, "opener");
                 }
+            }
+            Effect::Find {
+                request,
+                query,
+                limit,
+            } => {
+                let task = tokio::spawn(
+                    async move {
+                        let per_page = u32::try_from(limit.div_ceil(SIDE_BY_SIDE as usize))
+                            .unwrap_or(100)
+                            .clamp(1, 100);
+                        let result = find(desk, query, per_page, limit)
+                            .await
+                            .map(|(found, stopped)| (found, stopped.map(|s| s.to_string())));
+                        let _ = replies.send(DeskReply::Found { request, result });
+                    }
+                    .instrument(span),
+                );
+                self.tasks.push(task);
             }
             Effect::LoadHistory { id, email } => {
                 let task = tokio::spawn(

@@ -918,3 +918,173 @@ async fn a_flood_shows_on_its_newest_ticket_and_star_marks_all_of_it() {
     let screen = c.ui.screen();
     assert!(screen.contains("Happening now"), "{screen}");
 }
+
+fn section(
+    name: &str,
+    query: &str,
+    columns: Option<&str>,
+) -> deskterm::state::sections::SectionSpec {
+    deskterm::state::sections::SectionSpec {
+        name: name.into(),
+        terms: deskterm::desk::query::text::parse(query).unwrap(),
+        sort: None,
+        columns: columns.map(|c| {
+            c.split(',')
+                .map(|c| deskterm::state::sections::Column::parse(c).unwrap())
+                .collect()
+        }),
+    }
+}
+
+/// What the demo desk itself answers for a query, every page.
+async fn on_the_desk(c: &common::Console, query: &str) -> Vec<String> {
+    use deskterm::desk::{Desk, PageRequest};
+    let terms = deskterm::desk::query::text::parse(query).unwrap();
+    let queues = c.desk.queues().await.unwrap();
+    let agents = c.desk.agents().await.unwrap();
+    let query = terms
+        .resolve(&deskterm::desk::query::text::Context {
+            queues: &queues,
+            agents: &agents,
+            now: common::now(),
+            time_zone: &jiff::tz::TimeZone::UTC,
+        })
+        .unwrap();
+    let page = c
+        .desk
+        .search(&query, PageRequest::first(1000))
+        .await
+        .unwrap();
+    let mut ids: Vec<String> = page.items.into_iter().map(|t| t.id.0).collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn a_section_over_resolved_tickets_is_fetched_from_the_desk_with_its_own_columns() {
+    let mut settings = common::settings("dark");
+    settings.sections.specs = vec![
+        section(
+            "Resolved this week",
+            "status:resolved updated:<7d",
+            Some("id,status,subject,field:School,updated"),
+        ),
+        section("Parents by SMS", "role:parent channel:sms", None),
+        section("Library", "queue:Library", None),
+    ];
+    let mut c = common::console_with(settings, 100, 30).await;
+    let names: Vec<&str> =
+        c.ui.state
+            .sections
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+    assert_eq!(names[..3], ["All", "Mine", "Unassigned"]);
+    assert_eq!(
+        names[names.len() - 3..],
+        ["Resolved this week", "Parents by SMS", "Library"]
+    );
+
+    // A name the desk does not have is said, and the tab shows nothing.
+    c.ui.press(":").await;
+    c.ui.type_text("section library").await;
+    c.ui.press("enter").await;
+    let flash = c.ui.state.flash.clone().unwrap().text;
+    assert!(
+        flash.starts_with("Library: no queue “Library”; there are: "),
+        "{flash}"
+    );
+    assert!(visible(&c).is_empty());
+    assert!(
+        c.ui.screen()
+            .contains("names something the desk does not have")
+    );
+
+    // Over the held tickets: counted at once, no desk asked.
+    c.ui.press(":").await;
+    c.ui.type_text("section parents").await;
+    c.ui.press("enter").await;
+    let shown = visible(&c);
+    assert!(!shown.is_empty());
+    assert!(shown.iter().all(
+        |t| t.requester.role == deskterm::desk::RequesterRole::Parent
+            && t.channel == deskterm::desk::Channel::Sms
+    ));
+
+    c.ui.press(":").await;
+    c.ui.type_text("section resolved").await;
+    c.ui.press("enter").await;
+    let mut ids: Vec<String> = visible(&c).iter().map(|t| t.id.0.clone()).collect();
+    ids.sort();
+    let expected = on_the_desk(&c, "status:resolved updated:<7d").await;
+    assert!(
+        !expected.is_empty(),
+        "the seed has tickets resolved this week"
+    );
+    assert_eq!(ids, expected);
+    assert!(
+        visible(&c)
+            .iter()
+            .all(|t| t.status.kind == StatusKind::Resolved)
+    );
+    let screen = c.ui.screen();
+    assert!(
+        screen.contains("Status") && screen.contains("School"),
+        "{screen}"
+    );
+    assert!(screen.contains("resolved"), "{screen}");
+    // Opening one works as from any tab.
+    c.ui.press("enter").await;
+    assert!(c.ui.state.screen.ticket().is_some());
+}
+
+#[tokio::test]
+async fn search_runs_on_the_whole_desk_as_a_tab_and_esc_closes_it() {
+    let mut c = common::console(100, 30).await;
+    let tabs = c.ui.state.sections.len();
+    c.ui.press("f").await;
+    c.ui.type_text("status:resolved,closed bus").await;
+    c.ui.press("enter").await;
+    assert_eq!(c.ui.state.sections.len(), tabs + 1);
+    let section = &c.ui.state.sections[c.ui.state.section];
+    assert!(
+        section.search && section.name.starts_with("Search: "),
+        "{}",
+        section.name
+    );
+    let mut ids: Vec<String> = visible(&c).iter().map(|t| t.id.0.clone()).collect();
+    ids.sort();
+    let expected = on_the_desk(&c, "status:resolved,closed bus").await;
+    assert!(!expected.is_empty());
+    assert_eq!(ids, expected);
+    let said: Vec<String> =
+        c.ui.state
+            .messages
+            .newest_first()
+            .map(|m| m.text.clone())
+            .collect();
+    assert!(
+        said.iter()
+            .any(|m| m.contains("found, searched on the desk")),
+        "{said:?}"
+    );
+
+    // Every status when the search names none.
+    c.ui.press(":").await;
+    c.ui.type_text("search bus").await;
+    c.ui.press("enter").await;
+    assert_eq!(c.ui.state.sections.len(), tabs + 1, "one search at a time");
+    let kinds: std::collections::HashSet<_> = visible(&c).iter().map(|t| t.status.kind).collect();
+    assert!(kinds.len() > 1, "{kinds:?}");
+
+    // A mistake is said, with where.
+    c.ui.press(":").await;
+    c.ui.type_text("search status:opne").await;
+    c.ui.press("enter").await;
+    let flash = c.ui.state.flash.clone().unwrap().text;
+    assert!(flash.contains("column 8"), "{flash}");
+
+    c.ui.press("esc").await;
+    assert_eq!(c.ui.state.sections.len(), tabs);
+    assert_eq!(c.ui.state.section, 0);
+}

@@ -47,6 +47,7 @@ fn hostile_ticket() -> TicketDetail {
         sla: SlaClocks::default(),
         tags: Vec::new(),
         worked_minutes: 0,
+        fields: Vec::new(),
         linked: false,
         version: Version("1".into()),
     };

@@ -214,6 +214,7 @@ fn desk(url: &str) -> RtDesk {
         transport: Transport::with_timeout(Duration::from_secs(3)),
         roles: Vec::new(),
         channel_field: None,
+        list_fields: false,
     })
     .unwrap()
 }

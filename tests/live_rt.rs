@@ -40,6 +40,7 @@ pub fn rt_as(token_var: &str) -> RtDesk {
         transport: Transport::with_timeout(Duration::from_secs(30)),
         roles: vec![("school.test".into(), deskterm::desk::RequesterRole::Staff)],
         channel_field: None,
+        list_fields: false,
     })
     .unwrap()
 }
@@ -239,6 +240,7 @@ async fn a_wrong_token_says_so() {
         transport: Transport::with_timeout(Duration::from_secs(30)),
         roles: Vec::new(),
         channel_field: None,
+        list_fields: false,
     })
     .unwrap();
     assert_eq!(desk.me().await.err(), Some(DeskError::Auth));
@@ -252,6 +254,7 @@ async fn a_wrong_token_says_so() {
         transport: Transport::with_timeout(Duration::from_secs(30)),
         roles: Vec::new(),
         channel_field: None,
+        list_fields: false,
     })
     .unwrap();
     assert_eq!(password.me().await.unwrap().name.as_str(), "Alice Rivera");
@@ -1063,6 +1066,7 @@ async fn the_channel_of_a_logged_ticket_goes_to_the_channel_field() {
         transport: Transport::with_timeout(Duration::from_secs(30)),
         roles: Vec::new(),
         channel_field: Some("Channel".into()),
+        list_fields: false,
     };
     let desk = RtDesk::new(settings.clone()).unwrap();
     let made = desk
@@ -1242,4 +1246,147 @@ fn one_macro_answers_every_requester_of_a_flood() {
             detail.entries
         );
     }
+}
+
+/// The ids RT's own REST2 search finds for a TicketSQL query.
+async fn rt_finds(sql: &str) -> Vec<String> {
+    let answer = reqwest::Client::new()
+        .get(
+            reqwest::Url::parse_with_params(
+                &format!("{}/REST/2.0/tickets", env("DESKTERM_RT_URL")),
+                &[("query", sql), ("per_page", "100")],
+            )
+            .unwrap(),
+        )
+        .header(
+            "Authorization",
+            format!("token {}", env("DESKTERM_RT_TOKEN")),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    let mut ids: Vec<String> = answer["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// A section of resolved tickets from config.toml and a search of every
+/// status find, through the real binary, what RT's own REST2 search finds;
+/// in the console the section is a tab fetched from RT and the search a
+/// tab of its own.
+#[test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+fn a_resolved_section_and_a_search_find_what_rts_api_finds() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let word = format!(
+        "sect{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+            % 1_000_000_000
+    );
+    let ids: Vec<String> = runtime.block_on(async {
+        let mut ids = Vec::new();
+        for what in ["Projector dim", "Projector flickers", "Projector cable"] {
+            let subject = format!("{what} {word}");
+            ids.push(new_ticket(&subject, "teacher.sect@example.org", "In room 4.").await);
+        }
+        let alice = rt_as("DESKTERM_RT_TOKEN");
+        for id in &ids[..2] {
+            let id = TicketId(id.clone());
+            let version = alice.ticket(&id).await.unwrap().summary.version;
+            alice
+                .apply(&id, &version, &Change::SetStatus(StatusKind::Resolved))
+                .await
+                .unwrap();
+        }
+        ids
+    });
+    let home = tempfile::TempDir::new().unwrap();
+    let token = env("DESKTERM_RT_TOKEN");
+    common::write_config(
+        home.path(),
+        &format!(
+            "default_profile = \"district\"\n[profiles.district]\nbackend = \"rt\"\n\
+             url = \"{}\"\nuser = \"alice\"\n\
+             [[sections]]\nname = \"Resolved projectors\"\nquery = \"status:resolved {word}\"\n\
+             columns = [\"id\", \"status\", \"subject\", \"field:School\"]\n",
+            env("DESKTERM_RT_URL")
+        ),
+    );
+    let listed = |args: &[&str]| -> Vec<String> {
+        let out = command_on_rt(home.path(), args, &token, "");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut ids: Vec<String> = found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let resolved = runtime.block_on(rt_finds(&format!(
+        "Status = 'resolved' AND Subject LIKE '{word}'"
+    )));
+    let mut two = ids[..2].to_vec();
+    two.sort();
+    assert_eq!(resolved, two, "RT itself finds the two resolved");
+    let section = listed(&["ls", "--section", "Resolved projectors", "--format", "json"]);
+    assert_eq!(section, resolved);
+    let every = runtime.block_on(rt_finds(&format!("Subject LIKE '{word}'")));
+    assert_eq!(every.len(), 3);
+    let search = listed(&[
+        "ls",
+        "--query",
+        &format!("status:any {word}"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(search, every);
+
+    let mut term =
+        common::pty::Terminal::start(home.path(), &[], &[("DESKTERM_TOKEN", &token)], 120, 30);
+    term.wait_for("● live");
+    term.wait_for(" Resolved projectors ");
+    term.send(":section resolved projectors\r");
+    let screen = term.wait_for(&format!("Projector flickers {word}"));
+    assert!(
+        screen.contains(&format!("Projector dim {word}")),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains(&format!("Projector cable {word}")),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Status") && screen.contains("School"),
+        "{screen}"
+    );
+    term.send("f");
+    term.wait_for(":search ");
+    term.send(&format!("{word}\r"));
+    let screen = term.wait_for("3 found, searched on the desk");
+    assert!(screen.contains(&format!("Search: {word}")), "{screen}");
+    assert!(
+        screen.contains(&format!("Projector cable {word}")),
+        "{screen}"
+    );
+    term.send("q");
+    assert!(term.wait_exit().success());
 }

@@ -122,3 +122,18 @@ fn the_profile_example_parses() {
     );
     assert!(config.profiles["vendor"].read_only);
 }
+
+#[test]
+fn the_sections_example_is_read_whole() {
+    let text = toml_after("## Sections and search");
+    let config: deskterm::config::Config =
+        deskterm::config::parse_toml(text, std::path::Path::new("README.md")).unwrap();
+    let sections = config.sections();
+    let names: Vec<_> = sections.specs.iter().map(|s| s.name.as_str()).collect();
+    // A query, sort or column config.sections() could not read is left out.
+    assert_eq!(
+        names,
+        ["Resolved today", "Parents waiting", "Stale pending"]
+    );
+    assert!(sections.standard && sections.show_fields());
+}

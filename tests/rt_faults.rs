@@ -24,6 +24,7 @@ fn desk(url: String) -> RtDesk {
         transport: Transport::with_timeout(Duration::from_secs(2)),
         roles: Vec::new(),
         channel_field: None,
+        list_fields: false,
     })
     .unwrap()
 }
@@ -117,6 +118,7 @@ async fn fake_rt_server_over_a_cap_the_profile_lowered() {
         transport,
         roles: Vec::new(),
         channel_field: None,
+        list_fields: false,
     })
     .unwrap();
     let err = desk.me().await.unwrap_err();
@@ -178,6 +180,7 @@ fn a_url_that_is_not_http_is_the_profiles_mistake_not_the_desks() {
         transport: Transport::with_timeout(Duration::from_secs(2)),
         roles: Vec::new(),
         channel_field: None,
+        list_fields: false,
     };
     let err = RtDesk::new(settings("rt.example.org")).err().unwrap();
     assert!(

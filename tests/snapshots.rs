@@ -33,6 +33,45 @@ async fn queue_filtered_on_a_department() {
     }
 }
 
+/// A section of the user's own over resolved tickets, fetched from the
+/// desk, with its own columns (collapsing from the last at 80x24), and a
+/// search of the whole desk as a tab of its own.
+#[tokio::test]
+async fn a_section_of_ones_own_and_a_search() {
+    use deskterm::state::sections::{Column, SectionSpec};
+    for (w, h) in SIZES {
+        let mut settings = common::settings("dark");
+        settings.sections.specs = vec![SectionSpec {
+            name: "Resolved this week".into(),
+            terms: deskterm::desk::query::text::parse("status:resolved updated:<7d").unwrap(),
+            sort: Some(deskterm::state::queue::SortKey::Updated),
+            columns: Some(
+                [
+                    "id",
+                    "status",
+                    "subject",
+                    "requester",
+                    "field:School",
+                    "tags",
+                    "updated",
+                ]
+                .iter()
+                .map(|c| Column::parse(c).unwrap())
+                .collect(),
+            ),
+        }];
+        let mut c = common::console_with(settings, w, h).await;
+        c.ui.press(":").await;
+        c.ui.type_text("section resolved").await;
+        c.ui.press("enter").await;
+        insta::assert_snapshot!(format!("own_section_{w}x{h}"), c.ui.screen());
+        c.ui.press("f").await;
+        c.ui.type_text("heat status:any").await;
+        c.ui.press("enter").await;
+        insta::assert_snapshot!(format!("search_{w}x{h}"), c.ui.screen());
+    }
+}
+
 /// The intake form part filled: a known requester, a queue suggested from
 /// the words, the caller's words in their box.
 #[tokio::test]

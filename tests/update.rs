@@ -51,6 +51,7 @@ fn ticket(id: u32, due_in_mins: i64) -> TicketSummary {
         },
         tags: Vec::new(),
         worked_minutes: 0,
+        fields: Vec::new(),
         linked: false,
         version: Version("1".into()),
     }

@@ -522,6 +522,8 @@ fn base_settings(cli: &Cli, config: &Config) -> anyhow::Result<(Settings, Vec<St
         uploads: Default::default(),
         display: false,
         floods: config.floods.thresholds(),
+        sections: config.sections(),
+        server_search: true,
         downloads: config.downloads.clone().or_else(|| {
             directories::UserDirs::new().and_then(|d| d.download_dir().map(PathBuf::from))
         }),

@@ -1,20 +1,17 @@
 //! Reading commands: `ls`, `show`, `agents`, `queues`.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use jiff::tz::TimeZone;
 
 use super::exit::{Exit, Failure};
 use super::{Cli, Connected, json, terminal_width, ticket_id};
-use crate::desk::paging::{Next, Pager, Stopped};
-use crate::desk::query::{TextFilter, search_text};
-use crate::desk::{
-    Agent, Channel, Desk, DeskError, OwnerFilter, PageRequest, PriorityLevel, Query, Queue,
-    RequesterRole, StatusKind, TicketDetail, TicketSummary,
-};
+use crate::desk::paging::find;
+use crate::desk::query::text;
+use crate::desk::{Agent, Query, Queue, TicketDetail, TicketSummary};
 use crate::layout::format;
-use crate::state::queue::{SortKey, sections_for, sort_tickets};
+use crate::state::queue::{SortKey, sort_tickets};
+use crate::state::sections::sections_for;
 use crate::text::table::{Format, Table};
 
 #[derive(clap::Args)]
@@ -22,13 +19,15 @@ pub struct LsArgs {
     /// A section as in the console: all, mine, unassigned, or a queue's name.
     #[arg(long, conflicts_with = "query", value_name = "NAME")]
     section: Option<String>,
-    /// Words to find in the subject, requester or id, and field:value terms:
-    /// status:pending, queue:HR, owner:me, owner:nobody, owner:NAME.
+    /// Words and key:value terms: status:resolved, queue:HR, owner:me,
+    /// priority:high, role:parent, tag:bus, field:School=Lincoln,
+    /// sla:breached, updated:<2h … (the README's "Sections and search").
     #[arg(long, value_name = "Q")]
     query: Option<String>,
-    /// Most urgent SLA first, or by update, priority, creation or id.
-    #[arg(long, default_value = "sla", value_parser = ["sla", "updated", "priority", "created", "id"])]
-    sort: String,
+    /// Most urgent SLA first (or the section's own order), or by update,
+    /// priority, creation or id.
+    #[arg(long, value_parser = ["sla", "updated", "priority", "created", "id"])]
+    sort: Option<String>,
     /// The other way round.
     #[arg(long)]
     reverse: bool,
@@ -41,164 +40,77 @@ pub struct LsArgs {
 
 /// A queue by id or name: exact first, then the only one it begins.
 pub(super) fn find_queue<'a>(queues: &'a [Queue], word: &str) -> Result<&'a Queue, Failure> {
-    find(queues, word, |q| vec![&q.id.0, &q.name], |q| &q.name).map_err(|none| {
-        none.unwrap_or_else(|| {
-            Failure::not_found(format!(
-                "no queue “{word}”; there are: {}",
-                names(queues.iter().map(|q| q.name.as_ref()))
-            ))
-        })
-    })
+    text::find_queue(queues, word).map_err(Failure::not_found)
 }
 
 /// An agent by id, email or name: exact first, then the only one it begins.
 pub(super) fn find_agent<'a>(agents: &'a [Agent], word: &str) -> Result<&'a Agent, Failure> {
-    find(
-        agents,
-        word,
-        |a| vec![&a.id.0, &a.email, &a.name],
-        |a| &a.name,
-    )
-    .map_err(|none| {
-        none.unwrap_or_else(|| {
-            Failure::not_found(format!("no agent “{word}” (deskterm agents lists them)"))
-        })
-    })
+    text::find_agent(agents, word).map_err(Failure::not_found)
 }
 
-/// The item one of whose `keys` is `word` (any case), else the only one
-/// whose `name` begins with it. `Err(None)` when nothing matches, so the
-/// caller can say what there is; `Err(Some(_))` when several do.
-fn find<'a, T>(
-    items: &'a [T],
-    word: &str,
-    keys: impl Fn(&T) -> Vec<&str>,
-    name: impl Fn(&T) -> &str,
-) -> Result<&'a T, Option<Failure>> {
-    let lower = word.to_lowercase();
-    if let Some(found) = items
-        .iter()
-        .find(|item| keys(item).iter().any(|k| k.to_lowercase() == lower))
-    {
-        return Ok(found);
-    }
-    let starting: Vec<&T> = items
-        .iter()
-        .filter(|item| name(item).to_lowercase().starts_with(&lower))
-        .collect();
-    match starting[..] {
-        [one] => Ok(one),
-        [] => Err(None),
-        _ => Err(Some(Failure::usage(format!(
-            "“{word}” could be {}",
-            names(starting.iter().map(|item| name(item)))
-        )))),
-    }
-}
-
-fn names<'a>(names: impl Iterator<Item = &'a str>) -> String {
-    names.collect::<Vec<_>>().join(", ")
-}
-
-/// `--section` or `--query` as the desk's query.
-fn query_for(desk: &Connected, args: &LsArgs) -> Result<Query, Failure> {
-    if let Some(name) = &args.section {
-        let queues = desk.block_on(desk.desk().queues())?;
-        let sections = sections_for(&queues);
-        let found = find(&sections, name, |s| vec![&s.name], |s| &s.name).map_err(|none| {
-            none.unwrap_or_else(|| {
-                Failure::not_found(format!(
-                    "no section “{name}”; there are: {}",
-                    names(sections.iter().map(|s| s.name.as_str()))
-                ))
-            })
-        })?;
-        return Ok(found.query.clone());
-    }
-    let mut query = Query::active();
-    let mut statuses = Vec::new();
-    let mut words = Vec::new();
-    for term in args.query.as_deref().unwrap_or("").split_whitespace() {
-        match term.split_once(':') {
-            Some(("status", value)) => match value {
-                "active" => statuses.extend(Query::active().statuses),
-                "any" | "all" => statuses.extend(StatusKind::ALL),
-                _ => statuses.push(StatusKind::parse(value).ok_or_else(|| {
-                    Failure::usage(format!(
-                        "status:{value}: say new, open, pending, resolved, closed, active or any"
-                    ))
-                })?),
-            },
-            Some(("queue", value)) => {
-                let queues = desk.block_on(desk.desk().queues())?;
-                query.queue = Some(find_queue(&queues, value)?.id.clone());
+/// `--section` or `--query` as the desk's query, and the section's own
+/// order if it has one.
+fn query_for(desk: &Connected, args: &LsArgs) -> Result<(Query, Option<SortKey>), Failure> {
+    let settings = desk.launcher.settings(&desk.session);
+    let mut queues = None;
+    let terms = match &args.section {
+        Some(name) => {
+            let all = desk.block_on(desk.desk().queues())?;
+            let sections = sections_for(&all, &settings.sections);
+            queues = Some(all);
+            let found =
+                text::find(&sections, name, |s| vec![&s.name], |s| &s.name).map_err(|none| {
+                    Failure::not_found(none.unwrap_or_else(|| {
+                        format!(
+                            "no section “{name}”; there are: {}",
+                            text::names(sections.iter().map(|s| s.name.as_str()))
+                        )
+                    }))
+                })?;
+            match &found.terms {
+                Some(terms) => (terms.clone(), found.sort),
+                None => return Ok((found.query.clone(), found.sort)),
             }
-            Some(("priority", value)) => {
-                for word in value.split(',') {
-                    query
-                        .priorities
-                        .push(PriorityLevel::parse(word).ok_or_else(|| {
-                            Failure::usage(format!(
-                                "priority:{word}: say low, normal, high or urgent"
-                            ))
-                        })?);
-                }
-            }
-            Some(("channel", value)) => {
-                for word in value.split(',') {
-                    match Channel::parse(word) {
-                        Channel::Unknown => {
-                            return Err(Failure::usage(format!(
-                                "channel:{word}: say phone, walk-in, email, web, sms, chat or social"
-                            )));
-                        }
-                        channel => query.channels.push(channel),
-                    }
-                }
-            }
-            Some(("role", value)) => {
-                for word in value.split(',') {
-                    let role = RequesterRole::parse(word);
-                    if role == RequesterRole::Unknown && word != "unknown" {
-                        return Err(Failure::usage(format!(
-                            "role:{word}: say staff, student, parent, community or unknown"
-                        )));
-                    }
-                    query.roles.push(role);
-                }
-            }
-            Some(("tag", value)) if !value.is_empty() => query.tags.push(value.to_string()),
-            Some(("requester", value)) if value.contains('@') => {
-                query.requester = Some(value.to_string());
-            }
-            Some(("owner", "me")) => query.owner = OwnerFilter::Me,
-            Some(("owner", "nobody")) => query.owner = OwnerFilter::Nobody,
-            Some(("owner", value)) => {
-                let agents = desk.block_on(desk.desk().agents())?;
-                query.owner = OwnerFilter::Agent(find_agent(&agents, value)?.id.clone());
-            }
-            // A word with a colon in it (10:30, a URL) is a word; a name
-            // before one is a term this query cannot read.
-            Some((key, _)) if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphabetic()) => {
-                return Err(Failure::usage(format!(
-                    "--query cannot read “{term}”: it takes words and status:, queue:, owner:, \
-                     priority:, channel:, role:, tag: and requester: terms"
-                )));
-            }
-            _ => words.push(term),
         }
-    }
-    if !statuses.is_empty() {
-        query.statuses = statuses;
-    }
-    query.text = words.join(" ");
-    Ok(query)
+        None => (
+            text::parse(args.query.as_deref().unwrap_or(""))
+                .map_err(|e| Failure::usage(format!("--query: {e}")))?,
+            None,
+        ),
+    };
+    let (terms, sort) = terms;
+    // Names are looked up only when the query has them.
+    let names = |t: &text::Term| matches!(t, text::Term::Queue(_));
+    let queues = match (queues, terms.0.iter().any(names)) {
+        (Some(queues), _) => queues,
+        (None, true) => desk.block_on(desk.desk().queues())?,
+        (None, false) => Vec::new(),
+    };
+    let agents = match terms
+        .0
+        .iter()
+        .any(|t| matches!(t, text::Term::Owner(text::OwnerWord::Named(_))))
+    {
+        true => desk.block_on(desk.desk().agents())?,
+        false => Vec::new(),
+    };
+    let context = text::Context {
+        queues: &queues,
+        agents: &agents,
+        now: desk.now,
+        time_zone: &settings.time_zone,
+    };
+    let query = terms.resolve(&context).map_err(Failure::not_found)?;
+    Ok((query, sort))
 }
 
 pub(super) fn ls(cli: &Cli, args: &LsArgs) -> Result<ExitCode, Failure> {
     let desk = Connected::open(cli)?;
-    let query = query_for(&desk, args)?;
-    let sort = SortKey::parse(&args.sort).unwrap_or(SortKey::Sla);
+    let (query, own_sort) = query_for(&desk, args)?;
+    let sort = match &args.sort {
+        Some(name) => SortKey::parse(name).unwrap_or(SortKey::Sla),
+        None => own_sort.unwrap_or(SortKey::Sla),
+    };
     // Desks list newest first: by id, the first pages are enough.
     let enough = match (sort, args.reverse, args.limit) {
         (SortKey::Id, false, Some(limit)) => limit,
@@ -207,24 +119,18 @@ pub(super) fn ls(cli: &Cli, args: &LsArgs) -> Result<ExitCode, Failure> {
     let page_size = desk.launcher.settings(&desk.session).page_size;
     // Enough for the limit in one round of pages side by side.
     let per_page = match u32::try_from(enough) {
-        Ok(enough) => page_size.min(enough.div_ceil(SIDE_BY_SIDE)),
+        Ok(enough) => page_size.min(enough.div_ceil(crate::desk::paging::SIDE_BY_SIDE)),
         Err(_) => page_size,
     }
     .max(1);
-    let words = TextFilter::new(&query.text.to_lowercase());
     let refine = query.clone();
-    let (found, stopped) = desk.block_on(pages(
-        desk.session.desk.clone(),
-        query,
-        per_page,
-        enough,
-        // What the desk could not ask itself is checked here.
-        |t| words.matches(&search_text(t)) && refine.refines(t),
-    ))?;
+    let (found, stopped) =
+        desk.block_on(find(desk.session.desk.clone(), query, per_page, enough))?;
     let mut tickets = found;
     for t in &mut tickets {
         desk.fill_sla(t);
     }
+    tickets.retain(|t| refine.sla_matches(t, desk.now, desk.thresholds()));
     sort_tickets(&mut tickets, sort, desk.now);
     if args.reverse {
         tickets.reverse();
@@ -237,51 +143,6 @@ pub(super) fn ls(cli: &Cli, args: &LsArgs) -> Result<ExitCode, Failure> {
         return Ok(Exit::Network.into());
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Pages asked for at once: a desk answers a page of 25 far sooner than
-/// one of 100 (RT spends its time on each ticket's requestors), and serves
-/// several requests side by side.
-const SIDE_BY_SIDE: u32 = 4;
-
-/// The tickets of `query` that `keep` keeps, page after page in rounds of
-/// pages side by side, until the desk has no more, `enough` are found, or
-/// the [`Pager`] stops (then the list may be incomplete, and it says why).
-async fn pages(
-    desk: Arc<dyn Desk>,
-    query: Query,
-    per_page: u32,
-    enough: usize,
-    keep: impl Fn(&TicketSummary) -> bool,
-) -> Result<(Vec<TicketSummary>, Option<Stopped>), DeskError> {
-    let mut tickets = Vec::new();
-    let mut pager = Pager::new(per_page);
-    let mut first = 0;
-    loop {
-        let mut round = tokio::task::JoinSet::new();
-        for page in first..first + SIDE_BY_SIDE {
-            let (desk, query) = (desk.clone(), query.clone());
-            round.spawn(async move {
-                let request = PageRequest { page, per_page };
-                (page, desk.search(&query, request).await)
-            });
-        }
-        let mut answers = round.join_all().await;
-        answers.sort_by_key(|(page, _)| *page);
-        for (_, answer) in answers {
-            let answer = answer?;
-            let ids = answer.items.iter().map(|t| t.id.0.clone());
-            let next = pager.after(answer.total, ids, answer.more);
-            tickets.extend(answer.items.into_iter().filter(|t| keep(t)));
-            match next {
-                _ if tickets.len() >= enough => return Ok((tickets, None)),
-                Next::More => {}
-                Next::Done => return Ok((tickets, None)),
-                Next::Stopped(stopped) => return Ok((tickets, Some(stopped))),
-            }
-        }
-        first += SIDE_BY_SIDE;
-    }
 }
 
 /// Tickets as a table, JSON or CSV.

@@ -340,6 +340,7 @@ const DEFAULTS: &[(Context, &str, &str)] = &[
     (Context::Queue, "*", "mark-flood"),
     (Context::Queue, "V", "visual"),
     (Context::Queue, "/", "filter"),
+    (Context::Queue, "f", "search"),
     (Context::Queue, "esc", "clear"),
     (Context::Queue, "tab", "next-section"),
     (Context::Queue, "]", "next-section"),

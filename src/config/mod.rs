@@ -16,7 +16,10 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::desk::demo::simulator::ArrivalSpec;
+use crate::desk::query::text as query_text;
 use crate::paths;
+use crate::state::queue::SortKey;
+use crate::state::sections::{Column, SectionSpec, Sections};
 use keymap::KeymapOverrides;
 
 /// The commented configuration `deskterm config init` writes.
@@ -47,6 +50,24 @@ pub struct Config {
     /// Canned responses and the actions that go with them; when the file
     /// has none, the ones in the default config (`macros = []` for none).
     pub macros: Option<Vec<macros::Macro>>,
+    /// Section tabs of the user's own, after the standard ones.
+    pub sections: Vec<SectionConfig>,
+    /// Whether All, Mine, Unassigned and the queues' tabs stay beside the
+    /// user's sections (true).
+    pub standard_sections: Option<bool>,
+}
+
+/// `[[sections]]`: a tab of the user's own.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionConfig {
+    pub name: String,
+    /// In the query language of `deskterm ls --query`.
+    pub query: toml::Spanned<String>,
+    /// sla, priority, updated, created or id.
+    pub sort: Option<toml::Spanned<String>>,
+    /// The table's columns, left to right.
+    pub columns: Option<toml::Spanned<Vec<String>>>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -107,6 +128,21 @@ pub struct DemoConfig {
 fn arrivals<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<ArrivalSpec>, D::Error> {
     let text = String::deserialize(d)?;
     text.parse().map(Some).map_err(serde::de::Error::custom)
+}
+
+impl SectionConfig {
+    fn spec(&self) -> Result<SectionSpec, String> {
+        Ok(SectionSpec {
+            name: self.name.clone(),
+            terms: query_text::parse(self.query.get_ref()).map_err(|e| e.message)?,
+            sort: self.sort.as_ref().and_then(|s| SortKey::parse(s.get_ref())),
+            columns: self
+                .columns
+                .as_ref()
+                .map(|c| c.get_ref().iter().map(|c| Column::parse(c)).collect())
+                .transpose()?,
+        })
+    }
 }
 
 /// A problem in a file, located so the user can fix it.
@@ -185,6 +221,53 @@ pub fn parse_toml<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T, Con
 }
 
 impl Config {
+    /// The sections as the console uses them; each was checked on load
+    /// ([`Config::check_sections`]), so none is refused here.
+    pub fn sections(&self) -> Sections {
+        Sections {
+            specs: self.sections.iter().filter_map(|s| s.spec().ok()).collect(),
+            standard: self.standard_sections.unwrap_or(true),
+        }
+    }
+
+    /// Each section's query, sort and columns read, a mistake located in
+    /// the file (a query's by its own column within the string).
+    fn check_sections(&self, text: &str, path: &Path) -> Result<(), ConfigError> {
+        let at = |offset: usize| Some(line_column(text, offset.min(text.len())));
+        let wrong = |offset: usize, name: &str, why: String| ConfigError {
+            path: path.to_path_buf(),
+            at: at(offset),
+            message: format!("section “{name}”: {why}"),
+        };
+        for section in &self.sections {
+            let span = section.query.span();
+            if let Err(e) = query_text::parse(section.query.get_ref()) {
+                // Past the opening quote, or the three of a multi-line string.
+                let raw = text.as_bytes().get(span.start..).unwrap_or_default();
+                let quotes = match raw {
+                    [a, b, c, ..] if a == b && b == c => 3,
+                    _ => 1,
+                };
+                return Err(wrong(span.start + quotes + e.at, &section.name, e.message));
+            }
+            if let Some(sort) = &section.sort
+                && SortKey::parse(sort.get_ref()).is_none()
+            {
+                let why = "sort by sla, priority, updated, created or id".to_string();
+                return Err(wrong(sort.span().start, &section.name, why));
+            }
+            if let Some(columns) = &section.columns
+                && let Err(why) = columns
+                    .get_ref()
+                    .iter()
+                    .try_for_each(|c| Column::parse(c).map(drop))
+            {
+                return Err(wrong(columns.span().start, &section.name, why));
+            }
+        }
+        Ok(())
+    }
+
     /// The theme the file names, if it names one.
     pub fn theme_name(&self) -> Option<&str> {
         self.theme.as_ref().map(|t| t.get_ref().as_str())
@@ -216,7 +299,11 @@ impl Config {
             }
         }
         match read_text(path)? {
-            Some(text) => parse_toml(&text, path),
+            Some(text) => {
+                let config: Self = parse_toml(&text, path)?;
+                config.check_sections(&text, path)?;
+                Ok(config)
+            }
             None => Ok(Self::default()),
         }
     }
@@ -320,5 +407,67 @@ mod tests {
         assert_eq!(err.at.map(|(line, _)| line), Some(1));
         let err = parse("theme = \n").expect_err("syntax");
         assert_eq!(err.at.map(|(line, _)| line), Some(1));
+    }
+
+    fn load(text: &str) -> Result<Config, ConfigError> {
+        let dir = tempfile::TempDir::new().expect("dir");
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).expect("file");
+        Config::load(&path)
+    }
+
+    #[test]
+    fn sections_are_read_with_their_sort_and_columns() {
+        let config = load(
+            "standard_sections = false\n\
+             [[sections]]\n\
+             name = \"Resolved today\"\n\
+             query = \"status:resolved updated:today\"\n\
+             sort = \"updated\"\n\
+             columns = [\"id\", \"subject\", \"field:School\", \"tags\"]\n",
+        )
+        .expect("config");
+        let sections = config.sections();
+        assert!(!sections.standard);
+        assert!(sections.show_fields());
+        let [spec] = &sections.specs[..] else {
+            panic!("{sections:?}");
+        };
+        assert_eq!(spec.name, "Resolved today");
+        assert_eq!(spec.terms.to_string(), "status:resolved updated:today");
+        assert_eq!(spec.sort, Some(SortKey::Updated));
+        let columns = [
+            Column::Id,
+            Column::Subject,
+            Column::Field("School".into()),
+            Column::Tags,
+        ];
+        assert_eq!(spec.columns.as_deref(), Some(&columns[..]));
+    }
+
+    #[test]
+    fn a_bad_query_in_a_section_names_its_line_and_column() {
+        let text = "[[sections]]\nname = \"Buses\"\nquery = \"bus stauts:open\"\n";
+        let err = load(text).expect_err("a typo in the query");
+        // Line 3, at "stauts": column 14 (after `query = "bus `).
+        assert_eq!(err.at, Some((3, 14)), "{err}");
+        assert!(
+            err.message
+                .contains("section “Buses”: no such term “stauts:open”"),
+            "{err}"
+        );
+
+        let text = "[[sections]]\nname = \"Old\"\nquery = '''updated:>3x'''\n";
+        let err = load(text).expect_err("a bad age");
+        assert_eq!(err.at, Some((3, 20)), "{err}");
+
+        let text = "[[sections]]\nname = \"A\"\nquery = \"\"\ncolumns = [\"id\", \"colour\"]\n";
+        let err = load(text).expect_err("a bad column");
+        assert_eq!(err.at, Some((4, 11)), "{err}");
+        assert!(err.message.contains("no column “colour”"), "{err}");
+
+        let text = "[[sections]]\nname = \"A\"\nquery = \"\"\nsort = \"age\"\n";
+        let err = load(text).expect_err("a bad sort");
+        assert_eq!(err.at, Some((4, 8)), "{err}");
     }
 }

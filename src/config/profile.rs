@@ -423,6 +423,7 @@ pub fn select(
                     transport,
                     roles,
                     channel_field: profile.channel_field.clone(),
+                    list_fields: config.sections().show_fields(),
                 }))
             } else {
                 Target::Helpdesk(Box::new(HelpdeskSettings {

@@ -75,6 +75,7 @@ fn ticket(t: T) -> TicketSummary {
         },
         tags: Vec::new(),
         worked_minutes: 0,
+        fields: Vec::new(),
         linked: false,
         version: Version("1".into()),
     }

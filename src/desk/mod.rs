@@ -23,7 +23,7 @@ use jiff::Timestamp;
 
 pub use message::{cut_message, cut_with_note};
 pub use model::*;
-pub use query::{OwnerFilter, Page, PageRequest, Query};
+pub use query::{OwnerFilter, Page, PageRequest, Query, SlaFilter, TimeRange};
 pub use upload::{MAX_DOWNLOAD, MAX_UPLOAD, read_upload};
 
 #[async_trait]

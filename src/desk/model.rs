@@ -281,6 +281,9 @@ pub struct TicketSummary {
     /// dependency), as far as a listing tells.
     #[serde(default)]
     pub linked: bool,
+    /// Custom fields with a value, as far as a listing tells (name, value).
+    #[serde(default)]
+    pub fields: Vec<(SafeText, SafeText)>,
     pub version: Version,
 }
 
@@ -315,6 +318,7 @@ impl TicketSummary {
             sla: Default::default(),
             tags: Vec::new(),
             worked_minutes: 0,
+            fields: Vec::new(),
             linked: false,
             version: Version("1".into()),
         }
@@ -342,6 +346,10 @@ impl TicketSummary {
         }
         for tag in &mut self.tags {
             pool.share(tag);
+        }
+        for (name, value) in &mut self.fields {
+            pool.share(name);
+            pool.share(value);
         }
     }
 }

@@ -649,6 +649,7 @@ mod tests {
             sla,
             tags: Vec::new(),
             worked_minutes: 0,
+            fields: Vec::new(),
             linked: false,
             version: Version("1".into()),
         }

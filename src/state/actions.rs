@@ -544,11 +544,12 @@ impl State {
             Command::Quit => self.act(Action::Quit),
             Command::Help => self.act(Action::Help),
             Command::Refresh => self.act(Action::Refresh),
+            Command::Search(text) => self.search(&text),
             Command::Section(name) => {
                 match self.find_section(&name) {
                     Some(i) => {
                         self.screen.show_queue();
-                        self.select_section(i);
+                        return self.select_section(i);
                     }
                     None => {
                         let names: Vec<_> = self.sections.iter().map(|s| s.name.as_str()).collect();
@@ -746,6 +747,13 @@ impl State {
         self.screen.push(Overlay::Command(CommandLine::default()));
     }
 
+    /// The command line with a command begun, for the user to finish.
+    pub fn open_command_line_with(&mut self, begun: &str) {
+        let mut line = CommandLine::default();
+        line.input.insert_str(begun);
+        self.screen.push(Overlay::Command(line));
+    }
+
     pub fn sort_message(&self) -> String {
         let direction = if self.queue.reversed {
             ", reversed"
@@ -760,7 +768,7 @@ impl State {
             .queue
             .visible
             .iter()
-            .position(|&i| self.held.tickets.get(i).is_some_and(|t| t.id == id))
+            .position(|&i| self.row_ticket(i).is_some_and(|t| t.id == id))
         {
             self.queue.cursor = i;
             self.clamp_cursor();
@@ -886,17 +894,23 @@ impl State {
                 } else if !self.queue.filter.text().is_empty() {
                     self.queue.filter.clear();
                     self.refilter();
+                } else if self.sections.get(self.section).is_some_and(|s| s.search) {
+                    self.close_search();
                 }
             }
             Action::NextSection => {
                 let next = (self.section + 1) % self.sections.len().max(1);
-                self.select_section(next);
+                return self.select_section(next);
             }
             Action::PrevSection => {
                 let count = self.sections.len().max(1);
-                self.select_section((self.section + count - 1) % count);
+                return self.select_section((self.section + count - 1) % count);
             }
-            Action::Section(n) => self.select_section(usize::from(n).saturating_sub(1)),
+            Action::Section(n) => return self.select_section(usize::from(n).saturating_sub(1)),
+            Action::Search => {
+                self.open_command_line_with("search ");
+                return Vec::new();
+            }
             Action::SortNext => {
                 self.queue.sort = self.queue.sort.next();
                 self.queue.reversed = false;
@@ -909,7 +923,8 @@ impl State {
                 self.info(self.sort_message());
             }
             Action::Refresh => {
-                let effects = self.begin_refresh();
+                let mut effects = self.begin_refresh();
+                effects.extend(self.fetch_section());
                 if effects.is_empty() {
                     self.info("a refresh is already on its way");
                 }

@@ -11,6 +11,8 @@ pub enum Command {
     Refresh,
     /// A section tab by name (queues are sections too).
     Section(String),
+    /// A query on the whole desk, as a tab of its own.
+    Search(String),
     Sort {
         key: SortKey,
         reversed: bool,
@@ -82,8 +84,15 @@ pub const COMMANDS: &[Spec] = &[
     Spec {
         name: "section",
         usage: ":section NAME",
-        help: "show a section tab: all, mine, unassigned, or a queue",
+        help: "show a section tab: all, mine, unassigned, a queue, or one of yours",
         arg: Arg::Section,
+        needs: None,
+    },
+    Spec {
+        name: "search",
+        usage: ":search QUERY",
+        help: "search the whole desk, every status: words and terms as in ls --query",
+        arg: Arg::None,
         needs: None,
     },
     Spec {
@@ -303,6 +312,8 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "dash" => Ok(Command::Dashboard),
         "login" => Ok(Command::Login),
         "messages" => Ok(Command::Messages),
+        "search" if rest.is_empty() => Err(need("a query: words, status:, queue:, owner: …")),
+        "search" => Ok(Command::Search(rest.to_string())),
         "queue" | "section" if rest.is_empty() => Err(need("a name")),
         "queue" | "section" => Ok(Command::Section(rest.to_string())),
         "theme" if rest.is_empty() => Err(need("a theme name")),

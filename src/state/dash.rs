@@ -112,7 +112,8 @@ impl State {
             return self.open_ticket(id);
         }
         let label = self.focus_label(&focus);
-        self.select_section(0);
+        // A fetched first tab is fetched on the next tick.
+        let _ = self.select_section(0);
         self.queue.focus = Some((focus, label.clone()));
         self.queue.cursor = 0;
         self.refilter();

@@ -542,7 +542,7 @@ impl State {
                         .queue
                         .visible
                         .iter()
-                        .position(|&i| self.held.tickets.get(i).is_some_and(|t| t.id == id))
+                        .position(|&i| self.row_ticket(i).is_some_and(|t| t.id == id))
                     {
                         self.queue.cursor = at;
                         self.clamp_cursor();

@@ -34,6 +34,7 @@ pub mod queue;
 mod replies;
 pub mod schedule;
 pub mod screen;
+pub mod sections;
 pub mod ticket;
 pub mod tickets;
 pub mod writes;
@@ -61,9 +62,10 @@ use crate::sla::engine::Engine;
 use crate::store::{Cached, Draft, QueuedWrite, StoreError};
 use command::Vocabulary;
 use holdings::Holdings;
-use queue::{QueueView, Section, sections_for};
+use queue::QueueView;
 use schedule::Schedule;
 pub use screen::{Overlay, Screen, View};
+use sections::{Section, sections_for};
 use ticket::TicketView;
 use writes::Outbox;
 
@@ -121,6 +123,13 @@ impl SignInError {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     LoadDirectory,
+    /// Read a query's tickets from the desk, up to `limit`, for a fetched
+    /// section or a search.
+    Find {
+        request: u64,
+        query: Query,
+        limit: usize,
+    },
     Search {
         request: u64,
         query: Query,
@@ -271,6 +280,11 @@ pub enum DeskReply {
         mime: String,
         result: Result<std::path::PathBuf, String>,
     },
+    /// A fetched section's tickets, and why the list stopped short if it did.
+    Found {
+        request: u64,
+        result: Result<(Vec<TicketSummary>, Option<String>), DeskError>,
+    },
     /// The requester's tickets, for the ticket `id`.
     History {
         id: TicketId,
@@ -340,6 +354,10 @@ pub struct Settings {
     pub display: bool,
     /// When tickets arriving together are one flood.
     pub floods: crate::floods::Thresholds,
+    /// The user's own section tabs, and whether the standard ones stay.
+    pub sections: sections::Sections,
+    /// The desk searches itself (else a search reads every ticket).
+    pub server_search: bool,
 }
 
 pub struct State {
@@ -391,6 +409,7 @@ impl State {
     pub fn new(settings: Settings, now: Timestamp, viewport: Area) -> Self {
         let pending_section = settings.default_section.clone();
         let held = Holdings::new(settings.time_zone.clone(), settings.floods);
+        let sections = sections_for(&[], &settings.sections);
         let mut state = Self {
             settings: Settings {
                 refresh_every: settings.refresh_every.max(1),
@@ -404,7 +423,7 @@ impl State {
             held,
             queues: Vec::new(),
             agents: Vec::new(),
-            sections: sections_for(&[]),
+            sections,
             section: 0,
             queue: QueueView::default(),
             marks: BTreeSet::new(),
@@ -422,6 +441,8 @@ impl State {
             schedule: Schedule::new(settings.refresh_every),
             pending_section,
         };
+        // Resolved again when the desk's queues and agents come.
+        state.rebuild_sections();
         state.apply_pending_section();
         state
     }
@@ -745,7 +766,9 @@ fn on_tick(state: &mut State) -> Vec<Effect> {
             state.schedule.directory_in_flight = true;
             effects.push(Effect::LoadDirectory);
         }
+        state.reresolve_sections();
         effects.extend(state.begin_refresh());
+        effects.extend(state.refetch_due());
     }
     effects
 }

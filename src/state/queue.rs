@@ -4,10 +4,10 @@ use std::collections::HashSet;
 
 use jiff::Timestamp;
 
-use super::State;
 use super::input::LineInput;
-use crate::desk::query::TextFilter;
-use crate::desk::{OwnerFilter, Query, Queue, TicketId, TicketSummary};
+use super::{Effect, State};
+use crate::desk::query::{TextFilter, search_text};
+use crate::desk::{Query, TicketId, TicketSummary};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SortKey {
@@ -79,55 +79,6 @@ fn id_order(t: &TicketSummary) -> (i64, &str) {
     (-t.id.0.parse::<i64>().unwrap_or(0), &t.id.0)
 }
 
-/// A tab: a named query over the held tickets.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Section {
-    pub name: String,
-    pub query: Query,
-    pub count: usize,
-}
-
-impl Section {
-    fn new(name: &str, query: Query) -> Self {
-        Self {
-            name: name.to_string(),
-            query,
-            count: 0,
-        }
-    }
-}
-
-/// The standard tabs: everything, mine, unassigned, then one per queue.
-pub fn sections_for(queues: &[Queue]) -> Vec<Section> {
-    let mut sections = vec![
-        Section::new("All", Query::active()),
-        Section::new(
-            "Mine",
-            Query {
-                owner: OwnerFilter::Me,
-                ..Query::active()
-            },
-        ),
-        Section::new(
-            "Unassigned",
-            Query {
-                owner: OwnerFilter::Nobody,
-                ..Query::active()
-            },
-        ),
-    ];
-    sections.extend(queues.iter().map(|q| {
-        Section::new(
-            &q.name,
-            Query {
-                queue: Some(q.id.clone()),
-                ..Query::active()
-            },
-        )
-    }));
-    sections
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct QueueView {
     pub sort: SortKey,
@@ -189,7 +140,20 @@ impl State {
         self.queue
             .visible
             .get(self.queue.cursor)
-            .and_then(|&i| self.held.tickets.get(i))
+            .and_then(|&i| self.row_ticket(i))
+    }
+
+    /// The ticket a row of `visible` stands for: a position in the held
+    /// tickets, or in a fetched section's own.
+    pub fn row_ticket(&self, i: usize) -> Option<&TicketSummary> {
+        match self
+            .sections
+            .get(self.section)
+            .and_then(|s| s.fetched.as_ref())
+        {
+            Some(fetched) => fetched.tickets.get(i),
+            None => self.held.tickets.get(i),
+        }
     }
 
     /// Where a held ticket goes in the queue's order: its sort key, then
@@ -278,9 +242,13 @@ impl State {
                 *n = n.saturating_sub(1);
             }
         };
-        let me = self.me.as_ref().map(|m| &m.id);
-        for section in &mut self.sections {
-            if section.query.matches_fields(t, me) {
+        let holding: Vec<bool> = self
+            .sections
+            .iter()
+            .map(|section| self.section_holds(section, t))
+            .collect();
+        for (section, holds) in self.sections.iter_mut().zip(holding) {
+            if holds {
                 step(&mut section.count);
             }
         }
@@ -337,19 +305,19 @@ impl State {
             .then(|| self.queue.selected.clone())
             .flatten();
         let filter = self.queue.filter.text().to_lowercase();
-        let me = self.me.as_ref().map(|m| &m.id);
         let items = self.held.tickets.items();
+        let words = TextFilter::new(&filter);
         self.queue.visible = match self.sections.get(self.section) {
+            Some(section) if section.fetched.is_some() => self.fetched_rows(&words),
             Some(section) => {
                 // Decided in memory order, where the tickets lie next to each
                 // other; then read in sort order from a small table. Every
                 // held ticket is active, so "All" needs no look at its fields.
-                let every = section.query == Query::active();
-                let words = TextFilter::new(&filter);
+                let every = section.query == Query::active() && section.problem.is_none();
                 let shown: Vec<bool> = items
                     .iter()
                     .map(|held| {
-                        (every || section.query.matches_fields(&held.ticket, me))
+                        (every || self.section_holds(section, &held.ticket))
                             && words.matches(&held.haystack)
                             && self.queue.focus.as_ref().is_none_or(|(focus, _)| {
                                 focus.matches(&held.ticket, self.now, &self.settings.thresholds)
@@ -365,6 +333,21 @@ impl State {
             }
             None => Vec::new(),
         };
+        if self
+            .sections
+            .get(self.section)
+            .is_some_and(|s| s.fetched.is_some())
+        {
+            let found = keep.and_then(|id| {
+                self.queue
+                    .visible
+                    .iter()
+                    .position(|&i| self.row_ticket(i).is_some_and(|t| t.id == id))
+            });
+            self.queue.cursor = found.unwrap_or(self.queue.cursor);
+            self.clamp_cursor();
+            return;
+        }
         // By position in the set: comparing numbers, not every ticket's id.
         let found = keep
             .and_then(|id| self.held.tickets.position(&id))
@@ -373,17 +356,50 @@ impl State {
         self.clamp_cursor();
     }
 
+    /// A fetched section's rows: its tickets in the queue's order,
+    /// narrowed by the filter.
+    fn fetched_rows(&self, words: &TextFilter) -> Vec<usize> {
+        let Some(fetched) = self
+            .sections
+            .get(self.section)
+            .and_then(|s| s.fetched.as_ref())
+        else {
+            return Vec::new();
+        };
+        let mut rows: Vec<(Order<'_>, usize)> = fetched
+            .tickets
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| words.matches(&search_text(t)))
+            .map(|(i, t)| ((self.queue.sort.key(t, self.now), id_order(t)), i))
+            .collect();
+        rows.sort_unstable();
+        if self.queue.reversed {
+            rows.reverse();
+        }
+        rows.into_iter().map(|(_, i)| i).collect()
+    }
+
     /// Section sizes and the status line's counts.
     pub fn recount(&mut self) {
-        let me = self.me.as_ref().map(|m| m.id.clone());
-        for section in &mut self.sections {
-            section.count = self
-                .held
-                .tickets
-                .items()
-                .iter()
-                .filter(|h| section.query.matches_fields(&h.ticket, me.as_ref()))
-                .count();
+        let counts: Vec<Option<usize>> = self
+            .sections
+            .iter()
+            .map(|section| {
+                section.fetched.is_none().then(|| {
+                    self.held
+                        .tickets
+                        .items()
+                        .iter()
+                        .filter(|h| self.section_holds(section, &h.ticket))
+                        .count()
+                })
+            })
+            .collect();
+        for (section, count) in self.sections.iter_mut().zip(counts) {
+            if let Some(count) = count {
+                section.count = count;
+            }
         }
         self.recount_levels();
     }
@@ -413,13 +429,34 @@ impl State {
         self.clamp_cursor();
     }
 
-    pub fn select_section(&mut self, index: usize) {
-        if index < self.sections.len() && index != self.section {
-            self.section = index;
-            self.queue.cursor = 0;
-            self.queue.offset = 0;
-            self.refilter();
+    /// Show a section tab, in its own order if it has one, fetching it
+    /// from the desk if it is fetched.
+    pub fn select_section(&mut self, index: usize) -> Vec<Effect> {
+        if index >= self.sections.len() || index == self.section {
+            return Vec::new();
         }
+        self.section = index;
+        self.queue.cursor = 0;
+        self.queue.offset = 0;
+        match self.sections[index].sort {
+            Some(sort) if sort != self.queue.sort => {
+                self.queue.sort = sort;
+                self.queue.reversed = false;
+                self.resort();
+            }
+            _ => self.refilter(),
+        }
+        if let Some(problem) = &self.sections[index].problem
+            && !self.queues.is_empty()
+        {
+            let problem = format!("{}: {problem}", self.sections[index].name);
+            self.error(problem);
+        }
+        let fetched = self.sections[index].fetched.as_ref();
+        if fetched.is_some_and(|f| f.at.is_none()) {
+            return self.fetch_section();
+        }
+        Vec::new()
     }
 
     /// A section by name, case-insensitively: exact, else a unique prefix or part.

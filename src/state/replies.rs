@@ -1,6 +1,5 @@
 //! Answers from the desk and the store, folded into the state.
 
-use super::queue::sections_for;
 use super::{Connection, DeskReply, Effect, State};
 use crate::desk::paging::{Next, Pager};
 use crate::desk::{DeskError, Query};
@@ -12,17 +11,14 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             state.schedule.directory_in_flight = false;
             match result {
                 Ok(directory) => {
-                    let current = state.sections.get(state.section).map(|s| s.name.clone());
                     state.me = Some(directory.me);
-                    state.sections = sections_for(&directory.queues);
                     state.queues = directory.queues;
                     state.agents = directory.agents;
                     state.schedule.directory_loaded = true;
-                    state.section = current
-                        .and_then(|name| state.sections.iter().position(|s| s.name == name))
-                        .unwrap_or(0);
+                    state.rebuild_sections();
                     state.apply_pending_section();
                     state.resort();
+                    return state.fetch_section();
                 }
                 Err(e) => went_offline(state, &e),
             }
@@ -142,6 +138,10 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
         }
         DeskReply::Fields { id, result } => state.on_fields(id, result),
         DeskReply::History { id, result } => state.on_history(&id, result),
+        DeskReply::Found { request, result } => {
+            state.on_found(request, result);
+            Vec::new()
+        }
         DeskReply::Fetched { name, mime, result } => state.on_fetched(&name, &mime, result),
         DeskReply::Inspected { request, result } => {
             state.on_inspected(request, result);
@@ -237,9 +237,9 @@ fn from_cache(state: &mut State, cached: crate::store::Cached) {
         && let Some(directory) = cached.directory
     {
         state.me = Some(directory.me);
-        state.sections = sections_for(&directory.queues);
         state.queues = directory.queues;
         state.agents = directory.agents;
+        state.rebuild_sections();
         state.apply_pending_section();
     }
     if state.schedule.loaded || cached.tickets.is_empty() {

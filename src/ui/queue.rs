@@ -13,83 +13,83 @@ use crate::layout::format;
 use crate::layout::styled::{level_role, priority_role};
 use crate::state::State;
 use crate::state::queue::SortKey;
+use crate::state::sections::Column;
 use crate::text::width::{cells, fit, truncate};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Column {
-    Sla,
-    Priority,
-    Id,
-    Subject,
-    Requester,
-    Channel,
-    Queue,
-    Owner,
-    Updated,
+/// Left to right on screen, when a section does not choose its own.
+const ORDER: [Column; 9] = [
+    Column::Sla,
+    Column::Priority,
+    Column::Id,
+    Column::Subject,
+    Column::Requester,
+    Column::Channel,
+    Column::Queue,
+    Column::Owner,
+    Column::Updated,
+];
+
+/// The optional columns, most important first: the last ones go first
+/// when the terminal is narrow. A section's own columns are in the order
+/// it lists them.
+const OPTIONAL: [Column; 6] = [
+    Column::Requester,
+    Column::Priority,
+    Column::Updated,
+    Column::Queue,
+    Column::Owner,
+    Column::Channel,
+];
+
+/// Never dropped for room.
+fn required(column: &Column) -> bool {
+    matches!(column, Column::Sla | Column::Id | Column::Subject)
 }
 
-impl Column {
-    /// Left to right on screen.
-    const ORDER: [Column; 9] = [
-        Column::Sla,
-        Column::Priority,
-        Column::Id,
-        Column::Subject,
-        Column::Requester,
-        Column::Channel,
-        Column::Queue,
-        Column::Owner,
-        Column::Updated,
-    ];
-
-    /// The optional columns, most important first: the last ones go first
-    /// when the terminal is narrow.
-    const OPTIONAL: [Column; 6] = [
-        Column::Requester,
-        Column::Priority,
-        Column::Updated,
-        Column::Queue,
-        Column::Owner,
-        Column::Channel,
-    ];
-
-    fn title(self) -> &'static str {
-        match self {
-            Column::Sla => "SLA",
-            Column::Priority => "Pri",
-            Column::Id => "ID",
-            Column::Subject => "Subject",
-            Column::Requester => "Requester",
-            Column::Channel => "Channel",
-            Column::Queue => "Queue",
-            Column::Owner => "Owner",
-            Column::Updated => "Upd",
-        }
+fn title(column: &Column) -> &str {
+    match column {
+        Column::Sla => "SLA",
+        Column::Priority => "Pri",
+        Column::Id => "ID",
+        Column::Status => "Status",
+        Column::Subject => "Subject",
+        Column::Requester => "Requester",
+        Column::Channel => "Channel",
+        Column::Queue => "Queue",
+        Column::Owner => "Owner",
+        Column::Created => "Age",
+        Column::Updated => "Upd",
+        Column::Tags => "Tags",
+        Column::Field(name) => name,
     }
+}
 
-    /// The width it wants; the subject takes what is left.
-    fn width(self, id_width: usize) -> usize {
-        match self {
-            Column::Sla => 7,
-            Column::Priority => 6,
-            Column::Id => id_width,
-            Column::Subject => 24,
-            Column::Requester => 24,
-            Column::Channel => 7,
-            Column::Queue => 14,
-            Column::Owner => 14,
-            Column::Updated => 4,
-        }
+/// The width it wants; the subject takes what is left.
+fn wanted_width(column: &Column, id_width: usize) -> usize {
+    match column {
+        Column::Sla => 7,
+        Column::Priority => 6,
+        Column::Id => id_width,
+        Column::Status => 8,
+        Column::Subject => 24,
+        Column::Requester => 24,
+        Column::Channel => 7,
+        Column::Queue => 14,
+        Column::Owner => 14,
+        Column::Created | Column::Updated => 4,
+        Column::Tags => 14,
+        Column::Field(name) => cells(name).clamp(8, 16),
     }
+}
 
-    fn sorted_by(self) -> Option<SortKey> {
-        match self {
-            Column::Sla => Some(SortKey::Sla),
-            Column::Priority => Some(SortKey::Priority),
-            Column::Id => Some(SortKey::Id),
-            Column::Updated => Some(SortKey::Updated),
-            _ => None,
-        }
+fn sorted_by(column: &Column) -> Option<SortKey> {
+    match column {
+        Column::Sla => Some(SortKey::Sla),
+        Column::Priority => Some(SortKey::Priority),
+        Column::Id => Some(SortKey::Id),
+        Column::Updated => Some(SortKey::Updated),
+        Column::Created => Some(SortKey::Created),
+        _ => None,
     }
 }
 
@@ -105,7 +105,7 @@ impl Wants {
     /// The widest requester grows to at most this.
     const REQUESTER_CAP: usize = 40;
 
-    fn of(self, column: Column) -> usize {
+    fn of(self, column: &Column) -> usize {
         match column {
             Column::Requester => self.requester.min(Self::REQUESTER_CAP),
             Column::Owner => self.owner,
@@ -115,15 +115,25 @@ impl Wants {
     }
 }
 
-/// Which columns fit in `width`, and how wide each is. The requester, owner
-/// and queue grow to what the rows need out of at most half the room left;
-/// the subject takes the rest.
-fn layout(width: usize, id_width: usize, wants: Wants) -> Vec<(Column, usize)> {
+/// Which of `order`'s columns fit in `width`, and how wide each is. The
+/// requester, owner and queue grow to what the rows need out of at most
+/// half the room left; the subject takes the rest. `optional` says which
+/// to keep first when not all fit.
+fn layout(
+    width: usize,
+    id_width: usize,
+    wants: Wants,
+    order: &[Column],
+    optional: &[Column],
+) -> Vec<(Column, usize)> {
     let gap = 1;
-    let mut chosen = vec![Column::Sla, Column::Id, Column::Subject];
+    let mut chosen: Vec<&Column> = order.iter().filter(|c| required(c)).collect();
     let used =
-        |cols: &[Column]| -> usize { cols.iter().map(|c| c.width(id_width) + gap).sum::<usize>() };
-    for column in Column::OPTIONAL {
+        |cols: &[&Column]| -> usize { cols.iter().map(|c| wanted_width(c, id_width) + gap).sum() };
+    for column in optional
+        .iter()
+        .filter(|c| !required(c) && order.contains(c))
+    {
         let mut trial = chosen.clone();
         trial.push(column);
         if used(&trial) <= width {
@@ -135,25 +145,25 @@ fn layout(width: usize, id_width: usize, wants: Wants) -> Vec<(Column, usize)> {
     let mut grown = [0; 3];
     let growing = [Column::Requester, Column::Owner, Column::Queue];
     for (column, grow) in growing.iter().zip(&mut grown) {
-        if chosen.contains(column) {
+        if chosen.contains(&column) {
             *grow = wants
-                .of(*column)
-                .saturating_sub(column.width(id_width))
+                .of(column)
+                .saturating_sub(wanted_width(column, id_width))
                 .min(room);
             room -= *grow;
         }
     }
     let subject = spare - grown.iter().sum::<usize>();
-    Column::ORDER
+    order
         .iter()
         .filter(|c| chosen.contains(c))
-        .map(|&c| {
-            let extra = match growing.iter().position(|&g| g == c) {
+        .map(|c| {
+            let extra = match growing.iter().position(|g| g == c) {
                 Some(i) => grown[i],
-                None if c == Column::Subject => subject,
+                None if *c == Column::Subject => subject,
                 None => 0,
             };
-            (c, c.width(id_width) + extra)
+            (c.clone(), wanted_width(c, id_width) + extra)
         })
         .collect()
 }
@@ -176,7 +186,7 @@ fn requester_text(t: &TicketSummary, width: usize) -> String {
     format!("{} · {role}", truncate(name, name_room))
 }
 
-fn cell(column: Column, t: &TicketSummary, state: &State, width: usize) -> (String, Style) {
+fn cell(column: &Column, t: &TicketSummary, state: &State, width: usize) -> (String, Style) {
     let theme = &state.settings.theme;
     let now = state.now;
     let (text, role) = match column {
@@ -229,9 +239,27 @@ fn cell(column: Column, t: &TicketSummary, state: &State, width: usize) -> (Stri
             },
         ),
         Column::Updated => (format::age(now, t.updated), Role::Muted),
+        Column::Created => (format::age(now, t.created), Role::Muted),
+        Column::Status => (t.status.kind.name().to_string(), Role::Muted),
+        Column::Tags => (
+            t.tags
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            Role::Muted,
+        ),
+        Column::Field(name) => match t
+            .fields
+            .iter()
+            .find(|(n, _)| n.as_str().eq_ignore_ascii_case(name))
+        {
+            Some((_, value)) => (value.to_string(), Role::Text),
+            None => ("—".to_string(), Role::Muted),
+        },
     };
     // New tickets' subjects stand out by weight, not by another colour.
-    let style = if column == Column::Subject && role == Role::StatusNew {
+    let style = if *column == Column::Subject && role == Role::StatusNew {
         theme.style(Role::Text).add_modifier(Modifier::BOLD)
     } else {
         theme.style(role)
@@ -244,7 +272,11 @@ pub fn render_tabs(frame: &mut Frame, area: Rect, state: &State) {
     let labels: Vec<String> = state
         .sections
         .iter()
-        .map(|s| format!(" {} {} ", s.name, s.count))
+        .map(|s| match &s.fetched {
+            // Fetched from the desk when first shown: no count before.
+            Some(f) if f.at.is_none() => format!(" {} … ", s.name),
+            _ => format!(" {} {} ", s.name, s.count),
+        })
         .collect();
     // Scroll the tabs so the active one is always on screen.
     let width = usize::from(area.width);
@@ -287,7 +319,7 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
         .queue
         .visible
         .iter()
-        .filter_map(|&i| state.held.tickets.get(i))
+        .filter_map(|&i| state.row_ticket(i))
         .take(2000)
     {
         id_width = id_width.max(cells(&t.key));
@@ -305,12 +337,25 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
         id_width.clamp(2, 10)
     };
     // One cell on the left shows marks for bulk actions.
-    let columns = layout(usize::from(area.width).saturating_sub(1), id_width, wants);
+    let section = state.sections.get(state.section);
+    let (order, optional): (&[Column], &[Column]) = match section.and_then(|s| s.columns.as_deref())
+    {
+        Some(own) => (own, own),
+        None => (&ORDER, &OPTIONAL),
+    };
+    let columns = layout(
+        usize::from(area.width).saturating_sub(1),
+        id_width,
+        wants,
+        order,
+        optional,
+    );
     let marked: std::collections::HashSet<_> = state.marked().into_iter().collect();
 
     let header: Vec<Span> = std::iter::once(Span::styled(" ", theme.style(Role::Header)))
-        .chain(columns.iter().map(|&(column, width)| {
-            let arrow = match column.sorted_by() {
+        .chain(columns.iter().map(|(column, width)| {
+            let width = *width;
+            let arrow = match sorted_by(column) {
                 Some(key) if key == state.queue.sort => {
                     if state.queue.reversed {
                         "↑"
@@ -321,7 +366,7 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
                 _ => "",
             };
             Span::styled(
-                fit(&format!("{}{arrow}", column.title()), width + 1),
+                fit(&format!("{}{arrow}", title(column)), width + 1),
                 theme.style(Role::Header),
             )
         }))
@@ -330,9 +375,19 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
 
     let rows = usize::from(area.height - 1);
     if state.queue.visible.is_empty() {
+        let fetched = section.and_then(|s| s.fetched.as_ref());
         let text = match (&state.connection, state.held.tickets.is_empty()) {
-            (crate::state::Connection::Connecting, true) => "Loading tickets…",
+            _ if section.and_then(|s| s.problem.as_deref()).is_some() => {
+                if state.queues.is_empty() {
+                    "Waiting for the desk's queues and agents…"
+                } else {
+                    "This section's query names something the desk does not have (:messages)."
+                }
+            }
+            _ if fetched.is_some_and(|f| f.at.is_none()) => "Asking the desk…",
+            (crate::state::Connection::Connecting, true) if fetched.is_none() => "Loading tickets…",
             _ if !state.queue.filter.text().is_empty() => "No tickets match the filter.",
+            _ if section.is_some_and(|s| s.search) => "Nothing found. Esc closes the search.",
             _ => "No tickets in this section.",
         };
         lines.push(Line::from(Span::styled(
@@ -342,7 +397,7 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
     }
     let end = (state.queue.offset + rows).min(state.queue.visible.len());
     for row in state.queue.offset..end {
-        let Some(ticket) = state.held.tickets.get(state.queue.visible[row]) else {
+        let Some(ticket) = state.row_ticket(state.queue.visible[row]) else {
             continue;
         };
         let selected = row == state.queue.cursor;
@@ -358,7 +413,8 @@ pub fn render_table(frame: &mut Frame, area: Rect, state: &State) {
             Span::raw(" ")
         };
         let spans: Vec<Span> = std::iter::once(mark)
-            .chain(columns.iter().map(|&(column, width)| {
+            .chain(columns.iter().map(|(column, width)| {
+                let width = *width;
                 let (text, style) = cell(column, ticket, state, width);
                 let style = if selected {
                     style.patch(highlight)
@@ -384,7 +440,7 @@ mod tests {
     #[test]
     fn columns_collapse_by_importance() {
         let names = |w| -> Vec<Column> {
-            layout(w, 5, Wants::default())
+            layout(w, 5, Wants::default(), &ORDER, &OPTIONAL)
                 .into_iter()
                 .map(|(c, _)| c)
                 .collect()
@@ -405,6 +461,39 @@ mod tests {
     }
 
     #[test]
+    fn a_sections_own_columns_keep_its_order_and_drop_from_the_end() {
+        let own = [
+            Column::Id,
+            Column::Status,
+            Column::Subject,
+            Column::Field("School".into()),
+            Column::Tags,
+            Column::Created,
+            Column::Owner,
+        ];
+        let names = |w| -> Vec<Column> {
+            layout(w, 5, Wants::default(), &own, &own)
+                .into_iter()
+                .map(|(c, _)| c)
+                .collect()
+        };
+        assert_eq!(names(160), own.to_vec());
+        // At 80 the last listed go first; the id and subject always stay.
+        assert_eq!(
+            names(79),
+            [
+                Column::Id,
+                Column::Status,
+                Column::Subject,
+                Column::Field("School".into()),
+                Column::Tags,
+                Column::Created,
+            ]
+        );
+        assert_eq!(names(30), [Column::Id, Column::Subject]);
+    }
+
+    #[test]
     fn columns_fill_the_width_exactly() {
         let wants = Wants {
             requester: 60,
@@ -413,7 +502,10 @@ mod tests {
         };
         for width in [60, 80, 100, 132, 160, 199, 240] {
             for wants in [Wants::default(), wants] {
-                let total: usize = layout(width, 5, wants).iter().map(|(_, w)| w + 1).sum();
+                let total: usize = layout(width, 5, wants, &ORDER, &OPTIONAL)
+                    .iter()
+                    .map(|(_, w)| w + 1)
+                    .sum();
                 assert_eq!(total, width, "at {width}");
             }
         }
@@ -422,9 +514,9 @@ mod tests {
     #[test]
     fn requester_owner_and_queue_grow_to_their_rows_from_half_the_room() {
         let width_of = |width, wants, column| {
-            layout(width, 5, wants)
+            layout(width, 5, wants, &ORDER, &OPTIONAL)
                 .into_iter()
-                .find(|&(c, _)| c == column)
+                .find(|(c, _)| *c == column)
                 .map(|(_, w)| w)
         };
         let wants = Wants {

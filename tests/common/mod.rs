@@ -80,6 +80,8 @@ pub fn settings(theme: &str) -> Settings {
         uploads: Default::default(),
         display: false,
         floods: Default::default(),
+        sections: Default::default(),
+        server_search: true,
         downloads: None,
         profiles: vec!["demo".into()],
     }
@@ -99,7 +101,7 @@ pub fn visible(console: &Console) -> Vec<&deskterm::desk::TicketSummary> {
         .queue
         .visible
         .iter()
-        .map(|&i| state.held.tickets.get(i).unwrap())
+        .map(|&i| state.row_ticket(i).unwrap())
         .collect()
 }
 

@@ -78,7 +78,8 @@ macro_rules! conformance_tests {
             fields_take_their_allowed_values_only,
             a_requesters_tickets_are_found_in_every_status,
             a_search_by_priority_finds_only_that_priority,
-            tags_go_on_and_come_off
+            tags_go_on_and_come_off,
+            the_query_language_finds_resolved_tickets_by_word_time_and_field
         );
     };
 }
@@ -922,4 +923,98 @@ pub async fn linked_tickets_show_their_links(f: &Fixture) {
         .unwrap();
     let lone = listed.items.iter().find(|t| t.id == lone.id).unwrap();
     assert!(!lone.linked, "{lone:?}");
+}
+
+/// The query language finds, through the desk, what it says: resolved
+/// tickets by a word, every status by creation and update time, and a
+/// custom field's value; the same answer the console's tab and `ls` show.
+pub async fn the_query_language_finds_resolved_tickets_by_word_time_and_field(f: &Fixture) {
+    if !f.desk.capabilities().create {
+        return;
+    }
+    use deskterm::desk::query::text;
+    let word = format!("qz{}", Timestamp::now().as_nanosecond() % 1_000_000_000);
+    let mut made = Vec::new();
+    for what in ["Gym lights flicker", "Stage lights out", "Hall lights buzz"] {
+        made.push(own_ticket(f, &format!("{what} {word}")).await);
+    }
+    for t in &made[..2] {
+        f.apply(&t.id, Change::SetStatus(StatusKind::Resolved))
+            .await;
+    }
+    let queues = f.desk.queues().await.unwrap();
+    let agents = f.desk.agents().await.unwrap();
+    // Ages are measured from the desk's clock (the demo's may be pinned).
+    let now = made.iter().map(|t| t.created).max().unwrap() + SignedDuration::from_mins(1);
+    let find = |query: String| {
+        let desk = f.desk.clone();
+        let (queues, agents) = (queues.clone(), agents.clone());
+        async move {
+            let query = text::parse(&query)
+                .unwrap()
+                .resolve(&text::Context {
+                    queues: &queues,
+                    agents: &agents,
+                    now,
+                    time_zone: &jiff::tz::TimeZone::UTC,
+                })
+                .unwrap();
+            let (found, stopped) = paging::find(desk, query, 50, 500).await.unwrap();
+            assert_eq!(stopped, None);
+            let mut ids: Vec<String> = found.into_iter().map(|t| t.id.0).collect();
+            ids.sort();
+            ids
+        }
+    };
+    let ids = |tickets: &[TicketSummary]| {
+        let mut ids: Vec<String> = tickets.iter().map(|t| t.id.0.clone()).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(
+        find(format!("status:resolved {word}")).await,
+        ids(&made[..2])
+    );
+    assert_eq!(
+        find(word.clone()).await,
+        ids(&made[2..]),
+        "active by default"
+    );
+    assert_eq!(
+        find(format!("status:any {word} created:<1h")).await,
+        ids(&made)
+    );
+    assert!(
+        find(format!("status:any {word} updated:>1d"))
+            .await
+            .is_empty()
+    );
+    assert!(
+        find(format!("status:any {word} created:<2026-01-01"))
+            .await
+            .is_empty()
+    );
+
+    if f.desk.capabilities().fields {
+        let specs = f.desk.fields(&made[0].id).await.unwrap();
+        let list = specs
+            .iter()
+            .find(|s| !s.values.is_empty())
+            .expect("a field with a list of values");
+        let value = list.values[0].clone();
+        f.apply(
+            &made[0].id,
+            Change::SetField {
+                name: list.name.clone(),
+                value: Some(value.clone()),
+            },
+        )
+        .await;
+        let term = format!("field:\"{}={}\"", list.name, value);
+        assert_eq!(
+            find(format!("status:any {word} {term}")).await,
+            ids(&made[..1]),
+            "{term}"
+        );
+    }
 }

@@ -294,12 +294,36 @@ fn where_clause(query: &Query, since: Option<Timestamp>) -> (String, Vec<Value>)
             values.push(Value::Integer(id.0.parse().unwrap_or(-1)));
         }
     }
+    // Each word in the subject, requester or id, or in a message's body
+    // (internal notes too: only agents search).
     for word in query.text.split_whitespace() {
         conditions.push(
-            "instr(lower(t.subject || ' ' || r.name || ' ' || r.email || ' #' || t.id), ?) > 0"
+            "(instr(lower(t.subject || ' ' || r.name || ' ' || r.email || ' #' || t.id), ?) > 0
+              OR EXISTS (SELECT 1 FROM entries e
+                         WHERE e.ticket_id = t.id AND instr(lower(e.body), ?) > 0))"
                 .into(),
         );
         values.push(Value::Text(word.to_lowercase()));
+        values.push(Value::Text(word.to_lowercase()));
+    }
+    for (column, range) in [("t.created", query.created), ("t.updated", query.updated)] {
+        if let Some(after) = range.after {
+            conditions.push(format!("{column} >= ?"));
+            values.push(Value::Integer(after.as_second()));
+        }
+        if let Some(before) = range.before {
+            conditions.push(format!("{column} < ?"));
+            values.push(Value::Integer(before.as_second()));
+        }
+    }
+    for (name, value) in &query.fields {
+        conditions.push(
+            "EXISTS (SELECT 1 FROM fields f WHERE f.ticket_id = t.id
+                     AND f.name = ? COLLATE NOCASE AND f.value = ? COLLATE NOCASE)"
+                .into(),
+        );
+        values.push(Value::Text(name.clone()));
+        values.push(Value::Text(value.clone()));
     }
     if let Some(since) = since {
         conditions.push("t.updated >= ?".into());

@@ -325,7 +325,9 @@ pub const SUMMARY_SELECT: &str = "
            r.name, r.email, r.role, r.organisation, t.channel, t.created, t.updated,
            t.first_response_at, t.sla_policy, t.sla_calendar,
            t.fr_due, t.fr_stage, t.fr_at, t.nr_due, t.nr_stage, t.nr_at,
-           t.res_due, t.res_stage, t.res_at, t.tags, t.version, r.phone
+           t.res_due, t.res_stage, t.res_at, t.tags, t.version, r.phone,
+           (SELECT group_concat(f.name || char(31) || f.value, char(30))
+              FROM fields f WHERE f.ticket_id = t.id)
     FROM tickets t
     JOIN queues q ON q.id = t.queue_id
     JOIN requesters r ON r.id = t.requester_id
@@ -435,6 +437,14 @@ pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
             .map(SafeText::line)
             .collect(),
         worked_minutes: 0,
+        fields: row
+            .get::<_, Option<String>>(30)?
+            .unwrap_or_default()
+            .split('\u{1e}')
+            .filter_map(|pair| pair.split_once('\u{1f}'))
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(name, value)| (SafeText::line(name), SafeText::line(value)))
+            .collect(),
         linked: false,
         version: Version(row.get::<_, i64>(28)?.to_string()),
     })

@@ -368,6 +368,11 @@ pub fn summary(t: &Ticket, names: &Names, observed: Option<Timestamp>) -> Ticket
         tags: Vec::new(),
         worked_minutes: t.minutes_worked().try_into().unwrap_or(u32::MAX),
         linked: false,
+        fields: t
+            .custom_fields()
+            .into_iter()
+            .map(|(name, value)| (SafeText::line(name), SafeText::line(&value)))
+            .collect(),
         version: version(t),
     }
 }

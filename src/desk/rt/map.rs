@@ -101,6 +101,27 @@ fn custom_field<'a>(ticket: &'a Value, name: &str) -> Option<&'a str> {
         .as_str()
 }
 
+/// Every custom field with a value, when the answer carries them.
+fn custom_fields(ticket: &Value) -> Vec<(SafeText, SafeText)> {
+    let Some(fields) = ticket.get("CustomFields").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter_map(|cf| {
+            let name = cf.get("name")?.as_str()?;
+            let values: Vec<&str> = cf
+                .get("values")?
+                .as_array()?
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|v| !v.is_empty())
+                .collect();
+            (!values.is_empty()).then(|| (SafeText::line(name), SafeText::line(&values.join(", "))))
+        })
+        .collect()
+}
+
 /// A ticket from a list answer (fields as in [`LIST_FIELDS`]).
 pub fn summary(ticket: &Value, reading: &Reading) -> Option<TicketSummary> {
     let id = record::id(ticket)?;
@@ -176,6 +197,7 @@ pub fn summary(ticket: &Value, reading: &Reading) -> Option<TicketSummary> {
         worked_minutes: record::number(ticket, "TimeWorked")
             .map_or(0, |m| m.clamp(0, i64::from(u32::MAX)) as u32),
         linked: false,
+        fields: custom_fields(ticket),
         // LastUpdated is what a list and a record both carry; writes turn it
         // into the ETag check.
         version: Version(record::text(ticket, "LastUpdated").unwrap_or_default()),

@@ -1,6 +1,8 @@
 //! Backend-neutral queries as TicketSQL.
 
-use crate::desk::{OwnerFilter, PriorityLevel, Query, StatusKind};
+use jiff::Timestamp;
+
+use crate::desk::{OwnerFilter, PriorityLevel, Query, StatusKind, TimeRange};
 
 /// A value inside single quotes, with quotes and backslashes escaped.
 pub fn quote(value: &str) -> String {
@@ -18,8 +20,23 @@ pub fn statuses_for(kind: StatusKind) -> &'static [&'static str] {
     }
 }
 
-/// The TicketSQL for `query`; `me` is the signed-in user's name.
-pub fn ticket_sql(query: &Query) -> String {
+/// A created or updated range as RT's relative dates, measured back from
+/// `now` on the server's clock: RT reads absolute dates in the user's time
+/// zone, which a client cannot see.
+fn range_sql(field: &str, range: TimeRange, now: Timestamp) -> Vec<String> {
+    let ago = |at: Timestamp| at.duration_until(now).as_secs().max(0);
+    let mut clauses = Vec::new();
+    if let Some(after) = range.after {
+        clauses.push(format!("{field} >= '-{} seconds'", ago(after)));
+    }
+    if let Some(before) = range.before {
+        clauses.push(format!("{field} < '-{} seconds'", ago(before)));
+    }
+    clauses
+}
+
+/// The TicketSQL for `query`; `now` is the server's clock, for times.
+pub fn ticket_sql(query: &Query, now: Timestamp) -> String {
     let mut clauses = Vec::new();
     let active = [StatusKind::New, StatusKind::Open, StatusKind::Pending];
     if query.statuses.len() == active.len() && active.iter().all(|s| query.statuses.contains(s)) {
@@ -53,6 +70,12 @@ pub fn ticket_sql(query: &Query) -> String {
     }
     if let Some(email) = &query.requester {
         clauses.push(format!("Requestor.EmailAddress = {}", quote(email.trim())));
+    }
+    clauses.extend(range_sql("Created", query.created, now));
+    clauses.extend(range_sql("LastUpdated", query.updated, now));
+    for (name, value) in &query.fields {
+        let name = name.replace(['{', '}', '\'', '\\'], "");
+        clauses.push(format!("CF.{{{name}}} = {}", quote(value)));
     }
     match &query.owner {
         OwnerFilter::Any => {}
@@ -92,9 +115,31 @@ mod tests {
             ..Query::default()
         };
         assert_eq!(
-            ticket_sql(&q),
+            ticket_sql(&q, Timestamp::UNIX_EPOCH),
             "((Priority >= 66 AND Priority < 90) OR Priority >= 90)"
         );
+    }
+
+    #[test]
+    fn times_are_ages_on_rts_clock_and_fields_are_cfs() {
+        let now: Timestamp = "2026-12-01T15:00:00Z".parse().expect("instant");
+        let q = Query {
+            created: TimeRange::after(now - jiff::SignedDuration::from_hours(2)),
+            updated: TimeRange::before(now - jiff::SignedDuration::from_hours(72)),
+            fields: vec![("School".into(), "North High".into())],
+            ..Query::default()
+        };
+        assert_eq!(
+            ticket_sql(&q, now),
+            "Created >= '-7200 seconds' AND LastUpdated < '-259200 seconds' \
+             AND CF.{School} = 'North High'"
+        );
+        // A name cannot close the braces or the quotes.
+        let q = Query {
+            fields: vec![("Sch}ool' OR id > '0".into(), "x".into())],
+            ..Query::default()
+        };
+        assert_eq!(ticket_sql(&q, now), "CF.{School OR id > 0} = 'x'");
     }
 
     #[test]
@@ -105,7 +150,7 @@ mod tests {
             ..Query::active()
         };
         assert_eq!(
-            ticket_sql(&q),
+            ticket_sql(&q, Timestamp::UNIX_EPOCH),
             "Status = '__Active__' AND Queue = '3' AND Owner = '__CurrentUser__'"
         );
     }
@@ -119,11 +164,14 @@ mod tests {
             ..Query::default()
         };
         assert_eq!(
-            ticket_sql(&q),
+            ticket_sql(&q, Timestamp::UNIX_EPOCH),
             "(Status = 'stalled' OR Status = 'rejected' OR Status = 'deleted') AND Owner = 'bob' \
              AND (Subject LIKE '#42' OR Requestor.EmailAddress LIKE '#42' OR Requestor.RealName LIKE '#42' OR id = 42) \
              AND (Subject LIKE 'o\\'brien' OR Requestor.EmailAddress LIKE 'o\\'brien' OR Requestor.RealName LIKE 'o\\'brien')"
         );
-        assert_eq!(ticket_sql(&Query::default()), "id > 0");
+        assert_eq!(
+            ticket_sql(&Query::default(), Timestamp::UNIX_EPOCH),
+            "id > 0"
+        );
     }
 }

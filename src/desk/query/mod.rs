@@ -1,10 +1,16 @@
 //! Backend-neutral searches: each backend translates a [`Query`] into its own
 //! language (SQL for the demo, TicketSQL for RT), and the console evaluates the
-//! same query on tickets it already holds.
+//! same query on tickets it already holds. [`text`] reads the language
+//! people write queries in.
+
+pub mod text;
+
+use jiff::Timestamp;
 
 use super::model::{
     AgentId, Channel, PriorityLevel, QueueId, RequesterRole, StatusKind, TicketSummary,
 };
+use crate::sla::{Level, Thresholds};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum OwnerFilter {
@@ -32,6 +38,104 @@ pub struct Query {
     pub roles: Vec<RequesterRole>,
     /// Tickets carrying every one of these tags.
     pub tags: Vec<String>,
+    /// Custom fields with these values (names and values in any case).
+    pub fields: Vec<(String, String)>,
+    pub created: TimeRange,
+    pub updated: TimeRange,
+    /// SLA levels, any of them: the console's engine knows them, never the
+    /// desk, so they are checked once the clocks are filled in
+    /// ([`Query::sla_matches`]).
+    pub sla: Vec<SlaFilter>,
+}
+
+/// Instants a time lies between: `after` inclusive, `before` exclusive.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TimeRange {
+    pub after: Option<Timestamp>,
+    pub before: Option<Timestamp>,
+}
+
+impl TimeRange {
+    pub fn after(at: Timestamp) -> Self {
+        Self {
+            after: Some(at),
+            before: None,
+        }
+    }
+
+    pub fn before(at: Timestamp) -> Self {
+        Self {
+            after: None,
+            before: Some(at),
+        }
+    }
+
+    /// Both at once: the later start, the earlier end.
+    pub fn and(self, other: Self) -> Self {
+        let pick = |a: Option<Timestamp>, b: Option<Timestamp>, later: bool| match (a, b) {
+            (Some(a), Some(b)) => Some(if later { a.max(b) } else { a.min(b) }),
+            (a, b) => a.or(b),
+        };
+        Self {
+            after: pick(self.after, other.after, true),
+            before: pick(self.before, other.before, false),
+        }
+    }
+
+    pub fn is_any(&self) -> bool {
+        self.after.is_none() && self.before.is_none()
+    }
+
+    pub fn contains(&self, at: Timestamp) -> bool {
+        self.after.is_none_or(|a| at >= a) && self.before.is_none_or(|b| at < b)
+    }
+}
+
+/// An SLA level as a query names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlaFilter {
+    Breached,
+    /// Warned or alerted.
+    AtRisk,
+    Ok,
+    Paused,
+    Met,
+}
+
+impl SlaFilter {
+    pub const ALL: [SlaFilter; 5] = [
+        SlaFilter::Breached,
+        SlaFilter::AtRisk,
+        SlaFilter::Ok,
+        SlaFilter::Paused,
+        SlaFilter::Met,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SlaFilter::Breached => "breached",
+            SlaFilter::AtRisk => "at-risk",
+            SlaFilter::Ok => "ok",
+            SlaFilter::Paused => "paused",
+            SlaFilter::Met => "met",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(word))
+    }
+
+    fn holds(self, level: Option<Level>) -> bool {
+        match self {
+            SlaFilter::Breached => level == Some(Level::Breached),
+            SlaFilter::AtRisk => level.is_some_and(Level::at_risk),
+            SlaFilter::Ok => level == Some(Level::Ok),
+            SlaFilter::Paused => level == Some(Level::Paused),
+            SlaFilter::Met => level == Some(Level::Met),
+        }
+    }
 }
 
 impl Query {
@@ -43,10 +147,17 @@ impl Query {
         }
     }
 
-    /// Priority, channel, role and tags: what a desk may leave to the
-    /// client to check.
+    /// Priority, channel, role, tags, fields and times: what a desk may
+    /// leave to the client to check.
     pub fn refines(&self, t: &TicketSummary) -> bool {
-        (self.priorities.is_empty() || self.priorities.contains(&t.priority.level))
+        self.created.contains(t.created)
+            && self.updated.contains(t.updated)
+            && self.fields.iter().all(|(name, value)| {
+                t.fields.iter().any(|(n, v)| {
+                    n.as_str().eq_ignore_ascii_case(name) && v.as_str().eq_ignore_ascii_case(value)
+                })
+            })
+            && (self.priorities.is_empty() || self.priorities.contains(&t.priority.level))
             && (self.channels.is_empty() || self.channels.contains(&t.channel))
             && (self.roles.is_empty() || self.roles.contains(&t.requester.role))
             && self.tags.iter().all(|tag| {
@@ -56,7 +167,16 @@ impl Query {
             })
     }
 
-    /// Everything but the text: status, queue and owner.
+    /// Whether the ticket's most urgent clock is at one of the levels asked
+    /// for (any, when none is).
+    pub fn sla_matches(&self, t: &TicketSummary, now: Timestamp, thresholds: &Thresholds) -> bool {
+        self.sla.is_empty() || {
+            let level = t.sla.level(now, thresholds);
+            self.sla.iter().any(|f| f.holds(level))
+        }
+    }
+
+    /// Everything but the text and the SLA levels.
     pub fn matches_fields(&self, ticket: &TicketSummary, me: Option<&AgentId>) -> bool {
         if !self.refines(ticket) {
             return false;
