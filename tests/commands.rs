@@ -724,3 +724,67 @@ fn ls_refines_by_priority_channel_role_and_tag() {
         stderr(&out)
     );
 }
+
+/// `ls --section` lists a section of one's own from config.toml, in its own
+/// order unless `--sort` says; a mistake in its query stops with the line
+/// and column.
+#[test]
+fn ls_lists_a_section_of_ones_own_in_its_order() {
+    let home = Home::new();
+    common::write_config(
+        home.dir.path(),
+        "[[sections]]\nname = \"Resolved buses\"\nquery = \"status:resolved queue:transport\"\n\
+         sort = \"updated\"\n",
+    );
+    let found = home.json(&["ls", "--section", "resolved buses", "--format", "json"]);
+    let found = found.as_array().unwrap();
+    assert!(!found.is_empty());
+    assert!(
+        found
+            .iter()
+            .all(|t| t["status"]["kind"] == "resolved" && t["queue"]["name"] == "Transportation")
+    );
+    let updated: Vec<&str> = found
+        .iter()
+        .map(|t| t["updated"].as_str().unwrap())
+        .collect();
+    assert!(
+        updated.windows(2).all(|w| w[0] >= w[1]),
+        "newest update first"
+    );
+    let by_id = home.json(&[
+        "ls",
+        "--section",
+        "resolved buses",
+        "--sort",
+        "id",
+        "--format",
+        "json",
+    ]);
+    let ids: Vec<u64> = by_id
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "{ids:?}");
+
+    common::write_config(
+        home.dir.path(),
+        "[[sections]]\nname = \"Buses\"\nquery = \"bus stauts:open\"\n",
+    );
+    let out = home.run(&["ls"]);
+    assert_ne!(code(&out), 0);
+    assert!(
+        stderr(&out).contains("line 3, column 14: section “Buses”: no such term “stauts:open”"),
+        "{}",
+        stderr(&out)
+    );
+    let out = home.run(&["config", "check"]);
+    assert_ne!(code(&out), 0);
+    assert!(
+        stderr(&out).contains("line 3, column 14"),
+        "{}",
+        stderr(&out)
+    );
+}
