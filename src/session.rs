@@ -78,6 +78,12 @@ pub fn remote_desk(target: &Target) -> Result<Arc<dyn Desk>, DeskError> {
             tracing::info!(url = %settings.url, user = %settings.user, "opening a django-helpdesk desk");
             Arc::new(HelpdeskDesk::new((**settings).clone())?)
         }
+        Target::Redmine(settings) => {
+            tracing::info!(url = %settings.url, user = %settings.user, "opening a Redmine desk");
+            Arc::new(crate::desk::redmine::RedmineDesk::new(
+                (**settings).clone(),
+            )?)
+        }
         Target::Demo => {
             return Err(DeskError::Unsupported(
                 "open the demo desk without its store",

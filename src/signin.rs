@@ -58,11 +58,7 @@ pub async fn login(
             let message = format!(
                 "{url} refused the token for {}: check it ({}); nothing was stored",
                 profile.user.as_deref().unwrap_or_default(),
-                if profile.backend == profile::Backend::Rt {
-                    "RT: Logged in as → Settings → Auth Tokens"
-                } else {
-                    "django-helpdesk: Django admin → Auth Token → Tokens"
-                }
+                profile.backend.token_help()
             );
             e.explained(message)
         }

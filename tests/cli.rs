@@ -201,6 +201,24 @@ fn profiles_are_chosen_by_name_and_a_real_desk_needs_a_token() {
         message.contains("profile `broken`: backend \"rt\" needs `user`"),
         "{message}"
     );
+
+    // A Redmine profile says which key it wants, and where to find it.
+    std::fs::write(
+        &config,
+        "default_profile = \"school\"\n[profiles.school]\nbackend = \"redmine\"\n\
+         url = \"https://redmine.example.org\"\nuser = \"alice\"\nprojects = [\"support\"]\n\
+         requester_field = \"Requester email\"\n",
+    )
+    .unwrap();
+    let message = stderr(&deskterm(home.path(), &[]));
+    assert!(
+        message.contains(
+            "profile `school` has no credential for redmine at https://redmine.example.org:443: \
+             run `deskterm login school` to sign in with a Redmine API key (Redmine: My account \
+             → API access key → Show)"
+        ),
+        "{message}"
+    );
 }
 
 const SLA_CONFIG: &str = r#"

@@ -33,6 +33,7 @@ use crate::desk::RequesterRole;
 use crate::desk::helpdesk::HelpdeskSettings;
 use crate::desk::helpdesk::Staff;
 use crate::desk::http::{Auth, Transport};
+use crate::desk::redmine::RedmineSettings;
 use crate::desk::rt::RtSettings;
 
 /// The name the built-in demo desk answers to.
@@ -45,6 +46,7 @@ pub enum Backend {
     Rt,
     /// django-helpdesk.
     Helpdesk,
+    Redmine,
 }
 
 impl Backend {
@@ -53,6 +55,18 @@ impl Backend {
             Backend::Demo => "demo",
             Backend::Rt => "rt",
             Backend::Helpdesk => "helpdesk",
+            Backend::Redmine => "redmine",
+        }
+    }
+
+    /// The token this desk signs in with, and where its user finds it.
+    pub fn token_help(self) -> &'static str {
+        match self {
+            Backend::Rt => "an RT auth token (RT: Logged in as → Settings → Auth Tokens)",
+            Backend::Redmine => "a Redmine API key (Redmine: My account → API access key → Show)",
+            Backend::Helpdesk | Backend::Demo => {
+                "a django-helpdesk API token (Django admin → Auth Token → Tokens)"
+            }
         }
     }
 }
@@ -135,6 +149,16 @@ pub struct Profile {
     /// `{ login, name, email }`); `user` must be one.
     #[serde(default)]
     pub agents: BTreeMap<String, AgentEntry>,
+    /// Redmine: the projects that make up the desk (identifiers, ids or
+    /// names); none means every project the user sees.
+    #[serde(default)]
+    pub projects: Vec<String>,
+    /// Redmine: the statuses that count as pending (["Feedback"]).
+    #[serde(default)]
+    pub pending_statuses: Vec<String>,
+    /// Redmine: a custom field holding the requester's address (callers
+    /// without an account; needed to log calls).
+    pub requester_field: Option<String>,
 }
 
 /// A profile's `url`: refused where it is written, with its line, when it
@@ -206,6 +230,7 @@ pub enum Target {
     Demo,
     Rt(Box<RtSettings>),
     Helpdesk(Box<HelpdeskSettings>),
+    Redmine(Box<RedmineSettings>),
 }
 
 #[derive(Clone, Debug)]
@@ -355,11 +380,7 @@ pub fn no_credential(name: &str, profile: &Profile, unbound: &[String]) -> Strin
     format!(
         "profile `{name}` has no credential for {desk}: run `deskterm login {name}` to sign in \
          with {}{}, or set DESKTERM_TOKEN",
-        if profile.backend == Backend::Rt {
-            "an RT auth token (RT: Logged in as → Settings → Auth Tokens)"
-        } else {
-            "a django-helpdesk API token (Django admin → Auth Token → Tokens)"
-        },
+        profile.backend.token_help(),
         if profile.auth == AuthKind::Basic {
             " or, with auth = \"basic\", the password"
         } else {
@@ -396,7 +417,7 @@ pub fn select(
     }
     let target = match profile.backend {
         Backend::Demo => Target::Demo,
-        Backend::Rt | Backend::Helpdesk => {
+        Backend::Rt | Backend::Helpdesk | Backend::Redmine => {
             let user = profile.user.clone().unwrap_or_default();
             let Some(secret) = token else {
                 anyhow::bail!("{}", no_credential(&name, profile, &[]));
@@ -415,7 +436,19 @@ pub fn select(
                 .collect();
             let url = profile.url.clone().unwrap_or_default();
             let transport = profile.transport(config_dir);
-            if profile.backend == Backend::Rt {
+            if profile.backend == Backend::Redmine {
+                Target::Redmine(Box::new(RedmineSettings {
+                    url,
+                    user,
+                    auth,
+                    transport,
+                    projects: profile.projects.clone(),
+                    pending: profile.pending_statuses.clone(),
+                    requester_field: profile.requester_field.clone(),
+                    channel_field: profile.channel_field.clone(),
+                    roles,
+                }))
+            } else if profile.backend == Backend::Rt {
                 Target::Rt(Box::new(RtSettings {
                     url,
                     user,

@@ -149,6 +149,9 @@ pub struct Api {
     pub root: &'static str,
     /// The word before the token in `Authorization`.
     pub token_scheme: &'static str,
+    /// A header of its own the token goes in instead (Redmine's
+    /// `X-Redmine-API-Key`), bare.
+    pub token_header: Option<&'static str>,
     /// What to check when HTML comes back where JSON was expected.
     pub html_hint: &'static str,
 }
@@ -157,6 +160,7 @@ pub const RT: Api = Api {
     name: "RT",
     root: "REST/2.0",
     token_scheme: "token",
+    token_header: None,
     html_hint: "is the profile's url the RT address (https://rt.example.org, without \
                 /REST/2.0), and is REST2 enabled?",
 };
@@ -212,8 +216,15 @@ impl Client {
             return Err(DeskError::Config(why));
         }
         let path = base.path().trim_end_matches('/').to_string();
-        let root = format!("/{}", api.root);
-        let path = path.trim_end_matches(root.as_str());
+        // An API at the site's own root (Redmine's) has no path to add.
+        let root = match api.root {
+            "" => String::new(),
+            root => format!("/{root}"),
+        };
+        let path = match root.as_str() {
+            "" => path.as_str(),
+            root => path.trim_end_matches(root),
+        };
         base.set_path(&format!("{path}{root}/"));
         transport.check()?;
         Ok(Self {
@@ -257,11 +268,17 @@ impl Client {
     fn authorised(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match &self.auth {
             Auth::Token(token) => {
-                let scheme = self.api.token_scheme;
-                let mut value = HeaderValue::from_str(&format!("{scheme} {}", token.expose()))
+                let (name, text) = match self.api.token_header {
+                    Some(name) => (name, token.expose().to_string()),
+                    None => (
+                        "authorization",
+                        format!("{} {}", self.api.token_scheme, token.expose()),
+                    ),
+                };
+                let mut value = HeaderValue::from_str(&text)
                     .unwrap_or_else(|_| HeaderValue::from_static("token invalid"));
                 value.set_sensitive(true);
-                request.header(reqwest::header::AUTHORIZATION, value)
+                request.header(name, value)
             }
             Auth::Basic { user, password } => request.basic_auth(user, Some(password.expose())),
         }
@@ -396,6 +413,27 @@ impl Client {
         .await
     }
 
+    /// POST a file's bytes as they are, to `path` with `query`.
+    pub async fn post_bytes(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        bytes: &[u8],
+    ) -> Result<Answer, DeskError> {
+        let mut url = self.url(path)?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        self.send(
+            Method::POST,
+            url,
+            Some(Body::Bytes(bytes)),
+            &[],
+            self.max_body,
+        )
+        .await
+    }
+
     async fn send(
         &self,
         method: Method,
@@ -413,6 +451,11 @@ impl Client {
                 request = request
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
                     .body(body.to_string());
+            }
+            Some(Body::Bytes(bytes)) => {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                    .body(bytes.to_vec());
             }
             Some(Body::Form(form)) => {
                 request = request
@@ -436,7 +479,11 @@ impl Client {
         if !status.is_success() {
             return Err(status_error(self.api, status, &response_headers, &bytes));
         }
-        let body = parse_json(self.api, &response_headers, &bytes)?;
+        // No content (Redmine's 204 to a PUT) is no JSON to read.
+        let body = match status == StatusCode::NO_CONTENT || bytes.is_empty() {
+            true => Value::Null,
+            false => parse_json(self.api, &response_headers, &bytes)?,
+        };
         Ok(Answer {
             status: status.as_u16(),
             etag: header(&response_headers, "etag").map(|e| e.trim_matches('"').to_string()),
@@ -449,6 +496,8 @@ impl Client {
 enum Body<'a> {
     Json(&'a Value),
     Form(&'a Form),
+    /// A file's bytes as they are (Redmine's uploads).
+    Bytes(&'a [u8]),
 }
 
 /// A multipart/form-data body (RFC 7578), built whole: the files are in
@@ -581,10 +630,15 @@ fn parse_json(api: Api, headers: &HeaderMap, bytes: &[u8]) -> Result<Value, Desk
 }
 
 /// The reason in an error body: RT's `{"message": "..."}`, Django REST
-/// framework's `{"detail": "..."}` or its field errors `{"field": ["..."]}`.
+/// framework's `{"detail": "..."}` or its field errors `{"field": ["..."]}`,
+/// Redmine's `{"errors": ["..."]}`.
 fn message_of(bytes: &[u8]) -> String {
     let value = serde_json::from_slice::<Value>(bytes).ok();
     let said = value.as_ref().and_then(|v| {
+        if let Some(errors) = v.get("errors").and_then(Value::as_array) {
+            let errors: Vec<&str> = errors.iter().filter_map(Value::as_str).collect();
+            return Some(errors.join("; "));
+        }
         for key in ["message", "detail"] {
             if let Some(text) = v.get(key).and_then(Value::as_str) {
                 return Some(text.to_string());

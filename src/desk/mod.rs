@@ -12,6 +12,7 @@ pub mod message;
 pub mod model;
 pub mod paging;
 pub mod query;
+pub mod redmine;
 pub mod retry;
 pub mod rt;
 pub mod upload;

@@ -77,6 +77,7 @@ const API: http::Api = http::Api {
     name: "django-helpdesk",
     root: "api",
     token_scheme: "Token",
+    token_header: None,
     html_hint: "is the profile's url the django-helpdesk address (https://helpdesk.example.org, \
                 without /api), and is HELPDESK_API_ENABLED on?",
 };

@@ -1,0 +1,11 @@
+# Serves a throwaway Redmine with WEBrick (run by redmine.sh as
+# `ruby -rwebrick redmine-server.rb PORT`): Debian's Redmine has no server
+# in its bundle, and WEBrick loaded before Bundler stays loadable.
+require 'webrick'
+port = Integer(ARGV.fetch(0))
+ENV['RAILS_ENV'] ||= 'production'
+Dir.chdir('/usr/share/redmine')
+require '/usr/share/redmine/config/environment'
+require 'rack/handler/webrick'
+Rack::Handler::WEBrick.run(Rails.application, Host: '127.0.0.1', Port: port,
+                           AccessLog: [], Logger: WEBrick::Log.new($stderr, WEBrick::Log::WARN))
