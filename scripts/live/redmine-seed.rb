@@ -9,6 +9,7 @@ Setting.login_required = '1'
 # run on threads of their own that lock SQLite under the seed's writes.
 Setting.notified_events = []
 ActionMailer::Base.perform_deliveries = false
+ActiveJob::Base.queue_adapter = :inline
 
 def check(what, record)
   return record if record.persisted? && record.errors.empty?

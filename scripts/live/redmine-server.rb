@@ -7,5 +7,9 @@ ENV['RAILS_ENV'] ||= 'production'
 Dir.chdir('/usr/share/redmine')
 require '/usr/share/redmine/config/environment'
 require 'rack/handler/webrick'
-Rack::Handler::WEBrick.run(Rails.application, Host: '127.0.0.1', Port: port,
+require 'rack/lock'
+# One request at a time: SQLite under WEBrick's threads can deadlock two
+# writers ("database is locked"); a real Redmine has a real database.
+ActiveJob::Base.queue_adapter = :inline
+Rack::Handler::WEBrick.run(Rack::Lock.new(Rails.application), Host: '127.0.0.1', Port: port,
                            AccessLog: [], Logger: WEBrick::Log.new($stderr, WEBrick::Log::WARN))

@@ -35,11 +35,10 @@ install_redmine() {
         exit 1
     fi
     log "installing redmine, redmine-sqlite, ruby-webrick"
+    # The package's questions take their defaults (dbconfig-common makes
+    # its default instance a SQLite database, unused here: the instance
+    # this script starts has its own).
     export DEBIAN_FRONTEND=noninteractive
-    # The package's own database is not wanted: the instance has its own.
-    debconf-set-selections <<'SEL'
-redmine redmine/instances/default/dbconfig-install boolean false
-SEL
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
     chmod +x /usr/sbin/policy-rc.d
     trap 'rm -f /usr/sbin/policy-rc.d' EXIT
@@ -73,12 +72,24 @@ production:
 CONF
     head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$dir/config/secret_key.txt"
     export REDMINE_INSTANCE=$instance RAILS_ENV=production REDMINE_LANG=en
-    log "migrating the database in $dir"
-    (cd "$REDMINE" && bin/rake db:migrate && bin/rake redmine:load_default_data) \
-        > "$dir/migrate.log" 2>&1 || { cat "$dir/migrate.log" >&2; exit 1; }
-    log "creating projects, agents, keys and issues"
-    (cd "$REDMINE" && bin/rails runner "$HERE/redmine-seed.rb") > "$dir/seeded" 2> "$dir/seed.log" \
-        || { cat "$dir/seed.log" >&2; exit 1; }
+    # SQLite has refused a write now and then as "locked" while seeding: a
+    # failed seed starts again from an empty database, up to three times.
+    local attempt
+    for attempt in 1 2 3; do
+        rm -f "$dir/redmine.sqlite"
+        log "migrating the database in $dir"
+        (cd "$REDMINE" && bin/rake db:migrate && bin/rake redmine:load_default_data) \
+            > "$dir/migrate.log" 2>&1 || { cat "$dir/migrate.log" >&2; exit 1; }
+        log "creating projects, agents, keys and issues"
+        if (cd "$REDMINE" && bin/rails runner "$HERE/redmine-seed.rb") > "$dir/seeded" 2> "$dir/seed.log"; then
+            break
+        fi
+        if [ "$attempt" = 3 ]; then
+            cat "$dir/seed.log" >&2
+            exit 1
+        fi
+        log "the seed failed ($(grep -m1 -o 'database is locked\|[A-Za-z:]*Error' "$dir/seed.log" || echo see seed.log)); again"
+    done
     # shellcheck disable=SC1091
     . "$dir/seeded"
 
