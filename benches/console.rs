@@ -122,31 +122,7 @@ fn resort_by_sla(bencher: Bencher) {
 /// re-sorted and re-filtered, the counts and the dashboard's tally updated.
 #[divan::bench(sample_count = 20)]
 fn refresh_of_100_changed_tickets(bencher: Bencher) {
-    let mut state = loaded(200, 50);
-    let mut changed: Vec<TicketSummary> = all_active().into_iter().take(100).collect();
-    let mut n = 0;
-    bencher.bench_local(|| {
-        n += 1;
-        for t in &mut changed {
-            t.updated = now() + SignedDuration::from_secs(n);
-            t.version = Version(n.to_string());
-        }
-        let request = update(&mut state, ctrl('r'), now())
-            .iter()
-            .find_map(|e| match e {
-                Effect::Refresh { request, .. } => Some(*request),
-                _ => None,
-            })
-            .expect("a refresh");
-        update(
-            &mut state,
-            Msg::Desk(DeskReply::Changed {
-                request,
-                result: Ok(changed.clone()),
-            }),
-            now(),
-        );
-    });
+    refresh_100(bencher, loaded(200, 50));
 }
 
 /// Three sections of the user's own over the held tickets.
@@ -191,7 +167,11 @@ fn show_an_own_section_and_back(bencher: Bencher) {
 /// tickets (each changed ticket counted in or out of each).
 #[divan::bench(sample_count = 20)]
 fn refresh_of_100_changed_with_three_own_sections(bencher: Bencher) {
-    let mut state = loaded_with(own_sections(), 200, 50);
+    refresh_100(bencher, loaded_with(own_sections(), 200, 50));
+}
+
+/// Refreshes each bringing the same 100 tickets changed again.
+fn refresh_100(bencher: Bencher, mut state: State) {
     let mut changed: Vec<TicketSummary> = all_active().into_iter().take(100).collect();
     let mut n = 0;
     bencher.bench_local(|| {

@@ -565,20 +565,7 @@ fn a_resolved_section_and_a_search_find_what_the_api_lists() {
     let token = env("DESKTERM_HELPDESK_TOKEN");
     let ids = |args: &[&str]| -> Vec<String> {
         let out = common::run(home.path(), args, &[("DESKTERM_TOKEN", &token)], "");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let mut ids: Vec<String> = found
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["id"].as_str().unwrap().to_string())
-            .collect();
-        ids.sort();
-        ids
+        common::listed_ids(&out)
     };
     assert_eq!(
         ids(&["ls", "--section", "Resolved projectors", "--format", "json"]),

@@ -29,6 +29,8 @@ fn settings(key_var: &str, user: &str) -> RedmineSettings {
         auth: Auth::Token(Secret::new(env(key_var))),
         transport: Transport::with_timeout(Duration::from_secs(30)),
         projects: Vec::new(),
+        trackers: Vec::new(),
+        queues_are_trackers: false,
         pending: Vec::new(),
         requester_field: Some("Requester email".into()),
         channel_field: None,
@@ -437,8 +439,9 @@ async fn redmines_refusals_come_through_in_words() {
     }
 }
 
-/// A colleague's note is found by the next refresh in one request, and an
-/// escape sequence they put in it never reaches the screen.
+/// A colleague's note is found by the next refresh in one request (an idle
+/// refresh is one too), and an escape sequence they put in it never reaches
+/// the screen.
 #[tokio::test]
 #[ignore = "needs a live Redmine: .ci/run starts one"]
 async fn a_colleagues_change_is_found_in_one_request_and_its_escapes_are_inert() {
@@ -488,4 +491,53 @@ async fn a_colleagues_change_is_found_in_one_request_and_its_escapes_are_inert()
         note.body
     );
     assert!(note.by_agent);
+}
+
+/// A desk whose queues are trackers (`queues_are = "trackers"`): the
+/// trackers listed as queues, a search by one, a move to another.
+#[tokio::test]
+#[ignore = "needs a live Redmine: .ci/run starts one"]
+async fn trackers_can_be_the_queues() {
+    let mut by_tracker = settings("DESKTERM_REDMINE_KEY", "alice");
+    by_tracker.queues_are_trackers = true;
+    by_tracker.trackers = vec!["Feature".into(), "Support".into()];
+    let desk = RedmineDesk::new(by_tracker).unwrap();
+    let queues = desk.queues().await.unwrap();
+    let names: Vec<&str> = queues.iter().map(|q| q.name.as_str()).collect();
+    assert_eq!(names, ["Feature", "Support"]);
+    let support = queues
+        .iter()
+        .find(|q| q.name.as_str() == "Support")
+        .unwrap();
+    let feature = queues
+        .iter()
+        .find(|q| q.name.as_str() == "Feature")
+        .unwrap();
+    let found = desk
+        .search(
+            &Query {
+                queue: Some(support.id.clone()),
+                text: "Request 16".into(),
+                ..Query::default()
+            },
+            PageRequest::first(100),
+        )
+        .await
+        .unwrap();
+    let ids: Vec<&str> = found.items.iter().map(|t| t.id.0.as_str()).collect();
+    assert_eq!(ids, ["16"]);
+    assert_eq!(found.items[0].queue.name.as_str(), "Support");
+    let id = TicketId("16".into());
+    let version = found.items[0].version.clone();
+    let moved = desk
+        .apply(&id, &version, &Change::MoveTo(feature.id.clone()))
+        .await
+        .unwrap();
+    assert_eq!(moved.summary.queue.name.as_str(), "Feature");
+    // Back where the seed put it, for the next run on this server.
+    let back = desk
+        .apply(&id, &moved.version, &Change::MoveTo(support.id.clone()))
+        .await
+        .unwrap();
+    assert_eq!(back.summary.queue.name.as_str(), "Support");
 }

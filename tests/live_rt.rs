@@ -1326,20 +1326,7 @@ fn a_resolved_section_and_a_search_find_what_rts_api_finds() {
     );
     let listed = |args: &[&str]| -> Vec<String> {
         let out = command_on_rt(home.path(), args, &token, "");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let mut ids: Vec<String> = found
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["id"].as_str().unwrap().to_string())
-            .collect();
-        ids.sort();
-        ids
+        common::listed_ids(&out)
     };
     let resolved = runtime.block_on(rt_finds(&format!(
         "Status = 'resolved' AND Subject LIKE '{word}'"

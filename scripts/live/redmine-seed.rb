@@ -33,6 +33,11 @@ alice = user('alice', 'Alice', 'Rivera', admin: true)
 bob = user('bob', 'Bob', 'Tech')
 carol = user('carol', 'Carol', 'Parent')
 dave = user('dave', 'Dave', 'Outsider')
+# People copied on answers (watchers must have accounts, and be members).
+principal = user('principal', 'Pat', 'Principal')
+principal.update!(mail: 'principal@example.org')
+nurse = user('nurse', 'Nia', 'Nurse')
+nurse.update!(mail: 'nurse@example.org')
 
 desk = Group.new(lastname: 'Help Desk')
 check('group', (desk.save; desk))
@@ -73,7 +78,8 @@ projects = [['Support', 'support'], ['Facilities', 'facilities']].map do |name, 
   p.enabled_module_names = %w[issue_tracking time_tracking]
   p.trackers = Tracker.all
   check("project #{name}", (p.save; p))
-  [[alice, manager], [bob, developer], [carol, reporter]].each do |member, role|
+  [[alice, manager], [bob, developer], [carol, reporter], [principal, reporter],
+   [nurse, reporter]].each do |member, role|
     check("member #{member.login}", Member.create(project: p, principal: member, roles: [role]))
   end
   check('group member', Member.create(project: p, principal: desk, roles: [developer]))

@@ -71,6 +71,14 @@ impl Backend {
     }
 }
 
+/// What a Redmine desk's queues are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QueuesAre {
+    Projects,
+    Trackers,
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AuthKind {
@@ -153,6 +161,12 @@ pub struct Profile {
     /// names); none means every project the user sees.
     #[serde(default)]
     pub projects: Vec<String>,
+    /// Redmine: the trackers that make up the desk (names or ids); none
+    /// means every tracker.
+    #[serde(default)]
+    pub trackers: Vec<String>,
+    /// Redmine: "projects" (the default) or "trackers" as the queues.
+    pub queues_are: Option<QueuesAre>,
     /// Redmine: the statuses that count as pending (["Feedback"]).
     #[serde(default)]
     pub pending_statuses: Vec<String>,
@@ -443,6 +457,8 @@ pub fn select(
                     auth,
                     transport,
                     projects: profile.projects.clone(),
+                    trackers: profile.trackers.clone(),
+                    queues_are_trackers: profile.queues_are == Some(QueuesAre::Trackers),
                     pending: profile.pending_statuses.clone(),
                     requester_field: profile.requester_field.clone(),
                     channel_field: profile.channel_field.clone(),

@@ -413,6 +413,13 @@ impl Client {
         .await
     }
 
+    /// DELETE a resource.
+    pub async fn delete(&self, path: &str) -> Result<Answer, DeskError> {
+        let url = self.url(path)?;
+        self.send(Method::DELETE, url, None, &[], self.max_body)
+            .await
+    }
+
     /// POST a file's bytes as they are, to `path` with `query`.
     pub async fn post_bytes(
         &self,

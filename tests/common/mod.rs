@@ -157,6 +157,25 @@ pub fn load_ticket_request(effects: &[deskterm::state::Effect]) -> u64 {
         .expect("a ticket load")
 }
 
+/// The ids of the tickets `ls --format json` printed, sorted; the run must
+/// have succeeded.
+pub fn listed_ids(out: &std::process::Output) -> Vec<String> {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut ids: Vec<String> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
 /// Run the binary with a home of its own and no inherited environment.
 pub fn run(
     home: &std::path::Path,

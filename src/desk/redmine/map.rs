@@ -38,6 +38,8 @@ pub struct Names {
     pub roles: Vec<(String, RequesterRole)>,
     /// User ids → email addresses, where the server shows them.
     pub emails: std::collections::HashMap<u64, String>,
+    /// The queues are trackers rather than projects.
+    pub queues_are_trackers: bool,
 }
 
 impl Names {
@@ -230,9 +232,15 @@ pub fn summary(issue: &Value, names: &Names) -> Option<TicketSummary> {
             level: Names::priority_level(priority_name),
             raw: SafeText::line(priority_name),
         },
-        queue: QueueRef {
-            id: QueueId(issue["project"]["id"].as_u64().unwrap_or(0).to_string()),
-            name: SafeText::line(issue["project"]["name"].as_str().unwrap_or_default()),
+        queue: {
+            let queue = match names.queues_are_trackers {
+                true => &issue["tracker"],
+                false => &issue["project"],
+            };
+            QueueRef {
+                id: QueueId(queue["id"].as_u64().unwrap_or(0).to_string()),
+                name: SafeText::line(queue["name"].as_str().unwrap_or_default()),
+            }
         },
         owner,
         requester: requester(issue, names),
@@ -244,7 +252,9 @@ pub fn summary(issue: &Value, names: &Names) -> Option<TicketSummary> {
         resolved_at,
         tags: Vec::new(),
         worked_minutes: (spent * 60.0).round().clamp(0.0, f64::from(u32::MAX)) as u32,
-        linked: issue["relations"].as_array().is_some_and(|r| !r.is_empty()),
+        // As far as the answer tells: a list carries parents and (asked)
+        // relations, a record children too.
+        linked: !links(issue).is_empty(),
         fields,
         version: version(issue),
     })
@@ -281,6 +291,48 @@ fn sla(issue: &Value, status: &Status, finished: Timestamp) -> SlaClocks {
         policy: Some(SafeText::line("Redmine due date")),
         starts: None,
     }
+}
+
+/// Its links as RT names them: "parent #3", "child #9", "refers to #4",
+/// "depends on #5", "depended on by #6" (relations, parent and children,
+/// as the record includes them).
+pub fn links(issue: &Value) -> Vec<String> {
+    let me = issue["id"].as_u64();
+    let mut links = Vec::new();
+    if let Some(parent) = issue["parent"]["id"].as_u64() {
+        links.push(format!("parent #{parent}"));
+    }
+    for child in issue["children"].as_array().into_iter().flatten() {
+        if let Some(id) = child["id"].as_u64() {
+            links.push(format!("child #{id}"));
+        }
+    }
+    for r in issue["relations"].as_array().into_iter().flatten() {
+        let (from, to) = (r["issue_id"].as_u64(), r["issue_to_id"].as_u64());
+        let (other, mine) = if from == me {
+            (to, true)
+        } else {
+            (from, false)
+        };
+        let Some(other) = other else { continue };
+        // Each relation read from this issue's end.
+        let phrase = match (r["relation_type"].as_str().unwrap_or_default(), mine) {
+            ("blocked", true) | ("blocks", false) | ("follows", true) | ("precedes", false) => {
+                "depends on"
+            }
+            ("blocks", true) | ("blocked", false) | ("precedes", true) | ("follows", false) => {
+                "depended on by"
+            }
+            ("relates", _)
+            | ("duplicates", _)
+            | ("duplicated", _)
+            | ("copied_to", _)
+            | ("copied_from", _) => "refers to",
+            _ => continue,
+        };
+        links.push(format!("{phrase} #{other}"));
+    }
+    links
 }
 
 /// The issue's files, each under the journal that added it (else under
@@ -567,5 +619,29 @@ mod tests {
         assert_eq!(e[1].attachments[0].name.as_str(), "log.txt");
         assert_eq!(e[2].status, Some(StatusKind::Pending));
         assert_eq!(e[3].body.as_str(), "done ratio changed: 0 → 50");
+    }
+
+    #[test]
+    fn relations_read_from_this_issues_end() {
+        let issue = json!({
+            "id": 7, "parent": { "id": 3 }, "children": [{ "id": 9 }],
+            "relations": [
+                { "issue_id": 7, "issue_to_id": 4, "relation_type": "relates" },
+                { "issue_id": 7, "issue_to_id": 5, "relation_type": "blocked" },
+                { "issue_id": 6, "issue_to_id": 7, "relation_type": "blocked" },
+                { "issue_id": 8, "issue_to_id": 7, "relation_type": "blocks" }
+            ]
+        });
+        assert_eq!(
+            links(&issue),
+            [
+                "parent #3",
+                "child #9",
+                "refers to #4",
+                "depends on #5",
+                "depended on by #6",
+                "depends on #8"
+            ]
+        );
     }
 }

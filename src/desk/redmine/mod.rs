@@ -4,8 +4,8 @@
 //!
 //! How it maps, and where Redmine differs:
 //! - projects are the queues (the profile's `projects`, else every project
-//!   the user sees); project members other than reporters, and groups, are
-//!   the agents;
+//!   the user sees), or its trackers (`queues_are = "trackers"`); project
+//!   members other than reporters, and groups, are the agents;
 //! - the requester is the author, or the address in the profile's
 //!   `requester_field` (a custom field, as Redmine help desks keep callers
 //!   who have no account): an agent logs a call by setting it;
@@ -64,11 +64,12 @@ const CAPABILITIES: Capabilities = Capabilities {
         types: &[],
     },
     time: true,
-    // Watchers are accounts, found by address only by administrators.
-    cc: false,
+    // As watchers, who are accounts: found by address with an
+    // administrator's key only.
+    cc: true,
     // Redmine cannot merge issues.
     merge: false,
-    links: false,
+    links: true,
     fields: true,
     // Redmine has no tags.
     tags: false,
@@ -97,6 +98,10 @@ pub struct RedmineSettings {
     /// The projects that make up the desk, by identifier, id or name; none
     /// means every project the user sees.
     pub projects: Vec<String>,
+    /// The trackers that make up the desk (names or ids); none means all.
+    pub trackers: Vec<String>,
+    /// The queues are the trackers rather than the projects.
+    pub queues_are_trackers: bool,
     /// Status names that count as pending (waiting on the requester).
     pub pending: Vec<String>,
     /// A custom field holding the requester's address.
@@ -113,6 +118,8 @@ struct Directory {
     me: Agent,
     /// Project ids and names, in the desk.
     projects: Vec<(u64, String)>,
+    /// Tracker ids and names, in the desk (every one when none is named).
+    trackers: Vec<(u64, String)>,
     /// Custom field names and ids, as issues carry them.
     fields: Vec<(String, u64)>,
     /// Allowed values of list fields, where the server shows them.
@@ -128,6 +135,12 @@ pub struct RedmineDesk {
     directory: tokio::sync::OnceCell<Directory>,
     /// Agents' user ids, from the projects' memberships.
     agents: Mutex<Vec<u64>>,
+    /// Issues known to have children (a list tells a child its parent,
+    /// never a parent its children).
+    parents: Mutex<std::collections::HashSet<u64>>,
+    /// Each search's newest id at its first page: later pages stop there,
+    /// so issues made meanwhile do not push the pages along (no repeats).
+    tops: Mutex<HashMap<String, u64>>,
 }
 
 fn list<'a>(answer: &'a Value, key: &str) -> Result<&'a [Value], DeskError> {
@@ -172,6 +185,8 @@ impl RedmineDesk {
             capabilities,
             directory: tokio::sync::OnceCell::new(),
             agents: Mutex::new(Vec::new()),
+            tops: Mutex::new(HashMap::new()),
+            parents: Mutex::new(std::collections::HashSet::new()),
         })
     }
 
@@ -270,6 +285,23 @@ impl RedmineDesk {
                 }
             }));
         }
+        let all_trackers = self.client.get("trackers.json", &[]).await?;
+        let wanted = &self.settings.trackers;
+        let trackers: Vec<(u64, String)> = list(&all_trackers.body, "trackers")?
+            .iter()
+            .filter_map(|t| Some((t["id"].as_u64()?, t["name"].as_str()?.to_string())))
+            .filter(|(id, name)| {
+                wanted.is_empty()
+                    || wanted
+                        .iter()
+                        .any(|w| w.eq_ignore_ascii_case(name) || w.parse() == Ok(*id))
+            })
+            .collect();
+        if trackers.is_empty() {
+            return Err(DeskError::Config(format!(
+                "none of the trackers {wanted:?} is on this Redmine"
+            )));
+        }
         // Custom fields as issues carry them (only administrators may
         // list them, with their allowed values).
         let sample = self
@@ -334,6 +366,7 @@ impl RedmineDesk {
                 channel_field: self.settings.channel_field.clone(),
                 roles: self.settings.roles.clone(),
                 emails,
+                queues_are_trackers: self.settings.queues_are_trackers,
             },
             me: Agent {
                 id: AgentId(my_id.to_string()),
@@ -342,6 +375,7 @@ impl RedmineDesk {
                 queues: Vec::new(),
             },
             projects,
+            trackers,
             fields,
             values,
             activity,
@@ -357,6 +391,7 @@ impl RedmineDesk {
     }
 
     fn summaries(&self, directory: &Directory, issues: &[Value]) -> Vec<TicketSummary> {
+        lock(&self.parents).extend(issues.iter().filter_map(|i| i["parent"]["id"].as_u64()));
         issues
             .iter()
             .filter_map(|i| map::summary(i, &directory.names))
@@ -395,15 +430,18 @@ impl RedmineDesk {
                 },
             );
         }
-        let projects: Vec<String> = match &query.queue {
-            Some(queue) => vec![queue.0.clone()],
-            None => directory
-                .projects
-                .iter()
-                .map(|(id, _)| id.to_string())
-                .collect(),
+        let ids = |list: &[(u64, String)]| -> Vec<String> {
+            list.iter().map(|(id, _)| id.to_string()).collect()
+        };
+        let (projects, trackers) = match (&query.queue, names.queues_are_trackers) {
+            (Some(queue), false) => (vec![queue.0.clone()], ids(&directory.trackers)),
+            (Some(queue), true) => (ids(&directory.projects), vec![queue.0.clone()]),
+            (None, _) => (ids(&directory.projects), ids(&directory.trackers)),
         };
         filter("project_id", "=", &projects);
+        if !self.settings.trackers.is_empty() || names.queues_are_trackers {
+            filter("tracker_id", "=", &trackers);
+        }
         match &query.owner {
             OwnerFilter::Any => {}
             OwnerFilter::Me => filter("assigned_to_id", "=", &["me".into()]),
@@ -468,12 +506,117 @@ impl RedmineDesk {
         (params, query.requester.is_some())
     }
 
+    /// One page of a search: Redmine's filters, newest first; `ask_parents`
+    /// spends one more request to learn which of them have children.
+    async fn page(
+        &self,
+        query: &Query,
+        page: PageRequest,
+        ask_parents: bool,
+    ) -> Result<Page<TicketSummary>, DeskError> {
+        let directory = self.directory().await?;
+        let (mut params, requester_here) = self.filters(directory, query);
+        let key = format!("{params:?}");
+        let top = match page.page {
+            0 => None,
+            _ => lock(&self.tops).get(&key).copied(),
+        };
+        if let Some(top) = top {
+            params.push(("f[]".into(), "issue_id".into()));
+            params.push(("op[issue_id]".into(), "<=".into()));
+            params.push(("v[issue_id][]".into(), top.to_string()));
+        }
+        let per_page = page.per_page.clamp(1, PER_PAGE);
+        params.push(("sort".into(), "id:desc".into()));
+        params.push(("include".into(), "relations".into()));
+        params.push(("offset".into(), (page.page * per_page).to_string()));
+        params.push(("limit".into(), per_page.to_string()));
+        let asked: Vec<(&str, &str)> = params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let answer = self.client.get("issues.json", &asked).await?;
+        let issues = list(&answer.body, "issues")?;
+        let total = answer.body["total_count"].as_u64();
+        if page.page == 0
+            && let Some(newest) = issues.iter().filter_map(|i| i["id"].as_u64()).max()
+        {
+            let mut tops = lock(&self.tops);
+            // A handful of searches are paged at a time; old ones go.
+            if tops.len() > 64 {
+                tops.clear();
+            }
+            tops.insert(key, newest);
+        }
+        let mut items = self.summaries(directory, issues);
+        // Known parents are marked; a full listing asks which others are.
+        {
+            let parents = lock(&self.parents);
+            for t in &mut items {
+                t.linked |= t.id.0.parse().is_ok_and(|id: u64| parents.contains(&id));
+            }
+        }
+        if ask_parents {
+            self.mark_parents(&mut items).await?;
+        }
+        if requester_here && let Some(email) = &query.requester {
+            items.retain(|t| t.requester.email.eq_ignore_ascii_case(email.trim()));
+        }
+        let shown = u64::from(page.page * per_page) + issues.len() as u64;
+        Ok(Page {
+            more: total.is_some_and(|t| shown < t),
+            total: if requester_here { None } else { total },
+            items,
+        })
+    }
+
+    /// A listing tells a child its parent, never a parent its children: one
+    /// more filtered request asks which of the page's issues have any.
+    async fn mark_parents(&self, items: &mut [TicketSummary]) -> Result<(), DeskError> {
+        let unmarked: Vec<&str> = items
+            .iter()
+            .filter(|t| !t.linked)
+            .map(|t| t.id.0.as_str())
+            .collect();
+        if unmarked.is_empty() {
+            return Ok(());
+        }
+        let ids = unmarked.join(",");
+        let answer = self
+            .client
+            .get(
+                "issues.json",
+                &[
+                    ("issue_id", ids.as_str()),
+                    ("status_id", "*"),
+                    ("child_id", "*"),
+                    ("limit", "100"),
+                ],
+            )
+            .await?;
+        let parents: Vec<String> = list(&answer.body, "issues")?
+            .iter()
+            .map(|i| i["id"].to_string())
+            .collect();
+        let mut known = lock(&self.parents);
+        for t in items.iter_mut() {
+            if parents.contains(&t.id.0) {
+                t.linked = true;
+                known.extend(t.id.0.parse::<u64>().ok());
+            }
+        }
+        Ok(())
+    }
+
     async fn issue(&self, number: u64) -> Result<Value, DeskError> {
         let answer = self
             .client
             .get(
                 &format!("issues/{number}.json"),
-                &[("include", "journals,attachments,relations,watchers")],
+                &[(
+                    "include",
+                    "journals,attachments,relations,children,watchers",
+                )],
             )
             .await?;
         Ok(answer.body["issue"].clone())
@@ -509,6 +652,7 @@ impl RedmineDesk {
         let kept = |key: &str, asked: &Value| -> bool {
             match key {
                 "project_id" => id_of("project") == asked.as_u64(),
+                "tracker_id" => id_of("tracker") == asked.as_u64(),
                 "status_id" => id_of("status") == asked.as_u64(),
                 "priority_id" => id_of("priority") == asked.as_u64(),
                 "assigned_to_id" => match asked {
@@ -537,6 +681,7 @@ impl RedmineDesk {
         {
             let what = match key.as_str() {
                 "project_id" => "move it to that project",
+                "tracker_id" => "move it to that tracker",
                 "status_id" => "set that status (its workflow may not allow it from here)",
                 "priority_id" => "set that priority",
                 "assigned_to_id" => "assign it so (the assignee must be able to take issues)",
@@ -586,10 +731,12 @@ impl Desk for RedmineDesk {
     }
 
     async fn queues(&self) -> Result<Vec<Queue>, DeskError> {
-        let mut queues: Vec<Queue> = self
-            .directory()
-            .await?
-            .projects
+        let directory = self.directory().await?;
+        let listed = match directory.names.queues_are_trackers {
+            true => &directory.trackers,
+            false => &directory.projects,
+        };
+        let mut queues: Vec<Queue> = listed
             .iter()
             .map(|(id, name)| Queue {
                 id: QueueId(id.to_string()),
@@ -631,16 +778,29 @@ impl Desk for RedmineDesk {
                 if !works {
                     continue;
                 }
-                let queue = QueueId(project.to_string());
+                let queues: Vec<QueueId> = match directory.names.queues_are_trackers {
+                    true => directory
+                        .trackers
+                        .iter()
+                        .map(|(t, _)| QueueId(t.to_string()))
+                        .collect(),
+                    false => vec![QueueId(project.to_string())],
+                };
                 match agents.iter_mut().find(|a| a.id.0 == id.to_string()) {
-                    Some(agent) => agent.queues.push(queue),
+                    Some(agent) => {
+                        for queue in queues {
+                            if !agent.queues.contains(&queue) {
+                                agent.queues.push(queue);
+                            }
+                        }
+                    }
                     None => agents.push(Agent {
                         id: AgentId(id.to_string()),
                         name: SafeText::line(name),
                         email: SafeText::line(
                             directory.names.emails.get(&id).map_or("", String::as_str),
                         ),
-                        queues: vec![queue],
+                        queues,
                     }),
                 }
             }
@@ -655,33 +815,13 @@ impl Desk for RedmineDesk {
         query: &Query,
         page: PageRequest,
     ) -> Result<Page<TicketSummary>, DeskError> {
-        let directory = self.directory().await?;
-        let (mut params, requester_here) = self.filters(directory, query);
-        let per_page = page.per_page.clamp(1, PER_PAGE);
-        params.push(("sort".into(), "id:desc".into()));
-        params.push(("offset".into(), (page.page * per_page).to_string()));
-        params.push(("limit".into(), per_page.to_string()));
-        let asked: Vec<(&str, &str)> = params
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let answer = self.client.get("issues.json", &asked).await?;
-        let issues = list(&answer.body, "issues")?;
-        let total = answer.body["total_count"].as_u64();
-        let mut items = self.summaries(directory, issues);
-        if requester_here && let Some(email) = &query.requester {
-            items.retain(|t| t.requester.email.eq_ignore_ascii_case(email.trim()));
-        }
-        let shown = u64::from(page.page * per_page) + issues.len() as u64;
-        Ok(Page {
-            more: total.is_some_and(|t| shown < t),
-            total: if requester_here { None } else { total },
-            items,
-        })
+        self.page(query, page, true).await
     }
 
-    /// One filtered list of what changed since `since` (a second before,
-    /// for Redmine's whole seconds): an idle refresh is one small request.
+    /// One filtered request for what changed since `since` (a second
+    /// before, for Redmine's whole seconds): the parents among them are
+    /// those already known, so an idle refresh and a busy one are each one
+    /// request.
     async fn changed_since(
         &self,
         query: &Query,
@@ -694,15 +834,11 @@ impl Desk for RedmineDesk {
         let mut all = Vec::new();
         let mut pager = Pager::new(PER_PAGE);
         for page in 0.. {
-            let found = self
-                .search(
-                    &query,
-                    PageRequest {
-                        page,
-                        per_page: PER_PAGE,
-                    },
-                )
-                .await?;
+            let request = PageRequest {
+                page,
+                per_page: PER_PAGE,
+            };
+            let found = self.page(&query, request, false).await?;
             let ids: Vec<String> = found.items.iter().map(|t| t.id.0.clone()).collect();
             let next = pager.after(found.total, ids, found.more);
             all.extend(found.items);
@@ -715,6 +851,10 @@ impl Desk for RedmineDesk {
                     )));
                 }
             }
+        }
+        let parents = lock(&self.parents);
+        for t in &mut all {
+            t.linked |= t.id.0.parse().is_ok_and(|id: u64| parents.contains(&id));
         }
         Ok(all)
     }
@@ -729,6 +869,34 @@ impl Desk for RedmineDesk {
         }
         let agents = lock(&self.agents).clone();
         let mut custom_fields = summary.fields.clone();
+        // Watchers who get the answers, but the desk's own agents (Redmine
+        // makes whoever writes on an issue a watcher): by address where it
+        // is shown.
+        let watchers: Vec<String> = issue["watchers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|w| {
+                let id = w["id"].as_u64()?;
+                if agents.contains(&id) {
+                    return None;
+                }
+                Some(match directory.names.emails.get(&id) {
+                    Some(mail) => mail.clone(),
+                    None => w["name"].as_str()?.to_string(),
+                })
+            })
+            .collect();
+        if !watchers.is_empty() {
+            custom_fields.push((SafeText::line("Cc"), SafeText::line(&watchers.join(", "))));
+        }
+        if issue["children"].as_array().is_some_and(|c| !c.is_empty()) {
+            lock(&self.parents).extend(ticket_number(id).ok());
+        }
+        let links = map::links(&issue);
+        if !links.is_empty() {
+            custom_fields.push((SafeText::line("Links"), SafeText::line(&links.join(" · "))));
+        }
         if summary.worked_minutes > 0 {
             custom_fields.push((
                 SafeText::line("Time worked"),
@@ -854,10 +1022,14 @@ impl Desk for RedmineDesk {
                 issue.insert("priority_id".into(), json!(priority));
             }
             Change::MoveTo(queue) => {
-                let project: u64 = queue.0.parse().map_err(|_| {
-                    DeskError::Rejected(format!("no project with the id {:?}", queue.0))
+                let to: u64 = queue.0.parse().map_err(|_| {
+                    DeskError::Rejected(format!("no queue with the id {:?}", queue.0))
                 })?;
-                issue.insert("project_id".into(), json!(project));
+                let field = match names.queues_are_trackers {
+                    true => "tracker_id",
+                    false => "project_id",
+                };
+                issue.insert(field.into(), json!(to));
             }
             Change::SetField { name, value } => {
                 let field = Self::field_id(directory, name).ok_or_else(|| {
@@ -903,11 +1075,69 @@ impl Desk for RedmineDesk {
                     .await
                     .map_err(refused)?;
             }
-            Change::AddCc(_) | Change::RemoveCc(_) => {
-                return Err(DeskError::Unsupported("copying people on a ticket (Cc)"));
+            Change::AddCc(email) | Change::RemoveCc(email) => {
+                let user = directory
+                    .names
+                    .emails
+                    .iter()
+                    .find(|(_, mail)| mail.eq_ignore_ascii_case(email.trim()))
+                    .map(|(id, _)| *id)
+                    .ok_or_else(|| {
+                        DeskError::Rejected(if directory.names.emails.is_empty() {
+                            "Redmine copies its own users (watchers), and shows their \
+                             addresses only to administrators: add them in Redmine"
+                                .to_string()
+                        } else {
+                            format!("no Redmine user has the address {email}: watchers are users")
+                        })
+                    })?;
+                let sent = match change {
+                    Change::AddCc(_) => {
+                        self.client
+                            .write(
+                                Method::POST,
+                                &format!("issues/{number}/watchers.json"),
+                                &json!({ "user_id": user }),
+                                None,
+                            )
+                            .await
+                    }
+                    _ => {
+                        self.client
+                            .delete(&format!("issues/{number}/watchers/{user}.json"))
+                            .await
+                    }
+                };
+                sent.map_err(refused)?;
             }
             Change::MergeInto(_) => return Err(DeskError::Unsupported("merging tickets")),
-            Change::Link(..) => return Err(DeskError::Unsupported("linking tickets")),
+            Change::Link(kind, other) => {
+                let other = ticket_number(other)?;
+                match kind {
+                    // The issue's own field, so its parent shows in Redmine's tree.
+                    crate::desk::LinkKind::Parent => {
+                        issue.insert("parent_issue_id".into(), json!(other));
+                    }
+                    crate::desk::LinkKind::Related | crate::desk::LinkKind::DependsOn => {
+                        let relation_type = match kind {
+                            crate::desk::LinkKind::DependsOn => "blocked",
+                            _ => "relates",
+                        };
+                        self.client
+                            .write(
+                                Method::POST,
+                                &format!("issues/{number}/relations.json"),
+                                &json!({ "relation": {
+                                    "issue_to_id": other,
+                                    "relation_type": relation_type,
+                                }}),
+                                None,
+                            )
+                            .await
+                            .map_err(refused)?;
+                    }
+                }
+            }
             Change::Tag(_) | Change::Untag(_) => return Err(DeskError::Unsupported("tags")),
         }
         let after = match issue.is_empty() {
@@ -932,9 +1162,17 @@ impl Desk for RedmineDesk {
             .as_deref()
             .and_then(|f| Self::field_id(directory, f))
             .ok_or(DeskError::Unsupported("logging new tickets"))?;
-        let project: u64 = ticket.queue.0.parse().map_err(|_| {
-            DeskError::Rejected(format!("no project with the id {:?}", ticket.queue.0))
+        let queue: u64 = ticket.queue.0.parse().map_err(|_| {
+            DeskError::Rejected(format!("no queue with the id {:?}", ticket.queue.0))
         })?;
+        // A queue is a project, or a tracker in the desk's first project.
+        let (project, tracker) = match directory.names.queues_are_trackers {
+            true => (directory.projects[0].0, Some(queue)),
+            false => (
+                queue,
+                (!self.settings.trackers.is_empty()).then(|| directory.trackers[0].0),
+            ),
+        };
         let mut custom = vec![json!({ "id": field, "value": ticket.requester_email.trim() })];
         if let Some(channel) = directory
             .names
@@ -952,6 +1190,9 @@ impl Desk for RedmineDesk {
         });
         if let Some(priority) = directory.names.priority_for(ticket.priority) {
             issue["priority_id"] = json!(priority);
+        }
+        if let Some(tracker) = tracker {
+            issue["tracker_id"] = json!(tracker);
         }
         if ticket.owner != Assignee::Nobody {
             issue["assigned_to_id"] = self.agent_id(directory, &ticket.owner).await?;
