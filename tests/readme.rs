@@ -137,3 +137,14 @@ fn the_sections_example_is_read_whole() {
     );
     assert!(sections.standard && sections.show_fields());
 }
+
+#[test]
+fn the_redmine_profile_example_parses() {
+    let text = toml_after("## Redmine");
+    let config: deskterm::config::Config =
+        deskterm::config::parse_toml(text, std::path::Path::new("README.md")).unwrap();
+    let school = &config.profiles["school"];
+    assert_eq!(school.backend, deskterm::config::profile::Backend::Redmine);
+    assert_eq!(school.projects, ["support", "facilities"]);
+    assert_eq!(school.requester_field.as_deref(), Some("Requester email"));
+}

@@ -40,6 +40,9 @@ pub struct Names {
     pub emails: std::collections::HashMap<u64, String>,
     /// The queues are trackers rather than projects.
     pub queues_are_trackers: bool,
+    /// Project and tracker ids and names, for events that change them.
+    pub projects: Vec<(u64, String)>,
+    pub trackers: Vec<(u64, String)>,
 }
 
 impl Names {
@@ -460,15 +463,31 @@ pub fn entries(issue: &Value, names: &Names, agents: &[u64]) -> Vec<Entry> {
                         None => continue,
                     }
                 }
-                _ => (
-                    format!(
-                        "{} changed: {} → {}",
-                        field.trim_end_matches("_id").replace('_', " "),
-                        old.as_str().unwrap_or("—"),
-                        new.as_str().unwrap_or("—")
-                    ),
-                    None,
-                ),
+                _ => {
+                    // An id said by its name where the server listed it.
+                    let said = |value: &Value| -> String {
+                        let text = value.as_str().unwrap_or("—");
+                        let named: &[(u64, String)] = match field {
+                            "priority_id" => &names.priorities,
+                            "project_id" => &names.projects,
+                            "tracker_id" => &names.trackers,
+                            _ => &[],
+                        };
+                        text.parse::<u64>()
+                            .ok()
+                            .and_then(|id| named.iter().find(|(i, _)| *i == id))
+                            .map_or_else(|| text.to_string(), |(_, name)| name.clone())
+                    };
+                    (
+                        format!(
+                            "{} changed: {} → {}",
+                            field.trim_end_matches("_id").replace('_', " "),
+                            said(old),
+                            said(new)
+                        ),
+                        None,
+                    )
+                }
             };
             entries.push(Entry {
                 kind: EntryKind::Event,
@@ -572,7 +591,8 @@ mod tests {
                   "created_on": "2026-12-01T11:00:00Z",
                   "details": [
                     { "property": "attr", "name": "status_id", "old_value": "1", "new_value": "4" },
-                    { "property": "attr", "name": "done_ratio", "old_value": "0", "new_value": "50" }
+                    { "property": "attr", "name": "done_ratio", "old_value": "0", "new_value": "50" },
+                    { "property": "attr", "name": "priority_id", "old_value": "2", "new_value": "3" }
                   ] }
             ]
         })
@@ -608,6 +628,7 @@ mod tests {
                 EntryKind::Reply,
                 EntryKind::Note,
                 EntryKind::Event,
+                EntryKind::Event,
                 EntryKind::Event
             ]
         );
@@ -619,6 +640,7 @@ mod tests {
         assert_eq!(e[1].attachments[0].name.as_str(), "log.txt");
         assert_eq!(e[2].status, Some(StatusKind::Pending));
         assert_eq!(e[3].body.as_str(), "done ratio changed: 0 → 50");
+        assert_eq!(e[4].body.as_str(), "priority changed: Normal → High");
     }
 
     #[test]

@@ -367,6 +367,8 @@ impl RedmineDesk {
                 roles: self.settings.roles.clone(),
                 emails,
                 queues_are_trackers: self.settings.queues_are_trackers,
+                projects: projects.clone(),
+                trackers: trackers.clone(),
             },
             me: Agent {
                 id: AgentId(my_id.to_string()),
