@@ -1269,14 +1269,7 @@ async fn rt_finds(sql: &str) -> Vec<String> {
         .await
         .unwrap();
     let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
-    let mut ids: Vec<String> = answer["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_str().unwrap().to_string())
-        .collect();
-    ids.sort();
-    ids
+    common::sorted_ids(&answer["items"])
 }
 
 /// A section of resolved tickets from config.toml and a search of every

@@ -244,6 +244,23 @@ pub struct Queue {
     pub description: SafeText,
 }
 
+impl Queue {
+    /// Queues from numbered names, as desks that number them list them,
+    /// sorted by name.
+    pub fn from_numbered(numbered: &[(u64, String)]) -> Vec<Queue> {
+        let mut queues: Vec<Queue> = numbered
+            .iter()
+            .map(|(id, name)| Queue {
+                id: QueueId(id.to_string()),
+                name: SafeText::line(name),
+                description: SafeText::line(""),
+            })
+            .collect();
+        queues.sort_by(|a, b| a.name.cmp(&b.name));
+        queues
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueRef {
     pub id: QueueId,

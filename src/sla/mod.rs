@@ -195,6 +195,25 @@ pub struct SlaClocks {
 }
 
 impl SlaClocks {
+    /// A desk's own due date as the resolution deadline, met at `finished`
+    /// when the ticket is done (the engine adds the response clocks).
+    pub fn due_date(due: Timestamp, finished: Option<Timestamp>, policy: &str) -> Self {
+        SlaClocks {
+            clocks: vec![SlaClock {
+                kind: ClockKind::Resolution,
+                due,
+                target: None,
+                stage: match finished {
+                    Some(at) => Stage::Met { at },
+                    None => Stage::Active,
+                },
+                calendar: None,
+            }],
+            policy: Some(SafeText::line(policy)),
+            starts: None,
+        }
+    }
+
     pub fn get(&self, kind: ClockKind) -> Option<&SlaClock> {
         self.clocks.iter().find(|c| c.kind == kind)
     }

@@ -165,8 +165,12 @@ pub fn listed_ids(out: &std::process::Output) -> Vec<String> {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let mut ids: Vec<String> = found
+    sorted_ids(&serde_json::from_slice(&out.stdout).unwrap())
+}
+
+/// The `id`s of a JSON array of tickets, sorted.
+pub fn sorted_ids(tickets: &serde_json::Value) -> Vec<String> {
+    let mut ids: Vec<String> = tickets
         .as_array()
         .unwrap()
         .iter()

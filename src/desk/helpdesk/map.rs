@@ -11,7 +11,7 @@ use crate::desk::{
     QueueId, QueueRef, Requester, RequesterRole, Status, StatusKind, TicketId, TicketSummary,
     Version,
 };
-use crate::sla::{ClockKind, SlaClock, SlaClocks, Stage};
+use crate::sla::SlaClocks;
 use crate::text::SafeText;
 
 /// A ticket as the API sends it.
@@ -383,21 +383,8 @@ fn sla(t: &Ticket, status: &Status, finished: Timestamp) -> SlaClocks {
     let Some(due) = t.due_date else {
         return SlaClocks::default();
     };
-    let stage = match status.kind {
-        StatusKind::Resolved | StatusKind::Closed => Stage::Met { at: finished },
-        _ => Stage::Active,
-    };
-    SlaClocks {
-        clocks: vec![SlaClock {
-            kind: ClockKind::Resolution,
-            due,
-            target: None,
-            stage,
-            calendar: None,
-        }],
-        policy: Some(SafeText::line("django-helpdesk due date")),
-        starts: None,
-    }
+    let done = (!status.kind.is_active()).then_some(finished);
+    SlaClocks::due_date(due, done, "django-helpdesk due date")
 }
 
 /// The conversation: the opening message (the requester's), then each
@@ -460,6 +447,7 @@ pub fn entries(t: &Ticket, names: &Names) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sla::{ClockKind, Stage};
 
     #[test]
     fn time_spent_is_read_in_minutes() {

@@ -30,8 +30,8 @@ use super::http::{self, Auth, Client, Transport};
 use super::paging::{Next, Pager};
 use super::{
     Agent, AgentId, Applied, Assignee, Capabilities, Change, Desk, DeskError, FieldSpec, Page,
-    PageRequest, Query, Queue, QueueId, RequesterRole, TicketDetail, TicketId, TicketSummary,
-    Version, lock, ticket_number,
+    PageRequest, Query, Queue, RequesterRole, TicketDetail, TicketId, TicketSummary, Version, lock,
+    ticket_number,
 };
 use crate::text::SafeText;
 use map::Names;
@@ -412,18 +412,7 @@ impl Desk for HelpdeskDesk {
     }
 
     async fn queues(&self) -> Result<Vec<Queue>, DeskError> {
-        let mut queues: Vec<Queue> = self
-            .names
-            .queues
-            .iter()
-            .map(|(id, name)| Queue {
-                id: QueueId(id.to_string()),
-                name: SafeText::line(name),
-                description: SafeText::line(""),
-            })
-            .collect();
-        queues.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(queues)
+        Ok(Queue::from_numbered(&self.names.queues))
     }
 
     async fn agents(&self) -> Result<Vec<Agent>, DeskError> {

@@ -10,7 +10,7 @@ use crate::desk::{
     AgentId, AgentRef, Attachment, Channel, Entry, EntryKind, Priority, PriorityLevel, QueueId,
     QueueRef, Requester, RequesterRole, Status, StatusKind, TicketId, TicketSummary, Version,
 };
-use crate::sla::{ClockKind, SlaClock, SlaClocks, Stage};
+use crate::sla::SlaClocks;
 use crate::text::SafeText;
 
 /// A status as the server lists it.
@@ -279,21 +279,8 @@ fn sla(issue: &Value, status: &Status, finished: Timestamp) -> SlaClocks {
     else {
         return SlaClocks::default();
     };
-    let stage = match status.kind.is_active() {
-        true => Stage::Active,
-        false => Stage::Met { at: finished },
-    };
-    SlaClocks {
-        clocks: vec![SlaClock {
-            kind: ClockKind::Resolution,
-            due,
-            target: None,
-            stage,
-            calendar: None,
-        }],
-        policy: Some(SafeText::line("Redmine due date")),
-        starts: None,
-    }
+    let done = (!status.kind.is_active()).then_some(finished);
+    SlaClocks::due_date(due, done, "Redmine due date")
 }
 
 /// Its links as RT names them: "parent #3", "child #9", "refers to #4",
@@ -506,6 +493,7 @@ pub fn entries(issue: &Value, names: &Names, agents: &[u64]) -> Vec<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sla::ClockKind;
     use serde_json::json;
 
     fn names() -> Names {

@@ -738,16 +738,7 @@ impl Desk for RedmineDesk {
             true => &directory.trackers,
             false => &directory.projects,
         };
-        let mut queues: Vec<Queue> = listed
-            .iter()
-            .map(|(id, name)| Queue {
-                id: QueueId(id.to_string()),
-                name: SafeText::line(name),
-                description: SafeText::line(""),
-            })
-            .collect();
-        queues.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(queues)
+        Ok(Queue::from_numbered(listed))
     }
 
     /// The projects' members but reporters, and groups (issues can be
