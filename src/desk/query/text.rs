@@ -259,9 +259,9 @@ pub fn parse(text: &str) -> Result<Terms, QueryError> {
             return Err(QueryError {
                 at: token.at,
                 message: format!(
-                    "no such term “{key}:{}”; the terms are {}:, and free words",
+                    "no such term “{key}:{}”; there are {}",
                     token.value,
-                    KEYS[..KEYS.len() - 1].join(":, ")
+                    KEYS[..KEYS.len() - 1].join(" ")
                 ),
             });
         }
@@ -317,8 +317,7 @@ pub fn parse(text: &str) -> Result<Terms, QueryError> {
                 }
                 _ => {
                     return Err(wrong(format!(
-                        "field:{value}: say field:NAME=VALUE, quoted when there are \
-                         spaces (field:\"Employee ID=4411\")"
+                        "field:{value}: say field:NAME=VALUE, or field:\"Employee ID=4411\""
                     )));
                 }
             },
@@ -357,10 +356,7 @@ fn status_word(word: &str) -> Option<StatusWord> {
 }
 
 fn when_help(key: &str, value: &str) -> String {
-    format!(
-        "{key}:{value}: say an age (<2h: less than 2 hours ago, >3d: more than 3 days), \
-         today, or a date (2026-11-01, <2026-11-01, >2026-11-01)"
-    )
+    format!("{key}:{value}: say an age (<2h, >3d), today, or a day (2026-11-01, <…, >…)")
 }
 
 fn when(value: &str) -> Option<When> {

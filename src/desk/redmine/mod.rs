@@ -684,9 +684,10 @@ impl RedmineDesk {
             let what = match key.as_str() {
                 "project_id" => "move it to that project",
                 "tracker_id" => "move it to that tracker",
-                "status_id" => "set that status (its workflow may not allow it from here)",
+                // Its workflow may not allow it from the status the issue has.
+                "status_id" => "set that status from this one",
                 "priority_id" => "set that priority",
-                "assigned_to_id" => "assign it so (the assignee must be able to take issues)",
+                "assigned_to_id" => "assign it to them",
                 _ => "set that field",
             };
             return Err(DeskError::Rejected(format!(
@@ -1077,11 +1078,10 @@ impl Desk for RedmineDesk {
                     .map(|(id, _)| *id)
                     .ok_or_else(|| {
                         DeskError::Rejected(if directory.names.emails.is_empty() {
-                            "Redmine copies its own users (watchers), and shows their \
-                             addresses only to administrators: add them in Redmine"
+                            "only Redmine administrators see addresses: add the watcher in Redmine"
                                 .to_string()
                         } else {
-                            format!("no Redmine user has the address {email}: watchers are users")
+                            format!("no Redmine user has {email}; watchers must be users")
                         })
                     })?;
                 let sent = match change {
