@@ -84,6 +84,12 @@ pub fn remote_desk(target: &Target) -> Result<Arc<dyn Desk>, DeskError> {
                 (**settings).clone(),
             )?)
         }
+        Target::Zendesk(settings) => {
+            tracing::info!(url = %settings.url, user = %settings.user, "opening a Zendesk desk");
+            Arc::new(crate::desk::zendesk::ZendeskDesk::new(
+                (**settings).clone(),
+            )?)
+        }
         Target::Demo => {
             return Err(DeskError::Unsupported(
                 "open the demo desk without its store",

@@ -51,7 +51,7 @@ pub async fn login(
     if matches!(selected.target, Target::Demo) {
         anyhow::bail!("`{name}` needs no sign-in");
     }
-    let url = profile.url.clone().unwrap_or_default();
+    let url = profile.desk_url();
     let desk = crate::session::remote_desk(&selected.target)?;
     let me = desk.me().await.map_err(|e| match e {
         DeskError::Auth => {
@@ -166,7 +166,10 @@ pub fn profiles(config: &Config, config_dir: &Path) -> Vec<String> {
                     "{} {}@{}",
                     p.backend.name(),
                     p.user.as_deref().unwrap_or("?"),
-                    p.url.as_deref().unwrap_or("?")
+                    Some(p.desk_url())
+                        .filter(|u| !u.is_empty())
+                        .as_deref()
+                        .unwrap_or("?")
                 );
                 if p.read_only {
                     desk.push_str(" (read-only)");

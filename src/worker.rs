@@ -79,6 +79,8 @@ impl Worker {
                                 me: desk.me().await?,
                                 queues: desk.queues().await?,
                                 agents: desk.agents().await?,
+                                views: desk.views().await?,
+                                macros: desk.macros().await?,
                             })
                         }
                         .await;

@@ -354,12 +354,90 @@ fn the_directory_builds_a_tab_per_queue_and_applies_the_default_section() {
             me,
             queues: vec![queue("1", "IT"), queue("2", "HR")],
             agents: Vec::new(),
+            views: Vec::new(),
+            macros: Vec::new(),
         }))),
         common::now(),
     );
     let names: Vec<_> = s.sections.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["All", "Mine", "Unassigned", "IT", "HR"]);
     assert_eq!(s.sections[s.section].name, "HR");
+}
+
+/// A desk's own views (Zendesk's) are tabs after the queues', each fetched
+/// from the desk; its own macros are offered beside the config's and
+/// applied as the desk's.
+#[test]
+fn the_desks_views_are_tabs_and_its_macros_are_offered() {
+    let mut s = loaded();
+    let me = Agent {
+        id: AgentId("1".into()),
+        name: SafeText::line("Sam Okafor"),
+        email: SafeText::line("sam@example.org"),
+        queues: Vec::new(),
+    };
+    update(
+        &mut s,
+        Msg::Desk(DeskReply::Directory(Ok(Directory {
+            me,
+            queues: Vec::new(),
+            agents: Vec::new(),
+            views: vec![View {
+                id: "7002".into(),
+                name: SafeText::line("Urgent and unassigned"),
+            }],
+            macros: vec![DeskMacro {
+                id: "8001".into(),
+                name: SafeText::line("Bus is on its way"),
+                detail: SafeText::line("Reply that the bus is coming"),
+            }],
+        }))),
+        common::now(),
+    );
+    let names: Vec<_> = s.sections.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["All", "Mine", "Unassigned", "Urgent and unassigned"]
+    );
+    let effects = s.select_section(3);
+    let asked = effects.iter().find_map(|e| match e {
+        Effect::Find { query, .. } => Some(query.clone()),
+        _ => None,
+    });
+    assert_eq!(asked.and_then(|q| q.view).as_deref(), Some("7002"));
+    s.select_section(0);
+    s.open_macro_picker(false);
+    let Some(deskterm::state::Overlay::Picker(picker)) = s.screen.overlay() else {
+        panic!("no picker");
+    };
+    let offered = picker
+        .options
+        .iter()
+        .find(|p| p.label == "Bus is on its way")
+        .expect("the desk's macro");
+    assert!(offered.detail.contains("the desk's"), "{}", offered.detail);
+    let chosen = picker
+        .options
+        .iter()
+        .position(|p| p.label == "Bus is on its way")
+        .unwrap();
+    for _ in 0..chosen {
+        update(&mut s, key(KeyCode::Down), common::now());
+    }
+    let effects = update(&mut s, key(KeyCode::Enter), common::now());
+    let mut effects = effects;
+    // Past the undo window, it goes.
+    effects.extend(update(
+        &mut s,
+        Msg::Tick,
+        common::now() + SignedDuration::from_secs(60),
+    ));
+    let sent = applies(&effects);
+    assert!(
+        sent.iter()
+            .any(|(_, _, c)| matches!(c, Change::DeskMacro { id, .. } if id == "8001")),
+        "{effects:?}"
+    );
 }
 
 #[test]

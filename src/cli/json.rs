@@ -255,5 +255,6 @@ pub fn change(change: &Change) -> (&'static str, String, Option<&'static str>) {
         ),
         Change::Tag(tag) => ("tag", tag.clone(), None),
         Change::Untag(tag) => ("untag", tag.clone(), None),
+        Change::DeskMacro { name, .. } => ("macro", name.clone(), None),
     }
 }

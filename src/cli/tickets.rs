@@ -56,7 +56,7 @@ fn query_for(desk: &Connected, args: &LsArgs) -> Result<(Query, Option<SortKey>)
     let terms = match &args.section {
         Some(name) => {
             let all = desk.block_on(desk.desk().queues())?;
-            let sections = sections_for(&all, &settings.sections);
+            let sections = sections_for(&all, &[], &settings.sections);
             queues = Some(all);
             let found =
                 text::find(&sections, name, |s| vec![&s.name], |s| &s.name).map_err(|none| {

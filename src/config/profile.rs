@@ -35,6 +35,7 @@ use crate::desk::helpdesk::Staff;
 use crate::desk::http::{Auth, Transport};
 use crate::desk::redmine::RedmineSettings;
 use crate::desk::rt::RtSettings;
+use crate::desk::zendesk::ZendeskSettings;
 
 /// The name the built-in demo desk answers to.
 pub const DEMO: &str = "demo";
@@ -47,6 +48,7 @@ pub enum Backend {
     /// django-helpdesk.
     Helpdesk,
     Redmine,
+    Zendesk,
 }
 
 impl Backend {
@@ -56,6 +58,7 @@ impl Backend {
             Backend::Rt => "rt",
             Backend::Helpdesk => "helpdesk",
             Backend::Redmine => "redmine",
+            Backend::Zendesk => "zendesk",
         }
     }
 
@@ -64,6 +67,10 @@ impl Backend {
         match self {
             Backend::Rt => "an RT auth token (RT: Logged in as → Settings → Auth Tokens)",
             Backend::Redmine => "a Redmine API key (Redmine: My account → API access key → Show)",
+            Backend::Zendesk => {
+                "a Zendesk API token (Admin Center → Apps and integrations → Zendesk API), \
+                 or with auth = \"oauth\" an OAuth access token"
+            }
             Backend::Helpdesk | Backend::Demo => {
                 "a django-helpdesk API token (Django admin → Auth Token → Tokens)"
             }
@@ -87,6 +94,9 @@ pub enum AuthKind {
     Token,
     /// The user's password, sent as HTTP basic auth.
     Basic,
+    /// Zendesk: an OAuth access token (a bearer token) instead of an API
+    /// token.
+    Oauth,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -116,6 +126,9 @@ pub struct Profile {
     /// The desk's address, e.g. `https://rt.example.org`.
     #[serde(default, deserialize_with = "desk_url")]
     pub url: Option<String>,
+    /// Zendesk: the account's subdomain (`district` for
+    /// https://district.zendesk.com), instead of the url.
+    pub subdomain: Option<String>,
     /// The user deskterm signs in as.
     pub user: Option<String>,
     #[serde(default)]
@@ -245,6 +258,7 @@ pub enum Target {
     Rt(Box<RtSettings>),
     Helpdesk(Box<HelpdeskSettings>),
     Redmine(Box<RedmineSettings>),
+    Zendesk(Box<ZendeskSettings>),
 }
 
 #[derive(Clone, Debug)]
@@ -262,8 +276,18 @@ impl Profile {
         Account {
             profile: name.to_string(),
             user: self.user.clone().unwrap_or_default(),
-            url: self.url.clone().unwrap_or_default(),
+            url: self.desk_url(),
             backend: self.backend.name().to_string(),
+        }
+    }
+
+    /// The desk's address: the url, or a Zendesk subdomain's.
+    pub fn desk_url(&self) -> String {
+        match self.backend {
+            Backend::Zendesk => {
+                crate::desk::zendesk::desk_url(self.url.as_deref(), self.subdomain.as_deref())
+            }
+            _ => self.url.clone().unwrap_or_default(),
         }
     }
 
@@ -327,11 +351,17 @@ pub fn problems(name: &str, profile: &Profile, config_dir: &Path) -> Vec<String>
         ));
     }
     if profile.backend != Backend::Demo {
-        for (key, value) in [("url", &profile.url), ("user", &profile.user)] {
+        let url = Some(profile.desk_url());
+        for (key, value) in [("url", &url), ("user", &profile.user)] {
             if value.as_deref().is_none_or(str::is_empty) {
                 problems.push(format!(
-                    "profile `{name}`: backend \"{}\" needs `{key}`",
-                    profile.backend.name()
+                    "profile `{name}`: backend \"{}\" needs `{key}`{}",
+                    profile.backend.name(),
+                    match (profile.backend, key) {
+                        (Backend::Zendesk, "url") => " (or `subdomain`)",
+                        (Backend::Zendesk, _) => " (the agent's email address)",
+                        _ => "",
+                    }
                 ));
             }
         }
@@ -343,6 +373,12 @@ pub fn problems(name: &str, profile: &Profile, config_dir: &Path) -> Vec<String>
     }
     if profile.backend == Backend::Helpdesk {
         problems.extend(helpdesk_problems(name, profile));
+    }
+    if profile.auth == AuthKind::Oauth && profile.backend != Backend::Zendesk {
+        problems.push(format!(
+            "profile `{name}`: auth = \"oauth\" is for Zendesk; {} takes \"token\" or \"basic\"",
+            profile.backend.name()
+        ));
     }
     problems
 }
@@ -431,14 +467,17 @@ pub fn select(
     }
     let target = match profile.backend {
         Backend::Demo => Target::Demo,
-        Backend::Rt | Backend::Helpdesk | Backend::Redmine => {
+        Backend::Rt | Backend::Helpdesk | Backend::Redmine | Backend::Zendesk => {
             let user = profile.user.clone().unwrap_or_default();
             let Some(secret) = token else {
                 anyhow::bail!("{}", no_credential(&name, profile, &[]));
             };
-            let auth = match profile.auth {
-                AuthKind::Token => Auth::Token(secret),
-                AuthKind::Basic => Auth::Basic {
+            let auth = match (profile.backend, profile.auth) {
+                (Backend::Zendesk, AuthKind::Token) => {
+                    crate::desk::zendesk::auth(&user, secret, false)
+                }
+                (_, AuthKind::Token | AuthKind::Oauth) => Auth::Token(secret),
+                (_, AuthKind::Basic) => Auth::Basic {
                     user: user.clone(),
                     password: secret,
                 },
@@ -448,9 +487,18 @@ pub fn select(
                 .iter()
                 .map(|(domain, role)| (domain.to_lowercase(), (*role).into()))
                 .collect();
-            let url = profile.url.clone().unwrap_or_default();
+            let url = profile.desk_url();
             let transport = profile.transport(config_dir);
-            if profile.backend == Backend::Redmine {
+            if profile.backend == Backend::Zendesk {
+                Target::Zendesk(Box::new(ZendeskSettings {
+                    url,
+                    user,
+                    auth,
+                    transport,
+                    channel_field: profile.channel_field.clone(),
+                    roles,
+                }))
+            } else if profile.backend == Backend::Redmine {
                 Target::Redmine(Box::new(RedmineSettings {
                     url,
                     user,
@@ -679,8 +727,59 @@ requester_roles = { "students.pvusd.org" = "student" }
         )
         .expect_err("typo");
         assert_eq!(err.at.map(|(line, _)| line), Some(3));
-        let err = parse_toml::<Config>("[profiles.x]\nbackend = \"zendesk\"\n", Path::new("c"))
+        let err = parse_toml::<Config>("[profiles.x]\nbackend = \"freshdesk\"\n", Path::new("c"))
             .expect_err("backend");
         assert_eq!(err.at.map(|(line, _)| line), Some(2));
+    }
+
+    #[test]
+    fn a_zendesk_profile_takes_a_subdomain_and_signs_in_as_email_slash_token() {
+        let district = config(
+            "[profiles.zd]\nbackend = \"zendesk\"\nsubdomain = \"district\"\n\
+             user = \"alice@district.org\"\n",
+        );
+        let profile = &district.profiles["zd"];
+        assert_eq!(profile.desk_url(), "https://district.zendesk.com");
+        // The credential is bound to that address.
+        assert_eq!(profile.account("zd").url, "https://district.zendesk.com");
+        let selected = select(
+            &district,
+            Some("zd"),
+            Some(Secret::new("t0k")),
+            Path::new("."),
+        )
+        .expect("zendesk");
+        let Target::Zendesk(zendesk) = selected.target else {
+            panic!("not zendesk")
+        };
+        match zendesk.auth {
+            Auth::Basic { user, password } => {
+                assert_eq!(user, "alice@district.org/token");
+                assert_eq!(password.expose(), "t0k");
+            }
+            other => panic!("{other:?}"),
+        }
+        let oauth = config(
+            "[profiles.zd]\nbackend = \"zendesk\"\nsubdomain = \"district\"\n\
+             user = \"alice@district.org\"\nauth = \"oauth\"\n",
+        );
+        let selected =
+            select(&oauth, Some("zd"), Some(Secret::new("t0k")), Path::new(".")).expect("zendesk");
+        let Target::Zendesk(zendesk) = selected.target else {
+            panic!("not zendesk")
+        };
+        assert!(matches!(zendesk.auth, Auth::Token(_)), "a bearer token");
+        let neither = config("[profiles.zd]\nbackend = \"zendesk\"\nuser = \"a@b.org\"\n");
+        let found = problems("zd", &neither.profiles["zd"], Path::new("."));
+        assert!(
+            found[0].contains("needs `url` (or `subdomain`)"),
+            "{found:?}"
+        );
+        let rt_oauth = config(
+            "[profiles.r]\nbackend = \"rt\"\nurl = \"https://rt.example.org\"\n\
+             user = \"a\"\nauth = \"oauth\"\n",
+        );
+        let found = problems("r", &rt_oauth.profiles["r"], Path::new("."));
+        assert!(found[0].contains("is for Zendesk"), "{found:?}");
     }
 }

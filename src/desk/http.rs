@@ -420,12 +420,13 @@ impl Client {
             .await
     }
 
-    /// POST a file's bytes as they are, to `path` with `query`.
+    /// POST a file's bytes as they are, of type `mime`, to `path` with `query`.
     pub async fn post_bytes(
         &self,
         path: &str,
         query: &[(&str, &str)],
         bytes: &[u8],
+        mime: &str,
     ) -> Result<Answer, DeskError> {
         let mut url = self.url(path)?;
         if !query.is_empty() {
@@ -434,7 +435,7 @@ impl Client {
         self.send(
             Method::POST,
             url,
-            Some(Body::Bytes(bytes)),
+            Some(Body::Bytes(bytes, mime)),
             &[],
             self.max_body,
         )
@@ -459,9 +460,9 @@ impl Client {
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
                     .body(body.to_string());
             }
-            Some(Body::Bytes(bytes)) => {
+            Some(Body::Bytes(bytes, mime)) => {
                 request = request
-                    .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                    .header(reqwest::header::CONTENT_TYPE, mime)
                     .body(bytes.to_vec());
             }
             Some(Body::Form(form)) => {
@@ -504,7 +505,8 @@ enum Body<'a> {
     Json(&'a Value),
     Form(&'a Form),
     /// A file's bytes as they are (Redmine's uploads).
-    Bytes(&'a [u8]),
+    /// A file's bytes and their type.
+    Bytes(&'a [u8], &'a str),
 }
 
 /// A multipart/form-data body (RFC 7578), built whole: the files are in

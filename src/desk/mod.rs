@@ -16,6 +16,7 @@ pub mod redmine;
 pub mod retry;
 pub mod rt;
 pub mod upload;
+pub mod zendesk;
 
 use std::time::Duration;
 
@@ -76,6 +77,16 @@ pub trait Desk: Send + Sync {
     async fn attachment(&self, id: &str) -> Result<Vec<u8>, DeskError> {
         let _ = id;
         Err(DeskError::Unsupported("saving attachments"))
+    }
+
+    /// The agent's own views on the desk, each a section of its own.
+    async fn views(&self) -> Result<Vec<View>, DeskError> {
+        Ok(Vec::new())
+    }
+
+    /// The desk's own macros ([`Change::DeskMacro`] applies one).
+    async fn macros(&self) -> Result<Vec<DeskMacro>, DeskError> {
+        Ok(Vec::new())
     }
 
     /// The fields agents can set on the ticket, with the values each takes.
@@ -204,6 +215,9 @@ pub fn found_on(
         }
         Change::Tag(tag) => summary.tags.iter().any(|t| t.as_str() == tag),
         Change::Untag(tag) => !summary.tags.iter().any(|t| t.as_str() == tag),
+        // What a desk's macro does is the desk's to know (it says, in
+        // `was_applied`).
+        Change::DeskMacro { .. } => false,
         Change::Assign(Assignee::Nobody) => summary.owner.is_none(),
         Change::Assign(Assignee::Agent(agent)) => {
             summary.owner.as_ref().is_some_and(|o| o.id == *agent)

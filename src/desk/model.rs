@@ -517,6 +517,28 @@ pub enum Change {
     /// Put a tag on the ticket, or take one off.
     Tag(String),
     Untag(String),
+    /// One of the desk's own macros ([`DeskMacro`]), as the desk applies it.
+    DeskMacro {
+        id: String,
+        name: String,
+    },
+}
+
+/// A list the desk keeps for the agent (a Zendesk view): a section of its own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct View {
+    pub id: String,
+    pub name: SafeText,
+}
+
+/// A macro the desk keeps (its canned replies and actions), offered beside
+/// the config's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskMacro {
+    pub id: String,
+    pub name: SafeText,
+    /// What it does, as the desk describes it.
+    pub detail: SafeText,
 }
 
 /// A field agents can set on a ticket, as the desk defines it.

@@ -240,11 +240,13 @@ impl State {
     }
 
     pub fn open_macro_picker(&mut self, insert: bool) -> Vec<Effect> {
-        if self.settings.macros.is_empty() {
+        // The desk's own apply on the desk; they cannot be inserted.
+        let desk_macros = self.desk_macros.iter().filter(|_| !insert);
+        if self.settings.macros.is_empty() && desk_macros.clone().next().is_none() {
             self.info("no macros: add [[macros]] to config.toml");
             return Vec::new();
         }
-        let options = self
+        let mut options: Vec<Pick> = self
             .settings
             .macros
             .iter()
@@ -255,6 +257,11 @@ impl State {
                 choice: Choice::Macro(i),
             })
             .collect();
+        options.extend(desk_macros.map(|m| Pick {
+            label: m.name.to_string(),
+            detail: format!("{} (the desk's)", m.detail),
+            choice: Choice::DeskMacro(m.clone()),
+        }));
         if insert {
             let title = "Insert a macro".to_string();
             self.screen.push(Overlay::Picker(Picker::new(
@@ -407,6 +414,15 @@ impl State {
                 }
                 (format!("apply “{}” to {{}}", m.name), items)
             }
+            Choice::DeskMacro(m) => (
+                format!("apply the desk's “{}” to {{}}", m.name),
+                each(&|_| {
+                    Some(Change::DeskMacro {
+                        id: m.id.clone(),
+                        name: m.name.to_string(),
+                    })
+                }),
+            ),
         };
         let label = label(&verb, &targets);
         if items.is_empty() {

@@ -241,6 +241,12 @@ pub struct Directory {
     pub me: Agent,
     pub queues: Vec<Queue>,
     pub agents: Vec<Agent>,
+    /// The agent's own views on the desk, as sections.
+    #[serde(default)]
+    pub views: Vec<crate::desk::View>,
+    /// The desk's own macros, beside the config's.
+    #[serde(default)]
+    pub macros: Vec<crate::desk::DeskMacro>,
 }
 
 #[derive(Debug)]
@@ -372,6 +378,9 @@ pub struct State {
     pub held: Holdings,
     pub queues: Vec<Queue>,
     pub agents: Vec<Agent>,
+    /// The desk's views and macros ([`Directory`]).
+    pub views: Vec<crate::desk::View>,
+    pub desk_macros: Vec<crate::desk::DeskMacro>,
     pub sections: Vec<Section>,
     pub section: usize,
     pub queue: QueueView,
@@ -409,7 +418,7 @@ impl State {
     pub fn new(settings: Settings, now: Timestamp, viewport: Area) -> Self {
         let pending_section = settings.default_section.clone();
         let held = Holdings::new(settings.time_zone.clone(), settings.floods);
-        let sections = sections_for(&[], &settings.sections);
+        let sections = sections_for(&[], &[], &settings.sections);
         let mut state = Self {
             settings: Settings {
                 refresh_every: settings.refresh_every.max(1),
@@ -423,6 +432,8 @@ impl State {
             held,
             queues: Vec::new(),
             agents: Vec::new(),
+            views: Vec::new(),
+            desk_macros: Vec::new(),
             sections,
             section: 0,
             queue: QueueView::default(),

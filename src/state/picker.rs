@@ -15,6 +15,8 @@ pub enum Choice {
     Queue(QueueRef),
     /// An index into the configured macros.
     Macro(usize),
+    /// One of the desk's own macros.
+    DeskMacro(crate::desk::DeskMacro),
     Status(StatusKind),
     Priority(PriorityLevel),
     /// A profile by name.

@@ -14,6 +14,8 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
                     state.me = Some(directory.me);
                     state.queues = directory.queues;
                     state.agents = directory.agents;
+                    state.views = directory.views;
+                    state.desk_macros = directory.macros;
                     state.schedule.directory_loaded = true;
                     state.rebuild_sections();
                     state.apply_pending_section();

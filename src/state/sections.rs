@@ -194,12 +194,29 @@ impl Section {
     }
 }
 
-/// The tabs: the standard ones (unless turned off), then the user's, whose
-/// terms are resolved by the caller (it knows the agents and the time).
-pub fn sections_for(queues: &[Queue], sections: &Sections) -> Vec<Section> {
+/// The tabs: the standard ones and the desk's views (unless turned off),
+/// then the user's, whose terms are resolved by the caller (it knows the
+/// agents and the time).
+pub fn sections_for(
+    queues: &[Queue],
+    views: &[crate::desk::View],
+    sections: &Sections,
+) -> Vec<Section> {
     let mut tabs = Vec::new();
     if sections.standard || sections.specs.is_empty() {
         tabs.extend(standard(queues));
+        tabs.extend(views.iter().map(|v| {
+            let mut section = Section::new(
+                v.name.as_str(),
+                Query {
+                    view: Some(v.id.clone()),
+                    ..Query::default()
+                },
+            );
+            // The desk knows what is in its view.
+            section.fetched = Some(Fetched::default());
+            section
+        }));
     }
     for spec in &sections.specs {
         let mut section = Section::from_terms(&spec.name, spec.terms.clone());
@@ -262,7 +279,7 @@ impl State {
     pub(crate) fn rebuild_sections(&mut self) {
         let current = self.sections.get(self.section).map(|s| s.name.clone());
         let search = self.sections.iter().find(|s| s.search).cloned();
-        let mut sections = sections_for(&self.queues, &self.settings.sections);
+        let mut sections = sections_for(&self.queues, &self.views, &self.settings.sections);
         self.resolve_each(&mut sections, |_| true);
         sections.extend(search);
         self.sections = sections;

@@ -501,6 +501,7 @@ impl State {
                 | Change::AddCc(_)
                 | Change::RemoveCc(_)
                 | Change::MergeInto(_)
+                | Change::DeskMacro { .. }
                 | Change::SetField { .. } => {}
                 Change::Link(..) => t.linked = true,
                 Change::Tag(tag) => {

@@ -3,7 +3,9 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod fake_http;
+pub mod openapi;
 pub mod pty;
+pub mod zendesk;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};

@@ -496,6 +496,7 @@ impl Desk for DemoDesk {
             }
             Change::MergeInto(_) => return Err(DeskError::Unsupported("merging tickets")),
             Change::Link(..) => return Err(DeskError::Unsupported("linking tickets")),
+            Change::DeskMacro { .. } => return Err(DeskError::Unsupported("apply desk macros")),
             _ => {}
         }
         // A field by its name as the desk spells it, with a value it takes.
@@ -824,6 +825,7 @@ fn apply_change(
         | Change::AddCc(_)
         | Change::RemoveCc(_)
         | Change::MergeInto(_)
+        | Change::DeskMacro { .. }
         | Change::Link(..) => {}
         Change::MoveTo(queue) => {
             let queue_id: i64 = queue.0.parse().unwrap_or(-1);

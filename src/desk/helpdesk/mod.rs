@@ -613,6 +613,7 @@ impl Desk for HelpdeskDesk {
             Change::MergeInto(_) => return Err(DeskError::Unsupported("merging tickets")),
             Change::Link(..) => return Err(DeskError::Unsupported("linking tickets")),
             Change::Tag(_) | Change::Untag(_) => return Err(DeskError::Unsupported("tags")),
+            Change::DeskMacro { .. } => return Err(DeskError::Unsupported("apply desk macros")),
             // A choice it does not offer, or a clear it does not allow,
             // comes back as a 400 in its own words.
             Change::SetField { name, value } => {

@@ -46,6 +46,9 @@ pub struct Query {
     /// desk, so they are checked once the clocks are filled in
     /// ([`Query::sla_matches`]).
     pub sla: Vec<SlaFilter>,
+    /// One of the desk's own views ([`crate::desk::View`]), by id: the
+    /// desk lists it, and nothing else of the query applies.
+    pub view: Option<String>,
 }
 
 /// Instants a time lies between: `after` inclusive, `before` exclusive.

@@ -707,6 +707,8 @@ impl RedmineDesk {
                     "uploads.json",
                     &[("filename", file.name.as_str())],
                     &file.bytes,
+                    // Redmine takes uploads as octet streams only.
+                    "application/octet-stream",
                 )
                 .await
                 .map_err(refused)?;
@@ -1132,6 +1134,7 @@ impl Desk for RedmineDesk {
                 }
             }
             Change::Tag(_) | Change::Untag(_) => return Err(DeskError::Unsupported("tags")),
+            Change::DeskMacro { .. } => return Err(DeskError::Unsupported("apply desk macros")),
         }
         let after = match issue.is_empty() {
             true => self.issue(number).await?,

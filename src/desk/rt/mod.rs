@@ -987,6 +987,7 @@ impl Desk for RtDesk {
                 put(json!({ "CustomFields": { spec.name: value } }))
             }
             Change::Tag(_) | Change::Untag(_) => return Err(DeskError::Unsupported("tags")),
+            Change::DeskMacro { .. } => return Err(DeskError::Unsupported("apply desk macros")),
         };
         let answer = self
             .client

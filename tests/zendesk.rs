@@ -1,0 +1,441 @@
+//! The Zendesk backend against Zendesk's published contract: no live
+//! Zendesk can run here, so these run on a stand-in server
+//! (`common::zendesk`) that holds every request deskterm sends, and every
+//! answer it gives itself, to Zendesk's OpenAPI document
+//! (`tests/contract`). A request the contract does not allow fails the
+//! test that made it. The conformance suite runs on it too.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+#[macro_use]
+mod conformance;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use deskterm::config::secret::Secret;
+use deskterm::desk::http::Transport;
+use deskterm::desk::zendesk::{self, ZendeskDesk, ZendeskSettings};
+use deskterm::desk::*;
+use serde_json::json;
+
+use common::openapi::{Contract, Way};
+use common::zendesk::{AGENT, FIRST, StandIn, TOKEN};
+use conformance::Fixture;
+
+fn settings(standin: &StandIn, token: &str) -> ZendeskSettings {
+    ZendeskSettings {
+        url: standin.url.clone(),
+        user: AGENT.into(),
+        auth: zendesk::auth(AGENT, Secret::new(token), false),
+        transport: Transport::with_timeout(Duration::from_secs(10)),
+        channel_field: None,
+        roles: vec![("parents.district.example".into(), RequesterRole::Parent)],
+    }
+}
+
+fn desk(standin: &StandIn) -> ZendeskDesk {
+    ZendeskDesk::new(settings(standin, TOKEN)).unwrap()
+}
+
+/// A stand-in with 30 tickets; the suite uses the first nine.
+async fn fixture() -> Fixture {
+    let standin = StandIn::start(30);
+    Fixture {
+        desk: Arc::new(desk(&standin)),
+        tickets: (FIRST..FIRST + conformance::SLOTS as u64)
+            .map(|n| TicketId(n.to_string()))
+            .collect(),
+        _keep: Box::new(standin),
+    }
+}
+
+conformance_tests!([] fixture);
+
+fn pairs(query: &[(&str, &str)]) -> Vec<(String, String)> {
+    query
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn the_validator_takes_what_the_contract_allows() {
+    let contract = Contract::zendesk();
+    let update = json!({"ticket": {
+        "comment": {"body": "On its way", "public": true, "uploads": ["tok"]},
+        "status": "pending", "assignee_id": null, "safe_update": true,
+        "updated_stamp": "2026-03-02T08:00:00Z", "tags": ["late-bus"],
+        "custom_fields": [{"id": 5001, "value": "north_high"}],
+        "email_ccs": [{"user_email": "principal@example.org", "action": "put"}],
+    }});
+    let ok = contract.check_request("PUT", "/api/v2/tickets/42", &[], Some(&update), true);
+    assert!(ok.is_ok(), "{ok:?}");
+    let ok = contract.check_request(
+        "GET",
+        "/api/v2/search/export",
+        &pairs(&[
+            ("query", "status<=hold"),
+            ("filter[type]", "ticket"),
+            ("page[size]", "100"),
+        ]),
+        None,
+        false,
+    );
+    assert!(ok.is_ok(), "{ok:?}");
+    let ok = contract.check_request(
+        "GET",
+        "/api/v2/tickets/42/comments",
+        &pairs(&[("page[size]", "100"), ("sort_order", "asc")]),
+        None,
+        false,
+    );
+    assert!(ok.is_ok(), "{ok:?}");
+}
+
+/// Each of these breaks the contract, and each is refused, with a reason
+/// that names what broke it.
+#[test]
+fn the_validator_refuses_a_request_that_breaks_the_contract() {
+    let contract = Contract::zendesk();
+    let refused =
+        |method: &str, path: &str, query: &[(&str, &str)], body: Option<serde_json::Value>| {
+            contract
+                .check_request(method, path, &pairs(query), body.as_ref(), body.is_some())
+                .expect_err("refused")
+                .join("; ")
+        };
+    let why = refused("GET", "/api/v2/tickets/42", &[("includes", "slas")], None);
+    assert!(why.contains("\"includes\" is not in the contract"), "{why}");
+    let why = refused("DELETE", "/api/v2/tickets/42", &[], None);
+    assert!(why.contains("no operation"), "{why}");
+    let why = refused("GET", "/api/v2/tickets/forty-two", &[], None);
+    assert!(why.contains("path ticket_id"), "{why}");
+    let why = refused("GET", "/api/v2/search/export", &[("query", "bus")], None);
+    assert!(why.contains("filter[type] missing"), "{why}");
+    let why = refused(
+        "GET",
+        "/api/v2/tickets/42/comments",
+        &[("page[size]", "0")],
+        None,
+    );
+    assert!(why.contains("page[size]"), "{why}");
+    let why = refused(
+        "PUT",
+        "/api/v2/tickets/42",
+        &[],
+        Some(json!({"ticket": {"status": "archived"}})),
+    );
+    assert!(why.contains("is not one of"), "{why}");
+    let why = refused(
+        "PUT",
+        "/api/v2/tickets/42",
+        &[],
+        Some(json!({"ticket": {"statsu": "open"}})),
+    );
+    assert!(why.contains("\"statsu\" is not a property"), "{why}");
+    let why = refused(
+        "PUT",
+        "/api/v2/tickets/42",
+        &[],
+        Some(json!({"ticket": {"id": 42, "status": "open"}})),
+    );
+    assert!(why.contains("read-only"), "{why}");
+    let why = refused(
+        "PUT",
+        "/api/v2/tickets/42",
+        &[],
+        Some(json!({"ticket": {"updated_stamp": "yesterday"}})),
+    );
+    assert!(why.contains("not a date-time"), "{why}");
+    let why = refused(
+        "POST",
+        "/api/v2/tickets/42/merge",
+        &[],
+        Some(json!({"source_comment": "no ids"})),
+    );
+    assert!(why.contains("\"ids\" is missing"), "{why}");
+    // And an answer that breaks it: a write-only field, a wrong type.
+    let op = contract.operation("GET", "/api/v2/tickets/42").unwrap();
+    let problems = contract.check_answer(
+        &op,
+        200,
+        &json!({"ticket": {"id": "42", "safe_update": true}}),
+    );
+    assert!(
+        problems.iter().any(|p| p.contains("is not integer")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.contains("write-only")),
+        "{problems:?}"
+    );
+    let mut problems = Vec::new();
+    contract.check(
+        &json!([1]),
+        &json!({"type": "object"}),
+        "x",
+        Way::Answer,
+        &mut problems,
+    );
+    assert!(!problems.is_empty());
+}
+
+/// The stand-in holds what comes over the wire to the contract: a request
+/// deskterm would never send is answered 400 and recorded.
+#[tokio::test]
+async fn the_stand_in_refuses_and_records_a_request_off_the_contract() {
+    let standin = StandIn::start(3);
+    let answer = reqwest::Client::new()
+        .put(format!("{}/api/v2/tickets/{FIRST}", standin.url))
+        .basic_auth(format!("{AGENT}/token"), Some(TOKEN))
+        .header("content-type", "application/json")
+        .body(json!({"ticket": {"statsu": "open"}}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 400);
+    let violations = standin.take_violations();
+    assert!(
+        violations.iter().any(|v| v.contains("statsu")),
+        "{violations:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_api_token_goes_as_email_slash_token_and_a_wrong_one_is_refused() {
+    let standin = StandIn::start(3);
+    let wrong = ZendeskDesk::new(settings(&standin, "not-the-token")).unwrap();
+    assert_eq!(wrong.me().await.err(), Some(DeskError::Auth));
+    let me = desk(&standin).me().await.unwrap();
+    assert_eq!(me.email.as_str(), AGENT);
+}
+
+/// A ticket changed between deskterm's read and its write: Zendesk's
+/// `safe_update` refuses the write (409), and nothing is overwritten.
+#[tokio::test]
+async fn a_change_that_lands_between_read_and_write_is_a_conflict_not_an_overwrite() {
+    let standin = StandIn::start(3);
+    let desk = desk(&standin);
+    let id = TicketId(FIRST.to_string());
+    let seen = desk.ticket(&id).await.unwrap().summary;
+    standin.race_next_update();
+    let write = desk
+        .apply(
+            &id,
+            &seen.version,
+            &Change::SetPriority(PriorityLevel::Urgent),
+        )
+        .await;
+    assert!(
+        matches!(write, Err(DeskError::Conflict { .. })),
+        "{write:?}"
+    );
+    assert_eq!(
+        standin.ticket(FIRST)["priority"],
+        "low",
+        "the other change stands"
+    );
+    let sent = standin.asked();
+    let put = sent
+        .iter()
+        .find(|a| a.method == "PUT")
+        .expect("the write was sent");
+    assert_eq!(put.path, format!("/api/v2/tickets/{FIRST}"));
+}
+
+/// 429 with Retry-After: the desk says how long to wait, and the outbox's
+/// policy waits that long and sends it again (never as uncertain).
+#[tokio::test]
+async fn a_rate_limit_says_how_long_to_wait() {
+    let standin = StandIn::start(3);
+    let desk = desk(&standin);
+    let id = TicketId(FIRST.to_string());
+    let seen = desk.ticket(&id).await.unwrap().summary;
+    standin.throttle(1);
+    let change = Change::Note {
+        body: "Checked the depot".into(),
+        then: None,
+        files: Vec::new(),
+    };
+    let limited = desk.apply(&id, &seen.version, &change).await.unwrap_err();
+    assert_eq!(
+        limited,
+        DeskError::RateLimited {
+            retry_after: Some(Duration::from_secs(1))
+        }
+    );
+    assert_eq!(
+        retry::next_after(&limited),
+        retry::Next::Retry {
+            uncertain: false,
+            after: Some(Duration::from_secs(1))
+        }
+    );
+    desk.apply(&id, &seen.version, &change).await.unwrap();
+    let notes = standin
+        .comments(FIRST)
+        .iter()
+        .filter(|c| c["body"] == "Checked the depot")
+        .count();
+    assert_eq!(notes, 1, "sent once");
+}
+
+/// The agent's views are the desk's own sections; each lists what the view
+/// holds.
+#[tokio::test]
+async fn the_agents_views_list_their_tickets() {
+    let standin = StandIn::start(30);
+    let desk = desk(&standin);
+    let views = desk.views().await.unwrap();
+    let names: Vec<&str> = views.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["Unsolved in my groups", "Urgent and unassigned"]);
+    let query = Query {
+        view: Some(views[1].id.clone()),
+        ..Query::default()
+    };
+    let found = desk.search(&query, PageRequest::first(50)).await.unwrap();
+    assert!(!found.items.is_empty());
+    for t in &found.items {
+        assert_eq!(t.priority.level, PriorityLevel::Urgent);
+        assert!(t.owner.is_none() && t.status.kind.is_active(), "{t:?}");
+    }
+}
+
+/// The desk's macros are offered, and one applies as Zendesk says it would:
+/// its preview, then that change as an update.
+#[tokio::test]
+async fn a_desk_macro_applies_through_its_preview() {
+    let standin = StandIn::start(3);
+    let desk = desk(&standin);
+    let macros = desk.macros().await.unwrap();
+    assert_eq!(macros[0].name.as_str(), "Bus is on its way");
+    let id = TicketId(FIRST.to_string());
+    let seen = desk.ticket(&id).await.unwrap().summary;
+    let change = Change::DeskMacro {
+        id: macros[0].id.clone(),
+        name: macros[0].name.to_string(),
+    };
+    let applied = desk.apply(&id, &seen.version, &change).await.unwrap();
+    assert_eq!(applied.summary.status.kind, StatusKind::Pending);
+    let detail = desk.ticket(&id).await.unwrap();
+    let reply = detail.entries.last().filter(|e| e.kind == EntryKind::Reply);
+    assert!(
+        detail
+            .entries
+            .iter()
+            .any(|e| e.kind == EntryKind::Reply
+                && e.body.contains("Hi Maria, the bus is on its way")),
+        "{reply:?}"
+    );
+    let asked: Vec<String> = standin
+        .asked()
+        .iter()
+        .map(|a| format!("{} {}", a.method, a.path))
+        .collect();
+    let preview = asked
+        .iter()
+        .position(|a| a.ends_with("/macros/8001/apply"))
+        .expect("the preview");
+    assert!(
+        asked[preview..].iter().any(|a| a.starts_with("PUT ")),
+        "{asked:?}"
+    );
+    // Its answer lost, it is found on the desk rather than sent again.
+    let found = desk
+        .was_applied(&id, &seen.version, &change, jiff::Timestamp::now())
+        .await
+        .unwrap();
+    assert!(found.is_some());
+}
+
+/// Where the account has SLA policies, the clocks are Zendesk's own
+/// (`slas.policy_metrics`); where it has none, the console's engine keeps
+/// them.
+#[tokio::test]
+async fn sla_policies_give_the_clocks() {
+    let standin = StandIn::start(8);
+    let desk = desk(&standin);
+    // Seeded priorities go normal, high, low, urgent.
+    let high = TicketId((FIRST + 1).to_string());
+    let low = TicketId((FIRST + 2).to_string());
+    assert!(
+        desk.ticket(&high)
+            .await
+            .unwrap()
+            .summary
+            .sla
+            .clocks
+            .is_empty()
+    );
+    standin.with_sla_policy();
+    let clocks = desk.ticket(&high).await.unwrap().summary.sla;
+    let first = clocks
+        .get(deskterm::sla::ClockKind::FirstResponse)
+        .expect("a first-response clock");
+    let created = desk.ticket(&high).await.unwrap().summary.created;
+    assert_eq!(first.due, created + jiff::SignedDuration::from_hours(1));
+    assert!(clocks.get(deskterm::sla::ClockKind::Resolution).is_some());
+    assert!(
+        desk.ticket(&low)
+            .await
+            .unwrap()
+            .summary
+            .sla
+            .clocks
+            .is_empty()
+    );
+}
+
+/// A refresh reads the incremental export from where the last one left:
+/// one request whether nothing or something changed, with only what did.
+/// The search export (`updated>`) would be one request too, and larger; the
+/// figures are printed for BENCHMARKS.md.
+#[tokio::test]
+async fn a_refresh_is_one_request_from_the_last_cursor() {
+    let standin = StandIn::start(200);
+    let desk = desk(&standin);
+    let since = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1);
+    desk.changed_since(&Query::active(), since).await.unwrap();
+    let t0 = desk.traffic();
+    let idle = desk.changed_since(&Query::active(), since).await.unwrap();
+    let t1 = desk.traffic();
+    assert!(idle.is_empty(), "{idle:?}");
+    assert_eq!(t1.requests - t0.requests, 1, "an idle refresh");
+    for n in 0..3 {
+        let id = TicketId((FIRST + n).to_string());
+        let seen = desk.ticket(&id).await.unwrap().summary;
+        desk.apply(
+            &id,
+            &seen.version,
+            &Change::SetPriority(PriorityLevel::High),
+        )
+        .await
+        .unwrap();
+    }
+    let t2 = desk.traffic();
+    let changed = desk.changed_since(&Query::active(), since).await.unwrap();
+    let t3 = desk.traffic();
+    assert_eq!(changed.len(), 3, "{changed:?}");
+    assert_eq!(t3.requests - t2.requests, 1, "a busy refresh");
+    // The same refresh as a search.
+    let search = Query {
+        updated: TimeRange::after(jiff::Timestamp::now() - jiff::SignedDuration::from_mins(5)),
+        ..Query::active()
+    };
+    let t4 = desk.traffic();
+    let found = desk.search(&search, PageRequest::first(100)).await.unwrap();
+    let t5 = desk.traffic();
+    assert_eq!(found.items.len(), 3);
+    println!(
+        "a refresh of 200 tickets: incremental export idle {} B in {} request, \
+         3 changed {} B in {}; search export 3 changed {} B in {}",
+        t1.bytes - t0.bytes,
+        t1.requests - t0.requests,
+        t3.bytes - t2.bytes,
+        t3.requests - t2.requests,
+        t5.bytes - t4.bytes,
+        t5.requests - t4.requests,
+    );
+    assert!(standin.violations().is_empty());
+}
