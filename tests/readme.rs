@@ -148,3 +148,16 @@ fn the_redmine_profile_example_parses() {
     assert_eq!(school.projects, ["support", "facilities"]);
     assert_eq!(school.requester_field.as_deref(), Some("Requester email"));
 }
+
+#[test]
+fn the_zendesk_profile_example_parses() {
+    let text = toml_after("## Zendesk");
+    let config: deskterm::config::Config =
+        deskterm::config::parse_toml(text, std::path::Path::new("README.md")).unwrap();
+    let district = &config.profiles["district"];
+    assert_eq!(
+        district.backend,
+        deskterm::config::profile::Backend::Zendesk
+    );
+    assert_eq!(district.desk_url(), "https://pvusd.zendesk.com");
+}

@@ -439,3 +439,43 @@ async fn a_refresh_is_one_request_from_the_last_cursor() {
     );
     assert!(standin.violations().is_empty());
 }
+
+/// The real binary on the stand-in: the agent's views among the tabs, a
+/// ticket's conversation, a reply typed and sent; it reaches the desk once,
+/// and everything the console asked kept to the contract.
+#[test]
+fn a_reply_typed_in_the_console_reaches_the_stand_in() {
+    let standin = StandIn::start(12);
+    let home = tempfile::TempDir::new().unwrap();
+    common::write_config(
+        home.path(),
+        &format!(
+            "default_profile = \"district\"\n[profiles.district]\nbackend = \"zendesk\"\n\
+             url = \"{}\"\nuser = \"{AGENT}\"\n",
+            standin.url
+        ),
+    );
+    let mut term =
+        common::pty::Terminal::start(home.path(), &[], &[("DESKTERM_TOKEN", TOKEN)], 160, 30);
+    term.wait_for("● live");
+    term.wait_for("Urgent and unassigned");
+    term.wait_for("Bus 14 did not come");
+    let number = FIRST + 6;
+    term.send(&format!(":open {number}\r"));
+    term.wait_for(&format!("Please help with ticket {number}."));
+    term.send("q");
+    let text = format!("Sent from the pty {}", std::process::id());
+    term.reply_and_quit(&number.to_string(), &text);
+    let sent: Vec<serde_json::Value> = standin
+        .comments(number)
+        .into_iter()
+        .filter(|c| c["body"] == text.as_str())
+        .collect();
+    assert_eq!(sent.len(), 1, "once");
+    assert_eq!(sent[0]["public"], true);
+    assert!(
+        standin.violations().is_empty(),
+        "{:?}",
+        standin.violations()
+    );
+}

@@ -382,6 +382,9 @@ impl Client {
         tracing::debug!(
             %method,
             path = url.path(),
+            // The query names what was asked (never a credential: those go
+            // in headers).
+            query = url.query().unwrap_or(""),
             status = status.as_u16(),
             bytes = bytes.len(),
             ms = started.elapsed().as_millis() as u64,
@@ -653,6 +656,20 @@ fn message_of(bytes: &[u8]) -> String {
                 return Some(text.to_string());
             }
         }
+        // Zendesk's `{"error", "description", "details": {field: [{description}]}}`.
+        if let Some(text) = v.get("description").and_then(Value::as_str) {
+            let details: Vec<&str> = v["details"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .flat_map(|(_, why)| why.as_array().into_iter().flatten())
+                .filter_map(|why| why["description"].as_str())
+                .collect();
+            return Some(match details.is_empty() {
+                true => text.to_string(),
+                false => details.join("; "),
+            });
+        }
         let fields: Vec<String> = v
             .as_object()?
             .iter()
@@ -786,4 +803,19 @@ fn certificate_problem(text: &str) -> Option<&'static str> {
             "it is not valid"
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::message_of;
+
+    #[test]
+    fn a_zendesk_refusal_is_told_by_its_details() {
+        let body = br#"{"error":"RecordInvalid","description":"Record validation errors",
+            "details":{"status":[{"description":"Status: closed is not valid","error":"InvalidValue"}]}}"#;
+        assert_eq!(message_of(body), "Status: closed is not valid");
+        let body =
+            br#"{"error":"UpdateConflict","description":"Safe Update prevented the update"}"#;
+        assert_eq!(message_of(body), "Safe Update prevented the update");
+    }
 }
