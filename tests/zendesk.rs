@@ -479,3 +479,115 @@ fn a_reply_typed_in_the_console_reaches_the_stand_in() {
         standin.violations()
     );
 }
+
+/// Text with terminal escape sequences, from a requester, reads back inert.
+#[tokio::test]
+async fn escape_sequences_in_a_ticket_read_back_inert() {
+    let standin = StandIn::start(3);
+    let desk = desk(&standin);
+    let made = desk
+        .create(&NewTicket {
+            queue: QueueId("360001".into()),
+            subject: "Bus \u{1b}]0;pwned\u{7}late\u{1b}[2J".into(),
+            requester_email: "x@parents.district.example".into(),
+            requester_name: "Mallory \u{1b}[31mRed".into(),
+            channel: Channel::Web,
+            priority: PriorityLevel::Normal,
+            owner: Assignee::Nobody,
+            body: "Hello \u{1b}[?1049h there".into(),
+        })
+        .await
+        .unwrap();
+    let detail = desk.ticket(&made.id).await.unwrap();
+    let mut texts = vec![
+        detail.summary.subject.to_string(),
+        detail.summary.requester.name.to_string(),
+    ];
+    texts.extend(detail.entries.iter().map(|e| e.body.to_string()));
+    for text in texts {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+    }
+}
+
+/// A server (not the stand-in: a fake that misbehaves, named so) that
+/// pages forever, answers HTML or fails: a clear error, never a hang.
+#[tokio::test]
+async fn a_fake_zendesk_that_pages_forever_or_fails_is_told_plainly() {
+    use common::fake_http::{answer, json_value, routing_server};
+    let me = json!({"user": {"id": 1, "name": "Alice", "email": AGENT, "role": "agent"}});
+    let forever = json!({
+        "results": [{"id": 5, "subject": "again", "status": "open", "result_type": "ticket",
+                     "created_at": "2026-03-02T08:00:00Z", "updated_at": "2026-03-02T08:00:00Z"}],
+        "meta": {"has_more": true, "after_cursor": "same"},
+    });
+    let (url, _) = routing_server(move |line| {
+        let path = line.split_whitespace().nth(1).unwrap_or("");
+        if path.starts_with("/api/v2/users/me") {
+            json_value(&me)
+        } else if path.starts_with("/api/v2/groups") {
+            json_value(&json!({"groups": [], "meta": {"has_more": false}}))
+        } else if path.starts_with("/api/v2/ticket_fields") {
+            json_value(&json!({"ticket_fields": [], "meta": {"has_more": false}}))
+        } else if path.starts_with("/api/v2/users/show_many") {
+            json_value(&json!({"users": []}))
+        } else if path.starts_with("/api/v2/search/export") {
+            json_value(&forever)
+        } else {
+            answer(
+                "500 Internal Server Error",
+                "Content-Type: text/html\r\n",
+                b"<html><body>Oops</body></html>",
+            )
+        }
+    });
+    let desk = ZendeskDesk::new(ZendeskSettings {
+        url,
+        user: AGENT.into(),
+        auth: zendesk::auth(AGENT, Secret::new(TOKEN), false),
+        transport: Transport::with_timeout(Duration::from_secs(5)),
+        channel_field: None,
+        roles: Vec::new(),
+    })
+    .unwrap();
+    let endless = desk
+        .search(&Query::active(), PageRequest::first(50))
+        .await
+        .unwrap_err();
+    assert!(matches!(endless, DeskError::Protocol(_)), "{endless:?}");
+    let failed = desk.ticket(&TicketId("5".into())).await.unwrap_err();
+    match failed {
+        DeskError::Server {
+            status: 500,
+            message,
+        } => {
+            assert!(message.contains("HTML"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// On-hold, which the console's five statuses do not name, is set by
+/// Zendesk's own name for it, and reads back as waiting.
+#[tokio::test]
+async fn a_ticket_goes_on_hold_by_zendesks_own_status() {
+    let standin = StandIn::start(3);
+    let desk = desk(&standin);
+    let id = TicketId(FIRST.to_string());
+    let seen = desk.ticket(&id).await.unwrap().summary;
+    let hold = Change::SetField {
+        name: "Status".into(),
+        value: Some("On-hold".into()),
+    };
+    let applied = desk.apply(&id, &seen.version, &hold).await.unwrap();
+    assert_eq!(applied.summary.status.raw.as_str(), "hold");
+    assert_eq!(applied.summary.status.kind, StatusKind::Pending);
+    let wrong = Change::SetField {
+        name: "status".into(),
+        value: Some("archived".into()),
+    };
+    let refused = desk.apply(&id, &applied.version, &wrong).await;
+    assert!(matches!(refused, Err(DeskError::Rejected(why)) if why.contains("archived")));
+}

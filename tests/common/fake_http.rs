@@ -131,7 +131,7 @@ fn read_head(stream: &mut std::net::TcpStream) -> Option<String> {
 }
 
 /// A request target with its %XX escapes (and + for space) decoded.
-fn decode(target: &str) -> String {
+pub fn decode(target: &str) -> String {
     let bytes = target.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

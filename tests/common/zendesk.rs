@@ -16,6 +16,7 @@ use base64::Engine;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
+use super::fake_http::decode;
 use super::openapi::Contract;
 
 /// The agent deskterm signs in as, and the API token it signs in with.
@@ -267,28 +268,6 @@ struct Request {
     query: Vec<(String, String)>,
     headers: HashMap<String, String>,
     body: Vec<u8>,
-}
-
-fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                Ok(b) => {
-                    out.push(b);
-                    i += 3;
-                    continue;
-                }
-                Err(_) => out.push(b'%'),
-            },
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn read_request(stream: &mut TcpStream) -> Option<Request> {
@@ -671,7 +650,7 @@ impl World {
                         position(t) > from
                             || (param(request, "cursor").is_none() && position(t) >= from)
                     })
-                    .map(|t| self.with_sla(t))
+                    .cloned()
                     .collect();
                 changed.sort_by_key(|t| position(t));
                 let done = changed.len() <= per_page;
@@ -1125,7 +1104,7 @@ impl World {
         self.tickets
             .values()
             .filter(|t| terms.iter().all(|term| self.holds(t, term)))
-            .map(|t| self.with_sla(t))
+            .cloned()
             .collect()
     }
 

@@ -442,14 +442,7 @@ impl Desk for HelpdeskDesk {
             }
         };
         drop(last);
-        let per_page = page.per_page.max(1) as usize;
-        let start = (page.page as usize).saturating_mul(per_page);
-        let items: Vec<TicketSummary> = found.iter().skip(start).take(per_page).cloned().collect();
-        Ok(Page {
-            more: start.saturating_add(per_page) < found.len(),
-            total: Some(found.len() as u64),
-            items,
-        })
+        Ok(Page::of(&found, page))
     }
 
     async fn changed_since(
