@@ -54,6 +54,8 @@ actions! {
     PrevTicket => "prev-ticket", "previous ticket in the list";
     ToggleQuotes => "toggle-quotes", "show or fold quoted mail";
     History => "history", "the requester's other tickets, open first";
+    OpenWeb => "open-web", "open the ticket's web page (no display: copy its link)";
+    Copy => "copy", "copy the ticket's id, link or requester's address";
     ViewAttachment => "view-attachment", "look at an attachment: text in $PAGER, else the system's opener";
     Fields => "fields", "set a field (custom field) of the ticket, from its allowed values";
     SaveAttachments => "save-attachments", "save the ticket's attachments (downloads folder)";

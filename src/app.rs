@@ -29,6 +29,7 @@ pub fn message_for(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
         Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
         Event::Resize(width, height) => Some(Msg::Resize(width, height)),
         _ => None,
     }
@@ -47,6 +48,8 @@ pub struct Local {
     pub switch: Option<String>,
     /// A new token to sign in with.
     pub sign_in: Option<Secret>,
+    /// Texts to put on the clipboard.
+    pub copies: Vec<String>,
     pub rest: Vec<Effect>,
 }
 
@@ -59,6 +62,7 @@ pub fn split_local(effects: Vec<Effect>) -> Local {
             Effect::Notify { text } => local.notices.push(text),
             Effect::SwitchProfile { name } => local.switch = Some(name),
             Effect::SignIn { token } => local.sign_in = Some(token),
+            Effect::Clipboard { text } => local.copies.push(text),
             other => local.rest.push(other),
         }
     }
@@ -78,6 +82,19 @@ pub fn notification(kind: Notify, text: &str, in_tmux: bool) -> Vec<u8> {
         Notify::Osc9 => format!("\x1b]9;deskterm: {text}\x07"),
         Notify::Osc777 => format!("\x1b]777;notify;deskterm;{text}\x07"),
     };
+    if in_tmux {
+        format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b")).into_bytes()
+    } else {
+        sequence.into_bytes()
+    }
+}
+
+/// The bytes that put `text` on the clipboard: OSC 52, which terminals
+/// (and tmux, passed through) take to the machine the user sits at.
+pub fn clipboard(text: &str, in_tmux: bool) -> Vec<u8> {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let sequence = format!("\x1b]52;c;{encoded}\x07");
     if in_tmux {
         format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b")).into_bytes()
     } else {
@@ -124,6 +141,14 @@ impl Console {
             }
             if let Some(token) = local.sign_in {
                 self.sign_in(token);
+            }
+            if !local.copies.is_empty() {
+                let in_tmux = std::env::var_os("TMUX").is_some();
+                let backend = self.guard.terminal.backend_mut();
+                for text in &local.copies {
+                    backend.write_all(&clipboard(text, in_tmux))?;
+                }
+                backend.flush()?;
             }
             if !local.notices.is_empty() {
                 let in_tmux = std::env::var_os("TMUX").is_some();
@@ -244,7 +269,7 @@ pub async fn run(
     launcher: Arc<Launcher>,
     clock: Clock,
 ) -> anyhow::Result<()> {
-    let guard = TerminalGuard::enter()?;
+    let guard = TerminalGuard::enter(state.settings.mouse)?;
     let size = guard.terminal.size()?;
     state.viewport = Area::new(0, 0, size.width, size.height);
 
@@ -338,6 +363,24 @@ mod tests {
             notification(Notify::Osc9, "#4", true),
             b"\x1bPtmux;\x1b\x1b]9;deskterm: #4\x07\x1b\\"
         );
+    }
+
+    #[test]
+    fn a_copy_is_osc_52_and_passes_through_tmux() {
+        // "https://rt.example.org/Ticket/Display.html?id=42" in base64.
+        let link = "https://rt.example.org/Ticket/Display.html?id=42";
+        let encoded = "aHR0cHM6Ly9ydC5leGFtcGxlLm9yZy9UaWNrZXQvRGlzcGxheS5odG1sP2lkPTQy";
+        assert_eq!(
+            clipboard(link, false),
+            format!("\x1b]52;c;{encoded}\x07").into_bytes()
+        );
+        assert_eq!(
+            clipboard(link, true),
+            format!("\x1bPtmux;\x1b\x1b]52;c;{encoded}\x07\x1b\\").into_bytes()
+        );
+        // A hostile text cannot end the sequence: base64 has no ESC or BEL.
+        let hostile = clipboard("x\x07\x1b]0;pwned\x07", false);
+        assert_eq!(hostile.iter().filter(|b| **b == 0x07).count(), 1);
     }
 
     #[test]

@@ -186,6 +186,7 @@ impl Launcher {
         settings.server_search = session.desk.capabilities().server_search;
         settings.uploads = session.desk.capabilities().uploads;
         settings.display = crate::opener::has_display();
+        settings.web_page = session.desk.web_page();
         settings
     }
 

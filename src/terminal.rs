@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -21,18 +23,30 @@ pub type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 /// The terminal, restored when this is dropped.
 pub struct TerminalGuard {
     pub terminal: Term,
+    /// Clicks and the wheel are reported to the console.
+    mouse: bool,
+}
+
+/// Ask the terminal for clicks and the wheel (SGR mouse reports).
+fn capture_mouse(mouse: bool) -> io::Result<()> {
+    match mouse {
+        true => execute!(stdout(), EnableMouseCapture),
+        false => Ok(()),
+    }
 }
 
 impl TerminalGuard {
-    pub fn enter() -> io::Result<Self> {
+    pub fn enter(mouse: bool) -> io::Result<Self> {
         install_panic_hook();
         enable_raw_mode()?;
-        if let Err(e) = execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste) {
+        if let Err(e) = execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)
+            .and_then(|()| capture_mouse(mouse))
+        {
             restore();
             return Err(e);
         }
         match new_terminal() {
-            Ok(terminal) => Ok(Self { terminal }),
+            Ok(terminal) => Ok(Self { terminal, mouse }),
             Err(e) => {
                 restore();
                 Err(e)
@@ -60,6 +74,7 @@ impl TerminalGuard {
             EnableBracketedPaste,
             crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
         )?;
+        capture_mouse(self.mouse)?;
         self.terminal = new_terminal()?;
         Ok(())
     }
@@ -84,6 +99,7 @@ fn new_terminal() -> io::Result<Term> {
 pub fn restore() {
     let _ = execute!(
         stdout(),
+        DisableMouseCapture,
         DisableBracketedPaste,
         LeaveAlternateScreen,
         crossterm::cursor::Show

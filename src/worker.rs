@@ -248,6 +248,11 @@ impl Worker {
                     tracing::warn!(%why, "opener");
                 }
             }
+            Effect::OpenLink { url } => {
+                if let Err(why) = crate::opener::open(std::path::Path::new(&url)) {
+                    tracing::warn!(%why, "opener");
+                }
+            }
             Effect::Find {
                 request,
                 query,
@@ -411,6 +416,7 @@ impl Worker {
             }
             Effect::EditExternally { .. }
             | Effect::Page { .. }
+            | Effect::Clipboard { .. }
             | Effect::Notify { .. }
             | Effect::SignIn { .. }
             | Effect::SwitchProfile { .. } => {

@@ -163,7 +163,7 @@ fn panicking_child() {
     if std::env::var_os("DESKTERM_E2E_PANIC_CHILD").is_none() {
         return;
     }
-    let _guard = deskterm::terminal::TerminalGuard::enter().unwrap();
+    let _guard = deskterm::terminal::TerminalGuard::enter(true).unwrap();
     print!("drawn on the alternate screen");
     std::io::stdout().flush().unwrap();
     panic!("deliberate panic for the test");
@@ -192,6 +192,8 @@ fn a_panic_gives_the_terminal_back_before_the_message() {
     assert!(!term.screen.lock().unwrap().screen().alternate_screen());
     let entered = raw.find("\x1b[?1049h").expect("took over the screen");
     let left = raw.find("\x1b[?1049l").expect("gave the screen back");
+    // The mouse is given back too, or the shell would get its reports.
+    assert!(raw.contains("\x1b[?1000l"), "mouse reports off");
     let message = raw.find("deliberate panic").unwrap();
     assert!(
         entered < left && left < message,
@@ -224,4 +226,138 @@ fn a_call_is_logged_in_the_intake_form() {
         "{shown}"
     );
     assert!(shown.contains("Dana Pty"), "{shown}");
+}
+
+/// `y` copies the ticket's id to the clipboard by OSC 52, which the
+/// terminal takes to the user's own machine; inside tmux the sequence is
+/// wrapped for tmux to pass on.
+#[test]
+fn a_ticket_id_is_copied_by_osc_52_plain_and_through_tmux() {
+    use base64::Engine;
+    for tmux in [false, true] {
+        let home = TempDir::new().unwrap();
+        let env: &[(&str, &str)] = match tmux {
+            true => &[("TMUX", "/tmp/tmux-1000/default,4242,0")],
+            false => &[],
+        };
+        let mut term = Terminal::start(home.path(), &["--new-ticket-every", "0"], env, 100, 30);
+        term.wait_for("● live");
+        term.send("y");
+        term.wait_for("requester");
+        term.send("\r");
+        let screen = term.wait_for("copied · #");
+        let id = screen
+            .split("copied · ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap()
+            .to_string();
+        let prefix = match tmux {
+            true => "\u{1b}Ptmux;\u{1b}\u{1b}]52;c;",
+            false => "\u{1b}]52;c;",
+        };
+        let raw = term.wait_raw(prefix);
+        let encoded: String = raw
+            .split(prefix)
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take_while(|c| *c != '\u{7}')
+            .collect();
+        let copied = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .unwrap();
+        assert_eq!(String::from_utf8(copied).unwrap(), id);
+        term.send("q");
+        assert!(term.wait_exit().success());
+    }
+}
+
+/// The column (0-based) where `word` starts on the screen's row `row`.
+fn column_of(term: &Terminal, row: usize, word: &str) -> u16 {
+    let screen = term.text();
+    let line = screen.lines().nth(row).unwrap_or_default();
+    let at = line
+        .find(word)
+        .unwrap_or_else(|| panic!("{word:?} not in {line:?}"));
+    line[..at].chars().count() as u16
+}
+
+/// The ticket id on the screen's row `row` (the table's rows start at 2).
+fn id_on_row(term: &Terminal, row: usize) -> String {
+    let screen = term.text();
+    let line = screen.lines().nth(row).unwrap_or_default().to_string();
+    line.split_whitespace()
+        .find(|w| w.starts_with('#'))
+        .unwrap_or_else(|| panic!("no id on {line:?}"))
+        .to_string()
+}
+
+/// An SGR mouse report of a left click at 0-based `column`, `row`: the
+/// press and the release, as a terminal sends them.
+fn click(term: &mut Terminal, column: u16, row: u16) {
+    term.send(&format!(
+        "\x1b[<0;{c};{r}M\x1b[<0;{c};{r}m",
+        c = column + 1,
+        r = row + 1
+    ));
+}
+
+/// The mouse, as a terminal reports it (SGR): a click on a tab shows that
+/// section, a click on a row selects it and a second click opens it, and
+/// the wheel moves the cursor three rows a turn.
+#[test]
+fn clicks_and_the_wheel_move_through_the_console() {
+    let home = TempDir::new().unwrap();
+    let mut term = Terminal::start(home.path(), &["--new-ticket-every", "0"], &[], 100, 30);
+    term.wait_for("● live");
+    let bold_at = |term: &Terminal, column: u16| {
+        let parser = term.screen.lock().unwrap();
+        parser
+            .screen()
+            .cell(0, column + 1)
+            .is_some_and(|c| c.bold())
+    };
+    // The wheel: three rows down, then Enter opens the fourth row's ticket.
+    let fourth = id_on_row(&term, 5);
+    term.send("\x1b[<65;10;10M");
+    term.send("\r");
+    term.wait_for("Conversation");
+    term.wait_for(&fourth);
+    term.send("q");
+    term.wait_for("SLA↓");
+    // A click selects the third row; a second click on it opens it.
+    let third = id_on_row(&term, 4);
+    click(&mut term, 10, 4);
+    click(&mut term, 10, 4);
+    term.wait_for("Conversation");
+    term.wait_for(&third);
+    term.send("q");
+    term.wait_for("SLA↓");
+    // A click on a tab shows that section.
+    let mine = column_of(&term, 0, "Mine");
+    assert!(!bold_at(&term, mine), "Mine is not the active tab yet");
+    click(&mut term, mine, 0);
+    term.wait_until("the Mine tab active", |_| bold_at(&term, mine));
+    let all = column_of(&term, 0, "All");
+    click(&mut term, all, 0);
+    term.wait_until("the All tab active", |_| bold_at(&term, all));
+    term.send("q");
+    assert!(term.wait_exit().success());
+}
+
+/// `mouse = false` leaves the mouse to the terminal (its own text
+/// selection): no mouse reports are asked for; by default they are.
+#[test]
+fn mouse_false_leaves_the_mouse_to_the_terminal() {
+    for (config, asked) in [("", true), ("mouse = false\n", false)] {
+        let home = TempDir::new().unwrap();
+        common::write_config(home.path(), config);
+        let mut term = Terminal::start(home.path(), &["--new-ticket-every", "0"], &[], 80, 24);
+        term.wait_for("● live");
+        let raw = String::from_utf8_lossy(&term.raw.lock().unwrap()).into_owned();
+        assert_eq!(raw.contains("\x1b[?1000h"), asked, "{config:?}");
+        term.send("q");
+        assert!(term.wait_exit().success());
+    }
 }

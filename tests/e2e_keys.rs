@@ -70,8 +70,9 @@ fn help_keys(screen: &str, heading: &str, what: &str) -> Option<Vec<String>> {
         })
 }
 
-/// Page down through the help overlay until the section headed `heading`
-/// is on screen to its end (the blank row after it).
+/// Scroll down through the help overlay until the section headed `heading`
+/// is on screen to its end (the blank row after it): a row at a time, so a
+/// section is never paged past, however long help grows.
 fn scroll_help_to(term: &mut Terminal, heading: &str) -> String {
     let whole = |s: &str| {
         let rows: Vec<&str> = s
@@ -83,12 +84,12 @@ fn scroll_help_to(term: &mut Terminal, heading: &str) -> String {
             .is_some_and(|at| rows[at + 1..].iter().any(|r| r.is_empty()))
     };
     let mut screen = term.wait_for("Help ·");
-    for _ in 0..20 {
+    for _ in 0..400 {
         if whole(&screen) {
             return screen;
         }
         let before = screen.clone();
-        term.send(" "); // space pages down in help
+        term.send("j"); // a row down in help
         screen = term.wait_until("help to scroll", |s| s != before);
     }
     panic!("no {heading:?} section in help:\n{screen}");

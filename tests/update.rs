@@ -1119,3 +1119,38 @@ fn a_refused_sign_in_keeps_the_desks_error_by_kind() {
     let failed = deskterm::state::SignInError::new(&anyhow::anyhow!("no token given"));
     assert_eq!(failed.desk, None);
 }
+
+/// `w` opens the ticket's web page where there is a display, and copies
+/// its link where there is none; a desk without pages says so.
+#[test]
+fn the_web_page_opens_with_a_display_and_is_copied_without() {
+    for display in [true, false] {
+        let mut settings = common::settings("dark");
+        settings.display = display;
+        settings.web_page = Some("https://rt.example.org/Ticket/Display.html?id={id}".into());
+        let mut s = State::new(settings, common::now(), Area::new(0, 0, 80, 24));
+        let request = search_request(&s.start());
+        update(
+            &mut s,
+            page_reply(request, vec![ticket(7, 90)], false),
+            common::now(),
+        );
+        let effects = update(&mut s, key(KeyCode::Char('w')), common::now());
+        let link = "https://rt.example.org/Ticket/Display.html?id=7".to_string();
+        let expected = match display {
+            true => Effect::OpenLink { url: link },
+            false => Effect::Clipboard { text: link },
+        };
+        assert!(
+            effects
+                .iter()
+                .any(|e| format!("{e:?}") == format!("{expected:?}")),
+            "{effects:?}"
+        );
+    }
+    let mut s = loaded();
+    let effects = update(&mut s, key(KeyCode::Char('w')), common::now());
+    assert!(effects.is_empty());
+    let said = s.flash.clone().map(|f| f.text).unwrap_or_default();
+    assert!(said.contains("no web page"), "{said}");
+}

@@ -460,6 +460,11 @@ fn a_reply_typed_in_the_console_reaches_the_stand_in() {
     term.wait_for("● live");
     term.wait_for("Urgent and unassigned");
     term.wait_for("Bus 14 did not come");
+    // No display (an SSH session): `w` copies the ticket's link instead.
+    term.send("w");
+    term.wait_for("the link is copied");
+    let raw = term.wait_raw("\u{1b}]52;c;");
+    assert!(raw.contains("\u{1b}]52;c;"));
     let number = FIRST + 6;
     term.send(&format!(":open {number}\r"));
     term.wait_for(&format!("Please help with ticket {number}."));

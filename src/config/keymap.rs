@@ -359,6 +359,8 @@ const DEFAULTS: &[(Context, &str, &str)] = &[
     (Context::Queue, "S", "sort-reverse"),
     (Context::Queue, "d", "dashboard"),
     (Context::Queue, "N", "new-ticket"),
+    (Context::Queue, "w", "open-web"),
+    (Context::Queue, "y", "copy"),
     (Context::Queue, "ctrl-r", "refresh"),
     (Context::Queue, "f5", "refresh"),
     (Context::Queue, "q", "quit"),
@@ -399,6 +401,8 @@ const DEFAULTS: &[(Context, &str, &str)] = &[
     (Context::Ticket, "F", "fields"),
     (Context::Ticket, "v", "view-attachment"),
     (Context::Ticket, "H", "history"),
+    (Context::Ticket, "w", "open-web"),
+    (Context::Ticket, "y", "copy"),
     (Context::Ticket, "ctrl-r", "refresh"),
     (Context::Ticket, "f5", "refresh"),
     // ctrl-x sends, as in pine and alpine; no terminal or tmux takes it.

@@ -41,6 +41,9 @@ pub struct Config {
     pub refresh_seconds: Option<u32>,
     /// Seconds a send or change waits, with undo, before it goes (0: at once).
     pub undo_seconds: Option<u32>,
+    /// Clicks and the wheel work in the console (on by default); false
+    /// leaves the mouse to the terminal, for its own text selection.
+    pub mouse: Option<bool>,
     /// Where attachments are saved (the platform's downloads folder if not).
     pub downloads: Option<PathBuf>,
     pub sla: SlaConfig,

@@ -259,6 +259,16 @@ impl Client {
         }
     }
 
+    /// The desk's own address: the profile's url, without the API's root.
+    pub fn site(&self) -> String {
+        let base = self.base.as_str().trim_end_matches('/');
+        match self.api.root {
+            "" => base,
+            root => base.trim_end_matches(root).trim_end_matches('/'),
+        }
+        .to_string()
+    }
+
     pub fn url(&self, path: &str) -> Result<Url, DeskError> {
         self.base
             .join(path.trim_start_matches('/'))
@@ -807,7 +817,16 @@ fn certificate_problem(text: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::message_of;
+    use super::*;
+
+    #[test]
+    fn the_site_is_the_profiles_url_without_the_apis_root() {
+        let token = || Auth::Token(Secret::new("t"));
+        for url in ["https://rt.example.org", "https://rt.example.org/REST/2.0/"] {
+            let client = Client::new(url, token(), &Transport::default(), RT).expect("a client");
+            assert_eq!(client.site(), "https://rt.example.org");
+        }
+    }
 
     #[test]
     fn a_zendesk_refusal_is_told_by_its_details() {

@@ -79,6 +79,12 @@ pub trait Desk: Send + Sync {
         Err(DeskError::Unsupported("saving attachments"))
     }
 
+    /// A ticket's page on the desk's website, `{id}` standing for its
+    /// number: opened with `w`, copied with `y`. None for a desk without one.
+    fn web_page(&self) -> Option<String> {
+        None
+    }
+
     /// The agent's own views on the desk, each a section of its own.
     async fn views(&self) -> Result<Vec<View>, DeskError> {
         Ok(Vec::new())

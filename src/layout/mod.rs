@@ -64,6 +64,44 @@ pub fn screen(area: Area, prompt: bool) -> Screen {
     }
 }
 
+/// The section tabs on the top row: the first shown (scrolled so the
+/// active one is on screen; a `‹` before it says more are to the left),
+/// and each shown tab's columns, `from..to`, with its index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TabStrip {
+    pub first: usize,
+    pub tabs: Vec<(u16, u16, usize)>,
+}
+
+/// Where tabs labelled `labels` go in `width` columns, `active` shown.
+/// Each label is followed by a one-cell divider.
+pub fn tabs(labels: &[String], active: usize, width: u16) -> TabStrip {
+    use crate::text::width::cells;
+    let width = usize::from(width);
+    let span_width = |from: usize, to: usize| -> usize {
+        labels[from..=to]
+            .iter()
+            .map(|l| cells(l) + 1)
+            .sum::<usize>()
+            + usize::from(from > 0)
+    };
+    let mut first = 0;
+    while first < active && active < labels.len() && span_width(first, active) > width {
+        first += 1;
+    }
+    let mut x = usize::from(first > 0);
+    let mut tabs = Vec::new();
+    for (i, label) in labels.iter().enumerate().skip(first) {
+        if x >= width {
+            break;
+        }
+        let end = (x + cells(label)).min(width);
+        tabs.push((x as u16, end as u16, i));
+        x = end + 1;
+    }
+    TabStrip { first, tabs }
+}
+
 /// Ticket rows the queue table shows (its header takes one row).
 pub fn queue_rows(area: Area, prompt: bool) -> usize {
     usize::from(screen(area, prompt).body.height.saturating_sub(1))

@@ -152,6 +152,8 @@ impl State {
                 self.info("draft discarded");
                 vec![self.forget_draft(&id)]
             }
+            Action::OpenWeb => self.open_web(),
+            Action::Copy => self.open_copy_picker(),
             Action::Reply => self.start_compose(ComposeKind::Reply),
             Action::Note => self.start_compose(ComposeKind::Note),
             Action::Edit => {
@@ -165,6 +167,74 @@ impl State {
             }
             _ => return None,
         })
+    }
+
+    /// The ticket in view, else the one under the cursor.
+    fn focused(&self) -> Option<TicketSummary> {
+        self.screen
+            .ticket()
+            .and_then(|v| v.summary().cloned())
+            .or_else(|| self.selected().cloned())
+    }
+
+    /// The focused ticket's page on the desk's website.
+    fn web_link(&self, t: &TicketSummary) -> Option<String> {
+        let page = self.settings.web_page.as_ref()?;
+        Some(page.replace("{id}", t.id.0.trim_start_matches('#')))
+    }
+
+    /// `w`: the ticket's page in the browser; with no display to open it
+    /// on (an SSH session), its link copied instead, and shown.
+    fn open_web(&mut self) -> Vec<Effect> {
+        let Some(t) = self.focused() else {
+            self.info("no ticket selected");
+            return Vec::new();
+        };
+        let Some(url) = self.web_link(&t) else {
+            self.info("this desk has no web page for its tickets");
+            return Vec::new();
+        };
+        if self.settings.display {
+            self.info(format!("opening {} in the browser", t.key));
+            vec![Effect::OpenLink { url }]
+        } else {
+            self.info(format!("no display here: the link is copied · {url}"));
+            vec![Effect::Clipboard { text: url }]
+        }
+    }
+
+    /// `y`: copy the ticket's id, link or requester's address.
+    fn open_copy_picker(&mut self) -> Vec<Effect> {
+        let Some(t) = self.focused() else {
+            self.info("no ticket selected");
+            return Vec::new();
+        };
+        let mut options = vec![Pick {
+            label: "id".into(),
+            detail: t.key.to_string(),
+            choice: Choice::Copy(t.key.to_string()),
+        }];
+        if let Some(url) = self.web_link(&t) {
+            options.push(Pick {
+                label: "link".into(),
+                detail: url.clone(),
+                choice: Choice::Copy(url),
+            });
+        }
+        if !t.requester.email.is_empty() {
+            options.push(Pick {
+                label: "requester".into(),
+                detail: t.requester.email.to_string(),
+                choice: Choice::Copy(t.requester.email.to_string()),
+            });
+        }
+        self.screen.push(Overlay::Picker(Picker::new(
+            "Copy".into(),
+            Purpose::Copy,
+            vec![t.id.clone()],
+            options,
+        )));
+        Vec::new()
     }
 
     fn picker(&mut self, title: String, purpose: Purpose, options: Vec<Pick>) -> Vec<Effect> {
@@ -318,6 +388,10 @@ impl State {
         if let Choice::Attachment { id, name, mime } = &chosen.choice {
             return self.view_attachment(id, name, mime);
         }
+        if let Choice::Copy(text) = &chosen.choice {
+            self.info(format!("copied · {text}"));
+            return vec![Effect::Clipboard { text: text.clone() }];
+        }
         if let Choice::Field(spec) = &chosen.choice {
             self.choose_field(&picker, spec);
             return Vec::new();
@@ -374,6 +448,7 @@ impl State {
             Choice::Profile(_)
             | Choice::Field(_)
             | Choice::Attachment { .. }
+            | Choice::Copy(_)
             | Choice::Ticket(_) => {
                 return Vec::new();
             }

@@ -28,6 +28,7 @@ pub mod input;
 pub mod intake;
 pub mod keys;
 pub mod messages;
+mod mouse;
 pub mod outbox;
 pub mod picker;
 pub mod queue;
@@ -80,6 +81,8 @@ pub enum Msg {
     /// A key for the text being typed (or for nothing).
     Type(KeyEvent),
     Paste(String),
+    /// A click or a turn of the wheel (when the mouse is the console's).
+    Mouse(crossterm::event::MouseEvent),
     Resize(u16, u16),
     /// Once a second: countdowns move, refreshes come due, messages expire.
     Tick,
@@ -179,6 +182,15 @@ pub enum Effect {
     /// Hand a file to the system's opener.
     OpenFile {
         path: std::path::PathBuf,
+    },
+    /// Hand a web page to the system's opener.
+    OpenLink {
+        url: String,
+    },
+    /// Put text on the clipboard of the terminal's owner (OSC 52: it
+    /// reaches the laptop's clipboard through SSH and tmux).
+    Clipboard {
+        text: String,
     },
     /// A requester's tickets, every status, for the ticket in view.
     LoadHistory {
@@ -339,6 +351,8 @@ pub struct Settings {
     pub page_size: u32,
     /// Seconds a write waits before it is sent, while `u` can undo it.
     pub undo_seconds: u32,
+    /// Clicks and the wheel are the console's (`mouse = false`: the terminal's).
+    pub mouse: bool,
     pub macros: Vec<Macro>,
     pub sla: Engine,
     pub notify: Notify,
@@ -358,6 +372,8 @@ pub struct Settings {
     pub uploads: crate::desk::Uploads,
     /// A graphical session is there to open files in.
     pub display: bool,
+    /// A ticket's page on the desk's website, `{id}` for its number.
+    pub web_page: Option<String>,
     /// When tickets arriving together are one flood.
     pub floods: crate::floods::Thresholds,
     /// The user's own section tabs, and whether the standard ones stay.
@@ -378,6 +394,8 @@ pub struct State {
     pub held: Holdings,
     pub queues: Vec<Queue>,
     pub agents: Vec<Agent>,
+    /// The last click on a row of the queue and when, for a double click.
+    pub last_click: Option<(usize, Timestamp)>,
     /// The desk's views and macros ([`Directory`]).
     pub views: Vec<crate::desk::View>,
     pub desk_macros: Vec<crate::desk::DeskMacro>,
@@ -432,6 +450,7 @@ impl State {
             held,
             queues: Vec::new(),
             agents: Vec::new(),
+            last_click: None,
             views: Vec::new(),
             desk_macros: Vec::new(),
             sections,
@@ -727,6 +746,7 @@ pub fn update(state: &mut State, msg: Msg, now: Timestamp) -> Vec<Effect> {
             keys::on_paste(state, &text);
             Vec::new()
         }
+        Msg::Mouse(mouse) => state.on_mouse(mouse, now),
         Msg::Desk(reply) => {
             let effects = replies::on_reply(state, reply);
             // An open dashboard shows what just arrived.

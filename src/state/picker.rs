@@ -17,6 +17,8 @@ pub enum Choice {
     Macro(usize),
     /// One of the desk's own macros.
     DeskMacro(crate::desk::DeskMacro),
+    /// A text to copy.
+    Copy(String),
     Status(StatusKind),
     Priority(PriorityLevel),
     /// A profile by name.
@@ -65,6 +67,8 @@ pub enum Purpose {
     ViewAttachment,
     /// Open a ticket (the requester's others).
     OpenTicket,
+    /// Copy the ticket's id, link or requester.
+    Copy,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -274,6 +274,18 @@ impl State {
         any
     }
 
+    /// Each tab's label: its name and count (`…` for a fetched one the
+    /// desk has not answered yet).
+    pub fn tab_labels(&self) -> Vec<String> {
+        self.sections
+            .iter()
+            .map(|s| match &s.fetched {
+                Some(f) if f.at.is_none() => format!(" {} … ", s.name),
+                _ => format!(" {} {} ", s.name, s.count),
+            })
+            .collect()
+    }
+
     /// The tabs again from the desk's queues and the config, keeping the
     /// tab in view and the search.
     pub(crate) fn rebuild_sections(&mut self) {

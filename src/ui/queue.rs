@@ -269,28 +269,9 @@ fn cell(column: &Column, t: &TicketSummary, state: &State, width: usize) -> (Str
 
 pub fn render_tabs(frame: &mut Frame, area: Rect, state: &State) {
     let theme = &state.settings.theme;
-    let labels: Vec<String> = state
-        .sections
-        .iter()
-        .map(|s| match &s.fetched {
-            // Fetched from the desk when first shown: no count before.
-            Some(f) if f.at.is_none() => format!(" {} … ", s.name),
-            _ => format!(" {} {} ", s.name, s.count),
-        })
-        .collect();
-    // Scroll the tabs so the active one is always on screen.
-    let width = usize::from(area.width);
-    let mut first = 0;
-    let span_width = |from: usize, to: usize| -> usize {
-        labels[from..=to]
-            .iter()
-            .map(|l| cells(l) + 1)
-            .sum::<usize>()
-            + usize::from(from > 0)
-    };
-    while first < state.section && span_width(first, state.section) > width {
-        first += 1;
-    }
+    let labels = state.tab_labels();
+    // Scrolled so the active one is always on screen.
+    let first = crate::layout::tabs(&labels, state.section, area.width).first;
     let mut spans = Vec::new();
     if first > 0 {
         spans.push(Span::styled("‹", theme.style(Role::Muted)));

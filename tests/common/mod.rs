@@ -72,6 +72,7 @@ pub fn settings(theme: &str) -> Settings {
         page_size: 100,
         // Writes go at once in tests; the undo window has tests of its own.
         undo_seconds: 0,
+        mouse: true,
         macros: deskterm::config::Config::default().macros(),
         sla: Default::default(),
         notify: Default::default(),
@@ -81,6 +82,7 @@ pub fn settings(theme: &str) -> Settings {
         delivers: &[deskterm::desk::Channel::Email],
         uploads: Default::default(),
         display: false,
+        web_page: None,
         floods: Default::default(),
         sections: Default::default(),
         server_search: true,

@@ -388,6 +388,10 @@ impl Desk for HelpdeskDesk {
         &CAPABILITIES
     }
 
+    fn web_page(&self) -> Option<String> {
+        Some(format!("{}/tickets/{{id}}/", self.client.site()))
+    }
+
     /// The profile's user among its agents; the token is checked with a
     /// one-ticket list (the API has no "who am I").
     async fn me(&self) -> Result<Agent, DeskError> {

@@ -731,6 +731,10 @@ impl Desk for RedmineDesk {
         &self.capabilities
     }
 
+    fn web_page(&self) -> Option<String> {
+        Some(format!("{}/issues/{{id}}", self.client.site()))
+    }
+
     async fn me(&self) -> Result<Agent, DeskError> {
         Ok(self.directory().await?.me.clone())
     }

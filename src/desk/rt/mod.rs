@@ -720,6 +720,13 @@ impl Desk for RtDesk {
         &CAPABILITIES
     }
 
+    fn web_page(&self) -> Option<String> {
+        Some(format!(
+            "{}/Ticket/Display.html?id={{id}}",
+            self.client.site()
+        ))
+    }
+
     async fn me(&self) -> Result<Agent, DeskError> {
         let answer = self.get(&format!("user/{}", self.user), &[]).await?;
         let user = record::UserRef::from(&answer.body).ok_or_else(|| {

@@ -726,6 +726,10 @@ impl Desk for ZendeskDesk {
         &CAPABILITIES
     }
 
+    fn web_page(&self) -> Option<String> {
+        Some(format!("{}/agent/tickets/{{id}}", self.client.site()))
+    }
+
     async fn me(&self) -> Result<Agent, DeskError> {
         Ok(self.directory().await?.me.clone())
     }
