@@ -361,3 +361,22 @@ fn mouse_false_leaves_the_mouse_to_the_terminal() {
         assert!(term.wait_exit().success());
     }
 }
+
+/// `LANG=C` (a serial console, an old terminal server): the console sees
+/// the locale has no UTF-8 and draws in ASCII by itself.
+#[test]
+fn lang_c_draws_in_ascii() {
+    let home = TempDir::new().unwrap();
+    let mut term = Terminal::start(
+        home.path(),
+        &["--new-ticket-every", "0"],
+        &[("LANG", "C")],
+        80,
+        24,
+    );
+    let screen = term.wait_for("* live");
+    assert!(screen.is_ascii(), "{screen}");
+    assert!(screen.contains(" | Mine "), "{screen}");
+    term.send("q");
+    assert!(term.wait_exit().success());
+}

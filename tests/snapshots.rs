@@ -23,6 +23,22 @@ async fn queue() {
     }
 }
 
+/// Where the locale is not UTF-8 (LANG=C, or `ascii = true`): the queue and
+/// a ticket drawn in ASCII only, cell for cell where they were.
+#[tokio::test]
+async fn ascii_where_the_locale_is_not_utf_8() {
+    let mut settings = common::settings("ansi16");
+    settings.ascii = true;
+    let mut c = common::console_with(settings, 80, 24).await;
+    let queue = c.ui.screen();
+    assert!(queue.is_ascii(), "{queue}");
+    insta::assert_snapshot!("ascii_queue_80x24", queue);
+    c.ui.press("enter").await;
+    let ticket = c.ui.screen();
+    assert!(ticket.is_ascii(), "{ticket}");
+    insta::assert_snapshot!("ascii_ticket_80x24", ticket);
+}
+
 #[tokio::test]
 async fn queue_filtered_on_a_department() {
     for (w, h) in SIZES {

@@ -513,6 +513,9 @@ fn base_settings(cli: &Cli, config: &Config) -> anyhow::Result<(Settings, Vec<St
         page_size: 100,
         undo_seconds: config.undo_seconds.unwrap_or(5),
         mouse: config.mouse.unwrap_or(true),
+        ascii: config
+            .ascii
+            .unwrap_or_else(|| !crate::ui::ascii::locale_is_utf8(|name| std::env::var(name).ok())),
         macros: config.macros(),
         sla: engine,
         notify: config.sla.notify.unwrap_or_default(),

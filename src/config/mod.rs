@@ -44,6 +44,9 @@ pub struct Config {
     /// Clicks and the wheel work in the console (on by default); false
     /// leaves the mouse to the terminal, for its own text selection.
     pub mouse: Option<bool>,
+    /// Draw in ASCII only (box drawing as +-|); by default, where the
+    /// locale is not UTF-8 (LANG=C).
+    pub ascii: Option<bool>,
     /// Where attachments are saved (the platform's downloads folder if not).
     pub downloads: Option<PathBuf>,
     pub sla: SlaConfig,

@@ -353,6 +353,8 @@ pub struct Settings {
     pub undo_seconds: u32,
     /// Clicks and the wheel are the console's (`mouse = false`: the terminal's).
     pub mouse: bool,
+    /// Draw in ASCII only: the locale is not UTF-8, or `ascii = true`.
+    pub ascii: bool,
     pub macros: Vec<Macro>,
     pub sla: Engine,
     pub notify: Notify,

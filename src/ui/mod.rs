@@ -3,6 +3,7 @@
 //! things go and how many rows they take is [`crate::layout`]'s, which the
 //! state pages by too; the state never calls in here.
 
+pub mod ascii;
 pub mod compose;
 pub mod dash;
 pub mod dialog;
@@ -55,5 +56,8 @@ pub fn render(frame: &mut Frame, state: &State) {
             Overlay::Messages { first } => dialog::messages(frame, area, state, *first),
             Overlay::Command(_) => {}
         }
+    }
+    if state.settings.ascii {
+        ascii::degrade(frame.buffer_mut());
     }
 }

@@ -73,6 +73,7 @@ pub fn settings(theme: &str) -> Settings {
         // Writes go at once in tests; the undo window has tests of its own.
         undo_seconds: 0,
         mouse: true,
+        ascii: false,
         macros: deskterm::config::Config::default().macros(),
         sla: Default::default(),
         notify: Default::default(),
