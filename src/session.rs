@@ -47,12 +47,19 @@ pub struct Session {
     /// Why drafts will not be kept, when they will not.
     pub store_error: Option<String>,
     simulator: Option<tokio::task::JoinHandle<()>>,
+    /// The console's hold on the outbox, while it runs.
+    claim: Option<crate::store::Claim>,
 }
 
 impl Session {
     /// Start what runs beside the console (the demo's simulator); inside a
     /// tokio runtime.
     pub fn start(&mut self, arrivals: &ArrivalSpec) {
+        // The outbox is this console's to send while it runs.
+        self.claim = self
+            .store
+            .as_ref()
+            .and_then(|store| store.claim().ok().flatten());
         if let (Some(demo), Some(arrivals)) = (&self.demo, arrivals.0) {
             self.simulator = demo.start_simulator(arrivals);
         }
@@ -164,6 +171,7 @@ impl Launcher {
             store,
             store_error,
             simulator: None,
+            claim: None,
         })
     }
 

@@ -279,3 +279,90 @@ fn an_outbox_key_rebound_in_config_retries_and_help_lists_it() {
     term.send("q");
     assert!(term.wait_exit().success());
 }
+
+/// `deskterm outbox`: a write left waiting by an earlier run is listed,
+/// sent now (once: the desk has it once), and one let go is gone; while a
+/// console has the profile open, the command line sends nothing of its
+/// outbox (the two would send a write twice).
+#[test]
+fn the_outbox_is_listed_sent_and_discarded_from_the_command_line() {
+    let home = home_with("undo_seconds = 0\n");
+    let mut term = Terminal::start(home.path(), ARGS, &[], 100, 30);
+    term.wait_for("● live");
+    term.send("q");
+    assert!(term.wait_exit().success());
+    drop(term);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let tickets = runtime
+        .block_on(demo_desk(home.path()).search(&Query::active(), PageRequest::first(2)))
+        .unwrap()
+        .items;
+    let reply = |key: &str, t: &deskterm::desk::TicketSummary, text: &str| {
+        let mut item = QueuedWrite::new(
+            key.into(),
+            format!("reply to #{}", t.id.0),
+            t.id.clone(),
+            t.version.clone(),
+            vec![Change::Reply {
+                body: text.into(),
+                then: None,
+                files: Vec::new(),
+            }],
+        );
+        item.attempts = 1;
+        item.last_error = Some("the desk is not answering".into());
+        item
+    };
+    let waiting = "Sent from the outbox command";
+    let unwanted = "Never to be sent";
+    // Both refused in an earlier run, so the console leaves them be.
+    let refused = |mut item: QueuedWrite| {
+        item.rejected = true;
+        item
+    };
+    store(home.path())
+        .put_pending(&[
+            refused(reply("w-1", &tickets[0], waiting)),
+            refused(reply("w-2", &tickets[1], unwanted)),
+        ])
+        .unwrap();
+
+    let listed = common::run(home.path(), &["outbox"], &[], "");
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(listed.contains("w-1") && listed.contains("w-2"), "{listed}");
+    assert!(
+        listed.contains("refused: the desk is not answering"),
+        "{listed}"
+    );
+
+    // A console open on the profile holds its outbox.
+    let mut term = Terminal::start(home.path(), ARGS, &[], 100, 30);
+    term.wait_for("2 refused");
+    let held = common::run(home.path(), &["outbox", "discard", "w-2"], &[], "");
+    assert!(!held.status.success());
+    let said = String::from_utf8_lossy(&held.stderr).into_owned();
+    assert!(said.contains("a console has this profile open"), "{said}");
+    term.kill_9();
+    drop(term);
+
+    let out = common::run(home.path(), &["outbox", "discard", "w-2"], &[], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Nothing waits but what was refused; named, it goes.
+    let out = common::run(home.path(), &["outbox", "send"], &[], "");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nothing waits"));
+    let out = common::run(home.path(), &["outbox", "send", "w-1"], &[], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("sent"));
+    assert_eq!(replies_with(home.path(), &tickets[0].id, waiting), 1);
+    assert_eq!(replies_with(home.path(), &tickets[1].id, unwanted), 0);
+    let listed = common::run(home.path(), &["outbox"], &[], "");
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("the outbox is empty"));
+}

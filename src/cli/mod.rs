@@ -7,6 +7,7 @@ mod admin;
 mod create;
 pub mod exit;
 mod json;
+mod outbox;
 mod report;
 mod save;
 mod tickets;
@@ -193,6 +194,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// The writes not yet on the desk: list them, send them now, let one go.
+    Outbox {
+        #[command(subcommand)]
+        command: Option<outbox::OutboxCommand>,
+    },
     /// The dashboard's figures over a period, per department, channel or agent.
     Report {
         /// The period: "7d", "24h", "90m".
@@ -371,6 +377,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Some(Command::Time { id, minutes, write }) => {
             return write::time(&cli, id, *minutes, write);
         }
+        Some(Command::Outbox { command }) => return outbox::outbox(&cli, command.as_ref()),
         Some(Command::Report { since, by, format }) => {
             return report::report(&cli, since, *by, *format);
         }

@@ -509,7 +509,7 @@ const NOT_KEPT: &str = "; nothing was sent and nothing was kept (the ticket was 
 /// One write: on disk first, then sent; tried again a few times when the
 /// desk cannot be reached, looking first whether an unanswered attempt
 /// landed. A write still unsent is left in the outbox for the console.
-async fn deliver(
+pub(super) async fn deliver(
     desk: &dyn Desk,
     store: Option<&Store>,
     mut item: QueuedWrite,
@@ -536,7 +536,9 @@ async fn deliver(
             tracing::warn!(error = %e, "a sent write stays in the outbox");
         }
     };
-    item.first_sent = Some(clock.now());
+    // A write from the outbox keeps when it was first sent: where its
+    // lost answer is looked for.
+    item.first_sent.get_or_insert(clock.now());
     keep(&item)?;
     // The console's policy, with the short pauses a waiting command needs.
     let backoff = Backoff {

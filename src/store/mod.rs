@@ -44,7 +44,32 @@ fn kind_name(kind: ComposeKind) -> &'static str {
     }
 }
 
+/// A console's hold on a profile's outbox: while it is held, the command
+/// line sends and discards nothing of it (the two would send a write
+/// twice). Let go when dropped, or when the process ends however it ends.
+#[derive(Debug)]
+pub struct Claim {
+    _file: std::fs::File,
+}
+
 impl Store {
+    /// Hold this profile's outbox for one process (a lock on the file
+    /// beside the store); `None` when another process holds it.
+    pub fn claim(&self) -> anyhow::Result<Option<Claim>> {
+        let path = self.path.with_extension("lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)?;
+        paths::private_file(&path)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Claim { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
+        }
+    }
+
     /// The store of `profile` in `dir` (created 0700, the file 0600).
     pub fn open(dir: &Path, profile: &str) -> anyhow::Result<Self> {
         paths::private_dir(dir)?;
