@@ -11,6 +11,8 @@ macro_rules! actions {
             $($variant,)*
             /// Jump to the n-th section tab (1-based).
             Section(u8),
+            /// Run the n-th of the user's `[[commands]]` (0-based).
+            UserCommand(u8),
         }
 
         /// Every action but the section jumps, in the order help lists them.
@@ -136,6 +138,7 @@ impl Action {
     pub fn name(self) -> String {
         match self {
             Action::Section(n) => format!("section-{n}"),
+            Action::UserCommand(n) => format!("user-command-{n}"),
             action => TABLE
                 .iter()
                 .find(|(a, _, _)| *a == action)
@@ -147,6 +150,7 @@ impl Action {
     pub fn describe(self) -> String {
         match self {
             Action::Section(n) => format!("section tab {n}"),
+            Action::UserCommand(n) => format!("your command {}", n + 1),
             action => TABLE
                 .iter()
                 .find(|(a, _, _)| *a == action)

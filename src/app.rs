@@ -50,6 +50,8 @@ pub struct Local {
     pub sign_in: Option<Secret>,
     /// Texts to put on the clipboard.
     pub copies: Vec<String>,
+    /// A user's command to run with the terminal handed over.
+    pub run: Option<String>,
     pub rest: Vec<Effect>,
 }
 
@@ -63,6 +65,11 @@ pub fn split_local(effects: Vec<Effect>) -> Local {
             Effect::SwitchProfile { name } => local.switch = Some(name),
             Effect::SignIn { token } => local.sign_in = Some(token),
             Effect::Clipboard { text } => local.copies.push(text),
+            Effect::RunCommand {
+                line,
+                background: false,
+                ..
+            } => local.run = Some(line),
             other => local.rest.push(other),
         }
     }
@@ -159,10 +166,13 @@ impl Console {
                 }
                 backend.flush()?;
             }
-            let msg = match (local.edit, local.page) {
-                (Some(text), _) => self.hand_over(|| Msg::Edited(editor::edit(&text)))?,
-                (None, Some(path)) => self.hand_over(|| Msg::Paged(opener::page(&path)))?,
-                (None, None) => return Ok(()),
+            let msg = match (local.edit, local.page, local.run) {
+                (Some(text), _, _) => self.hand_over(|| Msg::Edited(editor::edit(&text)))?,
+                (None, Some(path), _) => self.hand_over(|| Msg::Paged(opener::page(&path)))?,
+                (None, None, Some(line)) => {
+                    self.hand_over(|| Msg::RanHere(opener::run_here(&line)))?
+                }
+                (None, None, None) => return Ok(()),
             };
             effects = update(&mut self.state, msg, self.clock.now());
         }

@@ -89,6 +89,46 @@ pub fn page(path: &Path) -> Result<(), String> {
     }
 }
 
+/// Most of a background command's output kept to show.
+const MOST_OUTPUT: usize = 256 * 1024;
+
+/// A user's command line, by `sh -c`, with the terminal (the caller hands
+/// it over) until it ends.
+pub fn run_here(line: &str) -> Result<(), String> {
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(line)
+        .status()
+        .map_err(|e| format!("could not start sh: {e}"))?;
+    match status.success() {
+        true => Ok(()),
+        false => Err(format!("the command failed ({status})")),
+    }
+}
+
+/// A user's command line, by `sh -c`, beside the console: its output and
+/// errors, made inert and cut to a quarter megabyte.
+pub fn run_beside(line: &str) -> Result<String, String> {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(line)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("could not start sh: {e}"))?;
+    let mut bytes = out.stdout;
+    bytes.extend_from_slice(&out.stderr);
+    bytes.truncate(MOST_OUTPUT);
+    let text = inert_text(&bytes);
+    match out.status.success() {
+        true => Ok(text),
+        false => Err(format!(
+            "the command failed ({}): {}",
+            out.status,
+            text.trim()
+        )),
+    }
+}
+
 /// Hand `path` to the system's opener, without waiting for it.
 pub fn open(path: &Path) -> Result<(), String> {
     let (program, args): (&str, &[&str]) = if cfg!(target_os = "macos") {

@@ -248,6 +248,17 @@ impl Worker {
                     tracing::warn!(%why, "opener");
                 }
             }
+            Effect::RunCommand {
+                line,
+                label,
+                background: true,
+            } => {
+                let task = tokio::task::spawn_blocking(move || {
+                    let result = crate::opener::run_beside(&line);
+                    let _ = replies.send(DeskReply::Ran { label, result });
+                });
+                drop(task);
+            }
             Effect::OpenLink { url } => {
                 if let Err(why) = crate::opener::open(std::path::Path::new(&url)) {
                     tracing::warn!(%why, "opener");
@@ -417,6 +428,7 @@ impl Worker {
             Effect::EditExternally { .. }
             | Effect::Page { .. }
             | Effect::Clipboard { .. }
+            | Effect::RunCommand { .. }
             | Effect::Notify { .. }
             | Effect::SignIn { .. }
             | Effect::SwitchProfile { .. } => {

@@ -380,3 +380,67 @@ fn lang_c_draws_in_ascii() {
     term.send("q");
     assert!(term.wait_exit().success());
 }
+
+/// A command of the user's own, bound to a key: help lists it; run in the
+/// background, its placeholders filled in shell-quoted, its output shown in
+/// the pager; run in the foreground, with the terminal handed over.
+#[test]
+fn a_users_command_runs_with_the_tickets_values_quoted() {
+    let home = TempDir::new().unwrap();
+    let out = home.path().join("ran.txt");
+    common::write_config(
+        home.path(),
+        &format!(
+            "[[commands]]\nkey = \"A\"\ndescription = \"echo the requester\"\n\
+             command = \"printf 'requester=%s\\\\n' {{{{requester.email}}}} > {out}; \
+             printf 'subject=%s\\\\n' {{{{ticket.subject}}}} >> {out}\"\n\
+             [[commands]]\nkey = \"B\"\ncontext = \"ticket\"\n\
+             description = \"show the id\"\ncommand = \"echo id {{{{ticket.id}}}}\"\n\
+             background = true\n",
+            out = out.display()
+        ),
+    );
+    let mut term = Terminal::start(
+        home.path(),
+        &["--new-ticket-every", "0"],
+        &[("PAGER", "cat")],
+        100,
+        30,
+    );
+    term.wait_for("● live");
+    term.send("?");
+    term.wait_for("Help ·");
+    term.send("G");
+    term.wait_for("Your commands");
+    term.wait_for("echo the requester");
+    term.send("q");
+    term.wait_for("SLA↓");
+    term.send("A");
+    let start = std::time::Instant::now();
+    while !out.exists() || std::fs::read_to_string(&out).unwrap().lines().count() < 2 {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "never ran"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let ran = std::fs::read_to_string(&out).unwrap();
+    assert!(ran.starts_with("requester=") && ran.contains('@'), "{ran}");
+    assert!(ran.lines().nth(1).unwrap().starts_with("subject="), "{ran}");
+    term.wait_for("the command ended");
+    // B is the ticket's: nothing in the queue; in the ticket, its output.
+    term.send("\r");
+    term.wait_for("Conversation");
+    term.send("B");
+    let shown = |raw: &str| {
+        raw.match_indices("id ")
+            .any(|(at, _)| raw[at + 3..].starts_with(|c: char| c.is_ascii_digit()))
+    };
+    term.wait_until("the command's output in the pager", |_| {
+        shown(&String::from_utf8_lossy(&term.raw.lock().unwrap()))
+    });
+    term.send("q");
+    term.wait_for("SLA↓");
+    term.send("q");
+    assert!(term.wait_exit().success());
+}

@@ -500,7 +500,8 @@ fn base_settings(cli: &Cli, config: &Config) -> anyhow::Result<(Settings, Vec<St
     let defaults = Thresholds::default();
     let base = Settings {
         profile: String::new(),
-        keymap: Keymap::with_overrides(&config.keymap),
+        keymap: Keymap::with_overrides(&config.keymap).with_commands(&config.commands),
+        commands: config.commands.clone(),
         themes,
         theme,
         thresholds: Thresholds {

@@ -510,6 +510,27 @@ impl Keymap {
         map
     }
 
+    /// The user's `[[commands]]` bound to their keys, where they say (the
+    /// queue, the ticket or both), before any other binding of the key.
+    pub fn with_commands(mut self, commands: &[super::commands::UserCommand]) -> Self {
+        use super::commands::Where;
+        for (i, command) in commands.iter().enumerate().take(usize::from(u8::MAX)) {
+            let contexts: &[Context] = match command.context {
+                Where::Queue => &[Context::Queue],
+                Where::Ticket => &[Context::Ticket],
+                Where::Both => &[Context::Queue, Context::Ticket],
+            };
+            for context in contexts {
+                self.bindings
+                    .retain(|(c, k, _)| !(c == context && *k == command.key));
+                self.bindings
+                    .push((*context, command.key, Action::UserCommand(i as u8)));
+                self.chosen.push((*context, command.key));
+            }
+        }
+        self
+    }
+
     /// The action for `key` in `context`, falling back to global bindings
     /// where the context does ([`Context::falls_back`]).
     pub fn action(&self, context: Context, key: Key) -> Option<Action> {

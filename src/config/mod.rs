@@ -2,6 +2,7 @@
 //! keymap overrides, themes. A file with a mistake is reported with its line
 //! and column, never a panic, and never silently ignored.
 
+pub mod commands;
 pub mod keymap;
 pub mod macros;
 pub mod profile;
@@ -56,6 +57,9 @@ pub struct Config {
     /// Canned responses and the actions that go with them; when the file
     /// has none, the ones in the default config (`macros = []` for none).
     pub macros: Option<Vec<macros::Macro>>,
+    /// Commands of the user's own, bound to keys.
+    #[serde(default)]
+    pub commands: Vec<commands::UserCommand>,
     /// Section tabs of the user's own, after the standard ones.
     pub sections: Vec<SectionConfig>,
     /// Whether All, Mine, Unassigned and the queues' tabs stay beside the

@@ -72,6 +72,22 @@ fn rows(state: &State) -> Vec<Row> {
         }
         rows.push(Row::Blank);
     }
+    if !state.settings.commands.is_empty() {
+        use crate::config::commands::Where;
+        rows.push(Row::Heading("Your commands ([[commands]] in config.toml)"));
+        for command in &state.settings.commands {
+            let place = match command.context {
+                Where::Queue => " (queue)",
+                Where::Ticket => " (ticket)",
+                Where::Both => "",
+            };
+            rows.push(Row::Pair(
+                command.key.to_string(),
+                format!("{}{place}", command.description),
+            ));
+        }
+        rows.push(Row::Blank);
+    }
     rows.push(Row::Heading("Commands (type : first)"));
     for spec in COMMANDS {
         if spec

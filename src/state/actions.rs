@@ -153,6 +153,7 @@ impl State {
                 vec![self.forget_draft(&id)]
             }
             Action::OpenWeb => self.open_web(),
+            Action::UserCommand(i) => self.run_user_command(usize::from(i)),
             Action::Copy => self.open_copy_picker(),
             Action::Reply => self.start_compose(ComposeKind::Reply),
             Action::Note => self.start_compose(ComposeKind::Note),
@@ -200,6 +201,34 @@ impl State {
         } else {
             self.info(format!("no display here: the link is copied · {url}"));
             vec![Effect::Clipboard { text: url }]
+        }
+    }
+
+    /// One of the user's `[[commands]]` on the focused ticket.
+    fn run_user_command(&mut self, index: usize) -> Vec<Effect> {
+        let Some(command) = self.settings.commands.get(index).cloned() else {
+            return Vec::new();
+        };
+        let Some(t) = self.focused() else {
+            self.info("no ticket selected");
+            return Vec::new();
+        };
+        let link = self.web_link(&t);
+        match crate::config::commands::render(&command.command, &t, link.as_deref()) {
+            Ok(line) => {
+                if command.background {
+                    self.info(format!("running: {}", command.description));
+                }
+                vec![Effect::RunCommand {
+                    line,
+                    label: command.description.clone(),
+                    background: command.background,
+                }]
+            }
+            Err(why) => {
+                self.error(format!("not run: {why} · {}", command.description));
+                Vec::new()
+            }
         }
     }
 

@@ -81,6 +81,8 @@ pub enum Msg {
     /// A key for the text being typed (or for nothing).
     Type(KeyEvent),
     Paste(String),
+    /// A command run with the terminal handed over ended.
+    RanHere(Result<(), String>),
     /// A click or a turn of the wheel (when the mouse is the console's).
     Mouse(crossterm::event::MouseEvent),
     Resize(u16, u16),
@@ -182,6 +184,13 @@ pub enum Effect {
     /// Hand a file to the system's opener.
     OpenFile {
         path: std::path::PathBuf,
+    },
+    /// Run one of the user's commands: with the terminal handed over, or
+    /// beside the console with its output shown when it ends.
+    RunCommand {
+        line: String,
+        label: String,
+        background: bool,
     },
     /// Hand a web page to the system's opener.
     OpenLink {
@@ -298,6 +307,11 @@ pub enum DeskReply {
         mime: String,
         result: Result<std::path::PathBuf, String>,
     },
+    /// A background command ended: its output, or why it failed.
+    Ran {
+        label: String,
+        result: Result<String, String>,
+    },
     /// A fetched section's tickets, and why the list stopped short if it did.
     Found {
         request: u64,
@@ -356,6 +370,8 @@ pub struct Settings {
     /// Draw in ASCII only: the locale is not UTF-8, or `ascii = true`.
     pub ascii: bool,
     pub macros: Vec<Macro>,
+    /// The user's own commands, bound to keys.
+    pub commands: Vec<crate::config::commands::UserCommand>,
     pub sla: Engine,
     pub notify: Notify,
     /// Why writes are off, when they are (a read-only profile, `--read-only`).
@@ -749,6 +765,13 @@ pub fn update(state: &mut State, msg: Msg, now: Timestamp) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Mouse(mouse) => state.on_mouse(mouse, now),
+        Msg::RanHere(result) => {
+            match result {
+                Ok(()) => state.info("the command ended"),
+                Err(why) => state.error(why),
+            }
+            Vec::new()
+        }
         Msg::Desk(reply) => {
             let effects = replies::on_reply(state, reply);
             // An open dashboard shows what just arrived.

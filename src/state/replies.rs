@@ -145,6 +145,7 @@ pub fn on_reply(state: &mut State, reply: DeskReply) -> Vec<Effect> {
             Vec::new()
         }
         DeskReply::Fetched { name, mime, result } => state.on_fetched(&name, &mime, result),
+        DeskReply::Ran { label, result } => state.on_ran(&label, result),
         DeskReply::Inspected { request, result } => {
             state.on_inspected(request, result);
             Vec::new()

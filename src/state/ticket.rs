@@ -391,6 +391,26 @@ impl State {
         }]
     }
 
+    /// A background command ended: its output in the pager (the terminal
+    /// handed over), or in a word when it had none.
+    pub(crate) fn on_ran(&mut self, label: &str, result: Result<String, String>) -> Vec<Effect> {
+        match result {
+            Err(why) => self.error(format!("{label}: {why}")),
+            Ok(output) if output.trim().is_empty() => self.info(format!("{label}: done")),
+            Ok(output) => {
+                let saved = crate::opener::view_dir().and_then(|dir| {
+                    let path = dir.join("command-output.txt");
+                    std::fs::write(&path, output).map(|()| path)
+                });
+                match saved {
+                    Ok(path) => return vec![Effect::Page { path }],
+                    Err(e) => self.error(format!("{label}: its output cannot be shown: {e}")),
+                }
+            }
+        }
+        Vec::new()
+    }
+
     /// The attachment is here: to the pager, to the opener, or, with no
     /// display for it, where it is.
     pub(crate) fn on_fetched(

@@ -72,6 +72,7 @@ pub fn settings(theme: &str) -> Settings {
         page_size: 100,
         // Writes go at once in tests; the undo window has tests of its own.
         undo_seconds: 0,
+        commands: Vec::new(),
         mouse: true,
         ascii: false,
         macros: deskterm::config::Config::default().macros(),
