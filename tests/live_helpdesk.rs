@@ -594,3 +594,45 @@ fn a_resolved_section_and_a_search_find_what_the_api_lists() {
     term.send("q");
     assert!(term.wait_exit().success());
 }
+
+/// `deskterm connect` on the live django-helpdesk, its answers piped: the
+/// queues and staff its API cannot list are asked for, the token is
+/// checked, and the profile is written beside the file's own.
+#[test]
+#[ignore = "needs a live django-helpdesk: .ci/run starts one"]
+fn connect_asks_for_the_queues_and_staff_and_writes_the_profile() {
+    use common::{run, stderr, stdout};
+    let home = tempfile::TempDir::new().unwrap();
+    let before = "# mine\n[profiles.other]\nbackend = \"rt\"  # the old one\n\
+                  url = \"https://rt.example.org\"\nuser = \"a\"\n";
+    let path = common::write_config(home.path(), before);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let name = format!("hd-{}-{nanos}", std::process::id());
+    let answers = format!(
+        "helpdesk\n{}\nalice\n{}=IT,{}=Facilities\n{}=alice,{}=bob\n{}\n",
+        env("DESKTERM_HELPDESK_URL"),
+        env("DESKTERM_HELPDESK_IT_QUEUE"),
+        env("DESKTERM_HELPDESK_FACILITIES_QUEUE"),
+        env("DESKTERM_HELPDESK_ALICE_ID"),
+        env("DESKTERM_HELPDESK_BOB_ID"),
+        env("DESKTERM_HELPDESK_TOKEN"),
+    );
+    let out = run(home.path(), &["connect", &name], &[], &answers);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("2 queues"), "{}", stdout(&out));
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(after.starts_with(before), "{after}");
+    assert!(after.contains(&format!("[profiles.{name}]")), "{after}");
+    assert!(!after.contains(&env("DESKTERM_HELPDESK_TOKEN")));
+    let out = run(
+        home.path(),
+        &["--profile", &name, "ls", "--limit", "1"],
+        &[],
+        "",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let _ = run(home.path(), &["logout", &name], &[], "");
+}

@@ -1370,3 +1370,71 @@ fn a_resolved_section_and_a_search_find_what_rts_api_finds() {
     term.send("q");
     assert!(term.wait_exit().success());
 }
+
+/// `deskterm connect` on the live RT, its answers piped: a wrong token is
+/// one sentence and nothing written; the right one writes the profile into
+/// a config.toml whose comments stay, as the default, with the token kept
+/// in a store and not in the file; and the profile opens.
+#[test]
+#[ignore = "needs a live RT: .ci/run starts one"]
+fn connect_checks_the_desk_then_writes_the_profile_keeping_the_files_comments() {
+    use common::{run, stderr, stdout};
+    let home = tempfile::TempDir::new().unwrap();
+    let before = "# the district's settings\ntheme = \"dark\"   # dark it is\n";
+    let path = common::write_config(home.path(), before);
+    let url = env("DESKTERM_RT_URL");
+    let token = env("DESKTERM_RT_TOKEN");
+    let answers = |token: &str| format!("rt\n{url}\nalice\n{token}\n");
+    // The kernel keyring is the user's: a profile name no other run uses.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let name = format!("connect-{}-{nanos}", std::process::id());
+    let out = run(
+        home.path(),
+        &["connect", &name],
+        &[],
+        &answers("not-a-token"),
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("refused the token for alice"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        before,
+        "nothing written"
+    );
+
+    let out = run(
+        home.path(),
+        &["connect", &name, "--default"],
+        &[],
+        &answers(&token),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let told = stdout(&out);
+    assert!(
+        told.contains(&format!("signed in to {name} as Alice")),
+        "{told}"
+    );
+    assert!(
+        told.contains(&format!("queues; profile `{name}` written")),
+        "{told}"
+    );
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(after.starts_with(before), "{after}");
+    assert!(after.contains(&format!("[profiles.{name}]")), "{after}");
+    assert!(
+        after.contains(&format!("default_profile = \"{name}\"")),
+        "{after}"
+    );
+    assert!(!after.contains(&token), "the token is not in the file");
+    // Opened with the kept token: no DESKTERM_TOKEN here.
+    let out = run(home.path(), &["ls", "--limit", "1"], &[], "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let _ = run(home.path(), &["logout", &name], &[], "");
+}

@@ -596,3 +596,79 @@ async fn a_ticket_goes_on_hold_by_zendesks_own_status() {
     let refused = desk.apply(&id, &applied.version, &wrong).await;
     assert!(matches!(refused, Err(DeskError::Rejected(why)) if why.contains("archived")));
 }
+
+/// `deskterm connect` typed at the terminal, on the stand-in: an address
+/// where nothing answers and a wrong token each get one sentence and the
+/// question again (the token unseen); then the profile is written beside
+/// the file's comments, as the default, with no token in it.
+#[test]
+fn connect_typed_at_the_terminal_asks_again_after_a_wrong_answer() {
+    let standin = StandIn::start(3);
+    let home = tempfile::TempDir::new().unwrap();
+    let path = common::write_config(home.path(), "# my desks\n");
+    let name = format!("zd-{}", std::process::id());
+    let mut term = common::pty::Terminal::start(home.path(), &["connect", &name], &[], 120, 30);
+    let times = |term: &common::pty::Terminal, what: &str| term.text().matches(what).count();
+    term.wait_for("kind of desk");
+    term.send("zendesk\r");
+    term.wait_for("address");
+    term.send("http://127.0.0.1:9\r");
+    term.wait_for("your email address");
+    term.send(&format!("{AGENT}\r"));
+    term.wait_for("(not shown)");
+    term.send(&format!("{TOKEN}\r"));
+    term.wait_until("the address asked again", |_| {
+        times(&term, "the desk's address") == 2
+    });
+    term.send(&format!("{}\r", standin.url));
+    term.wait_until("the address asked again", |_| {
+        times(&term, "your email address") == 2
+    });
+    term.send(&format!("{AGENT}\r"));
+    term.wait_until("the token asked", |_| times(&term, "(not shown)") == 2);
+    term.send("not-the-token\r");
+    term.wait_for("refused the token");
+    term.wait_until("the token asked again", |_| {
+        times(&term, "(not shown)") == 3
+    });
+    term.send(&format!("{TOKEN}\r"));
+    term.wait_for("the default profile? [y/N]");
+    term.send("y\r");
+    term.wait_for("written to");
+    assert!(term.wait_exit().success());
+    assert!(!term.text().contains(TOKEN), "the token was never shown");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.starts_with("# my desks\n"), "{written}");
+    assert!(written.contains(&format!("[profiles.{name}]")), "{written}");
+    assert!(written.contains("backend = \"zendesk\""), "{written}");
+    assert!(!written.contains(TOKEN), "{written}");
+    let _ = common::run(home.path(), &["logout", &name], &[], "");
+}
+
+/// An address that answers with an HTML page (a login page, a proxy's
+/// error): one sentence that says so, and nothing written.
+#[test]
+fn connect_to_an_html_page_says_so_and_writes_nothing() {
+    use common::fake_http::{answer, fake_server};
+    let url = fake_server(
+        answer(
+            "200 OK",
+            "Content-Type: text/html\r\n",
+            b"<html><body>Sign in</body></html>",
+        ),
+        false,
+    );
+    let home = tempfile::TempDir::new().unwrap();
+    let path = common::write_config(home.path(), "# mine\n");
+    let out = common::run(
+        home.path(),
+        &["connect", "web"],
+        &[],
+        &format!("zendesk\n{url}\n{AGENT}\n{TOKEN}\n"),
+    );
+    assert!(!out.status.success());
+    let said = common::stderr(&out);
+    assert!(said.contains("HTML"), "{said}");
+    assert_eq!(said.trim().lines().count(), 1, "one sentence: {said}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");
+}

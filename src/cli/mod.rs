@@ -4,6 +4,7 @@
 //! and an exit code from [`exit`], never a panic or a stack trace.
 
 mod admin;
+mod connect;
 mod create;
 pub mod exit;
 mod json;
@@ -220,6 +221,9 @@ enum Command {
         #[command(subcommand)]
         action: SlaAction,
     },
+    /// Connect a desk: asks its kind, address, user and token, checks them
+    /// with the desk, writes the profile and keeps the token.
+    Connect(connect::ConnectArgs),
     /// Sign in to a profile's desk: check a token and keep it in the best store there is.
     Login {
         /// The profile (default: --profile, then default_profile).
@@ -400,6 +404,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             println!("{}", signin::adopt(&config, &config_dir(&cli), name)?);
             return Ok(ExitCode::SUCCESS);
         }
+        Some(Command::Connect(args)) => return Ok(connect::connect(&cli, args)?),
         Some(Command::Login { name, store, .. }) => {
             let config = load_config(&path)?;
             return Ok(admin::login(
