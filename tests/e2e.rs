@@ -342,6 +342,21 @@ fn clicks_and_the_wheel_move_through_the_console() {
     let all = column_of(&term, 0, "All");
     click(&mut term, all, 0);
     term.wait_until("the All tab active", |_| bold_at(&term, all));
+    // A click on a dashboard figure (not the one chosen) follows it to its
+    // tickets in the queue.
+    term.send("d");
+    let screen = term.wait_for("Dashboard ·");
+    let (row, line) = screen
+        .lines()
+        .enumerate()
+        .skip(3)
+        .find(|(_, l)| l.trim_start().starts_with("HR "))
+        .unwrap_or_else(|| panic!("no HR figure:\n{screen}"));
+    let column = line.find("HR").unwrap() as u16;
+    click(&mut term, column, row as u16);
+    term.wait_until("the queue again", |s| {
+        !s.contains("Dashboard ·") && s.contains("SLA↓")
+    });
     term.send("q");
     assert!(term.wait_exit().success());
 }
@@ -382,8 +397,8 @@ fn lang_c_draws_in_ascii() {
 }
 
 /// A command of the user's own, bound to a key: help lists it; run in the
-/// background, its placeholders filled in shell-quoted, its output shown in
-/// the pager; run in the foreground, with the terminal handed over.
+/// foreground, with the terminal handed over, its placeholders filled in
+/// shell-quoted; run in the background, its output shown in a pane.
 #[test]
 fn a_users_command_runs_with_the_tickets_values_quoted() {
     let home = TempDir::new().unwrap();
@@ -400,13 +415,7 @@ fn a_users_command_runs_with_the_tickets_values_quoted() {
             out = out.display()
         ),
     );
-    let mut term = Terminal::start(
-        home.path(),
-        &["--new-ticket-every", "0"],
-        &[("PAGER", "cat")],
-        100,
-        30,
-    );
+    let mut term = Terminal::start(home.path(), &["--new-ticket-every", "0"], &[], 100, 30);
     term.wait_for("● live");
     term.send("?");
     term.wait_for("Help ·");
@@ -432,13 +441,15 @@ fn a_users_command_runs_with_the_tickets_values_quoted() {
     term.send("\r");
     term.wait_for("Conversation");
     term.send("B");
-    let shown = |raw: &str| {
-        raw.match_indices("id ")
-            .any(|(at, _)| raw[at + 3..].starts_with(|c: char| c.is_ascii_digit()))
-    };
-    term.wait_until("the command's output in the pager", |_| {
-        shown(&String::from_utf8_lossy(&term.raw.lock().unwrap()))
-    });
+    let screen = term.wait_for("show the id");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("│id ") && l.chars().any(|c| c.is_ascii_digit())),
+        "{screen}"
+    );
+    term.send("\x1b");
+    term.wait_until("the pane closed", |s| !s.contains("show the id"));
     term.send("q");
     term.wait_for("SLA↓");
     term.send("q");

@@ -25,9 +25,12 @@ pub enum Routing {
 
 pub fn routing(state: &State) -> Routing {
     match state.screen.overlay() {
-        Some(Overlay::Help { .. } | Overlay::Messages { .. } | Overlay::Results(_)) => {
-            Routing::Keys(Context::Help)
-        }
+        Some(
+            Overlay::Help { .. }
+            | Overlay::Messages { .. }
+            | Overlay::Results(_)
+            | Overlay::Output { .. },
+        ) => Routing::Keys(Context::Help),
         Some(Overlay::Picker(_)) => Routing::KeysOrText(Context::Picker),
         Some(Overlay::Confirm(_) | Overlay::QuitPending) => Routing::Keys(Context::Confirm),
         Some(Overlay::Outbox { .. }) => Routing::Keys(Context::Outbox),
@@ -87,6 +90,30 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Some(Overlay::Results(_)) => {
             if matches!(action, Action::Back | Action::Open) {
                 state.screen.close();
+            }
+            Vec::new()
+        }
+        Some(Overlay::Output { first, lines, .. }) => {
+            let (first, last) = (*first, lines.len().saturating_sub(1));
+            let moved = match action {
+                Action::Back | Action::Open => None,
+                Action::Down => Some((first + 1).min(last)),
+                Action::Up => Some(first.saturating_sub(1)),
+                Action::PageDown => Some((first + 10).min(last)),
+                Action::PageUp => Some(first.saturating_sub(10)),
+                Action::Top => Some(0),
+                Action::Bottom => Some(last),
+                _ => Some(first),
+            };
+            match moved {
+                Some(at) => {
+                    if let Some(Overlay::Output { first, .. }) = state.screen.overlay_mut() {
+                        *first = at;
+                    }
+                }
+                None => {
+                    state.screen.close();
+                }
             }
             Vec::new()
         }

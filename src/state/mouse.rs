@@ -36,8 +36,45 @@ impl State {
             MouseEventKind::Down(MouseButton::Left) if in_queue => {
                 self.click(mouse.column, mouse.row, now)
             }
+            MouseEventKind::Down(MouseButton::Left)
+                if matches!(self.screen.view(), View::Dashboard(_)) =>
+            {
+                self.click_figure(mouse.column, mouse.row)
+            }
             _ => Vec::new(),
         }
+    }
+
+    /// A click on a dashboard figure: chosen, and followed as Enter does.
+    fn click_figure(&mut self, column: u16, row: u16) -> Vec<Effect> {
+        let Some(page) = self.screen.dash().map(|v| v.page) else {
+            return Vec::new();
+        };
+        let body = layout::screen(self.viewport, false).body;
+        let (panels, pages) = layout::dash::pages(self, body);
+        // Figures are counted across every page, in reading order.
+        let mut before = 0;
+        for (p, placed) in pages.iter().enumerate() {
+            for place in placed {
+                let items = &panels[place.panel].items;
+                let area = place.area;
+                let inside = p == page
+                    && (area.x..area.x + area.width).contains(&column)
+                    && (area.y + 1..area.y + area.height).contains(&row);
+                if inside {
+                    let line = usize::from(row - area.y - 1);
+                    let Some(n) = items.iter().position(|(l, _)| *l == line) else {
+                        return Vec::new();
+                    };
+                    if let Some(view) = self.screen.dash_mut() {
+                        view.cursor = before + n;
+                    }
+                    return keys::on_action(self, Action::Open);
+                }
+                before += items.len();
+            }
+        }
+        Vec::new()
     }
 
     /// A click in the queue: on a tab, or on a ticket's row.

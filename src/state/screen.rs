@@ -42,6 +42,12 @@ pub enum Overlay {
     Confirm(Box<Confirm>),
     /// How a bulk change went, ticket by ticket.
     Results(Results),
+    /// What one of the user's background commands printed.
+    Output {
+        title: String,
+        lines: Vec<String>,
+        first: usize,
+    },
     /// Writes not yet on the desk, and those it refused.
     Outbox {
         cursor: usize,

@@ -391,21 +391,19 @@ impl State {
         }]
     }
 
-    /// A background command ended: its output in the pager (the terminal
-    /// handed over), or in a word when it had none.
+    /// A background command ended: its output in a pane of its own, or in
+    /// a word when it had none.
     pub(crate) fn on_ran(&mut self, label: &str, result: Result<String, String>) -> Vec<Effect> {
         match result {
             Err(why) => self.error(format!("{label}: {why}")),
             Ok(output) if output.trim().is_empty() => self.info(format!("{label}: done")),
             Ok(output) => {
-                let saved = crate::opener::view_dir().and_then(|dir| {
-                    let path = dir.join("command-output.txt");
-                    std::fs::write(&path, output).map(|()| path)
+                self.info(format!("{label}: done"));
+                self.screen.push(Overlay::Output {
+                    title: label.to_string(),
+                    lines: output.lines().map(str::to_string).collect(),
+                    first: 0,
                 });
-                match saved {
-                    Ok(path) => return vec![Effect::Page { path }],
-                    Err(e) => self.error(format!("{label}: its output cannot be shown: {e}")),
-                }
             }
         }
         Vec::new()

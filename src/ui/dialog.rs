@@ -169,6 +169,32 @@ pub fn results(frame: &mut Frame, area: Rect, state: &State, results: &Results) 
 
 /// `:messages`: what the status line said, newest first, each whole, with
 /// the desk's or the network's own words under it.
+/// What a background command printed, from the line scrolled to.
+pub fn output(frame: &mut Frame, area: Rect, state: &State, title: &str, lines: &[String]) {
+    let keys = &state.settings.keymap;
+    let theme = &state.settings.theme;
+    let popup = layout::centered(area, 100, area.height.saturating_sub(2));
+    let inner = frame_box(
+        frame,
+        popup,
+        state,
+        title,
+        &format!(
+            "{}{} scroll · {} closes",
+            keys.arrow_hint(Context::Help, Action::Up),
+            keys.arrow_hint(Context::Help, Action::Down),
+            keys.hint(Context::Help, Action::Back),
+        ),
+    );
+    let width = usize::from(inner.width);
+    let shown: Vec<Line> = lines
+        .iter()
+        .take(usize::from(inner.height))
+        .map(|l| Line::from(Span::styled(truncate(l, width), theme.style(Role::Text))))
+        .collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}
+
 pub fn messages(frame: &mut Frame, area: Rect, state: &State, first: usize) {
     let keys = &state.settings.keymap;
     let theme = &state.settings.theme;

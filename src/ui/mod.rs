@@ -54,6 +54,11 @@ pub fn render(frame: &mut Frame, state: &State) {
                 dialog::sign_in(frame, area, state, input.text().chars().count());
             }
             Overlay::Messages { first } => dialog::messages(frame, area, state, *first),
+            Overlay::Output {
+                title,
+                lines,
+                first,
+            } => dialog::output(frame, area, state, title, &lines[*first..]),
             Overlay::Command(_) => {}
         }
     }
