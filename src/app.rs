@@ -52,6 +52,8 @@ pub struct Local {
     pub copies: Vec<String>,
     /// A user's command to run with the terminal handed over.
     pub run: Option<String>,
+    /// `:profile new`: connect a desk, with the terminal handed over.
+    pub connect: bool,
     pub rest: Vec<Effect>,
 }
 
@@ -65,6 +67,7 @@ pub fn split_local(effects: Vec<Effect>) -> Local {
             Effect::SwitchProfile { name } => local.switch = Some(name),
             Effect::SignIn { token } => local.sign_in = Some(token),
             Effect::Clipboard { text } => local.copies.push(text),
+            Effect::Connect => local.connect = true,
             Effect::RunCommand {
                 line,
                 background: false,
@@ -166,6 +169,9 @@ impl Console {
                 }
                 backend.flush()?;
             }
+            if local.connect {
+                self.connect_desk()?;
+            }
             let msg = match (local.edit, local.page, local.run) {
                 (Some(text), _, _) => self.hand_over(|| Msg::Edited(editor::edit(&text)))?,
                 (None, Some(path), _) => self.hand_over(|| Msg::Paged(opener::page(&path)))?,
@@ -194,6 +200,56 @@ impl Console {
             self.clock.now(),
         );
         Ok(msg)
+    }
+
+    /// `:profile new`: `deskterm connect` with the terminal handed over;
+    /// the profile it wrote is then opened, the config read again for it.
+    fn connect_desk(&mut self) -> anyhow::Result<()> {
+        let before: Vec<String> = self.launcher.config.profiles.keys().cloned().collect();
+        let path = self.launcher.config_path.clone();
+        let ran = self.hand_over(|| {
+            let status = std::env::current_exe().and_then(|me| {
+                std::process::Command::new(me)
+                    .arg("--config")
+                    .arg(&path)
+                    .arg("connect")
+                    .status()
+            });
+            Msg::RanHere(match status {
+                Ok(s) if s.success() => Ok(()),
+                Ok(_) => Err("no desk was connected".to_string()),
+                Err(e) => Err(format!("deskterm connect could not start: {e}")),
+            })
+        })?;
+        let connected = matches!(ran, Msg::RanHere(Ok(())));
+        if !connected {
+            update(&mut self.state, ran, self.clock.now());
+            return Ok(());
+        }
+        let config = match crate::config::Config::load(&path) {
+            Ok(config) => config,
+            Err(e) => {
+                update(
+                    &mut self.state,
+                    Msg::RanHere(Err(e.to_string())),
+                    self.clock.now(),
+                );
+                return Ok(());
+            }
+        };
+        let new = config
+            .profiles
+            .keys()
+            .find(|p| !before.contains(p))
+            .cloned();
+        let mut launcher = (*self.launcher).clone();
+        launcher.config = config;
+        self.launcher = Arc::new(launcher);
+        if let Some(name) = new {
+            self.state.settings.profiles = self.launcher.profile_names();
+            self.open_profile(name);
+        }
+        Ok(())
     }
 
     /// Open a profile on a blocking thread (its credential may come from a

@@ -20,8 +20,11 @@ use crate::store::Store;
 
 /// What opening any profile needs: the config and what the command line
 /// said, and the settings every profile shares.
+#[derive(Clone)]
 pub struct Launcher {
     pub config: Config,
+    /// The config file (`--config`, else the platform's), for `:profile new`.
+    pub config_path: PathBuf,
     /// Relative paths in the config (CA file, token file) start here.
     pub config_dir: PathBuf,
     /// Where profiles keep their drafts.

@@ -428,6 +428,7 @@ impl Worker {
             Effect::EditExternally { .. }
             | Effect::Page { .. }
             | Effect::Clipboard { .. }
+            | Effect::Connect
             | Effect::RunCommand { .. }
             | Effect::Notify { .. }
             | Effect::SignIn { .. }

@@ -672,3 +672,45 @@ fn connect_to_an_html_page_says_so_and_writes_nothing() {
     assert_eq!(said.trim().lines().count(), 1, "one sentence: {said}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "# mine\n");
 }
+
+/// `:profile new` in the console: the terminal is handed to `deskterm
+/// connect`, and when it has written the profile the console opens it.
+#[test]
+fn profile_new_in_the_console_connects_a_desk_and_opens_it() {
+    let standin = StandIn::start(8);
+    let home = tempfile::TempDir::new().unwrap();
+    common::write_config(home.path(), "# mine\n");
+    let mut term =
+        common::pty::Terminal::start(home.path(), &["--new-ticket-every", "0"], &[], 120, 30);
+    term.wait_for("● live");
+    term.send(":profile new\r");
+    term.wait_for("kind of desk");
+    term.send("zendesk\r");
+    term.wait_for("address");
+    term.send(&format!("{}\r", standin.url));
+    term.wait_for("your email address");
+    term.send(&format!("{AGENT}\r"));
+    term.wait_for("(not shown)");
+    term.send(&format!("{TOKEN}\r"));
+    term.wait_for("the default profile? [y/N]");
+    term.send("n\r");
+    // Back in the console, on the new desk: its views among the tabs.
+    term.wait_for("Unsolved in my groups");
+    term.wait_for("● live");
+    let profile = name_in_config(home.path());
+    term.send("q");
+    assert!(term.wait_exit().success());
+    let _ = common::run(home.path(), &["logout", &profile], &[], "");
+}
+
+/// The profile `connect` named in config.toml (from the desk's address).
+fn name_in_config(home: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(home.join("config/deskterm/config.toml")).unwrap();
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix("[profiles.")?
+                .strip_suffix(']')
+                .map(str::to_string)
+        })
+        .unwrap()
+}

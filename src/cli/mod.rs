@@ -560,6 +560,7 @@ fn launcher(cli: &Cli, config: Config, clock: Clock, base: Settings) -> Launcher
         demo_db: demo_path(cli, &config),
         seed: cli.seed.or(config.demo.seed),
         config,
+        config_path: config_path(cli),
         config_dir: config_dir(cli),
         data_dir: paths::data_dir(),
         arrivals,

@@ -778,6 +778,17 @@ impl State {
                 }
                 Vec::new()
             }
+            // A desk to connect, unless a profile is called that.
+            Command::Profile(Some(name))
+                if name.eq_ignore_ascii_case("new")
+                    && !self
+                        .settings
+                        .profiles
+                        .iter()
+                        .any(|p| p.eq_ignore_ascii_case("new")) =>
+            {
+                vec![Effect::Connect]
+            }
             Command::Profile(Some(name)) => self.switch_profile(&name),
             Command::Profile(None) => {
                 let options = self

@@ -111,8 +111,8 @@ pub const COMMANDS: &[Spec] = &[
     },
     Spec {
         name: "profile",
-        usage: ":profile [NAME]",
-        help: "switch to another desk (a profile in config.toml, or demo)",
+        usage: ":profile [NAME|new]",
+        help: "switch to another desk (a profile in config.toml, or demo); new connects one",
         arg: Arg::Profile,
         needs: None,
     },

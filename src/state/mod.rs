@@ -192,6 +192,9 @@ pub enum Effect {
         label: String,
         background: bool,
     },
+    /// `:profile new`: `deskterm connect`, with the terminal handed over,
+    /// then the profile it wrote opened.
+    Connect,
     /// Hand a web page to the system's opener.
     OpenLink {
         url: String,
