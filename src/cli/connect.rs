@@ -249,8 +249,8 @@ pub(super) fn connect(cli: &Cli, args: &ConnectArgs) -> anyhow::Result<ExitCode>
         let name = args.name.clone().unwrap_or_else(|| name_from(&address));
         if doc.get("profiles").and_then(|p| p.get(&name)).is_some() {
             anyhow::bail!(
-                "config.toml already has a profile `{name}`: give another name \
-                 (deskterm connect NAME), or `deskterm login {name}` to sign it in again"
+                "config.toml has a profile `{name}` already: name another\n  \
+                 (deskterm connect NAME), or sign it in again (deskterm login {name})"
             );
         }
         let mut candidate = doc.clone();

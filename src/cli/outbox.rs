@@ -84,8 +84,7 @@ pub(super) fn outbox(cli: &Cli, command: Option<&OutboxCommand>) -> Result<ExitC
         .map_err(|e| Failure::usage(format!("the outbox cannot be held: {e}")))?
     else {
         return Err(Failure::usage(
-            "a console has this profile open and sends its outbox itself (:outbox there); \
-             quit it first",
+            "a console has this profile open and sends its outbox itself: quit it first",
         ));
     };
     let find = |key: &str| {

@@ -229,15 +229,6 @@ impl StandIn {
         self.world.lock().unwrap().race = true;
     }
 
-    /// Someone else changes ticket `number` (its priority), on the desk.
-    pub fn someone_changes(&self, number: u64) {
-        let mut world = self.world.lock().unwrap();
-        let at = world.next_stamp();
-        let ticket = world.tickets.get_mut(&number).unwrap();
-        ticket["priority"] = json!("low");
-        ticket["updated_at"] = json!(stamp(at));
-    }
-
     pub fn ticket(&self, number: u64) -> Value {
         self.world.lock().unwrap().tickets[&number].clone()
     }
