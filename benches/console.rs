@@ -170,32 +170,64 @@ fn refresh_of_100_changed_with_three_own_sections(bencher: Bencher) {
     refresh_100(bencher, loaded_with(own_sections(), 200, 50));
 }
 
+/// One new ticket arriving (a refresh that brings it) with 100,000 held
+/// and three sections of the user's own: held, grouped into the floods,
+/// counted into each section and placed in the queue. Budget: under 1 ms.
+#[divan::bench(sample_count = 200)]
+fn one_arrival_with_three_own_sections(bencher: Bencher) {
+    let state = loaded_with(own_sections(), 200, 50);
+    let template = all_active().pop().expect("a ticket");
+    refresh_with(bencher, state, |n| {
+        let mut t = template.clone();
+        t.id = TicketId(format!("9{n:07}"));
+        t.key = SafeText::line(&format!("#9{n:07}"));
+        t.created = now() + SignedDuration::from_secs(n as i64);
+        t.updated = t.created;
+        vec![t]
+    });
+}
+
 /// Refreshes each bringing the same 100 tickets changed again.
-fn refresh_100(bencher: Bencher, mut state: State) {
+fn refresh_100(bencher: Bencher, state: State) {
     let mut changed: Vec<TicketSummary> = all_active().into_iter().take(100).collect();
-    let mut n = 0;
-    bencher.bench_local(|| {
-        n += 1;
+    refresh_with(bencher, state, |n| {
         for t in &mut changed {
-            t.updated = now() + SignedDuration::from_secs(n);
+            t.updated = now() + SignedDuration::from_secs(n as i64);
             t.version = Version(n.to_string());
         }
-        let request = update(&mut state, ctrl('r'), now())
-            .iter()
-            .find_map(|e| match e {
-                Effect::Refresh { request, .. } => Some(*request),
-                _ => None,
-            })
-            .expect("a refresh");
-        update(
-            &mut state,
-            Msg::Desk(DeskReply::Changed {
-                request,
-                result: Ok(changed.clone()),
-            }),
-            now(),
-        );
+        changed.clone()
     });
+}
+
+/// Refreshes, the nth bringing what `tickets(n)` makes.
+fn refresh_with(
+    bencher: Bencher,
+    mut state: State,
+    mut tickets: impl FnMut(u64) -> Vec<TicketSummary>,
+) {
+    let mut n = 0;
+    bencher
+        .with_inputs(|| {
+            n += 1;
+            tickets(n)
+        })
+        .bench_local_values(|changed| {
+            let request = update(&mut state, ctrl('r'), now())
+                .iter()
+                .find_map(|e| match e {
+                    Effect::Refresh { request, .. } => Some(*request),
+                    _ => None,
+                })
+                .expect("a refresh");
+            update(
+                &mut state,
+                Msg::Desk(DeskReply::Changed {
+                    request,
+                    result: Ok(changed),
+                }),
+                now(),
+            );
+        });
 }
 
 /// A conversation of 500 entries: replies, notes and events.

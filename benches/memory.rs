@@ -21,6 +21,14 @@ fn resident() -> i64 {
 }
 
 fn main() {
+    use std::mem::size_of;
+    println!(
+        "sizes: summary {} B, held {} B, clocks {} B, a clock {} B",
+        size_of::<deskterm::desk::TicketSummary>(),
+        size_of::<deskterm::state::tickets::Held>(),
+        size_of::<deskterm::sla::SlaClocks>(),
+        size_of::<deskterm::sla::SlaClock>(),
+    );
     // Read back from JSON, as from the cache: nothing shared with the desk's copies.
     let json: Vec<String> = common::desk_tickets()
         .iter()

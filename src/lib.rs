@@ -7,6 +7,7 @@
 //! shape, which both the state and the drawing need, is [`layout`]'s.
 
 pub mod action;
+pub mod allocator;
 pub mod app;
 pub mod cli;
 pub mod clock;

@@ -64,3 +64,6 @@ pub fn desk_tickets() -> &'static [TicketSummary] {
         tickets
     })
 }
+
+pub mod delay;
+pub mod pty;

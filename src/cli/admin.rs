@@ -176,7 +176,12 @@ pub(super) fn rebuild_demo(cli: &Cli, config: &Config, tickets: usize) -> anyhow
     let path = demo_path(cli, config);
     let seed = cli.seed.or(config.demo.seed).unwrap_or(DEFAULT_SEED);
     eprintln!("building a demo desk with {tickets} tickets (seed {seed})…");
-    let desk = DemoDesk::create(&path, seed, tickets, Clock::from_env()?)?;
+    let began = std::time::Instant::now();
+    let mut progress = Progress::new(tickets);
+    let desk = DemoDesk::create_telling(&path, seed, tickets, Clock::from_env()?, &mut |n| {
+        progress.show(n)
+    })?;
+    progress.done(began.elapsed());
     let info = desk.info()?;
     println!(
         "demo desk rebuilt: {} tickets (seed {}) in {}",
@@ -185,6 +190,48 @@ pub(super) fn rebuild_demo(cli: &Cli, config: &Config, tickets: usize) -> anyhow
         info.path.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// How far a long build has come, on stderr: one line rewritten at a
+/// terminal, a line every tenth otherwise (a log, a pipe).
+struct Progress {
+    total: usize,
+    terminal: bool,
+    shown_tenths: usize,
+}
+
+impl Progress {
+    fn new(total: usize) -> Self {
+        use std::io::IsTerminal;
+        Self {
+            total,
+            terminal: std::io::stderr().is_terminal(),
+            shown_tenths: 0,
+        }
+    }
+
+    fn show(&mut self, made: usize) {
+        if self.total < 50_000 || made == 0 {
+            return;
+        }
+        let percent = made * 100 / self.total;
+        if self.terminal {
+            eprint!("\r  {made} of {} tickets ({percent}%)", self.total);
+        } else if percent / 10 > self.shown_tenths {
+            self.shown_tenths = percent / 10;
+            eprintln!("  {made} of {} tickets ({percent}%)", self.total);
+        }
+    }
+
+    fn done(&self, took: std::time::Duration) {
+        if self.total < 50_000 {
+            return;
+        }
+        if self.terminal {
+            eprint!("\r\x1b[K");
+        }
+        eprintln!("  built in {:.1} s", took.as_secs_f64());
+    }
 }
 
 pub(super) fn sla_command(cli: &Cli, action: &SlaAction) -> anyhow::Result<ExitCode> {

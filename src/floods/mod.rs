@@ -75,46 +75,82 @@ pub fn words(subject: &str) -> BTreeSet<String> {
     out
 }
 
-/// Whether the two name different things of one kind (bus 24, bus 31):
-/// then they are about different things, however alike the rest.
-fn different_things(a: &BTreeSet<String>, b: &BTreeSet<String>) -> bool {
-    let things = |set: &BTreeSet<String>| -> Vec<(String, String)> {
-        set.iter()
-            .filter_map(|w| w.split_once(' '))
-            .map(|(kind, n)| (kind.to_string(), n.to_string()))
-            .collect()
-    };
-    let (a, b) = (things(a), things(b));
-    a.iter().any(|(kind, n)| {
-        b.iter().any(|(k, m)| k == kind && m != n) && !b.iter().any(|(k, m)| k == kind && m == n)
-    })
+/// A word kept once, as a small number; a thing's word (`bus 24`) also
+/// knows its kind and number.
+#[derive(Default)]
+struct Vocabulary {
+    numbers: HashMap<Box<str>, u32>,
+    /// By word number: the kind and the number of a thing's word.
+    things: Vec<Option<(u32, u32)>>,
 }
 
-fn similarity(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
-    if a.is_empty() || b.is_empty() || different_things(a, b) {
-        return 0.0;
+impl Vocabulary {
+    fn number(&mut self, word: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(word) {
+            return n;
+        }
+        let n = self.things.len() as u32;
+        self.numbers.insert(word.into(), n);
+        self.things.push(None);
+        if let Some((kind, number)) = word.split_once(' ') {
+            let thing = (self.number(kind), self.number(number));
+            self.things[n as usize] = Some(thing);
+        }
+        n
     }
-    let shared = a.intersection(b).count();
-    shared as f64 / (a.len() + b.len() - shared) as f64
+
+    /// A subject's words as sorted word numbers.
+    fn words(&mut self, subject: &str) -> Box<[u32]> {
+        let mut out: Vec<u32> = words(subject).iter().map(|w| self.number(w)).collect();
+        out.sort_unstable();
+        out.into_boxed_slice()
+    }
+
+    /// Whether the two name different things of one kind (bus 24, bus 31):
+    /// then they are about different things, however alike the rest.
+    fn different_things(&self, a: &[u32], b: &[u32]) -> bool {
+        let things = |set: &[u32]| -> Vec<(u32, u32)> {
+            set.iter()
+                .filter_map(|&w| self.things[w as usize])
+                .collect()
+        };
+        let (a, b) = (things(a), things(b));
+        a.iter().any(|(kind, n)| {
+            b.iter().any(|(k, m)| k == kind && m != n)
+                && !b.iter().any(|(k, m)| k == kind && m == n)
+        })
+    }
+
+    fn similarity(&self, a: &[u32], b: &[u32]) -> f64 {
+        if a.is_empty() || b.is_empty() || self.different_things(a, b) {
+            return 0.0;
+        }
+        let shared = a.iter().filter(|w| b.binary_search(w).is_ok()).count();
+        shared as f64 / (a.len() + b.len() - shared) as f64
+    }
 }
 
+/// A ticket as grouping needs it: when it was made (seconds) and its
+/// subject's words.
 struct Arrival {
-    id: TicketId,
-    created: Timestamp,
-    words: BTreeSet<String>,
+    created: i64,
+    words: Box<[u32]>,
 }
 
-/// Every ticket seen, grouped as they come.
+/// Every ticket seen, grouped as they come. Held compactly, a few hundred
+/// bytes a ticket: words are numbers, times are seconds, and each ticket's
+/// id is kept once.
 #[derive(Default)]
 pub struct Floods {
     thresholds: Thresholds,
+    vocabulary: Vocabulary,
     arrivals: Vec<Arrival>,
-    by_id: HashMap<TicketId, usize>,
+    by_id: HashMap<TicketId, u32>,
     /// Word → the arrivals with it, by when they were made.
-    index: HashMap<String, BTreeSet<(Timestamp, usize)>>,
+    index: HashMap<u32, BTreeSet<(i64, u32)>>,
     /// Union-find over arrivals.
-    parent: Vec<usize>,
-    size: Vec<usize>,
+    parent: Vec<u32>,
+    size: Vec<u32>,
 }
 
 /// One flood as the console shows it.
@@ -138,24 +174,25 @@ impl Floods {
         self.thresholds
     }
 
-    fn root(&mut self, mut i: usize) -> usize {
-        while self.parent[i] != i {
-            self.parent[i] = self.parent[self.parent[i]];
-            i = self.parent[i];
+    fn root(&mut self, mut i: u32) -> u32 {
+        while self.parent[i as usize] != i {
+            let up = self.parent[self.parent[i as usize] as usize];
+            self.parent[i as usize] = up;
+            i = up;
         }
         i
     }
 
-    fn union(&mut self, a: usize, b: usize) {
+    fn union(&mut self, a: u32, b: u32) {
         let (mut a, mut b) = (self.root(a), self.root(b));
         if a == b {
             return;
         }
-        if self.size[a] < self.size[b] {
+        if self.size[a as usize] < self.size[b as usize] {
             std::mem::swap(&mut a, &mut b);
         }
-        self.parent[b] = a;
-        self.size[a] += self.size[b];
+        self.parent[b as usize] = a;
+        self.size[a as usize] += self.size[b as usize];
     }
 
     /// A ticket arrives (or is seen again: then nothing changes, as its
@@ -164,72 +201,75 @@ impl Floods {
         if self.by_id.contains_key(&ticket.id) {
             return;
         }
-        let words = words(&ticket.subject);
-        let n = self.arrivals.len();
-        let (from, to) = (
-            ticket.created - self.thresholds.window,
-            ticket.created + self.thresholds.window,
-        );
+        let words = self.vocabulary.words(&ticket.subject);
+        let created = ticket.created.as_second();
+        let n = self.arrivals.len() as u32;
+        let window = self.thresholds.window.as_secs();
+        let (from, to) = (created - window, created + window);
         // Those within the window sharing a word, each once.
-        let mut near: HashSet<usize> = HashSet::new();
+        let mut near: HashSet<u32> = HashSet::new();
         for word in &words {
             if let Some(set) = self.index.get(word) {
-                near.extend(set.range((from, 0)..=(to, usize::MAX)).map(|(_, i)| *i));
+                near.extend(set.range((from, 0)..=(to, u32::MAX)).map(|(_, i)| *i));
             }
         }
-        self.arrivals.push(Arrival {
-            id: ticket.id.clone(),
-            created: ticket.created,
-            words,
-        });
+        for &word in &words {
+            self.index.entry(word).or_default().insert((created, n));
+        }
+        self.arrivals.push(Arrival { created, words });
         self.parent.push(n);
         self.size.push(1);
         self.by_id.insert(ticket.id.clone(), n);
         for other in near {
-            if similarity(&self.arrivals[n].words, &self.arrivals[other].words)
-                >= self.thresholds.similarity
-            {
+            let (mine, theirs) = (
+                &self.arrivals[n as usize].words,
+                &self.arrivals[other as usize].words,
+            );
+            if self.vocabulary.similarity(mine, theirs) >= self.thresholds.similarity {
                 self.union(n, other);
             }
-        }
-        for word in self.arrivals[n].words.clone() {
-            self.index
-                .entry(word)
-                .or_default()
-                .insert((ticket.created, n));
         }
     }
 
     /// The floods among `live` tickets (those still held), biggest first:
     /// groups of at least the threshold's size.
     pub fn floods(&mut self, live: impl Fn(&TicketId) -> bool) -> Vec<Flood> {
-        let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
-        for i in 0..self.arrivals.len() {
+        let least = self.thresholds.min_tickets;
+        // Each id is kept once, in `by_id`; the flooded ones looked up there.
+        let mut ids: Vec<Option<&TicketId>> = vec![None; self.arrivals.len()];
+        let mut roots = Vec::with_capacity(self.arrivals.len());
+        for i in 0..self.arrivals.len() as u32 {
             let root = self.root(i);
-            if self.size[root] >= self.thresholds.min_tickets && live(&self.arrivals[i].id) {
-                groups.entry(root).or_default().push(i);
+            roots.push(root);
+        }
+        for (id, &i) in &self.by_id {
+            if self.size[roots[i as usize] as usize] as usize >= least && live(id) {
+                ids[i as usize] = Some(id);
             }
         }
+        let mut groups: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            if id.is_some() {
+                groups.entry(roots[i]).or_default().push(i as u32);
+            }
+        }
+        let arrivals = &self.arrivals;
+        let when =
+            |i: u32| Timestamp::from_second(arrivals[i as usize].created).unwrap_or_default();
         let mut out: Vec<Flood> = groups
             .into_values()
-            .filter(|members| members.len() >= self.thresholds.min_tickets)
+            .filter(|members| members.len() >= least)
             .map(|mut members| {
+                let id = |i: u32| ids[i as usize].expect("a flooded ticket has an id");
                 // Newest first; made in the same second, the later id.
                 members.sort_by_key(|&i| {
-                    let a = &self.arrivals[i];
-                    std::cmp::Reverse((a.created, a.id.0.parse::<u64>().ok(), a.id.0.clone()))
+                    let id = id(i);
+                    std::cmp::Reverse((arrivals[i as usize].created, id.0.parse::<u64>().ok(), id))
                 });
                 Flood {
-                    first: members
-                        .iter()
-                        .map(|&i| self.arrivals[i].created)
-                        .min()
-                        .unwrap_or_default(),
-                    last: self.arrivals[members[0]].created,
-                    tickets: members
-                        .into_iter()
-                        .map(|i| self.arrivals[i].id.clone())
-                        .collect(),
+                    first: members.iter().map(|&i| when(i)).min().unwrap_or_default(),
+                    last: when(members[0]),
+                    tickets: members.into_iter().map(|i| id(i).clone()).collect(),
                 }
             })
             .collect();

@@ -120,6 +120,17 @@ impl DemoDesk {
 
     /// Build a new desk at `path`, replacing whatever was there.
     pub fn create(path: &Path, seed: u64, tickets: usize, clock: Clock) -> anyhow::Result<Self> {
+        Self::create_telling(path, seed, tickets, clock, &mut |_| {})
+    }
+
+    /// [`DemoDesk::create`], telling `made` how many tickets are in as it goes.
+    pub fn create_telling(
+        path: &Path,
+        seed: u64,
+        tickets: usize,
+        clock: Clock,
+        made: &mut dyn FnMut(usize),
+    ) -> anyhow::Result<Self> {
         if let Some(dir) = path.parent() {
             paths::private_dir(dir)?;
         }
@@ -135,7 +146,7 @@ impl DemoDesk {
         paths::private_file(path)?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
         store::create_schema(&conn)?;
-        seed::seed(&mut conn, seed, clock.now(), tickets)?;
+        seed::seed(&mut conn, seed, clock.now(), tickets, made)?;
         // Everything in the main file, so a copy of it is a whole desk.
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         Ok(Self::from_connection(conn, clock, path))

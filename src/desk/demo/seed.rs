@@ -40,11 +40,14 @@ impl Person {
 
 /// Fill the empty database with queues, agents, requesters and `tickets`
 /// tickets whose history ends at `now`.
+/// Fill a new demo desk; `made` is told how many tickets are in, now and
+/// then, so that a long build can show how far it has come.
 pub fn seed(
     conn: &mut Connection,
     seed: u64,
     now: Timestamp,
     tickets: usize,
+    made: &mut dyn FnMut(usize),
 ) -> rusqlite::Result<()> {
     let mut rng = Rng::new(seed);
     let now = now.as_second();
@@ -80,7 +83,10 @@ pub fn seed(
         .chain((0..HOSTILE.len()).map(|i| (now - HOSTILE[i].4, Some(i))))
         .collect();
     arrivals.sort_unstable();
-    for (created, hostile) in arrivals {
+    for (n, (created, hostile)) in arrivals.into_iter().enumerate() {
+        if n % 10_000 == 0 {
+            made(n);
+        }
         match hostile {
             Some(i) => insert_hostile(&tx, i, &senders[i], now)?,
             None => {
