@@ -408,9 +408,11 @@ async fn a_finished_ticket_says_when_it_was_resolved() {
 async fn time_away_is_skipped_so_the_desk_stays_lively() {
     let dir = tempfile::TempDir::new().unwrap();
     let path = dir.path().join("demo.sqlite");
-    let before = {
+    let (before, entries_before) = {
         let desk = DemoDesk::create(&path, 5, 100, common::clock()).unwrap();
-        everything(&desk, &Query::default()).await
+        let all = everything(&desk, &Query::default()).await;
+        let entries = desk.ticket(&all[0].id).await.unwrap().entries;
+        (all, entries)
     };
     let later = Clock::Fixed(common::now() + SignedDuration::from_hours(50));
     let desk = DemoDesk::open(&path, None, later).unwrap();
@@ -421,6 +423,12 @@ async fn time_away_is_skipped_so_the_desk_stays_lively() {
             a.created.duration_since(b.created),
             SignedDuration::from_hours(50)
         );
+    }
+    // The conversation moved with its ticket (one number on the desk moved).
+    let entries_after = desk.ticket(&after[0].id).await.unwrap().entries;
+    assert_eq!(entries_before.len(), entries_after.len());
+    for (b, a) in entries_before.iter().zip(&entries_after) {
+        assert_eq!(a.at.duration_since(b.at), SignedDuration::from_hours(50));
     }
 }
 

@@ -7,7 +7,7 @@
 //! in. Grouping is incremental: an arrival is compared only with tickets
 //! that came within the window and share a word with it.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -109,24 +109,20 @@ impl Vocabulary {
     /// Whether the two name different things of one kind (bus 24, bus 31):
     /// then they are about different things, however alike the rest.
     fn different_things(&self, a: &[u32], b: &[u32]) -> bool {
-        let things = |set: &[u32]| -> Vec<(u32, u32)> {
+        let things = |set: &'_ [u32]| {
             set.iter()
                 .filter_map(|&w| self.things[w as usize])
-                .collect()
+                .collect::<Vec<_>>()
         };
-        let (a, b) = (things(a), things(b));
-        a.iter().any(|(kind, n)| {
-            b.iter().any(|(k, m)| k == kind && m != n)
-                && !b.iter().any(|(k, m)| k == kind && m == n)
-        })
-    }
-
-    fn similarity(&self, a: &[u32], b: &[u32]) -> f64 {
-        if a.is_empty() || b.is_empty() || self.different_things(a, b) {
-            return 0.0;
+        let mine = things(a);
+        if mine.is_empty() {
+            return false;
         }
-        let shared = a.iter().filter(|w| b.binary_search(w).is_ok()).count();
-        shared as f64 / (a.len() + b.len() - shared) as f64
+        let theirs = things(b);
+        mine.iter().any(|(kind, n)| {
+            theirs.iter().any(|(k, m)| k == kind && m != n)
+                && !theirs.iter().any(|(k, m)| k == kind && m == n)
+        })
     }
 }
 
@@ -206,13 +202,19 @@ impl Floods {
         let n = self.arrivals.len() as u32;
         let window = self.thresholds.window.as_secs();
         let (from, to) = (created - window, created + window);
-        // Those within the window sharing a word, each once.
-        let mut near: HashSet<u32> = HashSet::new();
+        // Those within the window sharing a word.
+        let mut near: Vec<u32> = Vec::new();
         for word in &words {
             if let Some(set) = self.index.get(word) {
                 near.extend(set.range((from, 0)..=(to, u32::MAX)).map(|(_, i)| *i));
             }
         }
+        // A ticket appears once for each word it shares: its run's length.
+        near.sort_unstable();
+        let shared_words: Vec<(u32, usize)> = near
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run[0], run.len()))
+            .collect();
         for &word in &words {
             self.index.entry(word).or_default().insert((created, n));
         }
@@ -220,12 +222,18 @@ impl Floods {
         self.parent.push(n);
         self.size.push(1);
         self.by_id.insert(ticket.id.clone(), n);
-        for other in near {
+        let least = self.thresholds.similarity;
+        for (other, shared) in shared_words {
+            // Already one flood: nothing to compare.
+            if self.root(n) == self.root(other) {
+                continue;
+            }
             let (mine, theirs) = (
                 &self.arrivals[n as usize].words,
                 &self.arrivals[other as usize].words,
             );
-            if self.vocabulary.similarity(mine, theirs) >= self.thresholds.similarity {
+            let jaccard = shared as f64 / (mine.len() + theirs.len() - shared) as f64;
+            if jaccard >= least && !self.vocabulary.different_things(mine, theirs) {
                 self.union(n, other);
             }
         }

@@ -52,6 +52,7 @@ pub fn seed(
     let mut rng = Rng::new(seed);
     let now = now.as_second();
     let tx = conn.transaction()?;
+    store::set_meta(&tx, "entries_shift", "0")?;
     for dept in Dept::ALL {
         tx.execute(
             "INSERT INTO queues (id, name, description) VALUES (?1, ?2, ?3)",

@@ -22,7 +22,7 @@ use crate::text::SafeText;
 use super::catalog::Dept;
 use super::rules;
 
-pub const SCHEMA_VERSION: &str = "3";
+pub const SCHEMA_VERSION: &str = "4";
 
 pub fn create_schema(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
@@ -107,10 +107,14 @@ pub fn shift_time(conn: &Connection, seconds: i64) -> rusqlite::Result<()> {
             fr_due = fr_due + {s}, fr_at = fr_at + {s},
             nr_due = nr_due + {s}, nr_at = nr_at + {s},
             res_due = res_due + {s}, res_at = res_at + {s};
-         UPDATE entries SET at = at + {s};",
+         UPDATE meta SET value = CAST(value AS INTEGER) + {s} WHERE key = 'entries_shift';",
         s = seconds
     ))
 }
+
+/// Entries keep their times less the desk's shift (`meta.entries_shift`),
+/// so skipping idle time moves millions of them by changing one number.
+const ENTRY_SHIFT: &str = "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'entries_shift')";
 
 pub fn ts(seconds: i64) -> Timestamp {
     Timestamp::from_second(seconds).unwrap_or(Timestamp::UNIX_EPOCH)
@@ -183,10 +187,10 @@ pub fn insert_ticket(tx: &Transaction<'_>, t: &NewTicket<'_>) -> rusqlite::Resul
 
 /// The entry's id, for its attachments.
 pub fn insert_entry(tx: &Transaction<'_>, ticket: i64, e: &NewEntry<'_>) -> rusqlite::Result<i64> {
-    tx.prepare_cached(
+    tx.prepare_cached(&format!(
         "INSERT INTO entries (ticket_id, kind, author, by_agent, at, body, new_status)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
+             VALUES (?1, ?2, ?3, ?4, ?5 - {ENTRY_SHIFT}, ?6, ?7)"
+    ))?
     .execute(params![
         ticket,
         kind_name(e.kind),
@@ -299,9 +303,10 @@ pub fn recompute_sla(tx: &Transaction<'_>, ticket: i64) -> rusqlite::Result<()> 
         created: ts(created),
         ..Facts::default()
     };
-    let mut stmt = tx.prepare_cached(
-        "SELECT at, kind, by_agent, new_status FROM entries WHERE ticket_id = ?1 ORDER BY at, id",
-    )?;
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT at + {ENTRY_SHIFT}, kind, by_agent, new_status FROM entries
+             WHERE ticket_id = ?1 ORDER BY at, id"
+    ))?;
     let mut rows = stmt.query([ticket])?;
     while let Some(row) = rows.next()? {
         let at = ts(row.get(0)?);
@@ -476,10 +481,10 @@ pub fn detail(conn: &Connection, id: i64) -> rusqlite::Result<Option<TicketDetai
         return Ok(None);
     };
     let entries = conn
-        .prepare_cached(
-            "SELECT kind, author, by_agent, at, body, new_status, id FROM entries
-             WHERE ticket_id = ?1 ORDER BY at, id",
-        )?
+        .prepare_cached(&format!(
+            "SELECT kind, author, by_agent, at + {ENTRY_SHIFT}, body, new_status, id
+             FROM entries WHERE ticket_id = ?1 ORDER BY at, id"
+        ))?
         .query_map([id], |r| {
             let entry: i64 = r.get(6)?;
             let kind = match r.get::<_, String>(0)?.as_str() {
