@@ -727,7 +727,9 @@ fn a_conflict_asks_and_yes_writes_on_the_new_version() {
 /// counts must be what sorting and counting everything again gives.
 #[test]
 fn placing_changed_tickets_agrees_with_sorting_them_all() {
-    for reversed in [false, true] {
+    // The rows shown follow each refresh by the tickets it brings, under a
+    // filter too: they must be what filtering everything again gives.
+    for (reversed, filter) in [(false, ""), (true, ""), (false, "1"), (true, "2")] {
         let mut s = state();
         let request = search_request(&s.start());
         let first: Vec<TicketSummary> = (1..=200)
@@ -736,6 +738,13 @@ fn placing_changed_tickets_agrees_with_sorting_them_all() {
         update(&mut s, page_reply(request, first, false), common::now());
         if reversed {
             update(&mut s, key(KeyCode::Char('S')), common::now());
+        }
+        if !filter.is_empty() {
+            update(&mut s, key(KeyCode::Char('/')), common::now());
+            for c in filter.chars() {
+                update(&mut s, key(KeyCode::Char(c)), common::now());
+            }
+            update(&mut s, key(KeyCode::Enter), common::now());
         }
         let mut seed = 7u64;
         let mut next = |n: u64| {
@@ -778,7 +787,7 @@ fn placing_changed_tickets_agrees_with_sorting_them_all() {
             assert_eq!(
                 visible_ids(&s),
                 placed,
-                "round {round}, reversed {reversed}"
+                "round {round}, reversed {reversed}, filter {filter:?}"
             );
             assert_eq!(s.held.counts, counts, "round {round}");
             assert_eq!(

@@ -77,9 +77,6 @@ impl Transport {
     /// for a plain `http://` desk no certificate is trusted at all, which
     /// spares reading the system's roots (tens of milliseconds a start).
     fn client(&self, tls: bool) -> Result<reqwest::Client, DeskError> {
-        // ring does the cryptography: it builds in seconds where aws-lc
-        // took minutes (BENCHMARKS.md). Installed once; a second time is a no-op.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("deskterm/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(self.connect_timeout)

@@ -102,6 +102,9 @@ pub struct QueueView {
     pub focus: Option<(crate::dashboard::Focus, String)>,
     /// Held or changed since the last sort: placed one by one by `place`.
     pub(crate) unplaced: HashSet<TicketId>,
+    /// A ticket was dropped since the rows were worked out: `visible` may
+    /// name positions that moved, so the next placing works them out anew.
+    rows_stale: bool,
     /// While typing a filter: each shorter filter's rows, so that Backspace
     /// goes back without looking at every ticket again.
     narrowed: Vec<(String, Vec<usize>)>,
@@ -116,6 +119,7 @@ impl Default for QueueView {
             filtering: false,
             sorted: Vec::new(),
             unplaced: HashSet::new(),
+            rows_stale: false,
             narrowed: Vec::new(),
             visible: Vec::new(),
             cursor: 0,
@@ -188,6 +192,7 @@ impl State {
     /// A ticket was dropped from position `at` and the one at `from` took
     /// its place: the order follows, so it never holds a stale position.
     pub(crate) fn dropped(&mut self, at: usize, from: usize) {
+        self.queue.rows_stale = true;
         self.queue.sorted.retain_mut(|i| {
             if *i == at {
                 return false;
@@ -220,10 +225,8 @@ impl State {
         sorted.retain(|i| !unplaced.contains(i));
         let reversed = self.queue.reversed;
         let before = |a: &Order<'_>, b: &Order<'_>| if reversed { a > b } else { a < b };
-        let mut fresh: Vec<(Order<'_>, usize)> = unplaced
-            .into_iter()
-            .map(|i| (self.order_of(i), i))
-            .collect();
+        let mut fresh: Vec<(Order<'_>, usize)> =
+            unplaced.iter().map(|&i| (self.order_of(i), i)).collect();
         fresh.sort_by(|(a, _), (b, _)| {
             let order = a.cmp(b);
             if reversed { order.reverse() } else { order }
@@ -231,17 +234,51 @@ impl State {
         // Merged in one pass: each found by binary search after the one
         // before it, the rows between copied whole. Inserting one at a time
         // moved every later row each time (a page of 500 into 300,000 held).
-        let mut merged = Vec::with_capacity(sorted.len() + fresh.len());
-        let mut from = 0;
-        for (key, i) in fresh {
-            let at = from + sorted[from..].partition_point(|&j| before(&self.order_of(j), &key));
-            merged.extend_from_slice(&sorted[from..at]);
-            merged.push(i);
-            from = at;
-        }
-        merged.extend_from_slice(&sorted[from..]);
+        let merge = |rows: &[usize], fresh: &[(Order<'_>, usize)]| -> Vec<usize> {
+            let mut merged = Vec::with_capacity(rows.len() + fresh.len());
+            let mut from = 0;
+            for (key, i) in fresh {
+                let at = from + rows[from..].partition_point(|&j| before(&self.order_of(j), key));
+                merged.extend_from_slice(&rows[from..at]);
+                merged.push(*i);
+                from = at;
+            }
+            merged.extend_from_slice(&rows[from..]);
+            merged
+        };
+        let merged = merge(&sorted, &fresh);
+        // The rows shown change by the same few tickets, where the section
+        // is in memory and nothing dropped moved the others' positions: a
+        // refresh of one ticket looks at one, not at every ticket held.
+        let section = self.sections.get(self.section);
+        let rows = match section {
+            Some(section) if section.fetched.is_none() && !self.queue.rows_stale => {
+                let filter = self.queue.filter.text().to_lowercase();
+                let words = TextFilter::new(&filter);
+                let every = self.shows_every(section);
+                let items = self.held.tickets.items();
+                let mut visible = self.queue.visible.clone();
+                visible.retain(|i| !unplaced.contains(i));
+                let shown: Vec<(Order<'_>, usize)> = fresh
+                    .iter()
+                    .filter(|(_, i)| self.row_shown(section, every, &words, &items[*i]))
+                    .cloned()
+                    .collect();
+                Some(merge(&visible, &shown))
+            }
+            _ => None,
+        };
+        drop(fresh);
         self.queue.sorted = merged;
-        self.refilter();
+        match rows {
+            Some(rows) => {
+                let keep = self.kept_selection();
+                self.queue.narrowed.clear();
+                self.queue.visible = rows;
+                self.cursor_to(keep);
+            }
+            None => self.refilter(),
+        }
     }
 
     /// Add a ticket to the counts, or take it out: sections, the status
@@ -308,15 +345,40 @@ impl State {
 
     /// Narrow the sorted tickets to the section and filter, keeping the cursor
     /// on the same ticket when it is still shown.
-    pub fn refilter(&mut self) {
-        self.queue.narrowed.clear();
-        // Once loaded, the cursor follows its ticket; while the first pages
-        // arrive it stays where the user left it.
-        let keep = self
-            .schedule
+    /// Once loaded, the cursor follows its ticket; while the first pages
+    /// arrive it stays where the user left it.
+    fn kept_selection(&self) -> Option<TicketId> {
+        self.schedule
             .loaded
             .then(|| self.queue.selected.clone())
-            .flatten();
+            .flatten()
+    }
+
+    /// Whether a section shows every held ticket: All, whose tickets are
+    /// all active, needs no look at their fields.
+    fn shows_every(&self, section: &super::sections::Section) -> bool {
+        section.query == Query::active() && section.problem.is_none()
+    }
+
+    /// Whether a held ticket is a row of the section, the filter and the focus.
+    fn row_shown(
+        &self,
+        section: &super::sections::Section,
+        every: bool,
+        words: &TextFilter,
+        held: &super::tickets::Held,
+    ) -> bool {
+        (every || self.section_holds(section, &held.ticket))
+            && words.matches(&held.haystack)
+            && self.queue.focus.as_ref().is_none_or(|(focus, _)| {
+                focus.matches(&held.ticket, self.now, &self.settings.thresholds)
+            })
+    }
+
+    pub fn refilter(&mut self) {
+        self.queue.narrowed.clear();
+        self.queue.rows_stale = false;
+        let keep = self.kept_selection();
         let filter = self.queue.filter.text().to_lowercase();
         let items = self.held.tickets.items();
         let words = TextFilter::new(&filter);
@@ -324,18 +386,11 @@ impl State {
             Some(section) if section.fetched.is_some() => self.fetched_rows(&words),
             Some(section) => {
                 // Decided in memory order, where the tickets lie next to each
-                // other; then read in sort order from a small table. Every
-                // held ticket is active, so "All" needs no look at its fields.
-                let every = section.query == Query::active() && section.problem.is_none();
+                // other; then read in sort order from a small table.
+                let every = self.shows_every(section);
                 let shown: Vec<bool> = items
                     .iter()
-                    .map(|held| {
-                        (every || self.section_holds(section, &held.ticket))
-                            && words.matches(&held.haystack)
-                            && self.queue.focus.as_ref().is_none_or(|(focus, _)| {
-                                focus.matches(&held.ticket, self.now, &self.settings.thresholds)
-                            })
-                    })
+                    .map(|held| self.row_shown(section, every, &words, held))
                     .collect();
                 self.queue
                     .sorted
@@ -361,6 +416,11 @@ impl State {
             self.clamp_cursor();
             return;
         }
+        self.cursor_to(keep);
+    }
+
+    /// The cursor onto the kept ticket's row, where it still has one.
+    fn cursor_to(&mut self, keep: Option<TicketId>) {
         // By position in the set: comparing numbers, not every ticket's id.
         let found = keep
             .and_then(|id| self.held.tickets.position(&id))
@@ -422,6 +482,9 @@ impl State {
     pub fn recount_levels(&mut self) {
         self.held
             .recount_levels(self.now, &self.settings.thresholds);
+        // Time moved levels and ages on: a section that asks for them
+        // (sla:, updated:) has its rows worked out anew at the next placing.
+        self.queue.rows_stale = true;
     }
 
     pub fn clamp_cursor(&mut self) {
