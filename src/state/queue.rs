@@ -206,7 +206,8 @@ impl State {
 
     /// Put the tickets held since the last sort in their places,
     /// leaving the rest where they are: a refresh of a few tickets costs a
-    /// few binary searches, not a sort of the whole desk. The counts were
+    /// few binary searches and one pass over the rows, not a sort of the
+    /// whole desk. The counts were
     /// kept as the tickets came and went.
     pub fn place(&mut self) {
         let changed = self.queue.unplaced.len();
@@ -217,7 +218,8 @@ impl State {
         if changed * 8 > self.held.tickets.len().max(64) {
             return self.resort();
         }
-        let unplaced: HashSet<usize> = std::mem::take(&mut self.queue.unplaced)
+        // Positions of distinct ids: each once.
+        let unplaced: Vec<usize> = std::mem::take(&mut self.queue.unplaced)
             .iter()
             .filter_map(|id| self.held.tickets.position(id))
             .collect();
@@ -263,14 +265,19 @@ impl State {
                 let words = TextFilter::new(&filter);
                 let every = self.shows_every(section);
                 let items = self.held.tickets.items();
-                let mut visible = self.queue.visible.clone();
-                visible.retain(|&i| !moving[i]);
+                let staying: Vec<usize> = self
+                    .queue
+                    .visible
+                    .iter()
+                    .copied()
+                    .filter(|&i| !moving[i])
+                    .collect();
                 let shown: Vec<(Order<'_>, usize)> = fresh
                     .iter()
                     .filter(|(_, i)| self.row_shown(section, every, &words, &items[*i]))
                     .cloned()
                     .collect();
-                Some(merge(&visible, &shown))
+                Some(merge(&staying, &shown))
             }
             _ => None,
         };

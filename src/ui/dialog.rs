@@ -167,8 +167,6 @@ pub fn results(frame: &mut Frame, area: Rect, state: &State, results: &Results) 
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// `:messages`: what the status line said, newest first, each whole, with
-/// the desk's or the network's own words under it.
 /// What a background command printed, from the line scrolled to.
 pub fn output(frame: &mut Frame, area: Rect, state: &State, title: &str, lines: &[String]) {
     let keys = &state.settings.keymap;
@@ -195,6 +193,8 @@ pub fn output(frame: &mut Frame, area: Rect, state: &State, title: &str, lines: 
     frame.render_widget(Paragraph::new(shown), inner);
 }
 
+/// `:messages`: what the status line said, newest first, each whole, with
+/// the desk's or the network's own words under it.
 pub fn messages(frame: &mut Frame, area: Rect, state: &State, first: usize) {
     let keys = &state.settings.keymap;
     let theme = &state.settings.theme;

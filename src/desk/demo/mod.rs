@@ -226,7 +226,6 @@ impl DemoDesk {
             .map_err(|_| anyhow::anyhow!("the demo database lock was poisoned"))
     }
 
-    /// Skip the time the desk sat unused, then remember "now".
     /// Skip the time that passed since the desk was last used, on a thread
     /// of its own: the console shows its cache at once and the desk answers
     /// once its times have moved (seconds on a million tickets). The lock
