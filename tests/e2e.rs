@@ -441,7 +441,12 @@ fn a_users_command_runs_with_the_tickets_values_quoted() {
     term.send("\r");
     term.wait_for("Conversation");
     term.send("B");
-    let screen = term.wait_for("show the id");
+    // The status line names the command as it starts; the pane comes after.
+    let screen = term.wait_until("its output", |s| {
+        s.contains("show the id")
+            && s.lines()
+                .any(|l| l.contains("│id ") && l.chars().any(|c| c.is_ascii_digit()))
+    });
     assert!(
         screen
             .lines()
