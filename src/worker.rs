@@ -17,7 +17,7 @@ use crate::store::{Store, StoreError, StoreOperation};
 /// Cached tickets read for the first frame: more than a tall window shows.
 const CACHE_FIRST: usize = 300;
 /// Then the rest of the cache, this many to a message.
-const CACHE_PART: usize = 10_000;
+const CACHE_PART: usize = 2_000;
 
 pub struct Worker {
     desk: Arc<dyn Desk>,

@@ -977,6 +977,7 @@ fn from_the_cache() -> (State, u64) {
         directory: None,
         saved: Some(common::now()),
         total: 3,
+        taken: Default::default(),
     };
     update(
         &mut s,

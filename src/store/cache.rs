@@ -2,6 +2,9 @@
 //! opened with their conversations, and who and what the desk has. The
 //! console opens from it at once, marked stale, and reads from it offline.
 
+use std::sync::mpsc;
+use std::time::Duration;
+
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::{OptionalExtension, params};
 
@@ -15,6 +18,8 @@ const KEEP: SignedDuration = SignedDuration::from_hours(30 * 24);
 /// The cache as it was left.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cached {
+    /// Tells the reader, when this part is dropped, that it was taken in.
+    pub taken: Taken,
     pub tickets: Vec<TicketSummary>,
     pub directory: Option<Directory>,
     /// When the desk last answered.
@@ -23,6 +28,37 @@ pub struct Cached {
     /// once; 0 in the first part, which is out before they are counted.
     pub total: usize,
 }
+
+/// Sent on when a part of the cache is dropped. The reader reads one part
+/// ahead and no further: parts read faster than the console holds them
+/// would pile up (four parts of 10,000, 60 MB, with 100,000 cached).
+#[derive(Debug, Default)]
+pub struct Taken(Option<mpsc::Sender<()>>);
+
+impl Drop for Taken {
+    fn drop(&mut self) {
+        if let Some(reader) = &self.0 {
+            let _ = reader.send(());
+        }
+    }
+}
+
+impl Clone for Taken {
+    /// A copy is not the part: it tells nothing.
+    fn clone(&self) -> Self {
+        Taken(None)
+    }
+}
+
+impl PartialEq for Taken {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// How long the reader waits for a part to be taken before reading on
+/// anyway: a console that stopped taking parts must not hold the reader.
+const TAKEN_WITHIN: Duration = Duration::from_secs(2);
 
 impl Store {
     pub fn cache_tickets(&self, tickets: &[TicketSummary], now: Timestamp) -> anyhow::Result<()> {
@@ -84,7 +120,8 @@ impl Store {
     /// The cache as it was left, most urgent tickets first: `first` of them
     /// in the first part (with the directory), so the console can draw at
     /// once, then the rest in parts of `part`. `each` takes every part and
-    /// answers whether to go on.
+    /// answers whether to go on; the next part is read while one is being
+    /// taken in, and the one after only once it has been dropped.
     pub fn cached_in_parts(
         &self,
         first: usize,
@@ -115,6 +152,8 @@ impl Store {
         let mut tickets = Vec::with_capacity(first);
         let mut directory = Some(directory).flatten();
         let mut size = first.max(1);
+        let (taken, reader) = mpsc::channel();
+        let mut in_hand = 0;
         while let Some(row) = rows.next()? {
             let text: String = row.get(0)?;
             // A row that cannot be read is skipped: the desk has the truth.
@@ -123,6 +162,7 @@ impl Store {
             }
             if tickets.len() >= size {
                 let cached = Cached {
+                    taken: Taken(Some(taken.clone())),
                     tickets: std::mem::take(&mut tickets),
                     directory: directory.take(),
                     saved,
@@ -131,6 +171,11 @@ impl Store {
                 if !each(cached) {
                     return Ok(());
                 }
+                in_hand += 1;
+                while in_hand > 1 && reader.recv_timeout(TAKEN_WITHIN).is_ok() {
+                    in_hand -= 1;
+                }
+                in_hand = in_hand.min(1);
                 if total == 0 {
                     total = conn.query_row("SELECT count(*) FROM cache_tickets", [], |row| {
                         row.get::<_, i64>(0)
@@ -142,6 +187,7 @@ impl Store {
         }
         if !tickets.is_empty() || directory.is_some() {
             each(Cached {
+                taken: Taken::default(),
                 tickets,
                 directory,
                 saved,
@@ -196,4 +242,53 @@ impl Store {
 fn urgency(t: &TicketSummary, now: Timestamp) -> i64 {
     let (class, value) = t.sla.urgency_key(now);
     i64::from(class) * (1 << 40) + value.clamp(-(1 << 39), (1 << 39) - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, mpsc};
+    use std::time::Duration;
+
+    use super::*;
+
+    /// A console slower than the reader: parts must not pile up.
+    #[test]
+    fn the_cache_is_read_one_part_ahead_of_the_console() {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let store = Store::open(dir.path(), "district").expect("store");
+        let tickets: Vec<_> = (1..=8)
+            .map(|n| TicketSummary {
+                id: TicketId(n.to_string().into()),
+                ..TicketSummary::example()
+            })
+            .collect();
+        store
+            .cache_tickets(&tickets, Timestamp::now())
+            .expect("cache");
+        let (console, parts) = mpsc::channel::<Cached>();
+        let taken = Arc::new(AtomicUsize::new(0));
+        let slow = {
+            let taken = taken.clone();
+            std::thread::spawn(move || {
+                for part in parts {
+                    std::thread::sleep(Duration::from_millis(40));
+                    drop(part);
+                    taken.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+        };
+        let (mut sent, mut most) = (0, 0);
+        store
+            .cached_in_parts(1, 1, |part| {
+                most = most.max(sent - taken.load(Ordering::SeqCst));
+                sent += 1;
+                console.send(part).is_ok()
+            })
+            .expect("read");
+        drop(console);
+        slow.join().expect("console");
+        assert_eq!(sent, 8);
+        assert!(most <= 2, "{most} parts were read and not yet taken");
+    }
 }
