@@ -179,7 +179,7 @@ fn one_arrival_with_three_own_sections(bencher: Bencher) {
     let template = all_active().pop().expect("a ticket");
     refresh_with(bencher, state, |n| {
         let mut t = template.clone();
-        t.id = TicketId(format!("9{n:07}"));
+        t.id = TicketId(format!("9{n:07}").into());
         t.key = SafeText::line(&format!("#9{n:07}"));
         t.created = now() + SignedDuration::from_secs(n as i64);
         t.updated = t.created;
@@ -193,7 +193,7 @@ fn refresh_100(bencher: Bencher, state: State) {
     refresh_with(bencher, state, |n| {
         for t in &mut changed {
             t.updated = now() + SignedDuration::from_secs(n as i64);
-            t.version = Version(n.to_string());
+            t.version = Version(n.to_string().into());
         }
         changed.clone()
     });

@@ -29,7 +29,7 @@ fn one_arrival_with_100000_held(bencher: Bencher) {
         .with_inputs(|| {
             n += 1;
             let mut t = last.clone();
-            t.id = deskterm::desk::TicketId(format!("arrival-{n}"));
+            t.id = deskterm::desk::TicketId(format!("arrival-{n}").into());
             t
         })
         .bench_local_refs(|t| grouped.add(t));

@@ -97,7 +97,7 @@ fn backlog() -> Vec<(TicketSummary, Facts)> {
             }
             let status = statuses.last().map_or(StatusKind::New, |s| s.1);
             let summary = TicketSummary {
-                id: TicketId(i.to_string()),
+                id: TicketId(i.to_string().into()),
                 key: SafeText::line(&format!("#{i}")),
                 subject: SafeText::line("Bus 3 late again this morning"),
                 status: Status::new(status),

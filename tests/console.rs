@@ -955,7 +955,7 @@ async fn on_the_desk(c: &common::Console, query: &str) -> Vec<String> {
         .search(&query, PageRequest::first(1000))
         .await
         .unwrap();
-    let mut ids: Vec<String> = page.items.into_iter().map(|t| t.id.0).collect();
+    let mut ids: Vec<String> = page.items.into_iter().map(|t| t.id.0.to_string()).collect();
     ids.sort();
     ids
 }
@@ -1014,7 +1014,7 @@ async fn a_section_over_resolved_tickets_is_fetched_from_the_desk_with_its_own_c
     c.ui.press(":").await;
     c.ui.type_text("section resolved").await;
     c.ui.press("enter").await;
-    let mut ids: Vec<String> = visible(&c).iter().map(|t| t.id.0.clone()).collect();
+    let mut ids: Vec<String> = visible(&c).iter().map(|t| t.id.0.to_string()).collect();
     ids.sort();
     let expected = on_the_desk(&c, "status:resolved updated:<7d").await;
     assert!(
@@ -1052,7 +1052,7 @@ async fn search_runs_on_the_whole_desk_as_a_tab_and_esc_closes_it() {
         "{}",
         section.name
     );
-    let mut ids: Vec<String> = visible(&c).iter().map(|t| t.id.0.clone()).collect();
+    let mut ids: Vec<String> = visible(&c).iter().map(|t| t.id.0.to_string()).collect();
     ids.sort();
     let expected = on_the_desk(&c, "status:resolved,closed bus").await;
     assert!(!expected.is_empty());

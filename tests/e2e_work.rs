@@ -138,7 +138,7 @@ fn reply_edit_take_and_bulk_close_then_read_it_all_back() {
     runtime.block_on(async {
         let desk = desk_at(home.path());
         let ticket = |id: &str| {
-            let id = TicketId(id.to_string());
+            let id = TicketId(id.to_string().into());
             let desk = &desk;
             async move { desk.ticket(&id).await }
         };
@@ -207,7 +207,7 @@ fn a_reply_half_written_when_the_process_is_killed_comes_back() {
     // Within two seconds the words are in the store; then kill -9.
     let store = Store::open(&home.path().join("data/deskterm/profiles"), "demo").unwrap();
     let start = Instant::now();
-    while store.draft(&TicketId(id.clone())).unwrap().is_none() {
+    while store.draft(&TicketId(id.clone().into())).unwrap().is_none() {
         assert!(
             start.elapsed() < Duration::from_secs(2),
             "no draft after 2 s"
@@ -264,7 +264,7 @@ fn a_file_attached_in_the_pane_with_tab_completion_reaches_the_desk_byte_for_byt
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let desk = desk_at(home.path());
-        let detail = desk.ticket(&TicketId(id.clone())).await.unwrap();
+        let detail = desk.ticket(&TicketId(id.clone().into())).await.unwrap();
         let reply = detail
             .entries
             .iter()

@@ -127,7 +127,7 @@ async fn fake_helpdesk_server_is_never_asked_to_set_new_which_it_has_not() {
     let err = desk
         .apply(
             &deskterm::desk::TicketId("11".into()),
-            &deskterm::desk::Version(String::new()),
+            &deskterm::desk::Version(Default::default()),
             &deskterm::desk::Change::SetStatus(deskterm::desk::StatusKind::New),
         )
         .await

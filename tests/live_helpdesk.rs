@@ -63,7 +63,7 @@ async fn fixture() -> Fixture {
     Fixture {
         desk: Arc::new(helpdesk()),
         tickets: (1..1 + conformance::SLOTS)
-            .map(|n| TicketId(n.to_string()))
+            .map(|n| TicketId(n.to_string().into()))
             .collect(),
         _keep: Box::new(()),
     }
@@ -513,7 +513,7 @@ fn a_resolved_section_and_a_search_find_what_the_api_lists() {
     let word = format!("sect{}", Timestamp::now().as_nanosecond() % 1_000_000_000);
     let desk = helpdesk();
     runtime.block_on(async {
-        let queue = QueueId(env("DESKTERM_HELPDESK_FACILITIES_QUEUE"));
+        let queue = QueueId(env("DESKTERM_HELPDESK_FACILITIES_QUEUE").into());
         for (i, what) in ["Projector dim", "Projector flickers", "Projector cable"]
             .iter()
             .enumerate()

@@ -48,7 +48,7 @@ async fn fixture() -> Fixture {
     Fixture {
         desk: Arc::new(redmine()),
         tickets: (3..3 + conformance::SLOTS)
-            .map(|n| TicketId(n.to_string()))
+            .map(|n| TicketId(n.to_string().into()))
             .collect(),
         _keep: Box::new(()),
     }
@@ -419,11 +419,14 @@ async fn redmines_refusals_come_through_in_words() {
         other => panic!("{other:?}"),
     }
     let still = alice.ticket(&id).await.unwrap().summary;
-    assert_eq!(still.queue.id, QueueId(env("DESKTERM_REDMINE_FACILITIES")));
+    assert_eq!(
+        still.queue.id,
+        QueueId(env("DESKTERM_REDMINE_FACILITIES").into())
+    );
     // A 422 with `errors` says Redmine's own words.
     let blank = alice
         .create(&NewTicket {
-            queue: QueueId(env("DESKTERM_REDMINE_SUPPORT")),
+            queue: QueueId(env("DESKTERM_REDMINE_SUPPORT").into()),
             subject: String::new(),
             requester_email: "caller@example.org".into(),
             requester_name: String::new(),

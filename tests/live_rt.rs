@@ -52,7 +52,7 @@ async fn rt() -> Fixture {
     Fixture {
         desk: Arc::new(rt_as("DESKTERM_RT_TOKEN")),
         tickets: (9..9 + conformance::SLOTS)
-            .map(|n| TicketId(n.to_string()))
+            .map(|n| TicketId(n.to_string().into()))
             .collect(),
         _keep: Box::new(()),
     }
@@ -654,7 +654,7 @@ fn read_only_holds_the_outbox_on_rt() {
     drop(term);
     let cached = Store::open(&profiles, "district")
         .unwrap()
-        .cached_ticket(&TicketId(id.clone()))
+        .cached_ticket(&TicketId(id.clone().into()))
         .unwrap();
     assert!(cached.is_some(), "the first run cached #{id}");
 
@@ -729,7 +729,7 @@ async fn an_agent_logged_ticket_waits_for_its_first_reply() {
         "Caller says the laptop will not start.",
     )
     .await;
-    let id = TicketId(id);
+    let id = TicketId(id.into());
     let detail = alice.ticket(&id).await.unwrap();
     let opening = &detail.entries[0];
     assert_eq!(opening.kind, EntryKind::Reply);
@@ -1124,7 +1124,7 @@ fn a_call_logged_in_the_form_waits_for_its_first_response_and_a_file_goes_with_a
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let alice = rt_as("DESKTERM_RT_TOKEN");
-    let ticket = TicketId(id.clone());
+    let ticket = TicketId(id.clone().into());
     let detail = runtime.block_on(alice.ticket(&ticket)).unwrap();
     assert_eq!(
         detail.summary.requester.email.as_str(),
@@ -1236,7 +1236,7 @@ fn one_macro_answers_every_requester_of_a_flood() {
     let alice = rt_as("DESKTERM_RT_TOKEN");
     for id in &ids {
         let detail = runtime
-            .block_on(alice.ticket(&TicketId(id.clone())))
+            .block_on(alice.ticket(&TicketId(id.clone().into())))
             .unwrap();
         assert!(
             detail.entries.iter().any(|e| e.kind == EntryKind::Reply
@@ -1296,7 +1296,7 @@ fn a_resolved_section_and_a_search_find_what_rts_api_finds() {
         }
         let alice = rt_as("DESKTERM_RT_TOKEN");
         for id in &ids[..2] {
-            let id = TicketId(id.clone());
+            let id = TicketId(id.clone().into());
             let version = alice.ticket(&id).await.unwrap().summary.version;
             alice
                 .apply(&id, &version, &Change::SetStatus(StatusKind::Resolved))

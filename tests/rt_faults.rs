@@ -457,7 +457,7 @@ async fn fake_rt_server_answering_json_of_the_wrong_shape_is_no_empty_desk() {
         files: Vec::new(),
     };
     protocol_naming(
-        desk.apply(&TicketId("5".into()), &Version(String::new()), &note)
+        desk.apply(&TicketId("5".into()), &Version(Default::default()), &note)
             .await
             .map(|_| ()),
         "ticket 5",
@@ -510,7 +510,7 @@ async fn fake_rt_server_answering_a_write_with_a_login_redirect() {
         files: Vec::new(),
     };
     let err = desk(url)
-        .apply(&TicketId("5".into()), &Version(String::new()), &note)
+        .apply(&TicketId("5".into()), &Version(Default::default()), &note)
         .await
         .unwrap_err();
     assert!(

@@ -16,7 +16,7 @@ use deskterm::text::SafeText;
 fn ticket(id: u32, due_in_mins: i64) -> TicketSummary {
     let now = common::now();
     TicketSummary {
-        id: TicketId(id.to_string()),
+        id: TicketId(id.to_string().into()),
         key: SafeText::line(&format!("#{id}")),
         subject: SafeText::line(&format!("Ticket {id}")),
         status: Status::new(StatusKind::Open),
@@ -112,7 +112,7 @@ fn visible_ids(s: &State) -> Vec<String> {
     s.queue
         .visible
         .iter()
-        .map(|&i| s.held.tickets.get(i).unwrap().id.0.clone())
+        .map(|&i| s.held.tickets.get(i).unwrap().id.0.to_string())
         .collect()
 }
 
@@ -758,7 +758,7 @@ fn placing_changed_tickets_agrees_with_sorting_them_all() {
                 .map(|_| {
                     let id = 1 + next(260) as u32;
                     let mut t = ticket(id, next(400) as i64 - 200);
-                    t.version = Version(format!("r{round}"));
+                    t.version = Version(format!("r{round}").into());
                     if next(5) == 0 {
                         t.status = Status::new(StatusKind::Resolved);
                     }

@@ -44,7 +44,7 @@ async fn fixture() -> Fixture {
     Fixture {
         desk: Arc::new(desk(&standin)),
         tickets: (FIRST..FIRST + conformance::SLOTS as u64)
-            .map(|n| TicketId(n.to_string()))
+            .map(|n| TicketId(n.to_string().into()))
             .collect(),
         _keep: Box::new(standin),
     }
@@ -217,7 +217,7 @@ async fn the_api_token_goes_as_email_slash_token_and_a_wrong_one_is_refused() {
 async fn a_change_that_lands_between_read_and_write_is_a_conflict_not_an_overwrite() {
     let standin = StandIn::start(3);
     let desk = desk(&standin);
-    let id = TicketId(FIRST.to_string());
+    let id = TicketId(FIRST.to_string().into());
     let seen = desk.ticket(&id).await.unwrap().summary;
     standin.race_next_update();
     let write = desk
@@ -250,7 +250,7 @@ async fn a_change_that_lands_between_read_and_write_is_a_conflict_not_an_overwri
 async fn a_rate_limit_says_how_long_to_wait() {
     let standin = StandIn::start(3);
     let desk = desk(&standin);
-    let id = TicketId(FIRST.to_string());
+    let id = TicketId(FIRST.to_string().into());
     let seen = desk.ticket(&id).await.unwrap().summary;
     standin.throttle(1);
     let change = Change::Note {
@@ -310,7 +310,7 @@ async fn a_desk_macro_applies_through_its_preview() {
     let desk = desk(&standin);
     let macros = desk.macros().await.unwrap();
     assert_eq!(macros[0].name.as_str(), "Bus is on its way");
-    let id = TicketId(FIRST.to_string());
+    let id = TicketId(FIRST.to_string().into());
     let seen = desk.ticket(&id).await.unwrap().summary;
     let change = Change::DeskMacro {
         id: macros[0].id.clone(),
@@ -357,8 +357,8 @@ async fn sla_policies_give_the_clocks() {
     let standin = StandIn::start(8);
     let desk = desk(&standin);
     // Seeded priorities go normal, high, low, urgent.
-    let high = TicketId((FIRST + 1).to_string());
-    let low = TicketId((FIRST + 2).to_string());
+    let high = TicketId((FIRST + 1).to_string().into());
+    let low = TicketId((FIRST + 2).to_string().into());
     assert!(
         desk.ticket(&high)
             .await
@@ -403,7 +403,7 @@ async fn a_refresh_is_one_request_from_the_last_cursor() {
     assert!(idle.is_empty(), "{idle:?}");
     assert_eq!(t1.requests - t0.requests, 1, "an idle refresh");
     for n in 0..3 {
-        let id = TicketId((FIRST + n).to_string());
+        let id = TicketId((FIRST + n).to_string().into());
         let seen = desk.ticket(&id).await.unwrap().summary;
         desk.apply(
             &id,
@@ -580,7 +580,7 @@ async fn a_fake_zendesk_that_pages_forever_or_fails_is_told_plainly() {
 async fn a_ticket_goes_on_hold_by_zendesks_own_status() {
     let standin = StandIn::start(3);
     let desk = desk(&standin);
-    let id = TicketId(FIRST.to_string());
+    let id = TicketId(FIRST.to_string().into());
     let seen = desk.ticket(&id).await.unwrap().summary;
     let hold = Change::SetField {
         name: "Status".into(),

@@ -274,7 +274,7 @@ pub(super) fn sla_command(cli: &Cli, action: &SlaAction) -> anyhow::Result<ExitC
             let (base, _) = base_settings(cli, &config)?;
             let launcher = launcher(cli, config, clock, base);
             let session = open(&launcher, cli)?;
-            let id = crate::desk::TicketId(ticket.trim_start_matches('#').to_string());
+            let id = crate::desk::TicketId(ticket.trim_start_matches('#').to_string().into());
             let detail = match runtime.block_on(session.desk.ticket(&id)) {
                 Ok(detail) => detail,
                 Err(e) => {

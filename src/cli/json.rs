@@ -114,7 +114,7 @@ pub struct Write {
 
 pub fn ticket(t: &TicketSummary, now: Timestamp, thresholds: &Thresholds) -> Ticket {
     Ticket {
-        id: t.id.0.clone(),
+        id: t.id.0.to_string(),
         key: t.key.to_string(),
         subject: t.subject.to_string(),
         status: Named {
@@ -126,11 +126,11 @@ pub fn ticket(t: &TicketSummary, now: Timestamp, thresholds: &Thresholds) -> Tic
             raw: t.priority.raw.to_string(),
         },
         queue: Ref {
-            id: t.queue.id.0.clone(),
+            id: t.queue.id.0.to_string(),
             name: t.queue.name.to_string(),
         },
         owner: t.owner.as_ref().map(|o| Ref {
-            id: o.id.0.clone(),
+            id: o.id.0.to_string(),
             name: o.name.to_string(),
         }),
         requester: Requester {
@@ -151,7 +151,7 @@ pub fn ticket(t: &TicketSummary, now: Timestamp, thresholds: &Thresholds) -> Tic
             .map(|c| clock(c, now, thresholds))
             .collect(),
         tags: t.tags.iter().map(ToString::to_string).collect(),
-        version: t.version.0.clone(),
+        version: t.version.0.to_string(),
     }
 }
 
@@ -216,16 +216,16 @@ fn entry(e: &Entry) -> EntryJson {
 
 pub fn agent(a: &Agent) -> AgentJson {
     AgentJson {
-        id: a.id.0.clone(),
+        id: a.id.0.to_string(),
         name: a.name.to_string(),
         email: a.email.to_string(),
-        queues: a.queues.iter().map(|q| q.0.clone()).collect(),
+        queues: a.queues.iter().map(|q| q.0.to_string()).collect(),
     }
 }
 
 pub fn queue(q: &Queue) -> QueueJson {
     QueueJson {
-        id: q.id.0.clone(),
+        id: q.id.0.to_string(),
         name: q.name.to_string(),
         description: q.description.to_string(),
     }
@@ -239,14 +239,14 @@ pub fn change(change: &Change) -> (&'static str, String, Option<&'static str>) {
         Change::Note { body, then, .. } => ("note", body.clone(), then.map(|s| s.name())),
         Change::Assign(Assignee::Me) => ("assign", "me".into(), None),
         Change::Assign(Assignee::Nobody) => ("assign", "nobody".into(), None),
-        Change::Assign(Assignee::Agent(id)) => ("assign", id.0.clone(), None),
+        Change::Assign(Assignee::Agent(id)) => ("assign", id.0.to_string(), None),
         Change::SetStatus(s) => ("status", s.name().into(), None),
         Change::SetPriority(p) => ("priority", p.name().into(), None),
-        Change::MoveTo(q) => ("move", q.0.clone(), None),
+        Change::MoveTo(q) => ("move", q.0.to_string(), None),
         Change::LogTime(minutes) => ("time", minutes.to_string(), None),
         Change::AddCc(email) => ("cc", email.clone(), None),
         Change::RemoveCc(email) => ("uncc", email.clone(), None),
-        Change::MergeInto(target) => ("merge", target.0.clone(), None),
+        Change::MergeInto(target) => ("merge", target.0.to_string(), None),
         Change::Link(kind, to) => ("link", format!("{} {}", kind.name(), to.0), None),
         Change::SetField { name, value } => (
             "field",

@@ -668,5 +668,5 @@ fn terminal_width() -> Option<usize> {
 
 /// A ticket id as typed: "42" or "#42".
 fn ticket_id(text: &str) -> crate::desk::TicketId {
-    crate::desk::TicketId(text.trim().trim_start_matches('#').to_string())
+    crate::desk::TicketId(text.trim().trim_start_matches('#').to_string().into())
 }

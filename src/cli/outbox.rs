@@ -62,7 +62,7 @@ pub(super) fn outbox(cli: &Cli, command: Option<&OutboxCommand>) -> Result<ExitC
             table.push(vec![
                 item.key.clone(),
                 item.label.clone(),
-                item.ticket.0.clone(),
+                item.ticket.0.to_string(),
                 standing(item),
             ]);
         }

@@ -177,7 +177,7 @@ pub(super) fn list(tickets: &[TicketSummary], desk: &Connected, format: Format) 
             for t in tickets {
                 let clock = t.sla.most_urgent(now);
                 table.push(vec![
-                    t.id.0.clone(),
+                    t.id.0.to_string(),
                     t.key.to_string(),
                     clock.map_or("", |c| c.kind.label()).to_string(),
                     clock.map(|c| c.due.to_string()).unwrap_or_default(),
@@ -363,7 +363,7 @@ pub(super) fn agents(cli: &Cli, format: Format) -> Result<ExitCode, Failure> {
         queues
             .iter()
             .find(|q| q.id == *id)
-            .map_or_else(|| id.0.clone(), |q| q.name.to_string())
+            .map_or_else(|| id.0.to_string(), |q| q.name.to_string())
     };
     let out = match format {
         Format::Json => pretty(&agents.iter().map(json::agent).collect::<Vec<_>>()),
@@ -372,7 +372,7 @@ pub(super) fn agents(cli: &Cli, format: Format) -> Result<ExitCode, Failure> {
             for a in &agents {
                 let in_queues: Vec<String> = a.queues.iter().map(queue_name).collect();
                 table.push(vec![
-                    a.id.0.clone(),
+                    a.id.0.to_string(),
                     a.name.to_string(),
                     a.email.to_string(),
                     in_queues.join(if format == Format::Csv { ";" } else { ", " }),
@@ -418,7 +418,7 @@ pub(super) fn queues(cli: &Cli, format: Format) -> Result<ExitCode, Failure> {
             let mut table = Table::new(&["ID", "NAME", "DESCRIPTION"]).flexible(2);
             for q in &queues {
                 table.push(vec![
-                    q.id.0.clone(),
+                    q.id.0.to_string(),
                     q.name.to_string(),
                     q.description.to_string(),
                 ]);

@@ -399,7 +399,7 @@ fn send_on(
     let based_on = args
         .if_version
         .clone()
-        .map_or_else(|| seen.version.clone(), Version);
+        .map_or_else(|| seen.version.clone(), |v| Version(v.into()));
     if args.dry_run {
         print!(
             "{}",
@@ -462,8 +462,8 @@ fn dry_run(
     match format {
         Format::Json => {
             let write = json::Write {
-                ticket: ticket.0.clone(),
-                based_on: based_on.0.clone(),
+                ticket: ticket.0.to_string(),
+                based_on: based_on.0.to_string(),
                 action,
                 value,
                 name,
@@ -476,8 +476,8 @@ fn dry_run(
                 "ticket", "based_on", "action", "value", "name", "then",
             ]);
             table.push(vec![
-                ticket.0.clone(),
-                based_on.0.clone(),
+                ticket.0.to_string(),
+                based_on.0.to_string(),
                 action.to_string(),
                 value,
                 name.unwrap_or_default(),

@@ -63,7 +63,7 @@ pub fn render(command: &str, ticket: &TicketSummary, link: Option<&str>) -> Resu
             .ok_or_else(|| "a {{ without its }}".to_string())?;
         let name = after[..end].trim();
         let value = match name {
-            "ticket.id" => ticket.id.0.clone(),
+            "ticket.id" => ticket.id.0.to_string(),
             "ticket.subject" => ticket.subject.to_string(),
             "ticket.queue" => ticket.queue.name.to_string(),
             "ticket.status" => ticket.status.kind.name().to_string(),

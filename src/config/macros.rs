@@ -111,7 +111,7 @@ pub fn render(template: &str, context: &Context<'_>) -> String {
         ("{{requester.first_name}}", first_name(requester)),
         ("{{requester.name}}", requester.to_string()),
         ("{{agent.name}}", context.agent_name.to_string()),
-        ("{{ticket.id}}", t.id.0.clone()),
+        ("{{ticket.id}}", t.id.0.to_string()),
         ("{{ticket.subject}}", t.subject.to_string()),
     ]
     .iter()

@@ -528,7 +528,7 @@ impl Tally {
             self.queue_names
                 .get(n)
                 .cloned()
-                .unwrap_or_else(|| self.queues.key(*n).0.clone())
+                .unwrap_or_else(|| self.queues.key(*n).0.to_string())
         };
         let mut d = Dashboard {
             open: self.open.len(),
@@ -598,7 +598,7 @@ impl Tally {
                         .agent_names
                         .get(a)
                         .cloned()
-                        .unwrap_or_else(|| id.0.clone()),
+                        .unwrap_or_else(|| id.0.to_string()),
                     id: id.clone(),
                     open: open.len(),
                     at_risk,

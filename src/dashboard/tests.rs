@@ -37,17 +37,17 @@ fn ticket(t: T) -> TicketSummary {
         None => Stage::Active,
     };
     TicketSummary {
-        id: TicketId(t.id.to_string()),
+        id: TicketId(t.id.to_string().into()),
         key: SafeText::line(&format!("#{}", t.id)),
         subject: SafeText::line(&format!("Ticket {}", t.id)),
         status: Status::new(t.status),
         priority: Priority::new(PriorityLevel::Normal),
         queue: QueueRef {
-            id: QueueId(t.queue.to_lowercase()),
+            id: QueueId(t.queue.to_lowercase().into()),
             name: SafeText::line(t.queue),
         },
         owner: t.owner.map(|name| AgentRef {
-            id: AgentId(name.to_lowercase()),
+            id: AgentId(name.to_lowercase().into()),
             name: SafeText::line(name),
         }),
         requester: Requester {

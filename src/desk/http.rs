@@ -719,7 +719,7 @@ fn status_error(api: Api, status: StatusCode, headers: &HeaderMap, bytes: &[u8])
         },
         404 => DeskError::NotFound,
         409 | 412 => DeskError::Conflict {
-            now: crate::desk::Version(header(headers, "etag").unwrap_or_default()),
+            now: crate::desk::Version(header(headers, "etag").unwrap_or_default().into()),
         },
         429 | 503 => DeskError::RateLimited {
             retry_after: header(headers, "retry-after")

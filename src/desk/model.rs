@@ -3,25 +3,30 @@
 //! Every string a server sent is a [`SafeText`], so nothing here can carry an
 //! escape sequence to the terminal.
 
+use compact_str::CompactString;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::sla::SlaClocks;
 use crate::text::{Pool, SafeText};
 
+// Ids and versions are short: each is kept inline (up to 24 bytes) rather
+// than as an allocation of its own, and a held ticket's id is copied into
+// several indexes.
+
 /// A backend's own ticket id (RT: "123", django-helpdesk: "45", demo: "1042").
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct TicketId(pub String);
+pub struct TicketId(pub CompactString);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct QueueId(pub String);
+pub struct QueueId(pub CompactString);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct AgentId(pub String);
+pub struct AgentId(pub CompactString);
 
 /// What a write was based on (an ETag or an updated-at), for optimistic concurrency.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Version(pub String);
+pub struct Version(pub CompactString);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum StatusKind {
@@ -251,7 +256,7 @@ impl Queue {
         let mut queues: Vec<Queue> = numbered
             .iter()
             .map(|(id, name)| Queue {
-                id: QueueId(id.to_string()),
+                id: QueueId(id.to_string().into()),
                 name: SafeText::line(name),
                 description: SafeText::line(""),
             })

@@ -7,7 +7,7 @@ fn at(minutes: i64) -> Timestamp {
 
 fn ticket(id: u32, minutes: i64, subject: &str) -> TicketSummary {
     let mut t = TicketSummary::example();
-    t.id = TicketId(id.to_string());
+    t.id = TicketId(id.to_string().into());
     t.subject = SafeText::line(subject);
     t.created = at(minutes);
     t
@@ -41,7 +41,7 @@ fn groups(tickets: &[TicketSummary]) -> Vec<Vec<String>> {
         .floods(|_| true)
         .into_iter()
         .map(|f| {
-            let mut ids: Vec<String> = f.tickets.into_iter().map(|id| id.0).collect();
+            let mut ids: Vec<String> = f.tickets.into_iter().map(|id| id.0.to_string()).collect();
             ids.sort();
             ids
         })

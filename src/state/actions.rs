@@ -701,7 +701,7 @@ impl State {
                 }
                 Vec::new()
             }
-            Command::Open(id) => self.open_by_id(TicketId(id)),
+            Command::Open(id) => self.open_by_id(TicketId(id.into())),
             Command::Dashboard => {
                 self.open_dashboard();
                 Vec::new()
@@ -736,7 +736,11 @@ impl State {
             }
             Command::Link(kind, other) => {
                 let what = format!("link ({} #{other})", kind.phrase());
-                self.write_here("linking tickets", Change::Link(kind, TicketId(other)), what)
+                self.write_here(
+                    "linking tickets",
+                    Change::Link(kind, TicketId(other.into())),
+                    what,
+                )
             }
             Command::Merge(into) => {
                 if let Some(why) = &self.settings.read_only {
@@ -747,7 +751,7 @@ impl State {
                     self.error("this desk cannot merge tickets");
                     return Vec::new();
                 }
-                let target = TicketId(into);
+                let target = TicketId(into.into());
                 let verb = format!("merge {{}} into #{}", target.0);
                 self.change_each(&verb, |t| {
                     (t.id != target).then(|| Change::MergeInto(target.clone()))

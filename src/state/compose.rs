@@ -121,7 +121,7 @@ impl State {
         };
         let version = view
             .summary()
-            .map_or_else(|| Version(String::new()), |s| s.version.clone());
+            .map_or_else(|| Version(Default::default()), |s| s.version.clone());
         let id = view.id.clone();
         let compose = match self.drafts.get(&id) {
             Some(draft) => {

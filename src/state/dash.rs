@@ -126,7 +126,7 @@ impl State {
             self.queues
                 .iter()
                 .find(|q| q.id == *id)
-                .map_or_else(|| id.0.clone(), |q| q.name.to_string())
+                .map_or_else(|| id.0.to_string(), |q| q.name.to_string())
         };
         match focus {
             Focus::Queue(q) => format!("open in {}", queue(q)),
@@ -137,7 +137,7 @@ impl State {
                 self.agents
                     .iter()
                     .find(|x| x.id == *a)
-                    .map_or_else(|| a.0.clone(), |x| x.name.to_string())
+                    .map_or_else(|| a.0.to_string(), |x| x.name.to_string())
             ),
             Focus::Role(r) => format!("open from {}", r.name()),
             Focus::Ticket(id) => format!("#{}", id.0),

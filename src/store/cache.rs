@@ -70,7 +70,7 @@ impl Store {
                  ON CONFLICT(id) DO UPDATE SET summary = excluded.summary, seen = excluded.seen,
                      urgency = excluded.urgency",
                 params![
-                    t.id.0,
+                    t.id.0.as_str(),
                     serde_json::to_string(t)?,
                     now.as_second(),
                     urgency(t, now)
@@ -97,7 +97,7 @@ impl Store {
              ON CONFLICT(id) DO UPDATE SET summary = excluded.summary,
                  detail = excluded.detail, seen = excluded.seen, urgency = excluded.urgency",
             params![
-                detail.summary.id.0,
+                detail.summary.id.0.as_str(),
                 serde_json::to_string(&detail.summary)?,
                 serde_json::to_string(detail)?,
                 now.as_second(),
@@ -216,7 +216,7 @@ impl Store {
             .conn()
             .query_row(
                 "SELECT summary FROM cache_tickets WHERE id = ?1",
-                [&id.0],
+                [id.0.as_str()],
                 |row| row.get(0),
             )
             .optional()?;
@@ -229,7 +229,7 @@ impl Store {
             .conn()
             .query_row(
                 "SELECT detail FROM cache_tickets WHERE id = ?1",
-                [&id.0],
+                [id.0.as_str()],
                 |row| row.get(0),
             )
             .optional()?;

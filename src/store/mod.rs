@@ -159,7 +159,7 @@ impl Store {
         self.conn()
             .query_row(
                 "SELECT ticket, kind, text, saved FROM drafts WHERE ticket = ?1",
-                [&ticket.0],
+                [ticket.0.as_str()],
                 row_to_draft,
             )
             .optional()
@@ -180,7 +180,7 @@ fn save_draft(conn: &Connection, draft: &Draft) -> rusqlite::Result<()> {
          ON CONFLICT(ticket) DO UPDATE SET kind = excluded.kind, text = excluded.text,
              saved = excluded.saved",
         params![
-            draft.ticket.0,
+            draft.ticket.0.as_str(),
             kind_name(draft.kind),
             draft.text,
             draft.saved.as_second()
@@ -190,13 +190,13 @@ fn save_draft(conn: &Connection, draft: &Draft) -> rusqlite::Result<()> {
 }
 
 fn delete_draft(conn: &Connection, ticket: &TicketId) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM drafts WHERE ticket = ?1", [&ticket.0])?;
+    conn.execute("DELETE FROM drafts WHERE ticket = ?1", [ticket.0.as_str()])?;
     Ok(())
 }
 
 fn row_to_draft(row: &rusqlite::Row<'_>) -> rusqlite::Result<Draft> {
     Ok(Draft {
-        ticket: TicketId(row.get(0)?),
+        ticket: TicketId(row.get::<_, String>(0)?.into()),
         kind: if row.get::<_, String>(1)? == "note" {
             ComposeKind::Note
         } else {

@@ -459,7 +459,7 @@ pub async fn unknown_tickets_are_not_found(f: &Fixture) {
         .desk
         .apply(
             &missing,
-            &Version(String::new()),
+            &Version(Default::default()),
             &Change::SetPriority(PriorityLevel::Low),
         )
         .await;
@@ -961,13 +961,13 @@ pub async fn the_query_language_finds_resolved_tickets_by_word_time_and_field(f:
                 .unwrap();
             let (found, stopped) = paging::find(desk, query, 50, 500).await.unwrap();
             assert_eq!(stopped, None);
-            let mut ids: Vec<String> = found.into_iter().map(|t| t.id.0).collect();
+            let mut ids: Vec<String> = found.into_iter().map(|t| t.id.0.to_string()).collect();
             ids.sort();
             ids
         }
     };
     let ids = |tickets: &[TicketSummary]| {
-        let mut ids: Vec<String> = tickets.iter().map(|t| t.id.0.clone()).collect();
+        let mut ids: Vec<String> = tickets.iter().map(|t| t.id.0.to_string()).collect();
         ids.sort();
         ids
     };

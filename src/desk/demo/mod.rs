@@ -406,10 +406,12 @@ fn agent_from(conn: &Connection, id: i64) -> rusqlite::Result<Agent> {
         })?;
     let queues = conn
         .prepare_cached("SELECT queue_id FROM agent_queues WHERE agent_id = ?1 ORDER BY queue_id")?
-        .query_map([id], |r| Ok(QueueId(r.get::<_, i64>(0)?.to_string())))?
+        .query_map([id], |r| {
+            Ok(QueueId(r.get::<_, i64>(0)?.to_string().into()))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(Agent {
-        id: AgentId(id.to_string()),
+        id: AgentId(id.to_string().into()),
         name: SafeText::line(&name),
         email: SafeText::line(&email),
         queues,
@@ -435,7 +437,7 @@ impl Desk for DemoDesk {
             let rows = stmt
                 .query_map([], |r| {
                     Ok(Queue {
-                        id: QueueId(r.get::<_, i64>(0)?.to_string()),
+                        id: QueueId(r.get::<_, i64>(0)?.to_string().into()),
                         name: SafeText::line(&r.get::<_, String>(1)?),
                         description: SafeText::line(&r.get::<_, String>(2)?),
                     })

@@ -397,7 +397,7 @@ pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
         _ => None,
     };
     Ok(TicketSummary {
-        id: TicketId(id.to_string()),
+        id: TicketId(id.to_string().into()),
         key: SafeText::line(&format!("#{id}")),
         subject: SafeText::line(&row.get::<_, String>(1)?),
         status: Status {
@@ -406,11 +406,11 @@ pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
         },
         priority: Priority::new(priority),
         queue: QueueRef {
-            id: QueueId(row.get::<_, i64>(4)?.to_string()),
+            id: QueueId(row.get::<_, i64>(4)?.to_string().into()),
             name: SafeText::line(&row.get::<_, String>(5)?),
         },
         owner: owner_id.map(|oid| AgentRef {
-            id: crate::desk::AgentId(oid.to_string()),
+            id: crate::desk::AgentId(oid.to_string().into()),
             name: SafeText::line(owner_name.as_deref().unwrap_or("")),
         }),
         requester: Requester {
@@ -451,7 +451,7 @@ pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
             .map(|(name, value)| (SafeText::line(name), SafeText::line(value)))
             .collect(),
         linked: false,
-        version: Version(row.get::<_, i64>(28)?.to_string()),
+        version: Version(row.get::<_, i64>(28)?.to_string().into()),
     })
 }
 

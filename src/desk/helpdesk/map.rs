@@ -257,7 +257,7 @@ fn digest(text: &str) -> u32 {
 pub fn version(t: &Ticket) -> Version {
     let last = t.followup_set.iter().map(|f| f.id).max().unwrap_or(0);
     let due = t.due_date.map(|d| d.as_second()).unwrap_or(0);
-    Version(format!(
+    Version(compact_str::format_compact!(
         "{last}-{}{}-{}-{}-{}-{due}-{:08x}",
         t.status,
         if t.on_hold { "h" } else { "" },
@@ -339,17 +339,17 @@ pub fn summary(t: &Ticket, names: &Names, observed: Option<Timestamp>) -> Ticket
     let email = t.submitter_email.clone().unwrap_or_default();
     let sla = sla(t, &status, resolved_at.unwrap_or(updated));
     TicketSummary {
-        id: TicketId(t.id.to_string()),
+        id: TicketId(t.id.to_string().into()),
         key: SafeText::line(&format!("#{}", t.id)),
         subject: SafeText::line(&t.title),
         status,
         priority: priority(t.priority),
         queue: QueueRef {
-            id: QueueId(t.queue.to_string()),
+            id: QueueId(t.queue.to_string().into()),
             name: SafeText::line(&names.queue(t.queue)),
         },
         owner: t.assigned_to.map(|id| AgentRef {
-            id: AgentId(id.to_string()),
+            id: AgentId(id.to_string().into()),
             name: SafeText::line(&names.agent(id)),
         }),
         requester: Requester {

@@ -131,7 +131,7 @@ pub struct HelpdeskDesk {
 /// A staff user as the console knows agents.
 fn agent(staff: &map::Staff) -> Agent {
     Agent {
-        id: AgentId(staff.id.to_string()),
+        id: AgentId(staff.id.to_string().into()),
         name: SafeText::line(&staff.name),
         email: SafeText::line(&staff.email),
         queues: Vec::new(),
@@ -233,7 +233,7 @@ impl HelpdeskDesk {
     /// is dated `now` unless a newer follow-up dates it.
     fn read(&self, t: &map::Ticket, now: Timestamp) -> (TicketSummary, bool) {
         let version = map::version(t);
-        let id = TicketId(t.id.to_string());
+        let id = TicketId(t.id.to_string().into());
         let mut seen = lock(&self.seen);
         let (observed, moved) = match seen.get(&id) {
             Some((v, observed)) if *v == version => (*observed, false),
@@ -303,7 +303,7 @@ impl HelpdeskDesk {
 
     /// The tickets matching `query`, newest first.
     async fn matching(&self, query: &Query) -> Result<Vec<TicketSummary>, DeskError> {
-        let me = self.my_id().map(|id| AgentId(id.to_string()));
+        let me = self.my_id().map(|id| AgentId(id.to_string().into()));
         let mut found: Vec<TicketSummary> = self
             .read_all(&map::status_numbers(&query.statuses))
             .await?
@@ -406,7 +406,7 @@ impl Desk for HelpdeskDesk {
         let me = self.names.agents.iter().find(|a| a.id == id);
         Ok(me.map_or_else(
             || Agent {
-                id: AgentId(id.to_string()),
+                id: AgentId(id.to_string().into()),
                 name: SafeText::line(&self.user),
                 email: SafeText::line(""),
                 queues: Vec::new(),
@@ -454,7 +454,7 @@ impl Desk for HelpdeskDesk {
         query: &Query,
         since: Timestamp,
     ) -> Result<Vec<TicketSummary>, DeskError> {
-        let me = self.my_id().map(|id| AgentId(id.to_string()));
+        let me = self.my_id().map(|id| AgentId(id.to_string().into()));
         let any_status = query.statuses.is_empty();
         let open_before = lock(&self.open).clone();
         // Any status: the open ones, then those that left the open list.

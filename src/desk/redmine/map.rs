@@ -165,7 +165,13 @@ fn date(value: &Value) -> Option<Timestamp> {
 /// list and record carries (the `lock_version` Redmine checks is never
 /// shown through the API).
 pub fn version(issue: &Value) -> Version {
-    Version(issue["updated_on"].as_str().unwrap_or_default().to_string())
+    Version(
+        issue["updated_on"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+            .into(),
+    )
 }
 
 /// Who asked: the requester field's address when the profile names one
@@ -206,7 +212,7 @@ pub fn summary(issue: &Value, names: &Names) -> Option<TicketSummary> {
     let closed = date(&issue["closed_on"]);
     let resolved_at = (!status.kind.is_active()).then(|| closed.unwrap_or(updated));
     let owner = issue["assigned_to"]["id"].as_u64().map(|owner| AgentRef {
-        id: AgentId(owner.to_string()),
+        id: AgentId(owner.to_string().into()),
         name: SafeText::line(issue["assigned_to"]["name"].as_str().unwrap_or_default()),
     });
     let channel = names
@@ -226,7 +232,7 @@ pub fn summary(issue: &Value, names: &Names) -> Option<TicketSummary> {
         .collect();
     let spent = issue["spent_hours"].as_f64().unwrap_or(0.0);
     Some(TicketSummary {
-        id: TicketId(id.to_string()),
+        id: TicketId(id.to_string().into()),
         key: SafeText::line(&format!("#{id}")),
         subject: SafeText::line(issue["subject"].as_str().unwrap_or_default()),
         sla: sla(issue, &status, resolved_at.unwrap_or(updated)),
@@ -241,7 +247,7 @@ pub fn summary(issue: &Value, names: &Names) -> Option<TicketSummary> {
                 false => &issue["project"],
             };
             QueueRef {
-                id: QueueId(queue["id"].as_u64().unwrap_or(0).to_string()),
+                id: QueueId(queue["id"].as_u64().unwrap_or(0).to_string().into()),
                 name: SafeText::line(queue["name"].as_str().unwrap_or_default()),
             }
         },

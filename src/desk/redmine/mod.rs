@@ -371,7 +371,7 @@ impl RedmineDesk {
                 trackers: trackers.clone(),
             },
             me: Agent {
-                id: AgentId(my_id.to_string()),
+                id: AgentId(my_id.to_string().into()),
                 name: SafeText::line(name.trim()),
                 email: SafeText::line(user["mail"].as_str().unwrap_or_default()),
                 queues: Vec::new(),
@@ -436,8 +436,8 @@ impl RedmineDesk {
             list.iter().map(|(id, _)| id.to_string()).collect()
         };
         let (projects, trackers) = match (&query.queue, names.queues_are_trackers) {
-            (Some(queue), false) => (vec![queue.0.clone()], ids(&directory.trackers)),
-            (Some(queue), true) => (ids(&directory.projects), vec![queue.0.clone()]),
+            (Some(queue), false) => (vec![queue.0.to_string()], ids(&directory.trackers)),
+            (Some(queue), true) => (ids(&directory.projects), vec![queue.0.to_string()]),
             (None, _) => (ids(&directory.projects), ids(&directory.trackers)),
         };
         filter("project_id", "=", &projects);
@@ -448,7 +448,7 @@ impl RedmineDesk {
             OwnerFilter::Any => {}
             OwnerFilter::Me => filter("assigned_to_id", "=", &["me".into()]),
             OwnerFilter::Nobody => filter("assigned_to_id", "!*", &[]),
-            OwnerFilter::Agent(id) => filter("assigned_to_id", "=", std::slice::from_ref(&id.0)),
+            OwnerFilter::Agent(id) => filter("assigned_to_id", "=", &[id.0.to_string()]),
         }
         if !query.priorities.is_empty() {
             let ids: Vec<String> = query
@@ -602,7 +602,7 @@ impl RedmineDesk {
             .collect();
         let mut known = lock(&self.parents);
         for t in items.iter_mut() {
-            if parents.contains(&t.id.0) {
+            if parents.iter().any(|p| *p == t.id.0) {
                 t.linked = true;
                 known.extend(t.id.0.parse::<u64>().ok());
             }
@@ -782,9 +782,9 @@ impl Desk for RedmineDesk {
                     true => directory
                         .trackers
                         .iter()
-                        .map(|(t, _)| QueueId(t.to_string()))
+                        .map(|(t, _)| QueueId(t.to_string().into()))
                         .collect(),
-                    false => vec![QueueId(project.to_string())],
+                    false => vec![QueueId(project.to_string().into())],
                 };
                 match agents.iter_mut().find(|a| a.id.0 == id.to_string()) {
                     Some(agent) => {
@@ -795,7 +795,7 @@ impl Desk for RedmineDesk {
                         }
                     }
                     None => agents.push(Agent {
-                        id: AgentId(id.to_string()),
+                        id: AgentId(id.to_string().into()),
                         name: SafeText::line(name),
                         email: SafeText::line(
                             directory.names.emails.get(&id).map_or("", String::as_str),
@@ -839,7 +839,7 @@ impl Desk for RedmineDesk {
                 per_page: PER_PAGE,
             };
             let found = self.page(&query, request, false).await?;
-            let ids: Vec<String> = found.items.iter().map(|t| t.id.0.clone()).collect();
+            let ids: Vec<String> = found.items.iter().map(|t| t.id.0.to_string()).collect();
             let next = pager.after(found.total, ids, found.more);
             all.extend(found.items);
             match next {

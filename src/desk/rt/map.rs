@@ -142,7 +142,7 @@ pub fn summary(ticket: &Value, reading: &Reading) -> Option<TicketSummary> {
         .unwrap_or_else(|| requester.name.clone());
     let queue = ticket.get("Queue");
     let queue_id = queue.and_then(record::id).unwrap_or_default();
-    let ticket_id = TicketId(id.clone());
+    let ticket_id = TicketId(id.clone().into());
     let channel = reading
         .channel_field
         .as_deref()
@@ -174,11 +174,11 @@ pub fn summary(ticket: &Value, reading: &Reading) -> Option<TicketSummary> {
                     .and_then(|q| record::text(q, "Name"))
                     .unwrap_or_else(|| queue_id.clone()),
             ),
-            id: QueueId(queue_id),
+            id: QueueId(queue_id.into()),
         },
         owner: owner.map(|o| AgentRef {
             name: SafeText::line(o.display()),
-            id: AgentId(o.name),
+            id: AgentId(o.name.into()),
         }),
         requester: Requester {
             name: SafeText::line(requester.display()),
@@ -200,7 +200,11 @@ pub fn summary(ticket: &Value, reading: &Reading) -> Option<TicketSummary> {
         fields: custom_fields(ticket),
         // LastUpdated is what a list and a record both carry; writes turn it
         // into the ETag check.
-        version: Version(record::text(ticket, "LastUpdated").unwrap_or_default()),
+        version: Version(
+            record::text(ticket, "LastUpdated")
+                .unwrap_or_default()
+                .into(),
+        ),
     })
 }
 

@@ -313,7 +313,7 @@ impl RtDesk {
             }
         };
         for t in &mut summaries {
-            t.linked = linked.contains(&t.id.0);
+            t.linked = linked.contains(t.id.0.as_str());
         }
         if summaries.is_empty() && !items.is_empty() {
             return Err(DeskError::Protocol(format!(
@@ -400,7 +400,7 @@ impl RtDesk {
         let asked = ticket_number(id)?;
         // A merged ticket is read as the one it went into, as RT shows it.
         let number = ticket_record(&answer.body, asked)?.unwrap_or(asked);
-        let merged_into = TicketId(number.to_string());
+        let merged_into = TicketId(number.to_string().into());
         let id = &merged_into;
         let mut summary = self.one_summary(id).await?;
         let history = self
@@ -646,7 +646,9 @@ impl RtDesk {
             DeskError::Protocol(format!("RT sent ticket {number} without its LastUpdated"))
         })?;
         if !based_on.0.is_empty() && based_on.0 != now {
-            return Err(DeskError::Conflict { now: Version(now) });
+            return Err(DeskError::Conflict {
+                now: Version(now.into()),
+            });
         }
         let owner = record::user(&answer.body, "Owner")
             .map(|u| u.name)
@@ -733,7 +735,7 @@ impl Desk for RtDesk {
             DeskError::Protocol(format!("RT did not describe the user {}", self.user))
         })?;
         Ok(Agent {
-            id: AgentId(user.name.clone()),
+            id: AgentId(user.name.clone().into()),
             name: SafeText::line(user.display()),
             email: SafeText::line(user.email.as_deref().unwrap_or("")),
             queues: Vec::new(),
@@ -752,7 +754,7 @@ impl Desk for RtDesk {
             .iter()
             .filter_map(|q| {
                 Some(Queue {
-                    id: QueueId(record::id(q)?),
+                    id: QueueId(record::id(q)?.into()),
                     name: SafeText::line(&record::text(q, "Name")?),
                     description: SafeText::line(
                         &record::text(q, "Description").unwrap_or_default(),
@@ -763,7 +765,7 @@ impl Desk for RtDesk {
         queues.sort_by(|a, b| a.name.cmp(&b.name));
         let mut names = lock(&self.queues);
         for q in &queues {
-            names.insert(q.id.0.clone(), q.name.to_string());
+            names.insert(q.id.0.to_string(), q.name.to_string());
         }
         Ok(queues)
     }
@@ -772,7 +774,7 @@ impl Desk for RtDesk {
     /// otherwise everyone who owns a ticket, and the user.
     async fn agents(&self) -> Result<Vec<Agent>, DeskError> {
         let agent = |u: record::UserRef| Agent {
-            id: AgentId(u.name.clone()),
+            id: AgentId(u.name.clone().into()),
             name: SafeText::line(u.display()),
             email: SafeText::line(u.email.as_deref().unwrap_or("")),
             queues: Vec::new(),
@@ -853,7 +855,7 @@ impl Desk for RtDesk {
         let mut pager = Pager::new(PER_PAGE);
         for page in 1.. {
             let found = self.search_sql(&sql, page, PER_PAGE, false).await?;
-            let ids: Vec<String> = found.items.iter().map(|t| t.id.0.clone()).collect();
+            let ids: Vec<String> = found.items.iter().map(|t| t.id.0.to_string()).collect();
             let next = pager.after(found.total, ids, found.more);
             all.extend(found.items);
             match next {
@@ -943,7 +945,7 @@ impl Desk for RtDesk {
             Change::Assign(who) => {
                 let owner = match who {
                     Assignee::Me => self.user.clone(),
-                    Assignee::Agent(agent) => agent.0.clone(),
+                    Assignee::Agent(agent) => agent.0.to_string(),
                     Assignee::Nobody => "Nobody".to_string(),
                 };
                 put(json!({ "Owner": owner }))
@@ -1003,7 +1005,7 @@ impl Desk for RtDesk {
             .map_err(|e| match e {
                 // The ETag moved between our check and the write.
                 DeskError::Conflict { .. } => DeskError::Conflict {
-                    now: Version(String::new()),
+                    now: Version(Default::default()),
                 },
                 other => other,
             })?;
@@ -1098,7 +1100,7 @@ impl Desk for RtDesk {
     async fn create(&self, ticket: &crate::desk::NewTicket) -> Result<TicketSummary, DeskError> {
         let owner = match &ticket.owner {
             Assignee::Me => self.user.clone(),
-            Assignee::Agent(agent) => agent.0.clone(),
+            Assignee::Agent(agent) => agent.0.to_string(),
             Assignee::Nobody => "Nobody".to_string(),
         };
         let mut body = json!({
@@ -1130,7 +1132,7 @@ impl Desk for RtDesk {
                 });
             }
         };
-        self.one_summary(&TicketId(id)).await
+        self.one_summary(&TicketId(id.into())).await
     }
 }
 

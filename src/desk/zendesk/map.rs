@@ -94,7 +94,7 @@ impl Names {
             .and_then(|id| self.groups.iter().find(|(g, _)| *g == id))
             .map_or("(no group)", |(_, name)| name.as_str());
         QueueRef {
-            id: QueueId(id.map_or_else(String::new, |id| id.to_string())),
+            id: QueueId(id.map_or_else(String::new, |id| id.to_string()).into()),
             name: SafeText::line(name),
         }
     }
@@ -173,10 +173,11 @@ fn date(value: &Value) -> Option<Timestamp> {
 /// compares as `updated_stamp`.
 pub fn version(ticket: &Value) -> Version {
     Version(
-        ticket["updated_at"]
+        (ticket["updated_at"]
             .as_str()
             .unwrap_or_default()
-            .to_string(),
+            .to_string())
+        .into(),
     )
 }
 
@@ -243,7 +244,7 @@ pub fn summary(ticket: &Value, names: &Names) -> Option<TicketSummary> {
         },
     };
     let owner = ticket["assignee_id"].as_u64().map(|owner| AgentRef {
-        id: AgentId(owner.to_string()),
+        id: AgentId(owner.to_string().into()),
         name: SafeText::line(&names.user_name(Some(owner))),
     });
     let fields = fields(ticket, names);
@@ -262,7 +263,7 @@ pub fn summary(ticket: &Value, names: &Names) -> Option<TicketSummary> {
         .map(SafeText::line)
         .collect();
     Some(TicketSummary {
-        id: TicketId(id.to_string()),
+        id: TicketId(id.to_string().into()),
         key: SafeText::line(&format!("#{id}")),
         subject: SafeText::line(ticket["subject"].as_str().unwrap_or_default()),
         sla: sla(ticket, updated),

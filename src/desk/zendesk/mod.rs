@@ -289,7 +289,7 @@ impl ZendeskDesk {
             });
         }
         let agent = Agent {
-            id: AgentId(my_id.to_string()),
+            id: AgentId(my_id.to_string().into()),
             name: SafeText::line(&me.name),
             email: SafeText::line(&me.email),
             queues: Vec::new(),
@@ -756,12 +756,12 @@ impl Desk for ZendeskDesk {
             };
             if person["suspended"] != true {
                 agents.push(Agent {
-                    id: AgentId(id.to_string()),
+                    id: AgentId(id.to_string().into()),
                     name: SafeText::line(&user.name),
                     email: SafeText::line(&user.email),
                     queues: person["default_group_id"]
                         .as_u64()
-                        .map(|g| QueueId(g.to_string()))
+                        .map(|g| QueueId(g.to_string().into()))
                         .into_iter()
                         .collect(),
                 });
@@ -989,7 +989,7 @@ impl Desk for ZendeskDesk {
             .await
             .map_err(|e| match e {
                 DeskError::Conflict { .. } => DeskError::Conflict {
-                    now: Version(String::new()),
+                    now: Version(Default::default()),
                 },
                 other => refused(other),
             })?;

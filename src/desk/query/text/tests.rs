@@ -9,7 +9,7 @@ fn queues() -> Vec<Queue> {
         .iter()
         .enumerate()
         .map(|(i, name)| Queue {
-            id: QueueId((i + 1).to_string()),
+            id: QueueId((i + 1).to_string().into()),
             name: (*name).into(),
             description: Default::default(),
         })
