@@ -14,7 +14,15 @@ use deskterm::desk::demo::DemoDesk;
 use deskterm::desk::{Desk, PageRequest, Query, TicketSummary};
 use deskterm::state::Settings;
 
-pub const TICKETS: usize = 100_000;
+/// How many tickets the benchmarks hold: 100,000, or what
+/// `DESKTERM_BENCH_SCALE` says (`DESKTERM_BENCH_SCALE=1000000` for the
+/// million-ticket budgets).
+pub fn tickets() -> usize {
+    std::env::var("DESKTERM_BENCH_SCALE")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000)
+}
 
 /// Monday 2 March 2026, 17:30 UTC.
 pub fn now() -> Timestamp {
@@ -35,7 +43,7 @@ pub fn desk() -> &'static DemoDesk {
         let desk = DemoDesk::create(
             &dir.path().join("demo.sqlite"),
             7,
-            TICKETS,
+            tickets(),
             Clock::Fixed(now()),
         )
         .expect("demo desk");

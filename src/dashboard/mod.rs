@@ -249,15 +249,15 @@ impl Slipping {
 }
 
 /// What one ticket adds to the figures, kept so that a change to it can
-/// take the old contribution back out.
+/// take the old contribution back out. Times in seconds since the epoch: a part is kept for every held ticket.
 #[derive(Clone, Debug)]
 struct Part {
-    created: Timestamp,
+    created: i64,
     role: RequesterRole,
     /// When the first response came.
-    answered: Option<Timestamp>,
+    answered: Option<i64>,
     /// When it was finished.
-    finished: Option<Timestamp>,
+    finished: Option<i64>,
     open: Option<OpenPart>,
 }
 
@@ -308,8 +308,15 @@ impl<K: Clone + Eq + std::hash::Hash> Numbers<K> {
     }
 }
 
-/// An open ticket or a moment, ordered by time, then by ticket number.
-type When = (Timestamp, u32);
+/// An open ticket or a moment, ordered by time (seconds since the epoch:
+/// half the size of a timestamp, in sets of every ticket), then by ticket
+/// number.
+type When = (i64, u32);
+
+/// A second since the epoch as a timestamp.
+fn at_second(second: i64) -> Timestamp {
+    Timestamp::from_second(second).unwrap_or(Timestamp::UNIX_EPOCH)
+}
 
 /// The dashboard's running totals. Each ticket change costs a handful of
 /// map updates; [`Tally::figures`] then reads the totals without visiting
@@ -336,16 +343,14 @@ pub struct Tally {
     new_daily: BTreeMap<Date, usize>,
     finished_hourly: BTreeMap<i64, usize>,
     finished_daily: BTreeMap<Date, usize>,
-    /// How long each took, keyed by when it happened.
-    responses: BTreeMap<When, SignedDuration>,
-    resolutions: BTreeMap<When, SignedDuration>,
-    /// The same per requester role, for who waits longer.
-    role_responses: HashMap<RequesterRole, BTreeMap<When, SignedDuration>>,
-    role_resolutions: HashMap<RequesterRole, BTreeMap<When, SignedDuration>>,
+    /// How many seconds each took, keyed by when it happened; each
+    /// ticket's part tells its requester's role, for who waits longer.
+    responses: BTreeMap<When, i64>,
+    resolutions: BTreeMap<When, i64>,
 }
 
-fn hour_of(at: Timestamp) -> i64 {
-    at.as_second().div_euclid(3600)
+fn hour_of(second: i64) -> i64 {
+    second.div_euclid(3600)
 }
 
 fn add<K: Ord>(map: &mut BTreeMap<K, usize>, key: K) {
@@ -391,13 +396,11 @@ impl Tally {
             finished_daily: BTreeMap::new(),
             responses: BTreeMap::new(),
             resolutions: BTreeMap::new(),
-            role_responses: HashMap::new(),
-            role_resolutions: HashMap::new(),
         }
     }
 
-    fn day(&self, at: Timestamp) -> Date {
-        self.time_zone.to_datetime(at).date()
+    fn day(&self, second: i64) -> Date {
+        self.time_zone.to_datetime(at_second(second)).date()
     }
 
     /// Room for `total` tickets, made once.
@@ -419,34 +422,25 @@ impl Tally {
             role: t.requester.role,
             owner: t.owner.as_ref().map(|o| self.agents.number(&o.id)),
         });
+        let created = t.created.as_second();
         let part = Part {
-            created: t.created,
+            created,
             role: t.requester.role,
-            answered: t.first_response_at,
-            finished,
+            answered: t.first_response_at.map(Timestamp::as_second),
+            finished: finished.map(Timestamp::as_second),
             open,
         };
         add(&mut self.new_hourly, hour_of(part.created));
         let day = self.day(part.created);
         add(&mut self.new_daily, day);
         if let Some(at) = part.answered {
-            let took = t.created.duration_until(at);
-            self.responses.insert((at, n), took);
-            self.role_responses
-                .entry(part.role)
-                .or_default()
-                .insert((at, n), took);
+            self.responses.insert((at, n), at - created);
         }
         if let Some(at) = part.finished {
             add(&mut self.finished_hourly, hour_of(at));
             let day = self.day(at);
             add(&mut self.finished_daily, day);
-            let took = t.created.duration_until(at);
-            self.resolutions.insert((at, n), took);
-            self.role_resolutions
-                .entry(part.role)
-                .or_default()
-                .insert((at, n), took);
+            self.resolutions.insert((at, n), at - created);
         }
         if let Some(open) = &part.open {
             *self.by_queue.entry(open.queue).or_default() += 1;
@@ -457,15 +451,12 @@ impl Tally {
                     .insert(open.queue, t.queue.name.to_string());
             }
             if let (Some(agent), Some(owner)) = (open.owner, &t.owner) {
-                self.by_agent
-                    .entry(agent)
-                    .or_default()
-                    .insert((t.created, n));
+                self.by_agent.entry(agent).or_default().insert((created, n));
                 if self.agent_names.get(&agent).map(String::as_str) != Some(&*owner.name) {
                     self.agent_names.insert(agent, owner.name.to_string());
                 }
             }
-            self.open.insert((t.created, n));
+            self.open.insert((created, n));
         }
         let slot = n as usize;
         if self.parts.len() <= slot {
@@ -487,18 +478,12 @@ impl Tally {
         take(&mut self.new_daily, &day);
         if let Some(at) = part.answered {
             self.responses.remove(&(at, n));
-            if let Some(map) = self.role_responses.get_mut(&part.role) {
-                map.remove(&(at, n));
-            }
         }
         if let Some(at) = part.finished {
             take(&mut self.finished_hourly, &hour_of(at));
             let day = self.day(at);
             take(&mut self.finished_daily, &day);
             self.resolutions.remove(&(at, n));
-            if let Some(map) = self.role_resolutions.get_mut(&part.role) {
-                map.remove(&(at, n));
-            }
         }
         if let Some(open) = part.open {
             take_count(&mut self.by_queue, &open.queue);
@@ -550,14 +535,14 @@ impl Tally {
             ..Dashboard::default()
         };
 
-        let hour = hour_of(now);
+        let hour = hour_of(now.as_second());
         d.hourly = (hour - 23..=hour)
             .map(|h| Flow {
                 new: self.new_hourly.get(&h).copied().unwrap_or(0),
                 resolved: self.finished_hourly.get(&h).copied().unwrap_or(0),
             })
             .collect();
-        let today = self.day(now);
+        let today = self.day(now.as_second());
         d.daily = (0..HISTORY_DAYS)
             .rev()
             .filter_map(|ago| today.checked_sub(jiff::Span::new().days(ago)).ok())
@@ -603,7 +588,7 @@ impl Tally {
                     open: open.len(),
                     at_risk,
                     breached,
-                    oldest: open.first().map(|(at, _)| *at),
+                    oldest: open.first().map(|(at, _)| at_second(*at)),
                 }
             })
             .collect();
@@ -628,8 +613,9 @@ impl Tally {
             .to_zoned_datetime(self.time_zone.clone())
             .map_or(now, |z| z.timestamp());
         let week_ago = now - SignedDuration::from_hours(7 * 24);
-        let since = |map: &BTreeMap<When, SignedDuration>, from: Timestamp| {
-            median(map.range((from, 0)..).map(|(_, took)| *took).collect())
+        let since = |map: &BTreeMap<When, i64>, from: Timestamp| {
+            let took = map.range((from.as_second(), 0)..).map(|(_, took)| *took);
+            median(took.map(SignedDuration::from_secs).collect())
         };
         d.first_response = Medians {
             today: since(&self.responses, midnight),
@@ -639,15 +625,27 @@ impl Tally {
             today: since(&self.resolutions, midnight),
             week: since(&self.resolutions, week_ago),
         };
-        let week = |maps: &HashMap<RequesterRole, BTreeMap<When, SignedDuration>>, role| {
-            maps.get(&role).and_then(|map| since(map, week_ago))
+        // The week's times by the requester's role, in one pass of each.
+        let by_role = |map: &BTreeMap<When, i64>| {
+            let mut roles: HashMap<RequesterRole, Vec<SignedDuration>> = HashMap::new();
+            for ((_, n), took) in map.range((week_ago.as_second(), 0)..) {
+                if let Some(part) = self.parts.get(*n as usize).and_then(Option::as_ref) {
+                    roles
+                        .entry(part.role)
+                        .or_default()
+                        .push(SignedDuration::from_secs(*took));
+                }
+            }
+            roles
         };
+        let (mut responses, mut resolutions) =
+            (by_role(&self.responses), by_role(&self.resolutions));
         d.waits = RequesterRole::ALL
             .into_iter()
             .map(|role| RoleWait {
                 role,
-                first_response: week(&self.role_responses, role),
-                resolution: week(&self.role_resolutions, role),
+                first_response: responses.remove(&role).and_then(median),
+                resolution: resolutions.remove(&role).and_then(median),
                 open: self.by_role.get(&role).copied().unwrap_or(0),
                 breached: slipping.by_role.get(&role).map_or(0, |(_, b)| *b),
             })
