@@ -133,6 +133,14 @@ struct Arrival {
     words: Box<[u32]>,
 }
 
+/// Minutes since the epoch, as the index keeps them: a window of minutes
+/// either side, then the exact seconds, say who is near.
+type Minute = u32;
+
+fn minute(second: i64) -> Minute {
+    second.div_euclid(60).clamp(0, Minute::MAX as i64) as Minute
+}
+
 /// Every ticket seen, grouped as they come. Held compactly, a few hundred
 /// bytes a ticket: words are numbers, times are seconds, and each ticket's
 /// id is kept once.
@@ -142,8 +150,10 @@ pub struct Floods {
     vocabulary: Vocabulary,
     arrivals: Vec<Arrival>,
     by_id: HashMap<TicketId, u32>,
-    /// Word → the arrivals with it, by when they were made.
-    index: HashMap<u32, BTreeSet<(i64, u32)>>,
+    /// Word → the arrivals with it, by when they were made (as
+    /// [`Minute`]s: half the size of seconds, and a word of every subject
+    /// is an entry).
+    index: HashMap<u32, BTreeSet<(Minute, u32)>>,
     /// Union-find over arrivals.
     parent: Vec<u32>,
     size: Vec<u32>,
@@ -206,7 +216,13 @@ impl Floods {
         let mut near: Vec<u32> = Vec::new();
         for word in &words {
             if let Some(set) = self.index.get(word) {
-                near.extend(set.range((from, 0)..=(to, u32::MAX)).map(|(_, i)| *i));
+                let minutes = set.range((minute(from), 0)..=(minute(to), u32::MAX));
+                let arrivals = &self.arrivals;
+                near.extend(
+                    minutes
+                        .map(|(_, i)| *i)
+                        .filter(|&i| (from..=to).contains(&arrivals[i as usize].created)),
+                );
             }
         }
         // A ticket appears once for each word it shares: its run's length.
@@ -216,7 +232,10 @@ impl Floods {
             .map(|run| (run[0], run.len()))
             .collect();
         for &word in &words {
-            self.index.entry(word).or_default().insert((created, n));
+            self.index
+                .entry(word)
+                .or_default()
+                .insert((minute(created), n));
         }
         self.arrivals.push(Arrival { created, words });
         self.parent.push(n);
