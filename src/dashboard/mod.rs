@@ -343,11 +343,14 @@ pub struct Tally {
     new_daily: BTreeMap<Date, usize>,
     finished_hourly: BTreeMap<i64, usize>,
     finished_daily: BTreeMap<Date, usize>,
-    /// How many seconds each took, keyed by when it happened; each
-    /// ticket's part tells its requester's role, for who waits longer.
-    responses: BTreeMap<When, i64>,
-    resolutions: BTreeMap<When, i64>,
+    /// How long each took, keyed by when it happened.
+    responses: BTreeMap<When, Took>,
+    resolutions: BTreeMap<When, Took>,
 }
+
+/// Seconds taken, and who asked (for who waits longer): kept beside the
+/// time, so the week's medians read one map in order.
+type Took = (i64, RequesterRole);
 
 fn hour_of(second: i64) -> i64 {
     second.div_euclid(3600)
@@ -434,13 +437,13 @@ impl Tally {
         let day = self.day(part.created);
         add(&mut self.new_daily, day);
         if let Some(at) = part.answered {
-            self.responses.insert((at, n), at - created);
+            self.responses.insert((at, n), (at - created, part.role));
         }
         if let Some(at) = part.finished {
             add(&mut self.finished_hourly, hour_of(at));
             let day = self.day(at);
             add(&mut self.finished_daily, day);
-            self.resolutions.insert((at, n), at - created);
+            self.resolutions.insert((at, n), (at - created, part.role));
         }
         if let Some(open) = &part.open {
             *self.by_queue.entry(open.queue).or_default() += 1;
@@ -613,8 +616,10 @@ impl Tally {
             .to_zoned_datetime(self.time_zone.clone())
             .map_or(now, |z| z.timestamp());
         let week_ago = now - SignedDuration::from_hours(7 * 24);
-        let since = |map: &BTreeMap<When, i64>, from: Timestamp| {
-            let took = map.range((from.as_second(), 0)..).map(|(_, took)| *took);
+        let since = |map: &BTreeMap<When, Took>, from: Timestamp| {
+            let took = map
+                .range((from.as_second(), 0)..)
+                .map(|(_, (took, _))| *took);
             median(took.map(SignedDuration::from_secs).collect())
         };
         d.first_response = Medians {
@@ -626,15 +631,13 @@ impl Tally {
             week: since(&self.resolutions, week_ago),
         };
         // The week's times by the requester's role, in one pass of each.
-        let by_role = |map: &BTreeMap<When, i64>| {
+        let by_role = |map: &BTreeMap<When, Took>| {
             let mut roles: HashMap<RequesterRole, Vec<SignedDuration>> = HashMap::new();
-            for ((_, n), took) in map.range((week_ago.as_second(), 0)..) {
-                if let Some(part) = self.parts.get(*n as usize).and_then(Option::as_ref) {
-                    roles
-                        .entry(part.role)
-                        .or_default()
-                        .push(SignedDuration::from_secs(*took));
-                }
+            for (_, (took, role)) in map.range((week_ago.as_second(), 0)..) {
+                roles
+                    .entry(*role)
+                    .or_default()
+                    .push(SignedDuration::from_secs(*took));
             }
             roles
         };
