@@ -16,7 +16,6 @@
 mod common;
 
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -59,9 +58,10 @@ fn delayed_url() -> &'static str {
 }
 
 /// A home whose default profile is the live RT at `url`; its cache empty.
-fn home_for(url: &str) -> PathBuf {
-    let home = tempfile::tempdir().expect("home").keep();
-    let config = home.join("config/deskterm");
+/// Removed when dropped.
+fn home_for(url: &str) -> tempfile::TempDir {
+    let home = tempfile::tempdir().expect("home");
+    let config = home.path().join("config/deskterm");
     std::fs::create_dir_all(&config).expect("config dir");
     std::fs::write(
         config.join("config.toml"),
@@ -88,9 +88,10 @@ fn cold(bencher: Bencher, url: &str) {
     let (token, now) = (token(), now());
     bencher
         .with_inputs(|| home_for(url))
-        .bench_local_values(|home| {
+        // By reference: each home is removed after its run, untimed.
+        .bench_local_refs(|home| {
             let env = [("DESKTERM_TOKEN", token.as_str()), ("DESKTERM_NOW", &now)];
-            start(&home, &[], &env).first_ticket()
+            start(home.path(), &[], &env).first_ticket()
         });
 }
 
@@ -100,8 +101,8 @@ fn warm(bencher: Bencher, url: &str) {
     let env = [("DESKTERM_TOKEN", token.as_str()), ("DESKTERM_NOW", &now)];
     let home = home_for(url);
     // The first run fills the cache: the first page is stored before it is shown.
-    drop(start(&home, &[], &env).first_ticket());
-    bencher.bench_local(|| start(&home, &[], &env).first_ticket());
+    drop(start(home.path(), &[], &env).first_ticket());
+    bencher.bench_local(|| start(home.path(), &[], &env).first_ticket());
 }
 
 #[divan::bench(sample_count = 10)]

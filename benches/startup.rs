@@ -10,11 +10,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use common::pty::start;
 use divan::Bencher;
+use tempfile::TempDir;
 
 use deskterm::desk::{Status, StatusKind};
 use deskterm::store::Store;
@@ -59,11 +60,12 @@ fn prepare(home: &Path, tickets: usize) {
     store.cache_tickets(&tickets, common::now()).expect("cache");
 }
 
-/// A prepared home (see [`prepare`]), made by a child process.
-fn cached_home(tickets: usize) -> PathBuf {
-    let home = tempfile::tempdir().expect("home").keep();
+/// A prepared home (see [`prepare`]), made by a child process; removed
+/// when dropped.
+fn cached_home(tickets: usize) -> TempDir {
+    let home = tempfile::tempdir().expect("home");
     let status = std::process::Command::new(std::env::current_exe().expect("this bench"))
-        .env("DESKTERM_BENCH_PREPARE", &home)
+        .env("DESKTERM_BENCH_PREPARE", home.path())
         .env("DESKTERM_BENCH_TICKETS", tickets.to_string())
         .status()
         .expect("prepare");
@@ -75,7 +77,7 @@ fn cached_home(tickets: usize) -> PathBuf {
 #[divan::bench(sample_count = 10)]
 fn first_frame_from_a_full_cache(bencher: Bencher) {
     let home = cached_home(common::tickets());
-    let home = home.as_path();
+    let home = home.path();
     bencher.bench_local(|| {
         let run = start(home, &[], &[("DESKTERM_TOKEN", "not-used")]);
         run.first_ticket()
@@ -88,7 +90,7 @@ fn first_frame_from_a_full_cache(bencher: Bencher) {
 fn first_frame_from_a_cache_of_300(bencher: Bencher) {
     let home = cached_home(300);
     bencher.bench_local(|| {
-        let run = start(&home, &[], &[("DESKTERM_TOKEN", "not-used")]);
+        let run = start(home.path(), &[], &[("DESKTERM_TOKEN", "not-used")]);
         run.first_ticket()
     });
 }
@@ -121,7 +123,7 @@ fn first_frame_on_a_fresh_demo_desk(bencher: Bencher) {
 #[divan::bench(sample_count = 3)]
 fn resident_memory_holding_a_full_cache(bencher: Bencher) {
     let home = cached_home(common::tickets());
-    let home = home.as_path();
+    let home = home.path();
     bencher.bench_local(|| {
         let run = start(home, &[], &[("DESKTERM_TOKEN", "not-used")]).first_ticket();
         let kb = settled_resident_kb(run.pid());

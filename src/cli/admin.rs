@@ -211,16 +211,25 @@ impl Progress {
     }
 
     fn show(&mut self, made: usize) {
+        match self.line(made) {
+            Some(line) if self.terminal => eprint!("\r{line}"),
+            Some(line) => eprintln!("{line}"),
+            None => {}
+        }
+    }
+
+    /// What to say after `made` tickets: at a terminal every time, else
+    /// once a tenth; nothing for a build too small to wait for.
+    fn line(&mut self, made: usize) -> Option<String> {
         if self.total < 50_000 || made == 0 {
-            return;
+            return None;
         }
         let percent = made * 100 / self.total;
-        if self.terminal {
-            eprint!("\r  {made} of {} tickets ({percent}%)", self.total);
-        } else if percent / 10 > self.shown_tenths {
-            self.shown_tenths = percent / 10;
-            eprintln!("  {made} of {} tickets ({percent}%)", self.total);
+        if !self.terminal && percent / 10 <= self.shown_tenths {
+            return None;
         }
+        self.shown_tenths = percent / 10;
+        Some(format!("  {made} of {} tickets ({percent}%)", self.total))
     }
 
     fn done(&self, took: std::time::Duration) {
@@ -295,5 +304,34 @@ pub(super) fn sla_command(cli: &Cli, action: &SlaAction) -> anyhow::Result<ExitC
             runtime.shutdown_background();
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Progress;
+
+    fn lines(total: usize, terminal: bool, step: usize) -> Vec<String> {
+        let mut progress = Progress {
+            total,
+            terminal,
+            shown_tenths: 0,
+        };
+        (0..=total)
+            .step_by(step)
+            .filter_map(|made| progress.line(made))
+            .collect()
+    }
+
+    #[test]
+    fn a_long_build_says_how_far_it_has_come_once_a_tenth_in_a_log() {
+        let said = lines(1_000_000, false, 500);
+        assert_eq!(said.len(), 10, "{said:?}");
+        assert_eq!(said[0], "  100000 of 1000000 tickets (10%)");
+        assert_eq!(said[9], "  1000000 of 1000000 tickets (100%)");
+        // At a terminal the one line is rewritten on every report.
+        assert_eq!(lines(1_000_000, true, 500).len(), 2000);
+        // A small desk is built before anyone would wait.
+        assert!(lines(300, false, 1).is_empty());
     }
 }
