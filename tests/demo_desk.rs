@@ -220,6 +220,50 @@ async fn search_pages_without_gaps_and_filters_on_the_desk() {
     );
 }
 
+/// Pages resume after the last id they gave (not by counting rows): a
+/// ticket made between pages moves nothing, so none comes twice or is
+/// missed, and a page asked out of turn is still the same page.
+#[tokio::test]
+async fn a_ticket_made_between_pages_moves_no_ticket_across_them() {
+    let (desk, _dir) = common::demo_desk();
+    let all = everything(desk.as_ref(), &Query::default()).await;
+    let page = |n: u32| PageRequest {
+        page: n,
+        ..PageRequest::first(100)
+    };
+    // Out of turn (no page before it): found by counting, the same rows.
+    let third = desk.search(&Query::default(), page(2)).await.unwrap();
+    assert_eq!(third.items, all[200..300]);
+
+    let first = desk.search(&Query::default(), page(0)).await.unwrap();
+    let made = desk
+        .create(&NewTicket {
+            queue: QueueId("2".into()),
+            subject: "Made while paging".into(),
+            requester_email: "paging@example.org".into(),
+            requester_name: String::new(),
+            channel: Channel::Phone,
+            priority: PriorityLevel::Normal,
+            owner: Assignee::Nobody,
+            body: "Between two pages.".into(),
+        })
+        .await
+        .unwrap();
+    let mut listed = first.items;
+    let (mut n, mut more) = (1, first.more);
+    while more {
+        let found = desk.search(&Query::default(), page(n)).await.unwrap();
+        listed.extend(found.items);
+        (n, more) = (n + 1, found.more);
+    }
+    assert!(
+        !listed.iter().any(|t| t.id == made.id),
+        "newer than page one"
+    );
+    let ids = |tickets: &[TicketSummary]| tickets.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&listed), ids(&all), "none twice, none missed");
+}
+
 #[tokio::test]
 async fn changed_since_returns_only_what_changed() {
     let (desk, _dir) = common::demo_desk();
