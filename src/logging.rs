@@ -25,7 +25,11 @@ pub fn init(dir: &Path) -> anyhow::Result<(WorkerGuard, PathBuf)> {
     }
     let file = options.open(&path)?;
     paths::private_file(&path)?;
-    let (writer, guard) = tracing_appender::non_blocking(file);
+    // Room for 4,096 lines waiting to be written, not the default 128,000
+    // (4 MB set aside up front); past it a line is dropped, not waited for.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(4_096)
+        .finish(file);
     let level = match std::env::var("DESKTERM_LOG").as_deref() {
         Ok("trace") => LevelFilter::TRACE,
         Ok("debug") => LevelFilter::DEBUG,

@@ -989,8 +989,8 @@ impl State {
             Action::MarkFlood => {
                 let flood = self
                     .selected()
-                    .and_then(|t| self.held.flooded.get(&t.id))
-                    .map(|&i| self.held.flood_list[i].tickets.clone());
+                    .and_then(|t| self.held.flood_of(&t.id))
+                    .map(|f| f.tickets.clone());
                 match flood {
                     Some(tickets) => {
                         let n = tickets.len();

@@ -41,8 +41,6 @@ pub struct Holdings {
     floods: Floods,
     /// The floods among the tickets held, biggest first, as last grouped.
     pub flood_list: Vec<Flood>,
-    /// Each flooded ticket's flood (an index into `flood_list`).
-    pub flooded: HashMap<TicketId, usize>,
     /// Tickets came since the floods were last listed.
     floods_stale: bool,
 }
@@ -62,7 +60,6 @@ impl Holdings {
             counted_at: None,
             floods: Floods::new(floods),
             flood_list: Vec::new(),
-            flooded: HashMap::new(),
             floods_stale: false,
         }
     }
@@ -78,12 +75,13 @@ impl Holdings {
         self.flood_list = self
             .floods
             .floods(|id| tickets.by_id(id).is_some_and(|t| t.status.kind.is_active()));
-        self.flooded = self
-            .flood_list
-            .iter()
-            .enumerate()
-            .flat_map(|(i, f)| f.tickets.iter().map(move |id| (id.clone(), i)))
-            .collect();
+    }
+
+    /// The flood a ticket is in, as last listed.
+    pub fn flood_of(&self, id: &TicketId) -> Option<&Flood> {
+        self.floods
+            .flood_of(id)
+            .and_then(|i| self.flood_list.get(i))
     }
 
     /// Room for `total` tickets, before they come.

@@ -210,12 +210,7 @@ fn cell(column: &Column, t: &TicketSummary, state: &State, width: usize) -> (Str
             // first: `:open` and its Links field say to which.
             let linked = if t.linked { "⇄ " } else { "" };
             // A flood says how big it is on its newest ticket.
-            let flood = match state
-                .held
-                .flooded
-                .get(&t.id)
-                .map(|&i| &state.held.flood_list[i])
-            {
+            let flood = match state.held.flood_of(&t.id) {
                 Some(f) if f.tickets.first() == Some(&t.id) => format!("≋{} ", f.tickets.len()),
                 Some(_) => "≋ ".to_string(),
                 None => String::new(),
