@@ -157,8 +157,8 @@ pub struct Floods {
     /// Union-find over arrivals.
     parent: Vec<u32>,
     size: Vec<u32>,
-    /// By arrival: its flood in the last listing, or [`NO_FLOOD`]. A
-    /// number an arrival, where a map by id cost 10 MB with 100,000 held.
+    /// By arrival: its flood in the last listing, or [`NO_FLOOD`]. One
+    /// number for each arrival; a map by id cost 10 MB with 100,000 held.
     flood_of: Vec<u32>,
 }
 

@@ -31,7 +31,7 @@ pub struct Cached {
 
 /// Sent on when a part of the cache is dropped. The reader reads one part
 /// ahead and no further: parts read faster than the console holds them
-/// would pile up (four parts of 10,000, 60 MB, with 100,000 cached).
+/// piled up (four parts of 10,000 waited at once with 100,000 cached).
 #[derive(Debug, Default)]
 pub struct Taken(Option<mpsc::Sender<()>>);
 
