@@ -249,7 +249,8 @@ impl Slipping {
 }
 
 /// What one ticket adds to the figures, kept so that a change to it can
-/// take the old contribution back out. Times in seconds since the epoch: a part is kept for every held ticket.
+/// take the old contribution back out. Times are seconds since the epoch:
+/// a part is kept for every held ticket.
 #[derive(Clone, Debug)]
 struct Part {
     created: i64,

@@ -50,6 +50,7 @@ impl Clone for Taken {
     }
 }
 
+/// Parts compare by what they hold, not by who waits for them.
 impl PartialEq for Taken {
     fn eq(&self, _: &Self) -> bool {
         true
