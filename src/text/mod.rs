@@ -18,16 +18,18 @@ pub use sanitize::{MAX_MARKS, sanitize_block, sanitize_line};
 use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::Arc;
+
+use arcstr::ArcStr;
 
 /// Text that has been through the sanitiser and is safe to draw.
 ///
 /// Build it with [`SafeText::line`] for one-line fields (subjects, names) or
 /// [`SafeText::block`] for bodies that keep their line breaks.
 /// Shared, so that a name repeated on a hundred thousand tickets can be
-/// kept once (see [`Pool`]).
+/// kept once (see [`Pool`]); one pointer wide, its length kept with the
+/// text (a held ticket carries a dozen).
 #[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SafeText(Arc<str>);
+pub struct SafeText(ArcStr);
 
 impl SafeText {
     /// One line: every line break and tab becomes a space.
@@ -82,7 +84,7 @@ impl<'de> serde::Deserialize<'de> for SafeText {
 /// Texts kept once however often they recur: the statuses, queue, agent and
 /// requester names a desk repeats on every ticket.
 #[derive(Clone, Debug, Default)]
-pub struct Pool(HashSet<Arc<str>>);
+pub struct Pool(HashSet<ArcStr>);
 
 impl Pool {
     /// `text`, now sharing the pool's copy of the same words.
