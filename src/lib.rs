@@ -20,6 +20,7 @@ pub mod floods;
 pub mod headless;
 pub mod layout;
 pub mod logging;
+pub mod numbers;
 pub mod opener;
 pub mod paths;
 pub mod session;

@@ -11,6 +11,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::desk::{AgentId, Channel, QueueId, RequesterRole, StatusKind, TicketId, TicketSummary};
+use crate::numbers::Numbers;
 use crate::sla::{ClockKind, Level, Stage, Thresholds};
 
 /// How far back the flow charts and the finished tickets go.
@@ -186,15 +187,17 @@ pub fn compute<'a>(
 ) -> Dashboard {
     let mut tally = Tally::new(time_zone.clone());
     let mut slipping = Slipping::default();
+    let mut numbers = Numbers::default();
     let mut open = HashMap::new();
     for t in tickets {
-        tally.put(t);
+        let n = numbers.number(&t.id);
+        tally.put(n, t);
         if t.status.kind.is_active() && finished_at(t).is_none() {
             slipping.count(t, t.sla.level(now, thresholds));
-            open.insert(t.id.clone(), t);
+            open.insert(n, t);
         }
     }
-    tally.figures(now, &slipping, |id| open.get(id).copied())
+    tally.figures(now, &slipping, |n| open.get(&n).copied())
 }
 
 /// At risk and breached per department and per agent. Time alone moves
@@ -270,45 +273,6 @@ struct OpenPart {
     owner: Option<u32>,
 }
 
-/// Small numbers for ids: the tally's sets and maps hold a ticket in
-/// several places, and a number there costs a fraction of a copied id.
-/// Numbers are never given back: a ticket that leaves may come back.
-#[derive(Clone, Debug)]
-struct Numbers<K> {
-    numbers: HashMap<K, u32>,
-    keys: Vec<K>,
-}
-
-impl<K> Default for Numbers<K> {
-    fn default() -> Self {
-        Self {
-            numbers: HashMap::new(),
-            keys: Vec::new(),
-        }
-    }
-}
-
-impl<K: Clone + Eq + std::hash::Hash> Numbers<K> {
-    /// The number of `key`, given one the first time it is seen.
-    fn number(&mut self, key: &K) -> u32 {
-        if let Some(n) = self.numbers.get(key) {
-            return *n;
-        }
-        let n = self.keys.len() as u32;
-        self.keys.push(key.clone());
-        self.numbers.insert(key.clone(), n);
-        n
-    }
-
-    fn find(&self, key: &K) -> Option<u32> {
-        self.numbers.get(key).copied()
-    }
-
-    fn key(&self, n: u32) -> &K {
-        &self.keys[n as usize]
-    }
-}
-
 /// An open ticket or a moment, ordered by time (seconds since the epoch:
 /// half the size of a timestamp, in sets of every ticket), then by ticket
 /// number.
@@ -325,7 +289,6 @@ fn at_second(second: i64) -> Timestamp {
 #[derive(Clone, Debug)]
 pub struct Tally {
     time_zone: TimeZone,
-    tickets: Numbers<TicketId>,
     queues: Numbers<QueueId>,
     agents: Numbers<AgentId>,
     /// By ticket number.
@@ -383,7 +346,6 @@ impl Tally {
     pub fn new(time_zone: TimeZone) -> Self {
         Self {
             time_zone,
-            tickets: Numbers::default(),
             queues: Numbers::default(),
             agents: Numbers::default(),
             parts: Vec::new(),
@@ -411,14 +373,12 @@ impl Tally {
     pub fn make_room(&mut self, total: usize) {
         let more = total.saturating_sub(self.parts.len());
         self.parts.reserve_exact(more);
-        self.tickets.numbers.reserve(more);
-        self.tickets.keys.reserve_exact(more);
     }
 
-    /// A ticket as it is now, replacing what it was.
-    pub fn put(&mut self, t: &TicketSummary) {
-        self.remove(&t.id);
-        let n = self.tickets.number(&t.id);
+    /// Ticket number `n` (its number among the tickets held, see
+    /// [`crate::numbers`]) as it is now, replacing what it was.
+    pub fn put(&mut self, n: u32, t: &TicketSummary) {
+        self.remove(n);
         let finished = finished_at(t);
         let open = (finished.is_none() && t.status.kind.is_active()).then(|| OpenPart {
             queue: self.queues.number(&t.queue.id),
@@ -469,11 +429,8 @@ impl Tally {
         self.parts[slot] = Some(part);
     }
 
-    /// A ticket the console no longer holds.
-    pub fn remove(&mut self, id: &TicketId) {
-        let Some(n) = self.tickets.find(id) else {
-            return;
-        };
+    /// Ticket number `n`, no longer held.
+    pub fn remove(&mut self, n: u32) {
         let Some(part) = self.parts.get_mut(n as usize).and_then(Option::take) else {
             return;
         };
@@ -505,13 +462,13 @@ impl Tally {
         }
     }
 
-    /// The figures at `now`; `ticket` finds an open ticket's subject for
-    /// the oldest-open list.
+    /// The figures at `now`; `ticket` finds an open ticket by its number,
+    /// for the oldest-open list.
     pub fn figures<'a>(
         &self,
         now: Timestamp,
         slipping: &Slipping,
-        ticket: impl Fn(&TicketId) -> Option<&'a TicketSummary>,
+        ticket: impl Fn(u32) -> Option<&'a TicketSummary>,
     ) -> Dashboard {
         let queue_name = |n: &u32| {
             self.queue_names
@@ -602,7 +559,7 @@ impl Tally {
         d.oldest = self
             .open
             .iter()
-            .filter_map(|(_, n)| ticket(self.tickets.key(*n)))
+            .filter_map(|(_, n)| ticket(*n))
             .take(OLDEST_OPEN)
             .map(|t| Oldest {
                 id: t.id.clone(),

@@ -142,14 +142,14 @@ fn minute(second: i64) -> Minute {
 }
 
 /// Every ticket seen, grouped as they come. Held compactly, a few hundred
-/// bytes a ticket: words are numbers, times are seconds, and each ticket's
-/// id is kept once.
+/// bytes a ticket: words are numbers, times are seconds, and a ticket is
+/// known by its number (see [`crate::numbers`]), not its id.
 #[derive(Default)]
 pub struct Floods {
     thresholds: Thresholds,
     vocabulary: Vocabulary,
+    /// By ticket number; [`NOT_ARRIVED`] where a number has not come.
     arrivals: Vec<Arrival>,
-    by_id: HashMap<TicketId, u32>,
     /// Word → the arrivals with it, by when they were made (as
     /// [`Minute`]s: half the size of seconds, and a word of every subject
     /// is an entry).
@@ -163,6 +163,9 @@ pub struct Floods {
 }
 
 const NO_FLOOD: u32 = u32::MAX;
+
+/// The `created` of a number that has not arrived.
+const NOT_ARRIVED: i64 = i64::MIN;
 
 /// One flood as the console shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -206,15 +209,36 @@ impl Floods {
         self.size[a as usize] += self.size[b as usize];
     }
 
-    /// A ticket arrives (or is seen again: then nothing changes, as its
-    /// subject and creation do not).
-    pub fn add(&mut self, ticket: &TicketSummary) {
-        if self.by_id.contains_key(&ticket.id) {
+    /// Room for `total` tickets in all, made once.
+    pub fn make_room(&mut self, total: usize) {
+        let more = total.saturating_sub(self.arrivals.len());
+        self.arrivals.reserve_exact(more);
+        self.parent.reserve_exact(more);
+        self.size.reserve_exact(more);
+    }
+
+    /// Ticket number `n` arrives (or is seen again: then nothing changes,
+    /// as its subject and creation do not).
+    pub fn add(&mut self, n: u32, ticket: &TicketSummary) {
+        let slot = n as usize;
+        if self
+            .arrivals
+            .get(slot)
+            .is_some_and(|a| a.created != NOT_ARRIVED)
+        {
             return;
+        }
+        while self.arrivals.len() <= slot {
+            let i = self.arrivals.len() as u32;
+            self.arrivals.push(Arrival {
+                created: NOT_ARRIVED,
+                words: Box::default(),
+            });
+            self.parent.push(i);
+            self.size.push(1);
         }
         let words = self.vocabulary.words(&ticket.subject);
         let created = ticket.created.as_second();
-        let n = self.arrivals.len() as u32;
         let window = self.thresholds.window.as_secs();
         let (from, to) = (created - window, created + window);
         // Those within the window sharing a word.
@@ -242,10 +266,7 @@ impl Floods {
                 .or_default()
                 .insert((minute(created), n));
         }
-        self.arrivals.push(Arrival { created, words });
-        self.parent.push(n);
-        self.size.push(1);
-        self.by_id.insert(ticket.id.clone(), n);
+        self.arrivals[slot] = Arrival { created, words };
         let least = self.thresholds.similarity;
         for (other, shared) in shared_words {
             // Already one flood: nothing to compare.
@@ -263,20 +284,22 @@ impl Floods {
         }
     }
 
-    /// The floods among `live` tickets (those still held), biggest first:
-    /// groups of at least the threshold's size.
-    pub fn floods(&mut self, live: impl Fn(&TicketId) -> bool) -> Vec<Flood> {
+    /// The floods among live tickets, biggest first: groups of at least
+    /// the threshold's size. `live` gives the id of a ticket number still
+    /// held, and nothing for one that is not.
+    pub fn floods<'a>(&mut self, live: impl Fn(u32) -> Option<&'a TicketId>) -> Vec<Flood> {
         let least = self.thresholds.min_tickets;
-        // Each id is kept once, in `by_id`; the flooded ones looked up there.
         let mut ids: Vec<Option<&TicketId>> = vec![None; self.arrivals.len()];
         let mut roots = Vec::with_capacity(self.arrivals.len());
         for i in 0..self.arrivals.len() as u32 {
             let root = self.root(i);
             roots.push(root);
         }
-        for (id, &i) in &self.by_id {
-            if self.size[roots[i as usize] as usize] as usize >= least && live(id) {
-                ids[i as usize] = Some(id);
+        for (i, id) in ids.iter_mut().enumerate() {
+            if self.size[roots[i] as usize] as usize >= least
+                && self.arrivals[i].created != NOT_ARRIVED
+            {
+                *id = live(i as u32);
             }
         }
         let mut groups: HashMap<u32, Vec<u32>> = HashMap::new();
@@ -288,45 +311,50 @@ impl Floods {
         let arrivals = &self.arrivals;
         let when =
             |i: u32| Timestamp::from_second(arrivals[i as usize].created).unwrap_or_default();
-        let mut out: Vec<Flood> = groups
-            .into_values()
-            .filter(|members| members.len() >= least)
-            .map(|mut members| {
+        let mut out: Vec<(u32, Flood)> = groups
+            .into_iter()
+            .filter(|(_, members)| members.len() >= least)
+            .map(|(root, mut members)| {
                 let id = |i: u32| ids[i as usize].expect("a flooded ticket has an id");
                 // Newest first; made in the same second, the later id.
                 members.sort_by_key(|&i| {
                     let id = id(i);
                     std::cmp::Reverse((arrivals[i as usize].created, id.0.parse::<u64>().ok(), id))
                 });
-                Flood {
+                let flood = Flood {
                     first: members.iter().map(|&i| when(i)).min().unwrap_or_default(),
                     last: when(members[0]),
                     tickets: members.into_iter().map(|i| id(i).clone()).collect(),
-                }
+                };
+                (root, flood)
             })
             .collect();
-        out.sort_by(|a, b| {
+        out.sort_by(|(_, a), (_, b)| {
             b.tickets
                 .len()
                 .cmp(&a.tickets.len())
                 .then(b.last.cmp(&a.last))
         });
+        let place: HashMap<u32, u32> = out
+            .iter()
+            .enumerate()
+            .map(|(k, (root, _))| (*root, k as u32))
+            .collect();
         self.flood_of.clear();
         self.flood_of.resize(self.arrivals.len(), NO_FLOOD);
-        for (k, flood) in out.iter().enumerate() {
-            for id in &flood.tickets {
-                if let Some(&n) = self.by_id.get(id) {
-                    self.flood_of[n as usize] = k as u32;
-                }
+        for (i, root) in roots.iter().enumerate() {
+            if ids[i].is_some()
+                && let Some(&k) = place.get(root)
+            {
+                self.flood_of[i] = k;
             }
         }
-        out
+        out.into_iter().map(|(_, flood)| flood).collect()
     }
 
-    /// The flood a ticket was in at the last listing: its place in what
-    /// [`Floods::floods`] gave.
-    pub fn flood_of(&self, id: &TicketId) -> Option<usize> {
-        let n = *self.by_id.get(id)?;
+    /// The flood ticket number `n` was in at the last listing: its place in
+    /// what [`Floods::floods`] gave.
+    pub fn flood_of(&self, n: u32) -> Option<usize> {
         match self.flood_of.get(n as usize) {
             Some(&k) if k != NO_FLOOD => Some(k as usize),
             _ => None,

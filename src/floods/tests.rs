@@ -32,13 +32,23 @@ fn morning() -> Vec<TicketSummary> {
     ]
 }
 
-fn groups(tickets: &[TicketSummary]) -> Vec<Vec<String>> {
+/// The tickets grouped, each numbered by its place in `tickets`.
+fn grouped(tickets: &[TicketSummary]) -> Floods {
     let mut floods = Floods::new(Thresholds::default());
-    for t in tickets {
-        floods.add(t);
+    for (n, t) in tickets.iter().enumerate() {
+        floods.add(n as u32, t);
     }
-    let mut out: Vec<Vec<String>> = floods
-        .floods(|_| true)
+    floods
+}
+
+/// Every ticket numbered as in [`grouped`], still held.
+fn all<'a>(tickets: &'a [TicketSummary]) -> impl Fn(u32) -> Option<&'a TicketId> {
+    move |n| tickets.get(n as usize).map(|t| &t.id)
+}
+
+fn groups(tickets: &[TicketSummary]) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = grouped(tickets)
+        .floods(all(tickets))
         .into_iter()
         .map(|f| {
             let mut ids: Vec<String> = f.tickets.into_iter().map(|id| id.0.to_string()).collect();
@@ -77,13 +87,13 @@ fn the_groups_are_the_same_whatever_order_tickets_arrive_in() {
 
 #[test]
 fn made_in_the_same_second_the_later_id_is_the_newest() {
-    let mut floods = Floods::new(Thresholds::default());
     // As a desk lists them: newest id first.
-    for id in [12, 11, 10] {
-        floods.add(&ticket(id, 0, "Bus 24 is late"));
-    }
-    let all = floods.floods(|_| true);
-    assert_eq!(all[0].tickets[0].0, "12");
+    let tickets: Vec<_> = [12, 11, 10]
+        .into_iter()
+        .map(|id| ticket(id, 0, "Bus 24 is late"))
+        .collect();
+    let found = grouped(&tickets).floods(all(&tickets));
+    assert_eq!(found[0].tickets[0].0, "12");
 }
 
 #[test]
@@ -101,14 +111,14 @@ fn identifiers_keep_their_numbers_and_other_numbers_go() {
 
 #[test]
 fn a_flood_lists_its_newest_first_and_only_tickets_still_held() {
-    let mut floods = Floods::new(Thresholds::default());
-    for t in morning() {
-        floods.add(&t);
-    }
-    let all = floods.floods(|_| true);
-    assert_eq!(all[0].tickets[0].0, "5", "the newest first");
+    let tickets = morning();
+    let mut floods = grouped(&tickets);
+    let found = floods.floods(all(&tickets));
+    assert_eq!(found[0].tickets[0].0, "5", "the newest first");
+    assert_eq!(floods.flood_of(1), Some(0), "bus 24, ticket 2");
     // Answered and gone, two of the Wi-Fi three leave too few.
-    let held = |id: &TicketId| id.0 != "8" && id.0 != "9";
+    let held = |n: u32| all(&tickets)(n).filter(|id| id.0 != "8" && id.0 != "9");
     let left = floods.floods(held);
     assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(floods.flood_of(6), None, "Wi-Fi, ticket 7: no longer a flood");
 }

@@ -33,7 +33,7 @@ impl State {
         self.dashboard = self
             .held
             .tally
-            .figures(self.now, &self.held.slipping, |id| tickets.by_id(id));
+            .figures(self.now, &self.held.slipping, |n| tickets.by_number(n));
         self.held.changed = false;
     }
 

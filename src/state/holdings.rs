@@ -72,15 +72,19 @@ impl Holdings {
         }
         self.floods_stale = false;
         let tickets = &self.tickets;
-        self.flood_list = self
-            .floods
-            .floods(|id| tickets.by_id(id).is_some_and(|t| t.status.kind.is_active()));
+        self.flood_list = self.floods.floods(|n| {
+            tickets
+                .by_number(n)
+                .filter(|t| t.status.kind.is_active())
+                .map(|t| &t.id)
+        });
     }
 
     /// The flood a ticket is in, as last listed.
     pub fn flood_of(&self, id: &TicketId) -> Option<&Flood> {
+        let n = self.tickets.number_of(id)?;
         self.floods
-            .flood_of(id)
+            .flood_of(n)
             .and_then(|i| self.flood_list.get(i))
     }
 
@@ -88,6 +92,20 @@ impl Holdings {
     pub fn make_room(&mut self, total: usize) {
         self.tickets.make_room(total);
         self.tally.make_room(total);
+        self.floods.make_room(total);
+    }
+
+    /// A ticket into the dashboard's tally as it is now.
+    pub fn tally_put(&mut self, t: &TicketSummary) {
+        let n = self.tickets.number(&t.id);
+        self.tally.put(n, t);
+    }
+
+    /// A ticket out of the dashboard's tally.
+    pub fn tally_remove(&mut self, id: &TicketId) {
+        if let Some(n) = self.tickets.number_of(id) {
+            self.tally.remove(n);
+        }
     }
 
     /// A ticket from the desk made ready to hold: its repeated texts
@@ -101,7 +119,8 @@ impl Holdings {
             _ => Facts::from_summary(&ticket),
         };
         engine.fill(&mut ticket, &facts);
-        self.floods.add(&ticket);
+        let n = self.tickets.number(&ticket.id);
+        self.floods.add(n, &ticket);
         self.floods_stale = true;
         // Read from JSON, three clocks get room for four.
         ticket.sla.clocks.shrink_to_fit();

@@ -629,7 +629,7 @@ impl State {
                 self.count(&old, false);
             }
             self.count(&ticket, true);
-            self.held.tally.put(&ticket);
+            self.held.tally_put(&ticket);
             self.queue.unplaced.insert(ticket.id.clone());
             self.held.tickets.upsert(ticket);
         } else {
@@ -637,9 +637,9 @@ impl State {
             let recent =
                 self.now - jiff::SignedDuration::from_hours(crate::dashboard::HISTORY_DAYS * 24);
             if crate::dashboard::finished_at(&ticket).is_some_and(|at| at >= recent) {
-                self.held.tally.put(&ticket);
+                self.held.tally_put(&ticket);
             } else {
-                self.held.tally.remove(&ticket.id);
+                self.held.tally_remove(&ticket.id);
             }
         }
     }
@@ -649,7 +649,7 @@ impl State {
         if let Some(old) = self.held.tickets.by_id(id).cloned() {
             self.count(&old, false);
         }
-        self.held.tally.remove(id);
+        self.held.tally_remove(id);
         self.queue.unplaced.remove(id);
         if let Some((at, from)) = self.held.tickets.remove(id) {
             self.dropped(at, from);

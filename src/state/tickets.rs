@@ -1,12 +1,13 @@
-//! The tickets the console holds: every active ticket it has loaded, indexed
-//! by id, each with its lower-cased search text ready for the filter.
-
-use std::collections::HashMap;
+//! The tickets the console holds: every active ticket it has loaded, found
+//! by id, each with its lower-cased search text ready for the filter. Every
+//! ticket the console is told of gets a number (see [`crate::numbers`]),
+//! which the floods and the dashboard's tally know it by.
 
 use jiff::Timestamp;
 
 use crate::desk::query::search_text;
 use crate::desk::{TicketId, TicketSummary};
+use crate::numbers::Numbers;
 use crate::sla::Level;
 
 #[derive(Clone, Debug)]
@@ -24,8 +25,12 @@ pub struct Held {
 #[derive(Clone, Debug, Default)]
 pub struct TicketSet {
     items: Vec<Held>,
-    index: HashMap<TicketId, usize>,
+    numbers: Numbers<TicketId>,
+    /// By ticket number: its place in `items`, or [`NOT_HELD`].
+    places: Vec<u32>,
 }
+
+const NOT_HELD: u32 = u32::MAX;
 
 impl TicketSet {
     pub fn len(&self) -> usize {
@@ -48,24 +53,50 @@ impl TicketSet {
         self.items.get(i).map(|h| &h.ticket)
     }
 
+    /// The number of a ticket, given one the first time it is seen.
+    pub fn number(&mut self, id: &TicketId) -> u32 {
+        self.numbers.number(id)
+    }
+
+    /// The number of a ticket seen before.
+    pub fn number_of(&self, id: &TicketId) -> Option<u32> {
+        self.numbers.find(id)
+    }
+
+    /// Where ticket number `n` is held, if it is.
+    fn place(&self, n: u32) -> Option<usize> {
+        match self.places.get(n as usize) {
+            Some(&i) if i != NOT_HELD => Some(i as usize),
+            _ => None,
+        }
+    }
+
     pub fn position(&self, id: &TicketId) -> Option<usize> {
-        self.index.get(id).copied()
+        self.place(self.number_of(id)?)
     }
 
     pub fn by_id(&self, id: &TicketId) -> Option<&TicketSummary> {
         self.position(id).and_then(|i| self.get(i))
     }
 
+    /// Ticket number `n`, if it is held.
+    pub fn by_number(&self, n: u32) -> Option<&TicketSummary> {
+        self.place(n).and_then(|i| self.get(i))
+    }
+
     /// Room for `total` tickets in all, made once: growing by doubling
     /// would leave a quarter of a 100,000-ticket desk's room unused.
     pub fn make_room(&mut self, total: usize) {
-        let more = total.saturating_sub(self.items.len());
-        self.items.reserve_exact(more);
-        self.index.reserve(more);
+        self.items
+            .reserve_exact(total.saturating_sub(self.items.len()));
+        self.numbers.make_room(total);
+        self.places
+            .reserve_exact(total.saturating_sub(self.places.len()));
     }
 
     /// Add or replace a ticket.
     pub fn upsert(&mut self, ticket: TicketSummary) {
+        let n = self.number(&ticket.id) as usize;
         let held = Held {
             haystack: search_text(&ticket),
             ticket,
@@ -74,10 +105,13 @@ impl TicketSet {
             level_until: Timestamp::MIN,
             unconfirmed: false,
         };
-        match self.index.get(&held.ticket.id) {
-            Some(&i) => self.items[i] = held,
+        if self.places.len() <= n {
+            self.places.resize(n + 1, NOT_HELD);
+        }
+        match self.place(n as u32) {
+            Some(i) => self.items[i] = held,
             None => {
-                self.index.insert(held.ticket.id.clone(), self.items.len());
+                self.places[n] = self.items.len() as u32;
                 self.items.push(held);
             }
         }
@@ -85,7 +119,7 @@ impl TicketSet {
 
     /// Mark a ticket as read from the cache, until the desk sends it.
     pub fn mark_unconfirmed(&mut self, id: &TicketId) {
-        if let Some(&i) = self.index.get(id) {
+        if let Some(i) = self.position(id) {
             self.items[i].unconfirmed = true;
         }
     }
@@ -102,11 +136,15 @@ impl TicketSet {
     /// Drop a ticket: the last one takes its position. Where it was, and
     /// where the moved one came from.
     pub fn remove(&mut self, id: &TicketId) -> Option<(usize, usize)> {
-        let i = self.index.remove(id)?;
+        let n = self.number_of(id)?;
+        let i = self.place(n)?;
+        self.places[n as usize] = NOT_HELD;
         let last = self.items.len() - 1;
         self.items.swap_remove(i);
-        if let Some(moved) = self.items.get(i) {
-            self.index.insert(moved.ticket.id.clone(), i);
+        if let Some(moved) = self.items.get(i)
+            && let Some(m) = self.numbers.find(&moved.ticket.id)
+        {
+            self.places[m as usize] = i as u32;
         }
         Some((i, last))
     }

@@ -425,10 +425,10 @@ mod tests {
             .await
             .expect("the tickets");
         let mut floods = crate::floods::Floods::new(Default::default());
-        for t in &held.items {
-            floods.add(t);
+        for (n, t) in held.items.iter().enumerate() {
+            floods.add(n as u32, t);
         }
-        let found = floods.floods(|_| true);
+        let found = floods.floods(|n| Some(&held.items[n as usize].id));
         assert!(
             found.iter().any(|f| f.tickets.len() >= 4),
             "{found:?} among {:?}",
