@@ -3,6 +3,7 @@
 //! Every string a server sent is a [`SafeText`], so nothing here can carry an
 //! escape sequence to the terminal.
 
+use arcstr::ArcStr;
 use compact_str::CompactString;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -10,19 +11,20 @@ use serde::{Deserialize, Serialize};
 use crate::sla::SlaClocks;
 use crate::text::{Pool, SafeText};
 
-// Ids and versions are short: each is kept inline (up to 24 bytes) rather
-// than as an allocation of its own, and a held ticket's id is copied into
-// several indexes.
+// A ticket's id and version are its own: each is kept inline (up to 24
+// bytes) rather than as an allocation of its own. Queue and agent ids
+// repeat on every ticket: each is kept once and shared (see
+// [`TicketSummary::share`]), one pointer wide.
 
 /// A backend's own ticket id (RT: "123", django-helpdesk: "45", demo: "1042").
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TicketId(pub CompactString);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct QueueId(pub CompactString);
+pub struct QueueId(pub ArcStr);
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct AgentId(pub CompactString);
+pub struct AgentId(pub ArcStr);
 
 /// What a write was based on (an ETag or an updated-at), for optimistic concurrency.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -346,13 +348,15 @@ impl TicketSummary {
         }
     }
 
-    /// Keep the texts every ticket repeats (status, priority, queue, owner,
-    /// requester, school, policy) once, in `pool`.
+    /// Keep the texts and ids every ticket repeats (status, priority,
+    /// queue, owner, requester, school, policy) once, in `pool`.
     pub fn share(&mut self, pool: &mut Pool) {
         pool.share(&mut self.status.raw);
         pool.share(&mut self.priority.raw);
+        pool.share_id(&mut self.queue.id.0);
         pool.share(&mut self.queue.name);
         if let Some(owner) = &mut self.owner {
+            pool.share_id(&mut owner.id.0);
             pool.share(&mut owner.name);
         }
         pool.share(&mut self.requester.name);

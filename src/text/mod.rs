@@ -89,10 +89,15 @@ pub struct Pool(HashSet<ArcStr>);
 impl Pool {
     /// `text`, now sharing the pool's copy of the same words.
     pub fn share(&mut self, text: &mut SafeText) {
-        match self.0.get(&*text.0) {
-            Some(same) => text.0 = same.clone(),
+        self.share_id(&mut text.0);
+    }
+
+    /// An id (a queue's, an agent's), now sharing the pool's copy.
+    pub fn share_id(&mut self, id: &mut ArcStr) {
+        match self.0.get(id) {
+            Some(same) => *id = same.clone(),
             None => {
-                self.0.insert(text.0.clone());
+                self.0.insert(id.clone());
             }
         }
     }
