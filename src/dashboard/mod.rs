@@ -259,9 +259,9 @@ struct Part {
     created: i64,
     role: RequesterRole,
     /// When the first response came.
-    answered: Option<i64>,
+    answered: Second,
     /// When it was finished.
-    finished: Option<i64>,
+    finished: Second,
     open: Option<OpenPart>,
 }
 
@@ -269,8 +269,23 @@ struct Part {
 struct OpenPart {
     queue: u32,
     channel: Channel,
-    role: RequesterRole,
     owner: Option<u32>,
+}
+
+/// A second since the epoch, or none: half the size of an `Option<i64>`.
+#[derive(Clone, Copy, Debug)]
+struct Second(i64);
+
+impl Second {
+    const NONE: i64 = i64::MIN;
+
+    fn new(second: Option<i64>) -> Self {
+        Self(second.unwrap_or(Self::NONE))
+    }
+
+    fn get(self) -> Option<i64> {
+        (self.0 != Self::NONE).then_some(self.0)
+    }
 }
 
 /// An open ticket or a moment, ordered by time (seconds since the epoch:
@@ -383,24 +398,23 @@ impl Tally {
         let open = (finished.is_none() && t.status.kind.is_active()).then(|| OpenPart {
             queue: self.queues.number(&t.queue.id),
             channel: t.channel,
-            role: t.requester.role,
             owner: t.owner.as_ref().map(|o| self.agents.number(&o.id)),
         });
         let created = t.created.as_second();
         let part = Part {
             created,
             role: t.requester.role,
-            answered: t.first_response_at.map(Timestamp::as_second),
-            finished: finished.map(Timestamp::as_second),
+            answered: Second::new(t.first_response_at.map(Timestamp::as_second)),
+            finished: Second::new(finished.map(Timestamp::as_second)),
             open,
         };
         add(&mut self.new_hourly, hour_of(part.created));
         let day = self.day(part.created);
         add(&mut self.new_daily, day);
-        if let Some(at) = part.answered {
+        if let Some(at) = part.answered.get() {
             self.responses.insert((at, n), (at - created, part.role));
         }
-        if let Some(at) = part.finished {
+        if let Some(at) = part.finished.get() {
             add(&mut self.finished_hourly, hour_of(at));
             let day = self.day(at);
             add(&mut self.finished_daily, day);
@@ -409,7 +423,7 @@ impl Tally {
         if let Some(open) = &part.open {
             *self.by_queue.entry(open.queue).or_default() += 1;
             *self.by_channel.entry(open.channel).or_default() += 1;
-            *self.by_role.entry(open.role).or_default() += 1;
+            *self.by_role.entry(part.role).or_default() += 1;
             if self.queue_names.get(&open.queue).map(String::as_str) != Some(&*t.queue.name) {
                 self.queue_names
                     .insert(open.queue, t.queue.name.to_string());
@@ -437,10 +451,10 @@ impl Tally {
         take(&mut self.new_hourly, &hour_of(part.created));
         let day = self.day(part.created);
         take(&mut self.new_daily, &day);
-        if let Some(at) = part.answered {
+        if let Some(at) = part.answered.get() {
             self.responses.remove(&(at, n));
         }
-        if let Some(at) = part.finished {
+        if let Some(at) = part.finished.get() {
             take(&mut self.finished_hourly, &hour_of(at));
             let day = self.day(at);
             take(&mut self.finished_daily, &day);
@@ -449,7 +463,7 @@ impl Tally {
         if let Some(open) = part.open {
             take_count(&mut self.by_queue, &open.queue);
             take_count(&mut self.by_channel, &open.channel);
-            take_count(&mut self.by_role, &open.role);
+            take_count(&mut self.by_role, &part.role);
             if let Some(owner) = open.owner
                 && let Some(set) = self.by_agent.get_mut(&owner)
             {

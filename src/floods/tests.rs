@@ -120,5 +120,9 @@ fn a_flood_lists_its_newest_first_and_only_tickets_still_held() {
     let held = |n: u32| all(&tickets)(n).filter(|id| id.0 != "8" && id.0 != "9");
     let left = floods.floods(held);
     assert_eq!(left.len(), 1, "{left:?}");
-    assert_eq!(floods.flood_of(6), None, "Wi-Fi, ticket 7: no longer a flood");
+    assert_eq!(
+        floods.flood_of(6),
+        None,
+        "Wi-Fi, ticket 7: no longer a flood"
+    );
 }

@@ -83,9 +83,7 @@ impl Holdings {
     /// The flood a ticket is in, as last listed.
     pub fn flood_of(&self, id: &TicketId) -> Option<&Flood> {
         let n = self.tickets.number_of(id)?;
-        self.floods
-            .flood_of(n)
-            .and_then(|i| self.flood_list.get(i))
+        self.floods.flood_of(n).and_then(|i| self.flood_list.get(i))
     }
 
     /// Room for `total` tickets, before they come.
