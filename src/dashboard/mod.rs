@@ -288,10 +288,16 @@ impl Second {
     }
 }
 
-/// An open ticket or a moment, ordered by time (seconds since the epoch:
-/// half the size of a timestamp, in sets of every ticket), then by ticket
-/// number.
-type When = (i64, u32);
+/// An open ticket or a moment, ordered by time, then by ticket number.
+/// The time is a [`moment`]: these sets hold every ticket, and a B-tree's
+/// node holds as many entries whatever their size.
+type When = (u32, u32);
+
+/// A second since the epoch in four bytes (1970 to 2106; earlier or later
+/// is held at the end).
+fn moment(second: i64) -> u32 {
+    second.clamp(0, u32::MAX as i64) as u32
+}
 
 /// A second since the epoch as a timestamp.
 fn at_second(second: i64) -> Timestamp {
@@ -327,9 +333,14 @@ pub struct Tally {
     resolutions: BTreeMap<When, Took>,
 }
 
-/// Seconds taken, and who asked (for who waits longer): kept beside the
-/// time, so the week's medians read one map in order.
-type Took = (i64, RequesterRole);
+/// Seconds taken (to 68 years), and who asked (for who waits longer):
+/// kept beside the time, so the week's medians read one map in order.
+type Took = (i32, RequesterRole);
+
+/// The seconds from one second to another, as a [`Took`] keeps them.
+fn took(from: i64, to: i64) -> i32 {
+    (to - from).clamp(i32::MIN as i64, i32::MAX as i64) as i32
+}
 
 fn hour_of(second: i64) -> i64 {
     second.div_euclid(3600)
@@ -412,13 +423,15 @@ impl Tally {
         let day = self.day(part.created);
         add(&mut self.new_daily, day);
         if let Some(at) = part.answered.get() {
-            self.responses.insert((at, n), (at - created, part.role));
+            self.responses
+                .insert((moment(at), n), (took(created, at), part.role));
         }
         if let Some(at) = part.finished.get() {
             add(&mut self.finished_hourly, hour_of(at));
             let day = self.day(at);
             add(&mut self.finished_daily, day);
-            self.resolutions.insert((at, n), (at - created, part.role));
+            self.resolutions
+                .insert((moment(at), n), (took(created, at), part.role));
         }
         if let Some(open) = &part.open {
             *self.by_queue.entry(open.queue).or_default() += 1;
@@ -429,12 +442,15 @@ impl Tally {
                     .insert(open.queue, t.queue.name.to_string());
             }
             if let (Some(agent), Some(owner)) = (open.owner, &t.owner) {
-                self.by_agent.entry(agent).or_default().insert((created, n));
+                self.by_agent
+                    .entry(agent)
+                    .or_default()
+                    .insert((moment(created), n));
                 if self.agent_names.get(&agent).map(String::as_str) != Some(&*owner.name) {
                     self.agent_names.insert(agent, owner.name.to_string());
                 }
             }
-            self.open.insert((created, n));
+            self.open.insert((moment(created), n));
         }
         let slot = n as usize;
         if self.parts.len() <= slot {
@@ -452,13 +468,13 @@ impl Tally {
         let day = self.day(part.created);
         take(&mut self.new_daily, &day);
         if let Some(at) = part.answered.get() {
-            self.responses.remove(&(at, n));
+            self.responses.remove(&(moment(at), n));
         }
         if let Some(at) = part.finished.get() {
             take(&mut self.finished_hourly, &hour_of(at));
             let day = self.day(at);
             take(&mut self.finished_daily, &day);
-            self.resolutions.remove(&(at, n));
+            self.resolutions.remove(&(moment(at), n));
         }
         if let Some(open) = part.open {
             take_count(&mut self.by_queue, &open.queue);
@@ -467,12 +483,12 @@ impl Tally {
             if let Some(owner) = open.owner
                 && let Some(set) = self.by_agent.get_mut(&owner)
             {
-                set.remove(&(part.created, n));
+                set.remove(&(moment(part.created), n));
                 if set.is_empty() {
                     self.by_agent.remove(&owner);
                 }
             }
-            self.open.remove(&(part.created, n));
+            self.open.remove(&(moment(part.created), n));
         }
     }
 
@@ -563,7 +579,7 @@ impl Tally {
                     open: open.len(),
                     at_risk,
                     breached,
-                    oldest: open.first().map(|(at, _)| at_second(*at)),
+                    oldest: open.first().map(|(at, _)| at_second(i64::from(*at))),
                 }
             })
             .collect();
@@ -590,9 +606,9 @@ impl Tally {
         let week_ago = now - SignedDuration::from_hours(7 * 24);
         let since = |map: &BTreeMap<When, Took>, from: Timestamp| {
             let took = map
-                .range((from.as_second(), 0)..)
-                .map(|(_, (took, _))| *took);
-            median(took.map(SignedDuration::from_secs).collect())
+                .range((moment(from.as_second()), 0)..)
+                .map(|(_, (took, _))| SignedDuration::from_secs(i64::from(*took)));
+            median(took.collect())
         };
         d.first_response = Medians {
             today: since(&self.responses, midnight),
@@ -605,11 +621,11 @@ impl Tally {
         // The week's times by the requester's role, in one pass of each.
         let by_role = |map: &BTreeMap<When, Took>| {
             let mut roles: HashMap<RequesterRole, Vec<SignedDuration>> = HashMap::new();
-            for (_, (took, role)) in map.range((week_ago.as_second(), 0)..) {
+            for (_, (took, role)) in map.range((moment(week_ago.as_second()), 0)..) {
                 roles
                     .entry(*role)
                     .or_default()
-                    .push(SignedDuration::from_secs(*took));
+                    .push(SignedDuration::from_secs(i64::from(*took)));
             }
             roles
         };
