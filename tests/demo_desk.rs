@@ -293,7 +293,7 @@ async fn writes_leave_a_trail_move_the_clocks_and_refuse_stale_versions() {
     .await;
     let ticket = new.first().unwrap().clone();
     assert!(matches!(
-        ticket.sla.get(ClockKind::FirstResponse).unwrap().stage,
+        ticket.sla.get(ClockKind::FirstResponse).unwrap().stage(),
         Stage::Active
     ));
 
@@ -313,11 +313,11 @@ async fn writes_leave_a_trail_move_the_clocks_and_refuse_stale_versions() {
     assert_ne!(after.version, ticket.version);
     assert_eq!(after.status.kind, StatusKind::Pending);
     assert!(matches!(
-        after.sla.get(ClockKind::FirstResponse).unwrap().stage,
+        after.sla.get(ClockKind::FirstResponse).unwrap().stage(),
         Stage::Met { .. }
     ));
     assert!(matches!(
-        after.sla.get(ClockKind::Resolution).unwrap().stage,
+        after.sla.get(ClockKind::Resolution).unwrap().stage(),
         Stage::Paused { .. }
     ));
 

@@ -178,7 +178,7 @@ async fn due_dates_are_the_resolution_deadline_and_a_new_status_is_an_event() {
         .sla
         .get(deskterm::sla::ClockKind::Resolution)
         .unwrap();
-    assert_eq!(clock.due, due.parse::<Timestamp>().unwrap());
+    assert_eq!(clock.due(), due.parse::<Timestamp>().unwrap());
 
     let applied = desk
         .apply(

@@ -177,7 +177,7 @@ async fn rt_deadlines_where_rt_has_an_sla_and_the_standard_policy_elsewhere() {
     assert!(it.sla.starts.is_some());
     let clock = &it.sla.clocks[0];
     assert_eq!(clock.kind, ClockKind::FirstResponse);
-    assert_eq!(clock.target, Some(jiff::SignedDuration::from_hours(4)));
+    assert_eq!(clock.target(), Some(jiff::SignedDuration::from_hours(4)));
     // Facilities has none: RT sends no clocks, and the console's engine
     // applies the standard policy to the history RT does send.
     let detail = ticket(&desk, "6").await;
@@ -740,7 +740,7 @@ async fn an_agent_logged_ticket_waits_for_its_first_reply() {
     Engine::default().fill(&mut filled, &Facts::from_detail(&detail));
     let first = filled.sla.get(ClockKind::FirstResponse).expect("a clock");
     assert!(
-        matches!(first.stage, deskterm::sla::Stage::Active),
+        matches!(first.stage(), deskterm::sla::Stage::Active),
         "{first:?}"
     );
     let due = detail.summary.sla.clocks.first().expect("RT's Due");
@@ -1136,7 +1136,7 @@ fn a_call_logged_in_the_form_waits_for_its_first_response_and_a_file_goes_with_a
     Engine::default().fill(&mut filled, &Facts::from_detail(&detail));
     let first = filled.sla.get(ClockKind::FirstResponse).expect("a clock");
     assert!(
-        matches!(first.stage, deskterm::sla::Stage::Active),
+        matches!(first.stage(), deskterm::sla::Stage::Active),
         "{first:?}"
     );
 

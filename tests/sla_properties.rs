@@ -109,13 +109,7 @@ proptest! {
         use std::sync::Arc;
         use deskterm::sla::{ClockKind, SlaClock, SlaClocks, Stage, Thresholds};
         let cal = if business_hours { business() } else { Calendar::always() };
-        let clock = SlaClock {
-            kind: ClockKind::Resolution,
-            due: cal.add(start, amount, &[]),
-            target: Some(amount),
-            stage: Stage::Active,
-            calendar: Some(Arc::new(cal)),
-        };
+        let clock = SlaClock::new(ClockKind::Resolution, cal.add(start, amount, &[]), Some(amount), Stage::Active).counting(Some(Arc::new(cal)));
         let clocks = SlaClocks { clocks: vec![clock], policy: None, starts: None };
         let thresholds = Thresholds::default();
         let now = start + SignedDuration::from_secs(look);

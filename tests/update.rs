@@ -39,13 +39,12 @@ fn ticket(id: u32, due_in_mins: i64) -> TicketSummary {
         first_response_at: None,
         resolved_at: None,
         sla: SlaClocks {
-            clocks: vec![SlaClock {
-                kind: ClockKind::Resolution,
-                due: now + SignedDuration::from_mins(due_in_mins),
-                target: Some(SignedDuration::from_hours(4)),
-                stage: Stage::Active,
-                calendar: None,
-            }],
+            clocks: vec![SlaClock::new(
+                ClockKind::Resolution,
+                now + SignedDuration::from_mins(due_in_mins),
+                Some(SignedDuration::from_hours(4)),
+                Stage::Active,
+            )],
             policy: None,
             starts: None,
         },
@@ -932,7 +931,7 @@ fn an_opened_pending_ticket_stays_paused_in_its_view_and_its_row() {
             && t.sla
                 .clocks
                 .iter()
-                .all(|c| matches!(c.stage, Stage::Paused { .. }))
+                .all(|c| matches!(c.stage(), Stage::Paused { .. }))
     };
     assert!(
         paused(s.held.tickets.by_id(&pending.id).unwrap()),

@@ -439,7 +439,7 @@ async fn a_note_warns_that_it_is_not_a_first_response() {
     select(&mut c, |t| {
         t.sla
             .get(deskterm::sla::ClockKind::FirstResponse)
-            .is_some_and(|c| c.stage == deskterm::sla::Stage::Active)
+            .is_some_and(|c| c.stage() == deskterm::sla::Stage::Active)
     })
     .await;
     c.ui.press("n").await;

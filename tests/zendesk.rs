@@ -374,7 +374,7 @@ async fn sla_policies_give_the_clocks() {
         .get(deskterm::sla::ClockKind::FirstResponse)
         .expect("a first-response clock");
     let created = desk.ticket(&high).await.unwrap().summary.created;
-    assert_eq!(first.due, created + jiff::SignedDuration::from_hours(1));
+    assert_eq!(first.due(), created + jiff::SignedDuration::from_hours(1));
     assert!(clocks.get(deskterm::sla::ClockKind::Resolution).is_some());
     assert!(
         desk.ticket(&low)

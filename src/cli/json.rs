@@ -168,9 +168,9 @@ fn clock(c: &SlaClock, now: Timestamp, thresholds: &Thresholds) -> Clock {
             ClockKind::NextResponse => "next_response",
             ClockKind::Resolution => "resolution",
         },
-        due: c.due,
+        due: c.due(),
         stage,
-        met_at: match c.stage {
+        met_at: match c.stage() {
             Stage::Met { at } => Some(at),
             _ => None,
         },

@@ -180,7 +180,7 @@ pub(super) fn list(tickets: &[TicketSummary], desk: &Connected, format: Format) 
                     t.id.0.to_string(),
                     t.key.to_string(),
                     clock.map_or("", |c| c.kind.label()).to_string(),
-                    clock.map(|c| c.due.to_string()).unwrap_or_default(),
+                    clock.map(|c| c.due().to_string()).unwrap_or_default(),
                     t.priority.level.name().to_string(),
                     t.status.kind.name().to_string(),
                     t.queue.name.to_string(),

@@ -139,7 +139,7 @@ pub fn finished_at(t: &TicketSummary) -> Option<Timestamp> {
     let met = || {
         t.sla
             .get(ClockKind::Resolution)
-            .and_then(|c| match c.stage {
+            .and_then(|c| match c.stage() {
                 Stage::Met { at } => Some(at),
                 _ => None,
             })

@@ -63,13 +63,12 @@ fn ticket(t: T) -> TicketSummary {
         first_response_at: t.answered.map(at),
         resolved_at: None,
         sla: SlaClocks {
-            clocks: vec![SlaClock {
-                kind: ClockKind::Resolution,
-                due: now() + SignedDuration::from_mins(t.due_in),
-                target: Some(SignedDuration::from_hours(8)),
+            clocks: vec![SlaClock::new(
+                ClockKind::Resolution,
+                now() + SignedDuration::from_mins(t.due_in),
+                Some(SignedDuration::from_hours(8)),
                 stage,
-                calendar: None,
-            }],
+            )],
             policy: None,
             starts: None,
         },
@@ -533,7 +532,7 @@ fn the_running_tally_follows_changes_exactly() {
 
     // Resolved now, moved to HR and given to Ben, answered, one forgotten.
     tickets[0].status = Status::new(StatusKind::Resolved);
-    tickets[0].sla.clocks[0].stage = Stage::Met { at: now() };
+    tickets[0].sla.clocks[0].set_stage(Stage::Met { at: now() });
     tickets[1].queue = QueueRef {
         id: QueueId("hr".into()),
         name: SafeText::line("HR"),

@@ -79,24 +79,24 @@ pub fn sla_sentence(clock: &SlaClock, now: Timestamp, tz: &TimeZone) -> String {
         Reading::Running { left } => format!(
             "{}{counted} left · due {}",
             clock.compact(left),
-            wall(clock.due, now, tz)
+            wall(clock.due(), now, tz)
         ),
         Reading::Breached { over } => format!(
             "breached {} ago · was due {}",
             compact_duration(over),
-            wall(clock.due, now, tz)
+            wall(clock.due(), now, tz)
         ),
         Reading::Paused { left } => format!(
             "{PAUSED} paused (waiting on the requester) · {}{counted} left",
             clock.compact(left)
         ),
         Reading::Met { on_time } => {
-            let when = match clock.stage {
+            let when = match clock.stage() {
                 crate::sla::Stage::Met { at } => wall(at, now, tz),
                 _ => String::new(),
             };
             let verdict = if on_time { "on time" } else { "late" };
-            format!("met {when} ({verdict}; due {})", wall(clock.due, now, tz))
+            format!("met {when} ({verdict}; due {})", wall(clock.due(), now, tz))
         }
     }
 }

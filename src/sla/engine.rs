@@ -155,13 +155,13 @@ fn clock(
     closed: &[(Timestamp, Timestamp)],
     stage: Stage,
 ) -> SlaClock {
-    SlaClock {
+    SlaClock::new(
         kind,
-        due: policy.calendar.add(start, target, closed),
-        target: Some(target),
+        policy.calendar.add(start, target, closed),
+        Some(target),
         stage,
-        calendar: Some(policy.calendar.clone()),
-    }
+    )
+    .counting(Some(policy.calendar.clone()))
 }
 
 /// A ticket's clocks under `policy`.
@@ -291,9 +291,9 @@ impl Engine {
             if clock.calendar.is_none() {
                 clock.calendar = Some(policy.calendar.clone());
             }
-            match (clock.stage, paused_since, done_since) {
-                (Stage::Active, _, Some(at)) => clock.stage = Stage::Met { at },
-                (Stage::Active, Some(since), None) => clock.stage = Stage::Paused { since },
+            match (clock.stage(), paused_since, done_since) {
+                (Stage::Active, _, Some(at)) => clock.set_stage(Stage::Met { at }),
+                (Stage::Active, Some(since), None) => clock.set_stage(Stage::Paused { since }),
                 _ => {}
             }
         }
@@ -401,7 +401,7 @@ impl Engine {
                 lines.push(format!(
                     "{}: due {} from the desk: {}",
                     kind.label(),
-                    show(server.due),
+                    show(server.due()),
                     reading_words(&server, now, counted)
                 ));
                 continue;
@@ -431,7 +431,7 @@ impl Engine {
             lines.push(format!(
                 "{}: target {target}{counted}, due {}: {state}",
                 kind.label(),
-                show(clock.due)
+                show(clock.due())
             ));
         }
         lines
@@ -486,7 +486,7 @@ mod tests {
     }
 
     fn due(c: &SlaClocks, kind: ClockKind) -> Option<(Timestamp, Stage)> {
-        c.get(kind).map(|c| (c.due, c.stage))
+        c.get(kind).map(|c| (c.due(), c.stage()))
     }
 
     #[test]
@@ -568,7 +568,7 @@ mod tests {
         let clocks = compute(&policy(), &facts);
         let resolution = clocks.get(ClockKind::Resolution).expect("clock");
         assert_eq!(
-            resolution.stage,
+            resolution.stage(),
             Stage::Paused {
                 since: local("2026-03-09 10:00")
             }
@@ -608,7 +608,7 @@ mod tests {
         assert_eq!(
             compute(&policy(), &resolved)
                 .get(ClockKind::Resolution)
-                .map(|c| c.stage),
+                .map(|c| c.stage()),
             Some(Stage::Met {
                 at: local("2026-03-09 10:00")
             })
@@ -658,13 +658,12 @@ mod tests {
     /// The desk's own resolution deadline, Monday 17:00, running.
     fn desk_resolution_at_five(policy: Option<&str>) -> SlaClocks {
         SlaClocks {
-            clocks: vec![SlaClock {
-                kind: ClockKind::Resolution,
-                due: local("2026-03-09 17:00"),
-                target: None,
-                stage: Stage::Active,
-                calendar: None,
-            }],
+            clocks: vec![SlaClock::new(
+                ClockKind::Resolution,
+                local("2026-03-09 17:00"),
+                None,
+                Stage::Active,
+            )],
             policy: policy.map(SafeText::line),
             starts: None,
         }
@@ -703,7 +702,7 @@ mod tests {
                 at: local("2026-03-09 10:00"),
             };
             for clock in &summary.sla.clocks {
-                assert_eq!(clock.stage, met, "{:?} of a resolved ticket", clock.kind);
+                assert_eq!(clock.stage(), met, "{:?} of a resolved ticket", clock.kind);
             }
             let text = engine
                 .explain(&resolved.summary, &facts, now, &show)
@@ -719,7 +718,7 @@ mod tests {
             engine.fill(&mut summary, &Facts::from_detail(&pending));
             for clock in &summary.sla.clocks {
                 assert_eq!(
-                    clock.stage,
+                    clock.stage(),
                     Stage::Paused {
                         since: local("2026-03-09 10:00")
                     },
@@ -750,10 +749,10 @@ mod tests {
         let as_sent = t.clone();
         engine.fill(&mut t, &facts);
         let resolution = t.sla.get(ClockKind::Resolution).expect("clock");
-        assert_eq!(resolution.due, local("2026-03-09 17:00"), "the desk's");
+        assert_eq!(resolution.due(), local("2026-03-09 17:00"), "the desk's");
         assert!(resolution.is_business());
         assert_eq!(
-            t.sla.get(ClockKind::FirstResponse).map(|c| c.due),
+            t.sla.get(ClockKind::FirstResponse).map(|c| c.due()),
             Some(local("2026-03-09 10:00"))
         );
         assert_eq!(t.sla.policy.as_ref().map(|p| p.as_str()), Some("RT SLA 4h"));
@@ -766,7 +765,7 @@ mod tests {
         engine.fill(&mut pending, &facts_pending);
         let resolution = pending.sla.get(ClockKind::Resolution).expect("clock");
         assert_eq!(
-            resolution.stage,
+            resolution.stage(),
             Stage::Paused {
                 since: local("2026-03-09 11:00")
             }

@@ -56,17 +56,84 @@ pub enum Stage {
     },
 }
 
+/// One deadline. Every held ticket has a few, so a clock is kept in 40
+/// bytes, not 80: its instants and allowance as nanoseconds, its stage as a
+/// tag beside them. Read it through [`SlaClock::due`], [`SlaClock::target`]
+/// and [`SlaClock::stage`]; the cache keeps the plain fields.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "ClockFields", into = "ClockFields")]
 pub struct SlaClock {
     pub kind: ClockKind,
-    pub due: Timestamp,
-    /// The whole allowance, when known; a server deadline may come without one.
-    pub target: Option<SignedDuration>,
-    pub stage: Stage,
+    stage: StageTag,
+    due: Nanos,
+    /// [`Nanos::NONE`] when not known.
+    target: Nanos,
+    /// When it was paused or met; nothing while active.
+    stage_at: Nanos,
     /// The hours the clock counts; none means every hour (calendar time).
     /// Not kept in the cache: the engine gives it back on load.
-    #[serde(skip)]
     pub calendar: Option<Arc<Calendar>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum StageTag {
+    Active,
+    Paused,
+    Met,
+}
+
+/// Nanoseconds since the epoch, or of a span: 1678 to 2262 either way,
+/// which any deadline is held to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Nanos(i64);
+
+impl Nanos {
+    const NONE: Nanos = Nanos(i64::MIN);
+
+    fn at(t: Timestamp) -> Self {
+        Self(
+            t.as_nanosecond()
+                .clamp(i64::MIN as i128 + 1, i64::MAX as i128) as i64,
+        )
+    }
+
+    fn span(d: SignedDuration) -> Self {
+        Self(d.as_nanos().clamp(i64::MIN as i128 + 1, i64::MAX as i128) as i64)
+    }
+
+    fn instant(self) -> Timestamp {
+        Timestamp::from_nanosecond(self.0.into()).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    fn duration(self) -> SignedDuration {
+        SignedDuration::from_nanos(self.0)
+    }
+}
+
+/// A clock as the cache keeps it.
+#[derive(Clone, Serialize, Deserialize)]
+struct ClockFields {
+    kind: ClockKind,
+    due: Timestamp,
+    target: Option<SignedDuration>,
+    stage: Stage,
+}
+
+impl From<ClockFields> for SlaClock {
+    fn from(f: ClockFields) -> Self {
+        SlaClock::new(f.kind, f.due, f.target, f.stage)
+    }
+}
+
+impl From<SlaClock> for ClockFields {
+    fn from(c: SlaClock) -> Self {
+        ClockFields {
+            kind: c.kind,
+            due: c.due(),
+            target: c.target(),
+            stage: c.stage(),
+        }
+    }
 }
 
 /// A clock seen from `now`.
@@ -79,6 +146,60 @@ pub enum Reading {
 }
 
 impl SlaClock {
+    /// A clock over every hour; the engine gives it a calendar.
+    pub fn new(
+        kind: ClockKind,
+        due: Timestamp,
+        target: Option<SignedDuration>,
+        stage: Stage,
+    ) -> Self {
+        let mut clock = SlaClock {
+            kind,
+            stage: StageTag::Active,
+            due: Nanos::at(due),
+            target: target.map_or(Nanos::NONE, Nanos::span),
+            stage_at: Nanos::NONE,
+            calendar: None,
+        };
+        clock.set_stage(stage);
+        clock
+    }
+
+    /// The clock counting the hours of `calendar` (every hour if none).
+    pub fn counting(mut self, calendar: Option<Arc<Calendar>>) -> Self {
+        self.calendar = calendar;
+        self
+    }
+
+    pub fn due(&self) -> Timestamp {
+        self.due.instant()
+    }
+
+    /// The whole allowance, when known; a server deadline may come without one.
+    pub fn target(&self) -> Option<SignedDuration> {
+        (self.target != Nanos::NONE).then(|| self.target.duration())
+    }
+
+    pub fn stage(&self) -> Stage {
+        match self.stage {
+            StageTag::Active => Stage::Active,
+            StageTag::Paused => Stage::Paused {
+                since: self.stage_at.instant(),
+            },
+            StageTag::Met => Stage::Met {
+                at: self.stage_at.instant(),
+            },
+        }
+    }
+
+    pub fn set_stage(&mut self, stage: Stage) {
+        (self.stage, self.stage_at) = match stage {
+            Stage::Active => (StageTag::Active, Nanos::NONE),
+            Stage::Paused { since } => (StageTag::Paused, Nanos::at(since)),
+            Stage::Met { at } => (StageTag::Met, Nanos::at(at)),
+        };
+    }
+
     /// Time that counts between two instants: business time under the
     /// clock's calendar, else plain time.
     pub fn counted(&self, from: Timestamp, to: Timestamp) -> SignedDuration {
@@ -103,24 +224,24 @@ impl SlaClock {
     }
 
     pub fn reading(&self, now: Timestamp) -> Reading {
-        match self.stage {
+        match self.stage() {
             Stage::Active => {
-                if now > self.due {
+                if now > self.due() {
                     // Overdue counts every hour: a breach does not sleep at night.
                     Reading::Breached {
-                        over: self.due.duration_until(now),
+                        over: self.due().duration_until(now),
                     }
                 } else {
                     Reading::Running {
-                        left: self.counted(now, self.due),
+                        left: self.counted(now, self.due()),
                     }
                 }
             }
             Stage::Paused { since } => Reading::Paused {
-                left: self.counted(since, self.due),
+                left: self.counted(since, self.due()),
             },
             Stage::Met { at } => Reading::Met {
-                on_time: at <= self.due,
+                on_time: at <= self.due(),
             },
         }
     }
@@ -132,7 +253,7 @@ impl SlaClock {
             Reading::Paused { .. } => Level::Paused,
             Reading::Met { .. } => Level::Met,
             Reading::Running { left } => {
-                let small_share = self.target.is_some_and(|t| {
+                let small_share = self.target().is_some_and(|t| {
                     left.as_secs_f64() < t.as_secs_f64() * thresholds.warn_fraction
                 });
                 if left < thresholds.alert {
@@ -199,16 +320,12 @@ impl SlaClocks {
     /// when the ticket is done (the engine adds the response clocks).
     pub fn due_date(due: Timestamp, finished: Option<Timestamp>, policy: &str) -> Self {
         SlaClocks {
-            clocks: vec![SlaClock {
-                kind: ClockKind::Resolution,
+            clocks: vec![SlaClock::new(
+                ClockKind::Resolution,
                 due,
-                target: None,
-                stage: match finished {
-                    Some(at) => Stage::Met { at },
-                    None => Stage::Active,
-                },
-                calendar: None,
-            }],
+                None,
+                finished.map_or(Stage::Active, |at| Stage::Met { at }),
+            )],
             policy: Some(SafeText::line(policy)),
             starts: None,
         }
@@ -224,12 +341,12 @@ impl SlaClocks {
         let active = self
             .clocks
             .iter()
-            .filter(|c| c.stage == Stage::Active)
-            .min_by_key(|c| c.due);
+            .filter(|c| c.stage() == Stage::Active)
+            .min_by_key(|c| c.due());
         active.or_else(|| {
             self.clocks
                 .iter()
-                .filter(|c| matches!(c.stage, Stage::Paused { .. }))
+                .filter(|c| matches!(c.stage(), Stage::Paused { .. }))
                 .min_by_key(|c| match c.reading(now) {
                     Reading::Paused { left } => left,
                     _ => SignedDuration::MAX,
@@ -241,9 +358,9 @@ impl SlaClocks {
     /// paused by time left, then tickets with no running clock.
     pub fn urgency_key(&self, now: Timestamp) -> (u8, i64) {
         match self.most_urgent(now) {
-            Some(clock) => match clock.stage {
-                Stage::Active => (0, clock.due.as_second()),
-                Stage::Paused { since } => (1, clock.counted(since, clock.due).as_secs()),
+            Some(clock) => match clock.stage() {
+                Stage::Active => (0, clock.due().as_second()),
+                Stage::Paused { since } => (1, clock.counted(since, clock.due()).as_secs()),
                 Stage::Met { .. } => (2, 0),
             },
             None => (2, 0),
@@ -271,7 +388,7 @@ impl SlaClocks {
             return (Some(level), Timestamp::MAX);
         };
         let share = clock
-            .target
+            .target()
             .map(|t| SignedDuration::from_secs_f64(t.as_secs_f64() * thresholds.warn_fraction));
         let gap = [
             Some(SignedDuration::ZERO),
@@ -328,13 +445,33 @@ mod tests {
     }
 
     fn clock(due: &str, stage: Stage) -> SlaClock {
-        SlaClock {
-            kind: ClockKind::Resolution,
-            due: at(due),
-            target: Some(SignedDuration::from_hours(4)),
+        SlaClock::new(
+            ClockKind::Resolution,
+            at(due),
+            Some(SignedDuration::from_hours(4)),
             stage,
-            calendar: None,
-        }
+        )
+    }
+
+    #[test]
+    fn a_clock_is_held_small_and_read_back_as_it_was_made() {
+        assert_eq!(std::mem::size_of::<SlaClock>(), 40);
+        let since = "2026-03-02T12:00:00.123456789Z"
+            .parse()
+            .expect("an instant");
+        let c = SlaClock::new(
+            ClockKind::FirstResponse,
+            at("2026-03-02T14:00:00Z"),
+            None,
+            Stage::Paused { since },
+        );
+        assert_eq!(c.due(), at("2026-03-02T14:00:00Z"));
+        assert_eq!(c.target(), None);
+        assert_eq!(c.stage(), Stage::Paused { since });
+        let cached = serde_json::to_value(&c).expect("json");
+        assert_eq!(cached["due"], "2026-03-02T14:00:00Z", "{cached}");
+        let back: SlaClock = serde_json::from_value(cached).expect("a clock");
+        assert_eq!(back, c);
     }
 
     #[test]

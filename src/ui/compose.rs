@@ -72,7 +72,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, compose: &Compose) {
         .ticket()
         .and_then(|v| v.summary())
         .and_then(|s| s.sla.get(crate::sla::ClockKind::FirstResponse))
-        .is_some_and(|c| c.stage == crate::sla::Stage::Active);
+        .is_some_and(|c| c.stage() == crate::sla::Stage::Active);
     // Where the reply goes: its channel, counted as an SMS, or public.
     let ticket = state.screen.ticket().and_then(|v| v.summary());
     if let (ComposeKind::Reply, Some(ticket)) = (compose.kind, ticket) {

@@ -254,12 +254,12 @@ pub fn attachment_bytes(conn: &Connection, id: i64) -> rusqlite::Result<Option<V
 pub fn write_sla(tx: &Transaction<'_>, ticket: i64, sla: &SlaClocks) -> rusqlite::Result<()> {
     let cols = |kind| {
         sla.get(kind).map_or((None, None, None), |c: &SlaClock| {
-            let (stage, at) = match c.stage {
+            let (stage, at) = match c.stage() {
                 Stage::Active => ("active", None),
                 Stage::Paused { since } => ("paused", Some(since.as_second())),
                 Stage::Met { at } => ("met", Some(at.as_second())),
             };
-            (Some(c.due.as_second()), Some(stage), at)
+            (Some(c.due().as_second()), Some(stage), at)
         })
     };
     let (fr_due, fr_stage, fr_at) = cols(ClockKind::FirstResponse);
@@ -360,13 +360,7 @@ fn clock_from(
         ClockKind::NextResponse => policy.next_response,
         ClockKind::Resolution => policy.resolution,
     };
-    Ok(due.map(|due| SlaClock {
-        kind,
-        due: ts(due),
-        target,
-        stage,
-        calendar: calendar.clone(),
-    }))
+    Ok(due.map(|due| SlaClock::new(kind, ts(due), target, stage).counting(calendar.clone())))
 }
 
 pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
@@ -389,11 +383,8 @@ pub fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<TicketSummary> {
     let kind = parse_status(&status_raw);
     // The resolution clock is worked out from the history's status changes:
     // a finished ticket's is met when it was resolved.
-    let resolved_at = match &clocks[2] {
-        Some(SlaClock {
-            stage: Stage::Met { at },
-            ..
-        }) if !kind.is_active() => Some(*at),
+    let resolved_at = match clocks[2].as_ref().map(SlaClock::stage) {
+        Some(Stage::Met { at }) if !kind.is_active() => Some(at),
         _ => None,
     };
     Ok(TicketSummary {

@@ -508,7 +508,7 @@ mod tests {
         assert_eq!(s.first_response_at, Some(at("2026-03-02T11:00:00Z")));
         let clock = &s.sla.clocks[0];
         assert_eq!(clock.kind, ClockKind::Resolution);
-        assert_eq!(clock.due, at("2026-03-03T12:00:00Z"));
+        assert_eq!(clock.due(), at("2026-03-03T12:00:00Z"));
         // Unknown ids still read as something.
         let s = summary(&ticket(), &Names::default(), None);
         assert_eq!(s.queue.name.as_str(), "queue 1");
@@ -556,7 +556,7 @@ mod tests {
         // close after it nor the note after that.
         assert_eq!(s.resolved_at, Some(at("2026-03-02T11:00:00Z")));
         assert_eq!(
-            s.sla.get(ClockKind::Resolution).map(|c| c.stage),
+            s.sla.get(ClockKind::Resolution).map(|c| c.stage()),
             Some(Stage::Met {
                 at: at("2026-03-02T11:00:00Z")
             })

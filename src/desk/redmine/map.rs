@@ -602,7 +602,7 @@ mod tests {
         assert_eq!(t.worked_minutes, 90);
         assert!(!t.subject.contains('\u{1b}'));
         assert_eq!(t.version.0, "2026-12-01T11:00:00Z");
-        let due = t.sla.get(ClockKind::Resolution).expect("a deadline").due;
+        let due = t.sla.get(ClockKind::Resolution).expect("a deadline").due();
         assert_eq!(
             due,
             "2026-12-04T00:00:00Z"

@@ -241,13 +241,12 @@ fn sla(
         let allowed = starts.duration_until(due).as_secs();
         let target = SignedDuration::from_mins((allowed + 30).div_euclid(60));
         return SlaClocks {
-            clocks: vec![SlaClock {
+            clocks: vec![SlaClock::new(
                 kind,
                 due,
-                target: Some(target).filter(|d| d.is_positive()),
+                Some(target).filter(|d| d.is_positive()),
                 stage,
-                calendar: None,
-            }],
+            )],
             policy: Some(SafeText::line(&format!("RT SLA {level}"))),
             starts: Some(starts),
         };
@@ -286,7 +285,7 @@ pub fn refine_sla(summary: &mut TicketSummary, entries: &[Entry], logged: bool) 
         .skip(1)
         .any(|e| e.kind == EntryKind::Reply && !e.by_agent);
     if let Some(clock) = summary.sla.clocks.first_mut()
-        && clock.stage == Stage::Active
+        && clock.stage() == Stage::Active
     {
         clock.kind = match (first_reply, last_public) {
             (None, _) if logged && !requester_wrote => ClockKind::Resolution,
@@ -578,7 +577,10 @@ mod tests {
         let mut late = ticket();
         late["Due"] = json!("2026-11-28T20:00:01Z");
         let t = summary(&late, &Reading::default()).expect("summary");
-        assert_eq!(t.sla.clocks[0].target, Some(SignedDuration::from_hours(4)));
+        assert_eq!(
+            t.sla.clocks[0].target(),
+            Some(SignedDuration::from_hours(4))
+        );
     }
 
     #[test]
@@ -601,7 +603,7 @@ mod tests {
         assert_eq!(t.channel, Channel::Sms);
         let clock = &t.sla.clocks[0];
         assert_eq!(clock.kind, ClockKind::FirstResponse, "no staff reply yet");
-        assert_eq!(clock.target, Some(jiff::SignedDuration::from_hours(4)));
+        assert_eq!(clock.target(), Some(jiff::SignedDuration::from_hours(4)));
         assert_eq!(t.sla.policy.as_ref().map(|p| p.as_str()), Some("RT SLA 4h"));
     }
 

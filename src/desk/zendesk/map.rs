@@ -326,13 +326,7 @@ pub fn sla(ticket: &Value, updated: Timestamp) -> SlaClocks {
         if clocks.iter().any(|c: &SlaClock| c.kind == kind) {
             continue;
         }
-        clocks.push(SlaClock {
-            kind,
-            due,
-            target: None,
-            stage,
-            calendar: None,
-        });
+        clocks.push(SlaClock::new(kind, due, None, stage));
     }
     SlaClocks {
         policy: (!clocks.is_empty()).then(|| SafeText::line("Zendesk SLA policy")),
@@ -559,7 +553,7 @@ mod tests {
         let clocks = sla(&t, updated);
         assert_eq!(clocks.clocks.len(), 2);
         assert_eq!(clocks.clocks[0].kind, ClockKind::FirstResponse);
-        assert_eq!(clocks.clocks[1].stage, Stage::Paused { since: updated });
+        assert_eq!(clocks.clocks[1].stage(), Stage::Paused { since: updated });
         assert!(sla(&json!({"id": 1}), updated).clocks.is_empty());
     }
 
