@@ -1,7 +1,9 @@
 //! Small numbers for ids, given the first time an id is seen and never
 //! given back (a ticket that leaves may come back). Sets and maps that
-//! hold a ticket in several places hold its number: four bytes, not a
-//! copied id, and one map from ids for all of them.
+//! hold a ticket, queue or agent in several places hold its number: four
+//! bytes, not a copied id. The held tickets number themselves the same way
+//! ([`crate::state::tickets::TicketSet::number`]) without keeping the ids
+//! by number, which nothing asks for.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -39,21 +41,5 @@ impl<K: Clone + Eq + Hash> Numbers<K> {
 
     pub fn key(&self, n: u32) -> &K {
         &self.keys[n as usize]
-    }
-
-    /// How many numbers have been given.
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
-
-    /// Room for `total` keys in all, made once.
-    pub fn make_room(&mut self, total: usize) {
-        let more = total.saturating_sub(self.keys.len());
-        self.numbers.reserve(more);
-        self.keys.reserve_exact(more);
     }
 }

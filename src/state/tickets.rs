@@ -1,13 +1,14 @@
 //! The tickets the console holds: every active ticket it has loaded, found
 //! by id, each with its lower-cased search text ready for the filter. Every
-//! ticket the console is told of gets a number (see [`crate::numbers`]),
-//! which the floods and the dashboard's tally know it by.
+//! ticket the console is told of gets a number (as [`crate::numbers`]
+//! gives them), which the floods and the dashboard's tally know it by.
+
+use std::collections::HashMap;
 
 use jiff::Timestamp;
 
 use crate::desk::query::search_text;
 use crate::desk::{TicketId, TicketSummary};
-use crate::numbers::Numbers;
 use crate::sla::Level;
 
 #[derive(Clone, Debug)]
@@ -25,7 +26,9 @@ pub struct Held {
 #[derive(Clone, Debug, Default)]
 pub struct TicketSet {
     items: Vec<Held>,
-    numbers: Numbers<TicketId>,
+    /// Numbers are never given back, so the next is the count given. No id
+    /// is kept by number: nothing asks for one.
+    numbers: HashMap<TicketId, u32>,
     /// By ticket number: its place in `items`, or [`NOT_HELD`].
     places: Vec<u32>,
 }
@@ -55,12 +58,17 @@ impl TicketSet {
 
     /// The number of a ticket, given one the first time it is seen.
     pub fn number(&mut self, id: &TicketId) -> u32 {
-        self.numbers.number(id)
+        if let Some(&n) = self.numbers.get(id) {
+            return n;
+        }
+        let n = self.numbers.len() as u32;
+        self.numbers.insert(id.clone(), n);
+        n
     }
 
     /// The number of a ticket seen before.
     pub fn number_of(&self, id: &TicketId) -> Option<u32> {
-        self.numbers.find(id)
+        self.numbers.get(id).copied()
     }
 
     /// Where ticket number `n` is held, if it is.
@@ -89,7 +97,8 @@ impl TicketSet {
     pub fn make_room(&mut self, total: usize) {
         self.items
             .reserve_exact(total.saturating_sub(self.items.len()));
-        self.numbers.make_room(total);
+        self.numbers
+            .reserve(total.saturating_sub(self.numbers.len()));
         self.places
             .reserve_exact(total.saturating_sub(self.places.len()));
     }
@@ -142,7 +151,7 @@ impl TicketSet {
         let last = self.items.len() - 1;
         self.items.swap_remove(i);
         if let Some(moved) = self.items.get(i)
-            && let Some(m) = self.numbers.find(&moved.ticket.id)
+            && let Some(m) = self.number_of(&moved.ticket.id)
         {
             self.places[m as usize] = i as u32;
         }
