@@ -101,8 +101,12 @@ impl Nanos {
         Self(d.as_nanos().clamp(i64::MIN as i128 + 1, i64::MAX as i128) as i64)
     }
 
+    /// Read often (every sort by SLA reads every clock): split with `i64`
+    /// arithmetic, not the `i128` of [`Timestamp::from_nanosecond`].
     fn instant(self) -> Timestamp {
-        Timestamp::from_nanosecond(self.0.into()).unwrap_or(Timestamp::UNIX_EPOCH)
+        const SECOND: i64 = 1_000_000_000;
+        let (second, nanos) = (self.0.div_euclid(SECOND), self.0.rem_euclid(SECOND));
+        Timestamp::new(second, nanos as i32).unwrap_or(Timestamp::UNIX_EPOCH)
     }
 
     fn duration(self) -> SignedDuration {
