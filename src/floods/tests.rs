@@ -126,3 +126,34 @@ fn a_flood_lists_its_newest_first_and_only_tickets_still_held() {
         "Wi-Fi, ticket 7: no longer a flood"
     );
 }
+
+#[test]
+fn numbers_that_have_not_arrived_are_no_flood_and_join_one_when_they_come() {
+    // Numbers 0, 5 and 9: the ones between have not arrived yet.
+    let late = [
+        (0, ticket(1, 0, "Bus 24 is late")),
+        (5, ticket(2, 2, "bus 24 late")),
+        (9, ticket(3, 4, "Bus 24 late again")),
+    ];
+    let mut floods = Floods::new(Thresholds::default());
+    for (n, t) in &late {
+        floods.add(*n, t);
+    }
+    let live = |n: u32| late.iter().find(|(m, _)| *m == n).map(|(_, t)| &t.id);
+    let found = floods.floods(live);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].tickets.len(), 3, "only the three that came");
+    assert_eq!(floods.flood_of(3), None, "a number not arrived is in none");
+    // One of the gap arrives, saying the same thing: it joins.
+    let fourth = ticket(4, 6, "Where is bus 24? Late");
+    floods.add(3, &fourth);
+    let live = |n: u32| {
+        late.iter()
+            .find(|(m, _)| *m == n)
+            .map(|(_, t)| &t.id)
+            .or((n == 3).then_some(&fourth.id))
+    };
+    let found = floods.floods(live);
+    assert_eq!(found[0].tickets.len(), 4, "{found:?}");
+    assert_eq!(floods.flood_of(3), Some(0));
+}
