@@ -100,10 +100,10 @@ impl Vocabulary {
     }
 
     /// A subject's words as sorted word numbers.
-    fn words(&mut self, subject: &str) -> Box<[u32]> {
+    fn words(&mut self, subject: &str) -> Vec<u32> {
         let mut out: Vec<u32> = words(subject).iter().map(|w| self.number(w)).collect();
         out.sort_unstable();
-        out.into_boxed_slice()
+        out
     }
 
     /// Whether the two name different things of one kind (bus 24, bus 31):
@@ -126,11 +126,13 @@ impl Vocabulary {
     }
 }
 
-/// A ticket as grouping needs it: when it was made (seconds) and its
-/// subject's words.
+/// A ticket as grouping needs it: when it was made (seconds) and where
+/// its subject's words are among [`Floods::words`].
+#[derive(Clone, Copy)]
 struct Arrival {
     created: i64,
-    words: Box<[u32]>,
+    words_at: u32,
+    words_len: u32,
 }
 
 /// Minutes since the epoch, as the index keeps them: a window of minutes
@@ -150,10 +152,14 @@ pub struct Floods {
     vocabulary: Vocabulary,
     /// By ticket number; [`NOT_ARRIVED`] where a number has not come.
     arrivals: Vec<Arrival>,
-    /// Word → the arrivals with it, by when they were made (as
+    /// Every arrival's words, one after another: a ticket's words never
+    /// change, and one list costs no allocation a ticket.
+    words: Vec<u32>,
+    /// Word → the arrivals with it, sorted by when they were made (as
     /// [`Minute`]s: half the size of seconds, and a word of every subject
-    /// is an entry).
-    index: HashMap<u32, BTreeSet<(Minute, u32)>>,
+    /// is an entry). Sorted lists, not B-trees: 8 bytes an entry, and a
+    /// rare word's list is a few entries, not a node of eleven.
+    index: HashMap<u32, Vec<(Minute, u32)>>,
     /// Union-find over arrivals.
     parent: Vec<u32>,
     size: Vec<u32>,
@@ -186,6 +192,11 @@ impl Floods {
 
     pub fn thresholds(&self) -> Thresholds {
         self.thresholds
+    }
+
+    fn words_of(&self, i: u32) -> &[u32] {
+        let a = &self.arrivals[i as usize];
+        &self.words[a.words_at as usize..][..a.words_len as usize]
     }
 
     fn root(&mut self, mut i: u32) -> u32 {
@@ -232,7 +243,8 @@ impl Floods {
             let i = self.arrivals.len() as u32;
             self.arrivals.push(Arrival {
                 created: NOT_ARRIVED,
-                words: Box::default(),
+                words_at: 0,
+                words_len: 0,
             });
             self.parent.push(i);
             self.size.push(1);
@@ -244,12 +256,15 @@ impl Floods {
         // Those within the window sharing a word.
         let mut near: Vec<u32> = Vec::new();
         for word in &words {
-            if let Some(set) = self.index.get(word) {
-                let minutes = set.range((minute(from), 0)..=(minute(to), u32::MAX));
+            if let Some(list) = self.index.get(word) {
+                let (first, last) = (minute(from), minute(to));
+                let start = list.partition_point(|&(m, _)| m < first);
                 let arrivals = &self.arrivals;
                 near.extend(
-                    minutes
-                        .map(|(_, i)| *i)
+                    list[start..]
+                        .iter()
+                        .take_while(|&&(m, _)| m <= last)
+                        .map(|&(_, i)| i)
                         .filter(|&i| (from..=to).contains(&arrivals[i as usize].created)),
                 );
             }
@@ -260,23 +275,25 @@ impl Floods {
             .chunk_by(|a, b| a == b)
             .map(|run| (run[0], run.len()))
             .collect();
+        let entry = (minute(created), n);
         for &word in &words {
-            self.index
-                .entry(word)
-                .or_default()
-                .insert((minute(created), n));
+            let list = self.index.entry(word).or_default();
+            let at = list.partition_point(|&e| e < entry);
+            list.insert(at, entry);
         }
-        self.arrivals[slot] = Arrival { created, words };
+        self.arrivals[slot] = Arrival {
+            created,
+            words_at: self.words.len() as u32,
+            words_len: words.len() as u32,
+        };
+        self.words.extend_from_slice(&words);
         let least = self.thresholds.similarity;
         for (other, shared) in shared_words {
             // Already one flood: nothing to compare.
             if self.root(n) == self.root(other) {
                 continue;
             }
-            let (mine, theirs) = (
-                &self.arrivals[n as usize].words,
-                &self.arrivals[other as usize].words,
-            );
+            let (mine, theirs) = (self.words_of(n), self.words_of(other));
             let jaccard = shared as f64 / (mine.len() + theirs.len() - shared) as f64;
             if jaccard >= least && !self.vocabulary.different_things(mine, theirs) {
                 self.union(n, other);
